@@ -1,0 +1,132 @@
+"""`gridworker`: the headless commands.
+
+    gridworker [--home DIR] [--account NAME] [--password-stdin] [--lang zh|en] COMMAND ...
+
+Each command lives in a module of gridworker.commands with `register(sub)`
+(adds its sub-parser and sets `func`) and a function `func(args, ctx) -> int`.
+Scripts rely on these forms: keep them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import locale
+import os
+import sys
+from importlib import import_module
+
+from .domain.errors import GridWorkerError
+from .store import AccountManager, Store
+
+COMMAND_MODULES = ["account", "register", "excel", "demo", "backup"]
+
+
+class Ctx:
+    """What every command needs: the home folder, the account, its password, the language."""
+
+    def __init__(self, args: argparse.Namespace):
+        self.args = args
+        self.accounts = AccountManager(args.home)
+        self.lang = args.lang or _default_lang()
+        self._password: str | None = None
+        self._store: Store | None = None
+
+    def say(self, zh: str, en: str, *, file=None) -> None:
+        print(zh if self.lang == "zh" else en, file=file or sys.stdout, flush=True)
+
+    def password(self, prompt_zh: str = "密码：", prompt_en: str = "Password: ") -> str:
+        if self._password is None:
+            if self.args.password_stdin:
+                line = sys.stdin.readline()
+                self._password = line.rstrip("\r\n")
+            elif os.environ.get("GRIDWORKER_PASSWORD") is not None:
+                self._password = os.environ["GRIDWORKER_PASSWORD"]
+            elif sys.stdin.isatty():
+                self._password = getpass.getpass(prompt_zh if self.lang == "zh" else prompt_en)
+            else:
+                raise GridWorkerError(
+                    "需要密码：请用 --password-stdin、GRIDWORKER_PASSWORD 环境变量或在终端输入",
+                    "A password is needed: give --password-stdin, set GRIDWORKER_PASSWORD, or run in a terminal",
+                    code="no_password",
+                )
+        return self._password
+
+    def account_name(self) -> str:
+        name = self.args.account or os.environ.get("GRIDWORKER_ACCOUNT")
+        if name:
+            return name
+        names = self.accounts.names()
+        if len(names) == 1:
+            return names[0]
+        if not names:
+            raise GridWorkerError(
+                "还没有账户：请先运行 gridworker account create 名称",
+                "No account yet: run `gridworker account create NAME` first",
+                code="no_account",
+            )
+        raise GridWorkerError(
+            f"有多个账户（{'、'.join(names)}），请用 --account 指定",
+            f"There are several accounts ({', '.join(names)}): choose one with --account",
+            code="which_account",
+        )
+
+    def store(self) -> Store:
+        if self._store is None:
+            _account, self._store = self.accounts.open(self.account_name(), self.password())
+        return self._store
+
+    def account(self):
+        return self.accounts.get(self.account_name())
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+def _default_lang() -> str:
+    env = os.environ.get("GRIDWORKER_LANG")
+    if env:
+        return "en" if env.startswith("en") else "zh"
+    loc = (locale.getlocale()[0] or os.environ.get("LANG", "")) or ""
+    return "en" if loc.startswith("en") else "zh"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gridworker", description="GridWorker 网格员工作台 — command line")
+    parser.add_argument("--home", help="data folder (default: GRIDWORKER_HOME, else the user data folder)")
+    parser.add_argument("--account", help="local account name (default: GRIDWORKER_ACCOUNT, or the only account)")
+    parser.add_argument("--password-stdin", action="store_true", help="read the account password from the first line of standard input")
+    parser.add_argument("--lang", choices=["zh", "en"], help="language of messages (default: from the locale)")
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        import_module(f"gridworker.commands.{name}").register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.version:
+        from . import __version__
+
+        print(__version__)
+        return 0
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    ctx = Ctx(args)
+    try:
+        return int(args.func(args, ctx) or 0)
+    except GridWorkerError as e:
+        print(e.message(ctx.lang), file=sys.stderr, flush=True)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        ctx.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Sub-commands of `gridworker`, one module each (see gridworker.cli)."""

@@ -1,0 +1,5 @@
+"""Placeholder: filled in by the module owner."""
+
+
+def register(sub) -> None:
+    pass

@@ -1,0 +1,1 @@
+"""Named operations. Each runs in one transaction that also appends to the outbox."""

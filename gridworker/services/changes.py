@@ -1,0 +1,137 @@
+"""Recording changes: the record, its outbox row, and the 'data changed' notice, together.
+
+Every service writes through `record_upsert` / `record_delete`, inside one
+`store.write()` transaction, so a record and its outbox row are committed
+together or not at all. After the commit the service calls `publish`, and
+whoever listens (the UI bridges it to a Qt signal) refreshes.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session
+
+from ..domain import hlc
+from ..domain.models import Meta, Outbox, SyncedRecord, to_wire, utcnow
+
+
+@dataclass
+class Changes:
+    """What one operation changed: entity → record ids, and who asked."""
+
+    ids: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    initiator: Any = None
+
+    def add(self, entity: str, record_id: str) -> None:
+        self.ids[entity].add(record_id)
+
+    def __bool__(self) -> bool:
+        return any(self.ids.values())
+
+
+_listeners: list[Callable[[Changes], None]] = []
+_lock = threading.Lock()
+
+
+def subscribe(callback: Callable[[Changes], None]) -> Callable[[], None]:
+    with _lock:
+        _listeners.append(callback)
+
+    def unsubscribe() -> None:
+        with _lock:
+            if callback in _listeners:
+                _listeners.remove(callback)
+
+    return unsubscribe
+
+
+def publish(changes: Changes) -> None:
+    if not changes:
+        return
+    with _lock:
+        listeners = list(_listeners)
+    for callback in listeners:
+        callback(changes)
+
+
+# -- meta and clock -----------------------------------------------------------
+def get_meta(s: Session, key: str, default: str | None = None) -> str | None:
+    row = s.get(Meta, key)
+    return row.value if row else default
+
+
+def set_meta(s: Session, key: str, value: str) -> None:
+    row = s.get(Meta, key)
+    if row:
+        row.value = value
+    else:
+        s.add(Meta(key=key, value=value))
+
+
+def device_id(s: Session) -> str:
+    value = get_meta(s, "device_id")
+    if value is None:
+        value = uuid.uuid4().hex[:16]
+        set_meta(s, "device_id", value)
+    return value
+
+
+def next_hlc(s: Session) -> str:
+    """A new timestamp, persisted in the same transaction, so it never repeats or goes back."""
+    last_text = get_meta(s, "hlc")
+    stamp = hlc.tick(hlc.Hlc.parse(last_text) if last_text else None, device_id(s))
+    set_meta(s, "hlc", str(stamp))
+    return str(stamp)
+
+
+# -- records and outbox -------------------------------------------------------
+def record_upsert(
+    s: Session, obj: SyncedRecord, changed: dict[str, Any], changes: Changes | None = None
+) -> Outbox | None:
+    """Save `obj` (already carrying the new values) and queue the changed fields for the server."""
+    if not changed:
+        return None
+    obj.updated_at = utcnow()
+    s.add(obj)
+    row = Outbox(
+        entity=obj.entity,
+        record_id=obj.id,
+        op="upsert",
+        fields={k: to_wire(v) for k, v in changed.items()},
+        base_version=obj.version or None,
+        hlc=next_hlc(s),
+    )
+    s.add(row)
+    if changes is not None:
+        changes.add(obj.entity, obj.id)
+    return row
+
+
+def record_delete(s: Session, obj: SyncedRecord, changes: Changes | None = None) -> Outbox:
+    """Tombstone `obj`: it stays in the table, flagged, so the delete can be synced and audited."""
+    obj.deleted = True
+    obj.updated_at = utcnow()
+    s.add(obj)
+    row = Outbox(
+        entity=obj.entity, record_id=obj.id, op="delete", fields={}, base_version=obj.version or None, hlc=next_hlc(s)
+    )
+    s.add(row)
+    if changes is not None:
+        changes.add(obj.entity, obj.id)
+    return row
+
+
+def apply_fields(obj: SyncedRecord, values: dict[str, Any]) -> dict[str, Any]:
+    """Set the values that differ; return those that did (the mutation's `fields`)."""
+    changed = {}
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed[name] = value
+    return changed

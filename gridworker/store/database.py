@@ -1,0 +1,98 @@
+"""The encrypted database of one account: engine, sessions, transactions, migrations."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlcipher3.dbapi2 as sqlcipher
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.pool import QueuePool
+from sqlmodel import Session
+
+from ..domain.errors import GridWorkerError, WrongPassword
+
+
+class Store:
+    """One open, encrypted SQLite database.
+
+    `read()` gives a session for queries; `write()` a session inside
+    `BEGIN IMMEDIATE`, committed when the block ends and rolled back if it
+    raises, so a service's record changes and outbox rows land together or
+    not at all.
+    """
+
+    def __init__(self, path: Path, key: bytes, *, migrate: bool = True):
+        self.path = Path(path)
+        self._key_pragma = f"PRAGMA key = \"x'{key.hex()}'\""
+        self.engine = self._make_engine()
+        self._write_engine = self.engine.execution_options(gw_write=True)
+        self._write_lock = threading.RLock()
+        self._check_key()
+        if migrate:
+            from .migrate import upgrade
+
+            upgrade(self.engine)
+
+    # -- engine --------------------------------------------------------------
+    def _connect(self):
+        conn = sqlcipher.connect(str(self.path), timeout=30, check_same_thread=False, isolation_level=None)
+        conn.execute(self._key_pragma)
+        return conn
+
+    def _make_engine(self) -> Engine:
+        engine = create_engine(
+            "sqlite://", creator=self._connect, poolclass=QueuePool, pool_size=4, max_overflow=4
+        )
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn, _record):
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA busy_timeout = 30000")
+            cur.execute("PRAGMA foreign_keys = ON")
+            cur.execute("PRAGMA journal_mode = WAL")
+            # FULL: a saved keystroke survives a power cut, not only a crash.
+            cur.execute("PRAGMA synchronous = FULL")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn):
+            # The driver runs in autocommit mode; we open transactions ourselves
+            # so that writers take the lock up front and never deadlock on upgrade.
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("gw_write") else "BEGIN")
+
+        return engine
+
+    def _check_key(self) -> None:
+        try:
+            with self.engine.connect() as c:
+                c.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
+        except Exception as exc:  # sqlcipher raises DatabaseError "file is not a database"
+            self.engine.dispose()
+            if "not a database" in str(exc):
+                raise WrongPassword() from None
+            raise GridWorkerError(f"无法打开数据库：{exc}", f"Cannot open the database: {exc}") from exc
+
+    # -- sessions ------------------------------------------------------------
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as s:
+            yield s
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        with self._write_lock, Session(self._write_engine, expire_on_commit=False) as s:
+            with s.begin():
+                yield s
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
