@@ -18,11 +18,23 @@ T = TypeVar("T", bound=SyncedRecord)
 
 
 class Tx:
-    """One open write transaction and what it changed so far."""
+    """One open write transaction, what it changed so far, and what the search index must catch up on."""
 
     def __init__(self, s: Session, changes: Changes):
         self.s = s
         self.changes = changes
+        self.reindex: dict[str, set[str]] = {"person": set(), "household": set(), "building": set()}
+
+    def touch(self, entity: str, record_id: str) -> None:
+        """Mark a record whose searchable text changed; indexed once, in bulk, before commit."""
+        self.reindex[entity].add(record_id)
+
+    def flush_index(self) -> None:
+        from ..store import search
+
+        if any(self.reindex.values()):
+            search.reindex(self.s, self.reindex)
+            self.reindex = {k: set() for k in self.reindex}
 
 
 @contextmanager
@@ -30,6 +42,7 @@ def transaction(store: Store, initiator: Any = None) -> Iterator[Tx]:
     with store.write() as s:
         tx = Tx(s, Changes(initiator=initiator))
         yield tx
+        tx.flush_index()
     publish(tx.changes)  # only after the commit: listeners see saved data
 
 

@@ -16,7 +16,6 @@ from ..domain.errors import Refused
 from ..domain.models import Area, Building, Household, Membership, Person
 from ..domain.names import pinyin_of
 from ..domain.register import clean_building, clean_household, clean_person
-from ..store import search
 from .base import Tx, get_live, operation
 from .changes import apply_fields, record_delete, record_upsert
 
@@ -52,7 +51,7 @@ def update_building(tx: Tx, building_id: str, fields: dict[str, Any]) -> Buildin
     changed = apply_fields(building, clean_building(fields, partial=True))
     record_upsert(tx.s, building, changed, tx.changes)
     if changed.keys() & {"name", "estate", "address"}:
-        search.index_building(tx.s, building.id)
+        tx.touch("building", building.id)
     if "area_id" in changed:
         _cascade_area(tx, building.id, changed["area_id"])
     return building
@@ -111,7 +110,7 @@ def update_household(tx: Tx, household_id: str, fields: dict[str, Any]) -> House
     if area != hh.area_id:
         _set_household_area(tx, hh, area)
     if changed.keys() & {"unit", "room", "address", "building_id"}:
-        search.index_household(tx.s, hh.id)
+        tx.touch("household", hh.id)
     return hh
 
 
@@ -186,7 +185,7 @@ def register_person(tx: Tx, fields: dict[str, Any], *, moved_in: date | None = N
     tx.s.flush()
     if household is not None:
         _open_membership(tx, p, household, values.get("relation"), moved_in, None)
-    search.index_person(tx.s, p.id)
+    tx.touch("person", p.id)
     return p
 
 
@@ -206,7 +205,7 @@ def update_person(tx: Tx, person_id: str, fields: dict[str, Any]) -> Person:
         hh = tx.s.get(Household, p.household_id)
         if hh is not None and changed["relation"] == Relation.head.value and hh.head_person_id != p.id:
             record_upsert(tx.s, hh, apply_fields(hh, {"head_person_id": p.id}), tx.changes)
-    search.index_person(tx.s, p.id)
+    tx.touch("person", p.id)
     return p
 
 
@@ -228,7 +227,7 @@ def move_person(
     )
     record_upsert(tx.s, p, changed, tx.changes)
     _open_membership(tx, p, target, rel or p.relation, on, reason)
-    search.index_person(tx.s, p.id)
+    tx.touch("person", p.id)
     return p
 
 
@@ -279,7 +278,7 @@ def delete_record(tx: Tx, entity: str, record_id: str) -> None:
     if entity == "person":
         _close_membership(tx, obj, None, "删除")
     record_delete(tx.s, obj, tx.changes)
-    search.unindex(tx.s, entity, obj.id)
+    tx.touch(entity, obj.id)
 
 
 _MERGE_FIELDS = ("gender", "id_number", "birth_date", "phone", "relation", "residence", "skills", "notes", "household_id", "area_id")
@@ -313,6 +312,6 @@ def merge_persons(tx: Tx, keep_id: str, drop_id: str) -> Person:
     for hh in tx.s.exec(select(Household).where(Household.head_person_id == drop.id, Household.deleted == False)):  # noqa: E712
         record_upsert(tx.s, hh, apply_fields(hh, {"head_person_id": keep.id}), tx.changes)
     record_delete(tx.s, drop, tx.changes)
-    search.unindex(tx.s, "person", drop.id)
-    search.index_person(tx.s, keep.id)
+    tx.touch("person", drop.id)
+    tx.touch("person", keep.id)
     return keep

@@ -1,19 +1,11 @@
-"""Search over the register (placeholder hooks; the FTS5 index is being written)."""
+"""Search over the register (placeholder; the FTS5 index is being written)."""
 
 from __future__ import annotations
 
 
-def index_person(s, person_id: str) -> None:
-    pass
+def reindex(s, records: dict[str, set[str]]) -> None:
+    """Bring the index up to date for these records: {"person"|"household"|"building": {ids}}.
 
-
-def index_household(s, household_id: str) -> None:
-    pass
-
-
-def index_building(s, building_id: str) -> None:
-    pass
-
-
-def unindex(s, entity: str, record_id: str) -> None:
-    pass
+    Deleted (tombstoned) records leave the index; a household or building
+    change re-indexes the people living there.
+    """
