@@ -3,10 +3,15 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+SYSDEPS := $(VENV)/.system-deps
 
 .PHONY: run test bench screenshots clean lint
 
-$(STAMP): pyproject.toml
+$(SYSDEPS): scripts/system-deps.sh
+	bash scripts/system-deps.sh
+	mkdir -p $(VENV) && touch $(SYSDEPS)
+
+$(STAMP): pyproject.toml $(SYSDEPS)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[ui,dev]'
@@ -19,7 +24,7 @@ test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider -n 2 --dist loadgroup
 
 bench: $(STAMP)
-	$(PY) -m benchmarks
+	$(PY) -m benchmarks $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache
