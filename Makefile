@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml $(SYSDEPS)
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(PY) -m gridworker.demo_run
+	$(PY) -m gridworker.ui.app --demo
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider -n 2 --dist loadgroup

@@ -1,0 +1,29 @@
+"""The demo account that `make run` opens.
+
+Creates (once) a local account "demo" (password "demo1234") under the
+GridWorker home, fills it with a generated demo community, and opens the
+window (gridworker.ui.app). Set GRIDWORKER_HOME to keep the demo somewhere else.
+"""
+
+from __future__ import annotations
+
+import os
+
+DEMO_ACCOUNT = "demo"
+DEMO_PASSWORD = "demo1234"
+DEMO_PERSONS = int(os.environ.get("GRIDWORKER_DEMO_PERSONS", "3000"))
+
+
+def open_demo_store():
+    from .demodata import generate
+    from .services.demo import load_demo
+    from .store import AccountManager
+
+    manager = AccountManager()
+    if DEMO_ACCOUNT not in manager.names():
+        manager.create(DEMO_ACCOUNT, DEMO_PASSWORD)
+        _account, store = manager.open(DEMO_ACCOUNT, DEMO_PASSWORD)
+        print(f"Creating the demo community ({DEMO_PERSONS} people) in {manager.home} …", flush=True)
+        load_demo(store, generate(persons=DEMO_PERSONS))
+        return store
+    return manager.open(DEMO_ACCOUNT, DEMO_PASSWORD)[1]
