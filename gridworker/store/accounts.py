@@ -49,6 +49,16 @@ def write_atomically(path: Path, data: bytes) -> None:
         os.close(fd)
 
 
+def check_account_name(name: str) -> None:
+    """Refuse a name that cannot be a folder name on every platform we run on."""
+    if not _NAME.match(name) or name.startswith("."):
+        raise GridWorkerError(
+            f"账户名“{name}”无效：只能使用字母、数字、汉字、点、横线和下划线",
+            f"Invalid account name '{name}': use letters, digits, Chinese characters, '.', '-' and '_'",
+            code="bad_account_name",
+        )
+
+
 @dataclass
 class Account:
     name: str
@@ -92,12 +102,7 @@ class AccountManager:
         return Account(name, folder, json.loads(info_path.read_text("utf-8")))
 
     def create(self, name: str, password: str) -> Account:
-        if not _NAME.match(name):
-            raise GridWorkerError(
-                f"账户名“{name}”无效：只能使用字母、数字、汉字、点、横线和下划线",
-                f"Invalid account name '{name}': use letters, digits, Chinese characters, '.', '-' and '_'",
-                code="bad_account_name",
-            )
+        check_account_name(name)
         if len(password) < 6:
             raise GridWorkerError("密码至少需要6个字符", "The password needs at least 6 characters", code="weak_password")
         folder = self.accounts_dir / name

@@ -8,6 +8,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import sqlcipher3.dbapi2 as sqlcipher
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import QueuePool
@@ -27,6 +29,7 @@ class Store:
 
     def __init__(self, path: Path, key: bytes, *, migrate: bool = True):
         self.path = Path(path)
+        self._key = key
         self._key_pragma = f"PRAGMA key = \"x'{key.hex()}'\""
         self.engine = self._make_engine()
         self._write_engine = self.engine.execution_options(gw_write=True)
@@ -87,6 +90,29 @@ class Store:
         with self._write_lock, Session(self._write_engine, expire_on_commit=False) as s:
             with s.begin():
                 yield s
+
+    # -- backup --------------------------------------------------------------
+    def backup_to(self, path: Path) -> None:
+        """Copy the database into a new file at `path`, encrypted with the same key.
+
+        SQLite's online backup API in a single step: one read transaction, so
+        the copy is a consistent snapshot (with what is in the WAL) even while
+        other connections keep writing; writers are not blocked in WAL mode.
+        """
+        target = sqlcipher.connect(str(path), isolation_level=None)
+        try:
+            target.execute(self._key_pragma)
+            source = self.engine.raw_connection()
+            try:
+                source.driver_connection.backup(target)
+            finally:
+                source.close()
+        finally:
+            target.close()
+
+    def derive_key(self, purpose: bytes) -> bytes:
+        """A 256-bit key for `purpose` (e.g. encrypting a backup's photos), derived from the data key by HKDF."""
+        return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(self._key)
 
     def close(self) -> None:
         self.engine.dispose()
