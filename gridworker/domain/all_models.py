@@ -1,3 +1,3 @@
 """Imports every module that declares local tables, so the metadata is complete."""
 
-from . import models  # noqa: F401
+from . import fieldwork, models  # noqa: F401
