@@ -22,6 +22,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider -n 2 --dist loadgroup
+	$(PY) build_installer.py --smoke
 
 bench: $(STAMP)
 	$(PY) -m benchmarks $(BENCH_ARGS)
