@@ -1,0 +1,235 @@
+"""Sync server throughput: push (mutations/s) and pull (records/s) over HTTP, on SQLite and PostgreSQL.
+
+A real `gridworker-server serve` process on loopback; two devices push N new
+person records between them, in pushes of 500, at the same time (bodies encoded
+beforehand, so the figure is the server's), then a fresh client pulls
+everything (pages of 1000). The
+baseline is the same rows inserted and selected with the database driver
+alone (sqlite3 / psycopg), in the same run. Also the server's peak memory
+(VmHWM of the process). Scales: small = 10,000 records, full = 10,000 and
+100,000.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+
+from benchmarks.common import timer
+from gridworker.domain import hlc
+from gridworker.server import pgtemp
+
+BATCH = 500
+PAGE = 1000
+PUSHERS = 2  # devices pushing at once: while one push waits for its fsync, the next is parsed
+PASSWORD = "bench-password"
+H = {"X-Gridworker-Schema": "1"}
+
+
+def _setup(data: Path, url: str | None) -> str:
+    """An initialised server with one grid and one worker in it; returns the grid's area id."""
+    from gridworker.server import admin
+    from gridworker.server.app import create_app
+    from gridworker.server.config import Settings
+
+    app = create_app(Settings(data_dir=data, database_url=url))
+    db = app.state.gw.db
+    with db.write() as conn:
+        admin.import_areas(conn, [{"code": "G", "parent_code": None, "name": "网格", "level": "grid"}])
+        admin.add_user(conn, "bench", "worker", ["G"], PASSWORD)
+        area = admin.list_areas(conn)[0]["id"]
+    db.dispose()
+    return area
+
+
+@contextmanager
+def _server(backend: str, cluster: pgtemp.TempCluster | None):
+    folder = Path(tempfile.mkdtemp(prefix=f"gw-bench-{backend}-"))
+    url = cluster.url(cluster.create_database()) if cluster else None
+    area = _setup(folder, url)
+    port = pgtemp.free_port()
+    env = os.environ | ({"GRIDWORKER_DATABASE_URL": url} if url else {})
+    with open(folder / "server.log", "wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "gridworker.server.cli", "serve", "--data", str(folder), "--port", str(port)],
+            env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{port}/api/v1"
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                try:
+                    if requests.get(base + "/health", timeout=1).ok:
+                        break
+                except requests.RequestException:
+                    time.sleep(0.1)
+            yield base, area, proc.pid
+        finally:
+            proc.terminate()
+            proc.wait(30)
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _session(base: str, device: str) -> requests.Session:
+    http = requests.Session()
+    r = http.post(base + "/auth/login", json={"username": "bench", "password": PASSWORD, "device_id": device}, headers=H)
+    r.raise_for_status()
+    http.headers.update(H | {"Authorization": "Bearer " + r.json()["token"], "Content-Type": "application/json"})
+    return http
+
+
+def _people(n: int, area: str) -> list[dict]:
+    return [
+        {"area_id": area, "name": f"张{i % 1000}", "phone": f"138{i:08d}", "gender": "female" if i % 2 else "male",
+         "tags": ["elderly"] if i % 7 == 0 else [], "notes": "独居，每周走访一次"}
+        for i in range(n)
+    ]  # fmt: skip
+
+
+def _push_bodies(people: list[dict], device: str) -> list[bytes]:
+    clock = None
+    bodies = []
+    for start in range(0, len(people), BATCH):
+        mutations = []
+        for fields in people[start : start + BATCH]:
+            clock = hlc.tick(clock, device)
+            mutations.append({"mutation_id": str(uuid.uuid4()), "entity": "person", "id": str(uuid.uuid4()), "op": "upsert",
+                              "base_version": None, "fields": fields, "hlc": str(clock)})  # fmt: skip
+        bodies.append(json.dumps({"device_id": device, "mutations": mutations}, ensure_ascii=False).encode())
+    return bodies
+
+
+def _push(base: str, bodies: list[list[bytes]]) -> float:
+    """Each list of bodies is one device pushing its outbox; the devices push at the same time."""
+    sessions = [_session(base, f"bench-pusher-{i}") for i in range(len(bodies))]
+
+    def send(i: int) -> None:
+        for body in bodies[i]:
+            r = sessions[i].post(base + "/sync/push", data=body)
+            r.raise_for_status()
+
+    with timer() as t, ThreadPoolExecutor(len(bodies)) as pool:
+        list(pool.map(send, range(len(bodies))))
+    return t["s"]
+
+
+def _pull(base: str) -> tuple[int, float]:
+    http = _session(base, "bench-puller")
+    cursor, count = None, 0
+    with timer() as t:
+        while True:
+            r = http.get(base + "/sync/pull", params={"limit": PAGE} | ({"cursor": cursor} if cursor else {}))
+            r.raise_for_status()
+            body = r.json()
+            count += len(body["changes"])
+            cursor = body["cursor"]
+            if not body["has_more"]:
+                break
+    return count, t["s"]
+
+
+def _peak_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
+# -- baselines: the driver alone -------------------------------------------------------------------
+def _rows(people: list[dict]) -> list[tuple]:
+    return [(str(uuid.uuid4()), json.dumps(p, ensure_ascii=False)) for p in people]
+
+
+def _baseline_sqlite(people: list[dict]) -> tuple[float, float]:
+    folder = Path(tempfile.mkdtemp(prefix="gw-bench-raw-"))
+    conn = sqlite3.connect(folder / "raw.db", isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("CREATE TABLE r (id TEXT PRIMARY KEY, data TEXT NOT NULL)")
+    rows = _rows(people)
+    with timer() as ins:
+        for start in range(0, len(rows), BATCH):
+            conn.execute("BEGIN IMMEDIATE")
+            conn.executemany("INSERT INTO r VALUES (?, ?)", rows[start : start + BATCH])
+            conn.execute("COMMIT")
+    with timer() as sel:
+        got = conn.execute("SELECT id, data FROM r").fetchall()
+    assert len(got) == len(rows)
+    conn.close()
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
+    return len(rows) / ins["s"], len(rows) / sel["s"]
+
+
+def _baseline_pg(cluster: pgtemp.TempCluster, people: list[dict]) -> tuple[float, float]:
+    import psycopg
+
+    name = cluster.create_database()
+    rows = _rows(people)
+    with psycopg.connect(cluster.dsn(name)) as conn:
+        conn.execute("CREATE TABLE r (id TEXT PRIMARY KEY, data TEXT NOT NULL)")
+        conn.commit()
+        with timer() as ins:
+            for start in range(0, len(rows), BATCH):
+                with conn.cursor() as cur:
+                    cur.executemany("INSERT INTO r VALUES (%s, %s)", rows[start : start + BATCH])
+                conn.commit()
+        with timer() as sel:
+            got = conn.execute("SELECT id, data FROM r").fetchall()
+    assert len(got) == len(rows)
+    cluster.drop_database(name)
+    return len(rows) / ins["s"], len(rows) / sel["s"]
+
+
+# -- the benchmark ------------------------------------------------------------------------------------
+def _one_backend(report, backend: str, sizes: list[int], cluster: pgtemp.TempCluster | None) -> None:
+    for n in sizes:
+        with _server(backend, cluster) as (base, area, pid):
+            people = _people(n, area)
+            half = len(people) // PUSHERS
+            bodies = [_push_bodies(people[i * half : (i + 1) * half], f"bench-pusher-{i}") for i in range(PUSHERS)]
+            push_s = _push(base, bodies)
+            count, pull_s = _pull(base)
+            peak = _peak_kib(pid)
+        raw_insert, raw_select = _baseline_sqlite(people) if cluster is None else _baseline_pg(cluster, people)
+        is_sqlite = backend == "sqlite"
+        report.add(
+            f"server push {backend} {n:,} records", n / push_s, "mut/s", baseline=raw_insert,
+            baseline_label=f"raw {backend} insert, {BATCH}/transaction", target="≥ 5000 mut/s" if is_sqlite else "",
+        )  # fmt: skip
+        report.add(
+            f"server pull {backend} {count:,} records", count / pull_s, "rec/s", baseline=raw_select,
+            baseline_label=f"raw {backend} select", target="≥ 20000 rec/s" if is_sqlite else "",
+        )  # fmt: skip
+        report.add(f"server peak memory {backend} {n:,} records", peak / 1024, "MiB")
+
+
+def run(report, scale: str) -> None:
+    sizes = [10_000] if scale == "small" else [10_000, 100_000]
+    os.environ.setdefault("GRIDWORKER_LANG", "en")
+    _one_backend(report, "sqlite", sizes, None)
+    if not pgtemp.available():
+        print("PostgreSQL 15 binaries not found: PostgreSQL figures skipped", flush=True)
+        return
+    with pgtemp.TempCluster() as cluster:
+        _one_backend(report, "postgresql", sizes, cluster)
+
+
+if __name__ == "__main__":
+    from benchmarks.common import Report
+
+    run(Report(), sys.argv[1] if len(sys.argv) > 1 else "small")

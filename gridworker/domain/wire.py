@@ -1,0 +1,530 @@
+"""The wire schema of the sync protocol, shared by the client and the server.
+
+For every synced entity: its fields and their JSON types, and what a client
+may do with it — push it (`upsert`/`delete`), only create it (events and
+photos are append-only), or only pull it (areas, users, categories and
+holidays are managed on the server). Derived fields (an incident's status,
+level, assignee, deadline ...) are set by the server from the incident's
+events and are never pushed.
+
+`check_types` finds what no well-written client sends (an unknown field, a
+string where a number belongs); `validate` checks the values themselves with
+the same rules the client applies before saving (domain.register,
+domain.validation), so a record the client accepted offline is accepted by
+the server too. Incident events are checked further against the lifecycle
+(domain.lifecycle), which needs the incident's state and is run by the caller.
+
+Entities beyond PROTOCOL.md's table are marked `extension` (membership and
+walkround from the client's models, holiday from the server); fields beyond
+it are listed in each entity's `extension_fields`.
+
+docs/sync-protocol.md is the human-readable version of this module.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from types import SimpleNamespace
+from typing import Any
+
+from . import validation as v
+from .enums import Action, AreaLevel, Level, Outcome, Relation, Role, Source, Urgency
+from .errors import ValidationError
+from .register import InvalidRecord, clean_building, clean_household, clean_person
+
+SCHEMA_VERSION = 1
+
+# JSON types of field values on the wire. Every field may also be null.
+TEXT, INT, NUMBER, BOOL, DATE, DATETIME, ID, TEXT_LIST, ID_LIST = (
+    "text", "int", "number", "bool", "date", "datetime", "id", "text_list", "id_list",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Entity:
+    name: str
+    fields: Mapping[str, str]  # field → wire type
+    server_managed: bool = False  # pull only
+    create_only: bool = False  # upsert of a new id only; never changed or deleted afterwards
+    read_only: frozenset[str] = frozenset()  # derived by the server; in pull data, never in push fields
+    extension: bool = False  # not in PROTOCOL.md's table of core entities
+    extension_fields: frozenset[str] = frozenset()  # fields beyond PROTOCOL.md's table
+
+    def writable(self) -> frozenset[str]:
+        """Fields a client may send in a push mutation (the sync engine filters its outbox rows with it)."""
+        return frozenset(self.fields) - self.read_only
+
+
+def _entity(name: str, fields: dict[str, str], **kw: Any) -> Entity:
+    return Entity(name, fields, **kw)
+
+
+ENTITIES: dict[str, Entity] = {
+    e.name: e
+    for e in (
+        _entity(
+            "area",
+            {"area_id": ID, "parent_id": ID, "code": TEXT, "name": TEXT, "level": TEXT},
+            server_managed=True,
+            extension_fields=frozenset({"area_id"}),
+        ),
+        _entity(
+            "user",
+            {"username": TEXT, "display_name": TEXT, "role": TEXT, "area_ids": ID_LIST, "disabled": BOOL},
+            server_managed=True,
+            extension_fields=frozenset({"area_ids", "disabled"}),
+        ),
+        _entity(
+            "category",
+            {
+                "code": TEXT, "name": TEXT, "parent_code": TEXT, "level_default": TEXT, "photo_required": BOOL,
+                "name_en": TEXT, "kind": TEXT, "keywords": TEXT_LIST,
+            },
+            server_managed=True,
+            extension_fields=frozenset({"name_en", "kind", "keywords"}),
+        ),  # fmt: skip
+        _entity(
+            # One period of the State Council's holiday notice (domain.workdays table entries).
+            "holiday",
+            {"year": INT, "name": TEXT, "name_en": TEXT, "from": DATE, "to": DATE, "workdays": TEXT_LIST},
+            server_managed=True,
+            extension=True,
+        ),
+        _entity(
+            "building",
+            {
+                "area_id": ID, "estate": TEXT, "name": TEXT, "address": TEXT, "units": INT, "floors": INT,
+                "lat": NUMBER, "lon": NUMBER, "notes": TEXT,
+            },
+        ),  # fmt: skip
+        _entity(
+            "household",
+            {
+                "area_id": ID, "building_id": ID, "unit": TEXT, "room": TEXT, "floor": INT, "address": TEXT,
+                "housing": TEXT, "phone": TEXT, "head_person_id": ID, "notes": TEXT,
+            },
+            extension_fields=frozenset({"floor"}),
+        ),  # fmt: skip
+        _entity(
+            "person",
+            {
+                "area_id": ID, "household_id": ID, "name": TEXT, "gender": TEXT, "id_number": TEXT,
+                "birth_date": DATE, "phone": TEXT, "relation": TEXT, "residence": TEXT, "tags": TEXT_LIST,
+                "skills": TEXT, "status": TEXT, "notes": TEXT,
+            },
+        ),  # fmt: skip
+        _entity(
+            "membership",
+            {
+                "area_id": ID, "person_id": ID, "household_id": ID, "relation": TEXT, "moved_in": DATE,
+                "moved_out": DATE, "reason": TEXT,
+            },
+            extension=True,
+        ),  # fmt: skip
+        _entity(
+            "visit",
+            {
+                "area_id": ID, "household_id": ID, "building_id": ID, "visited_at": DATETIME, "visitor_id": ID,
+                "outcome": TEXT, "notes": TEXT, "needs": TEXT, "photo_ids": ID_LIST, "lat": NUMBER, "lon": NUMBER,
+            },
+        ),  # fmt: skip
+        _entity(
+            "incident",
+            {
+                "area_id": ID, "title": TEXT, "description": TEXT, "category": TEXT, "urgency": TEXT,
+                "lat": NUMBER, "lon": NUMBER, "location_text": TEXT, "reported_at": DATETIME, "reporter_id": ID,
+                "household_id": ID, "person_id": ID, "source": TEXT, "photo_ids": ID_LIST,
+                "status": TEXT, "level": TEXT, "assignee_id": ID, "deadline": DATETIME, "overdue": BOOL,
+                "rework_count": INT, "rating": INT,
+            },
+            read_only=frozenset({"status", "level", "assignee_id", "deadline", "overdue", "rework_count", "rating"}),
+        ),  # fmt: skip
+        _entity(
+            "incident_event",
+            {
+                "area_id": ID, "incident_id": ID, "action": TEXT, "actor_id": ID, "at": DATETIME, "note": TEXT,
+                "assignee_id": ID, "deadline": DATETIME, "level": TEXT, "rating": INT, "partly_solved": BOOL,
+                "reason": TEXT, "duplicate_of": ID, "photo_ids": ID_LIST, "actor_role": TEXT,
+            },
+            create_only=True,
+            # The server states the actor's role from its user table.
+            read_only=frozenset({"actor_role"}),
+            extension_fields=frozenset({"partly_solved", "actor_role"}),
+        ),  # fmt: skip
+        _entity(
+            "photo",
+            {
+                "area_id": ID, "sha256": TEXT, "entity": TEXT, "entity_id": ID, "taken_at": DATETIME,
+                "lat": NUMBER, "lon": NUMBER, "width": INT, "height": INT, "bytes": INT, "mime": TEXT,
+                "caption": TEXT,
+            },
+            create_only=True,
+        ),  # fmt: skip
+        _entity(
+            # A planned walk-round (巡查/扫楼): households in walking order (domain.fieldwork.Walkround).
+            "walkround",
+            {
+                "area_id": ID, "name": TEXT, "planner_id": ID, "planned_at": DATETIME, "planned_for": DATE,
+                "household_ids": ID_LIST, "status": TEXT, "finished_at": DATETIME,
+            },
+            extension=True,
+        ),  # fmt: skip
+    )
+}
+
+SERVER_MANAGED = frozenset(name for name, e in ENTITIES.items() if e.server_managed)
+EXTENSIONS = frozenset(name for name, e in ENTITIES.items() if e.extension)
+# Entities whose records belong to an incident: a handler sees them through it.
+INCIDENT_CHILDREN = frozenset({"incident_event", "photo"})
+MAX_BLOB_BYTES = 20 * 1024 * 1024
+PHOTO_MIMES = frozenset({"image/jpeg", "image/png", "image/webp", "image/heic", "image/heif"})
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+# -- types ------------------------------------------------------------------------
+def _type_ok(kind: str, value: Any) -> bool:
+    if value is None:
+        return True
+    if kind in (TEXT, DATE, DATETIME, ID):
+        return isinstance(value, str)
+    if kind == INT:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == NUMBER:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind == BOOL:
+        return isinstance(value, bool)
+    if kind in (TEXT_LIST, ID_LIST):
+        return isinstance(value, list) and all(isinstance(x, str) for x in value)
+    raise AssertionError(kind)
+
+
+_TYPE_WORDS = {
+    TEXT: ("文字", "a string"), DATE: ("日期字符串", "a date string"), DATETIME: ("时间字符串", "a time string"),
+    ID: ("编号字符串", "an id string"), INT: ("整数", "a whole number"), NUMBER: ("数字", "a number"),
+    BOOL: ("true/false", "true or false"), TEXT_LIST: ("文字列表", "a list of strings"),
+    ID_LIST: ("编号列表", "a list of id strings"),
+}  # fmt: skip
+
+
+def check_types(entity: str, fields: Mapping[str, Any]) -> list[ValidationError]:
+    """Fields the entity does not have, and values of the wrong JSON type: a client bug, not a user's typo."""
+    spec = ENTITIES.get(entity)
+    if spec is None:
+        return [ValidationError("entity", f"未知的记录类型“{entity}”", f"unknown entity '{entity}'", code="unknown_entity")]
+    problems = []
+    for name, value in fields.items():
+        kind = spec.fields.get(name)
+        if kind is None:
+            problems.append(
+                ValidationError(name, f"{entity}没有字段“{name}”", f"{entity} has no field '{name}'", code="unknown_field")
+            )
+        elif not _type_ok(kind, value):
+            zh, en = _TYPE_WORDS[kind]
+            problems.append(ValidationError(name, f"字段“{name}”应为{zh}", f"field '{name}' must be {en}", code="wrong_type"))
+    return problems
+
+
+# -- values -----------------------------------------------------------------------
+def a_datetime(name: str, value: Any) -> str | None:
+    """An ISO 8601 time with an offset (PROTOCOL.md); returned as sent, once checked."""
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(str(value))
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        raise ValidationError(
+            name,
+            f"{v.label(name)}“{value}”不是带时区的时间（如 2026-11-21T09:30:00+08:00）",
+            f"{v.label(name, 'en')} '{value}' is not an ISO 8601 time with an offset (e.g. 2026-11-21T09:30:00+08:00)",
+            code="datetime",
+        )
+    return str(value)
+
+
+def an_id(name: str, value: Any) -> str | None:
+    """A record id: a UUID in its 36-character form (PROTOCOL.md), kept as sent."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _UUID.fullmatch(value):
+        raise ValidationError(
+            name, f"{name}“{str(value)[:60]}”不是有效的编号（36位UUID）", f"{name} is not a 36-character UUID", code="id"
+        )
+    return value
+
+
+def sha256_hex(name: str, value: Any) -> str:
+    if not isinstance(value, str) or not _SHA256.fullmatch(value):
+        raise ValidationError(
+            name, "照片哈希应为64位小写十六进制", "sha256 must be 64 lowercase hexadecimal characters", code="sha256"
+        )
+    return value
+
+
+def _enum_value(cls, name: str, value: Any, *, required: bool = False) -> str | None:
+    member = v.enum(cls, name, value, required=required)
+    return member.value if member is not None else None
+
+
+def _wire(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+class _Checker:
+    """Collects every problem of one record, like register._Collector, for any entity."""
+
+    def __init__(self, fields: Mapping[str, Any], creating: bool):
+        self.raw = fields
+        self.creating = creating
+        self.out: dict[str, Any] = {}
+        self.errors: list[ValidationError] = []
+
+    def check(self, name: str, fn, *args: Any, required: bool = False, **kw: Any) -> None:
+        if name not in self.raw:
+            if required and self.creating:
+                self.errors.append(
+                    ValidationError(name, f"{v.label(name)}不能为空", f"{v.label(name, 'en')} is required", code="required")
+                )
+            return
+        value = self.raw[name]
+        try:
+            if required and (value is None or value == ""):
+                raise ValidationError(name, f"{v.label(name)}不能为空", f"{v.label(name, 'en')} is required", code="required")
+            self.out[name] = fn(name, value, *args, **kw)
+        except ValidationError as e:
+            self.errors.append(e)
+
+    def done(self) -> dict[str, Any]:
+        if self.errors:
+            raise InvalidRecord(self.errors)
+        return self.out
+
+
+def _text(name: str, value: Any, max_len: int | None = None) -> str | None:
+    return v.text(name, value, max_len=max_len)
+
+
+def _ids(name: str, value: Any) -> list[str]:
+    return [an_id(name, x) for x in (value or [])]
+
+
+def _int(name: str, value: Any, lo: int, hi: int) -> int | None:
+    return v.integer(name, value, lo=lo, hi=hi)
+
+
+def _coord(name: str, value: Any) -> float | None:
+    return v.coordinate(name, value)
+
+
+def _date(name: str, value: Any) -> str | None:
+    d = v.a_date(name, value)
+    return d.isoformat() if d else None
+
+
+def _visit(c: _Checker) -> None:
+    for f in ("area_id", "household_id", "building_id", "visitor_id"):
+        c.check(f, an_id)
+    c.check("visited_at", a_datetime, required=True)
+    c.check("outcome", lambda n, x: _enum_value(Outcome, n, x))
+    c.check("notes", _text, 2000)
+    c.check("needs", _text, 2000)
+    c.check("photo_ids", _ids)
+    for f in ("lat", "lon"):
+        c.check(f, _coord)
+
+
+def _incident(c: _Checker) -> None:
+    for f in ("area_id", "reporter_id", "household_id", "person_id"):
+        c.check(f, an_id)
+    c.check("title", lambda n, x: v.text(n, x, required=True, max_len=100), required=True)
+    c.check("description", _text, 2000)
+    c.check("category", _text, 32)
+    c.check("urgency", lambda n, x: _enum_value(Urgency, n, x))
+    c.check("source", lambda n, x: _enum_value(Source, n, x))
+    c.check("location_text", _text, 200)
+    c.check("reported_at", a_datetime)
+    c.check("photo_ids", _ids)
+    for f in ("lat", "lon"):
+        c.check(f, _coord)
+
+
+def _incident_event(c: _Checker) -> None:
+    for f in ("area_id", "actor_id", "assignee_id", "duplicate_of"):
+        c.check(f, an_id)
+    c.check("incident_id", an_id, required=True)
+    c.check("action", lambda n, x: _enum_value(Action, n, x, required=True), required=True)
+    c.check("at", a_datetime, required=True)
+    c.check("note", _text, 2000)
+    c.check("reason", _text, 200)
+    c.check("deadline", a_datetime)
+    c.check("level", lambda n, x: _enum_value(Level, n, x))
+    c.check("rating", _int, 1, 5)
+    c.check("partly_solved", lambda n, x: x)
+    c.check("photo_ids", _ids)
+
+
+def _photo(c: _Checker) -> None:
+    for f in ("area_id", "entity_id"):
+        c.check(f, an_id)
+    c.check("sha256", sha256_hex, required=True)
+
+    def owner(name: str, value: Any) -> str | None:
+        if value is not None and (value not in ENTITIES or value in SERVER_MANAGED or value == "photo"):
+            raise ValidationError(name, f"照片不能属于“{value}”", f"a photo cannot belong to '{value}'", code="enum")
+        return value
+
+    c.check("entity", owner)
+    c.check("taken_at", a_datetime)
+    for f in ("lat", "lon"):
+        c.check(f, _coord)
+    for f in ("width", "height"):
+        c.check(f, _int, 0, 100_000)
+    c.check("bytes", _int, 0, MAX_BLOB_BYTES)
+
+    def mime(name: str, value: Any) -> str | None:
+        if value is not None and value not in PHOTO_MIMES:
+            raise ValidationError(name, f"不支持的照片类型“{value}”", f"unsupported photo type '{value}'", code="enum")
+        return value
+
+    c.check("mime", mime)
+    c.check("caption", _text, 200)
+
+
+def _membership(c: _Checker) -> None:
+    c.check("area_id", an_id)
+    c.check("person_id", an_id, required=True)
+    c.check("household_id", an_id, required=True)
+    c.check("relation", lambda n, x: _enum_value(Relation, n, x))
+    c.check("moved_in", _date)
+    c.check("moved_out", _date)
+    c.check("reason", _text, 200)
+
+
+def _area(c: _Checker) -> None:
+    c.check("area_id", an_id)
+    c.check("parent_id", an_id)
+    c.check("code", lambda n, x: v.text(n, x, required=True, max_len=64), required=True)
+    c.check("name", lambda n, x: v.text(n, x, required=True, max_len=100), required=True)
+    c.check("level", lambda n, x: _enum_value(AreaLevel, n, x, required=True), required=True)
+
+
+def _user(c: _Checker) -> None:
+    c.check("username", lambda n, x: v.text(n, x, required=True, max_len=64), required=True)
+    c.check("display_name", _text, 100)
+    c.check("role", lambda n, x: _enum_value(Role, n, x, required=True), required=True)
+    c.check("area_ids", _ids)
+    c.check("disabled", lambda n, x: bool(x))
+
+
+def _category(c: _Checker) -> None:
+    c.check("code", lambda n, x: v.text(n, x, required=True, max_len=32), required=True)
+    c.check("name", lambda n, x: v.text(n, x, required=True, max_len=100), required=True)
+    c.check("name_en", _text, 100)
+    c.check("parent_code", _text, 32)
+    c.check("kind", _text, 16)
+    c.check("level_default", lambda n, x: _enum_value(Level, n, x))
+    c.check("photo_required", lambda n, x: bool(x))
+    c.check("keywords", lambda n, x: [v.text(n, k, max_len=50) for k in (x or [])])
+
+
+def _holiday(c: _Checker) -> None:
+    c.check("year", _int, 1900, 2200, required=True)
+    c.check("name", lambda n, x: v.text(n, x, required=True, max_len=100), required=True)
+    c.check("name_en", _text, 100)
+    c.check("from", _date, required=True)
+    c.check("to", _date, required=True)
+    c.check("workdays", lambda n, x: [_date(n, d) for d in (x or [])])
+
+
+WALKROUND_STATUSES = ("open", "done", "cancelled")
+
+
+def _walkround(c: _Checker) -> None:
+    for f in ("area_id", "planner_id"):
+        c.check(f, an_id)
+    c.check("name", lambda n, x: v.text(n, x, required=True, max_len=100), required=True)
+    c.check("planned_at", a_datetime)
+    c.check("planned_for", _date)
+    c.check("household_ids", _ids)
+    c.check("finished_at", a_datetime)
+
+    def status(name: str, value: Any) -> str | None:
+        if value is not None and value not in WALKROUND_STATUSES:
+            raise ValidationError(name, f"状态“{value}”无效", f"status '{value}' is not one of: {', '.join(WALKROUND_STATUSES)}", code="enum")
+        return value
+
+    c.check("status", status)
+
+
+_CHECKERS = {
+    "visit": _visit, "incident": _incident, "incident_event": _incident_event, "photo": _photo,
+    "membership": _membership, "area": _area, "user": _user, "category": _category, "holiday": _holiday,
+    "walkround": _walkround,
+}  # fmt: skip
+
+
+def _register(entity: str, fields: Mapping[str, Any], creating: bool, existing: Mapping[str, Any] | None):
+    raw = dict(fields)
+    errors: list[ValidationError] = []
+    for name in ("area_id", "building_id", "household_id", "head_person_id"):
+        if name in raw:
+            try:
+                an_id(name, raw[name])
+            except ValidationError as e:
+                errors.append(e)
+    try:
+        if entity == "building":
+            out = clean_building(raw, partial=not creating)
+        elif entity == "household":
+            out = clean_household(raw, partial=not creating)
+        else:
+            holder = SimpleNamespace(**existing) if existing else None
+            out = clean_person(raw, partial=not creating, existing=holder)
+    except InvalidRecord as e:
+        errors.extend(e.errors)
+        out = {}
+    if errors:
+        raise InvalidRecord(errors)
+    # The cleaners fill in derived values (a household's floor from its room,
+    # a person's gender and birth date from the ID number): keep them.
+    return {k: _wire(val) for k, val in out.items()}
+
+
+def validate(
+    entity: str,
+    fields: Mapping[str, Any],
+    *,
+    creating: bool = False,
+    existing: Mapping[str, Any] | None = None,
+    types_checked: bool = False,
+) -> dict[str, Any]:
+    """Clean the values of one push mutation: wire values back, or InvalidRecord naming every bad field.
+
+    `creating`: the record is new, so its required fields must be there.
+    `existing`: the record's present values (a person's ID number, gender and
+    birth date are checked together). Type problems (check_types) are raised
+    too (unless the caller did already: `types_checked`), so a client can call
+    this alone before saving.
+    """
+    problems = [] if types_checked else check_types(entity, fields)
+    spec = ENTITIES[entity] if not problems or entity in ENTITIES else None
+    if spec is not None:
+        problems += [
+            ValidationError(f, f"“{f}”由服务器计算，不能修改", f"'{f}' is set by the server and cannot be written", code="read_only")
+            for f in fields
+            if f in spec.read_only
+        ]
+    if problems:
+        raise InvalidRecord(problems)
+    if entity in ("building", "household", "person"):
+        return _register(entity, fields, creating, existing)
+    checker = _Checker(fields, creating)
+    _CHECKERS[entity](checker)
+    return checker.done()

@@ -1,0 +1,126 @@
+"""Blob routes of PROTOCOL.md: HEAD, upload status, PUT chunks, download, thumbnail — all scoped.
+
+A user may read a blob when they can see a live `photo` record with that hash,
+or when they uploaded it themselves. Anyone else gets 404, never 403, so the
+existence of a photo is not leaked. Uploads are open to every signed-in user:
+the bytes must hash to the address, so nobody can place content under a hash
+they do not hold.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+from fastapi import APIRouter, Depends, Header, Path, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse, JSONResponse, Response
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
+
+from ..domain.wire import PHOTO_MIMES
+from .auth import User
+from .blobs import check_hash, parse_range
+from .errors import not_found
+from .pull import incident_owners, visible
+from .schema import blob_uploaders, blobs, records
+from .scope import HANDLER, Scope
+from .state import check_schema, current_user, scope_of, server_state
+
+router = APIRouter(prefix="/api/v1/blobs", dependencies=[Depends(check_schema)])
+# A hash that does not match is 400 bad_hash (errors.install maps it), as PROTOCOL.md says.
+Sha = Path(pattern="^[0-9a-f]{64}$", description="SHA-256 of the blob: 64 lowercase hexadecimal characters")
+
+
+def _visible_mime(conn: Connection, scope: Scope, user: User, sha: str) -> tuple[bool, str]:
+    """(may this user read the blob, the media type to serve it as)."""
+    rows = conn.execute(
+        select(records.c.entity, records.c.id, records.c.area_id, records.c.assignee_id, records.c.parent_id, records.c.data)
+        .where(records.c.sha256 == sha, records.c.entity == "photo", records.c.deleted.is_(False))
+        .limit(50)
+    ).all()
+    owners = incident_owners(conn, {r.parent_id for r in rows if r.parent_id}) if scope.kind == HANDLER else {}
+    for row in rows:
+        if visible(scope, row, owners):
+            mime = json.loads(row.data).get("mime")
+            return True, mime if mime in PHOTO_MIMES else "application/octet-stream"
+    uploaded = conn.execute(
+        select(blob_uploaders.c.user_id).where(blob_uploaders.c.sha256 == sha, blob_uploaders.c.user_id == user.id)
+    ).first()
+    return uploaded is not None, "application/octet-stream"
+
+
+def _readable(request: Request, scope: Scope, user: User, sha: str) -> str:
+    """The media type of a blob this user may read and that is stored whole; 404 otherwise."""
+    gw = server_state(request)
+    check_hash(sha)
+    with gw.db.engine.connect() as conn:
+        ok, mime = _visible_mime(conn, scope, user, sha)
+    if not ok or not gw.blobs.has(sha):
+        raise not_found("照片", "blob")
+    return mime
+
+
+_CACHE = {"Cache-Control": "private, max-age=31536000, immutable", "X-Content-Type-Options": "nosniff"}
+
+
+@router.head("/{sha256}", responses={200: {}, 404: {}})
+def head_blob(request: Request, sha256: str = Sha, user: User = Depends(current_user), scope: Scope = Depends(scope_of)):
+    gw = server_state(request)
+    _readable(request, scope, user, sha256)
+    return Response(status_code=200, headers={"Content-Length": str(gw.blobs.size(sha256)), "ETag": f'"{sha256}"'})
+
+
+@router.get("/{sha256}/upload")
+def upload_status(request: Request, sha256: str = Sha, user: User = Depends(current_user), scope: Scope = Depends(scope_of)):
+    gw = server_state(request)
+    check_hash(sha256)
+    if gw.blobs.has(sha256):
+        with gw.db.engine.connect() as conn:
+            ok, _mime = _visible_mime(conn, scope, user, sha256)
+        if ok:
+            return {"received": gw.blobs.size(sha256), "complete": True}
+    return {"received": gw.blobs.received(sha256, user.id), "complete": False}
+
+
+@router.put("/{sha256}", responses={200: {}, 201: {}, 400: {}, 409: {}, 413: {}, 422: {}})
+async def put_chunk(
+    request: Request,
+    sha256: str = Sha,
+    content_range: str | None = Header(default=None, max_length=100),
+    user: User = Depends(current_user),
+    scope: Scope = Depends(scope_of),
+):
+    gw = server_state(request)
+    check_hash(sha256)
+    data = await request.body()  # at most one chunk: the body limit is enforced before (app.BodyLimit)
+    rng = parse_range(content_range, len(data), gw.settings.limits.blob_bytes)
+    received, complete = await run_in_threadpool(gw.blobs.put_chunk, sha256, user.id, rng, data)
+    if not complete:
+        return {"received": received}
+    await run_in_threadpool(_register_blob, request, sha256, rng.total, user.id)
+    return JSONResponse({"received": received}, status_code=201)
+
+
+def _register_blob(request: Request, sha: str, size: int, user_id: str) -> None:
+    gw = server_state(request)
+    dialect_insert = sqlite_insert if gw.db.is_sqlite else pg_insert
+    with gw.db.plain() as conn:
+        conn.execute(dialect_insert(blobs).values(sha256=sha, size=size, created_at=time.time()).on_conflict_do_nothing())
+        conn.execute(dialect_insert(blob_uploaders).values(sha256=sha, user_id=user_id).on_conflict_do_nothing())
+
+
+@router.get("/{sha256}", response_class=FileResponse, responses={404: {}})
+def get_blob(request: Request, sha256: str = Sha, user: User = Depends(current_user), scope: Scope = Depends(scope_of)):
+    gw = server_state(request)
+    mime = _readable(request, scope, user, sha256)
+    return FileResponse(gw.blobs.path(sha256), media_type=mime, headers=_CACHE | {"ETag": f'"{sha256}"'})
+
+
+@router.get("/{sha256}/thumbnail", response_class=FileResponse, responses={404: {}, 422: {}})
+def get_thumbnail(request: Request, sha256: str = Sha, user: User = Depends(current_user), scope: Scope = Depends(scope_of)):
+    gw = server_state(request)
+    _readable(request, scope, user, sha256)
+    return FileResponse(gw.blobs.thumbnail(sha256), media_type="image/jpeg", headers=_CACHE)

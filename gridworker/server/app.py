@@ -1,0 +1,117 @@
+"""The FastAPI application: routes, error bodies, body limits, start-up."""
+
+from __future__ import annotations
+
+import json
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .. import __version__
+from . import api, api_blobs, errors
+from .config import Limits, Settings
+from .db import Database
+from .state import ServerState, ensure_epoch
+
+
+class BodyLimit:
+    """Refuses bodies over the limit of their route with 413 naming the limit, before any route sees them.
+
+    The body is read here (it is small by construction: at most one push or
+    one chunk) and handed on, so a client that sends no Content-Length, or a
+    false one, is caught as surely as one that declares too much.
+    """
+
+    def __init__(self, app: ASGIApp, limits: Limits):
+        self.app = app
+        self.limits = limits
+
+    def _limit(self, method: str, path: str) -> tuple[str, int]:
+        if path.rstrip("/") == "/api/v1/sync/push":
+            return "push body", self.limits.push_bytes
+        if method == "PUT" and path.startswith("/api/v1/blobs/"):
+            return "upload chunk", self.limits.chunk_bytes
+        return "request body", self.limits.other_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS", "DELETE"):
+            await self.app(scope, receive, send)
+            return
+        name, limit = self._limit(scope["method"], scope["path"])
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refuse(scope, send, name, limit)
+            return
+        chunks, size, more = [], 0, True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                await self._refuse(scope, send, name, limit)
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    @staticmethod
+    async def _refuse(scope: Scope, send: Send, name: str, limit: int) -> None:
+        err = errors.too_large(name, limit)
+        english = any(k == b"accept-language" and v.lower().startswith(b"en") for k, v in scope["headers"])
+        payload = json.dumps(errors.body(err.code, err.en if english else err.zh, err.details), ensure_ascii=False).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode()), (b"connection", b"close")],
+            }
+        )
+        await send({"type": "http.response.body", "body": payload})
+
+
+def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
+    """The server for one data folder (and database); migrations run first unless told otherwise."""
+    db = Database(settings.url)
+    if migrate:
+        db.migrate()
+    with db.plain() as conn:
+        epoch = ensure_epoch(conn)
+    settings.blob_dir.mkdir(parents=True, exist_ok=True)
+    state = ServerState(settings, db, epoch)
+    state.blobs.sweep_uploads()
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        yield
+        db.dispose()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="GridWorker sync server",
+        version=__version__,
+        description="网格员工作台同步服务器 — the sync protocol of docs/sync-protocol.md, version 1.",
+    )
+    app.state.gw = state
+    errors.install(app)
+    app.include_router(api.public)
+    app.include_router(api.router)
+    app.include_router(api_blobs.router)
+    app.add_middleware(BodyLimit, limits=settings.limits)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """For `uvicorn --factory` with several workers: GRIDWORKER_SERVER_DATA / GRIDWORKER_DATABASE_URL."""
+    return create_app(Settings.from_env(None), migrate=False)

@@ -1,0 +1,194 @@
+"""Passwords (argon2), bearer tokens (random, stored as SHA-256), and login rate limits.
+
+A token is checked against the database on every request, together with its
+user, so revoking it or disabling the user takes effect at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import case, delete, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
+
+from .config import Settings
+from .errors import ApiError
+from .schema import login_failures, tokens, users
+
+
+def _hasher() -> PasswordHasher:
+    # GRIDWORKER_KDF=fast (tests only) keeps hashing cheap; the parameters are
+    # stored in each hash, so verification always uses the ones it was made with.
+    if os.environ.get("GRIDWORKER_KDF") == "fast":
+        return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    return PasswordHasher()
+
+
+_HASHER = _hasher()
+# Each argon2 run takes its memory cost (64 MiB by default) for a moment: a burst
+# of logins must not multiply that by the thread pool's size.
+_ARGON2_SLOTS = threading.BoundedSemaphore(2)
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """Verified when the username is unknown, so that a login takes as long either way."""
+    return hash_password(secrets.token_hex(16))
+
+
+def hash_password(password: str) -> str:
+    with _ARGON2_SLOTS:
+        return _HASHER.hash(password)
+
+
+def verify_password(stored_hash: str | None, password: str) -> bool:
+    candidate = stored_hash or _dummy_hash()
+    try:
+        with _ARGON2_SLOTS:
+            return _HASHER.verify(candidate, password) and stored_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass(frozen=True)
+class User:
+    id: str
+    username: str
+    display_name: str
+    role: str
+    area_ids: list[str]
+    scope_id: int | None
+    token_id: str | None = None
+    device_id: str | None = None
+
+    def public(self) -> dict:
+        return {
+            "id": self.id,
+            "username": self.username,
+            "display_name": self.display_name,
+            "role": self.role,
+            "area_ids": self.area_ids,
+        }
+
+
+def user_from_row(row, token_id: str | None = None, device_id: str | None = None) -> User:
+    return User(
+        id=row.id,
+        username=row.username,
+        display_name=row.display_name,
+        role=row.role,
+        area_ids=json.loads(row.area_ids),
+        scope_id=row.scope_id,
+        token_id=token_id,
+        device_id=device_id,
+    )
+
+
+# -- tokens -------------------------------------------------------------------------
+def issue_token(conn: Connection, user_id: str, device_id: str, device_name: str | None, ttl_s: int) -> tuple[str, float]:
+    token = secrets.token_urlsafe(32)
+    now = time.time()
+    expires = now + ttl_s
+    conn.execute(
+        insert(tokens).values(
+            id=secrets.token_hex(8),
+            token_hash=token_digest(token),
+            user_id=user_id,
+            device_id=device_id,
+            device_name=device_name,
+            created_at=now,
+            expires_at=expires,
+        )
+    )
+    return token, expires
+
+
+def user_for_token(conn: Connection, token: str) -> User | None:
+    """The user a live token belongs to: not expired, not revoked, user not disabled."""
+    row = conn.execute(
+        select(users, tokens.c.id.label("token_id"), tokens.c.device_id, tokens.c.expires_at, tokens.c.revoked_at)
+        .select_from(tokens.join(users, users.c.id == tokens.c.user_id))
+        .where(tokens.c.token_hash == token_digest(token))
+    ).first()
+    if row is None or row.revoked_at is not None or row.expires_at <= time.time() or row.disabled:
+        return None
+    return user_from_row(row, row.token_id, row.device_id)
+
+
+def revoke(conn: Connection, *, token_id: str | None = None, user_id: str | None = None, device_id: str | None = None) -> int:
+    q = update(tokens).where(tokens.c.revoked_at.is_(None))
+    if token_id:
+        q = q.where(tokens.c.id == token_id)
+    if user_id:
+        q = q.where(tokens.c.user_id == user_id)
+    if device_id:
+        q = q.where(tokens.c.device_id == device_id)
+    return conn.execute(q.values(revoked_at=time.time())).rowcount
+
+
+# -- login rate limits ----------------------------------------------------------------
+class RateLimiter:
+    """Failed logins counted per username and per client address in a fixed window.
+
+    Over the limit, logins for that key answer 429 with Retry-After until the
+    window ends, without checking the password (so guessing costs nothing but
+    time, and the server spends no argon2 work on it).
+    """
+
+    def __init__(self, settings: Settings):
+        self.window = settings.login_window_s
+        self.limits = {"user": settings.login_max_per_user, "addr": settings.login_max_per_address}
+
+    @staticmethod
+    def keys(username: str, address: str) -> list[tuple[str, str]]:
+        return [("user", "user:" + username.lower()[:150]), ("addr", "addr:" + address[:150])]
+
+    def check(self, conn: Connection, username: str, address: str) -> None:
+        now = time.time()
+        for kind, key in self.keys(username, address):
+            row = conn.execute(select(login_failures).where(login_failures.c.key == key)).first()
+            if row and now - row.window_start < self.window and row.failures >= self.limits[kind]:
+                wait = max(1, int(row.window_start + self.window - now + 0.999))
+                raise ApiError(
+                    429,
+                    "too_many_attempts",
+                    f"登录失败次数过多，请 {wait} 秒后再试",
+                    f"Too many failed sign-ins: try again in {wait} seconds",
+                    {"retry_after": wait, "by": "username" if kind == "user" else "address"},
+                    headers={"Retry-After": str(wait)},
+                )
+
+    def failed(self, conn: Connection, username: str, address: str) -> None:
+        now = time.time()
+        dialect_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+        fresh = (now - login_failures.c.window_start) >= self.window
+        for _kind, key in self.keys(username, address):
+            # One statement, so two failures at once cannot both insert the key.
+            stmt = dialect_insert(login_failures).values(key=key, window_start=now, failures=1)
+            conn.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=[login_failures.c.key],
+                    set_={
+                        "window_start": case((fresh, now), else_=login_failures.c.window_start),
+                        "failures": case((fresh, 1), else_=login_failures.c.failures + 1),
+                    },
+                )
+            )
+
+    def succeeded(self, conn: Connection, username: str) -> None:
+        conn.execute(delete(login_failures).where(login_failures.c.key == "user:" + username.lower()[:150]))

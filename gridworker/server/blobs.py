@@ -1,0 +1,223 @@
+"""Photo blobs on disk: content-addressed, uploaded in resumable chunks, checked by SHA-256, thumbnailed.
+
+Layout under the data folder (never a name a client chose: every path is
+built from a hash checked to be 64 lowercase hex characters, and a user id
+the server made):
+
+    blobs/ab/cd/<sha256>                 whole, checked files
+    blobs/thumbs/ab/cd/<sha256>.jpg      thumbnails, made on first request
+    blobs/uploads/<sha256>/<user>-<total>.part   uploads in progress, one per user
+
+A chunk is appended under an exclusive file lock, so two requests for the
+same upload cannot interleave; `received` is the size of the part file.
+After the last chunk the part is hashed: a match is renamed into place
+(atomic, fsynced), a mismatch is deleted (422 hash_mismatch).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import io
+import os
+import re
+import secrets
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageOps
+
+from .errors import ApiError, bad_request, too_large
+
+SHA256 = re.compile(r"[0-9a-f]{64}")
+RANGE = re.compile(r"bytes (\d{1,12})-(\d{1,12})/(\d{1,12})")
+THUMB_LONG_EDGE = 320
+THUMB_QUALITY = 80
+MAX_PIXELS = 1024 * 1024 * 1024 // 4 // 3  # Pillow's own default bomb limit, kept even if someone changes Pillow's
+READ_BLOCK = 1024 * 1024
+
+
+def check_hash(value: str) -> str:
+    if not SHA256.fullmatch(value or ""):
+        raise bad_request(
+            "bad_hash",
+            "照片哈希应为64位小写十六进制字符",
+            "A blob hash is 64 lowercase hexadecimal characters",
+            {"sha256": (value or "")[:80]},
+        )
+    return value
+
+
+@dataclass(frozen=True)
+class ContentRange:
+    start: int
+    end: int  # inclusive
+    total: int
+
+
+def parse_range(header: str | None, body_len: int, max_blob: int) -> ContentRange:
+    m = RANGE.fullmatch((header or "").strip())
+    if not m:
+        raise bad_request(
+            "bad_range",
+            "缺少或无效的 Content-Range（应为 bytes 起-止/总数）",
+            "Content-Range is missing or invalid (expected: bytes start-end/total)",
+            {"content_range": (header or "")[:100]},
+        )
+    start, end, total = (int(g) for g in m.groups())
+    if total > max_blob:
+        raise too_large("blob", max_blob)
+    if not (start <= end < total) or end - start + 1 != body_len:
+        raise bad_request(
+            "bad_range",
+            f"Content-Range 与数据长度不符（收到 {body_len} 字节）",
+            f"Content-Range does not match the chunk (received {body_len} bytes)",
+            {"content_range": header, "chunk_bytes": body_len},
+        )
+    return ContentRange(start, end, total)
+
+
+class BlobStore:
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    def path(self, sha: str) -> Path:
+        sha = check_hash(sha)
+        return self.root / sha[:2] / sha[2:4] / sha
+
+    def thumb_path(self, sha: str) -> Path:
+        sha = check_hash(sha)
+        return self.root / "thumbs" / sha[:2] / sha[2:4] / f"{sha}.jpg"
+
+    def _upload_dir(self, sha: str) -> Path:
+        return self.root / "uploads" / check_hash(sha)
+
+    def has(self, sha: str) -> bool:
+        return self.path(sha).is_file()
+
+    def size(self, sha: str) -> int:
+        return self.path(sha).stat().st_size
+
+    def _part(self, sha: str, user_id: str) -> Path | None:
+        folder = self._upload_dir(sha)
+        if not folder.is_dir():
+            return None
+        return next(iter(sorted(folder.glob(f"{user_id}-*.part"))), None)
+
+    def received(self, sha: str, user_id: str) -> int:
+        part = self._part(sha, user_id)
+        return part.stat().st_size if part else 0
+
+    def put_chunk(self, sha: str, user_id: str, rng: ContentRange, data: bytes) -> tuple[int, bool]:
+        """Append a chunk; returns (received, complete). Raises ApiError on a wrong range or a bad hash."""
+        folder = self._upload_dir(sha)
+        folder.mkdir(parents=True, exist_ok=True)
+        existing = self._part(sha, user_id)
+        part = folder / f"{user_id}-{rng.total}.part"
+        if existing is not None and existing != part:
+            if rng.start != 0:
+                raise _range_mismatch(existing.stat().st_size, "total")
+            existing.unlink(missing_ok=True)  # a new upload of the same hash with another size: start over
+        with open(part, "ab") as f:
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+            try:
+                have = os.fstat(f.fileno()).st_size
+                if rng.start == 0 and have:
+                    f.truncate(0)  # the client starts over
+                    have = 0
+                if rng.start != have:
+                    raise _range_mismatch(have, "start")
+                f.write(data)
+                f.flush()
+                received = have + len(data)
+                if received < rng.total:
+                    return received, False
+                os.fsync(f.fileno())
+                self._finish(sha, part)
+                return received, True
+            finally:
+                fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+
+    def _finish(self, sha: str, part: Path) -> None:
+        digest = hashlib.sha256()
+        with open(part, "rb") as f:
+            while block := f.read(READ_BLOCK):
+                digest.update(block)
+        actual = digest.hexdigest()
+        if actual != sha:
+            part.unlink(missing_ok=True)
+            raise ApiError(
+                422,
+                "hash_mismatch",
+                "上传内容的 SHA-256 与地址中的哈希不符，已丢弃，请重新上传",
+                "The uploaded bytes do not hash to the SHA-256 in the address; they were discarded: upload again",
+                {"expected": sha, "actual": actual},
+            )
+        final = self.path(sha)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        if final.exists():
+            part.unlink(missing_ok=True)  # someone else finished the same file first
+        else:
+            os.replace(part, final)
+            _fsync_dir(final.parent)
+        try:
+            part.parent.rmdir()
+        except OSError:
+            pass  # another user's upload of the same file is still there
+
+    def sweep_uploads(self, older_than_s: float = 7 * 24 * 3600) -> int:
+        """Delete uploads nobody has continued for a week (a device that never came back); returns how many."""
+        cutoff = time.time() - older_than_s
+        removed = 0
+        for part in (self.root / "uploads").glob("*/*.part"):
+            try:
+                if part.stat().st_mtime < cutoff:
+                    part.unlink()
+                    removed += 1
+                    part.parent.rmdir()
+            except OSError:
+                pass  # gone already, or the folder still holds another user's upload
+        return removed
+
+    def thumbnail(self, sha: str) -> Path:
+        """The thumbnail file (long edge 320 px, JPEG), made on first request."""
+        thumb = self.thumb_path(sha)
+        if thumb.is_file():
+            return thumb
+        try:
+            with Image.open(self.path(sha)) as img:
+                if img.size[0] * img.size[1] > MAX_PIXELS:
+                    raise ValueError("too many pixels")
+                img.draft("RGB", (THUMB_LONG_EDGE, THUMB_LONG_EDGE))
+                img = ImageOps.exif_transpose(img).convert("RGB")
+                img.thumbnail((THUMB_LONG_EDGE, THUMB_LONG_EDGE))
+                out = io.BytesIO()
+                img.save(out, "JPEG", quality=THUMB_QUALITY)
+        except Exception as exc:  # Pillow raises many types for files it cannot read
+            raise ApiError(
+                422, "not_an_image", "该文件不是可读取的图片，无法生成缩略图", "The blob is not a readable image: no thumbnail"
+            ) from exc
+        thumb.parent.mkdir(parents=True, exist_ok=True)
+        temp = thumb.with_name(f".{thumb.name}.{secrets.token_hex(4)}.tmp")
+        temp.write_bytes(out.getvalue())
+        os.replace(temp, thumb)
+        return thumb
+
+
+def _range_mismatch(received: int, what: str) -> ApiError:
+    return ApiError(
+        409,
+        "range_mismatch",
+        f"分块位置不对：服务器已收到 {received} 字节，请从该位置继续",
+        f"The chunk does not continue the upload: the server has {received} bytes, resume from there",
+        {"received": received, "mismatch": what},
+    )
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,135 @@
+"""Error bodies of PROTOCOL.md, `{"error": {"code", "message", "details"}}`, for every error the app can give.
+
+Messages are Chinese unless the request's Accept-Language starts with "en";
+the `code` is the machine-readable part and never changes with the language.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..domain.errors import GridWorkerError
+
+log = logging.getLogger("gridworker.server")
+
+
+class ApiError(Exception):
+    """An answer other than 2xx, with its machine code and a message in both languages."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        zh: str,
+        en: str,
+        details: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ):
+        super().__init__(en)
+        self.status = status
+        self.code = code
+        self.zh = zh
+        self.en = en
+        self.details = details or {}
+        self.headers = headers or {}
+
+
+def lang_of(request: Request) -> str:
+    return "en" if request.headers.get("accept-language", "").lower().startswith("en") else "zh"
+
+
+def body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "details": details or {}}}
+
+
+def error_response(request: Request, err: ApiError) -> JSONResponse:
+    message = err.en if lang_of(request) == "en" else err.zh
+    return JSONResponse(body(err.code, message, err.details), status_code=err.status, headers=err.headers)
+
+
+def from_domain(err: GridWorkerError, status: int = 422) -> ApiError:
+    return ApiError(status, err.code, err.zh, err.en, err.details)
+
+
+# -- the errors every route shares ---------------------------------------------------
+def unauthorized(code: str = "unauthorized") -> ApiError:
+    return ApiError(
+        401,
+        code,
+        "未登录或登录已失效，请重新登录",
+        "Not signed in, or the sign-in has expired: sign in again",
+        headers={"WWW-Authenticate": "Bearer"},
+    )
+
+
+def forbidden(zh: str, en: str, details: dict | None = None) -> ApiError:
+    return ApiError(403, "forbidden", zh, en, details)
+
+
+def not_found(what_zh: str = "内容", what_en: str = "resource") -> ApiError:
+    return ApiError(404, "not_found", f"找不到该{what_zh}", f"No such {what_en}")
+
+
+def too_large(limit_name: str, limit: int, unit: str = "bytes") -> ApiError:
+    return ApiError(
+        413,
+        "too_large",
+        f"请求超过上限：{limit_name} 最多 {limit} {unit}",
+        f"Request over the limit: {limit_name} is at most {limit} {unit}",
+        {"limit": limit_name, "max": limit, "unit": unit},
+    )
+
+
+def bad_request(code: str, zh: str, en: str, details: dict | None = None) -> ApiError:
+    return ApiError(400, code, zh, en, details)
+
+
+def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
+    out = []
+    for e in exc.errors()[:50]:
+        out.append({"loc": [str(p) for p in e.get("loc", ())], "type": e.get("type", ""), "message": e.get("msg", "")})
+    return out
+
+
+def install(app: FastAPI) -> None:
+    """Route every kind of failure through our error body."""
+
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError):
+        return error_response(request, exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError):
+        errors = _validation_details(exc)
+        if any(e["loc"][:2] == ["path", "sha256"] for e in errors):
+            err = bad_request(
+                "bad_hash", "照片哈希应为64位小写十六进制字符", "A blob hash is 64 lowercase hexadecimal characters", {"errors": errors}
+            )
+        elif any(e["type"] == "json_invalid" for e in errors):
+            err = bad_request("malformed_json", "请求体不是有效的 JSON", "The request body is not valid JSON", {"errors": errors})
+        else:
+            err = ApiError(422, "invalid_request", "请求内容无效", "The request is not valid", {"errors": errors})
+        return error_response(request, err)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException):
+        codes = {
+            404: ("not_found", "找不到该地址", "No such address"),
+            405: ("method_not_allowed", "该地址不支持此请求方法", "This address does not take that method"),
+        }
+        code, zh, en = codes.get(exc.status_code, ("http_error", str(exc.detail), str(exc.detail)))
+        return error_response(request, ApiError(exc.status_code, code, zh, en, headers=dict(exc.headers or {})))
+
+    @app.exception_handler(Exception)
+    async def _bug(request: Request, exc: Exception):
+        # A bug, not bad input (tests make sure bad input never gets here):
+        # log it in full, tell the client to try again later.
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        err = ApiError(500, "internal_error", "服务器内部错误，请稍后再试", "Internal server error: try again later")
+        return error_response(request, err)

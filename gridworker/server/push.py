@@ -1,0 +1,398 @@
+"""Applying a push: every mutation checked (entity, role, scope, values, lifecycle), merged, recorded.
+
+One push is one write transaction (Database.write). Mutations are applied in
+the order sent, each seeing the ones before it; records are read in bulk up
+front and written in bulk at the end (records.FeedWriter). A mutation that is
+refused gets `rejected` with a code and a reason and changes nothing; the
+others still apply. Every result is stored under (user, mutation_id), so a
+replayed mutation gets its first result back and changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection
+
+from ..domain import hlc as hlc_mod
+from ..domain import wire
+from ..domain.lifecycle import IncidentState, Refusal, Rules
+from ..domain.register import InvalidRecord
+from ..domain.wire import ENTITIES, INCIDENT_CHILDREN
+from .auth import User
+from .incidents import CalendarCache, derived_fields, replay, to_event
+from .merge import APPLIED, CONFLICT, REJECTED, Merge, changed_by_others, merge_fields
+from .records import SERVER_WRITER, FeedWriter, Rec, bulk, dumps, load, load_children
+from .schema import conflicts, mutations, records
+from .scope import ALL, AREAS, HANDLER, Scope
+
+STAFF_ROLES = frozenset({"admin", "dispatcher"})
+
+
+@dataclass
+class Mutation:
+    mutation_id: str
+    entity: str
+    id: str
+    op: str
+    base_version: int | None
+    fields: dict[str, Any]
+    hlc: str
+
+
+class Rejected(Exception):
+    def __init__(self, code: str, zh: str, en: str, details: dict | None = None):
+        super().__init__(en)
+        self.code, self.zh, self.en, self.details = code, zh, en, details or {}
+
+
+@dataclass
+class Outcome:
+    status: str
+    version: int | None
+    error: dict[str, Any] | None = None
+
+    def result(self, mutation_id: str) -> dict[str, Any]:
+        out: dict[str, Any] = {"mutation_id": mutation_id, "status": self.status, "version": self.version}
+        if self.error is not None:
+            out["error"] = self.error
+        return out
+
+
+@dataclass
+class PushRun:
+    """The state of one push while it is applied."""
+
+    conn: Connection
+    user: User
+    scope: Scope
+    device_id: str
+    calendars: CalendarCache
+    lang: str = "zh"
+    writer: FeedWriter = field(init=False)
+    recs: dict[tuple[str, str], Rec | None] = field(default_factory=dict)
+    conflict_rows: list[dict[str, Any]] = field(default_factory=list)
+    _area_ids: set[str] | None = None
+    _categories: set[str] | None = None
+    _logs: dict[str, list[Rec]] = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.writer = FeedWriter(self.conn)
+        self.server_hlc = str(hlc_mod.Hlc(int(time.time() * 1000), 0, SERVER_WRITER))
+        self._rules: Rules | None = None
+
+    @property
+    def rules(self) -> Rules:
+        """The lifecycle rules, looked up only by pushes that touch incidents."""
+        if self._rules is None:
+            self._rules = self.calendars.rules(self.conn)
+        return self._rules
+
+    def msg(self, zh: str, en: str) -> str:
+        return en if self.lang == "en" else zh
+
+    # -- records -----------------------------------------------------------------------
+    def prefetch(self, batch: Sequence[Mutation]) -> None:
+        keys = {(m.entity, m.id) for m in batch}
+        for m in batch:
+            if m.entity == "incident_event" and isinstance(m.fields.get("incident_id"), str):
+                keys.add(("incident", m.fields["incident_id"]))
+            if m.entity == "photo" and isinstance(m.fields.get("entity_id"), str):
+                keys.add((str(m.fields.get("entity")), m.fields["entity_id"]))
+        found = load(self.conn, keys)
+        for key in keys:
+            self.recs[key] = found.get(key)
+
+    def get(self, entity: str, record_id: str | None) -> Rec | None:
+        if not record_id:
+            return None
+        key = (entity, record_id)
+        if key not in self.recs:
+            self.recs[key] = load(self.conn, [key]).get(key)
+        return self.recs[key]
+
+    def area_exists(self, area_id: str) -> bool:
+        if self._area_ids is None:
+            rows = self.conn.execute(select(records.c.id).where(records.c.entity == "area", records.c.deleted.is_(False)))
+            self._area_ids = {r[0] for r in rows}
+        return area_id in self._area_ids
+
+    def category_exists(self, code: str) -> bool:
+        if self._categories is None:
+            rows = self.conn.execute(
+                select(records.c.data).where(records.c.entity == "category", records.c.deleted.is_(False))
+            )
+            self._categories = {json.loads(r[0])["code"] for r in rows}
+        return code in self._categories
+
+    def log_of(self, incident: Rec) -> list[Rec]:
+        if incident.id not in self._logs:
+            stored = load_children(self.conn, incident.id) if incident.stored else []
+            self._logs[incident.id] = [r for r in stored if r.entity == "incident_event"]
+        return self._logs[incident.id]
+
+    # -- one mutation --------------------------------------------------------------------
+    def apply(self, m: Mutation) -> dict[str, Any]:
+        try:
+            outcome = self._apply(m)
+        except Rejected as r:
+            rec = self.recs.get((m.entity, m.id))
+            error = {"code": r.code, "message": self.msg(r.zh, r.en), "details": r.details}
+            outcome = Outcome(REJECTED, rec.version if rec is not None else None, error)
+        return outcome.result(m.mutation_id)
+
+    def _apply(self, m: Mutation) -> Outcome:
+        spec = ENTITIES[m.entity]
+        if spec.server_managed:
+            raise Rejected(
+                "server_managed",
+                f"“{m.entity}”由服务器管理，只能下载，不能上传",
+                f"'{m.entity}' is managed on the server: pull only",
+            )
+        if self.user.role == "handler" and m.entity not in INCIDENT_CHILDREN:
+            raise Rejected(
+                "role_not_allowed",
+                "处置人员只能提交事件处理记录和照片",
+                "A handler can only add incident events and photos",
+            )
+        rec = self.get(m.entity, m.id)
+        if m.op == "delete":
+            return self._delete(m, spec, rec)
+        return self._upsert(m, spec, rec)
+
+    def _upsert(self, m: Mutation, spec: wire.Entity, rec: Rec | None) -> Outcome:
+        read_only = sorted(f for f in m.fields if f in spec.read_only)
+        if read_only:
+            raise Rejected(
+                "read_only_field",
+                f"字段 {', '.join(read_only)} 由服务器计算，不能修改",
+                f"Field(s) {', '.join(read_only)} are set by the server and cannot be written",
+                {"fields": read_only},
+            )
+        creating = rec is None
+        try:
+            values = wire.validate(
+                m.entity, m.fields, creating=creating, existing=None if creating else rec.data, types_checked=True
+            )
+        except InvalidRecord as e:
+            raise Rejected("invalid_value", e.zh, e.en, e.details) from None
+        if spec.create_only and not creating:
+            return self._replayed_create(rec, values)
+        if creating:
+            rec = Rec(m.entity, m.id)
+        prepared = self._prepare(m.entity, rec, values, creating)
+        self._check_scope(rec, values.get("area_id", rec.area_id), creating, prepared)
+        if creating:
+            merge = Merge(take=values)
+        else:
+            merge = merge_fields(rec, m.base_version, values, m.hlc, self.device_id)
+            if rec.deleted:
+                merge.collisions["deleted"] = {"mine": False, "theirs": True, "winner": "server"}
+        if merge.take or creating:
+            self._save(m, rec, merge.take, creating, prepared)
+        self._record_conflicts(m, rec, merge)
+        return Outcome(merge.status, rec.version, self._conflict_error(merge))
+
+    def _replayed_create(self, rec: Rec, values: dict[str, Any]) -> Outcome:
+        """A create-only record pushed again: fine if it says the same, refused if it tries to change it."""
+        if all(rec.data.get(k) == v for k, v in values.items() if k != "area_id"):
+            return Outcome(APPLIED, rec.version)
+        raise Rejected(
+            "create_only",
+            "事件记录和照片一经保存不可修改",
+            "Incident events and photos cannot be changed once saved",
+        )
+
+    def _delete(self, m: Mutation, spec: wire.Entity, rec: Rec | None) -> Outcome:
+        if spec.create_only:
+            raise Rejected("create_only", "事件记录和照片不能删除", "Incident events and photos cannot be deleted")
+        if rec is None:
+            return Outcome(APPLIED, None)  # never reached the server: nothing to delete
+        if m.entity == "incident" and self.user.role not in STAFF_ROLES:
+            raise Rejected(
+                "role_not_allowed",
+                "只有社区工作人员或管理员可以删除事件（可选择不予受理）",
+                "Only a dispatcher or an admin can delete an incident (reject it instead)",
+            )
+        self._check_scope(rec, rec.area_id, False, None)
+        if rec.deleted:
+            return Outcome(APPLIED, rec.version)
+        merge = Merge()
+        if changed_by_others(rec, m.base_version, self.device_id):
+            merge.collisions["deleted"] = {"mine": True, "theirs": False, "winner": "client"}
+        before = self.writer.before(rec)
+        rec.version += 1
+        rec.deleted = True
+        rec.meta["d"] = [rec.version, m.hlc, self.device_id]
+        self.writer.saved(rec, before)
+        self._record_conflicts(m, rec, merge)
+        return Outcome(merge.status, rec.version, self._conflict_error(merge))
+
+    # -- per-entity rules -----------------------------------------------------------------
+    def _prepare(self, entity: str, rec: Rec, values: dict[str, Any], creating: bool) -> Any:
+        """Checks and server-set values that depend on other records; returns what _save needs."""
+        if entity == "incident_event":
+            return self._prepare_event(values)
+        if entity == "photo":
+            return self._prepare_photo(rec, values)
+        if entity == "incident" and values.get("category") and not self.category_exists(values["category"]):
+            raise Rejected(
+                "invalid_value",
+                f"未知的事件类别“{values['category']}”",
+                f"Unknown incident category '{values['category']}'",
+                {"fields": [{"field": "category", "code": "unknown_category"}]},
+            )
+        return None
+
+    def _prepare_event(self, values: dict[str, Any]) -> tuple[Rec, IncidentState]:
+        incident = self.get("incident", values["incident_id"])
+        if incident is None or incident.deleted:
+            raise Rejected("unknown_incident", "找不到该事件", "No such incident", {"incident_id": values["incident_id"]})
+        self._check_scope(incident, incident.area_id, False, None)
+        actor = values.get("actor_id") or self.user.id
+        if actor != self.user.id:
+            raise Rejected(
+                "actor_mismatch", "事件记录的操作人必须是当前登录用户", "An event's actor must be the signed-in user"
+            )
+        values.update(actor_id=self.user.id, actor_role=self.user.role, area_id=incident.area_id)
+        state = replay(self.rules, self.log_of(incident))
+        try:
+            return incident, self.rules.apply(state, to_event(values))
+        except Refusal as r:
+            raise Rejected(r.code, r.zh, r.en, r.details) from None
+
+    def _prepare_photo(self, rec: Rec, values: dict[str, Any]) -> Rec | None:
+        owner, owner_id = values.get("entity"), values.get("entity_id")
+        incident = None
+        if owner == "incident":
+            incident = self.get("incident", owner_id)
+        elif owner == "incident_event":
+            event = self.get("incident_event", owner_id)
+            incident = self.get("incident", event.parent_id) if event else None
+        if incident is not None:
+            values["area_id"] = incident.area_id  # a photo lives where its incident lives
+            rec.parent_id = incident.id
+        rec.sha256 = values["sha256"]
+        return incident
+
+    def _check_scope(self, rec: Rec, new_area: str | None, creating: bool, prepared: Any) -> None:
+        kind = self.scope.kind
+        if kind == HANDLER:
+            incident = prepared[0] if isinstance(prepared, tuple) else prepared if isinstance(prepared, Rec) else None
+            if rec.entity == "incident":
+                incident = rec
+            if incident is None or incident.assignee_id != self.user.id:
+                raise _out_of_scope()
+            return
+        if new_area is None:
+            raise Rejected("area_required", "请指定所属网格（area_id）", "The record needs an area (area_id)")
+        if kind == AREAS:
+            if new_area not in self.scope.areas or (not creating and rec.area_id not in self.scope.areas):
+                raise _out_of_scope()
+        elif kind == ALL and not self.area_exists(new_area):
+            raise Rejected("unknown_area", "所属网格不存在", "The area does not exist", {"area_id": new_area})
+
+    # -- writing -----------------------------------------------------------------------------
+    def _save(self, m: Mutation, rec: Rec, take: dict[str, Any], creating: bool, prepared: Any) -> None:
+        before = self.writer.before(rec)
+        rec.version += 1
+        rec.set_fields(take, rec.version, m.hlc, self.device_id)
+        if creating and m.entity == "incident":
+            state = replay(self.rules, self.log_of(rec))
+            rec.set_fields(derived_fields(state), rec.version, self.server_hlc, SERVER_WRITER)
+            rec.assignee_id = state.assignee_id
+        if m.entity == "incident_event":
+            rec.parent_id = rec.data["incident_id"]
+        self.recs[rec.key] = rec
+        self.writer.saved(rec, before)
+        if m.entity == "incident_event":
+            incident, state = prepared
+            self.log_of(incident).append(rec)
+            self._set_derived(incident, state)
+        if m.entity == "incident" and not creating and "area_id" in take:
+            self._move_children(rec)
+
+    def _set_derived(self, incident: Rec, state: IncidentState) -> None:
+        derived = {k: v for k, v in derived_fields(state).items() if incident.data.get(k) != v}
+        if not derived:
+            return
+        before = self.writer.before(incident)
+        incident.version += 1
+        incident.set_fields(derived, incident.version, self.server_hlc, SERVER_WRITER)
+        incident.assignee_id = state.assignee_id
+        self.writer.saved(incident, before)
+
+    def _move_children(self, incident: Rec) -> None:
+        """An incident moved to another area takes its events and photos with it (they share its scope)."""
+        for child in load_children(self.conn, incident.id):
+            child = self.recs.get(child.key) or child
+            if child.area_id == incident.area_id:
+                continue
+            before = self.writer.before(child)
+            child.version += 1
+            child.set_fields({"area_id": incident.area_id}, child.version, self.server_hlc, SERVER_WRITER)
+            self.recs[child.key] = child
+            self.writer.saved(child, before)
+
+    def _record_conflicts(self, m: Mutation, rec: Rec, merge: Merge) -> None:
+        now = time.time()
+        for name, c in merge.collisions.items():
+            self.conflict_rows.append(
+                {
+                    "at": now, "entity": m.entity, "record_id": m.id, "area_id": rec.area_id, "field": name,
+                    "mine": dumps(c["mine"]), "theirs": dumps(c["theirs"]), "winner": c["winner"],
+                    "user_id": self.user.id, "device_id": self.device_id, "mutation_id": m.mutation_id,
+                }
+            )  # fmt: skip
+
+    def _conflict_error(self, merge: Merge) -> dict[str, Any] | None:
+        if not merge.collisions:
+            return None
+        if "deleted" in merge.collisions:
+            zh, en = "该记录已被他人删除或修改，双方的内容都已保留在服务器上", "The record was deleted or changed by someone else; both versions are kept on the server"
+        else:
+            zh, en = "与他人的修改冲突：按时间较晚的修改逐项保留，另一方的值已记录", "Conflicts with someone else's edit: the later edit wins field by field, the other value is recorded"
+        return {"code": CONFLICT, "message": self.msg(zh, en), "details": merge.collisions}
+
+    def finish(self, results: list[tuple[Mutation, dict[str, Any]]]) -> None:
+        self.writer.flush()
+        if self.conflict_rows:
+            self.conn.execute(insert(conflicts), self.conflict_rows)
+        now = time.time()
+        rows = [(self.user.id, m.mutation_id, dumps(r), now) for m, r in results]
+        bulk(self.conn, "INSERT INTO mutations (user_id, mutation_id, result, at) VALUES (?, ?, ?, ?)", rows)
+
+
+def _out_of_scope() -> Rejected:
+    return Rejected("out_of_scope", "该记录不在您负责的范围内", "The record is outside your areas")
+
+
+def apply_push(run: PushRun, batch: Sequence[Mutation]) -> list[dict[str, Any]]:
+    """Apply a push's mutations in order; replays get their first result. Call inside Database.write()."""
+    ids = list({m.mutation_id for m in batch})
+    done: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(ids), 500):
+        rows = run.conn.execute(
+            select(mutations.c.mutation_id, mutations.c.result).where(
+                mutations.c.user_id == run.user.id, mutations.c.mutation_id.in_(ids[start : start + 500])
+            )
+        )
+        done.update({mid: json.loads(result) for mid, result in rows})
+    run.prefetch([m for m in batch if m.mutation_id not in done])
+    results: list[dict[str, Any]] = []
+    fresh: list[tuple[Mutation, dict[str, Any]]] = []
+    for m in batch:
+        if m.mutation_id in done:
+            results.append(done[m.mutation_id])
+            continue
+        result = run.apply(m)
+        done[m.mutation_id] = result
+        fresh.append((m, result))
+        results.append(result)
+    run.finish(fresh)
+    return results

@@ -1,0 +1,237 @@
+"""The record store and the change feed: load records, save them, append one feed row per change.
+
+Everything that changes a synced record — pushes, admin commands, the demo
+seed — goes through `FeedWriter` inside `Database.write()`, so the record,
+its new version and its feed row commit together, and feed positions are
+handed out in commit order (db.py).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
+
+from ..domain.wire import INCIDENT_CHILDREN
+from .schema import changes, records
+
+SERVER_WRITER = "server"
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass
+class Rec:
+    """One record as the server holds it.
+
+    meta["f"]: field → [version, hlc, writer] of the field's last change (the merge needs it);
+    meta["d"]: [version, hlc, writer] of the delete, when deleted;
+    meta["lc"]: an incident's lifecycle state (incidents.py).
+    """
+
+    entity: str
+    id: str
+    area_id: str | None = None
+    version: int = 0
+    deleted: bool = False
+    data: dict[str, Any] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=lambda: {"f": {}})
+    assignee_id: str | None = None
+    parent_id: str | None = None
+    sha256: str | None = None
+    seq: int = 0
+    created_seq: int = 0
+    stored: bool = False  # a row exists in the table
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.entity, self.id)
+
+    @property
+    def exists(self) -> bool:
+        return self.stored or self.version > 0
+
+    def field_meta(self, name: str) -> list | None:
+        return self.meta["f"].get(name)
+
+    def set_fields(self, values: dict[str, Any], version: int, hlc: str, writer: str) -> None:
+        for name, value in values.items():
+            self.data[name] = value
+            self.meta["f"][name] = [version, hlc, writer]
+        if "area_id" in values:
+            self.area_id = values["area_id"]
+
+
+def rec_from_row(row) -> Rec:
+    return Rec(
+        entity=row.entity,
+        id=row.id,
+        area_id=row.area_id,
+        version=row.version,
+        deleted=row.deleted,
+        data=json.loads(row.data),
+        meta=json.loads(row.meta),
+        assignee_id=row.assignee_id,
+        parent_id=row.parent_id,
+        sha256=row.sha256,
+        seq=row.seq,
+        created_seq=row.created_seq,
+        stored=True,
+    )
+
+
+def load(conn: Connection, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Rec]:
+    """Records by (entity, id); missing keys are absent from the result."""
+    out: dict[tuple[str, str], Rec] = {}
+    for entity, ids in by_entity(keys).items():
+        for start in range(0, len(ids), 500):
+            q = select(records).where(records.c.entity == entity, records.c.id.in_(ids[start : start + 500]))
+            out.update(((r.entity, r.id), rec_from_row(r)) for r in conn.execute(q))
+    return out
+
+
+def by_entity(keys: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """Record keys grouped by entity, so that lookups use the (entity, id) primary key."""
+    grouped: dict[str, set[str]] = {}
+    for entity, record_id in keys:
+        grouped.setdefault(entity, set()).add(record_id)
+    return {entity: sorted(ids) for entity, ids in grouped.items()}
+
+
+def load_children(conn: Connection, incident_id: str) -> list[Rec]:
+    """An incident's events and photos, in the order they were created."""
+    rows = conn.execute(
+        select(records)
+        .where(records.c.parent_id == incident_id, records.c.entity.in_(sorted(INCIDENT_CHILDREN)))
+        .order_by(records.c.created_seq)
+    )
+    return [rec_from_row(r) for r in rows]
+
+
+@dataclass
+class _Before:
+    area_id: str | None
+    assignee_id: str | None
+
+
+class FeedWriter:
+    """Collects the record changes of one write transaction and writes them, with their feed rows, in bulk."""
+
+    def __init__(self, conn: Connection):
+        self.conn = conn
+        self._next_seq: int | None = None
+        self._dirty: dict[tuple[str, str], Rec] = {}
+        self._feed: list[tuple] = []
+
+    def next_seq(self) -> int:
+        if self._next_seq is None:
+            # Safe only because writers take turns (Database.write): see db.py.
+            self._next_seq = (self.conn.execute(select(func.max(changes.c.seq))).scalar() or 0) + 1
+        seq = self._next_seq
+        self._next_seq += 1
+        return seq
+
+    def before(self, rec: Rec) -> _Before:
+        """Snapshot the scope-relevant columns before changing a record (pass it to `saved`)."""
+        return _Before(rec.area_id if rec.exists else None, rec.assignee_id if rec.exists else None)
+
+    def saved(self, rec: Rec, before: _Before) -> int:
+        """Record that `rec` changed (its version already raised): a feed row and a pending write."""
+        seq = self.next_seq()
+        if not rec.exists or rec.created_seq == 0:
+            rec.created_seq = seq
+        rec.seq = seq
+        self._dirty[rec.key] = rec
+        self._feed.append(
+            (seq, rec.entity, rec.id, rec.version, before.area_id, rec.area_id, before.assignee_id, rec.assignee_id,
+             rec.parent_id, time.time())
+        )  # fmt: skip
+        return seq
+
+    def flush(self) -> None:
+        """Write every changed record and its feed rows (call before commit)."""
+        if not self._dirty:
+            return
+        now = time.time()
+        new_rows, old_rows = [], []
+        for rec in self._dirty.values():
+            values = (
+                rec.area_id, rec.seq, rec.created_seq, rec.version, rec.deleted, dumps(rec.data), dumps(rec.meta),
+                rec.assignee_id, rec.parent_id, rec.sha256, now,
+            )  # fmt: skip
+            if rec.stored:
+                old_rows.append(values + (rec.entity, rec.id))
+            else:
+                new_rows.append((rec.entity, rec.id) + values)
+                rec.stored = True
+        bulk(self.conn, _INSERT_RECORD, new_rows)
+        bulk(self.conn, _UPDATE_RECORD, old_rows)
+        bulk(self.conn, _INSERT_CHANGE, self._feed)
+        _GROWTH.inserted(self.conn, len(new_rows) + len(self._feed))
+        self._dirty.clear()
+        self._feed.clear()
+
+
+class _Growth:
+    """PostgreSQL: analyse the feed tables when this process has doubled them.
+
+    Pushes look records up by key, hundreds at a time. Until PostgreSQL has
+    statistics for a fast-growing table (the first upload of a district), it
+    plans those lookups as if the table were tiny and reads every row of the
+    entity for each push: a second per push at 30,000 records. Autovacuum
+    analyses only after a minute; a bulk upload cannot wait, so the writer
+    runs ANALYZE itself each time its own inserts double (a few times per
+    process, never in steady state).
+    """
+
+    FIRST = 5_000
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._rows = 0
+        self._next = self.FIRST
+
+    def inserted(self, conn: Connection, rows: int) -> None:
+        if conn.dialect.name != "postgresql":
+            return
+        with self._lock:
+            self._rows += rows
+            due = self._rows >= self._next
+            if due:
+                self._next = self._rows * 2
+        if due:
+            conn.exec_driver_sql("ANALYZE records, changes, mutations")
+
+
+_GROWTH = _Growth()
+
+
+_RECORD_COLUMNS = "area_id, seq, created_seq, version, deleted, data, meta, assignee_id, parent_id, sha256, updated_at"
+_INSERT_RECORD = f"INSERT INTO records (entity, id, {_RECORD_COLUMNS}) VALUES ({', '.join('?' * 13)})"
+_UPDATE_RECORD = (
+    "UPDATE records SET " + ", ".join(f"{c} = ?" for c in _RECORD_COLUMNS.split(", ")) + " WHERE entity = ? AND id = ?"
+)
+_INSERT_CHANGE = (
+    "INSERT INTO changes (seq, entity, record_id, version, area_old, area_new, owner_old, owner_new, parent_id, at) "
+    f"VALUES ({', '.join('?' * 10)})"
+)
+
+
+def bulk(conn: Connection, sql: str, rows: list[tuple]) -> None:
+    """executemany with the driver itself: the hot path of a push, without SQLAlchemy's per-row work.
+
+    `sql` is written with `?` placeholders (sqlite3) and turned into `%s` for psycopg.
+    """
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        sql = sql.replace("?", "%s")
+    conn.exec_driver_sql(sql, rows)

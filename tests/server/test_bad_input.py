@@ -1,0 +1,176 @@
+"""Bad input gets a clear 4xx in the protocol's error body, and nothing is stored half.
+
+The TestClient re-raises any exception that reaches the app's last-resort
+handler, so a bug behind bad input fails these tests instead of hiding in a 500.
+"""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import func, select
+
+from gridworker.server.schema import changes, mutations, records
+
+from .conftest import new_id
+
+SQL = "Robert'); DROP TABLE records;--"
+
+
+def _counts(world):
+    with world.db.read() as conn:
+        return tuple(conn.execute(select(func.count()).select_from(t)).scalar() for t in (records, changes, mutations))
+
+
+def _error(r, status, code=None):
+    assert r.status_code == status, (r.status_code, r.text)
+    body = r.json()
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "details"}
+    assert body["error"]["message"]
+    if code:
+        assert body["error"]["code"] == code, body
+    return body["error"]
+
+
+def test_malformed_and_mistyped_pushes_are_refused_whole(world):
+    w1 = world.api("w1")
+    before = _counts(world)
+    good = w1.mutation("building", new_id(), {"name": "好的", "area_id": world.area_ids["G1"]})
+    bodies = [
+        (b'{"device_id": w1.device, "mutations": [', 400, "malformed_json"),
+        (b"\xff\xfe not utf-8", 400, "malformed_json"),
+        (b"[]", 422, "invalid_request"),
+        (b"null", 422, "invalid_request"),
+        (json.dumps({"device_id": w1.device, "mutations": "all of them"}).encode(), 422, "invalid_request"),
+        (json.dumps({"device_id": w1.device, "mutations": [good | {"base_version": "3"}]}).encode(), 422, "invalid_request"),
+        (json.dumps({"device_id": w1.device, "mutations": [good | {"op": "merge"}]}).encode(), 422, "invalid_request"),
+        (json.dumps({"device_id": w1.device, "mutations": [good | {"id": "../../etc/passwd"}]}).encode(), 422, "invalid_request"),
+        (json.dumps({"device_id": w1.device, "mutations": [good | {"hlc": "yesterday, roughly........"}]}).encode(), 422, "invalid_request"),
+        (json.dumps({"device_id": w1.device, "mutations": [good | {"surprise": 1}]}).encode(), 422, "invalid_request"),
+        (json.dumps({"device_id": "", "mutations": [good]}).encode(), 422, "invalid_request"),
+        (json.dumps({"device_id": "someone-else", "mutations": [good]}).encode(), 422, "device_mismatch"),
+        (json.dumps({"device_id": w1.device, "mutations": [good, good | {"mutation_id": new_id(), "entity": "spaceship"}]}).encode(), 422, "invalid_mutations"),
+        (json.dumps({"device_id": w1.device, "mutations": [good, good | {"mutation_id": new_id(), "fields": {"colour": "red"}}]}).encode(), 422, "invalid_mutations"),
+        (json.dumps({"device_id": w1.device, "mutations": [good, good | {"mutation_id": new_id(), "fields": {"floors": "6"}}]}).encode(), 422, "invalid_mutations"),
+        (json.dumps({"device_id": w1.device, "mutations": [good, good | {"mutation_id": new_id(), "fields": {"tags": "elderly"}}]}).encode(), 422, "invalid_mutations"),
+    ]
+    for body, status, code in bodies:
+        r = w1.request("POST", "/sync/push", content=body, headers={"Content-Type": "application/json"})
+        err = _error(r, status, code)
+        if code == "invalid_mutations":
+            assert err["details"]["mutations"][0]["index"] == 1
+    assert _counts(world) == before  # the good mutation beside the bad one was not stored either
+
+
+def test_limits_are_413_naming_the_limit(world):
+    w1 = world.api("w1")
+    before = _counts(world)
+    many = [w1.mutation("building", new_id(), {"name": f"{i}", "area_id": world.area_ids["G1"]}) for i in range(501)]
+    err = _error(w1.push_raw(many), 413, "too_large")
+    assert err["details"] == {"limit": "mutations per push", "max": 500, "unit": "mutations"}
+    huge = [w1.mutation("building", new_id(), {"name": "x", "notes": "长" * 700_000, "area_id": world.area_ids["G1"]})]
+    err = _error(w1.push_raw(huge), 413, "too_large")
+    assert err["details"]["limit"] == "push body" and err["details"]["max"] == 2 * 1024 * 1024
+
+    def chunked():  # no Content-Length: the limit still holds
+        for _ in range(40):
+            yield b" " * 65536
+
+    err = _error(w1.request("POST", "/sync/push", content=chunked(), headers={"Content-Type": "application/json"}), 413)
+    assert err["details"]["limit"] == "push body"
+    r = world.client.post("/api/v1/auth/login", content=b"{" + b" " * 70_000 + b"}", headers={"X-Gridworker-Schema": "1"})
+    assert _error(r, 413)["details"]["limit"] == "request body"
+    assert _counts(world) == before
+
+
+def test_hostile_text_is_stored_literally_or_refused_with_the_field_named(world):
+    w1 = world.api("w1")
+    ok, ctrl, long_name, long_notes = new_id(), new_id(), new_id(), new_id()
+    g1 = world.area_ids["G1"]
+    results = w1.push(
+        [
+            w1.mutation("person", ok, {"name": SQL[:50], "notes": SQL + " <script>alert(1)</script> %s %% \\x00", "area_id": g1}),
+            w1.mutation("person", ctrl, {"name": "张\x07三", "area_id": g1}),
+            w1.mutation("person", long_name, {"name": "名" * 10_000, "area_id": g1}),
+            w1.mutation("building", long_notes, {"name": "1幢", "notes": "x" * 10_000, "area_id": g1}),
+        ]
+    )
+    assert [r["status"] for r in results] == ["applied", "rejected", "rejected", "rejected"]
+    assert results[1]["error"]["details"]["fields"][0] == {"field": "name", "code": "control_chars", "message": "name contains control characters"}
+    assert results[2]["error"]["details"]["fields"][0]["code"] == "too_long"
+    assert results[3]["error"]["details"]["fields"][0]["field"] == "notes"
+    reader = world.api("w1")
+    reader.pull()
+    assert reader.records[("person", ok)]["name"] == SQL[:50]
+    assert reader.records[("person", ok)]["notes"].startswith(SQL)
+    assert not any(reader.holds("person", i) for i in (ctrl, long_name)) and not reader.holds("building", long_notes)
+    with world.db.read() as conn:
+        assert conn.execute(select(func.count()).select_from(records)).scalar() > 0  # the table is still there
+    r = world.client.post(
+        "/api/v1/auth/login",
+        json={"username": "名" * 10_000, "password": "x", "device_id": "d"},
+        headers={"X-Gridworker-Schema": "1"},
+    )
+    assert _error(r, 422, "invalid_request")["details"]["errors"][0]["loc"] == ["body", "username"]
+    r = world.client.post("/api/v1/auth/login", json={"username": SQL, "password": SQL, "device_id": "d"}, headers={"X-Gridworker-Schema": "1"})
+    _error(r, 401, "bad_credentials")
+
+
+def test_wrong_query_parameters_routes_and_methods(world):
+    w1 = world.api("w1")
+    for params in ({"limit": 0}, {"limit": 1001}, {"limit": "ten"}, {"cursor": "c" * 500}):
+        _error(w1.request("GET", "/sync/pull", params=params), 422, "invalid_request")
+    _error(w1.request("GET", "/sync/pull", params={"cursor": "c1.!!!"}), 400, "bad_cursor")
+    _error(w1.request("GET", "/sync/pull", params={"cursor": "c1.eyJlIjoxfQ"}), 400, "bad_cursor")
+    _error(w1.request("GET", "/no/such/thing"), 404, "not_found")
+    _error(w1.request("DELETE", "/sync/push"), 405, "method_not_allowed")
+    _error(w1.request("GET", "/conflicts", params={"after": -1}), 422)
+    _error(world.api("disp").request("GET", "/conflicts", params={"after": 2**31}), 422)  # found by schemathesis
+    from gridworker.server.pull import Cursor
+
+    w1.pull()
+    good = Cursor.decode(w1.cursor)
+    for huge in (Cursor(good.epoch, good.mode, good.seq, 2**31), Cursor(good.epoch, good.mode, 2**62, good.scope_id)):
+        _error(w1.request("GET", "/sync/pull", params={"cursor": huge.encode()}), 400, "bad_cursor")
+    _error(w1.request("POST", "/auth/login", json={"username": "w1"}), 422, "invalid_request")
+
+
+def test_nul_bytes_never_reach_the_database(world):
+    """PostgreSQL refuses NUL in text: every place a client string could carry one answers 4xx or rejects."""
+    w1 = world.api("w1")
+    g1 = world.area_ids["G1"]
+    m = w1.mutation("person", new_id(), {"name": "张\x00三", "area_id": g1, "tags": ["elderly\x00"]})
+    assert w1.push([m])[0]["error"]["code"] == "invalid_value"
+    m = w1.mutation("building", new_id(), {"name": "1幢", "area_id": g1})
+    m["hlc"] = m["hlc"] + "\x00"
+    assert w1.push([m])[0]["status"] == "applied"  # the clock's node is stored inside JSON, escaped
+    _error(w1.push_raw([w1.mutation("building", new_id(), {"na\x00me": "x", "area_id": g1})]), 422, "invalid_mutations")
+    _error(w1.request("POST", "/sync/push", json={"device_id": w1.device + "\x00", "mutations": []}), 422)
+    r = world.client.post("/api/v1/auth/login", json={"username": "w1\x00", "password": "x", "device_id": "d"}, headers={"X-Gridworker-Schema": "1"})
+    _error(r, 422, "invalid_request")
+    _error(w1.request("GET", "/sync/pull", params={"cursor": "c1.\x00"}), 400, "bad_cursor")
+
+
+def test_a_real_bug_is_logged_and_answered_500_in_the_protocol_shape(world, monkeypatch, caplog):
+    from fastapi.testclient import TestClient
+
+    from gridworker.server import api
+
+    class Broken:
+        def __init__(self, *a, **kw):
+            raise RuntimeError("a bug, not bad input")
+
+    w1 = world.api("w1")
+    monkeypatch.setattr(api, "Puller", Broken)
+    with TestClient(world.app, raise_server_exceptions=False) as client:
+        r = client.get("/api/v1/sync/pull", headers=w1.headers)
+    err = _error(r, 500, "internal_error")
+    assert "try again later" in err["message"]
+    assert any("unhandled error on GET /api/v1/sync/pull" in rec.getMessage() and rec.exc_info for rec in caplog.records)
+
+
+def test_messages_are_chinese_unless_english_is_asked_for(world):
+    r = world.client.get("/api/v1/me", headers={"X-Gridworker-Schema": "1"})
+    assert r.json()["error"]["message"] == "未登录或登录已失效，请重新登录"
+    r = world.client.get("/api/v1/me", headers={"X-Gridworker-Schema": "1", "Accept-Language": "en-GB,en;q=0.9"})
+    assert r.json()["error"]["message"].startswith("Not signed in")

@@ -1,0 +1,59 @@
+"""The wire schema (domain.wire) matches the client's models, so a client push never meets an unknown field."""
+
+from __future__ import annotations
+
+import pytest
+
+from gridworker.domain import wire
+from gridworker.domain.errors import ValidationError
+from gridworker.domain.fieldwork import FIELDWORK_MODELS, push_fields, wire_name
+from gridworker.domain.models import REGISTER_MODELS, wire_fields
+from gridworker.domain.register import InvalidRecord
+
+CLIENT_MODELS = REGISTER_MODELS | FIELDWORK_MODELS
+ID = "6f1c3f9e-9a4b-4c1e-8a38-1c1f0d7e2b11"
+
+
+@pytest.mark.parametrize("entity", sorted(CLIENT_MODELS))
+def test_every_client_field_is_on_the_wire(entity):
+    model = CLIENT_MODELS[entity]
+    pushed = {wire_name(model, f) for f in (push_fields(model) if entity in FIELDWORK_MODELS else wire_fields(model))}
+    spec = wire.ENTITIES[entity]
+    assert pushed <= set(spec.fields), pushed - set(spec.fields)
+    read_only = getattr(model, "read_only_fields", frozenset())
+    assert read_only == spec.read_only
+    assert bool(getattr(model, "create_only", False)) == spec.create_only
+
+
+def test_extension_entities_are_named():
+    assert wire.EXTENSIONS == {"membership", "walkround", "holiday"}
+    assert wire.SERVER_MANAGED == {"area", "user", "category", "holiday"}
+
+
+def test_check_types_finds_client_bugs_not_user_typos():
+    problems = wire.check_types("building", {"name": 3, "floors": "6", "colour": "red", "lat": True, "notes": None})
+    assert {(p.field, p.code) for p in problems} == {("name", "wrong_type"), ("floors", "wrong_type"),
+                                                     ("colour", "unknown_field"), ("lat", "wrong_type")}  # fmt: skip
+    assert wire.check_types("spaceship", {})[0].code == "unknown_entity"
+
+
+def test_validate_lists_every_bad_field_and_cleans_the_good_ones():
+    with pytest.raises(InvalidRecord) as info:
+        wire.validate("visit", {"visited_at": "2026-11-21 09:30", "outcome": "maybe", "household_id": "h1"}, creating=True)
+    assert {f["field"] for f in info.value.details["fields"]} == {"visited_at", "outcome", "household_id"}
+    out = wire.validate("incident_event", {"incident_id": ID, "action": "Report", "at": "2026-11-21T09:30:00+08:00"}, creating=True)
+    assert out["action"] == "report"
+    with pytest.raises(InvalidRecord):
+        wire.validate("incident", {"status": "closed"})  # read-only
+    with pytest.raises(InvalidRecord):
+        wire.validate("incident_event", {"incident_id": ID}, creating=True)  # action and at are required
+    assert wire.validate("photo", {"sha256": "a" * 64, "entity": "incident", "entity_id": ID}, creating=True)["entity"] == "incident"
+    with pytest.raises(InvalidRecord):
+        wire.validate("photo", {"sha256": "A" * 64}, creating=True)
+    with pytest.raises(ValidationError):
+        wire.a_datetime("at", "2026-11-21T09:30:00")  # no offset
+
+
+def test_writable_fields_leave_out_what_the_server_derives():
+    assert "actor_role" not in wire.ENTITIES["incident_event"].writable()
+    assert "status" not in wire.ENTITIES["incident"].writable() and "title" in wire.ENTITIES["incident"].writable()
