@@ -195,3 +195,13 @@ def test_listeners_hear_changes_after_commit(store, grid):
     finally:
         unsubscribe()
     assert p.id in heard[-1]["person"] and h1.id not in heard[-1].get("person", set())
+
+
+def test_building_rename_renames_default_addresses_not_typed_ones(store, grid):
+    _, b, h1, h2 = grid
+    register.update_household(store, h2.id, {"address": "幸福小区南门旁平房"})
+    register.update_building(store, b.id, {"name": "5号楼"})
+    with store.read() as s:
+        assert s.get(Household, h1.id).address == "幸福小区5号楼1单元301室"
+        assert s.get(Household, h2.id).address == "幸福小区南门旁平房"
+    assert outbox(store, "household", h1.id)[-1].fields == {"address": "幸福小区5号楼1单元301室"}
