@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 SYSDEPS := $(VENV)/.system-deps
 
-.PHONY: run test bench screenshots clean lint
+.PHONY: run test bench screenshots translations clean
 
 $(SYSDEPS): scripts/system-deps.sh
 	bash scripts/system-deps.sh
@@ -17,12 +17,18 @@ $(STAMP): pyproject.toml $(SYSDEPS)
 	$(PY) -m pip install --quiet -e '.[ui,dev]'
 	touch $(STAMP)
 
-run: $(STAMP)
+translations: $(STAMP)
+	$(PY) scripts/build_translations.py --strict --if-stale
+
+run: $(STAMP) translations
 	$(PY) -m gridworker.ui.app --demo
 
-test: $(STAMP)
+test: $(STAMP) translations
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider -n 2 --dist loadgroup
 	$(PY) build_installer.py --smoke
+
+screenshots: $(STAMP) translations
+	QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshots.py
 
 bench: $(STAMP)
 	$(PY) -m benchmarks $(BENCH_ARGS)

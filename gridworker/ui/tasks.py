@@ -23,6 +23,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
+from ..domain.errors import GridWorkerError
+
 log = logging.getLogger(__name__)
 
 
@@ -36,6 +38,7 @@ class TaskRunner(QObject):
         self.db = ThreadPoolExecutor(1, thread_name_prefix="gw-db")
         self.net = ThreadPoolExecutor(2, thread_name_prefix="gw-net")
         self._running = 0
+        self._closed = False
         # Always queued: even a task that finished before add_done_callback reports
         # from the event loop, never from inside run().
         self._finished.connect(self._deliver, Qt.QueuedConnection)
@@ -50,6 +53,11 @@ class TaskRunner(QObject):
         name: str = "",
         **kwargs: Any,
     ) -> Future:
+        if self._closed:
+            # The account is closing: late clicks and timers are dropped, not crashed on.
+            future: Future = Future()
+            future.cancel()
+            return future
         executor = self.db if pool == "db" else self.net
         future = executor.submit(fn, *args, **kwargs)
         self._set_running(+1)
@@ -68,13 +76,20 @@ class TaskRunner(QObject):
     @Slot(object, object, object, object)
     def _deliver(self, future: Future, on_done, on_error, name: str) -> None:
         self._set_running(-1)
+        if self._closed or future.cancelled():
+            return
         exc = future.exception()
         if exc is None:
             if on_done is not None:
                 on_done(future.result())
             return
         report = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-        log.error("task %s failed: %s", name, report)
+        if isinstance(exc, GridWorkerError):
+            # Expected refusals (bad input, wrong password): their text may hold a typed
+            # ID or phone number, which must not end up in a log file.
+            log.debug("task %s refused: %s", name, exc.code)
+        else:
+            log.error("task %s failed: %s", name, report)
         if on_error is not None:
             on_error(exc)
         else:
@@ -91,5 +106,6 @@ class TaskRunner(QObject):
         return self._running > 0
 
     def shutdown(self) -> None:
+        self._closed = True
         self.db.shutdown(wait=True)
         self.net.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,91 @@
+"""Who is using a local account, and signing an account in to a sync server (no Qt).
+
+The actor of an account (who signs visits and incident events, and whose
+role decides what the screens offer) is the server user it is linked to
+(account.info["server"], written by sync.link.login). An account that has
+never been linked works offline as its own grid worker: a local identity
+made once and kept in account.json, so the id does not change between runs.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from typing import Any
+
+from .domain.enums import Role
+from .domain.models import new_id
+from .store.accounts import Account, AccountManager
+from .store.database import Store
+
+
+@dataclass(frozen=True)
+class Identity:
+    id: str
+    role: str  # a Role value
+    display_name: str
+    linked: bool  # True: a server user; False: this account's own offline identity
+
+
+def identity_of(account: Account) -> Identity:
+    """The person behind `account`: the linked server user, else the account's local worker identity."""
+    server = account.info.get("server") or {}
+    if server.get("user_id"):
+        name = server.get("display_name") or server.get("username") or account.name
+        return Identity(server["user_id"], server.get("role") or Role.worker.value, name, True)
+    local = account.info.get("local_user")
+    if not local:
+        local = {"id": new_id(), "role": Role.worker.value, "display_name": account.name}
+        account.info["local_user"] = local
+        account.save_info()
+    return Identity(local["id"], local.get("role") or Role.worker.value, local.get("display_name") or account.name, False)
+
+
+def normalise_server_url(text: str) -> str:
+    """What people type ("grid.example.cn", "192.168.1.5:8000/") as a base URL; https unless on this machine."""
+    url = text.strip().rstrip("/")
+    if url and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", url):
+        local = re.match(r"^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$", url)
+        url = ("http://" if local else "https://") + url
+    return url
+
+
+def account_name_for(username: str) -> str:
+    """A local account name made from a server username (folder-safe: letters, digits, Chinese, . - _)."""
+    name = re.sub(r"[^\w.\-\u4e00-\u9fff]", "_", username.strip())[:64].lstrip(".")
+    return name or "account"
+
+
+def account_for_login(manager: AccountManager, url: str, username: str) -> str:
+    """The local account that holds this server user's data: the one linked to them, else a new one named after them."""
+    for name in manager.names():
+        entry = manager.get(name).info.get("server") or {}
+        if entry.get("username") == username and entry.get("url", "").rstrip("/") == url.rstrip("/"):
+            return name
+    return account_name_for(username)
+
+
+def sign_in_online(manager: AccountManager, url: str, username: str, password: str) -> tuple[Account, Store, dict[str, Any]]:
+    """Sign in to the server at `url`: open (or create) the local account of this user and link it.
+
+    A new local account gets the server password as its own. If the sign-in
+    fails, an account made for it is removed again: nothing was saved in it.
+    Returns the open account, its store and the server's user.
+    """
+    from .sync import link  # the HTTP stack only when someone signs in online
+
+    url = normalise_server_url(url)
+    name = account_for_login(manager, url, username)
+    created = name not in manager.names()
+    if created:
+        manager.create(name, password)
+    account, store = manager.open(name, password)
+    try:
+        user = link.login(account, store, url, username, password)
+    except BaseException:
+        store.close()
+        if created:
+            shutil.rmtree(account.folder, ignore_errors=True)
+        raise
+    return account, store, user

@@ -1,0 +1,883 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>BuildingsModel</name>
+    <message>
+        <location filename="../../ui/models/register_tables.py" line="114"/>
+        <source>Estate</source>
+        <translation>小区</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/register_tables.py" line="115"/>
+        <source>Building</source>
+        <translation>楼栋</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/register_tables.py" line="116"/>
+        <source>Grid</source>
+        <translation>所属网格</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/register_tables.py" line="117"/>
+        <source>Households</source>
+        <translation>户数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/register_tables.py" line="118"/>
+        <source>Units</source>
+        <translation>单元数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/register_tables.py" line="119"/>
+        <source>Floors</source>
+        <translation>层数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/register_tables.py" line="120"/>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+</context>
+<context>
+    <name>DraftBanner</name>
+    <message>
+        <location filename="../../ui/widgets/register_form.py" line="70"/>
+        <source>Restore the draft</source>
+        <translation>恢复草稿</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_form.py" line="71"/>
+        <source>Discard it</source>
+        <translation>丢弃草稿</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_form.py" line="82"/>
+        <source>Unsaved edits from {0} were kept as a draft.</source>
+        <translation>{0} 有未保存的修改，已存为草稿。</translation>
+    </message>
+</context>
+<context>
+    <name>EditorDialog</name>
+    <message>
+        <location filename="../../ui/widgets/register_form.py" line="279"/>
+        <source>Unsaved edits</source>
+        <translation>修改未保存</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_form.py" line="280"/>
+        <source>This form has edits that are not saved.</source>
+        <translation>此表单有尚未保存的修改。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_form.py" line="281"/>
+        <source>A draft keeps them on this computer, to finish later.</source>
+        <translation>存为草稿可保留在本机，稍后继续填写。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_form.py" line="282"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_form.py" line="283"/>
+        <source>Keep as draft</source>
+        <translation>存为草稿</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_form.py" line="284"/>
+        <source>Discard edits</source>
+        <translation>放弃修改</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorDialog</name>
+    <message>
+        <location filename="../../ui/errors.py" line="65"/>
+        <source>Something went wrong</source>
+        <translation>出现问题</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="74"/>
+        <source>GridWorker ran into a problem it did not expect.</source>
+        <translation>网格员工作台遇到了一个意外问题。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="80"/>
+        <source>Your work is still on screen and everything already saved is safe. If it happens again, copy the report below and send it to your support contact.</source>
+        <translation>您正在做的工作仍在屏幕上，已保存的内容都安全。如果再次出现，请复制下面的报告，发给技术支持人员。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="91"/>
+        <source>Copy report</source>
+        <translation>复制报告</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="111"/>
+        <source>Copied</source>
+        <translation>已复制</translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdEditor</name>
+    <message>
+        <location filename="../../ui/widgets/register_household_editor.py" line="29"/>
+        <source>Edit household</source>
+        <translation>编辑住户</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_household_editor.py" line="29"/>
+        <source>New household</source>
+        <translation>新增住户</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_household_editor.py" line="34"/>
+        <source>from the room number if empty</source>
+        <translation>留空则按房号推算</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_household_editor.py" line="36"/>
+        <source>made from building, unit and room if empty</source>
+        <translation>留空则由楼栋、单元、房号生成</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_household_editor.py" line="48"/>
+        <source>(no building: give the address)</source>
+        <translation>（无楼栋，请填写地址）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_household_editor.py" line="50"/>
+        <source>Building:</source>
+        <translation>楼栋：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_household_editor.py" line="51"/>
+        <source>&amp;Unit:</source>
+        <translation>单元(&amp;U)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_household_editor.py" line="52"/>
+        <source>&amp;Room:</source>
+        <translation>房号(&amp;R)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_household_editor.py" line="53"/>
+        <source>&amp;Floor:</source>
+        <translation>楼层(&amp;F)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_household_editor.py" line="54"/>
+        <source>&amp;Address:</source>
+        <translation>地址(&amp;A)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_household_editor.py" line="55"/>
+        <source>&amp;Housing:</source>
+        <translation>住房性质(&amp;H)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_household_editor.py" line="56"/>
+        <source>&amp;Phone:</source>
+        <translation>电话(&amp;P)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_household_editor.py" line="57"/>
+        <source>H&amp;ead:</source>
+        <translation>户主(&amp;E)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_household_editor.py" line="58"/>
+        <source>N&amp;otes:</source>
+        <translation>备注(&amp;O)：</translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdView</name>
+    <message>
+        <location filename="../../ui/widgets/register_household_view.py" line="57"/>
+        <location filename="../../ui/widgets/register_household_view.py" line="91"/>
+        <location filename="../../ui/widgets/register_household_view.py" line="133"/>
+        <source>Household</source>
+        <translation>住户</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_household_view.py" line="60"/>
+        <source>Edit household</source>
+        <translation>编辑住户</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_household_view.py" line="61"/>
+        <source>Add resident</source>
+        <translation>新增成员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_household_view.py" line="62"/>
+        <source>Show numbers</source>
+        <translation>显示完整号码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_household_view.py" line="92"/>
+        <source>Choose a person or a household to see who lives there.</source>
+        <translation>选择一个人或一户，查看这户住着谁。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_household_view.py" line="135"/>
+        <source>{0} living here</source>
+        <translation>在住 {0} 人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_household_view.py" line="137"/>
+        <source>Phone {0}</source>
+        <translation>电话 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_household_view.py" line="139"/>
+        <source>Who lived here</source>
+        <translation>居住历史</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_household_view.py" line="139"/>
+        <source>Visits</source>
+        <translation>走访记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_household_view.py" line="146"/>
+        <source>Nobody lives here now.</source>
+        <translation>目前无人居住。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_household_view.py" line="153"/>
+        <source>age {0}</source>
+        <translation>{0}岁</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_household_view.py" line="169"/>
+        <source>No history recorded.</source>
+        <translation>暂无居住历史。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_household_view.py" line="173"/>
+        <source>now</source>
+        <translation>至今</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_household_view.py" line="177"/>
+        <source>{name} ({relation}): {since} → {until}</source>
+        <translation>{name}（{relation}）：{since} → {until}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_household_view.py" line="178"/>
+        <source>(record deleted)</source>
+        <translation>（记录已删除）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_household_view.py" line="185"/>
+        <source>Not visited yet.</source>
+        <translation>尚未走访。</translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdsModel</name>
+    <message>
+        <location filename="../../ui/models/register_tables.py" line="102"/>
+        <source>Address</source>
+        <translation>住址</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/register_tables.py" line="103"/>
+        <source>Head</source>
+        <translation>户主</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/register_tables.py" line="104"/>
+        <source>People</source>
+        <translation>人数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/register_tables.py" line="105"/>
+        <source>Housing</source>
+        <translation>住房性质</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/register_tables.py" line="106"/>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+</context>
+<context>
+    <name>LeaveDialog</name>
+    <message>
+        <location filename="../../ui/widgets/register_dialogs.py" line="175"/>
+        <source>{0} has died</source>
+        <translation>{0} 死亡注销</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_dialogs.py" line="175"/>
+        <source>{0} moved out</source>
+        <translation>{0} 迁出</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_dialogs.py" line="178"/>
+        <source>Date of death:</source>
+        <translation>死亡日期：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_dialogs.py" line="178"/>
+        <source>Moved out &amp;on:</source>
+        <translation>迁出日期(&amp;O)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_dialogs.py" line="183"/>
+        <source>e.g. moved to another city</source>
+        <translation>例如：迁往外地</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_dialogs.py" line="184"/>
+        <source>&amp;Reason:</source>
+        <translation>原因(&amp;R)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_dialogs.py" line="187"/>
+        <source>The person stays in the register&apos;s history; their stay in the household ends on this date.</source>
+        <translation>此人仍保留在台账历史中，其在本户的居住记录于该日期结束。</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../ui/main_window.py" line="107"/>
+        <source>GridWorker — {0}</source>
+        <translation>网格员工作台 — {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="139"/>
+        <source>&amp;Account</source>
+        <translation>账户(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="140"/>
+        <source>&amp;Switch account…</source>
+        <translation>切换账户(&amp;S)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="142"/>
+        <source>Sign &amp;out</source>
+        <translation>退出登录(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="144"/>
+        <source>Close this account; a linked account also signs out of the server</source>
+        <translation>关闭本账户；已关联服务器的账户同时退出服务器登录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="146"/>
+        <source>&amp;Quit</source>
+        <translation>退出程序(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="149"/>
+        <source>&amp;Settings</source>
+        <translation>设置(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="150"/>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="161"/>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="162"/>
+        <source>Open the &amp;log folder</source>
+        <translation>打开日志文件夹(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="163"/>
+        <source>&amp;About GridWorker</source>
+        <translation>关于网格员工作台(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="171"/>
+        <source>linked to a server</source>
+        <translation>已关联服务器</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="171"/>
+        <source>offline account</source>
+        <translation>离线账户</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="173"/>
+        <source>{name} · {role} · account {account} ({where})</source>
+        <translation>{name} · {role} · 本机账户 {account}（{where}）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="177"/>
+        <source>Working…</source>
+        <translation>正在处理…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="239"/>
+        <source>About GridWorker</source>
+        <translation>关于网格员工作台</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="240"/>
+        <source>GridWorker {0}
+Registers, visits and incidents for community grid workers, offline first.</source>
+        <translation>网格员工作台 {0}
+社区网格员的台账、走访和事件处置工具，离线优先。</translation>
+    </message>
+</context>
+<context>
+    <name>MergeDialog</name>
+    <message>
+        <location filename="../../ui/widgets/register_dialogs.py" line="206"/>
+        <source>Merge duplicate records</source>
+        <translation>合并重复记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_dialogs.py" line="209"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_dialogs.py" line="209"/>
+        <source>Gender</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_dialogs.py" line="209"/>
+        <source>Birth date</source>
+        <translation>出生日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_dialogs.py" line="209"/>
+        <source>ID number</source>
+        <translation>身份证号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_dialogs.py" line="209"/>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_dialogs.py" line="210"/>
+        <source>Address</source>
+        <translation>住址</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_dialogs.py" line="214"/>
+        <source>Keep this record</source>
+        <translation>保留此条</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_dialogs.py" line="223"/>
+        <source>Empty details of the record kept are filled from the other; its history moves over; the other record is deleted.</source>
+        <translation>保留的记录中空缺的信息由另一条补齐，居住历史一并转入，另一条记录删除。</translation>
+    </message>
+</context>
+<context>
+    <name>MoveDialog</name>
+    <message>
+        <location filename="../../ui/widgets/register_dialogs.py" line="112"/>
+        <source>Move {0} to another household</source>
+        <translation>将 {0} 迁至其他住户</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_dialogs.py" line="114"/>
+        <source>address, building and room, or a name of someone living there</source>
+        <translation>地址、楼栋房号，或该户任一居民姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_dialogs.py" line="120"/>
+        <source>&amp;Find the household:</source>
+        <translation>查找住户(&amp;F)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_dialogs.py" line="121"/>
+        <source>&amp;Relation to head:</source>
+        <translation>与户主关系(&amp;R)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_dialogs.py" line="121"/>
+        <source>Moved &amp;on:</source>
+        <translation>迁入日期(&amp;O)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_dialogs.py" line="122"/>
+        <source>&amp;Reason:</source>
+        <translation>原因(&amp;R)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_dialogs.py" line="157"/>
+        <source>Find and choose the household to move to.</source>
+        <translation>请先查找并选择要迁入的住户。</translation>
+    </message>
+</context>
+<context>
+    <name>PeopleModel</name>
+    <message>
+        <location filename="../../ui/models/register_tables.py" line="70"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/register_tables.py" line="71"/>
+        <source>Gender</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/register_tables.py" line="72"/>
+        <source>Age</source>
+        <translation>年龄</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/register_tables.py" line="74"/>
+        <source>Relation</source>
+        <translation>与户主关系</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/register_tables.py" line="77"/>
+        <source>ID number</source>
+        <translation>身份证号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/register_tables.py" line="78"/>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/register_tables.py" line="75"/>
+        <source>Address</source>
+        <translation>住址</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/register_tables.py" line="79"/>
+        <source>Residence</source>
+        <translation>户籍类型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/register_tables.py" line="76"/>
+        <source>Tags</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/register_tables.py" line="80"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+</context>
+<context>
+    <name>PersonEditor</name>
+    <message>
+        <location filename="../../ui/widgets/register_person_editor.py" line="89"/>
+        <source>Edit {0}</source>
+        <translation>编辑 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_person_editor.py" line="89"/>
+        <source>New resident</source>
+        <translation>新增人员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_person_editor.py" line="94"/>
+        <source>18 characters; fills in birth date and gender</source>
+        <translation>18位，自动填写出生日期和性别</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_person_editor.py" line="99"/>
+        <source>mobile or landline</source>
+        <translation>手机或固定电话</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_person_editor.py" line="104"/>
+        <source>e.g. legal advice, electrical repairs</source>
+        <translation>例如：法律咨询、水电维修</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_person_editor.py" line="109"/>
+        <source>(no household)</source>
+        <translation>（未关联住户）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_person_editor.py" line="111"/>
+        <source>Household:</source>
+        <translation>所属住户：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_person_editor.py" line="112"/>
+        <source>&amp;Name:</source>
+        <translation>姓名(&amp;N)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_person_editor.py" line="113"/>
+        <source>&amp;ID number:</source>
+        <translation>身份证号(&amp;I)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_person_editor.py" line="114"/>
+        <source>&amp;Gender:</source>
+        <translation>性别(&amp;G)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_person_editor.py" line="115"/>
+        <source>&amp;Birth date:</source>
+        <translation>出生日期(&amp;B)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_person_editor.py" line="116"/>
+        <source>&amp;Phone:</source>
+        <translation>电话(&amp;P)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_person_editor.py" line="117"/>
+        <source>&amp;Relation to head:</source>
+        <translation>与户主关系(&amp;R)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_person_editor.py" line="118"/>
+        <source>R&amp;esidence:</source>
+        <translation>户籍类型(&amp;E)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_person_editor.py" line="119"/>
+        <source>&amp;Tags:</source>
+        <translation>标签(&amp;T)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_person_editor.py" line="120"/>
+        <source>S&amp;kills:</source>
+        <translation>特长(&amp;K)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_person_editor.py" line="121"/>
+        <source>N&amp;otes:</source>
+        <translation>备注(&amp;O)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_person_editor.py" line="180"/>
+        <source>Birth date and gender filled in from the ID number.</source>
+        <translation>已根据身份证号填写出生日期和性别。</translation>
+    </message>
+</context>
+<context>
+    <name>RegisterLists</name>
+    <message>
+        <location filename="../../ui/widgets/register_lists.py" line="119"/>
+        <source>People ({0})</source>
+        <translation>人员（{0}）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_lists.py" line="120"/>
+        <source>Households ({0})</source>
+        <translation>住户（{0}）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_lists.py" line="121"/>
+        <source>Buildings ({0})</source>
+        <translation>楼栋（{0}）</translation>
+    </message>
+</context>
+<context>
+    <name>RegisterPage</name>
+    <message>
+        <location filename="../../ui/pages/register.py" line="56"/>
+        <location filename="../../ui/pages/register.py" line="220"/>
+        <source>Whole register</source>
+        <translation>全部台账</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/register.py" line="61"/>
+        <source>Search: name, pinyin initials, ID or phone digits, address…</source>
+        <translation>搜索：姓名、拼音首字母、身份证号或电话数字、地址…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/register.py" line="64"/>
+        <source>Include moved out and deceased</source>
+        <translation>含迁出、死亡人员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/register.py" line="129"/>
+        <source>Registers</source>
+        <translation>人房台账</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/register.py" line="159"/>
+        <source>New household</source>
+        <translation>新增住户</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/register.py" line="160"/>
+        <source>New resident</source>
+        <translation>新增人员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/register.py" line="162"/>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/register.py" line="163"/>
+        <source>Move…</source>
+        <translation>迁至他户…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/register.py" line="164"/>
+        <source>Moved out…</source>
+        <translation>迁出…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/register.py" line="165"/>
+        <source>Deceased…</source>
+        <translation>死亡注销…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/register.py" line="166"/>
+        <location filename="../../ui/pages/register.py" line="332"/>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/register.py" line="168"/>
+        <source>Merge duplicates…</source>
+        <translation>合并重复…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/register.py" line="168"/>
+        <source>Select the two records of one person, then merge them</source>
+        <translation>选中同一人的两条记录后合并</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/register.py" line="172"/>
+        <source>Show numbers</source>
+        <translation>显示完整号码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/register.py" line="173"/>
+        <source>Show the full ID and phone numbers of the selected rows</source>
+        <translation>显示所选行的完整身份证号和电话</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/register.py" line="254"/>
+        <source>Search “{0}”: {1} people found</source>
+        <translation>搜索“{0}”：找到 {1} 人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/register.py" line="333"/>
+        <source>Delete “{0}” from the register? Use “Moved out” or “Deceased” if that is what happened.</source>
+        <translation>从台账中删除“{0}”？如果是迁出或死亡，请改用“迁出”或“死亡注销”。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/register.py" line="341"/>
+        <source>Not done</source>
+        <translation>未能完成</translation>
+    </message>
+</context>
+<context>
+    <name>SignInDialog</name>
+    <message>
+        <location filename="../../ui/signin.py" line="81"/>
+        <source>GridWorker — sign in</source>
+        <translation>网格员工作台 — 登录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="84"/>
+        <source>GridWorker</source>
+        <translation>网格员工作台</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="86"/>
+        <source>Registers, visits and incidents of your grid — works offline</source>
+        <translation>网格台账、走访和事件处置 — 离线也能用</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="100"/>
+        <source>Work offline on the demo community</source>
+        <translation>使用演示社区离线工作</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="124"/>
+        <source>Unlock</source>
+        <translation>解锁</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="126"/>
+        <source>Sign in to a server with another account…</source>
+        <translation>用其他账户登录服务器…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="132"/>
+        <source>&amp;Account:</source>
+        <translation>账户(&amp;A)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="134"/>
+        <source>&amp;Password:</source>
+        <translation>密码(&amp;P)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="138"/>
+        <source>The password of this computer&apos;s account opens its data, also without a network.</source>
+        <translation>输入本机账户的密码即可打开数据，无需联网。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="156"/>
+        <source>e.g. https://grid.example.cn</source>
+        <translation>例如 https://grid.example.cn</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="162"/>
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="164"/>
+        <source>Back to the accounts on this computer</source>
+        <translation>返回本机账户</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="171"/>
+        <source>&amp;Server address:</source>
+        <translation>服务器地址(&amp;S)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="172"/>
+        <source>&amp;User name:</source>
+        <translation>用户名(&amp;U)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="173"/>
+        <source>Pass&amp;word:</source>
+        <translation>密码(&amp;W)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="180"/>
+        <source>The first sign-in makes an account on this computer with the same password; after that it opens offline.</source>
+        <translation>首次登录会在本机建立账户，密码与服务器相同；之后离线也能打开。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="233"/>
+        <source>Opening the account…</source>
+        <translation>正在打开账户…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="240"/>
+        <source>Give the server address, your user name and your password.</source>
+        <translation>请填写服务器地址、用户名和密码。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="243"/>
+        <source>Signing in to the server…</source>
+        <translation>正在登录服务器…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signin.py" line="253"/>
+        <source>Preparing the demo community (a few seconds the first time)…</source>
+        <translation>正在准备演示社区（首次需要几秒钟）…</translation>
+    </message>
+</context>
+</TS>

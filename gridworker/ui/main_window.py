@@ -1,0 +1,256 @@
+"""The main window: navigation between the pages, the account menu, settings, and the status bar.
+
+It holds no business logic: pages do the work, the controller (app.py)
+opens and closes accounts. The window rebuilds its pages when the language
+changes, so every label is retranslated by the same code that made it.
+
+The status bar has a place for the sync indicator: the module named in
+STATUS_WIDGET_MODULE provides `make_status_widget(ctx) -> QWidget`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from importlib import import_module
+
+from PySide6.QtCore import (
+    QByteArray,
+    QCoreApplication,
+    QEventLoop,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDesktopServices,
+    QKeySequence,
+)
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QStatusBar,
+    QWidget,
+)
+
+from .. import __version__
+from ..domain.enums import Role
+from ..logs import current_log_file
+from .context import AppContext
+from .errors import ErrorReporter
+from .pages import page_classes
+from .settings import LANGUAGE, WINDOW_GEOMETRY, Settings, install_translators
+from .tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+STATUS_WIDGET_MODULE = "gridworker.ui.widgets.sync_status"
+DRAIN_LIMIT_S = 30.0
+
+
+def drain(runner: TaskRunner) -> None:
+    """Let the tasks under way finish and deliver their results, before the widgets waiting for them go.
+
+    A result delivered to a deleted widget, or a follow-up task started on a
+    closed runner, would be an error; waiting a moment for them is not.
+    """
+    deadline = time.monotonic() + DRAIN_LIMIT_S
+    while runner.busy and time.monotonic() < deadline:
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        time.sleep(0.005)
+    if runner.busy:
+        log.warning("tasks still running after %.0f s; closing anyway", DRAIN_LIMIT_S)
+
+STYLE = """
+QListWidget#navigation { background: #f3f6fa; border: none; border-right: 1px solid #d5dde8; font-size: 11pt; }
+QListWidget#navigation::item { padding: 10px 14px; }
+QListWidget#navigation::item:selected { background: #1f4e79; color: white; }
+QTableView { gridline-color: #e3e8ef; }
+QHeaderView::section { background: #eef2f7; padding: 4px 6px; border: none; border-right: 1px solid #d5dde8;
+                       border-bottom: 1px solid #d5dde8; font-weight: bold; }
+QStatusBar QLabel { padding: 0 6px; }
+"""
+
+
+class MainWindow(QMainWindow):
+    switch_account_requested = Signal()
+    sign_out_requested = Signal()
+    language_changed = Signal(str)
+    closed = Signal()
+
+    def __init__(self, ctx: AppContext, *, settings: Settings, reporter: ErrorReporter | None = None):
+        super().__init__()
+        self.ctx = ctx
+        self.settings = settings
+        self.reporter = reporter or ErrorReporter(lang_of=lambda: ctx.lang, account_of=lambda: ctx.account.name, parent=self)
+        self.pages: dict[str, QWidget] = {}
+        self.setStyleSheet(STYLE)
+        self.resize(1366, 800)
+        geometry = settings.get(WINDOW_GEOMETRY)
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        ctx.runner.failed.connect(self.show_error)
+        self._build()
+
+    # -- building (again on a language change) -----------------------------------------------
+    def _build(self, current: str | None = None) -> None:
+        self.setWindowTitle(self.tr("GridWorker — {0}").format(self.ctx.actor.display_name))
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("navigation")
+        self.navigation.setFixedWidth(150)
+        self.stack = QStackedWidget()
+        if self.pages:
+            drain(self.ctx.runner)  # the old pages' tasks deliver to them, not to deleted widgets
+        for old in self.pages.values():
+            old.deleteLater()
+        self.pages = {}
+        for cls in page_classes():
+            page = cls(self.ctx)
+            self.pages[cls.page_id] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem(page.title())
+            item.setData(Qt.ItemDataRole.UserRole, cls.page_id)
+            self.navigation.addItem(item)
+        self.navigation.currentRowChanged.connect(self._page_chosen)
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.navigation)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self._build_menus()
+        self._build_status_bar()
+        self.show_page(current if current in self.pages else next(iter(self.pages), ""))
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        bar.clear()
+        account = bar.addMenu(self.tr("&Account"))
+        self.switch_action = account.addAction(self.tr("&Switch account…"))
+        self.switch_action.triggered.connect(self.switch_account_requested)
+        self.sign_out_action = account.addAction(self.tr("Sign &out"))
+        self.sign_out_action.triggered.connect(self.sign_out_requested)
+        self.sign_out_action.setToolTip(self.tr("Close this account; a linked account also signs out of the server"))
+        account.addSeparator()
+        quit_action = account.addAction(self.tr("&Quit"), self.close)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+
+        settings = bar.addMenu(self.tr("&Settings"))
+        language = settings.addMenu(self.tr("&Language"))
+        group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        for lang, label in (("zh", "中文"), ("en", "English")):
+            action = language.addAction(label)
+            action.setCheckable(True)
+            action.setChecked(lang == self.ctx.lang)
+            action.triggered.connect(lambda _checked=False, lang=lang: self.set_language(lang))
+            group.addAction(action)
+            self.language_actions[lang] = action
+
+        help_menu = bar.addMenu(self.tr("&Help"))
+        help_menu.addAction(self.tr("Open the &log folder"), self.open_log_folder)
+        help_menu.addAction(self.tr("&About GridWorker"), self.about)
+
+    def _build_status_bar(self) -> None:
+        bar = QStatusBar()
+        self.setStatusBar(bar)
+        actor = self.ctx.actor
+        role = Role(actor.role).label(self.ctx.lang) if actor.role in {r.value for r in Role} else actor.role
+        linked = bool((self.ctx.account.info.get("server") or {}).get("url"))
+        where = self.tr("linked to a server") if linked else self.tr("offline account")
+        self.identity_label = QLabel(
+            self.tr("{name} · {role} · account {account} ({where})").format(
+                name=actor.display_name, role=role, account=self.ctx.account.name, where=where
+            )
+        )
+        self.busy_label = QLabel(self.tr("Working…"))
+        self.busy_label.setVisible(self.ctx.runner.busy)
+        self.ctx.runner.busy_changed.connect(self.busy_label.setVisible)
+        bar.addWidget(self.identity_label)
+        bar.addWidget(self.busy_label)
+        status_widget = self._sync_status_widget()
+        if status_widget is not None:
+            bar.addPermanentWidget(status_widget)
+
+    def _sync_status_widget(self) -> QWidget | None:
+        try:
+            module = import_module(STATUS_WIDGET_MODULE)
+        except ModuleNotFoundError as exc:
+            if exc.name != STATUS_WIDGET_MODULE:
+                raise
+            return None
+        return module.make_status_widget(self.ctx)
+
+    # -- pages ---------------------------------------------------------------------------------
+    def show_page(self, page_id: str) -> None:
+        if page_id not in self.pages:
+            return
+        row = list(self.pages).index(page_id)
+        if self.navigation.currentRow() != row:
+            self.navigation.setCurrentRow(row)  # → _page_chosen
+        else:
+            self._page_chosen(row)
+
+    @Slot(int)
+    def _page_chosen(self, row: int) -> None:
+        if row < 0:
+            return
+        page = self.stack.widget(row)
+        self.stack.setCurrentWidget(page)
+        if hasattr(page, "on_shown"):
+            page.on_shown()
+
+    def current_page_id(self) -> str:
+        page = self.stack.currentWidget()
+        return getattr(page, "page_id", "")
+
+    # -- settings and help ---------------------------------------------------------------------
+    def set_language(self, lang: str) -> None:
+        if lang == self.ctx.lang:
+            return
+        self.settings.set(LANGUAGE, lang)
+        install_translators(lang)
+        self.ctx.lang = lang
+        log.info("language changed to %s", lang)
+        self._build(current=self.current_page_id())
+        self.language_changed.emit(lang)
+
+    @Slot()
+    def open_log_folder(self) -> None:
+        path = current_log_file()
+        folder = path.parent if path else self.ctx.account.logs_dir
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    @Slot()
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            self.tr("About GridWorker"),
+            self.tr("GridWorker {0}\nRegisters, visits and incidents for community grid workers, offline first.").format(
+                __version__
+            ),
+        )
+
+    @Slot(object, str)
+    def show_error(self, exc: BaseException, trace: str) -> None:
+        self.reporter.show_error(exc, trace, self)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.set(WINDOW_GEOMETRY, self.saveGeometry())
+        # The account closes right after the window: no debounce or page fetch may start work then.
+        # (Open editors still save their draft as they are hidden.)
+        for timer in self.findChildren(QTimer):
+            timer.stop()
+        super().closeEvent(event)
+        self.closed.emit()

@@ -1,0 +1,1 @@
+"""Item models of the screens (QAbstractItemModel subclasses over service results)."""

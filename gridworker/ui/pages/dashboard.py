@@ -1,0 +1,328 @@
+"""The dashboard (统计): a grid's or a community's figures for a period, as numbers and charts, and to Excel.
+
+Every figure is services.statistics.compute_statistics for the area chosen
+(and all below it) over the period chosen; the definitions are in
+docs/fieldwork.md. Export writes the same figures with export_statistics.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QTimer
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain.enums import Level, Status
+from ...domain.fieldwork import local_day
+from ...domain.models import utcnow
+from ...services import statistics
+from ...services import ui_queries_fieldwork as queries
+from ..widgets.fieldwork_charts import BarChart, FigureCard, RingChart, Slice
+from ..widgets.fieldwork_models import Column, RowsModel, guarded
+from ..widgets.fieldwork_text import LATE, STATUS_COLOURS, category_text, error_text, local_time, person_text
+
+WATCHED = {"visit", "incident", "incident_event", "household", "person"}
+TOP = 8  # bars per chart; the rest are summed as "other"
+
+
+class DashboardPage(QWidget):
+    page_id = "dashboard"
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.stats: statistics.Statistics | None = None
+        self.names: dict[str, str] = {}
+        self._stale = True
+        self._generation = 0
+
+        self.area = QComboBox()
+        self.area.setMinimumWidth(220)
+        self.period = QComboBox()
+        for key, label in (("this_month", self.tr("This month")), ("last_month", self.tr("Last month")),
+                           ("this_year", self.tr("This year")), ("custom", self.tr("Custom"))):  # fmt: skip
+            self.period.addItem(label, key)
+        self.start, self.end = QDateEdit(), QDateEdit()
+        for edit in (self.start, self.end):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.dateChanged.connect(self._dates_edited)
+        self.export_button = QPushButton(self.tr("Export to Excel…"))
+        self.export_button.clicked.connect(self.export)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        bar = QHBoxLayout()
+        for text, widget in ((self.tr("Area"), self.area), (self.tr("Period"), self.period)):
+            label = QLabel(text)
+            label.setBuddy(widget)
+            bar.addWidget(label)
+            bar.addWidget(widget)
+        bar.addWidget(self.start)
+        bar.addWidget(QLabel("–"))
+        bar.addWidget(self.end)
+        bar.addStretch(1)
+        bar.addWidget(self.export_button)
+
+        self.cards = {
+            "visited": FigureCard(self.tr("Households visited")),
+            "special": FigureCard(self.tr("Special groups covered")),
+            "visits": FigureCard(self.tr("Visits logged")),
+            "reported": FigureCard(self.tr("Incidents reported")),
+            "completion": FigureCard(self.tr("Completion rate")),
+            "on_time": FigureCard(self.tr("On-time rate")),
+            "handling": FigureCard(self.tr("Average handling time")),
+            "overdue": FigureCard(self.tr("Overdue")),
+            "rework": FigureCard(self.tr("Rework")),
+        }
+        # Visits on the first row, incidents on the second.
+        cards = QVBoxLayout()
+        for names in (
+            ("visited", "special", "visits", "reported"),
+            ("completion", "on_time", "handling", "overdue", "rework"),
+        ):
+            row = QHBoxLayout()
+            for name in names:
+                row.addWidget(self.cards[name], 1)
+            cards.addLayout(row)
+        self.by_category = BarChart(self.tr("Incidents by category"))
+        self.by_status = RingChart(self.tr("Incidents by status"))
+        self.by_worker = BarChart(self.tr("Visits by grid worker"))
+        charts = QGridLayout()
+        charts.addWidget(self.by_category, 0, 0)
+        charts.addWidget(self.by_status, 0, 1)
+        charts.addWidget(self.by_worker, 1, 0)
+        self.overdue_model = RowsModel(self._overdue_columns(), self)
+        self.overdue = QTableView()
+        self.overdue.setModel(self.overdue_model)
+        self.overdue.verticalHeader().hide()
+        self.overdue.setMinimumHeight(180)
+        header = self.overdue.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.Stretch)
+        overdue_title = QLabel(self.tr("Overdue incidents"))
+        overdue_title.setStyleSheet("font-weight: bold;")
+        overdue_box = QWidget()
+        overdue_layout = QVBoxLayout(overdue_box)
+        overdue_layout.setContentsMargins(0, 0, 0, 0)
+        overdue_layout.addWidget(overdue_title)
+        overdue_layout.addWidget(self.overdue, 1)
+        charts.addWidget(overdue_box, 1, 1)
+
+        content = QWidget()
+        body = QVBoxLayout(content)
+        body.addLayout(cards)
+        body.addLayout(charts)
+        body.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(content)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.message)
+        layout.addWidget(scroll, 1)
+
+        self._compute_timer = QTimer(self, singleShot=True, interval=200)
+        self._compute_timer.timeout.connect(self.compute)
+        self.area.currentIndexChanged.connect(lambda _i: self._compute_timer.start())
+        self.period.currentIndexChanged.connect(self._period_chosen)
+        self._period_chosen()
+        ctx.data_changed.connect(self._data_changed)
+
+    def title(self) -> str:
+        return self.tr("Dashboard")
+
+    def on_shown(self) -> None:
+        if self._stale:
+            self._stale = False
+            self.ctx.runner.run(queries.area_choices, self.ctx.store, on_done=guarded(self, self._fill_areas))
+            self.ctx.runner.run(
+                queries.export_names, self.ctx.store, self.ctx.actor, on_done=guarded(self, self._got_names)
+            )
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.on_shown()
+
+    def _got_names(self, names: dict[str, str]) -> None:
+        self.names = names
+
+    def _fill_areas(self, areas) -> None:
+        keep = self.area.currentData()
+        self.area.blockSignals(True)
+        self.area.clear()
+        for a in areas:
+            self.area.addItem(a.name, a.id)
+        community = next((i for i, a in enumerate(areas) if a.level == "community"), 0)
+        index = self.area.findData(keep) if keep else -1
+        self.area.setCurrentIndex(index if index >= 0 else (community if areas else -1))
+        self.area.blockSignals(False)
+        self.compute()
+
+    # -- the period --------------------------------------------------------------------------------
+    def today(self) -> date:
+        return local_day(utcnow())
+
+    def _period_chosen(self, _index: int = -1) -> None:
+        key = self.period.currentData()
+        custom = key == "custom"
+        self.start.setEnabled(custom)
+        self.end.setEnabled(custom)
+        if not custom:
+            start, end = queries.period_dates(key, self.today())
+            for edit, day in ((self.start, start), (self.end, end)):
+                edit.blockSignals(True)
+                edit.setDate(QDate(day.year, day.month, day.day))
+                edit.blockSignals(False)
+        self._compute_timer.start()
+
+    def _dates_edited(self, _date) -> None:
+        if self.period.currentData() == "custom":
+            self._compute_timer.start()
+
+    def period_range(self) -> tuple[date, date]:
+        return self.start.date().toPython(), self.end.date().toPython()
+
+    # -- figures ----------------------------------------------------------------------------------
+    def compute(self) -> None:
+        area_id = self.area.currentData()
+        if not area_id:
+            return
+        start, end = self.period_range()
+        if end < start:
+            self.message.setText(self.tr("The period ends before it starts."))
+            self.message.setStyleSheet("color: #dc2626;")
+            return
+        self._generation += 1
+        generation = self._generation
+        self.ctx.runner.run(
+            statistics.compute_statistics, self.ctx.store, [area_id], start, end,
+            on_done=guarded(self, lambda stats: self._computed(generation, stats)),
+        )  # fmt: skip
+
+    def _computed(self, generation: int, stats: statistics.Statistics) -> None:
+        if generation != self._generation:
+            return
+        self.stats = stats
+        self.message.setText(
+            self.tr("{0}, {1} to {2}, as of {3}").format(
+                self.area.currentText().strip(),
+                stats.start.isoformat(),
+                stats.end.isoformat(),
+                local_time(stats.as_of, year=True),
+            )
+        )
+        self.message.setStyleSheet("color: #6b7280;")
+        self._show_cards(stats)
+        self._show_charts(stats)
+        self.overdue_model.set_rows(stats.overdue)
+
+    def _show_cards(self, s: statistics.Statistics) -> None:
+        c = self.cards
+        c["visited"].set(f"{s.households_visited} / {s.households_total}", _pct(s.visit_rate))
+        c["special"].set(f"{s.special_covered} / {s.special_total}", _pct(s.special_coverage))
+        c["visits"].set(str(s.visits_total), self.tr("by {0} people").format(len(s.visits_by_worker)))
+        c["reported"].set(str(s.incidents_reported), self.tr("{0} rejected").format(s.incidents_rejected))
+        c["completion"].set(_pct(s.completion_rate), self.tr("{0} closed").format(s.closed))
+        c["on_time"].set(_pct(s.on_time_rate), self.tr("{0} closed on time").format(s.closed_on_time))
+        hours = "—" if s.avg_handling_hours is None else self.tr("{0:.1f} h").format(s.avg_handling_hours)
+        days = (
+            "" if s.avg_handling_workdays is None else self.tr("{0:.2f} working days").format(s.avg_handling_workdays)
+        )
+        c["handling"].set(hours, days)
+        still = sum(1 for o in s.overdue if o.still_open)
+        c["overdue"].set(str(len(s.overdue)), self.tr("{0} still open").format(still), alarm=bool(s.overdue))
+        c["rework"].set(str(s.rework_total), self.tr("{0} incidents reworked").format(s.reworked_incidents))
+
+    def _show_charts(self, s: statistics.Statistics) -> None:
+        lang = self.ctx.lang
+        nothing = self.tr("Nothing in this period")
+        categories = [(category_text(code, lang, full=True), n) for code, n in s.by_category.items()]
+        self.by_category.set_data(_top(categories, self.tr("Other")), nothing)
+        statuses = [
+            Slice(Status(st).label(lang), n, STATUS_COLOURS.get(st))
+            for st, n in s.by_status.items()
+            if st in Status._value2member_map_
+        ]
+        self.by_status.set_data(statuses, str(s.incidents_reported), nothing)
+        workers = [(person_text(w.visitor_id, self.names, lang), w.visits) for w in s.visits_by_worker]
+        self.by_worker.set_data(_top(workers, self.tr("Others")), nothing)
+
+    def _overdue_columns(self) -> list[Column]:
+        lang = self.ctx.lang
+        return [
+            Column(self.tr("Title"), lambda o: o.title),
+            Column(
+                self.tr("Category"),
+                lambda o: category_text(o.category, lang),
+                tooltip=lambda o: category_text(o.category, lang, full=True),
+            ),
+            Column(
+                self.tr("Status"), lambda o: Status(o.status).label(lang), tooltip=lambda o: Level(o.level).label(lang)
+            ),
+            Column(self.tr("Deadline"), lambda o: local_time(o.deadline), colour=lambda o: LATE),
+            Column(self.tr("Assigned to"), lambda o: person_text(o.assignee_id, self.names, lang)),
+            Column(self.tr("Still open"), lambda o: self.tr("yes") if o.still_open else self.tr("no")),
+        ]
+
+    def _data_changed(self, changes) -> None:
+        if WATCHED & set(changes.ids):
+            if self.isVisible():
+                self._compute_timer.start()
+            else:
+                self._stale = True
+
+    # -- Excel ----------------------------------------------------------------------------------------
+    def export(self) -> None:
+        if self.stats is None:
+            return
+        start, end = self.stats.start, self.stats.end
+        suggested = Path.home() / f"统计_{self.area.currentText().strip()}_{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export the statistics"), str(suggested), self.tr("Excel workbook (*.xlsx)")
+        )
+        if path:
+            self.export_to(path)
+
+    def export_to(self, path: str) -> None:
+        target = Path(path) if path.lower().endswith(".xlsx") else Path(path + ".xlsx")
+        self.export_button.setEnabled(False)
+        self.ctx.runner.run(
+            statistics.export_statistics, self.stats, target, names=self.names, pool="net",
+            on_done=guarded(self, self._exported), on_error=guarded(self, self._export_failed),
+        )  # fmt: skip
+
+    def _exported(self, path: Path) -> None:
+        self.export_button.setEnabled(True)
+        self.message.setText(self.tr("Exported to {0}").format(path))
+        self.message.setStyleSheet("color: #15803d;")
+
+    def _export_failed(self, exc: BaseException) -> None:
+        self.export_button.setEnabled(True)
+        self.message.setText(self.tr("Export failed: {0}").format(error_text(exc, self.ctx.lang)))
+        self.message.setStyleSheet("color: #dc2626;")
+
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{x * 100:.1f}%"
+
+
+def _top(pairs: list[tuple[str, float]], other: str) -> list[Slice]:
+    """The largest TOP as bars, the rest summed."""
+    pairs = sorted(pairs, key=lambda p: -p[1])
+    slices = [Slice(label, n) for label, n in pairs[:TOP]]
+    rest = sum(n for _label, n in pairs[TOP:])
+    return slices + ([Slice(other, rest, "#9ca3af")] if rest else [])

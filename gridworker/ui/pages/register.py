@@ -1,0 +1,369 @@
+"""The registers page: the area tree, the people / household / building lists, the household view, the search box.
+
+Choosing a node of the tree (a grid, a building, a unit, a household)
+narrows the lists to it; typing in the search box lists the people found
+instead (names, pinyin initials, ID or phone digits, addresses), as you
+type. The toolbar holds the register's named operations; each runs one
+service through the task runner, and every list refreshes itself when the
+services announce a change (ctx.data_changed).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QHideEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QSplitter,
+    QToolBar,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain.enums import AreaLevel, PersonStatus
+from ...domain.errors import GridWorkerError
+from ...services import register
+from ...services.changes import Changes
+from ...services.ui_queries_register import Scope, TreeNode
+from ..context import AppContext
+from ..models.area_tree import AreaTreeModel
+from ..settings import INCLUDE_INACTIVE, REGISTER_SPLITTER, Settings
+from ..widgets.register_dialogs import LeaveDialog, MergeDialog, MoveDialog
+from ..widgets.register_form import report_unexpected
+from ..widgets.register_household_editor import open_household_editor
+from ..widgets.register_household_view import HouseholdView
+from ..widgets.register_lists import BUILDINGS, HOUSEHOLDS, PEOPLE, RegisterLists
+from ..widgets.register_person_editor import open_person_editor
+
+SEARCH_DELAY_MS = 200
+REFRESH_DELAY_MS = 150
+REGISTER_ENTITIES = {"area", "building", "household", "person", "membership"}
+
+
+class RegisterPage(QWidget):
+    page_id = "register"
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.settings = Settings()
+        self.scope = Scope()
+        self.scope_title = self.tr("Whole register")
+        self.editor = None  # the editor or dialog open now (tests and screenshots look at it)
+        self._stale = True
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Search: name, pinyin initials, ID or phone digits, address…"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(380)
+        self.include_inactive = QCheckBox(self.tr("Include moved out and deceased"))
+        self.include_inactive.setChecked(self.settings.get(INCLUDE_INACTIVE))
+
+        self.tree_model = AreaTreeModel(ctx, self)
+        self.tree = QTreeView()
+        self.tree.setModel(self.tree_model)
+        self.tree.setHeaderHidden(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setMinimumWidth(200)
+        self.lists = RegisterLists(ctx)
+        self.household = HouseholdView(ctx)
+        self.household.setMinimumWidth(330)
+        self.scope_label = QLabel()
+        self.scope_label.setStyleSheet("font-weight: bold; color: #1f4e79; padding: 2px 0;")
+
+        self.toolbar = QToolBar()
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.toolbar.addWidget(self.search)
+        self.toolbar.addSeparator()
+        self._build_actions()
+
+        middle = QWidget()
+        column = QVBoxLayout(middle)
+        column.setContentsMargins(0, 0, 0, 0)
+        header = QHBoxLayout()
+        header.addWidget(self.scope_label, 1)
+        header.addWidget(self.include_inactive)
+        column.addLayout(header)
+        column.addWidget(self.lists, 1)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.tree)
+        self.splitter.addWidget(middle)
+        self.splitter.addWidget(self.household)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([190, 800, 370])
+        state = self.settings.get(REGISTER_SPLITTER)
+        if not state.isEmpty():
+            self.splitter.restoreState(state)
+        self.splitter.splitterMoved.connect(lambda *_: self.settings.set(REGISTER_SPLITTER, self.splitter.saveState()))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.splitter, 1)
+
+        self._register_touched = False
+        self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_DELAY_MS)
+        self._refresh_timer.timeout.connect(self._refresh)
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.reload_lists)
+        self.search.textChanged.connect(self._search_timer.start)
+        self.include_inactive.toggled.connect(self._include_inactive_toggled)
+        self.tree.selectionModel().currentChanged.connect(self._node_chosen)
+        self.tree_model.children_loaded.connect(self._open_single_children)
+        self.lists.current_household.connect(self._show_household)
+        self.lists.activated.connect(self._edit_record)
+        self.lists.selection_changed.connect(self._update_actions)
+        self.lists.counts_changed.connect(self._update_scope_label)
+        self.household.edit_household.connect(lambda hh_id: self._edit_record(HOUSEHOLDS, hh_id))
+        self.household.add_member.connect(lambda hh_id: self.new_person(hh_id))
+        self.household.edit_person.connect(lambda pid: self._edit_record(PEOPLE, pid))
+        ctx.data_changed.connect(self._data_changed)
+        self._update_actions()
+        self._update_scope_label()
+
+    def title(self) -> str:
+        return self.tr("Registers")
+
+    def on_shown(self) -> None:
+        if self._stale:  # changes (or a search) arrived while the page was hidden
+            self.reload_lists()
+            self.tree_model.refresh()
+            self.household.refresh()
+        self.search.setFocus()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """Nothing runs for a page nobody sees (nor after its account closed); it reloads when shown again."""
+        for timer in (self._search_timer, self._refresh_timer):
+            if timer.isActive():
+                timer.stop()
+                self._stale = True
+        super().hideEvent(event)
+
+    # -- actions ------------------------------------------------------------------------------------
+    def _action(self, text: str, slot, *, shortcut: QKeySequence | str | None = None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        action.triggered.connect(slot)
+        if shortcut:
+            action.setShortcut(shortcut)
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        if tip:
+            action.setToolTip(tip)
+        self.toolbar.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.new_household_action = self._action(self.tr("New household"), lambda: self.new_household())
+        self.new_person_action = self._action(self.tr("New resident"), lambda: self.new_person())
+        self.toolbar.addSeparator()
+        self.edit_action = self._action(self.tr("Edit"), self.edit_current, shortcut="Ctrl+E")
+        self.move_action = self._action(self.tr("Move…"), self.move_person)
+        self.moved_out_action = self._action(self.tr("Moved out…"), lambda: self.leave(deceased=False))
+        self.deceased_action = self._action(self.tr("Deceased…"), lambda: self.leave(deceased=True))
+        self.delete_action = self._action(self.tr("Delete"), self.delete_current, shortcut=QKeySequence.StandardKey.Delete)
+        self.merge_action = self._action(
+            self.tr("Merge duplicates…"), self.merge, tip=self.tr("Select the two records of one person, then merge them")
+        )
+        self.toolbar.addSeparator()
+        self.reveal_action = self._action(
+            self.tr("Show numbers"), self.reveal_numbers,
+            tip=self.tr("Show the full ID and phone numbers of the selected rows"),
+        )
+        find = QAction(self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
+        self.addAction(find)
+        for kind in (PEOPLE, HOUSEHOLDS):
+            view = self.lists.views[kind]
+            actions = [self.edit_action, self.reveal_action, self.delete_action]
+            if kind == PEOPLE:
+                actions[2:2] = [self.move_action, self.moved_out_action, self.deceased_action, self.merge_action]
+            view.addActions(actions)
+
+    @Slot()
+    def _update_actions(self) -> None:
+        kind = self.lists.current_kind()
+        people = self.lists.selected_records(PEOPLE) if kind == PEOPLE else []
+        one_person = len(people) == 1
+        active = one_person and people[0].status == PersonStatus.active.value
+        chosen = bool(self.lists.selected_rows(kind))
+        self.edit_action.setEnabled(kind in (PEOPLE, HOUSEHOLDS) and len(self.lists.selected_rows(kind)) == 1)
+        self.move_action.setEnabled(one_person)
+        self.moved_out_action.setEnabled(active)
+        self.deceased_action.setEnabled(one_person and people[0].status != PersonStatus.deceased.value)
+        self.delete_action.setEnabled(kind in (PEOPLE, HOUSEHOLDS) and len(self.lists.selected_rows(kind)) == 1)
+        self.merge_action.setEnabled(len(people) == 2)
+        self.reveal_action.setEnabled(kind in (PEOPLE, HOUSEHOLDS) and chosen)
+        self.new_person_action.setEnabled(self._current_household() is not None)
+
+    # -- scope and search -------------------------------------------------------------------------------
+    @Slot()
+    def reload_lists(self) -> None:
+        self._stale = False
+        query = self.search.text().strip()
+        if query:
+            self.lists.setCurrentIndex(0)  # the people found
+        self.lists.load(self.scope, query, self.include_inactive.isChecked())
+        self._update_scope_label()
+
+    def _include_inactive_toggled(self, on: bool) -> None:
+        self.settings.set(INCLUDE_INACTIVE, on)
+        self.reload_lists()
+
+    @Slot(QModelIndex, QModelIndex)
+    def _node_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        node: TreeNode | None = self.tree_model.node(current)
+        self.scope = node.scope if node else Scope()
+        self.scope_title = self._node_title(current) if node else self.tr("Whole register")
+        if self.search.text():  # the tree wins over an old query
+            self.search.blockSignals(True)
+            self.search.clear()
+            self.search.blockSignals(False)
+        self.reload_lists()
+        if node is not None and node.kind == "household":
+            self.household.show_household(node.scope.household_id)
+
+    def _node_title(self, index: QModelIndex) -> str:
+        names = []
+        while index.isValid():
+            node = self.tree_model.node(index)
+            if node.kind != "area" or node.detail in (AreaLevel.community.value, AreaLevel.grid.value,
+                                                      AreaLevel.microgrid.value):
+                names.append(node.label)
+            index = index.parent()
+        return " › ".join(reversed(names))  # fmt: skip
+
+    @Slot(QModelIndex)
+    def _open_single_children(self, parent: QModelIndex) -> None:
+        """Open the tree down to where it branches (district → street → community is one path)."""
+        if self.tree_model.rowCount(parent) == 1:
+            child = self.tree_model.index(0, 0, parent)
+            node = self.tree_model.node(child)
+            if node is not None and node.kind == "area":
+                self.tree.expand(child)
+        elif not parent.isValid():
+            for row in range(self.tree_model.rowCount(parent)):
+                self.tree.expand(self.tree_model.index(row, 0, parent))
+
+    def _update_scope_label(self) -> None:
+        query = self.search.text().strip()
+        if query:
+            text = self.tr("Search “{0}”: {1} people found").format(query, f"{self.lists.people.rowCount():,}")
+        else:
+            text = self.scope_title
+        self.scope_label.setText(text)
+
+    # -- the household view ----------------------------------------------------------------------------
+    def _current_household(self) -> str | None:
+        return self.lists.household_of_current() or self.scope.household_id
+
+    @Slot(object)
+    def _show_household(self, household_id: str | None) -> None:
+        self.household.show_household(household_id or self.scope.household_id)
+        self._update_actions()
+
+    # -- operations ----------------------------------------------------------------------------------------
+    def _keep_editor(self, editor) -> None:
+        self.editor = editor
+
+    def _edit_record(self, kind: str, record_id: str) -> None:
+        if kind == PEOPLE:
+            open_person_editor(self.ctx, self, person_id=record_id, on_open=self._keep_editor)
+        elif kind == HOUSEHOLDS:
+            open_household_editor(self.ctx, self, household_id=record_id, on_open=self._keep_editor)
+
+    @Slot()
+    def edit_current(self) -> None:
+        kind = self.lists.current_kind()
+        record_id = self.lists.current_id(kind)
+        if record_id:
+            self._edit_record(kind, record_id)
+
+    def new_person(self, household_id: str | None = None) -> None:
+        household_id = household_id or self._current_household()
+        if household_id:
+            open_person_editor(self.ctx, self, household_id=household_id, on_open=self._keep_editor)
+
+    def new_household(self) -> None:
+        building_id, unit = self.scope.building_id, self.scope.unit
+        if building_id is None and self.lists.current_kind() == BUILDINGS:
+            building_id = self.lists.current_id(BUILDINGS)
+        if building_id is None and self.lists.current_kind() == HOUSEHOLDS:
+            record = self.lists.selected_records(HOUSEHOLDS)
+            building_id = record[0].building_id if record else None
+        open_household_editor(self.ctx, self, building_id=building_id, unit=unit or None, on_open=self._keep_editor)
+
+    def _one_person(self):
+        people = self.lists.selected_records(PEOPLE)
+        return people[0] if len(people) == 1 else None
+
+    def _open_dialog(self, dialog) -> None:
+        self.editor = dialog
+        dialog.open()
+
+    @Slot()
+    def move_person(self) -> None:
+        if person := self._one_person():
+            self._open_dialog(MoveDialog(self.ctx, person, self))
+
+    def leave(self, *, deceased: bool) -> None:
+        if person := self._one_person():
+            self._open_dialog(LeaveDialog(self.ctx, person, deceased=deceased, parent=self))
+
+    @Slot()
+    def merge(self) -> None:
+        people = self.lists.selected_records(PEOPLE)
+        if len(people) == 2:
+            self._open_dialog(MergeDialog(self.ctx, people[0], people[1], self))
+
+    @Slot()
+    def delete_current(self) -> None:
+        kind = self.lists.current_kind()
+        records = self.lists.selected_records(kind)
+        if kind not in (PEOPLE, HOUSEHOLDS) or len(records) != 1:
+            return
+        record = records[0]
+        what = record.name if kind == PEOPLE else record.address
+        answer = QMessageBox.question(
+            self,
+            self.tr("Delete"),
+            self.tr("Delete “{0}” from the register? Use “Moved out” or “Deceased” if that is what happened.").format(what),
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.ctx.runner.run(register.delete_record, self.ctx.store, kind, record.id, initiator="register",
+                                on_error=self._operation_failed, name="delete record")  # fmt: skip
+
+    def _operation_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, GridWorkerError):
+            QMessageBox.warning(self, self.tr("Not done"), exc.message(self.ctx.lang))
+        else:
+            report_unexpected(self.ctx, exc)
+
+    @Slot()
+    def reveal_numbers(self) -> None:
+        kind = self.lists.current_kind()
+        if kind in (PEOPLE, HOUSEHOLDS):
+            self.lists.models[kind].reveal(self.lists.selected_rows(kind))
+
+    # -- refresh after changes -----------------------------------------------------------------------------
+    @Slot(object)
+    def _data_changed(self, changes: Changes) -> None:
+        """Coalesced: a sync that commits page after page refreshes the screen once it pauses, not per page."""
+        touched = {entity for entity, ids in changes.ids.items() if ids}
+        if touched & (REGISTER_ENTITIES | {"visit"}):
+            self._register_touched |= bool(touched & REGISTER_ENTITIES)
+            self._refresh_timer.start()
+
+    def _refresh(self) -> None:
+        if self._register_touched:
+            self.tree_model.refresh()
+            if self.isVisible():
+                self.lists.reload()
+            else:
+                self._stale = True
+        self._register_touched = False
+        self.household.refresh()
+

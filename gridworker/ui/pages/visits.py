@@ -1,0 +1,491 @@
+"""Visits (走访): today's walk-round door by door with one key per outcome, and the households due a visit.
+
+The walk-round tab lists the stops in walking order (building → unit →
+floor → room); choosing an outcome (a button, or keys 1–5 while the list has
+the focus) logs the visit with what the form holds and moves on to the next
+door at once, while the visit is saved in the background. A need raised with
+"report as an incident" becomes an incident in the same transaction. The due
+tab lists households whose visit is due, special groups first, and plans a
+walk-round from the ones chosen.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain.enums import Outcome
+from ...domain.fieldwork import local_day
+from ...domain.models import utcnow
+from ...services import drafts
+from ...services import ui_queries_fieldwork as queries
+from ...services import visits as visit_service
+from ..widgets.fieldwork_models import Column, RowsModel, guarded
+from ..widgets.fieldwork_text import LATE, MUTED, WAITING, error_text, local_time, tags_text
+from ..widgets.fieldwork_visit import OUTCOME_KEYS, BuildingPlanDialog, VisitForm
+
+WATCHED = {"visit", "walkround", "household", "person"}
+SPECIAL = QColor("#c2410c")
+
+
+class VisitsPage(QWidget):
+    page_id = "visits"
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self._stale = True
+        self._due_stale = True
+        self._walk_id: str | None = None
+        self._current_id: str | None = None  # the household the form is for
+        self._saving: dict[str, str] = {}  # household → outcome being saved
+        self._positions: dict[str, int] = {}  # household → its place in the walking order
+        self.plan_dialog: BuildingPlanDialog | None = None
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._build_walk_tab(), self.tr("Walk-round"))
+        self.tabs.addTab(self._build_due_tab(), self.tr("Due for a visit"))
+        self.tabs.currentChanged.connect(self._tab_changed)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+
+        self._draft_timer = QTimer(self, singleShot=True, interval=600)
+        self._draft_timer.timeout.connect(self._save_draft)
+        self.form.edited.connect(self._draft_timer.start)
+        self._refresh_timer = QTimer(self, singleShot=True, interval=150)
+        self._refresh_timer.timeout.connect(self.reload)
+        ctx.data_changed.connect(self._data_changed)
+
+    def title(self) -> str:
+        return self.tr("Visits")
+
+    # -- building ---------------------------------------------------------------------------
+    def _build_walk_tab(self) -> QWidget:
+        self.walks = QComboBox()
+        self.walks.setMinimumWidth(280)
+        self.walks.currentIndexChanged.connect(self._walk_chosen)
+        self.progress = QProgressBar()
+        self.progress.setFormat(self.tr("%v of %m visited"))
+        self.progress.setMinimumWidth(200)
+        plan = QPushButton(self.tr("Plan from buildings…"))
+        plan.clicked.connect(self.open_plan_dialog)
+        from_due = QPushButton(self.tr("Plan from the due list…"))
+        from_due.clicked.connect(lambda: self.tabs.setCurrentIndex(1))
+        self.cancel_walk = QPushButton(self.tr("Cancel this walk-round"))
+        self.cancel_walk.clicked.connect(self._cancel_walk)
+        bar = QHBoxLayout()
+        walk_label = QLabel(self.tr("Walk-round"))
+        walk_label.setBuddy(self.walks)
+        bar.addWidget(walk_label)
+        bar.addWidget(self.walks, 1)
+        bar.addWidget(self.progress)
+        bar.addWidget(plan)
+        bar.addWidget(from_due)
+        bar.addWidget(self.cancel_walk)
+        self.empty = QLabel(
+            self.tr("No walk-round planned. Plan one from buildings, or from the households due a visit.")
+        )
+        self.empty.setStyleSheet("color: #6b7280; padding: 24px;")
+        self.empty.setAlignment(Qt.AlignCenter)
+
+        self.stops_model = RowsModel(self._stop_columns(), self)
+        self.stops = QTableView()
+        self.stops.setModel(self.stops_model)
+        self.stops.setSelectionBehavior(QTableView.SelectRows)
+        self.stops.setSelectionMode(QTableView.SingleSelection)
+        self.stops.verticalHeader().hide()
+        self.stops.setWordWrap(False)
+        header = self.stops.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.Stretch)
+        self.stops.selectionModel().currentRowChanged.connect(self._stop_chosen)
+
+        self.form = VisitForm(self.ctx.lang)
+        self.form.outcome_chosen.connect(self.log_outcome)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.form)
+        scroll.setMinimumWidth(400)
+        split = QSplitter()
+        left = QWidget()
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.empty)
+        column.addWidget(self.stops, 1)
+        split.addWidget(left)
+        split.addWidget(scroll)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.addLayout(bar)
+        layout.addWidget(split, 1)
+        # Keys 1–5: while typing in a text box the digits are typed, not taken as outcomes.
+        for n, outcome in enumerate(OUTCOME_KEYS, start=1):
+            shortcut = QShortcut(QKeySequence(str(n)), tab)
+            shortcut.setContext(Qt.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda o=outcome.value: self.log_outcome(o))
+        return tab
+
+    def _build_due_tab(self) -> QWidget:
+        self.special_only = QCheckBox(self.tr("Special groups only"))
+        self.special_only.toggled.connect(self._show_due)
+        self.due_count = QLabel()
+        first = QPushButton(self.tr("Select the first 20"))
+        first.clicked.connect(lambda: self._select_due(20))
+        self.plan_due = QPushButton(self.tr("Plan a walk-round with the selected"))
+        self.plan_due.clicked.connect(self.plan_from_due)
+        bar = QHBoxLayout()
+        bar.addWidget(self.special_only)
+        bar.addWidget(self.due_count, 1)
+        bar.addWidget(first)
+        bar.addWidget(self.plan_due)
+        self.due_model = RowsModel(self._due_columns(), self)
+        self.due = QTableView()
+        self.due.setModel(self.due_model)
+        self.due.setSelectionBehavior(QTableView.SelectRows)
+        self.due.setSelectionMode(QTableView.ExtendedSelection)
+        self.due.verticalHeader().hide()
+        header = self.due.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.Stretch)
+        self.due_error = QLabel()
+        self.due_error.setStyleSheet("color: #dc2626;")
+        self.due_error.hide()
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.addLayout(bar)
+        layout.addWidget(self.due, 1)
+        layout.addWidget(self.due_error)
+        self._all_due: list = []
+        return tab
+
+    def _stop_columns(self) -> list[Column]:
+        lang = self.ctx.lang
+
+        def outcome(stop) -> str:
+            if stop.household_id in self._saving:
+                return self.tr("Saving…") + " " + Outcome(self._saving[stop.household_id]).label(lang)
+            if stop.outcome:
+                return f"{Outcome(stop.outcome).label(lang)} {local_time(stop.visited_at)}"
+            return ""
+
+        def outcome_colour(stop) -> QColor | None:
+            if stop.household_id in self._saving:
+                return WAITING
+            return QColor("#15803d") if stop.outcome == Outcome.met.value else (MUTED if stop.outcome else None)
+
+        return [
+            Column("#", lambda s: str(self._positions.get(s.household_id, 0)), align_right=True),
+            Column(
+                self.tr("Address"),
+                lambda s: s.address,
+                bold=lambda s: not s.visit_id and s.household_id not in self._saving,
+            ),
+            Column(
+                self.tr("Residents"), lambda s: f"{s.head_name or ''} ({s.members})" if s.members else self.tr("nobody")
+            ),
+            Column(self.tr("Special groups"), lambda s: tags_text(s.special_tags, lang), colour=lambda s: SPECIAL),
+            Column(self.tr("Outcome"), outcome, colour=outcome_colour),
+        ]
+
+    def _due_columns(self) -> list[Column]:
+        lang = self.ctx.lang
+
+        def due_text(d) -> str:
+            if d.days_overdue is None:
+                return self.tr("never met")
+            if d.days_overdue == 0:
+                return self.tr("due today")
+            return self.tr("{0} days overdue").format(d.days_overdue)
+
+        return [
+            Column(self.tr("Address"), lambda d: d.address or ""),
+            Column(
+                self.tr("Special groups"),
+                lambda d: tags_text(d.special_tags, lang),
+                colour=lambda d: SPECIAL,
+                bold=lambda d: d.special,
+            ),
+            Column(self.tr("Visit every"), lambda d: self.tr("{0} days").format(d.interval_days), align_right=True),
+            Column(self.tr("Last met"), lambda d: d.last_visited.isoformat() if d.last_visited else ""),
+            Column(
+                self.tr("Due"),
+                due_text,
+                colour=lambda d: LATE if d.days_overdue is None or d.days_overdue > 0 else None,
+            ),
+        ]
+
+    # -- loading -------------------------------------------------------------------------------
+    def on_shown(self) -> None:
+        if self._stale:
+            self.reload()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.on_shown()
+
+    def today(self) -> date:
+        return local_day(utcnow())
+
+    def reload(self) -> None:
+        self._stale = False
+        self.ctx.runner.run(
+            queries.open_walkrounds, self.ctx.store, keep_id=self._walk_id, on_done=guarded(self, self._show_walks)
+        )
+        if self.tabs.currentIndex() == 1 or self._due_stale:
+            self.load_due()
+
+    def _show_walks(self, walks) -> None:
+        keep = self._walk_id
+        self.walks.blockSignals(True)
+        self.walks.clear()
+        for w in walks:
+            when = w.planned_for.strftime("%m-%d") if w.planned_for else local_time(w.planned_at)
+            mark = "✓ " if w.total and w.done == w.total else ""
+            self.walks.addItem(f"{mark}{w.name}  ({when}, {w.done}/{w.total})", w.id)
+        index = self.walks.findData(keep) if keep else -1
+        self.walks.setCurrentIndex(index if index >= 0 else (0 if walks else -1))
+        self.walks.blockSignals(False)
+        self.empty.setVisible(not walks)
+        self.stops.setVisible(bool(walks))
+        self.cancel_walk.setEnabled(bool(walks))
+        self._walk_chosen()
+
+    def _walk_chosen(self, _index: int = -1) -> None:
+        self._walk_id = self.walks.currentData()
+        if not self._walk_id:
+            self.stops_model.set_rows([])
+            self.progress.setRange(0, 1)
+            self.progress.setValue(0)
+            self._set_current(None)
+            return
+        walk_id = self._walk_id
+        self.ctx.runner.run(
+            queries.walkround_stops,
+            self.ctx.store,
+            walk_id,
+            on_done=guarded(self, lambda stops: self._show_stops(walk_id, stops)),
+        )
+
+    def _show_stops(self, walk_id: str, stops) -> None:
+        if walk_id != self._walk_id:
+            return
+        self._positions = {s.household_id: i for i, s in enumerate(stops, start=1)}
+        self.stops_model.set_rows(stops)
+        while self.stops_model.canFetchMore():
+            self.stops_model.fetchMore()  # a walk-round is a few dozen doors: show them all
+        done = sum(1 for s in stops if s.visit_id)
+        self.progress.setRange(0, max(len(stops), 1))
+        self.progress.setValue(done)
+        wanted = self._current_id if any(s.household_id == self._current_id for s in stops) else None
+        self._select_stop(wanted or self._next_stop_id())
+
+    def _next_stop_id(self, after: str | None = None) -> str | None:
+        """The next door not yet knocked at (after `after` in walking order, else from the start)."""
+        rows = self.stops_model.rows()
+        start = next((i + 1 for i, s in enumerate(rows) if s.household_id == after), 0)
+        for s in rows[start:] + rows[:start]:
+            if not s.visit_id and s.household_id not in self._saving:
+                return s.household_id
+        return None
+
+    def _select_stop(self, household_id: str | None) -> None:
+        rows = self.stops_model.rows()
+        index = next((i for i, s in enumerate(rows) if s.household_id == household_id), None)
+        if index is None:
+            self.stops.selectionModel().clearSelection()
+            self._set_current(None)
+            return
+        self.stops.selectionModel().setCurrentIndex(
+            self.stops_model.index(index, 0), QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows
+        )
+        self.stops.scrollTo(self.stops_model.index(index, 0))
+        if rows[index].household_id != self._current_id:
+            self._set_current(rows[index])
+        else:
+            self.form.set_stop(rows[index])  # a refresh: what is being typed stays
+
+    def _stop_chosen(self, current, _previous=None) -> None:
+        if current.isValid():
+            stop = self.stops_model.row(current.row())
+            if stop.household_id != self._current_id:
+                self._set_current(stop)
+
+    def _set_current(self, stop) -> None:
+        """Show a household in the form, with the draft kept for it if there is one."""
+        if self._draft_timer.isActive():  # typed for the door being left, not yet kept: keep it now
+            self._draft_timer.stop()
+            self._save_draft()
+        self._current_id = stop.household_id if stop else None
+        self.form.clear()
+        self.form.set_stop(stop)
+        self._draft_timer.stop()  # clearing the form is not an edit
+        if stop is not None:
+            household_id = stop.household_id
+            self.ctx.runner.run(
+                drafts.load_draft,
+                self.ctx.store,
+                f"visit:{household_id}",
+                on_done=guarded(self, lambda draft: self._restore_draft(household_id, draft)),
+            )
+
+    def _restore_draft(self, household_id: str, draft) -> None:
+        if draft is not None and household_id == self._current_id and self.form.is_blank():
+            self.form.edited.disconnect(self._draft_timer.start)
+            self.form.set_values(draft.data)
+            self.form.edited.connect(self._draft_timer.start)
+
+    def _save_draft(self) -> None:
+        if self._current_id:
+            key = f"visit:{self._current_id}"
+            if self.form.is_blank():
+                self.ctx.runner.run(drafts.discard_draft, self.ctx.store, key)
+            else:
+                self.ctx.runner.run(drafts.save_draft, self.ctx.store, key, self.form.values())
+
+    def _data_changed(self, changes) -> None:
+        if not WATCHED & set(changes.ids):
+            return
+        self._due_stale = True
+        if self.isVisible():
+            self._refresh_timer.start()
+        else:
+            self._stale = True
+
+    # -- logging a visit --------------------------------------------------------------------------
+    def current_stop(self):
+        return next((s for s in self.stops_model.rows() if s.household_id == self._current_id), None)
+
+    def log_outcome(self, outcome: str) -> None:
+        """Record the visit to the current door with this outcome, and go on to the next door at once."""
+        stop = self.current_stop()
+        if stop is None or stop.household_id in self._saving:
+            return
+        values = self.form.values()
+        if values["raise_incident"] and not values["category"]:
+            self.form.show_message("category", self.tr("Choose a category for the incident"))
+            return
+        self._draft_timer.stop()
+        household_id = stop.household_id
+        self._saving[household_id] = outcome
+        actor = self.ctx.actor
+        self.ctx.runner.run(
+            visit_service.log_visit, self.ctx.store, household_id,
+            visitor_id=actor.id, visitor_role=actor.role, outcome=outcome,
+            notes=values["notes"], needs=values["needs"], photos=values["photos"], photos_dir=self.ctx.photos_dir,
+            need_category=values["category"] if values["raise_incident"] else None, need_urgency=values["urgency"],
+            on_done=guarded(self, lambda _visit: self._logged(household_id)),
+            on_error=guarded(self, lambda exc: self._not_logged(household_id, values, exc)),
+        )  # fmt: skip
+        self.stops_model.layoutChanged.emit()
+        self._select_stop(self._next_stop_id(after=household_id))
+        self.stops.setFocus()
+
+    def _logged(self, household_id: str) -> None:
+        self._saving.pop(household_id, None)
+        self.ctx.runner.run(drafts.discard_draft, self.ctx.store, f"visit:{household_id}")
+        self._walk_chosen()
+
+    def _not_logged(self, household_id: str, values: dict, exc: BaseException) -> None:
+        self._saving.pop(household_id, None)
+        self.stops_model.layoutChanged.emit()
+        self._select_stop(household_id)
+        self.form.set_values(values)
+        self.form.show_error(exc)
+
+    def _cancel_walk(self) -> None:
+        walk_id = self._walk_id
+        if not walk_id:
+            return
+        answer = QMessageBox.question(
+            self, self.tr("Cancel this walk-round"),
+            self.tr("Cancel the walk-round “{0}”? Visits already logged are kept.").format(self.walks.currentText()),
+        )  # fmt: skip
+        if answer == QMessageBox.Yes:
+            self._walk_id = None
+            self.ctx.runner.run(visit_service.cancel_walkround, self.ctx.store, walk_id)
+
+    # -- planning --------------------------------------------------------------------------------
+    def open_plan_dialog(self) -> None:
+        self.ctx.runner.run(
+            queries.buildings_for_planning, self.ctx.store, on_done=guarded(self, self._open_plan_dialog)
+        )
+
+    def _open_plan_dialog(self, buildings) -> None:
+        self.plan_dialog = BuildingPlanDialog(self.ctx, buildings, self.today(), self)
+        self.plan_dialog.planned.connect(self._planned)
+        self.plan_dialog.open()
+
+    def _planned(self, walk) -> None:
+        self._walk_id = walk.id
+        self._current_id = None
+        self.tabs.setCurrentIndex(0)
+        self.reload()
+
+    def load_due(self) -> None:
+        self._due_stale = False
+        self.ctx.runner.run(visit_service.due_households, self.ctx.store, on_done=guarded(self, self._due_loaded))
+
+    def _due_loaded(self, due) -> None:
+        self._all_due = due
+        self._show_due()
+
+    def _show_due(self) -> None:
+        rows = [d for d in self._all_due if d.special] if self.special_only.isChecked() else self._all_due
+        self.due_model.set_rows(rows)
+        special = sum(1 for d in self._all_due if d.special)
+        self.due_count.setText(
+            self.tr("{0} households due, {1} with special groups").format(len(self._all_due), special)
+        )
+
+    def _select_due(self, n: int) -> None:
+        while self.due_model.rowCount() < n and self.due_model.canFetchMore():
+            self.due_model.fetchMore()
+        self.due.clearSelection()
+        last = min(n, self.due_model.rowCount()) - 1
+        if last >= 0:
+            selection = self.due.selectionModel()
+            top, bottom = self.due_model.index(0, 0), self.due_model.index(last, self.due_model.columnCount() - 1)
+            selection.select(QItemSelection(top, bottom), QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
+
+    def plan_from_due(self) -> None:
+        chosen = [self.due_model.row(i.row()) for i in self.due.selectionModel().selectedRows()]
+        if not chosen:
+            self.due_error.setText(self.tr("Select the households to visit first"))
+            self.due_error.show()
+            return
+        self.due_error.hide()
+        name = self.tr("Visits {0} · {1} households").format(self.today().strftime("%m-%d"), len(chosen))
+        self.ctx.runner.run(
+            visit_service.plan_walkround, self.ctx.store, name,
+            household_ids=[d.household_id for d in chosen], planner_id=self.ctx.actor.id, planned_for=self.today(),
+            on_done=guarded(self, self._planned), on_error=guarded(self, self._due_failed),
+        )  # fmt: skip
+
+    def _due_failed(self, exc: BaseException) -> None:
+        self.due_error.setText(error_text(exc, self.ctx.lang))
+        self.due_error.show()
+
+    def _tab_changed(self, index: int) -> None:
+        if index == 1 and self._due_stale:
+            self.load_due()

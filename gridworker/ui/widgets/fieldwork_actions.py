@@ -1,0 +1,237 @@
+"""The dialog behind each action button of the incident board: what the step needs, then the core's check.
+
+The fields shown are those the action carries (a reason to reject, a handler
+to dispatch to, a write-up and "after" photos to handle, a new deadline to
+extend, stars to rate). OK calls services.incidents.transition_incident,
+which checks the event with the lifecycle rules before writing anything; a
+refusal is shown beside the field it is about and the dialog stays open with
+everything typed. The dialog opens window-modal without blocking (open()).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QDateTime, QTimeZone, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain.enums import Action, Status
+from ...domain.fieldwork import CHINA_TZ
+from ...services import incidents as incident_service
+from ...services.ui_queries_fieldwork import DuplicateCard, IncidentDetail, KnownPerson
+from .fieldwork_photos import PhotoFilesStrip
+from .fieldwork_text import error_field, error_text, person_text
+
+# What each action asks for, in order.
+FIELDS: dict[str, tuple[str, ...]] = {
+    "accept": ("note",),
+    "reject": ("reason", "duplicate_of"),
+    "dispatch": ("assignee_id", "note"),
+    "start": ("note",),
+    "return": ("reason",),
+    "extend": ("deadline", "reason"),
+    "park": ("reason",),
+    "handle": ("note", "photos"),
+    "verify_pass": ("note",),
+    "verify_fail": ("reason",),
+    "escalate": ("note",),
+    "close": ("reason",),
+    "reopen": ("reason", "assignee_id"),
+    "rate": ("rating", "note"),
+    "comment": ("note",),
+}
+CHINA = QTimeZone(b"Asia/Shanghai")
+
+
+class ActionDialog(QDialog):
+    done = Signal(object)  # the new IncidentState
+
+    def __init__(self, ctx, detail: IncidentDetail, action: str, people: list[KnownPerson], parent=None):
+        super().__init__(parent)
+        self.ctx, self.detail, self.action = ctx, detail, action
+        self.setWindowTitle(f"{Action(action).label(ctx.lang)} — {detail.incident.title}")
+        self.setMinimumWidth(480)
+        self.form = QFormLayout()
+        self.errors: dict[str, QLabel] = {}
+        self.inputs: dict[str, QWidget] = {}
+        for name in FIELDS.get(action, ("note",)):
+            self._add_field(name, people)
+        self.general_error = QLabel()
+        self.general_error.setWordWrap(True)
+        self.general_error.setStyleSheet("color: #dc2626;")
+        self.general_error.hide()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        self.buttons.button(QDialogButtonBox.Ok).setText(Action(action).label(ctx.lang))
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.general_error)
+        layout.addWidget(self.buttons)
+
+    # -- fields ------------------------------------------------------------------------------
+    def _add_field(self, name: str, people: list[KnownPerson]) -> None:
+        labels = {
+            "note": self.tr("Write-up of the work") if self.action == "handle" else self.tr("Note"),
+            "reason": self.tr("Reason"),
+            "assignee_id": self.tr("Handler"),
+            "deadline": self.tr("New deadline"),
+            "rating": self.tr("Resident's rating"),
+            "duplicate_of": self.tr("Duplicate of"),
+            "photos": self.tr("After photos"),
+        }
+        widget = self._make_input(name, people)
+        self.inputs[name] = widget
+        error = QLabel()
+        error.setStyleSheet("color: #dc2626;")
+        error.setWordWrap(True)
+        error.hide()
+        self.errors[name] = error
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(widget)
+        column.addWidget(error)
+        label = QLabel(labels[name])
+        label.setBuddy(widget)
+        self.form.addRow(label, box)
+
+    def _make_input(self, name: str, people: list[KnownPerson]) -> QWidget:
+        if name in ("note", "reason"):
+            edit = QPlainTextEdit()
+            edit.setFixedHeight(80)
+            if name == "reason" and self.action == "close" and self.detail.state.status == Status.handled.value:
+                edit.setPlaceholderText(self.tr("Optional: the work was handled"))
+            return edit
+        if name == "assignee_id":
+            combo = QComboBox()
+            combo.setEditable(True)
+            combo.lineEdit().setPlaceholderText(self.tr("Choose, or type the handler's user id"))
+            for person in people:
+                combo.addItem(
+                    person_text(person.id, {person.id: person.display_name or ""}, self.ctx.lang, person.role),
+                    person.id,
+                )
+            combo.setCurrentIndex(-1)
+            return combo
+        if name == "deadline":
+            edit = QDateTimeEdit()
+            edit.setCalendarPopup(True)
+            edit.setTimeZone(CHINA)
+            edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+            edit.setDateTime(QDateTime.fromSecsSinceEpoch(int(self._suggested_deadline().timestamp()), CHINA))
+            return edit
+        if name == "rating":
+            return self._stars()
+        if name == "duplicate_of":
+            combo = QComboBox()
+            combo.setEditable(True)
+            combo.lineEdit().setPlaceholderText(self.tr("Optional: the incident this one repeats"))
+            combo.setCurrentIndex(-1)
+            return combo
+        if name == "photos":
+            return PhotoFilesStrip(icon=80)
+        raise ValueError(name)
+
+    def _stars(self) -> QWidget:
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.star_group = QButtonGroup(box)
+        for n in range(1, 6):
+            button = QToolButton()
+            button.setText("★" * n)
+            button.setCheckable(True)
+            button.setObjectName(f"star_{n}")
+            self.star_group.addButton(button, n)
+            row.addWidget(button)
+        self.partly = QCheckBox(self.tr("Partly solved"))
+        row.addWidget(self.partly)
+        row.addStretch(1)
+        return box
+
+    def _suggested_deadline(self) -> datetime:
+        now = datetime.now(CHINA_TZ)
+        base = max(self.detail.state.deadline or now, now)  # a deadline long past is extended from today
+        return incident_service.default_rules().calendar.add_workdays(base, 1)
+
+    def set_duplicates(self, cards: list[DuplicateCard]) -> None:
+        combo = self.inputs.get("duplicate_of")
+        if isinstance(combo, QComboBox):
+            for card in cards:
+                combo.addItem(f"{card.title}（{card.distance_m:.0f} m）", card.incident_id)
+            combo.setCurrentIndex(-1)
+
+    # -- values ---------------------------------------------------------------------------------
+    def values(self) -> dict:
+        out: dict = {}
+        for name, widget in self.inputs.items():
+            if isinstance(widget, QPlainTextEdit):
+                out[name] = widget.toPlainText().strip() or None
+            elif isinstance(widget, QComboBox):
+                out[name] = _combo_id(widget)
+            elif isinstance(widget, QDateTimeEdit):
+                out[name] = datetime.fromtimestamp(widget.dateTime().toSecsSinceEpoch(), CHINA_TZ)
+            elif isinstance(widget, PhotoFilesStrip):
+                out[name] = widget.paths()
+        if "rating" in self.inputs:
+            checked = self.star_group.checkedId()
+            out["rating"] = checked if checked > 0 else None
+            out["partly_solved"] = self.partly.isChecked()
+        return out
+
+    def submit(self) -> None:
+        for label in (*self.errors.values(), self.general_error):
+            label.hide()
+        values = self.values()
+        photos = values.pop("photos", [])
+        self.buttons.setEnabled(False)
+        actor = self.ctx.actor
+        self.ctx.runner.run(
+            incident_service.transition_incident,
+            self.ctx.store,
+            self.detail.incident.id,
+            self.action,
+            actor_id=actor.id,
+            actor_role=actor.role,
+            photos=photos,
+            photos_dir=self.ctx.photos_dir,
+            on_done=self._done,
+            on_error=self._failed,
+            **values,
+        )
+
+    def _done(self, state) -> None:
+        self.done.emit(state)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.buttons.setEnabled(True)
+        message = error_text(exc, self.ctx.lang)
+        label = self.errors.get(error_field(exc) or "")
+        target = label if label is not None else self.general_error
+        target.setText(message)
+        target.show()
+
+
+def _combo_id(combo: QComboBox) -> str | None:
+    """The chosen item's id, or the typed text when it names no item (a user id typed by hand)."""
+    text = combo.currentText().strip()
+    if not text:
+        return None
+    index = combo.findText(text)
+    return combo.itemData(index) if index >= 0 else text

@@ -1,0 +1,193 @@
+"""The household view ("提户知人"): the address, the people living there head first, who lived there when, and the visits.
+
+Numbers are masked until "show numbers" is clicked (logged, by household id).
+A member's name opens the person editor.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from datetime import date
+
+from PySide6.QtCore import QUrl, Signal, Slot
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+
+from ...domain.enums import SPECIAL_GROUP_TAGS, Gender, Housing, Outcome, Relation
+from ...domain.errors import NotFound
+from ...domain.fieldwork import CHINA_TZ
+from ...domain.register import age_on
+from ...services import ui_queries_register as queries
+from ...services.search import HouseholdCard, household_card, mask_id_number, mask_phone
+from ..context import AppContext
+from ..models.register_tables import label_of, tags_text
+from .register_form import report_unexpected
+
+log = logging.getLogger(__name__)
+
+
+def load_household(store, household_id: str) -> tuple[HouseholdCard, list[queries.VisitLine]]:
+    """Off the GUI thread: the household card and its latest visits."""
+    return household_card(store, household_id), queries.household_visits(store, household_id)
+
+
+def esc(value) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def quiet(text: str) -> str:
+    """A grey line saying there is nothing to show."""
+    return f"<p style='color:#666'>{esc(text)}</p>"
+
+
+class HouseholdView(QWidget):
+    edit_household = Signal(str)  # household id
+    add_member = Signal(str)  # household id
+    edit_person = Signal(str)  # person id
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.household_id: str | None = None
+        self.card: HouseholdCard | None = None
+        self.visits: list[queries.VisitLine] = []
+        self.revealed = False
+        self._wanted: str | None = None
+
+        self.title = QLabel(self.tr("Household"))
+        self.title.setStyleSheet("font-size: 13pt; font-weight: bold; color: #1f4e79;")
+        self.title.setWordWrap(True)
+        self.edit_button = QPushButton(self.tr("Edit household"))
+        self.add_button = QPushButton(self.tr("Add resident"))
+        self.reveal_button = QPushButton(self.tr("Show numbers"))
+        self.reveal_button.setCheckable(True)
+        self.edit_button.clicked.connect(lambda: self.household_id and self.edit_household.emit(self.household_id))
+        self.add_button.clicked.connect(lambda: self.household_id and self.add_member.emit(self.household_id))
+        self.reveal_button.toggled.connect(self._reveal)
+        self.browser = QTextBrowser()
+        self.browser.setOpenLinks(False)
+        self.browser.anchorClicked.connect(self._link)
+
+        buttons = QHBoxLayout()
+        for button in (self.edit_button, self.add_button, self.reveal_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addLayout(buttons)
+        layout.addWidget(self.browser, 1)
+        self.show_household(None)
+
+    def show_household(self, household_id: str | None) -> None:
+        """Show a household (read off the GUI thread); None: the hint to pick one."""
+        if household_id != self.household_id:
+            self.reveal_button.setChecked(False)
+        self._wanted = household_id
+        for button in (self.edit_button, self.add_button, self.reveal_button):
+            button.setEnabled(household_id is not None)
+        if household_id is None:
+            self.household_id, self.card = None, None
+            self.title.setText(self.tr("Household"))
+            self.browser.setHtml(quiet(self.tr("Choose a person or a household to see who lives there.")))
+            return
+        self.ctx.runner.run(
+            load_household, self.ctx.store, household_id,
+            on_done=lambda result: self._arrived(household_id, result), on_error=self._failed, name="household view",
+        )  # fmt: skip
+
+    def refresh(self) -> None:
+        if self.household_id:
+            self.show_household(self.household_id)
+
+    def _arrived(self, household_id: str, result) -> None:
+        if household_id != self._wanted:  # the user has moved on
+            return
+        self.household_id = household_id
+        self.card, self.visits = result
+        self._render()
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, NotFound):
+            self.show_household(None)  # deleted meanwhile
+        else:
+            report_unexpected(self.ctx, exc)
+
+    @Slot(bool)
+    def _reveal(self, on: bool) -> None:
+        self.revealed = on
+        if on and self.household_id:
+            log.info("full numbers shown for household %s", self.household_id)
+        if self.card is not None:
+            self._render()
+
+    @Slot(QUrl)
+    def _link(self, url: QUrl) -> None:
+        if url.scheme() == "person":
+            self.edit_person.emit(url.path())
+
+    # -- the page ---------------------------------------------------------------------------------
+    def _render(self) -> None:
+        card, lang = self.card, self.ctx.lang
+        hh = card.household
+        self.title.setText(hh.address or self.tr("Household"))
+        phone = hh.phone if self.revealed else mask_phone(hh.phone)
+        facts = [label_of(Housing, hh.housing, lang), self.tr("{0} living here").format(len(card.members))]
+        if phone:
+            facts.append(self.tr("Phone {0}").format(phone))
+        parts = [f"<p style='color:#444'>{esc(' · '.join(f for f in facts if f))}</p>", self._members_html()]
+        lived, visits = self.tr("Who lived here"), self.tr("Visits")
+        parts.append(f"<h4>{esc(lived)}</h4>{self._history_html()}<h4>{esc(visits)}</h4>{self._visits_html()}")
+        self.browser.setHtml("".join(parts))
+
+    def _members_html(self) -> str:
+        """One block per person: name and relation, then the numbers, then the tags (narrow enough for a side panel)."""
+        if not self.card.members:
+            return quiet(self.tr("Nobody lives here now."))
+        lang, today = self.ctx.lang, date.today()
+        blocks = []
+        for p in self.card.members:
+            age = age_on(p.birth_date, today)
+            facts = [label_of(Relation, p.relation, lang), label_of(Gender, p.gender, lang)]
+            if age is not None:
+                facts.append(self.tr("age {0}").format(age))
+            numbers = [p.id_number if self.revealed else mask_id_number(p.id_number),
+                       p.phone if self.revealed else mask_phone(p.phone)]  # fmt: skip
+            tags = tags_text(p.tags, lang)
+            colour = "#b35c00" if SPECIAL_GROUP_TAGS & set(p.tags) else "#2e7d32"
+            blocks.append(
+                f"<p style='margin:0 0 6px 0'><a href='person:{esc(p.id)}'><b>{esc(p.name)}</b></a>"
+                f"&nbsp;&nbsp;{esc(' · '.join(f for f in facts if f))}<br>"
+                f"<span style='color:#555'>{esc('　'.join(n for n in numbers if n))}</span>"
+                + (f"<br><span style='color:{colour}'>{esc(tags)}</span>" if tags else "")
+                + "</p>"
+            )
+        return "".join(blocks)
+
+    def _history_html(self) -> str:
+        if not self.card.history:
+            return quiet(self.tr("No history recorded."))
+        lang = self.ctx.lang
+        items = []
+        for h in self.card.history:
+            until = h.moved_out.isoformat() if h.moved_out else self.tr("now")
+            since = h.moved_in.isoformat() if h.moved_in else "?"
+            relation = label_of(Relation, h.relation, lang)
+            reason = f" — {esc(h.reason)}" if h.reason else ""
+            line = self.tr("{name} ({relation}): {since} → {until}").format(
+                name=h.name or self.tr("(record deleted)"), relation=relation, since=since, until=until
+            )
+            items.append(f"<li>{esc(line)}{reason}</li>")
+        return f"<ul style='margin-left:-20px'>{''.join(items)}</ul>"
+
+    def _visits_html(self) -> str:
+        if not self.visits:
+            return quiet(self.tr("Not visited yet."))
+        lang = self.ctx.lang
+        items = []
+        for v in self.visits:
+            when = v.visited_at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
+            note = " — ".join(x for x in (v.notes, v.needs) if x)
+            outcome = esc(label_of(Outcome, v.outcome, lang))
+            items.append(f"<li>{when} <b>{outcome}</b>{' — ' + esc(note) if note else ''}</li>")
+        return f"<ul style='margin-left:-20px'>{''.join(items)}</ul>"

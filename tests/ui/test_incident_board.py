@@ -1,0 +1,200 @@
+"""The incident board driven by three people: accept → dispatch → start → handle → verify → closed.
+
+Three AppContexts over one store stand for the dispatcher's, the handler's and
+the grid worker's computers; at each step the buttons enabled are exactly the
+actions the core allows that person, and a refused step shows the core's reason.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+from sqlmodel import select
+
+from gridworker.domain.fieldwork import IncidentEvent
+from gridworker.domain.models import Outbox
+from gridworker.services import incidents
+from gridworker.services import ui_queries_fieldwork as queries
+from gridworker.ui.pages.incidents import IncidentBoardPage
+
+from .conftest_fieldwork import DISPATCHER, HANDLER, WORKER, activate, click_row, jpeg_with_gps, show
+from .conftest_fieldwork import demo_account, demo_store, make_ctx, spot  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.timeout(120)
+
+
+@pytest.fixture
+def reported(make_ctx, demo_store, tmp_path, spot):
+    """A manhole cover reported by the grid worker (the report page is tested on its own)."""
+    ctx = make_ctx(WORKER)
+    grid = next(a.id for a in queries.area_choices(demo_store) if a.level == "grid")
+    return incidents.report_incident(
+        demo_store, ctx.photos_dir, reporter_id=WORKER.id, reporter_role="worker", category="C0101",
+        description="北门井盖破损，有行人踩空危险", photos=[jpeg_with_gps(tmp_path / "cover.jpg", *spot)], area_id=grid,
+    )  # fmt: skip
+
+
+def open_board(qtbot, ctx, incident_id: str, view: str = "all") -> IncidentBoardPage:
+    board = show(qtbot, IncidentBoardPage(ctx))
+    board.tabs.setCurrentIndex(board.views.index(view))
+    qtbot.waitUntil(lambda: any(r.id == incident_id for r in board.model.rows()), timeout=10_000)
+    row = next(i for i, r in enumerate(board.model.rows()) if r.id == incident_id)
+    click_row(qtbot, board.table, row)
+    qtbot.waitUntil(
+        lambda: board.detail.detail is not None and board.detail.detail.incident.id == incident_id, timeout=10_000
+    )
+    return board
+
+
+def enabled(board) -> set[str]:
+    return {a for a, button in board.detail.buttons.items() if button.isEnabled()}
+
+
+def allowed(store, incident_id: str, actor) -> set[str]:
+    return set(incidents.allowed_actions(store, incident_id, actor.id, actor.role))
+
+
+def act(qtbot, board, action: str, fill=None):
+    """Click the action's button, fill the dialog, press its OK; returns the dialog."""
+    activate(qtbot, board)
+    qtbot.mouseClick(board.detail.buttons[action], Qt.LeftButton)
+    qtbot.waitUntil(lambda: board.action_dialog is not None and board.action_dialog.action == action, timeout=10_000)
+    dialog = board.action_dialog
+    if fill:
+        fill(dialog)
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.Ok), Qt.LeftButton)
+    return dialog
+
+
+def wait_status(qtbot, board, status: str) -> None:
+    qtbot.waitUntil(
+        lambda: board.detail.detail is not None and board.detail.detail.state.status == status, timeout=10_000
+    )
+
+
+def test_accept_dispatch_handle_verify_close_with_three_people(qtbot, make_ctx, demo_store, reported, tmp_path, spot):
+    dispatcher = open_board(qtbot, make_ctx(DISPATCHER), reported.id, "to_accept")
+    assert (
+        enabled(dispatcher)
+        == allowed(demo_store, reported.id, DISPATCHER)
+        == {"accept", "reject", "escalate", "comment"}
+    )
+    assert "Accept the incident before dispatching it" in dispatcher.detail.buttons["dispatch"].toolTip()
+    assert dispatcher.detail.photos.count() == 1  # the report's photo, as a thumbnail
+
+    act(qtbot, dispatcher, "accept")
+    wait_status(qtbot, dispatcher, "accepted")
+    act(qtbot, dispatcher, "dispatch", lambda d: d.inputs["assignee_id"].setEditText(HANDLER.id))
+    wait_status(qtbot, dispatcher, "dispatched")
+    assert dispatcher.detail.detail.state.assignee_id == HANDLER.id
+    assert dispatcher.detail.detail.time_left is not None  # the clock runs from the dispatch
+    assert enabled(dispatcher) == allowed(demo_store, reported.id, DISPATCHER)
+
+    handler = open_board(qtbot, make_ctx(HANDLER), reported.id, "open")
+    assert handler.mine.isChecked()  # a handler sees their own work first
+    assert enabled(handler) == allowed(demo_store, reported.id, HANDLER) == {"start", "return", "comment"}
+    assert "Start the work before handling" in handler.detail.buttons["handle"].toolTip()
+    act(qtbot, handler, "start")
+    wait_status(qtbot, handler, "in_progress")
+
+    # Handling without a write-up or an "after" photo is refused with the core's reason, in the dialog.
+    dialog = act(qtbot, handler, "handle")
+    qtbot.waitUntil(lambda: dialog.errors["note"].isVisible(), timeout=10_000)
+    assert "write-up" in dialog.errors["note"].text()
+    assert dialog.isVisible()
+    dialog.inputs["note"].setPlainText("已更换井盖，设置警示标志")
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.Ok), Qt.LeftButton)
+    qtbot.waitUntil(lambda: dialog.errors["photos"].isVisible(), timeout=10_000)
+    assert "after" in dialog.errors["photos"].text()
+    dialog.inputs["photos"].add_files([str(jpeg_with_gps(tmp_path / "fixed.jpg", *spot, colour=(40, 160, 60)))])
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.Ok), Qt.LeftButton)
+    wait_status(qtbot, handler, "handled")
+    assert enabled(handler) == allowed(demo_store, reported.id, HANDLER) == {"comment"}
+
+    worker = open_board(qtbot, make_ctx(WORKER), reported.id, "to_verify")
+    assert enabled(worker) == allowed(demo_store, reported.id, WORKER)
+    assert {"verify_pass", "verify_fail"} <= enabled(worker)
+    act(qtbot, worker, "verify_pass")
+    wait_status(qtbot, worker, "closed")
+    assert enabled(worker) == allowed(demo_store, reported.id, WORKER) == {"rate", "comment"}
+
+    with demo_store.read() as s:
+        events = incidents.incident_events(s, reported.id)
+        outbox = {r.record_id: r for r in s.exec(select(Outbox).where(Outbox.entity == "incident_event"))}
+    assert [(e.action, e.actor_id) for e in events] == [
+        ("report", WORKER.id), ("accept", DISPATCHER.id), ("dispatch", DISPATCHER.id), ("start", HANDLER.id),
+        ("handle", HANDLER.id), ("verify_pass", WORKER.id),
+    ]  # fmt: skip
+    assert len(events[4].photo_ids) == 1 and events[4].note == "已更换井盖，设置警示标志"
+    assert all(outbox[e.id].state == "pending" for e in events)
+    # Every board showing it caught up by itself (data-changed notices), without a click.
+    qtbot.waitUntil(lambda: dispatcher.detail.detail.state.status == "closed", timeout=10_000)
+    assert enabled(dispatcher) == allowed(demo_store, reported.id, DISPATCHER)
+
+
+def test_a_refusal_from_the_server_shows_on_the_incident(qtbot, make_ctx, demo_store, reported):
+    incidents.transition_incident(demo_store, reported.id, "accept", actor_id=DISPATCHER.id, actor_role="dispatcher")
+    with demo_store.write() as s:
+        accept = s.exec(select(IncidentEvent).where(IncidentEvent.action == "accept")).one()
+        row = s.exec(select(Outbox).where(Outbox.record_id == accept.id)).one()
+        row.state = "rejected"
+        row.result = {
+            "mutation_id": row.mutation_id, "status": "rejected",
+            "error": {"code": "role_not_allowed", "message": "Only a dispatcher or an admin can accept incidents",
+                      "message_zh": "只有社区工作人员或管理员可以受理"},
+        }  # fmt: skip
+        s.add(row)
+    board = open_board(qtbot, make_ctx(DISPATCHER), reported.id)
+    assert board.detail.rejections.isVisible()
+    assert "Only a dispatcher or an admin can accept incidents" in board.detail.rejections.text()
+    assert "Accept" in board.detail.rejections.text()
+    assert "Refused" in board.detail.timeline.text()  # the refused step is marked in the timeline
+
+
+def test_the_board_lists_by_status_and_marks_late_work(qtbot, make_ctx, demo_store, reported, tmp_path, spot):
+    # A second incident, dispatched ten days ago: its working day is long past.
+    ten_days_ago = datetime.now(timezone.utc) - timedelta(days=10)
+    grid = reported.area_id
+    late = incidents.report_incident(
+        demo_store, make_ctx(WORKER).photos_dir, reporter_id=WORKER.id, reporter_role="worker", category="E0101",
+        description="垃圾桶旁乱堆装修垃圾", photos=[jpeg_with_gps(tmp_path / "rubbish.jpg", *spot)], area_id=grid,
+        reported_at=ten_days_ago,
+    )  # fmt: skip
+    for action, extra in (("accept", {}), ("dispatch", {"assignee_id": HANDLER.id})):
+        ten_days_ago += timedelta(minutes=5)
+        incidents.transition_incident(
+            demo_store, late.id, action, actor_id=DISPATCHER.id, actor_role="dispatcher", at=ten_days_ago, **extra
+        )
+
+    board = show(qtbot, IncidentBoardPage(make_ctx(DISPATCHER)))
+    qtbot.waitUntil(lambda: "(1)" in board.tabs.tabText(board.views.index("overdue")), timeout=10_000)
+    assert "(1)" in board.tabs.tabText(board.views.index("to_accept"))
+    assert "(1)" in board.tabs.tabText(board.views.index("open"))
+    board.tabs.setCurrentIndex(board.views.index("overdue"))
+    qtbot.waitUntil(lambda: [r.id for r in board.model.rows()] == [late.id], timeout=10_000)
+    row = board.model.row(0)
+    assert row.late_now and row.time_left < timedelta(0)
+    time_left = board.model.index(0, 4)
+    assert board.model.data(time_left).endswith("overdue")
+    assert board.model.data(time_left, Qt.ForegroundRole).name() == "#dc2626"
+    assert board.model.data(board.model.index(0, 6)) == "Waiting to sync"
+
+    board.tabs.setCurrentIndex(board.views.index("to_accept"))
+    qtbot.waitUntil(lambda: [r.id for r in board.model.rows()] == [reported.id], timeout=10_000)
+    assert board.model.data(board.model.index(0, 4)) == ""  # no clock runs before dispatch
+
+
+def test_time_left_is_the_calendars_working_time_over_any_span():
+    """The board's quick count agrees with WorkCalendar.working_time_between, holidays and make-up days included."""
+    import random
+
+    calendar = incidents.default_rules().calendar
+    rng = random.Random(7)
+    start = datetime(2024, 9, 20, tzinfo=timezone.utc)  # spans National Day, Spring Festival, year ends
+    for _ in range(400):
+        a = start + timedelta(minutes=rng.randint(0, 60 * 24 * 600))
+        b = a + timedelta(minutes=rng.randint(-60 * 24 * 400, 60 * 24 * 400))
+        assert queries.working_time(calendar, a, b) == calendar.working_time_between(a, b), (a, b)

@@ -1,0 +1,170 @@
+"""Snap and report driven like a grid worker: drop a real JPEG with EXIF GPS, pick a category, save offline."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image
+from PySide6.QtCore import Qt
+from sqlmodel import select
+
+from gridworker.domain.fieldwork import Incident, Photo
+from gridworker.domain.models import Outbox
+from gridworker.photos import path_for
+from gridworker.services import drafts
+from gridworker.services import ui_queries_fieldwork as queries
+from gridworker.sync.tables import SyncBlob
+from gridworker.ui.pages.report import DRAFT_KEY, ReportPage
+
+from .conftest_fieldwork import WORKER, drop_files, jpeg_with_gps, show
+from .conftest_fieldwork import demo_account, demo_store, make_ctx, spot  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.timeout(120)
+
+
+def is_mark(rgb) -> bool:
+    """The red mark jpeg_with_gps paints in the bottom-left third (JPEG shifts colours a little)."""
+    r, g, b = rgb
+    return r > 160 and g < 110 and b < 110
+
+
+def choose_category(qtbot, page, initials: str) -> None:
+    qtbot.keyClicks(page.category.search, initials)
+    qtbot.keyClick(page.category.search, Qt.Key_Return)
+
+
+def test_snap_and_report_with_exif_gps_saved_offline(qtbot, make_ctx, demo_store, tmp_path, spot):
+    ctx = make_ctx(WORKER)
+    page = show(qtbot, ReportPage(ctx))
+    page.on_shown()
+    photo = jpeg_with_gps(tmp_path / "wires.jpg", *spot, size=(640, 480))
+    drop_files(page, [photo])
+
+    # The position of the photo's EXIF is shown in the fields, and said to come from there.
+    qtbot.waitUntil(lambda: page.place.lat.text() != "", timeout=10_000)
+    assert float(page.place.lat.text()) == pytest.approx(spot[0], abs=1e-6)
+    assert float(page.place.lon.text()) == pytest.approx(spot[1], abs=1e-6)
+    assert "EXIF" in page.place.source.text()
+    assert f"{spot[0]:.5f}" in page.photo_info.text()
+    qtbot.waitUntil(lambda: page.place.nearest_building is not None, timeout=10_000)  # the demo's buildings are around
+
+    choose_category(qtbot, page, "fxcd")  # 飞线充电 by pinyin initials
+    assert page.category.code() == "G0201"
+    page.description.insertPlainText("3幢1单元楼道有电线从窗口垂下，给电动车充电")
+    qtbot.mouseClick(page.rotate_right, Qt.LeftButton)  # the photo was held sideways
+    preview = page.preview.pixmap().toImage()
+    assert preview.height() > preview.width()
+    assert is_mark(preview.pixelColor(4, 4).getRgb()[:3])  # the mark at the bottom left turned to the top left
+    qtbot.mouseClick(page.save, Qt.LeftButton)
+    qtbot.waitUntil(lambda: page.sync_state_shown() == "pending", timeout=10_000)
+    assert "waiting to sync" in page.status.text()
+    assert "On the server" not in page.status.text()
+    assert page.strip.paths() == []  # the form is ready for the next report
+
+    with demo_store.read() as s:
+        incident = s.exec(select(Incident)).one()
+        photo_row = s.exec(select(Photo)).one()
+        outbox = s.exec(select(Outbox).where(Outbox.state == "pending")).all()
+    assert (incident.category, incident.source, incident.reporter_id) == ("G0201", "snap", WORKER.id)
+    assert incident.lat == pytest.approx(spot[0], abs=1e-6)
+    assert incident.lon == pytest.approx(spot[1], abs=1e-6)
+    assert incident.area_id == page.place.nearest_building.area_id  # the grid of the building beside the photo
+    assert (photo_row.width, photo_row.height) == (480, 640)  # turned a quarter, as the preview showed
+    with Image.open(path_for(ctx.photos_dir, photo_row.sha256)) as stored:
+        assert is_mark(stored.getpixel((4, 4))) and not is_mark(stored.getpixel((475, 635)))
+    assert photo_row.lat == pytest.approx(spot[0], abs=1e-6)  # the turned copy kept the GPS
+    assert {(r.entity, r.record_id) for r in outbox} >= {("incident", incident.id), ("photo", photo_row.id)}
+    assert not list(tmp_path.glob("*-r1.jpg"))  # the turned copy was temporary, made elsewhere
+
+
+def test_the_page_says_on_the_server_only_once_the_outbox_says_so(qtbot, make_ctx, demo_store, tmp_path, spot):
+    ctx = make_ctx(WORKER)
+    page = show(qtbot, ReportPage(ctx))
+    drop_files(page.strip, [jpeg_with_gps(tmp_path / "bins.jpg", *spot)])
+    choose_category(qtbot, page, "bllj")  # 暴露垃圾
+    page.description.insertPlainText("垃圾桶满溢")
+    qtbot.waitUntil(lambda: page.place.lat.text() != "", timeout=10_000)
+    qtbot.mouseClick(page.save, Qt.LeftButton)
+    qtbot.waitUntil(lambda: page.sync_state_shown() == "pending", timeout=10_000)
+
+    # The server acknowledges the records (what a push does), but the photo file is still to upload.
+    with demo_store.write() as s:
+        for row in s.exec(select(Outbox)).all():
+            row.state = "sent"
+            s.add(row)
+        sha = s.exec(select(Photo.sha256)).one()
+        s.add(SyncBlob(sha256=sha, kind="upload", state="waiting"))
+    page.on_shown()
+    qtbot.waitUntil(lambda: page.sync_state_shown() == "photos", timeout=10_000)
+    with demo_store.write() as s:
+        blob = s.get(SyncBlob, (sha, "upload"))
+        blob.state = "done"
+        s.add(blob)
+    page.on_shown()
+    qtbot.waitUntil(lambda: page.sync_state_shown() == "synced", timeout=10_000)
+    assert "On the server" in page.status.text()
+
+
+def test_bad_input_is_named_and_the_draft_survives_a_restart(qtbot, make_ctx, demo_store, tmp_path, spot):
+    ctx = make_ctx(WORKER)
+    page = show(qtbot, ReportPage(ctx))
+    not_a_photo = tmp_path / "notes.jpg"
+    not_a_photo.write_text("this is a text file")
+    drop_files(page, [not_a_photo])
+    qtbot.waitUntil(lambda: page.errors["photos"].isVisible(), timeout=10_000)
+    assert "notes.jpg" in page.errors["photos"].text()
+
+    page.strip.remove_current()
+    drop_files(page, [jpeg_with_gps(tmp_path / "lamp.jpg", *spot)])
+    choose_category(qtbot, page, "ld")  # 路灯
+    qtbot.mouseClick(page.save, Qt.LeftButton)  # no description yet
+    qtbot.waitUntil(lambda: page.errors["description"].isVisible(), timeout=10_000)
+    with demo_store.read() as s:
+        assert s.exec(select(Incident)).all() == []
+    assert page.strip.paths() == [str(tmp_path / "lamp.jpg")]  # nothing typed or chosen was lost
+
+    page.description.insertPlainText("路灯不亮")
+    qtbot.waitUntil(
+        lambda: bool((d := drafts.load_draft(demo_store, DRAFT_KEY)) and d.data["description"]), timeout=10_000
+    )
+    again = show(qtbot, ReportPage(make_ctx(WORKER)))
+    again.on_shown()
+    qtbot.waitUntil(lambda: again.description.toPlainText() == "路灯不亮", timeout=10_000)
+    assert again.strip.paths() == [str(tmp_path / "lamp.jpg")]
+    assert again.category.code() == page.category.code()
+
+
+def test_possible_duplicates_show_with_thumbnails_and_open(qtbot, make_ctx, demo_store, tmp_path, spot):
+    ctx = make_ctx(WORKER)
+    first = jpeg_with_gps(tmp_path / "first.jpg", *spot)
+    earlier = queries.report_with_rotations(
+        demo_store, ctx.photos_dir, [(first, 0)], reporter_id=WORKER.id, reporter_role="worker",
+        category="C0101", description="北门井盖破损", area_id=queries.area_choices(demo_store)[-1].id,
+    )  # fmt: skip
+    page = show(qtbot, ReportPage(ctx))
+    drop_files(page, [jpeg_with_gps(tmp_path / "again.jpg", spot[0] + 0.0005, spot[1])])  # ~55 m north
+    choose_category(qtbot, page, "jg")  # 井盖
+    qtbot.waitUntil(lambda: page.duplicates.list.count() == 1, timeout=10_000)
+    item = page.duplicates.list.item(0)
+    assert "北门井盖破损" in item.text()
+    assert not item.icon().isNull() and page.duplicates.list.iconSize().width() >= 200
+    rect = page.duplicates.list.visualItemRect(item)
+    qtbot.mouseClick(page.duplicates.list.viewport(), Qt.LeftButton, pos=rect.center())
+    dialog = page.duplicates.dialog
+    qtbot.waitUntil(lambda: dialog.view.detail is not None, timeout=10_000)
+    assert dialog.view.detail.incident.id == earlier.id
+    assert dialog.view.title.text() == "北门井盖破损"
+
+
+def test_in_chinese_the_page_says_waiting_to_sync(qtbot, chinese, make_ctx, demo_store, tmp_path, spot):
+    page = show(qtbot, ReportPage(make_ctx(WORKER, lang="zh")))
+    assert page.title() == "随手拍"
+    assert page.save.text() == "保存上报"
+    drop_files(page, [jpeg_with_gps(tmp_path / "wall.jpg", *spot)])
+    qtbot.waitUntil(lambda: page.place.lat.text() != "", timeout=10_000)
+    assert page.place.source.text() == "取自照片 EXIF"
+    choose_category(qtbot, page, "xgg")  # 小广告
+    assert page.category.label() == "宣传广告 › 小广告"
+    page.description.insertPlainText("单元门口贴满小广告")
+    qtbot.mouseClick(page.save, Qt.LeftButton)
+    qtbot.waitUntil(lambda: page.sync_state_shown() == "pending", timeout=10_000)
+    assert "已保存在本机，待同步" in page.status.text()
