@@ -19,7 +19,7 @@ from importlib import import_module
 from .domain.errors import GridWorkerError
 from .store import AccountManager, Store
 
-COMMAND_MODULES = ["account", "register", "excel", "demo", "backup"]
+COMMAND_MODULES = ["account", "register", "excel", "demo", "backup", "sync"]
 
 
 class Ctx:

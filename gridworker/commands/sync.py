@@ -1,0 +1,293 @@
+"""gridworker login | sync | status | conflicts | logout — the sync commands. Scripts rely on these forms.
+
+    gridworker login --server URL --username U [--password-stdin] [--server-password-stdin] [--no-sync]
+    gridworker sync [--json]
+    gridworker status [--json]
+    gridworker conflicts [--json]
+    gridworker conflicts resolve ID --mine|--theirs
+    gridworker conflicts dismiss MUTATION_ID
+    gridworker logout
+
+Passwords: one password, read once, opens the local account and signs in to
+the server. When the two differ, give --server-password-stdin and put the
+server password on the next line of standard input (or set
+GRIDWORKER_SERVER_PASSWORD). A new account gets the server password.
+
+Exit status of `sync` (and of `login`, which syncs once): 0 when everything
+was sent and received; 3 when something is left for a later try (offline,
+server busy, edits or photos still to send); 4 signed out; 5 the app must be
+updated; 1 a problem a person must fix (the message says which).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+
+from ..sync import conflicts as review
+from ..sync import link
+from ..sync.engine import SyncEngine, SyncResult
+from ..sync.errors import BadCredentials, SignedOut, SyncError, UpdateRequired
+from ..sync.worker import SyncWorker, read_status
+
+EXIT_OK, EXIT_INCOMPLETE, EXIT_SIGNED_OUT, EXIT_UPDATE = 0, 3, 4, 5
+
+
+def register(sub) -> None:
+    p = sub.add_parser("login", help="sign in to the sync server (links this account, or creates it)")
+    p.add_argument("--server", required=True, help="server address, e.g. https://grid.example.cn")
+    p.add_argument("--username", required=True)
+    _password_options(p)
+    p.add_argument("--server-password-stdin", action="store_true",
+                   help="the server password differs: read it from the next line of standard input")  # fmt: skip
+    p.add_argument("--no-sync", action="store_true", help="sign in only; do not sync now")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=login)
+
+    p = sub.add_parser("sync", help="send local changes and fetch the server's (exit 0 only when all is done)")
+    _password_options(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=sync)
+
+    p = sub.add_parser("status", help="sync status: pending edits, last sync, conflicts")
+    _password_options(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=status)
+
+    p = sub.add_parser("conflicts", help="list conflicts and refused edits; resolve them")
+    _password_options(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=list_conflicts)
+    csub = p.add_subparsers(dest="conflicts_command", metavar="ACTION")
+    r = csub.add_parser("resolve", help="keep my value or theirs for one conflict")
+    r.add_argument("id")
+    which = r.add_mutually_exclusive_group(required=True)
+    which.add_argument("--mine", action="store_const", const="mine", dest="keep")
+    which.add_argument("--theirs", action="store_const", const="theirs", dest="keep")
+    _password_options(r, "action_password_stdin")
+    r.set_defaults(func=resolve_conflict)
+    d = csub.add_parser("dismiss", help="remove a refused edit from the list once read")
+    d.add_argument("mutation_id")
+    _password_options(d, "action_password_stdin")
+    d.set_defaults(func=dismiss)
+
+    p = sub.add_parser("logout", help="sign out (local data and unsent edits are kept)")
+    _password_options(p)
+    p.set_defaults(func=logout)
+
+
+def _password_options(p, dest: str = "cmd_password_stdin") -> None:
+    # Accepted after the command too (`gridworker sync --password-stdin`), like before it. A nested
+    # action has its own dest: argparse lets a sub-parser's default overwrite its parent's value.
+    p.add_argument("--password-stdin", action="store_true", dest=dest, help=argparse.SUPPRESS)
+
+
+def _use_stdin(args) -> None:
+    if getattr(args, "cmd_password_stdin", False) or getattr(args, "action_password_stdin", False):
+        args.password_stdin = True
+
+
+def _emit(ctx, as_json: bool, data: dict, zh: str, en: str) -> None:
+    if as_json:
+        print(json.dumps(data, ensure_ascii=False, indent=2, default=str), flush=True)
+    else:
+        ctx.say(zh, en)
+
+
+# -- login / logout ---------------------------------------------------------------
+def _account_for_login(ctx, url: str, username: str) -> str:
+    """--account, else the account linked to this user, else the only unlinked account (offline work), else the username."""
+    chosen = ctx.args.account or os.environ.get("GRIDWORKER_ACCOUNT")
+    if chosen:
+        return chosen
+    names = ctx.accounts.names()
+    infos = {n: ctx.accounts.get(n).info.get("server") or {} for n in names}
+    for name, entry in infos.items():
+        if entry.get("username") == username and entry.get("url", "").rstrip("/") == url.rstrip("/"):
+            return name
+    unlinked = [n for n, entry in infos.items() if not entry]
+    if len(names) == 1 and unlinked:
+        return unlinked[0]
+    return username
+
+
+def _server_password(args, local_password: str) -> str:
+    if args.server_password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return os.environ.get("GRIDWORKER_SERVER_PASSWORD", local_password)
+
+
+def login(args, ctx) -> int:
+    _use_stdin(args)
+    name = _account_for_login(ctx, args.server, args.username)
+    password = ctx.password()
+    server_password = _server_password(args, password)
+    created = name not in ctx.accounts.names()
+    if created:
+        ctx.accounts.create(name, password)
+    account, store = ctx.accounts.open(name, password)
+    ctx._store = store  # closed by the CLI frame
+    try:
+        user = link.login(account, store, args.server, args.username, server_password)
+    except (BadCredentials, SyncError):
+        if created:  # nothing was saved in it: do not leave an empty account behind
+            store.close()
+            ctx._store = None
+            shutil.rmtree(account.folder, ignore_errors=True)
+        raise
+    ctx.say(
+        f"已登录 {args.server}：{user.get('display_name') or args.username}（{user.get('role')}），本机账户“{name}”",
+        f"Signed in to {args.server} as {user.get('display_name') or args.username} ({user.get('role')}); local account '{name}'",
+    )
+    if args.no_sync:
+        return EXIT_OK
+    return _report(ctx, args, SyncEngine(account, store).sync_once())
+
+
+def logout(args, ctx) -> int:
+    _use_stdin(args)
+    store = ctx.store()
+    revoked = link.logout(ctx.account(), store)
+    ctx.say(
+        "已退出登录" + ("" if revoked else "（服务器暂不可达，登录凭据已在本机删除）") + "。本机数据和未同步的修改都已保留。",
+        "Signed out" + ("" if revoked else " (server unreachable; the token was removed here)") + ". Local data and unsent edits are kept.",
+    )
+    return EXIT_OK
+
+
+# -- sync / status ----------------------------------------------------------------
+def sync(args, ctx) -> int:
+    _use_stdin(args)
+    store = ctx.store()
+    worker = SyncWorker(ctx.account(), store, retry=False)
+    try:
+        result = worker.sync_now()
+    finally:
+        worker.close()
+    return _report(ctx, args, result)
+
+
+def exit_status(result: SyncResult) -> int:
+    if isinstance(result.error, SignedOut):
+        return EXIT_SIGNED_OUT
+    if isinstance(result.error, UpdateRequired):
+        return EXIT_UPDATE
+    if result.error is not None:
+        return EXIT_INCOMPLETE if result.error.transient else 1
+    return EXIT_OK if result.complete else EXIT_INCOMPLETE
+
+
+def _report(ctx, args, result: SyncResult) -> int:
+    code = exit_status(result)
+    if getattr(args, "json", False):
+        print(json.dumps(result.to_json() | {"exit_status": code}, ensure_ascii=False, indent=2), flush=True)
+        return code
+    ctx.say(
+        f"上传 {result.pushed} 条（冲突 {result.conflicts}，被拒 {result.rejected}），下载 {result.pulled} 条，"
+        f"移出 {result.evicted} 条，照片上传 {result.uploaded} 张、缩略图 {result.thumbnails} 张；"
+        f"待发送 {result.pending} 条，待传照片 {result.photos_waiting} 张。",
+        f"Sent {result.pushed} (conflicts {result.conflicts}, refused {result.rejected}), received {result.pulled}, "
+        f"removed {result.evicted}, photos uploaded {result.uploaded}, thumbnails {result.thumbnails}; "
+        f"{result.pending} edits and {result.photos_waiting} photos still to send.",
+    )
+    if result.resynced:
+        ctx.say("服务器已从备份恢复：已重新同步全部数据，未发送的修改都已保留。",
+                "The server was restored from a backup: everything was re-read; unsent edits are kept.")  # fmt: skip
+    if result.conflicts or result.rejected:
+        ctx.say("有冲突或被拒绝的修改，请运行 gridworker conflicts 查看。", "There are conflicts or refused edits: see `gridworker conflicts`.")
+    if result.error is not None:
+        print(result.error.message(ctx.lang), file=sys.stderr, flush=True)
+    return code
+
+
+def status(args, ctx) -> int:
+    _use_stdin(args)
+    account = ctx.account()
+    st = read_status(account, ctx.store())
+    entry = account.info.get("server") or {}
+    data = st.to_json() | {"account": account.name, "server": entry.get("url"), "username": entry.get("username")}
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2, default=str), flush=True)
+        return EXIT_OK
+    last = st.last_success.astimezone().strftime("%Y-%m-%d %H:%M") if st.last_success else "—"
+    ctx.say(
+        f"账户：{account.name}　服务器：{entry.get('url') or '未登录'}　用户：{entry.get('username') or '—'}\n"
+        f"状态：{_state_zh(st.state)}　上次成功同步：{last}\n"
+        f"待发送修改：{st.pending}　待传照片：{st.photos_waiting}　冲突：{st.conflicts}　被拒绝：{st.rejected}",
+        f"Account: {account.name}  server: {entry.get('url') or 'not signed in'}  user: {entry.get('username') or '—'}\n"
+        f"State: {st.state}  last successful sync: {last}\n"
+        f"Unsent edits: {st.pending}  photos waiting: {st.photos_waiting}  conflicts: {st.conflicts}  refused: {st.rejected}",
+    )
+    if st.last_error and st.state != "ok":
+        ctx.say(f"上次错误：{st.last_error.get('zh')}", f"Last error: {st.last_error.get('en')}")
+    return EXIT_OK
+
+
+_STATES_ZH = {
+    "ok": "正常", "syncing": "同步中", "offline": "离线", "server busy": "服务器繁忙", "not signed in": "未登录",
+    "signed out": "已退出登录", "signed out: sign in again": "登录已失效，请重新登录", "update the app": "请更新软件",
+    "areas not on the server": "本机网格与服务器不符", "error": "出错",
+}  # fmt: skip
+
+
+def _state_zh(state: str) -> str:
+    return _STATES_ZH.get(state, state)
+
+
+# -- conflicts --------------------------------------------------------------------
+def list_conflicts(args, ctx) -> int:
+    _use_stdin(args)
+    with ctx.store().read() as s:
+        found = review.open_conflicts(s)
+        refused = review.rejected_edits(s)
+    if args.json:
+        data = {
+            "conflicts": [
+                {"id": c.id, "entity": c.entity, "record_id": c.record_id, "field": c.field, "mine": c.mine,
+                 "theirs": c.theirs, "winner": c.winner, "detected_at": c.detected_at.isoformat()}
+                for c in found
+            ],
+            "rejected": [
+                {"mutation_id": r.mutation_id, "entity": r.entity, "record_id": r.record_id, "op": r.op, "fields": r.fields,
+                 "error": (r.result or {}).get("error")}
+                for r in refused
+            ],
+        }  # fmt: skip
+        print(json.dumps(data, ensure_ascii=False, indent=2), flush=True)
+        return EXIT_OK
+    if not found and not refused:
+        ctx.say("没有冲突，也没有被拒绝的修改。", "No conflicts and no refused edits.")
+    for c in found:
+        kept = "对方" if c.winner == "theirs" else "我的"
+        ctx.say(
+            f"[{c.id}] {c.entity} {c.record_id} 字段 {c.field}：我的＝{c.mine!r}，对方＝{c.theirs!r}（服务器保留了{kept}）",
+            f"[{c.id}] {c.entity} {c.record_id} field {c.field}: mine={c.mine!r}, theirs={c.theirs!r} "
+            f"(the server kept {'theirs' if c.winner == 'theirs' else 'mine'})",
+        )
+    for r in refused:
+        ctx.say(
+            f"[被拒绝 {r.mutation_id}] {r.entity} {r.record_id}：{review.reason(r, 'zh')}",
+            f"[refused {r.mutation_id}] {r.entity} {r.record_id}: {review.reason(r, 'en')}",
+        )
+    return EXIT_OK
+
+
+def resolve_conflict(args, ctx) -> int:
+    _use_stdin(args)
+    c = review.resolve(ctx.store(), args.id, args.keep)
+    ctx.say(
+        f"已处理：{c.field} 保留{'我的' if args.keep == 'mine' else '对方的'}值，下次同步时发送。",
+        f"Resolved: {c.field} keeps {args.keep}; it is sent at the next sync.",
+    )
+    return EXIT_OK
+
+
+def dismiss(args, ctx) -> int:
+    _use_stdin(args)
+    review.dismiss_rejected(ctx.store(), args.mutation_id)
+    ctx.say("已从列表中移除。", "Removed from the list.")
+    return EXIT_OK
+

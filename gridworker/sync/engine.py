@@ -1,0 +1,399 @@
+"""The sync engine of one account: push the outbox, pull the feed, move the photos.
+
+`SyncEngine(account, store).sync_once()` does one full round and returns a
+SyncResult; it never raises for what the network or the server did (that is
+in `result.error`), and it never loses local work: the outbox is only ever
+marked, never emptied, until the server has answered each mutation.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlmodel import Session
+
+from ..domain.fieldwork import Incident, IncidentEvent, Photo
+from ..domain.models import Outbox
+from ..photos import has_photo, has_thumbnail
+from ..services.changes import Changes, device_id, publish
+from ..store import search
+from ..store.accounts import Account
+from ..store.database import Store
+from . import link, pull, push, resync, state
+from .blobs import BlobQueue, remove_files
+from .errors import ResyncRequired, ServerRefused, SyncError, UnmappedAreas
+from .feed import FeedReader, Group
+from .tables import SyncBlob, SyncConflict
+from .transport import Transport
+
+log = logging.getLogger(__name__)
+
+OUTBOX = Outbox.__table__  # type: ignore[attr-defined]
+PAGE_SIZE = 1000
+BULK_INDEX = "sync.bulk_index"  # "1" while a pull from the start runs: the search index is rebuilt once at its end
+
+
+@dataclass
+class SyncResult:
+    complete: bool = False  # everything sent and received
+    state: str = "ok"
+    pushed: int = 0
+    merged: int = 0
+    conflicts: int = 0
+    rejected: int = 0
+    pulled: int = 0
+    evicted: int = 0
+    uploaded: int = 0
+    thumbnails: int = 0
+    resynced: bool = False
+    pending: int = 0
+    photos_waiting: int = 0
+    error: SyncError | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out = asdict(self) | {"error": None}
+        if self.error is not None:
+            out["error"] = {"code": self.error.code, "message_zh": self.error.zh, "message_en": self.error.en}
+        return out
+
+
+@dataclass
+class Counts:
+    """What the status shows: computed from the database, so every process sees the same."""
+
+    pending: int = 0
+    rejected: int = 0
+    conflicts: int = 0
+    photos_waiting: int = 0
+    photos_failed: int = 0
+
+
+def counts(s: Session) -> Counts:
+    conn = s.connection()
+    by_state = dict(conn.execute(select(OUTBOX.c.state, func.count()).group_by(OUTBOX.c.state)).all())
+    dismissed = conn.execute(
+        select(func.count()).where(OUTBOX.c.state == "rejected", func.json_extract(OUTBOX.c.result, "$.dismissed_at") != None)  # noqa: E711
+    ).scalar_one()
+    conflicts = conn.execute(select(func.count()).select_from(SyncConflict).where(SyncConflict.resolution == None)).scalar_one()  # noqa: E711
+    blobs = dict(
+        conn.execute(
+            select(SyncBlob.state, func.count()).where(SyncBlob.kind == "upload").group_by(SyncBlob.state)
+        ).all()
+    )
+    return Counts(
+        pending=by_state.get("pending", 0),
+        rejected=by_state.get("rejected", 0) - dismissed,
+        conflicts=conflicts,
+        photos_waiting=blobs.get("waiting", 0),
+        photos_failed=blobs.get("failed", 0),
+    )
+
+
+class SyncEngine:
+    def __init__(self, account: Account, store: Store, *, page_size: int = PAGE_SIZE, attempts: int = 4):
+        self.account = account
+        self.store = store
+        self.page_size = page_size
+        self.attempts = attempts
+        self._transport: Transport | None = None
+        with store.write() as s:
+            self.device_id = device_id(s)
+
+    # -- one round ---------------------------------------------------------------
+    def sync_once(self) -> SyncResult:
+        """Push, then pull, then photos."""
+        return self._run(self._link_areas, self._push, self._pull, self._after_resync, self._check_user, self._blobs)
+
+    def receive(self) -> SyncResult:
+        """Pull only: fetch the server's changes without sending anything (local edits stay queued)."""
+        return self._run(self._pull)
+
+    def send(self) -> SyncResult:
+        """Push only: send the outbox without fetching anything (photos wait for the next full round)."""
+        return self._run(self._link_areas, self._push)
+
+    def _run(self, *steps) -> SyncResult:
+        result = SyncResult()
+        try:
+            transport = self._connect()
+            for step in steps:
+                step(transport, result)
+        except SyncError as exc:
+            result.error = exc
+            result.state = exc.state
+        self._finish(result)
+        return result
+
+    def _connect(self) -> Transport:
+        """The HTTP session, kept between rounds so a quiet sync reuses its connection."""
+        entry, token = link.require_link(self.account, self.store)
+        t = self._transport
+        if t is None or t.base_url != entry["url"].rstrip("/") or t.token != token:
+            if t is not None:
+                t.close()
+            t = self._transport = Transport(entry["url"], token, attempts=self.attempts)
+        return t
+
+    def close(self) -> None:
+        if self._transport is not None:
+            self._transport.close()
+            self._transport = None
+
+    def _finish(self, result: SyncResult) -> None:
+        with self.store.write() as s:
+            c = counts(s)
+            result.pending, result.photos_waiting = c.pending, c.photos_waiting
+            result.complete = result.error is None and c.pending == 0 and c.photos_waiting == 0
+            now = datetime.now(timezone.utc).isoformat()
+            if result.error is None:
+                state.set_meta(s, state.LAST_SUCCESS, now)
+                state.delete_meta(s, state.LAST_ERROR)
+                state.set_meta(s, state.STATE, "ok")
+            else:
+                err = result.error
+                state.set_json(s, state.LAST_ERROR, {"code": err.code, "zh": err.zh, "en": err.en, "at": now})
+                state.set_meta(s, state.STATE, err.state)
+
+    # -- steps -------------------------------------------------------------------
+    def _link_areas(self, transport: Transport, result: SyncResult) -> None:
+        """An account with offline areas first needs the server's areas to map them (see link.py)."""
+        with self.store.read() as s:
+            if not link.has_local_areas(s):
+                return
+        self._pull(transport, result)
+        with self.store.write() as s:
+            unmatched = link.map_local_areas(s)
+        if unmatched:
+            raise UnmappedAreas(unmatched)
+
+    def _push(self, transport: Transport, result: SyncResult) -> None:
+        rows = self._outbox()
+        index = push.by_record(rows)
+        done: set[int] = set()
+        limit = push.MAX_MUTATIONS
+        while rows:
+            batch, body = push.next_batch(rows, done, limit)
+            if not batch:
+                break
+            try:
+                self._send(transport, batch, body, index, result)
+            except ServerRefused as exc:
+                if exc.status not in (400, 413, 422):
+                    raise  # e.g. 403 no scope: an administrator's matter; the outbox waits untouched
+                limit = self._refused(exc, batch, done, result)
+                continue
+            done.update(p.seq for p in batch)
+        self._drop_held()
+
+    def _outbox(self) -> list[push.Pending]:
+        """The unsent rows, squashed if two never-sent edits of one record wait (see push.py)."""
+        with self.store.read() as s:
+            rows = push.load_pending(s)
+        if push.squashable(rows):
+            with self.store.write() as s:
+                rows = push.squash(s)
+        return rows
+
+    def _send(
+        self, transport: Transport, batch: list[push.Pending], body: bytes, index: dict, result: SyncResult
+    ) -> None:
+        if len(body) > push.MAX_BYTES:  # one mutation bigger than a whole push: no server can take it
+            raise ServerRefused(413, "too_large", "该修改超过一次上传的大小上限（2 MiB）/ this edit is larger than one push may be (2 MiB)")
+        with self.store.write() as s:
+            push.mark_attempted(s, batch)
+        envelope = b'{"device_id":' + push.encode_json(self.device_id) + b',"mutations":' + body + b"}"
+        answer = transport.json("POST", "/sync/push", data=envelope, headers={"Content-Type": "application/json"})
+        results = answer.get("results") if isinstance(answer.get("results"), list) else []
+        with self.store.write() as s:
+            got = push.apply_results(s, batch, results, index)
+            state.observe(s, answer.get("server_time"))
+        result.pushed += got.sent
+        result.merged += got.merged
+        result.conflicts += got.conflicts
+        result.rejected += got.rejected
+        answered = {r.get("mutation_id") for r in results if isinstance(r, dict)}
+        if any(p.mutation_id not in answered for p in batch):
+            # A server that skips mutations would loop us forever: stop here, retry at the next sync.
+            raise SyncError(
+                "服务器没有答复部分修改，下次同步时重试", "The server did not answer some edits; they will be sent again",
+                code="incomplete_push",
+            )
+
+    def _refused(self, exc: ServerRefused, batch: list[push.Pending], done: set[int], result: SyncResult) -> int:
+        """A push refused as a whole (a final 4xx): reject the mutations the server named, or the one
+        mutation of a single-mutation batch; otherwise halve the batch to find the culprit. Returns the
+        batch limit for the rest of this round."""
+        named = {m.get("mutation_id"): m for m in exc.details.get("mutations", []) if isinstance(m, dict)}
+        culprits = [p for p in batch if p.mutation_id in named] or (batch if len(batch) == 1 else [])
+        if not culprits:
+            return max(1, len(batch) // 2)
+        with self.store.write() as s:
+            for p in culprits:
+                message = str(named.get(p.mutation_id, {}).get("message") or "")
+                code = str(named.get(p.mutation_id, {}).get("code") or exc.server_code)
+                push.reject_locally(s, p, code, message or exc.zh, message or exc.en)
+        log.warning("push refused (%s): %d mutation(s) marked rejected", exc.server_code, len(culprits))
+        done.update(p.seq for p in culprits)
+        result.rejected += len(culprits)
+        return push.MAX_MUTATIONS
+
+    def _drop_held(self) -> None:
+        """Records kept through an eviction only for their unsent edits go once the edits are answered."""
+        with self.store.read() as s:
+            if not s.connection().execute(select(pull.HELD.c.entity).limit(1)).first():
+                return
+        with self.store.write() as s:
+            dropped = pull.drop_held(s)
+            if dropped:
+                search.reindex(s, pull.searched(dropped))
+        if dropped:
+            notice = Changes(initiator="sync")
+            for name, ids in dropped.items():
+                for rid in ids:
+                    notice.add(name, rid)
+            publish(notice)
+
+    def _pull(self, transport: Transport, result: SyncResult) -> None:
+        restarted = False
+        while True:
+            with self.store.read() as s:
+                cursor = state.get_meta(s, state.CURSOR)
+                epoch = state.get_meta(s, state.EPOCH)
+            reader = FeedReader(transport, cursor, self.page_size)
+            try:
+                for group in reader:
+                    if cursor and epoch and group.epoch and group.epoch != epoch:
+                        raise ResyncRequired("epoch changed", "The server's epoch changed", code="resync_required")
+                    if not self._apply(group, cursor, result):
+                        break  # another process of this account moved the cursor: read on from where it is
+                    cursor = group.cursor
+                else:
+                    return
+            except ResyncRequired:
+                if restarted or not cursor:
+                    raise SyncError("服务器反复要求重新同步", "The server keeps asking for a full re-sync", code="resync_loop") from None
+                reader.close()
+                self._start_resync(result)
+                restarted = True
+            finally:
+                reader.close()
+
+    def _after_resync(self, transport: Transport, result: SyncResult) -> None:
+        """A re-read may have queued again what the restored server lost: send it in this same round."""
+        if result.resynced:
+            self._push(transport, result)
+            self._pull(transport, result)
+
+    def _start_resync(self, result: SyncResult) -> None:
+        log.warning("server asks for a full re-sync: re-reading everything, the outbox is kept")
+        with self.store.write() as s:
+            resync.start(s)
+            state.set_meta(s, BULK_INDEX, "1")
+        result.resynced = True
+
+    def _apply(self, group: Group, cursor: str | None, result: SyncResult) -> bool:
+        """Save a group of pages and the cursor after it in one transaction; False if the cursor moved meanwhile."""
+        changes, new_cursor, has_more = group.changes, group.cursor, group.has_more
+        touched = Changes(initiator="sync")
+        if not changes and new_cursor == cursor and has_more is False:
+            return True  # nothing new: no write at all (a quiet sync stays cheap)
+        with self.store.write() as s:
+            if state.get_meta(s, state.CURSOR) != cursor:
+                return False
+            if cursor is None:
+                state.set_meta(s, BULK_INDEX, "1")
+            bulk = state.get_meta(s, BULK_INDEX) == "1"
+            resyncing = resync.in_progress(s)
+            page = pull.apply_page(s, changes, resync=resyncing)
+            if not bulk:
+                search.reindex(s, pull.searched(page.touched))
+            _refresh_incidents(s, page)
+            pull.queue_thumbnails(s, page.photos, self._has_local)
+            state.set_meta(s, state.CURSOR, new_cursor)
+            if group.epoch:
+                state.set_meta(s, state.EPOCH, group.epoch)
+            if not has_more:
+                if resyncing:
+                    settled = resync.finish(s)
+                    for name, ids in settled.touched.items():
+                        page.touched.setdefault(name, set()).update(ids)
+                if bulk:
+                    search.rebuild(s)
+                    state.delete_meta(s, BULK_INDEX)
+            still_used = _shas_in_use(s, page.dropped_photos)
+        if page.dropped_photos:
+            remove_files(self.account.photos_dir, page.dropped_photos, still_used)
+        result.pulled += page.upserts + page.deletes
+        result.evicted += page.evicts
+        for name, ids in page.touched.items():
+            for rid in ids:
+                touched.add(name, rid)
+        publish(touched)  # after the commit: views refresh from saved data
+        return True
+
+    def _has_local(self, sha: str) -> bool:
+        return has_photo(self.account.photos_dir, sha) or has_thumbnail(self.account.photos_dir, sha)
+
+    def _check_user(self, transport: Transport, result: SyncResult) -> None:
+        """Keep the role and areas current; drop what belongs to areas taken away (the feed evicts them too)."""
+        user = transport.json("GET", "/me")
+        user = user.get("user", user)
+        new = list(user.get("area_ids") or [])
+        with self.store.read() as s:
+            unchanged = state.get_json(s, state.AREA_IDS) == new
+        if not unchanged:
+            with self.store.write() as s:
+                old = state.get_json(s, state.AREA_IDS)
+                if old is not None and set(old) - set(new):
+                    touched = resync.purge_unassigned(s, old, new)
+                    search.reindex(s, pull.searched(touched))
+                state.set_json(s, state.AREA_IDS, new)
+        link.remember_user(self.account, user)
+
+    def _blobs(self, transport: Transport, result: SyncResult) -> None:
+        queue = BlobQueue(self.store, transport, self.account.photos_dir)
+        got = queue.run()
+        result.uploaded, result.thumbnails = got.uploaded, got.thumbnails
+
+    # -- on demand ---------------------------------------------------------------
+    def fetch_original(self, sha256: str) -> Path:
+        """The full-size photo: from this computer if it is here, else downloaded now (needs the network)."""
+        entry, token = link.require_link(self.account, self.store)
+        transport = Transport(entry["url"], token, attempts=self.attempts)
+        try:
+            return BlobQueue(self.store, transport, self.account.photos_dir).fetch_original(sha256)
+        finally:
+            transport.close()
+
+
+def _refresh_incidents(s: Session, page: pull.PageResult) -> None:
+    """Handled and closed times are the client's own, derived from the event log: update them for new events."""
+    ids = page.touched.get("incident_event")
+    if not ids:
+        return
+    from ..services.incidents import incident_state
+
+    events = IncidentEvent.__table__  # type: ignore[attr-defined]
+    incidents = Incident.__table__  # type: ignore[attr-defined]
+    incident_ids = set(s.connection().execute(select(events.c.incident_id).where(events.c.id.in_(list(ids)))).scalars())
+    for iid in incident_ids:
+        try:
+            st = incident_state(s, iid)
+        except Exception as exc:  # a log the local rules cannot replay must not stop the sync
+            log.warning("cannot replay incident %s: %s", iid, exc)
+            continue
+        s.connection().execute(
+            update(incidents).where(incidents.c.id == iid).values(handled_at=st.handled_at, closed_at=st.closed_at)
+        )
+
+
+def _shas_in_use(s: Session, shas: list[str]) -> set[str]:
+    if not shas:
+        return set()
+    photo = Photo.__table__  # type: ignore[attr-defined]
+    return set(s.connection().execute(select(photo.c.sha256).where(photo.c.sha256.in_(shas))).scalars())

@@ -1,0 +1,129 @@
+"""What can go wrong talking to the server, as errors a user can read (Chinese first, English complete).
+
+`transient` errors (offline, 5xx, 429, a cut connection) mean "try again
+later" and never change local data; the others need the user: sign in
+again, update the app, or fix a setup problem.
+"""
+
+from __future__ import annotations
+
+from ..domain.errors import GridWorkerError
+
+
+class SyncError(GridWorkerError):
+    code = "sync_error"
+    transient = False
+    # The state shown to the user while this error stands (SyncStatus.state).
+    state = "error"
+
+
+class Offline(SyncError):
+    code = "offline"
+    transient = True
+    state = "offline"
+
+    def __init__(self, detail: str):
+        super().__init__(
+            f"无法连接服务器（{detail}），数据已保存在本机，稍后会自动重试",
+            f"Cannot reach the server ({detail}); everything is kept on this computer and sync will retry",
+            details={"detail": detail},
+        )
+
+
+class ServerBusy(SyncError):
+    """5xx or 429: the server asks us to come back later (`retry_after` seconds when it said so)."""
+
+    code = "server_busy"
+    transient = True
+    state = "server busy"
+
+    def __init__(self, status: int, retry_after: float | None, message: str = ""):
+        wait = f"，{retry_after:.0f} 秒后重试" if retry_after else ""
+        wait_en = f"; retrying in {retry_after:.0f} s" if retry_after else ""
+        super().__init__(
+            f"服务器暂时无法处理（HTTP {status}{'：' + message if message else ''}）{wait}",
+            f"The server cannot answer now (HTTP {status}{': ' + message if message else ''}){wait_en}",
+            details={"status": status, "retry_after": retry_after},
+        )
+        self.status = status
+        self.retry_after = retry_after
+
+
+class SignedOut(SyncError):
+    code = "signed_out"
+    state = "signed out: sign in again"
+
+    def __init__(self, reason: str = ""):
+        super().__init__(
+            "登录已失效，请重新登录（gridworker login）。本机数据和未同步的修改都已保留。",
+            "Signed out: sign in again (gridworker login). Everything on this computer, unsent edits included, is kept."
+            + (f" ({reason})" if reason else ""),
+        )
+
+
+class UpdateRequired(SyncError):
+    code = "update_required"
+    state = "update the app"
+
+    def __init__(self):
+        super().__init__(
+            "服务器要求更新本软件后才能同步。请更新网格员工作台；未同步的修改都已保留。",
+            "The server needs a newer version of this app to sync: update GridWorker. Unsent edits are kept.",
+        )
+
+
+class NotLinked(SyncError):
+    code = "not_linked"
+    state = "not signed in"
+
+    def __init__(self):
+        super().__init__(
+            "该账户尚未登录服务器：请先运行 gridworker login --server 地址 --username 用户名",
+            "This account is not signed in to a server: run `gridworker login --server URL --username NAME` first",
+        )
+
+
+class ServerRefused(SyncError):
+    """A final 4xx answer to a request (not to one mutation): the server says what is wrong."""
+
+    code = "server_refused"
+
+    def __init__(self, status: int, code: str, message: str, details: dict | None = None):
+        super().__init__(
+            f"服务器拒绝了请求（HTTP {status} {code}）：{message}",
+            f"The server refused the request (HTTP {status} {code}): {message}",
+            details={"status": status, "code": code, **(details or {})},
+        )
+        self.status = status
+        self.server_code = code
+
+
+class ResyncRequired(SyncError):
+    """410 on pull: the cursor belongs to another epoch (server restored) or is too old."""
+
+    code = "resync_required"
+    transient = True
+
+
+class BadCredentials(SyncError):
+    code = "bad_credentials"
+
+    def __init__(self):
+        super().__init__("用户名或密码错误", "Wrong user name or password")
+
+
+class UnmappedAreas(SyncError):
+    """Offline work recorded in local areas the server does not have (or does not give this user)."""
+
+    code = "unmapped_areas"
+    state = "areas not on the server"
+
+    def __init__(self, codes: list[str]):
+        joined = "、".join(codes)
+        super().__init__(
+            f"本机网格 {joined} 在服务器上不存在或不属于您，其中的离线记录暂不上传（已保留）。"
+            "请管理员在服务器上建立这些网格编码或给您分配后再同步。",
+            f"Local areas {', '.join(codes)} are not on the server or not assigned to you; their offline "
+            "records are kept and not sent yet. Ask an administrator to create or assign these area codes, then sync again.",
+            details={"codes": codes},
+        )

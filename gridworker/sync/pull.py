@@ -1,0 +1,252 @@
+"""Pull: apply one page of the server's change feed to the local tables, in the caller's transaction.
+
+The engine saves each page together with its cursor in one transaction, so a
+crash anywhere leaves either the page and its cursor or neither: no change is
+missed or applied twice.
+
+- upsert: the record as the server has it, unknown fields kept in `extra`. A
+  page never takes a record back to an older version than the one this
+  device already holds (our own push told us the newer one); during a
+  re-sync after 410 the server's word is final.
+- rebase: when the record has unsent local edits, their fields are applied
+  again over the incoming data, so the user keeps seeing their own edit. The
+  edit keeps its base_version: if the incoming change touched the same
+  field, the server must see the collision and decide by clock (and record
+  the losing value), not take ours blindly.
+- delete: a tombstone. evict: the record left this user's scope; it is
+  dropped unless it has unsent edits (then it stays until they are sent).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session
+
+from ..domain.models import Outbox, utcnow
+from .mapping import ENTITY_MAPS, SEARCHED, EntityMap
+from .tables import SyncBlob, SyncEvicted, SyncResync
+
+log = logging.getLogger(__name__)
+
+OUTBOX = Outbox.__table__  # type: ignore[attr-defined]
+BLOBS = SyncBlob.__table__  # type: ignore[attr-defined]
+RESYNC = SyncResync.__table__  # type: ignore[attr-defined]
+HELD = SyncEvicted.__table__  # type: ignore[attr-defined]
+
+
+@dataclass
+class PageResult:
+    upserts: int = 0
+    deletes: int = 0
+    evicts: int = 0
+    kept: int = 0  # evicted but kept for unsent edits
+    skipped: int = 0  # older than what we hold, or an entity this client does not keep
+    touched: dict[str, set[str]] = field(default_factory=dict)  # entity → ids written or dropped
+    photos: list[tuple[str, str]] = field(default_factory=list)  # (record id, sha256) of pulled photos
+    dropped_photos: list[str] = field(default_factory=list)  # sha256 of evicted photos: files to remove after commit
+    now: datetime | None = None  # one updated_at for the whole page
+
+    def touch(self, entity: str, record_id: str) -> None:
+        self.touched.setdefault(entity, set()).add(record_id)
+
+
+def _last_per_record(changes: list[dict[str, Any]]) -> dict[str, dict[tuple[str, str], dict[str, Any]]]:
+    """Changes grouped by entity, only the last one of each record (the feed is in commit order)."""
+    grouped: dict[str, dict[tuple[str, str], dict[str, Any]]] = {}
+    for change in changes:
+        entity, rid = change.get("entity"), change.get("id")
+        if not isinstance(entity, str) or not isinstance(rid, str):
+            continue
+        per = grouped.setdefault(entity, {})
+        per.pop((entity, rid), None)  # re-insert so dict order is the order of the last change
+        per[(entity, rid)] = change
+    return grouped
+
+
+@dataclass
+class _LocalState:
+    has_pending: bool
+    has_held: bool
+
+
+@dataclass
+class _OutboxRow:
+    seq: int
+    record_id: str
+    op: str
+    fields: dict[str, Any]
+
+
+def pending_records(s: Session, entity: str, ids: list[str]) -> dict[str, list[Any]]:
+    """Unsent outbox rows of these records, in order: record id → rows."""
+    rows = s.connection().exec_driver_sql(
+        "SELECT seq, record_id, op, fields FROM outbox WHERE state = 'pending' AND entity = ? "
+        "AND record_id IN (SELECT value FROM json_each(?)) ORDER BY seq",
+        (entity, json.dumps(ids)),
+    )
+    out: dict[str, list[Any]] = {}
+    for r in rows:
+        out.setdefault(r.record_id, []).append(_OutboxRow(r.seq, r.record_id, r.op, json.loads(r.fields) if r.fields else {}))
+    return out
+
+
+def apply_page(s: Session, changes: list[dict[str, Any]], *, resync: bool = False) -> PageResult:
+    result = PageResult(now=utcnow())
+    conn = s.connection()
+    # Most pages meet no unsent edit and no held eviction: skip those look-ups when the tables say so.
+    local_state = _LocalState(
+        has_pending=conn.execute(select(OUTBOX.c.seq).where(OUTBOX.c.state == "pending").limit(1)).first() is not None,
+        has_held=conn.execute(select(HELD.c.entity).limit(1)).first() is not None,
+    )
+    for entity, per in _last_per_record(changes).items():
+        if resync:
+            s.connection().execute(
+                delete(RESYNC).where(RESYNC.c.entity == entity, RESYNC.c.record_id.in_([rid for _e, rid in per]))
+            )
+        emap = ENTITY_MAPS.get(entity)
+        if emap is None:
+            result.skipped += len(per)  # users, categories, holidays...: nothing local keeps them
+            continue
+        _apply_entity(s, emap, list(per.values()), result, resync, local_state)
+    return result
+
+
+def _apply_entity(
+    s: Session, emap: EntityMap, changes: list[dict[str, Any]], result: PageResult, resync: bool, local_state: "_LocalState"
+) -> None:
+    conn = s.connection()
+    table = emap.table
+    ids = [c["id"] for c in changes]
+    # One JSON parameter instead of a thousand bound ones: binding those costs more than the look-up.
+    local = dict(
+        conn.exec_driver_sql(f"SELECT id, version FROM {table.name} WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)).all()
+    )
+    pending = pending_records(s, emap.name, ids) if local_state.has_pending else {}
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    tombstones: list[dict[str, Any]] = []
+    evicted: list[str] = []
+    for change in changes:
+        rid, op = change["id"], change.get("op")
+        version = change.get("version") if isinstance(change.get("version"), int) else 0
+        if op == "evict":
+            if rid in pending:
+                result.kept += 1
+            elif rid in local:
+                evicted.append(rid)
+            continue
+        if rid in local and local[rid] > version and not resync:
+            result.skipped += 1  # we already hold a newer version (told by our own push)
+            continue
+        if op == "delete":
+            if rid in local:
+                tombstones.append({"b_id": rid, "b_version": version})
+                result.deletes += 1
+                result.touch(emap.name, rid)
+            continue
+        if op != "upsert" or not isinstance(change.get("data"), dict):
+            result.skipped += 1
+            continue
+        row = emap.row(rid, version, change["data"], result.now)
+        (updates if rid in local else inserts).append(row)
+        result.upserts += 1
+        result.touch(emap.name, rid)
+        if emap.name == "photo" and isinstance(row.get("sha256"), str):
+            result.photos.append((rid, row["sha256"]))
+    emap.insert_rows(conn, inserts)
+    emap.update_rows(conn, updates)
+    if tombstones:
+        conn.execute(
+            update(table).where(table.c.id == bindparam("b_id")).values(deleted=True, version=bindparam("b_version")),
+            tombstones,
+        )
+    held = [c["id"] for c in changes if c.get("op") == "evict" and c["id"] in pending]
+    back = [c["id"] for c in changes if c.get("op") != "evict"]
+    if back and local_state.has_held:
+        conn.execute(delete(HELD).where(HELD.c.entity == emap.name, HELD.c.record_id.in_(back)))
+    if held:
+        stmt = sqlite_insert(HELD).on_conflict_do_nothing(index_elements=["entity", "record_id"])
+        conn.execute(stmt, [{"entity": emap.name, "record_id": rid} for rid in held])
+    if evicted:
+        if emap.name == "photo":
+            result.dropped_photos += conn.execute(select(table.c.sha256).where(table.c.id.in_(evicted))).scalars().all()
+        conn.execute(delete(table).where(table.c.id.in_(evicted)))
+        result.evicts += len(evicted)
+        for rid in evicted:
+            result.touch(emap.name, rid)
+    rebased = [c for c in changes if c["id"] in pending and c.get("op") in ("upsert", "delete")]
+    for change in rebased:
+        reapply_pending(s, emap, change["id"], pending[change["id"]])
+    if resync and rebased:
+        _rebase_on_resync(s, emap.name, {c["id"]: c.get("version") or 0 for c in rebased})
+
+
+def drop_held(s: Session) -> dict[str, set[str]]:
+    """Records kept through an eviction for their unsent edits: drop those whose edits have all been answered."""
+    conn = s.connection()
+    rows = conn.execute(select(HELD.c.entity, HELD.c.record_id)).all()
+    if not rows:
+        return {}
+    dropped: dict[str, set[str]] = {}
+    for entity, rid in rows:
+        still = conn.execute(
+            select(OUTBOX.c.seq).where(OUTBOX.c.state == "pending", OUTBOX.c.entity == entity, OUTBOX.c.record_id == rid).limit(1)
+        ).first()
+        if still is not None:
+            continue
+        emap = ENTITY_MAPS.get(entity)
+        if emap is not None:
+            conn.execute(delete(emap.table).where(emap.table.c.id == rid))
+        conn.execute(delete(HELD).where(HELD.c.entity == entity, HELD.c.record_id == rid))
+        dropped.setdefault(entity, set()).add(rid)
+    return dropped
+
+
+def reapply_pending(s: Session, emap: EntityMap, record_id: str, rows: list[Any]) -> None:
+    """Put unsent local edits back over the record just written from the server."""
+    values: dict[str, Any] = {}
+    for row in rows:
+        if row.op == "delete":
+            values["deleted"] = True
+            continue
+        for name, value in (row.fields or {}).items():
+            if name in emap.columns:
+                try:
+                    values[name] = emap.convert(name, value)
+                except ValueError:
+                    log.warning("unsent value %s.%s=%r cannot be shown locally", emap.name, name, value)
+    if "name" in values:
+        emap.derive(values)
+    if values:
+        s.connection().execute(update(emap.table).where(emap.table.c.id == record_id).values(**values))
+
+
+def _rebase_on_resync(s: Session, entity: str, versions: dict[str, int]) -> None:
+    """After a restore the old base versions mean nothing to the server: unsent edits now build on what it has."""
+    s.connection().execute(
+        update(OUTBOX)
+        .where(OUTBOX.c.state == "pending", OUTBOX.c.entity == entity, OUTBOX.c.record_id == bindparam("b_id"))
+        .values(base_version=bindparam("b_version")),
+        [{"b_id": rid, "b_version": v} for rid, v in versions.items()],
+    )
+
+
+def queue_thumbnails(s: Session, photos: list[tuple[str, str]], has_local: Any) -> int:
+    """Ask for the thumbnail of each pulled photo this device has no copy of (fetched eagerly by the blob step)."""
+    wanted = {sha for _rid, sha in photos if not has_local(sha)}
+    if not wanted:
+        return 0
+    stmt = sqlite_insert(BLOBS).on_conflict_do_nothing(index_elements=["sha256", "kind"])
+    s.connection().execute(stmt, [{"sha256": sha, "kind": "thumb", "state": "waiting", "attempts": 0} for sha in wanted])
+    return len(wanted)
+
+
+def searched(touched: dict[str, set[str]]) -> dict[str, set[str]]:
+    return {e: set(touched.get(e, ())) for e in SEARCHED}

@@ -1,0 +1,335 @@
+"""Push: the outbox to the server in batches, and the server's answer back into the outbox and the records.
+
+Before sending, unsent edits of one record that were never put on the wire
+are squashed into one mutation (an import that creates a household and then
+sets its head sends one upsert, not two). A row that was put on the wire
+once is never changed again: the server may have applied it, and a replay
+of its mutation_id must mean the same thing.
+
+A batch holds at most one mutation per record: the next mutation of the
+same record waits for the answer to the first, so that its base_version is
+the version the first one produced and the server does not see our own
+earlier edit as somebody else's (no conflicts with ourselves).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import bindparam, delete, select, update
+from sqlmodel import Session
+
+from ..domain import wire
+from ..domain.models import Outbox
+from .mapping import ENTITY_MAPS
+from .tables import SyncConflict
+from .transport import encode_json
+
+log = logging.getLogger(__name__)
+
+MAX_MUTATIONS = 500
+# PROTOCOL.md allows 2 MiB per push; keep room for the envelope.
+MAX_BYTES = 2 * 1024 * 1024 - 16 * 1024
+ATTEMPTED = {"attempted": True}  # Outbox.result of a pending row that has been put on the wire
+
+OUTBOX = Outbox.__table__  # type: ignore[attr-defined]
+
+
+@dataclass
+class Pending:
+    """An outbox row on its way out (a plain copy: the push loop runs outside any session)."""
+
+    seq: int
+    mutation_id: str
+    entity: str
+    record_id: str
+    op: str
+    fields: dict[str, Any]
+    base_version: int | None
+    hlc: str
+    attempted: bool
+
+    def mutation(self) -> dict[str, Any]:
+        return {
+            "mutation_id": self.mutation_id,
+            "entity": self.entity,
+            "id": self.record_id,
+            "op": self.op,
+            "base_version": self.base_version,
+            "fields": on_the_wire(self.entity, self.fields),
+            "hlc": self.hlc,
+        }
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.entity, self.record_id
+
+
+def on_the_wire(entity: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields the wire schema (domain.wire) lets a client write; local columns stay home.
+
+    An incident event's actor_role, for one, is the client's own copy for
+    replaying the log offline: the server sets it from the signed-in user.
+    An entity the schema does not know goes as it is, for the server to answer.
+    """
+    spec = wire.ENTITIES.get(entity)
+    if spec is None:
+        return fields
+    writable = spec.writable()
+    return {k: v for k, v in fields.items() if k in writable}
+
+
+@dataclass
+class PushCounts:
+    sent: int = 0
+    merged: int = 0
+    conflicts: int = 0
+    rejected: int = 0
+    conflict_ids: list[str] = field(default_factory=list)
+
+
+# -- reading and squashing the outbox ----------------------------------------
+def load_pending(s: Session) -> list[Pending]:
+    rows = s.connection().execute(select(OUTBOX).where(OUTBOX.c.state == "pending").order_by(OUTBOX.c.seq))
+    return [
+        Pending(r.seq, r.mutation_id, r.entity, r.record_id, r.op, dict(r.fields or {}), r.base_version, r.hlc,
+                bool(r.result and r.result.get("attempted")))
+        for r in rows
+    ]  # fmt: skip
+
+
+def squashable(rows: list[Pending]) -> bool:
+    """Whether two never-sent upserts of one record wait (then `squash` has work to do)."""
+    seen: set[tuple[str, str]] = set()
+    for row in rows:
+        if row.attempted or row.op != "upsert":
+            continue
+        if row.key in seen:
+            return True
+        seen.add(row.key)
+    return False
+
+
+def squash(s: Session) -> list[Pending]:
+    """Merge never-sent upserts of the same record into the first of them; return what is left pending."""
+    rows = load_pending(s)
+    target: dict[tuple[str, str], Pending] = {}
+    merged: list[int] = []
+    changed: dict[int, Pending] = {}
+    for row in rows:
+        if row.attempted or row.op != "upsert":
+            target.pop(row.key, None)  # nothing merges across a sent row or a delete
+            continue
+        first = target.get(row.key)
+        if first is None:
+            target[row.key] = row
+            continue
+        first.fields.update(row.fields)
+        first.hlc = max(first.hlc, row.hlc)
+        changed[first.seq] = first
+        merged.append(row.seq)
+    if merged:
+        conn = s.connection()
+        conn.execute(
+            update(OUTBOX).where(OUTBOX.c.seq == bindparam("b_seq")).values(fields=bindparam("b_fields"), hlc=bindparam("b_hlc")),
+            [{"b_seq": p.seq, "b_fields": p.fields, "b_hlc": p.hlc} for p in changed.values()],
+        )
+        conn.execute(delete(OUTBOX).where(OUTBOX.c.seq.in_(merged)))
+        gone = set(merged)
+        rows = [r for r in rows if r.seq not in gone]
+    return rows
+
+
+def next_batch(rows: list[Pending], done: set[int], limit: int = MAX_MUTATIONS) -> tuple[list[Pending], bytes]:
+    """The next request: rows in outbox order, one per record, within the count and size limits."""
+    batch: list[Pending] = []
+    parts: list[bytes] = []
+    size = 0
+    records: set[tuple[str, str]] = set()
+    for row in rows:
+        if row.seq in done:
+            continue
+        if row.key in records:
+            continue  # waits for the answer to this record's earlier mutation
+        records.add(row.key)
+        encoded = encode_json(row.mutation())
+        if batch and (len(batch) >= limit or size + len(encoded) + 1 > MAX_BYTES):
+            break
+        batch.append(row)
+        parts.append(encoded)
+        size += len(encoded) + 1
+    return batch, b"[" + b",".join(parts) + b"]"
+
+
+def mark_attempted(s: Session, batch: list[Pending]) -> None:
+    fresh = [p.seq for p in batch if not p.attempted]
+    if fresh:
+        s.connection().execute(update(OUTBOX).where(OUTBOX.c.seq.in_(fresh)).values(result=ATTEMPTED))
+        for p in batch:
+            p.attempted = True
+
+
+def reject_locally(s: Session, row: Pending, code: str, zh: str, en: str) -> None:
+    """Refuse a mutation the server can never take (e.g. larger than a whole push): final, like a server rejection."""
+    result = {"mutation_id": row.mutation_id, "status": "rejected", "error": {"code": code, "message": en, "message_zh": zh}}
+    s.connection().execute(update(OUTBOX).where(OUTBOX.c.seq == row.seq).values(state="rejected", result=result))
+
+
+# -- applying the answer ------------------------------------------------------
+def by_record(rows: list[Pending]) -> dict[tuple[str, str], list[Pending]]:
+    index: dict[tuple[str, str], list[Pending]] = {}
+    for row in rows:
+        index.setdefault(row.key, []).append(row)
+    return index
+
+
+def apply_results(
+    s: Session, batch: list[Pending], results: list[dict[str, Any]], index: dict[tuple[str, str], list[Pending]]
+) -> PushCounts:
+    """Record the server's answer to one batch, in the caller's transaction.
+
+    `index`: every pending row by record (see by_record); later rows get their base_version moved in place.
+    """
+    by_id = {r.get("mutation_id"): r for r in results if isinstance(r, dict)}
+    counts = PushCounts()
+    state_rows: list[dict[str, Any]] = []
+    versions: dict[str, list[dict[str, Any]]] = {}
+    acks: list[dict[str, Any]] = []
+    for row in batch:
+        result = by_id.get(row.mutation_id)
+        if result is None:
+            continue  # not answered: stays pending and is sent again
+        status = result.get("status")
+        if status == "rejected":
+            counts.rejected += 1
+            state_rows.append({"b_seq": row.seq, "b_state": "rejected", "b_result": result})
+            continue
+        if status not in ("applied", "merged", "conflict"):
+            log.warning("unknown push status %r for %s: left pending", status, row.mutation_id)
+            continue
+        counts.sent += 1
+        counts.merged += status == "merged"
+        state_rows.append({"b_seq": row.seq, "b_state": "sent", "b_result": result})
+        version = result.get("version")
+        if isinstance(version, int):
+            acks.append({"b_entity": row.entity, "b_id": row.record_id, "b_seq": row.seq, "b_version": version})
+            if row.entity in ENTITY_MAPS:
+                versions.setdefault(row.entity, []).append({"b_id": row.record_id, "b_version": version})
+        if status == "conflict":
+            ids = record_conflicts(s, row, result)
+            counts.conflicts += len(ids)
+            counts.conflict_ids += ids
+    conn = s.connection()
+    if state_rows:
+        conn.execute(
+            update(OUTBOX).where(OUTBOX.c.seq == bindparam("b_seq")).values(state=bindparam("b_state"), result=bindparam("b_result")),
+            state_rows,
+        )
+    if acks:
+        _rebase_later(conn, acks, index)
+    for entity, params in versions.items():
+        table = ENTITY_MAPS[entity].table
+        conn.execute(
+            update(table)
+            .where(table.c.id == bindparam("b_id"), table.c.version < bindparam("b_version"))
+            .values(version=bindparam("b_version")),
+            params,
+        )
+    return counts
+
+
+def _rebase_later(conn, acks: list[dict[str, Any]], index: dict[tuple[str, str], list[Pending]]) -> None:
+    """Later unsent edits of an acknowledged record were made on top of it: their base is now its new version.
+
+    The rows this push loaded are found in memory (`index`); rows saved after
+    it started (an edit made while the push was on the wire) are read by seq,
+    which is a short range. Only the rows that change are written, by primary key.
+    """
+    loaded_up_to = max((p.seq for rows in index.values() for p in rows), default=0)
+    newer = conn.execute(
+        select(OUTBOX.c.seq, OUTBOX.c.entity, OUTBOX.c.record_id, OUTBOX.c.base_version)
+        .where(OUTBOX.c.seq > loaded_up_to, OUTBOX.c.state == "pending")
+    ).all()
+    later: dict[tuple[str, str], list[Any]] = {}
+    for r in newer:
+        later.setdefault((r.entity, r.record_id), []).append(r)
+    moves: dict[int, int] = {}
+    for ack in acks:
+        key, seq, version = (ack["b_entity"], ack["b_id"]), ack["b_seq"], ack["b_version"]
+        for p in index.get(key, []):
+            if p.seq > seq and (p.base_version or 0) < version:
+                p.base_version = version
+                moves[p.seq] = version
+        for r in later.get(key, []):
+            if (r.base_version or 0) < version:
+                moves[r.seq] = max(version, moves.get(r.seq, 0))
+    if moves:
+        conn.execute(
+            update(OUTBOX).where(OUTBOX.c.seq == bindparam("b_seq")).values(base_version=bindparam("b_version")),
+            [{"b_seq": seq, "b_version": v} for seq, v in moves.items()],
+        )
+
+
+# -- conflicts ------------------------------------------------------------------
+_MINE_KEYS = ("mine", "yours", "client", "pushed", "lost")
+_THEIRS_KEYS = ("theirs", "server", "kept", "current")
+
+
+def conflict_fields(result: dict[str, Any], sent: dict[str, Any]) -> list[tuple[str, Any, Any, str]]:
+    """(field, mine, theirs, winner) of each colliding field in a `conflict` result's error.details."""
+    details = (result.get("error") or {}).get("details") or {}
+    # PROTOCOL.md leaves the shape open: a field → {mine, theirs, winner} map (this project's server),
+    # or the same under "conflicts" / "fields", as a map or a list of {field, ...}.
+    items = details.get("conflicts") or details.get("fields") or details
+    if isinstance(items, dict):
+        items = [{"field": name, **v} for name, v in items.items() if isinstance(v, dict)]
+    out = []
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, dict) or not item.get("field"):
+            continue
+        name = str(item["field"])
+        mine = next((item[k] for k in _MINE_KEYS if k in item), sent.get(name))
+        theirs = next((item[k] for k in _THEIRS_KEYS if k in item), None)
+        winner = str(item.get("winner", "")).lower()
+        winner = "mine" if winner in ("client", "mine", "yours") else "theirs"
+        out.append((name, mine, theirs, winner))
+    return out
+
+
+def record_conflicts(s: Session, row: Pending, result: dict[str, Any]) -> list[str]:
+    """Keep each collision for the user; where the server kept the other value, show that value now."""
+    ids = []
+    for name, mine, theirs, winner in conflict_fields(result, row.fields):
+        c = SyncConflict(
+            mutation_id=row.mutation_id, entity=row.entity, record_id=row.record_id,
+            field=name, mine=mine, theirs=theirs, winner=winner,
+        )  # fmt: skip
+        s.add(c)
+        ids.append(c.id)
+        if winner == "theirs":
+            _show_server_value(s, row, name, theirs)
+    return ids
+
+
+def _show_server_value(s: Session, row: Pending, name: str, value: Any) -> None:
+    emap = ENTITY_MAPS.get(row.entity)
+    if emap is None or name not in emap.columns:
+        return
+    later_edit = s.connection().execute(
+        select(OUTBOX.c.seq).where(
+            OUTBOX.c.entity == row.entity, OUTBOX.c.record_id == row.record_id,
+            OUTBOX.c.state == "pending", OUTBOX.c.seq > row.seq,
+        )  # fmt: skip
+    ).first()
+    if later_edit is not None:
+        return  # a newer local edit stands over it; the server decides when that one arrives
+    try:
+        converted = emap.convert(name, value)
+    except ValueError:
+        return
+    values = {name: converted}
+    if row.entity == "person" and name == "name":
+        emap.derive(values)
+    s.connection().execute(update(emap.table).where(emap.table.c.id == row.record_id).values(**values))

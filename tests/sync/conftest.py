@@ -1,0 +1,49 @@
+"""Fixtures of the sync tests: real server processes on loopback, clients per test.
+
+The admin CLI (`init`, `area import`, `user add`) builds one template data
+folder per session; each server starts from a copy of it, because every
+admin command is a process start of its own and that is slow on a loaded
+two-core machine. Tests share the `server` but never each other's records
+(each makes its own, with fresh ids); tests that change the server itself
+(restore from backup, revoke) take a `fresh_server`.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .server import ServerProcess, make_client
+
+
+@pytest.fixture(scope="session")
+def server_template(tmp_path_factory):
+    return ServerProcess(tmp_path_factory.mktemp("template") / "data").set_up()
+
+
+@pytest.fixture(scope="session")
+def server(server_template, tmp_path_factory):
+    srv = server_template.copy_of(tmp_path_factory.mktemp("server") / "data").start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def fresh_server(server_template, tmp_path):
+    srv = server_template.copy_of(tmp_path / "server-data").start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def clients(gridworker_home):
+    """clients(server, username, account=None) → a signed-in Client; all closed at the end."""
+    made = []
+
+    def factory(srv, username, account=None):
+        c = make_client(gridworker_home, srv, username, account=account)
+        made.append(c)
+        return c
+
+    yield factory
+    for c in made:
+        c.close()

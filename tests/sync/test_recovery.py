@@ -1,0 +1,98 @@
+"""When the server goes back in time (restored backup, new epoch), signs us out, or wants a newer app."""
+
+import uuid
+
+import pytest
+from sqlmodel import select
+
+from gridworker.domain.models import Outbox
+from gridworker.services import register
+from gridworker.services.changes import next_hlc
+from gridworker.sync import link, transport
+from gridworker.sync.errors import SignedOut, UpdateRequired
+from gridworker.sync.worker import read_status
+
+from .helpers import household, new_household, synced_values
+from .server import SERVER_PASSWORD
+
+
+def pending(client):
+    with client.store.read() as s:
+        return list(s.exec(select(Outbox).where(Outbox.state == "pending")))
+
+
+@pytest.mark.slow
+def test_server_restored_from_an_older_backup_loses_nothing_clients_had(fresh_server, clients, tmp_path):
+    srv = fresh_server
+    a, b = clients(srv, "w1a"), clients(srv, "w1b")
+    a.sync_ok()
+    _, before_backup = new_household(a, room="101")
+    a.sync_ok()
+    srv.admin("backup", str(tmp_path / "backup.db"))
+    _, after_backup = new_household(a, room="102")  # acknowledged by the server, then lost by the restore
+    a.sync_ok()
+    b.sync_ok()
+    register.update_household(a.store, before_backup.id, {"notes": "恢复前未发送"})
+    _, unsent = new_household(a, room="103")
+    assert len(pending(a)) >= 3
+
+    srv.stop()
+    srv.admin("restore", str(tmp_path / "backup.db"))
+    srv.start()
+
+    result = a.sync_ok()
+    assert result.resynced
+    b.sync_ok()
+    a.sync_ok()
+    on_server = srv.records("w1a")
+    for hh in (before_backup, after_backup, unsent):
+        assert ("household", hh.id) in on_server
+        assert synced_values(a, "household", hh.id) == synced_values(b, "household", hh.id)
+    assert on_server[("household", before_backup.id)]["data"]["notes"] == "恢复前未发送"
+    assert household(b, unsent.id).room == "103"
+    assert pending(a) == [] and pending(b) == []
+
+
+def test_signed_out_by_the_server_keeps_everything_until_signed_in_again(server, clients):
+    a = clients(server, "w1a")
+    a.sync_ok()
+    _, hh = new_household(a, room="301")
+    server.admin("token", "revoke", "--device", a.engine.device_id)
+    result = a.sync()
+    assert isinstance(result.error, SignedOut) and not result.complete
+    assert result.state == "signed out: sign in again"
+    assert read_status(a.account, a.store).state == "signed out: sign in again"
+    assert len(pending(a)) == 2 and household(a, hh.id) is not None
+    link.login(a.account, a.store, server.url, "w1a", SERVER_PASSWORD)
+    a.sync_ok()
+    assert ("household", hh.id) in server.records("w1a")
+
+
+def test_a_server_that_needs_a_newer_app_keeps_the_outbox(server, clients, monkeypatch):
+    a = clients(server, "w1a")
+    a.sync_ok()
+    _, hh = new_household(a, room="302")
+    a.engine.close()  # the next round opens a session with the patched header
+    monkeypatch.setattr(transport, "SCHEMA", "99")
+    result = a.sync()
+    assert isinstance(result.error, UpdateRequired) and result.state == "update the app"
+    assert len(pending(a)) == 2
+    assert read_status(a.account, a.store).last_error["code"] == "update_required"
+    monkeypatch.setattr(transport, "SCHEMA", "1")
+    a.engine.close()
+    a.sync_ok()
+    assert ("household", hh.id) in server.records("w1a")
+
+
+def test_a_push_refused_as_a_whole_rejects_only_the_culprit(server, clients):
+    a = clients(server, "w1a")
+    a.sync_ok()
+    _, hh = new_household(a, room="303")
+    with a.store.write() as s:  # an entity this server does not know: the server refuses the whole push (422)
+        s.add(Outbox(entity="gadget", record_id=str(uuid.uuid4()), op="upsert", fields={"x": 1}, hlc=next_hlc(s)))
+    result = a.sync_ok()
+    assert result.rejected == 1 and result.pushed == 2
+    with a.store.read() as s:
+        [refused] = s.exec(select(Outbox).where(Outbox.state == "rejected")).all()
+    assert refused.entity == "gadget" and refused.result["error"]["code"] == "unknown_entity"
+    assert ("household", hh.id) in server.records("w1a")
