@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QDialog
 
+from ..demo_account import DEMO_ACCOUNT
 from ..identity import identity_of
 from ..logs import log_to_account, stop_account_log
 from ..store.accounts import Account, AccountManager
@@ -109,6 +110,23 @@ class AppController(QObject):
         self.window.closed.connect(self.quit)
         self.window.language_changed.connect(self._language_changed)
         self.window.show()
+        if self.demo and account.name == DEMO_ACCOUNT:
+            self._start_demo_server()
+
+    def _start_demo_server(self) -> None:
+        """`make run`: a local sync server for the demo account; if it fails the app stays usable offline."""
+        from ..demo_server import start_for_demo
+        from .sync_controller import controller_for
+
+        ctx = self.ctx
+        ctx.runner.run(
+            start_for_demo,
+            ctx.account,
+            ctx.store,
+            pool="net",
+            name="demo server",
+            on_done=lambda _server: controller_for(ctx).account_linked(),
+        )
 
     @Slot(str)
     def _language_changed(self, lang: str) -> None:

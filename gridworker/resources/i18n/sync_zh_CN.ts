@@ -1,0 +1,234 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+<context>
+    <name>SyncPage</name>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="111"/>
+        <source>Sync</source>
+        <translation>同步</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="121"/>
+        <source>Sync now</source>
+        <translation>立即同步</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="132"/>
+        <location filename="../../ui/pages/sync.py" line="146"/>
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="132"/>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="132"/>
+        <source>Mine (this computer)</source>
+        <translation>我的（本机）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="132"/>
+        <source>Theirs (server)</source>
+        <translation>对方的（服务器）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="133"/>
+        <source>Now kept</source>
+        <translation>当前保留</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="135"/>
+        <source>mine</source>
+        <translation>我的</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="135"/>
+        <source>theirs</source>
+        <translation>对方的</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="138"/>
+        <source>Re-apply mine</source>
+        <translation>重新采用我的</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="139"/>
+        <source>Keep theirs</source>
+        <translation>保留对方的</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="142"/>
+        <source>Conflicts: the same field edited here and elsewhere</source>
+        <translation>冲突：同一字段在本机和别处都被修改</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="146"/>
+        <source>Change</source>
+        <translation>修改内容</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="146"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="151"/>
+        <source>Mark as read</source>
+        <translation>标为已读</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="153"/>
+        <source>Changes the server refused</source>
+        <translation>服务器拒绝的修改</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="156"/>
+        <source>Photo</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="156"/>
+        <source>Attempts</source>
+        <translation>尝试次数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="156"/>
+        <source>Last problem</source>
+        <translation>最近的问题</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="160"/>
+        <source>Photos waiting to upload</source>
+        <translation>等待上传的照片</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="185"/>
+        <source>household</source>
+        <translation>住户</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="185"/>
+        <source>person</source>
+        <translation>人员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="185"/>
+        <source>building</source>
+        <translation>楼栋</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="186"/>
+        <source>visit</source>
+        <translation>走访记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="186"/>
+        <source>incident</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="186"/>
+        <source>area</source>
+        <translation>网格区域</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="198"/>
+        <source>{0} changes waiting to send · {1}</source>
+        <translation>{0} 条修改待上传 · {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="217"/>
+        <source>Conflicts: the same field edited here and elsewhere ({0})</source>
+        <translation>冲突：同一字段在本机和别处都被修改（{0}）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="218"/>
+        <source>Changes the server refused ({0})</source>
+        <translation>服务器拒绝的修改（{0}）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="219"/>
+        <source>Photos waiting to upload ({0})</source>
+        <translation>等待上传的照片（{0}）</translation>
+    </message>
+</context>
+<context>
+    <name>SyncStatusWidget</name>
+    <message>
+        <location filename="../../ui/widgets/sync_status.py" line="86"/>
+        <source>Sync now</source>
+        <translation>立即同步</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/sync_status.py" line="106"/>
+        <source>{0} waiting to send</source>
+        <translation>{0} 条待上传</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/sync_status.py" line="124"/>
+        <source>Demo server not started: {0}</source>
+        <translation>演示服务器未启动：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>SyncText</name>
+    <message>
+        <location filename="../../ui/widgets/sync_status.py" line="32"/>
+        <source>The server no longer accepts this sign-in: please sign in again.</source>
+        <translation>服务器已不再接受本次登录：请重新登录。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/sync_status.py" line="34"/>
+        <source>The server needs a newer version of GridWorker: please update the app.</source>
+        <translation>服务器需要更新版本的网格员工作台：请更新应用。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/sync_status.py" line="36"/>
+        <source>The server cannot be reached. Your work is kept on this computer and will be sent later.</source>
+        <translation>连不上服务器。您的工作已保存在本机，稍后会自动上传。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/sync_status.py" line="38"/>
+        <source>The server is busy; GridWorker will try again by itself.</source>
+        <translation>服务器繁忙，稍后会自动重试。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/sync_status.py" line="46"/>
+        <source>Offline account — not linked to a server</source>
+        <translation>离线账户——未关联服务器</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/sync_status.py" line="48"/>
+        <source>Syncing…</source>
+        <translation>正在同步…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/sync_status.py" line="50"/>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/sync_status.py" line="52"/>
+        <source>Online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/sync_status.py" line="53"/>
+        <source>Server not contacted yet</source>
+        <translation>尚未联系服务器</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/sync_status.py" line="58"/>
+        <source>never synced</source>
+        <translation>从未同步</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/sync_status.py" line="60"/>
+        <source>last sync {0}</source>
+        <translation>上次同步 {0}</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,259 @@
+"""The sync panel: where things stand, collisions to settle, edits the server refused, photos still to send.
+
+Settling a conflict is an ordinary local edit (gridworker.sync.conflicts.
+resolve): "re-apply mine" writes this computer's value again with a fresh
+clock, so the next sync sends it and it wins; "keep theirs" only closes the
+entry when the server's value is already in place.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain.errors import GridWorkerError
+from ...domain.validation import FIELD_LABELS
+from ...services.ui_queries_sync import ReviewLists, review_lists
+from ...sync import conflicts
+from ...sync.worker import SyncStatus
+from ..context import AppContext
+from ..sync_controller import NOT_LINKED, controller_for
+from ..widgets.sync_status import error_text, last_sync_text, state_text
+
+_ROOT = QModelIndex()
+
+
+class RowsModel(QAbstractTableModel):
+    """A short list (tens of rows) of plain objects, each column a function of the row."""
+
+    def __init__(self, headers: Sequence[str], columns: Sequence[Callable[[Any], str]], parent=None):
+        super().__init__(parent)
+        self.headers = list(headers)
+        self.columns = list(columns)
+        self.rows: list[Any] = []
+
+    def set_rows(self, rows: list[Any]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent=_ROOT) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=_ROOT) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole) and index.isValid():
+            return self.columns[index.column()](self.rows[index.row()])
+        return None
+
+    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.headers[section]
+        return None
+
+
+def field_text(name: str, lang: str) -> str:
+    """The core's label of a field (the words the validation messages use), else its wire name."""
+    labels = FIELD_LABELS.get(name)
+    return labels[0 if lang == "zh" else 1] if labels else name
+
+
+def value_text(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    return str(value)
+
+
+def _table(model: RowsModel) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().setVisible(False)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.setAlternatingRowColors(True)
+    return view
+
+
+class SyncPage(QWidget):
+    page_id = "sync"
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.controller = controller_for(ctx)
+        self._last_counts: tuple[int, int, int] | None = None
+        self._build()
+        self.controller.status_changed.connect(self.show_status)
+        self.show_status(self.controller.status())
+
+    def title(self) -> str:
+        return self.tr("Sync")
+
+    # -- building ------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.state_label = QLabel()
+        self.state_label.setStyleSheet("font-size: 12pt; font-weight: bold;")
+        self.detail_label = QLabel()
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #c62828; font-size: 11pt;")
+        self.sync_button = QPushButton(self.tr("Sync now"))
+        self.sync_button.clicked.connect(self.controller.sync_now)
+        top = QHBoxLayout()
+        heading = QVBoxLayout()
+        heading.addWidget(self.state_label)
+        heading.addWidget(self.detail_label)
+        top.addLayout(heading, 1)
+        top.addWidget(self.sync_button, 0, Qt.AlignmentFlag.AlignTop)
+
+        lang = self.ctx.lang
+        self.conflicts_model = RowsModel(
+            [self.tr("Record"), self.tr("Field"), self.tr("Mine (this computer)"), self.tr("Theirs (server)"),
+             self.tr("Now kept")],
+            [self._record_text, lambda c: field_text(c.field, lang), lambda c: value_text(c.mine), lambda c: value_text(c.theirs),
+             lambda c: self.tr("mine") if c.winner == "mine" else self.tr("theirs")],
+        )  # fmt: skip
+        self.conflicts_view = _table(self.conflicts_model)
+        self.mine_button = QPushButton(self.tr("Re-apply mine"))
+        self.theirs_button = QPushButton(self.tr("Keep theirs"))
+        self.mine_button.clicked.connect(lambda: self._resolve("mine"))
+        self.theirs_button.clicked.connect(lambda: self._resolve("theirs"))
+        self.conflicts_box = self._box(self.tr("Conflicts: the same field edited here and elsewhere"),
+                                       self.conflicts_view, [self.mine_button, self.theirs_button])  # fmt: skip
+
+        self.rejected_model = RowsModel(
+            [self.tr("Record"), self.tr("Change"), self.tr("Reason")],
+            [self._record_text, lambda r: ", ".join(f"{field_text(k, lang)}={value_text(v)}" for k, v in r.fields.items()),
+             lambda r: r.reason_zh if lang == "zh" else r.reason_en],
+        )  # fmt: skip
+        self.rejected_view = _table(self.rejected_model)
+        self.dismiss_button = QPushButton(self.tr("Mark as read"))
+        self.dismiss_button.clicked.connect(self._dismiss)
+        self.rejected_box = self._box(self.tr("Changes the server refused"), self.rejected_view, [self.dismiss_button])
+
+        self.photos_model = RowsModel(
+            [self.tr("Photo"), self.tr("Attempts"), self.tr("Last problem")],
+            [lambda p: p.sha256[:12], lambda p: str(p.attempts), lambda p: p.last_error or "—"],
+        )
+        self.photos_view = _table(self.photos_model)
+        self.photos_box = self._box(self.tr("Photos waiting to upload"), self.photos_view, [])
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.conflicts_box, 3)
+        layout.addWidget(self.rejected_box, 2)
+        layout.addWidget(self.photos_box, 1)
+        for view in (self.conflicts_view, self.rejected_view):
+            view.selectionModel().selectionChanged.connect(self._update_buttons)
+        self._update_buttons()
+
+    def _box(self, title: str, view: QTableView, buttons: list[QPushButton]) -> QGroupBox:
+        box = QGroupBox(title)
+        layout = QVBoxLayout(box)
+        layout.addWidget(view)
+        if buttons:
+            row = QHBoxLayout()
+            row.addStretch(1)
+            for b in buttons:
+                row.addWidget(b)
+            layout.addLayout(row)
+        return box
+
+    def _record_text(self, row) -> str:
+        kinds = {"household": self.tr("household"), "person": self.tr("person"), "building": self.tr("building"),
+                 "visit": self.tr("visit"), "incident": self.tr("incident"), "area": self.tr("area")}  # fmt: skip
+        return f"{kinds.get(row.entity, row.entity)} {row.record_id[:8]}"
+
+    # -- showing -------------------------------------------------------------------------------
+    def on_shown(self) -> None:
+        self.refresh()
+
+    @Slot(object)
+    def show_status(self, status: SyncStatus) -> None:
+        linked = status.state != NOT_LINKED
+        self.state_label.setText(state_text(status))
+        self.detail_label.setText(
+            self.tr("{0} changes waiting to send · {1}").format(status.pending, last_sync_text(status)) if linked else ""
+        )
+        self.error_label.setText(error_text(status, self.ctx.lang))
+        self.error_label.setVisible(bool(self.error_label.text()))
+        self.sync_button.setEnabled(linked and not status.syncing)
+        counts = (status.conflicts, status.rejected, status.photos_waiting)
+        if linked and not status.syncing and counts != self._last_counts:
+            self.refresh()
+
+    def refresh(self) -> None:
+        if not self.controller.linked:
+            return
+        self.ctx.runner.run(review_lists, self.ctx.store, on_done=self._show_lists, name="sync review lists")
+
+    def _show_lists(self, lists: ReviewLists) -> None:
+        self._last_counts = (len(lists.conflicts), len(lists.rejected), len(lists.photos))
+        self.conflicts_model.set_rows(lists.conflicts)
+        self.rejected_model.set_rows(lists.rejected)
+        self.photos_model.set_rows(lists.photos)
+        self.conflicts_box.setTitle(self.tr("Conflicts: the same field edited here and elsewhere ({0})").format(len(lists.conflicts)))
+        self.rejected_box.setTitle(self.tr("Changes the server refused ({0})").format(len(lists.rejected)))
+        self.photos_box.setTitle(self.tr("Photos waiting to upload ({0})").format(len(lists.photos)))
+        for view in (self.conflicts_view, self.rejected_view, self.photos_view):
+            view.resizeColumnsToContents()
+        self._update_buttons()
+
+    def _selected(self, view: QTableView, model: RowsModel):
+        rows = view.selectionModel().selectedRows()
+        return model.rows[rows[0].row()] if rows and rows[0].row() < len(model.rows) else None
+
+    @Slot()
+    def _update_buttons(self) -> None:
+        chosen = self._selected(self.conflicts_view, self.conflicts_model) is not None
+        self.mine_button.setEnabled(chosen)
+        self.theirs_button.setEnabled(chosen)
+        self.dismiss_button.setEnabled(self._selected(self.rejected_view, self.rejected_model) is not None)
+
+    # -- acting --------------------------------------------------------------------------------
+    def _resolve(self, keep: str) -> None:
+        conflict = self._selected(self.conflicts_view, self.conflicts_model)
+        if conflict is None:
+            return
+        self.mine_button.setEnabled(False)
+        self.theirs_button.setEnabled(False)
+        # A queued value reaches the server with the sync that the local change triggers.
+        self.ctx.runner.run(conflicts.resolve, self.ctx.store, conflict.id, keep, name="resolve conflict",
+                            on_done=lambda _c: self.refresh(), on_error=self._failed)  # fmt: skip
+
+    def _dismiss(self) -> None:
+        row = self._selected(self.rejected_view, self.rejected_model)
+        if row is None:
+            return
+        self.ctx.runner.run(conflicts.dismiss_rejected, self.ctx.store, row.mutation_id, name="dismiss refused edit",
+                            on_done=lambda _r: self.refresh(), on_error=self._failed)  # fmt: skip
+
+    def _failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, GridWorkerError):  # a bug: the main window's error dialog, with the report
+            self.ctx.runner.failed.emit(exc, "".join(traceback.format_exception(exc)))
+            return
+        self.error_label.setText(exc.message(self.ctx.lang))
+        self.error_label.setVisible(True)
+        self.refresh()

@@ -1,0 +1,139 @@
+"""The sync indicator of the status bar: online/offline dot, changes waiting, last sync, a bar while syncing.
+
+The main window asks this module for `make_status_widget(ctx)`
+(main_window.STATUS_WIDGET_MODULE). The texts describing a status are shared
+with the sync page, so both say the same thing the same way.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Slot
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QProgressBar,
+    QToolButton,
+    QWidget,
+)
+
+from ...sync.worker import SyncStatus
+from ..context import AppContext
+from ..sync_controller import NOT_LINKED, SyncController, controller_for
+
+GREEN, GREY, RED, AMBER = "#2e7d32", "#9e9e9e", "#c62828", "#ef8f00"
+
+
+def error_text(status: SyncStatus, lang: str) -> str:
+    """The last error in plain words: what happened and what to do ("" when the last sync went well)."""
+    err = status.last_error or {}
+    code = err.get("code")
+    if status.state.startswith("signed out") or code == "signed_out":
+        return QCoreApplication.translate("SyncText", "The server no longer accepts this sign-in: please sign in again.")
+    if code == "update_required" or status.state == "update the app":
+        return QCoreApplication.translate("SyncText", "The server needs a newer version of GridWorker: please update the app.")
+    if code == "offline":
+        return QCoreApplication.translate("SyncText", "The server cannot be reached. Your work is kept on this computer and will be sent later.")
+    if code == "server_busy":
+        return QCoreApplication.translate("SyncText", "The server is busy; GridWorker will try again by itself.")
+    if not err:
+        return ""
+    return str(err.get("zh" if lang == "zh" else "en") or err.get("en") or code or "")
+
+
+def state_text(status: SyncStatus) -> str:
+    if status.state == NOT_LINKED:
+        return QCoreApplication.translate("SyncText", "Offline account — not linked to a server")
+    if status.syncing:
+        return QCoreApplication.translate("SyncText", "Syncing…")
+    if status.online is False:
+        return QCoreApplication.translate("SyncText", "Offline")
+    if status.online is True:
+        return QCoreApplication.translate("SyncText", "Online")
+    return QCoreApplication.translate("SyncText", "Server not contacted yet")
+
+
+def last_sync_text(status: SyncStatus) -> str:
+    if status.last_success is None:
+        return QCoreApplication.translate("SyncText", "never synced")
+    when = status.last_success.astimezone()
+    return QCoreApplication.translate("SyncText", "last sync {0}").format(when.strftime("%m-%d %H:%M"))
+
+
+def dot_colour(status: SyncStatus) -> str:
+    if status.state == NOT_LINKED or status.online is None:
+        return GREY
+    if status.online is False:
+        return RED
+    return AMBER if status.last_error else GREEN
+
+
+class SyncStatusWidget(QWidget):
+    def __init__(self, ctx: AppContext, controller: SyncController, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.controller = controller
+        self.dot = QLabel("●")
+        self.state_label = QLabel()
+        self.pending_label = QLabel()
+        self.last_label = QLabel()
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)  # the server does not say how much is left: a moving bar
+        self.progress.setFixedWidth(90)
+        self.progress.setMaximumHeight(14)
+        self.progress.setTextVisible(False)
+        self.sync_button = QToolButton()
+        self.sync_button.setText(self.tr("Sync now"))
+        self.sync_button.clicked.connect(controller.sync_now)
+        self.problem_label = QLabel()
+        self.problem_label.setStyleSheet(f"color: {RED};")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        for w in (self.problem_label, self.dot, self.state_label, self.progress, self.pending_label, self.last_label,
+                  self.sync_button):  # fmt: skip
+            layout.addWidget(w)
+        controller.status_changed.connect(self.show_status)
+        self.show_status(controller.status())
+
+    @Slot(object)
+    def show_status(self, status: SyncStatus) -> None:
+        linked = status.state != NOT_LINKED
+        self.dot.setStyleSheet(f"color: {dot_colour(status)}; font-size: 14pt;")
+        self.state_label.setText(state_text(status))
+        self.progress.setVisible(status.syncing)
+        self.pending_label.setVisible(linked)
+        self.pending_label.setText(self.tr("{0} waiting to send").format(status.pending))
+        self.last_label.setVisible(linked)
+        self.last_label.setText(last_sync_text(status))
+        self.sync_button.setVisible(linked)
+        self.sync_button.setEnabled(not status.syncing)
+        problem = error_text(status, self.ctx.lang)
+        self.setToolTip(problem)
+        # Needing the user (sign in, update) is said in the bar; passing troubles only in the tooltip.
+        needs_user = (status.last_error or {}).get("code") in ("signed_out", "update_required") or status.state.startswith("signed out")
+        self.problem_label.setText(self._demo_problem() or (problem if needs_user else ""))
+        self.problem_label.setVisible(bool(self.problem_label.text()))
+
+    def _demo_problem(self) -> str:
+        from ...demo_server import startup_problem  # core module, no Qt
+
+        problem = startup_problem()
+        if problem is None:
+            return ""
+        return self.tr("Demo server not started: {0}").format(problem.message(self.ctx.lang))
+
+
+def make_status_widget(ctx: AppContext) -> QWidget:
+    controller = controller_for(ctx)
+    widget = SyncStatusWidget(ctx, controller)
+    # The account closes right after its window: stop syncing then (the window is known once placed).
+    QTimer.singleShot(0, lambda: _stop_with_window(widget, controller))
+    return widget
+
+
+def _stop_with_window(widget: QWidget, controller: SyncController) -> None:
+    window = widget.window()
+    if isinstance(window, QMainWindow) and hasattr(window, "closed"):
+        window.closed.connect(controller.stop, Qt.ConnectionType.UniqueConnection)
+
