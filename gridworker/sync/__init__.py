@@ -1,4 +1,4 @@
-"""The client sync engine (docs/sync-client.md).
+"""The client sync engine (docs/sync-protocol.md, section 9).
 
     engine.SyncEngine(account, store).sync_once() -> SyncResult   one round: push, pull, photos
     worker.SyncWorker(account, store)                             one per account: trigger, status, backoff
