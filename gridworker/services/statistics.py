@@ -46,7 +46,8 @@ from ..domain.fieldwork import CHINA_TZ, Incident, Visit, day_start
 from ..domain.lifecycle import CLOCK_RUNNING
 from ..domain.models import Household, Person, utcnow
 from ..domain.workdays import WorkCalendar
-from .visits import CONTACT_OUTCOMES, areas_below
+from ..store.areas import areas_below
+from .visits import CONTACT_OUTCOMES
 
 
 @dataclass

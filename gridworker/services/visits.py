@@ -26,6 +26,7 @@ from ..domain.errors import GridWorkerError, ValidationError
 from ..domain.fieldwork import Incident, Photo, Visit, Walkround, local_day
 from ..domain.models import Area, Building, Household, Person, utcnow
 from ..domain.register import floor_of_room
+from ..store.areas import areas_below
 from .base import Tx, get_live, operation
 from .changes import apply_fields, get_meta, record_upsert, set_meta
 from .incidents import attach_photo, aware, coordinates, present, report_incident
@@ -35,24 +36,6 @@ from .incidents import attach_photo, aware, coordinates, present, report_inciden
 CONTACT_OUTCOMES = (Outcome.met.value,)
 # A laptop clock a little ahead is not a visit "in the future".
 CLOCK_SKEW = timedelta(minutes=5)
-
-
-# -- areas ---------------------------------------------------------------------
-def areas_below(s: Session, area_ids: Iterable[str]) -> set[str]:
-    """The areas given and every area below them (a community → its grids and micro-grids)."""
-    rows = s.exec(select(Area.id, Area.parent_id).where(Area.deleted == False)).all()  # noqa: E712
-    children: dict[str | None, list[str]] = {}
-    for area_id, parent_id in rows:
-        children.setdefault(parent_id, []).append(area_id)
-    found: set[str] = set()
-    todo = list(area_ids)
-    while todo:
-        area_id = todo.pop()
-        if area_id in found:
-            continue
-        found.add(area_id)
-        todo.extend(children.get(area_id, ()))
-    return found
 
 
 # -- visits --------------------------------------------------------------------

@@ -19,8 +19,9 @@ from typing import Any
 from sqlalchemy import delete, insert, literal, select, update
 from sqlmodel import Session
 
-from ..domain.models import Area, Outbox, new_id, to_wire
+from ..domain.models import Outbox, new_id, to_wire
 from ..services.changes import next_hlc
+from ..store.areas import areas_below
 from . import state
 from .mapping import ENTITY_MAPS, EntityMap, chunked
 from .tables import SyncResync
@@ -113,31 +114,13 @@ def _requeue(s: Session, emap: EntityMap, record_id: str) -> bool:
 
 
 # -- areas taken away ---------------------------------------------------------
-def area_closure(s: Session, roots: set[str]) -> set[str]:
-    """These areas and every area below them, as far as the local copy of the tree knows."""
-    areas = Area.__table__  # type: ignore[attr-defined]
-    children: dict[str, list[str]] = {}
-    for aid, parent in s.connection().execute(select(areas.c.id, areas.c.parent_id)):
-        if parent:
-            children.setdefault(parent, []).append(aid)
-    seen: set[str] = set()
-    todo = list(roots)
-    while todo:
-        aid = todo.pop()
-        if aid in seen:
-            continue
-        seen.add(aid)
-        todo.extend(children.get(aid, ()))
-    return seen
-
-
 def purge_unassigned(s: Session, old_ids: list[str], new_ids: list[str]) -> dict[str, set[str]]:
     """Drop records of areas that were assigned and are no more, unless they have unsent edits.
 
     The server evicts them itself; this is the fallback for a feed that did
     not (and for areas whose records arrived before the change).
     """
-    gone = area_closure(s, set(old_ids)) - area_closure(s, set(new_ids))
+    gone = areas_below(s, old_ids, include_deleted=True) - areas_below(s, new_ids, include_deleted=True)
     touched: dict[str, set[str]] = {}
     if not gone:
         return touched
