@@ -225,7 +225,28 @@ def check_types(entity: str, fields: Mapping[str, Any]) -> list[ValidationError]
         elif not _type_ok(kind, value):
             zh, en = _TYPE_WORDS[kind]
             problems.append(ValidationError(name, f"字段“{name}”应为{zh}", f"field '{name}' must be {en}", code="wrong_type"))
+        elif not _encodable(value):
+            problems.append(
+                ValidationError(
+                    name,
+                    f"字段“{name}”含有无效字符（不成对的代理项）",
+                    f"field '{name}' holds invalid characters (unpaired surrogates)",
+                    code="invalid_text",
+                )
+            )
     return problems
+
+
+def _encodable(value: Any) -> bool:
+    """JSON allows lone UTF-16 surrogates ("\\ud800"); UTF-8, and so the database, does not."""
+    texts = value if isinstance(value, list) else [value]
+    for text in texts:
+        if isinstance(text, str):
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
+    return True
 
 
 # -- values -----------------------------------------------------------------------

@@ -9,24 +9,22 @@ they do not hold.
 
 from __future__ import annotations
 
-import json
 import time
 
 from fastapi import APIRouter, Depends, Header, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, Response
-from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
 from ..domain.wire import PHOTO_MIMES
 from .auth import User
+from .blob_access import readable_photo
 from .blobs import check_hash, parse_range
 from .errors import not_found
-from .pull import incident_owners, visible
-from .schema import blob_uploaders, blobs, records
-from .scope import HANDLER, Scope
+from .schema import blob_uploaders, blobs
+from .scope import Scope
 from .state import check_schema, current_user, scope_of, server_state
 
 router = APIRouter(prefix="/api/v1/blobs", dependencies=[Depends(check_schema)])
@@ -36,20 +34,9 @@ Sha = Path(pattern="^[0-9a-f]{64}$", description="SHA-256 of the blob: 64 lowerc
 
 def _visible_mime(conn: Connection, scope: Scope, user: User, sha: str) -> tuple[bool, str]:
     """(may this user read the blob, the media type to serve it as)."""
-    rows = conn.execute(
-        select(records.c.entity, records.c.id, records.c.area_id, records.c.assignee_id, records.c.parent_id, records.c.data)
-        .where(records.c.sha256 == sha, records.c.entity == "photo", records.c.deleted.is_(False))
-        .limit(50)
-    ).all()
-    owners = incident_owners(conn, {r.parent_id for r in rows if r.parent_id}) if scope.kind == HANDLER else {}
-    for row in rows:
-        if visible(scope, row, owners):
-            mime = json.loads(row.data).get("mime")
-            return True, mime if mime in PHOTO_MIMES else "application/octet-stream"
-    uploaded = conn.execute(
-        select(blob_uploaders.c.user_id).where(blob_uploaders.c.sha256 == sha, blob_uploaders.c.user_id == user.id)
-    ).first()
-    return uploaded is not None, "application/octet-stream"
+    readable, photo = readable_photo(conn, scope, user.id, sha)
+    mime = (photo or {}).get("mime")
+    return readable, mime if mime in PHOTO_MIMES else "application/octet-stream"
 
 
 def _readable(request: Request, scope: Scope, user: User, sha: str) -> str:

@@ -261,6 +261,11 @@ class Puller:
         if cursor.seq > head:
             raise resync("游标超出服务器记录", "the cursor is ahead of the server's change feed")
         if cursor.scope_id == self.scope.id:
+            if cursor.old_scope_id is not None:
+                # A cursor is readable JSON: an "old scope" of someone else's would list their record ids.
+                old = self.scopes.get(self.conn, cursor.old_scope_id)
+                if old is None or old.user_id != self.scope.user_id:
+                    raise bad_request("bad_cursor", "同步游标不属于当前用户", "The sync cursor belongs to another user")
             return cursor
         if cursor.mode == SNAP or cursor.old_scope_id is not None:
             raise resync("同步期间负责范围已变更", "your scope changed while a sync was still catching up")

@@ -25,6 +25,7 @@ from ..domain.lifecycle import IncidentState, Refusal, Rules
 from ..domain.register import InvalidRecord
 from ..domain.wire import ENTITIES, INCIDENT_CHILDREN
 from .auth import User
+from .blob_access import may_claim
 from .incidents import CalendarCache, derived_fields, replay, to_event
 from .merge import APPLIED, CONFLICT, REJECTED, Merge, changed_by_others, merge_fields
 from .records import SERVER_WRITER, FeedWriter, Rec, bulk, dumps, load, load_children
@@ -143,7 +144,9 @@ class PushRun:
         except Rejected as r:
             rec = self.recs.get((m.entity, m.id))
             error = {"code": r.code, "message": self.msg(r.zh, r.en), "details": r.details}
-            outcome = Outcome(REJECTED, rec.version if rec is not None else None, error)
+            # The version only to whoever may see the record: no answer tells whether others' records exist.
+            shown = rec is not None and rec.stored and r.code != "out_of_scope" and self._sees(rec)
+            outcome = Outcome(REJECTED, rec.version if shown else None, error)
         return outcome.result(m.mutation_id)
 
     def _apply(self, m: Mutation) -> Outcome:
@@ -182,6 +185,8 @@ class PushRun:
         except InvalidRecord as e:
             raise Rejected("invalid_value", e.zh, e.en, e.details) from None
         if spec.create_only and not creating:
+            if not self._sees(rec):  # no answer may tell whether someone else's record exists
+                raise _out_of_scope()
             return self._replayed_create(rec, values)
         if creating:
             rec = Rec(m.entity, m.id)
@@ -197,6 +202,14 @@ class PushRun:
             self._save(m, rec, merge.take, creating, prepared)
         self._record_conflicts(m, rec, merge)
         return Outcome(merge.status, rec.version, self._conflict_error(merge))
+
+    def _sees(self, rec: Rec) -> bool:
+        if self.scope.kind == ALL:
+            return True
+        if self.scope.kind == AREAS:
+            return rec.area_id in self.scope.areas
+        incident = self.get("incident", rec.parent_id) if rec.parent_id else None
+        return incident is not None and incident.assignee_id == self.user.id
 
     def _replayed_create(self, rec: Rec, values: dict[str, Any]) -> Outcome:
         """A create-only record pushed again: fine if it says the same, refused if it tries to change it."""
@@ -277,6 +290,13 @@ class PushRun:
         if incident is not None:
             values["area_id"] = incident.area_id  # a photo lives where its incident lives
             rec.parent_id = incident.id
+        if not may_claim(self.conn, self.scope, self.user.id, values["sha256"]):
+            raise Rejected(
+                "unknown_blob",
+                "该照片文件不在您可查看的范围内",
+                "That photo file is not one you can see",
+                {"sha256": values["sha256"]},
+            )
         rec.sha256 = values["sha256"]
         return incident
 
