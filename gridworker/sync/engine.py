@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from ..domain.fieldwork import Incident, IncidentEvent, Photo
@@ -393,7 +394,30 @@ def _refresh_incidents(s: Session, page: pull.PageResult) -> None:
 
 
 def _shas_in_use(s: Session, shas: list[str]) -> set[str]:
+    """Of the files of evicted photos, those that must stay: still used by a local record, or not yet uploaded.
+
+    A photo this device made leaves the user's scope (an area reassigned) before
+    its file went up: its record goes, but the file is the only copy there is.
+    It is queued for upload here, in the eviction's own transaction, and kept.
+    """
     if not shas:
         return set()
+    conn = s.connection()
     photo = Photo.__table__  # type: ignore[attr-defined]
-    return set(s.connection().execute(select(photo.c.sha256).where(photo.c.sha256.in_(shas))).scalars())
+    blobs = SyncBlob.__table__  # type: ignore[attr-defined]
+    used = set(conn.execute(select(photo.c.sha256).where(photo.c.sha256.in_(shas))).scalars())
+    sha_of = func.json_extract(OUTBOX.c.fields, "$.sha256")
+    made_here = set(
+        conn.execute(
+            select(sha_of).where(OUTBOX.c.entity == "photo", OUTBOX.c.state != "rejected", sha_of.in_(shas))
+        ).scalars()
+    )
+    if made_here:
+        queue = sqlite_insert(blobs).on_conflict_do_nothing(index_elements=["sha256", "kind"])
+        conn.execute(queue, [{"sha256": sha, "kind": "upload", "state": "waiting", "attempts": 0} for sha in made_here])
+    unsent = set(
+        conn.execute(
+            select(blobs.c.sha256).where(blobs.c.kind == "upload", blobs.c.state != "done", blobs.c.sha256.in_(shas))
+        ).scalars()
+    )
+    return used | made_here | unsent

@@ -23,6 +23,7 @@ from sqlmodel import Session
 
 from ..domain import wire
 from ..domain.models import Outbox
+from .errors import SyncError
 from .mapping import ENTITY_MAPS
 from .tables import SyncConflict
 from .transport import encode_json
@@ -163,10 +164,33 @@ def next_batch(rows: list[Pending], done: set[int], limit: int = MAX_MUTATIONS) 
     return batch, b"[" + b",".join(parts) + b"]"
 
 
+class OutboxChanged(SyncError):
+    """Another sync of this account squashed rows this one had loaded: its copy is stale."""
+
+    transient = True  # the next round loads the outbox afresh
+
+    def __init__(self):
+        super().__init__(
+            "本机待上传的修改刚被另一处同步整理过，稍后重试",
+            "Unsent edits were just regrouped by another sync of this account; trying again later",
+            code="outbox_changed",
+        )
+
+
 def mark_attempted(s: Session, batch: list[Pending]) -> None:
-    fresh = [p.seq for p in batch if not p.attempted]
+    """Mark rows as on their way, once their stored content is what this copy will send.
+
+    A never-sent row can still be squashed (by another sync of the same account,
+    e.g. the CLI beside the app); sending a stale copy and marking the row
+    would lose what was squashed into it. Once marked, a row is never squashed.
+    """
+    fresh = [p for p in batch if not p.attempted]
     if fresh:
-        s.connection().execute(update(OUTBOX).where(OUTBOX.c.seq.in_(fresh)).values(result=ATTEMPTED))
+        conn = s.connection()
+        stored = dict(conn.execute(select(OUTBOX.c.seq, OUTBOX.c.fields).where(OUTBOX.c.seq.in_([p.seq for p in fresh]))).all())
+        if any(p.seq not in stored or stored[p.seq] != p.fields for p in fresh):
+            raise OutboxChanged()
+        conn.execute(update(OUTBOX).where(OUTBOX.c.seq.in_([p.seq for p in fresh])).values(result=ATTEMPTED))
         for p in batch:
             p.attempted = True
 
