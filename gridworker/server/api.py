@@ -123,14 +123,12 @@ def login(body: LoginIn, request: Request) -> dict[str, Any]:
     gw = server_state(request)
     address = request.client.host if request.client else "unknown"
     with gw.db.plain() as conn:
-        gw.limiter.check(conn, body.username, address)
+        gw.limiter.attempt(conn, body.username, address)  # counted before the password is checked
         row = conn.execute(select(users).where(users.c.username == body.username)).first()
     ok = verify_password(row.password_hash if row else None, body.password) and row is not None and not row.disabled
-    with gw.db.plain() as conn:
-        if not ok:
-            gw.limiter.failed(conn, body.username, address)
-        else:
-            gw.limiter.succeeded(conn, body.username)
+    if ok:
+        with gw.db.plain() as conn:
+            gw.limiter.succeeded(conn, body.username, address)
             token, expires = issue_token(conn, row.id, body.device_id, body.device_name, gw.settings.token_ttl_s)
     if not ok:
         raise ApiError(401, "bad_credentials", "用户名或密码错误", "Wrong username or password")

@@ -158,11 +158,29 @@ class RateLimiter:
     def keys(username: str, address: str) -> list[tuple[str, str]]:
         return [("user", "user:" + username.lower()[:150]), ("addr", "addr:" + address[:150])]
 
-    def check(self, conn: Connection, username: str, address: str) -> None:
+    def attempt(self, conn: Connection, username: str, address: str) -> None:
+        """Count this sign-in attempt, then refuse it if that puts a key over its limit.
+
+        Counting first, in one statement per key, is what makes the limit hold
+        under parallel guesses: checking and counting apart let forty requests
+        at once all pass the check before any failure was counted. A success
+        gives its count back (`succeeded`).
+        """
         now = time.time()
+        dialect_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+        fresh = (now - login_failures.c.window_start) >= self.window
         for kind, key in self.keys(username, address):
-            row = conn.execute(select(login_failures).where(login_failures.c.key == key)).first()
-            if row and now - row.window_start < self.window and row.failures >= self.limits[kind]:
+            stmt = dialect_insert(login_failures).values(key=key, window_start=now, failures=1)
+            row = conn.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=[login_failures.c.key],
+                    set_={
+                        "window_start": case((fresh, now), else_=login_failures.c.window_start),
+                        "failures": case((fresh, 1), else_=login_failures.c.failures + 1),
+                    },
+                ).returning(login_failures.c.failures, login_failures.c.window_start)
+            ).first()
+            if row.failures > self.limits[kind]:
                 wait = max(1, int(row.window_start + self.window - now + 0.999))
                 raise ApiError(
                     429,
@@ -173,22 +191,12 @@ class RateLimiter:
                     headers={"Retry-After": str(wait)},
                 )
 
-    def failed(self, conn: Connection, username: str, address: str) -> None:
-        now = time.time()
-        dialect_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-        fresh = (now - login_failures.c.window_start) >= self.window
-        for _kind, key in self.keys(username, address):
-            # One statement, so two failures at once cannot both insert the key.
-            stmt = dialect_insert(login_failures).values(key=key, window_start=now, failures=1)
-            conn.execute(
-                stmt.on_conflict_do_update(
-                    index_elements=[login_failures.c.key],
-                    set_={
-                        "window_start": case((fresh, now), else_=login_failures.c.window_start),
-                        "failures": case((fresh, 1), else_=login_failures.c.failures + 1),
-                    },
-                )
-            )
-
-    def succeeded(self, conn: Connection, username: str) -> None:
+    def succeeded(self, conn: Connection, username: str, address: str) -> None:
+        """A right password clears the username's count and gives back the address's one for this attempt."""
         conn.execute(delete(login_failures).where(login_failures.c.key == "user:" + username.lower()[:150]))
+        addr_key = self.keys(username, address)[1][1]
+        conn.execute(
+            update(login_failures)
+            .where(login_failures.c.key == addr_key, login_failures.c.failures > 0)
+            .values(failures=login_failures.c.failures - 1)
+        )

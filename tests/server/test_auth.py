@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from fastapi.testclient import TestClient
@@ -93,8 +95,18 @@ def test_schema_header_is_checked_on_every_request(world):
     assert health["status"] == "ok" and health["schema"] == 1
 
 
+@pytest.fixture
+def strict_fresh(backend, pg_cluster, tmp_path_factory):
+    """Like `strict`, but new for each test: its counters start at zero."""
+    yield from _strict_server(backend, pg_cluster, tmp_path_factory)
+
+
 @pytest.fixture(scope="module")
 def strict(backend, pg_cluster, tmp_path_factory):
+    yield from _strict_server(backend, pg_cluster, tmp_path_factory)
+
+
+def _strict_server(backend, pg_cluster, tmp_path_factory):
     """A server with small login limits, so rate limiting is tested without touching the shared world."""
     url = None
     if backend == "postgresql":
@@ -109,6 +121,13 @@ def strict(backend, pg_cluster, tmp_path_factory):
     app.state.gw.db.dispose()
     if url:
         pg_cluster.drop(name)
+
+
+def test_parallel_guesses_cannot_outrun_the_limit(strict_fresh):
+    """Found by review: checking and counting apart let forty guesses at once all reach the password check."""
+    with ThreadPoolExecutor(16) as pool:
+        codes = Counter(pool.map(lambda i: _login(strict_fresh, "w3", f"guess-{i}").status_code, range(16)))
+    assert codes[401] == 3 and codes[429] == 13  # login_max_per_user=3: only three guesses are checked
 
 
 def test_repeated_failures_are_limited_per_username_and_per_address(strict):
