@@ -34,6 +34,7 @@ from ...services import ui_queries_fieldwork as queries
 from ..widgets.fieldwork_charts import BarChart, FigureCard, RingChart, Slice
 from ..widgets.fieldwork_models import Column, RowsModel, guarded
 from ..widgets.fieldwork_text import LATE, STATUS_COLOURS, category_text, error_text, local_time, person_text
+from ..widgets.fieldwork_forms import fill_area_combo
 
 WATCHED = {"visit", "incident", "incident_event", "household", "person"}
 TOP = 8  # bars per chart; the rest are summed as "other"
@@ -161,15 +162,7 @@ class DashboardPage(QWidget):
         self.names = names
 
     def _fill_areas(self, areas) -> None:
-        keep = self.area.currentData()
-        self.area.blockSignals(True)
-        self.area.clear()
-        for a in areas:
-            self.area.addItem(a.name, a.id)
-        community = next((i for i, a in enumerate(areas) if a.level == "community"), 0)
-        index = self.area.findData(keep) if keep else -1
-        self.area.setCurrentIndex(index if index >= 0 else (community if areas else -1))
-        self.area.blockSignals(False)
+        fill_area_combo(self.area, areas, "community")
         self.compute()
 
     # -- the period --------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from ...services import incidents as incident_service
 from ...services.ui_queries_fieldwork import DuplicateCard, IncidentDetail, KnownPerson
 from .fieldwork_photos import PhotoFilesStrip
 from .fieldwork_text import error_field, error_text, person_text
+from .fieldwork_forms import add_field_row
 
 # What each action asks for, in order.
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -96,19 +97,7 @@ class ActionDialog(QDialog):
         }
         widget = self._make_input(name, people)
         self.inputs[name] = widget
-        error = QLabel()
-        error.setStyleSheet("color: #dc2626;")
-        error.setWordWrap(True)
-        error.hide()
-        self.errors[name] = error
-        box = QWidget()
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(widget)
-        column.addWidget(error)
-        label = QLabel(labels[name])
-        label.setBuddy(widget)
-        self.form.addRow(label, box)
+        add_field_row(self.form, labels[name], [widget], widget, self.errors, name)
 
     def _make_input(self, name: str, people: list[KnownPerson]) -> QWidget:
         if name in ("note", "reason"):

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from ...services import ui_queries_fieldwork as queries
 from .fieldwork_models import Column, RowsModel, guarded
 from .fieldwork_text import esc
+from .fieldwork_forms import add_field_row, fill_area_combo
 
 
 class PlaceFields(QGroupBox):
@@ -102,34 +103,10 @@ class PlaceFields(QGroupBox):
         ctx.runner.run(queries.area_choices, ctx.store, on_done=guarded(self, self._fill_areas))
 
     def _row(self, form: QFormLayout, label: str, parts: list, field: str, buddy: QWidget) -> None:
-        error = QLabel()
-        error.setStyleSheet("color: #dc2626;")
-        error.setWordWrap(True)
-        error.hide()
-        self.errors[field] = error
-        box = QWidget()
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        for part in [*parts, error]:
-            if isinstance(part, QWidget):
-                column.addWidget(part)
-            else:
-                column.addLayout(part)
-        caption = QLabel(label)
-        caption.setBuddy(buddy)
-        form.addRow(caption, box)
+        add_field_row(form, label, parts, buddy, self.errors, field, spacing=2)
 
     def _fill_areas(self, areas) -> None:
-        keep = self.area.currentData()
-        self.area.blockSignals(True)
-        self.area.clear()
-        for a in areas:
-            self.area.addItem(a.name, a.id)
-        grid = next((i for i, a in enumerate(areas) if a.level == "grid"), 0)
-        index = self.area.findData(keep) if keep else -1
-        self.area.setCurrentIndex(index if index >= 0 else (grid if areas else -1))
-        self.area.blockSignals(False)
+        fill_area_combo(self.area, areas, "grid")
 
     # -- the position --------------------------------------------------------------------------
     def set_photo_position(self, where: tuple[float, float] | None) -> None:

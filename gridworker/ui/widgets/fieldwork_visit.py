@@ -30,6 +30,7 @@ from .fieldwork_category import CategoryButton
 from .fieldwork_models import Column, RowsModel
 from .fieldwork_photos import PhotoFilesStrip
 from .fieldwork_text import error_field, error_text, esc, tags_text
+from .fieldwork_forms import add_field_row
 
 # One key per outcome, in the order a grid worker meets them most.
 OUTCOME_KEYS = (Outcome.met, Outcome.not_home, Outcome.refused, Outcome.moved_away, Outcome.other)
@@ -107,19 +108,7 @@ class VisitForm(QWidget):
         self.set_stop(None)
 
     def _row(self, form: QFormLayout, label: str, widget: QWidget, field: str) -> None:
-        error = QLabel()
-        error.setStyleSheet("color: #dc2626;")
-        error.setWordWrap(True)
-        error.hide()
-        self.errors[field] = error
-        box = QWidget()
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(widget)
-        column.addWidget(error)
-        caption = QLabel(label)
-        caption.setBuddy(widget)
-        form.addRow(caption, box)
+        add_field_row(form, label, [widget], widget, self.errors, field)
 
     def _incident_fields(self, on: bool) -> None:
         self.category.setEnabled(on)
