@@ -220,6 +220,24 @@ def check_server(env: SelfTestEnv) -> str:
     return f"uvicorn answered /api/v1/health: schema {body.get('schema')}"
 
 
+def check_sync_process(env: SelfTestEnv) -> str:
+    """The GUI's sync process starts (spawned: in a bundle, the executable again), opens the account and answers."""
+    from .sync.process import SyncProcess
+
+    proc = SyncProcess(env.account, env.store)
+    try:
+        pid = proc._process.pid
+        result = proc.sync_now()
+    finally:
+        proc.close(timeout=20)
+    code = result.error.code if result.error is not None else None
+    if code != "not_linked":  # the account has no server: the engine in the child says so
+        raise CheckFailed(f"the sync process answered {code!r}, expected 'not_linked': {result.error}")
+    if proc._process.exitcode != 0:
+        raise CheckFailed(f"the sync process exited with code {proc._process.exitcode}")
+    return f"child {pid} opened the encrypted database and ran the engine ({code})"
+
+
 def check_bundle_isolation(env: SelfTestEnv) -> str:
     """In a bundle, every module loaded so far came from the bundle, not from a Python installed here."""
     bundle = getattr(sys, "_MEIPASS", None)
@@ -243,6 +261,7 @@ CORE_CHECKS: list[Check] = [
     ("register-search", check_register_and_search),
     ("photo-exif", check_photo_exif),
     ("server", check_server),
+    ("sync-process", check_sync_process),
 ]
 LAST_CHECKS: list[Check] = [("bundle-isolation", check_bundle_isolation)]  # after everything else has been imported
 

@@ -35,6 +35,19 @@ class Changes:
         return any(self.ids.values())
 
 
+class Many(set):
+    """Stands for more ids than were worth listing (a big sync): any record of the entity may have changed.
+
+    Listed as empty, but `record_id in many` is always true and it counts as a change.
+    """
+
+    def __contains__(self, _record_id: object) -> bool:
+        return True
+
+    def __bool__(self) -> bool:
+        return True
+
+
 _listeners: list[Callable[[Changes], None]] = []
 _lock = threading.Lock()
 

@@ -40,6 +40,11 @@ class Store:
 
             upgrade(self.engine)
 
+    @property
+    def key(self) -> bytes:
+        """The raw database key: for a second process of this app opening the same database (the sync process)."""
+        return self._key
+
     # -- engine --------------------------------------------------------------
     def _connect(self):
         conn = sqlcipher.connect(str(self.path), timeout=30, check_same_thread=False, isolation_level=None)

@@ -1,11 +1,14 @@
-"""The GUI's side of syncing: one controller per open account, owning its SyncWorker.
+"""The GUI's side of syncing: one controller per open account, owning its sync worker.
 
-Syncs run through `ctx.runner` on the "net" pool, never on the GUI thread and
-never two at once: a request that arrives while a sync runs makes one more
-sync after it. Requests come from local edits (`ctx.data_changed`, debounced,
-ignoring the changes a sync itself applied), a timer, and the "sync now"
-buttons. The worker's status (read on the worker's thread) is re-emitted on
-the GUI thread as `status_changed(SyncStatus)`.
+The worker runs in a child process (sync/process.py): a first sync of a big
+community keeps a Python interpreter busy for seconds, and in this process
+that would make the window stutter. Syncs are started through `ctx.runner`
+on the "net" pool, whose thread only waits on the child; never two at once:
+a request that arrives while a sync runs makes one more sync after it.
+Requests come from local edits (`ctx.data_changed`, debounced, ignoring the
+changes a sync itself applied), a timer, and the "sync now" buttons. The
+worker's status is re-emitted on the GUI thread as `status_changed(SyncStatus)`,
+the number of records received so far as `progress(int)`.
 
 An account not linked to a server never syncs; its status says so.
 """
@@ -18,7 +21,8 @@ from dataclasses import replace
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from ..sync.worker import SyncStatus, SyncWorker, read_status
+from ..sync.process import SyncProcess
+from ..sync.worker import SyncStatus, read_status
 from .context import AppContext
 
 log = logging.getLogger(__name__)
@@ -40,13 +44,15 @@ def not_linked_status() -> SyncStatus:
 class SyncController(QObject):
     status_changed = Signal(object)  # SyncStatus, always on the GUI thread
     synced = Signal(object)  # SyncResult of each finished sync
+    progress = Signal(int)  # records received so far by the running sync
     _status_from_worker = Signal(object)  # emitted on the worker's thread: queued to this object's thread
+    _progress_from_worker = Signal(int)
 
     def __init__(self, ctx: AppContext, *, debounce_ms: int = DEBOUNCE_MS, period_ms: int = PERIOD_MS):
         super().__init__(ctx)
         self.ctx = ctx
         self.linked = is_linked(ctx)
-        self.worker: SyncWorker | None = None
+        self.worker: SyncProcess | None = None
         self._status = not_linked_status()
         self._running = False
         self._again = False
@@ -60,13 +66,14 @@ class SyncController(QObject):
             self._start_worker()
 
     def _start_worker(self) -> None:
-        # retry=False: the worker would retry on a threading.Timer of its own; here every sync goes
-        # through the runner, and the controller schedules the retries (same backoff) on a QTimer.
+        # Every sync goes through the runner, and the controller schedules the retries on a QTimer.
         ctx = self.ctx
-        self.worker = SyncWorker(ctx.account, ctx.store, retry=False)
+        self.worker = SyncProcess(ctx.account, ctx.store)
         self._status = replace(not_linked_status(), state="ok")  # until the saved status has been read
-        self._remove_listener = self.worker.add_listener(self._status_from_worker.emit)
+        self._removers = (self.worker.add_listener(self._status_from_worker.emit),
+                          self.worker.add_progress_listener(self._progress_from_worker.emit))  # fmt: skip
         self._status_from_worker.connect(self._publish)
+        self._progress_from_worker.connect(self.progress)
         ctx.data_changed.connect(self._local_change)
         self._period.start()
         ctx.runner.run(read_status, ctx.account, ctx.store, name="sync status", on_done=self._publish)
@@ -114,7 +121,8 @@ class SyncController(QObject):
         for timer in (self._debounce, self._period, self._retry):
             timer.stop()
         if self.worker is not None:
-            self._remove_listener()
+            for remove in self._removers:
+                remove()
             if not self._running:
                 self.worker.close()
 

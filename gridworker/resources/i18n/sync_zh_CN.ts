@@ -163,12 +163,17 @@
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/sync_status.py" line="106"/>
+        <location filename="../../ui/widgets/sync_status.py" line="107"/>
         <source>{0} waiting to send</source>
         <translation>{0} 条待上传</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/sync_status.py" line="124"/>
+        <location filename="../../ui/widgets/sync_status.py" line="122"/>
+        <source>Syncing… {0} records received</source>
+        <translation>正在同步…已收到 {0} 条</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/sync_status.py" line="130"/>
         <source>Demo server not started: {0}</source>
         <translation>演示服务器未启动：{0}</translation>
     </message>

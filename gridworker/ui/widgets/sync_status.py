@@ -94,6 +94,7 @@ class SyncStatusWidget(QWidget):
                   self.sync_button):  # fmt: skip
             layout.addWidget(w)
         controller.status_changed.connect(self.show_status)
+        controller.progress.connect(self.show_progress)
         self.show_status(controller.status())
 
     @Slot(object)
@@ -114,6 +115,11 @@ class SyncStatusWidget(QWidget):
         needs_user = (status.last_error or {}).get("code") in ("signed_out", "update_required") or status.state.startswith("signed out")
         self.problem_label.setText(self._demo_problem() or (problem if needs_user else ""))
         self.problem_label.setVisible(bool(self.problem_label.text()))
+
+    @Slot(int)
+    def show_progress(self, received: int) -> None:
+        if self.controller.status().syncing:  # a late count after the sync ended is not shown
+            self.state_label.setText(self.tr("Syncing… {0} records received").format(f"{received:,}"))
 
     def _demo_problem(self) -> str:
         from ...demo_server import startup_problem  # core module, no Qt
