@@ -150,7 +150,8 @@ def test_conflict_listed_with_both_values_and_mine_reapplied(qtbot, gui_ctx, dem
 
     model = page.conflicts_model
     row = [model.data(model.index(0, col)) for col in range(model.columnCount())]
-    assert row[1:] == ["phone", "13800000001", "13900000002", "theirs"]
+    assert row[1:] == ["Phone", "13800000001", "13900000002", "theirs"]
+    assert hh.address and row[0] == f"household {hh.address}"  # known by its address, not an id
     assert register_phone(ctx.store, hh.id) == "13900000002"
 
     page.conflicts_view.selectRow(0)

@@ -71,7 +71,9 @@ class RowsModel(QAbstractTableModel):
 def field_text(name: str, lang: str) -> str:
     """The core's label of a field (the words the validation messages use), else its wire name."""
     labels = FIELD_LABELS.get(name)
-    return labels[0 if lang == "zh" else 1] if labels else name
+    if not labels:
+        return name
+    return labels[0] if lang == "zh" else labels[1][:1].upper() + labels[1][1:]  # a table cell: "Phone"
 
 
 def value_text(value: Any) -> str:
@@ -184,7 +186,8 @@ class SyncPage(QWidget):
     def _record_text(self, row) -> str:
         kinds = {"household": self.tr("household"), "person": self.tr("person"), "building": self.tr("building"),
                  "visit": self.tr("visit"), "incident": self.tr("incident"), "area": self.tr("area")}  # fmt: skip
-        return f"{kinds.get(row.entity, row.entity)} {row.record_id[:8]}"
+        kind = kinds.get(row.entity, row.entity)
+        return f"{kind} {row.label}" if row.label else f"{kind} {row.record_id[:8]}"
 
     # -- showing -------------------------------------------------------------------------------
     def on_shown(self) -> None:
