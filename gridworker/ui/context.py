@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
+from ..identity import identity_of
 from ..services import changes
 from .tasks import TaskRunner
 
@@ -26,6 +27,7 @@ class Actor:
 
 class AppContext(QObject):
     data_changed = Signal(object)  # services.changes.Changes
+    identity_changed = Signal()  # `actor` changed: the account was linked, or the server changed its role
 
     def __init__(self, account, store, actor: Actor, *, lang: str = "zh", parent: QObject | None = None):
         super().__init__(parent)
@@ -36,6 +38,15 @@ class AppContext(QObject):
         self.runner = TaskRunner(self)
         # Emitting a Qt signal from a worker thread is queued to the receivers' thread.
         self._unsubscribe = changes.subscribe(self.data_changed.emit)
+
+    def refresh_identity(self) -> None:
+        """Take the actor from the account again (on the GUI thread): after linking to a server, the
+        server's user signs visits and incident events, not the local identity of the offline account."""
+        who = identity_of(self.account)
+        actor = Actor(who.id, who.role, who.display_name)
+        if actor != self.actor:
+            self.actor = actor
+            self.identity_changed.emit()
 
     @property
     def photos_dir(self):

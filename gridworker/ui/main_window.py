@@ -165,15 +165,9 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         bar = QStatusBar()
         self.setStatusBar(bar)
-        actor = self.ctx.actor
-        role = Role(actor.role).label(self.ctx.lang) if actor.role in {r.value for r in Role} else actor.role
-        linked = bool((self.ctx.account.info.get("server") or {}).get("url"))
-        where = self.tr("linked to a server") if linked else self.tr("offline account")
-        self.identity_label = QLabel(
-            self.tr("{name} · {role} · account {account} ({where})").format(
-                name=actor.display_name, role=role, account=self.ctx.account.name, where=where
-            )
-        )
+        self.identity_label = QLabel()
+        self._show_identity()
+        self.ctx.identity_changed.connect(self._show_identity)
         self.busy_label = QLabel(self.tr("Working…"))
         self.busy_label.setVisible(self.ctx.runner.busy)
         self.ctx.runner.busy_changed.connect(self.busy_label.setVisible)
@@ -182,6 +176,18 @@ class MainWindow(QMainWindow):
         status_widget = self._sync_status_widget()
         if status_widget is not None:
             bar.addPermanentWidget(status_widget)
+
+    @Slot()
+    def _show_identity(self) -> None:
+        actor = self.ctx.actor
+        role = Role(actor.role).label(self.ctx.lang) if actor.role in {r.value for r in Role} else actor.role
+        linked = bool((self.ctx.account.info.get("server") or {}).get("url"))
+        where = self.tr("linked to a server") if linked else self.tr("offline account")
+        self.identity_label.setText(
+            self.tr("{name} · {role} · account {account} ({where})").format(
+                name=actor.display_name, role=role, account=self.ctx.account.name, where=where
+            )
+        )
 
     def _sync_status_widget(self) -> QWidget | None:
         try:

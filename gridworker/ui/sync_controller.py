@@ -84,6 +84,7 @@ class SyncController(QObject):
             return
         if self.worker is None and is_linked(self.ctx):
             self.linked = True
+            self.ctx.refresh_identity()
             self._start_worker()
         if self.worker is None:
             self._publish(not_linked_status())  # still offline: the indicator shows why (e.g. no demo server)
@@ -147,6 +148,7 @@ class SyncController(QObject):
         if self._stopped:
             self.worker.close()
             return
+        self.ctx.refresh_identity()  # the sync may have brought a new role or name (link.remember_user)
         self.synced.emit(result)
         err = result.error
         if err is not None and err.transient:

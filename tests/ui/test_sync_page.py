@@ -185,6 +185,7 @@ def test_offline_account_does_not_sync_until_linked_then_syncs(qtbot, qapp, open
         qtbot.addWidget(indicator)
         controller = page.controller
         assert controller.worker is None
+        local_actor = ctx.actor
         assert indicator.state_label.text() == "Offline account — not linked to a server"
         assert not indicator.sync_button.isVisible() and not page.sync_button.isEnabled()
         controller.sync_now()
@@ -200,6 +201,10 @@ def test_offline_account_does_not_sync_until_linked_then_syncs(qtbot, qapp, open
         assert account.info["server"]["username"] == DEMO_USERNAME
         qtbot.waitUntil(lambda: indicator.state_label.text() == "Online", timeout=5000)
         assert page.sync_button.isEnabled()
+        # From now on the server's user signs visits and events, not the offline account's local identity.
+        assert local_actor.display_name == "offline"
+        assert ctx.actor.id == account.info["server"]["user_id"] != local_actor.id
+        assert ctx.actor.display_name == account.info["server"]["display_name"]
     finally:
         controller.stop()
         drain(ctx.runner)
