@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from sqlalchemy import select, update
+from sqlalchemy import and_, false, select, update
 
 from .. import __version__
 from ..domain import hlc as hlc_mod
@@ -19,7 +19,7 @@ from .auth import User, issue_token, user_from_row, verify_password
 from .errors import ApiError, forbidden, lang_of, too_large
 from .pull import Puller
 from .push import Mutation, PushRun, apply_push
-from .schema import conflicts, tokens, users
+from .schema import conflicts, records, tokens, users
 from .scope import ALL, AREAS, Scope
 from .state import check_schema, current_user, scope_of, server_state
 
@@ -205,7 +205,7 @@ def pull(
     return Response(body, media_type="application/json")
 
 
-# -- conflicts (extension): what lost, for admins and dispatchers -----------------------------
+# -- conflicts (extension): what lost, for admins and dispatchers; and to its loser ----------
 @router.get("/conflicts")
 def list_conflicts(
     request: Request,
@@ -226,6 +226,52 @@ def list_conflicts(
         rows = conn.execute(q).all()
     items = [conflict_out(r) for r in rows]
     return {"conflicts": items, "next": rows[-1].id if rows else after}
+
+
+@router.get("/conflicts/mine")
+def my_lost_conflicts(
+    request: Request,
+    after: int = Query(default=0, ge=0, le=2**31 - 1),
+    limit: int = Query(default=100, ge=1, le=1000),
+    user: User = Depends(current_user),
+    scope: Scope = Depends(scope_of),
+) -> dict[str, Any]:
+    """Values this user wrote on this device that a later edit pushed from elsewhere overwrote.
+
+    (A pusher whose value lost was told in its push answer.) Only records in the
+    user's scope now: a record that left it takes its conflicts along.
+    """
+    gw = server_state(request)
+    now_in = and_(records.c.entity == conflicts.c.entity, records.c.id == conflicts.c.record_id)
+    q = (
+        select(conflicts, records.c.area_id.label("area_now"))
+        .join(records, now_in)
+        .where(
+            conflicts.c.loser_user_id == user.id,
+            conflicts.c.loser_device_id == user.device_id,
+            conflicts.c.id > after,
+        )
+        .order_by(conflicts.c.id)
+        .limit(limit)
+    )
+    if scope.kind == AREAS:
+        q = q.where(records.c.area_id.in_(sorted(scope.areas)))
+    elif scope.kind != ALL:
+        q = q.where(false())  # handlers edit no mergeable fields: they never lose one
+    with gw.db.engine.connect() as conn:
+        rows = conn.execute(q).all()
+    items = [lost_conflict_out(r) for r in rows]
+    return {"conflicts": items, "next": rows[-1].id if rows else after}
+
+
+def lost_conflict_out(r) -> dict[str, Any]:
+    """A conflict seen from its loser: `mine` is the value that lost, `theirs` the one kept."""
+    return {
+        "id": r.id, "at": _iso(r.at), "entity": r.entity, "record_id": r.record_id, "area_id": r.area_now,
+        "field": r.field, "mine": json.loads(r.theirs) if r.theirs else None,
+        "theirs": json.loads(r.mine) if r.mine else None, "winner": "theirs", "user_id": r.user_id,
+        "mutation_id": r.mutation_id,
+    }  # fmt: skip
 
 
 def conflict_out(r) -> dict[str, Any]:

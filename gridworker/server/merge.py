@@ -8,6 +8,13 @@ wins, field by field; the other value is the loser, reported back and kept
 in the conflicts table. Edits from the same device never collide with each
 other (its outbox sends them in order).
 
+When the pushed value wins, the author of the value it overwrote lost: the
+field's stamp ([version, hlc, writer device]) is kept in `Merge.overwritten`,
+so that the conflicts table can name the losing device and its user, who are
+told at their next sync (GET /conflicts/mine). The user comes from the
+record's meta["a"] (device → user of every device that pushed to it), written
+by `note_author`: a few bytes per record rather than per field.
+
 Outcome:
 - `applied`: nobody else changed the record since base_version;
 - `merged`: someone else did, but no pushed field collided;
@@ -29,6 +36,7 @@ class Merge:
     take: dict[str, Any] = field(default_factory=dict)  # values to write
     collisions: dict[str, dict[str, Any]] = field(default_factory=dict)  # field → {mine, theirs, winner}
     others_changed: bool = False
+    overwritten: dict[str, list] = field(default_factory=dict)  # field → stamp of the value a winning push replaced
 
     @property
     def status(self) -> str:
@@ -63,4 +71,16 @@ def merge_fields(rec: Rec, base_version: int | None, fields: dict[str, Any], hlc
         out.collisions[name] = {"mine": mine, "theirs": theirs, "winner": winner}
         if winner == "client":
             out.take[name] = mine
+            out.overwritten[name] = stamp
     return out
+
+
+def note_author(rec: Rec, device_id: str, user_id: str) -> None:
+    """Remember which user pushed from `device_id` to this record, so that the author of a value
+    can be told when a later edit from elsewhere overwrites it."""
+    rec.meta.setdefault("a", {})[device_id] = user_id
+
+
+def author_of(rec: Rec, stamp: list) -> str | None:
+    """The user who wrote the value a stamp describes, if the record remembers it (see note_author)."""
+    return rec.meta.get("a", {}).get(stamp[2])

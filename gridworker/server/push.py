@@ -27,9 +27,9 @@ from ..domain.wire import ENTITIES, INCIDENT_CHILDREN
 from .auth import User
 from .blob_access import may_claim
 from .incidents import CalendarCache, derived_fields, replay, to_event
-from .merge import APPLIED, CONFLICT, REJECTED, Merge, changed_by_others, merge_fields
+from .merge import APPLIED, CONFLICT, REJECTED, Merge, author_of, changed_by_others, merge_fields, note_author
 from .records import SERVER_WRITER, FeedWriter, Rec, bulk, dumps, load, load_children
-from .schema import conflicts, mutations, records
+from .schema import conflicts, mutations, records, tokens
 from .scope import ALL, AREAS, HANDLER, Scope
 
 STAFF_ROLES = frozenset({"admin", "dispatcher"})
@@ -81,6 +81,7 @@ class PushRun:
     _area_ids: set[str] | None = None
     _categories: set[str] | None = None
     _logs: dict[str, list[Rec]] = field(default_factory=dict)
+    _device_users: dict[str, str | None] = field(default_factory=dict)
 
     def __post_init__(self):
         self.writer = FeedWriter(self.conn)
@@ -322,6 +323,7 @@ class PushRun:
         before = self.writer.before(rec)
         rec.version += 1
         rec.set_fields(take, rec.version, m.hlc, self.device_id)
+        note_author(rec, self.device_id, self.user.id)
         if creating and m.entity == "incident":
             state = replay(self.rules, self.log_of(rec))
             rec.set_fields(derived_fields(state), rec.version, self.server_hlc, SERVER_WRITER)
@@ -362,13 +364,34 @@ class PushRun:
     def _record_conflicts(self, m: Mutation, rec: Rec, merge: Merge) -> None:
         now = time.time()
         for name, c in merge.collisions.items():
+            loser_user, loser_device = self._author(rec, merge.overwritten.get(name))
             self.conflict_rows.append(
                 {
                     "at": now, "entity": m.entity, "record_id": m.id, "area_id": rec.area_id, "field": name,
                     "mine": dumps(c["mine"]), "theirs": dumps(c["theirs"]), "winner": c["winner"],
                     "user_id": self.user.id, "device_id": self.device_id, "mutation_id": m.mutation_id,
+                    "loser_user_id": loser_user, "loser_device_id": loser_device,
                 }
             )  # fmt: skip
+
+    def _author(self, rec: Rec, stamp: list | None) -> tuple[str | None, str | None]:
+        """(user, device) that wrote a value this push overwrote, or (None, None): the server's own
+        values have no one to tell, and neither has a value whose author cannot be told apart."""
+        if stamp is None:
+            return None, None
+        device = stamp[2]
+        user = author_of(rec, stamp)
+        if user is not None:
+            return user, device
+        if device == SERVER_WRITER:
+            return None, None
+        # Written before authors were kept: the device's user, if only one user ever signed in with it.
+        if device not in self._device_users:
+            q = select(tokens.c.user_id).where(tokens.c.device_id == device).distinct().limit(2)
+            users = self.conn.execute(q).scalars().all()
+            self._device_users[device] = users[0] if len(users) == 1 else None
+        user = self._device_users[device]
+        return (user, device) if user else (None, None)
 
     def _conflict_error(self, merge: Merge) -> dict[str, Any] | None:
         if not merge.collisions:

@@ -14,6 +14,8 @@ carries everything:
   incident assignee before and after, so that a pull can tell a record that
   left a scope (`evict`) from one that entered it.
 - `mutations`: first result of every pushed mutation, for idempotent replay.
+- `conflicts`: every collision of the merge, both values, the pusher and —
+  when the pushed value won — the author of the value it overwrote.
 - `scopes`: immutable snapshots of what a user may see (kind + area closure);
   a user's `scope_id` names the current one and pull cursors carry the one
   they were made under.
@@ -117,7 +119,13 @@ conflicts = Table(
     Column("user_id", ID, nullable=False),
     Column("device_id", String(64), nullable=False),
     Column("mutation_id", ID, nullable=False),
+    # Who wrote the value a winning push overwrote (winner "client"), when known: that user's
+    # device is told at its next sync (GET /conflicts/mine). Null when the pusher lost: its
+    # push answer told it already.
+    Column("loser_user_id", ID),
+    Column("loser_device_id", String(64)),
     Index(None, "area_id", "id"),
+    Index(None, "loser_user_id", "loser_device_id", "id"),
 )
 
 users = Table(
