@@ -22,7 +22,7 @@ def test_core_checks_pass_on_this_installation_and_leave_nothing_behind(gridwork
 
     outcomes = selftest.run_checks([*selftest.CORE_CHECKS, ("note", note_where), *selftest.LAST_CHECKS])
     assert [(o.name, o.detail) for o in outcomes if not o.ok] == []
-    assert [o.name for o in outcomes] == ["version", "database", "register-search", "photo-exif", "server", "note", "bundle-isolation"]
+    assert [o.name for o in outcomes] == ["version", "database", "register-search", "photo-exif", "server", "sync-process", "note", "bundle-isolation"]
     out = capsys.readouterr().out
     assert "SQLCipher" in out and "/api/v1/health" in out
     # The checks ran in a throw-away home, which is gone again; the user's was not touched.
