@@ -2,58 +2,21 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import cache, wraps
+from functools import wraps
 from typing import Any, TypeVar
 
-from pydantic_core import PydanticUndefined
-from sqlalchemy.orm import ClassManager, class_mapper
 from sqlmodel import Session, SQLModel, select
 
 from ..domain.errors import NotFound
 from ..domain.models import Meta, SyncedRecord
+from ..domain.rows import new_record, row_template
 from ..store.database import Store
 from .changes import Changes, device_id, get_meta, next_hlc, publish
 
 T = TypeVar("T", bound=SyncedRecord)
 M = TypeVar("M", bound=SQLModel)
-
-
-@cache
-def _blank(model: type[SQLModel]) -> tuple[ClassManager, list[tuple[str, Any, Any]]]:
-    fields = [
-        (name, f.default_factory, None if f.default is PydanticUndefined else f.default)
-        for name, f in model.model_fields.items()
-    ]
-    return class_mapper(model).class_manager, fields
-
-
-def new_record(model: type[M], **values: Any) -> M:
-    """A new, not yet added record of a table model: `model(**values)` at a fraction of the cost.
-
-    SQLModel's constructor sets every field through pydantic's and SQLAlchemy's
-    __setattr__ and asks pydantic for each default, which inspects every
-    default factory's signature each time (pydantic 2.14): ~60-300 µs per
-    record, the largest cost of a 50,000-person import. This builds the
-    instance the way SQLAlchemy builds one it loads from the database (no
-    __init__, values straight into __dict__), with the model's defaults filled
-    in; an INSERT reads the values from there. Setting attributes afterwards
-    works as on any record.
-    """
-    manager, fields = _blank(model)
-    obj = manager.new_instance()
-    d = obj.__dict__
-    for name, factory, default in fields:
-        if name in values:
-            d[name] = values[name]
-        elif factory is not None:
-            d[name] = factory()
-        else:
-            d[name] = copy.copy(default)
-    object.__setattr__(obj, "__pydantic_fields_set__", set(values))
-    return obj
 
 
 def create_record(model: type[M], values: dict[str, Any]) -> tuple[M, dict[str, Any]]:
@@ -62,7 +25,7 @@ def create_record(model: type[M], values: dict[str, Any]) -> tuple[M, dict[str, 
     The pair is what `new_record(model)` followed by `apply_fields(record, values)`
     gives (the second is the mutation's `fields`), without a __setattr__ per field.
     """
-    _manager, fields = _blank(model)
+    _manager, fields = row_template(model)
     defaults = {name: (factory() if factory is not None else default) for name, factory, default in fields}
     unknown = values.keys() - defaults.keys()
     if unknown:

@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from ..domain import hlc
 from ..domain.models import Meta, Outbox, SyncedRecord, to_wire, utcnow
+from ..domain.rows import new_record
 
 
 @dataclass
@@ -88,10 +89,13 @@ def set_meta(s: Session, key: str, value: str) -> None:
 
 
 def device_id(s: Session) -> str:
-    value = get_meta(s, "device_id")
+    value = s.info.get("gw.device_id")  # it never changes: read once per transaction
     if value is None:
-        value = uuid.uuid4().hex[:16]
-        set_meta(s, "device_id", value)
+        value = get_meta(s, "device_id")
+        if value is None:
+            value = uuid.uuid4().hex[:16]
+            set_meta(s, "device_id", value)
+        s.info["gw.device_id"] = value
     return value
 
 
@@ -112,7 +116,8 @@ def record_upsert(
         return None
     obj.updated_at = utcnow()
     s.add(obj)
-    row = Outbox(
+    row = new_record(
+        Outbox,
         entity=obj.entity,
         record_id=obj.id,
         op="upsert",
@@ -131,8 +136,8 @@ def record_delete(s: Session, obj: SyncedRecord, changes: Changes | None = None)
     obj.deleted = True
     obj.updated_at = utcnow()
     s.add(obj)
-    row = Outbox(
-        entity=obj.entity, record_id=obj.id, op="delete", fields={}, base_version=obj.version or None, hlc=next_hlc(s)
+    row = new_record(
+        Outbox, entity=obj.entity, record_id=obj.id, op="delete", fields={}, base_version=obj.version or None, hlc=next_hlc(s)
     )
     s.add(row)
     if changes is not None:
