@@ -34,7 +34,9 @@ class Rec:
 
     meta["f"]: field → [version, hlc, writer] of the field's last change (the merge needs it);
     meta["d"]: [version, hlc, writer] of the delete, when deleted;
-    meta["lc"]: an incident's lifecycle state (incidents.py).
+    meta["lc"]: an incident's lifecycle state (incidents.py);
+    meta["a"]: device → user, for each device that pushed to the record (who to tell when a value of
+    theirs is overwritten: GET /conflicts/mine).
     """
 
     entity: str
