@@ -1,8 +1,12 @@
-"""Through a proxy that drops, delays and cuts connections: every edit and photo arrives exactly once."""
+"""Through a proxy that drops, delays and cuts connections: every edit and photo arrives exactly once.
 
+The proxy's generator is seeded (printed; GRIDWORKER_TEST_SEED repeats the
+edits and the proxy's draws, though not the timing of what it cuts).
+"""
+
+import hashlib
 import os
 import random
-from collections import Counter
 
 import pytest
 import requests
@@ -12,21 +16,27 @@ from sqlmodel import select
 from gridworker import photos
 from gridworker.domain.categories import load_categories
 from gridworker.domain.fieldwork import Photo
-from gridworker.domain.models import Building, Outbox
-from gridworker.services import incidents, register
+from gridworker.services import incidents
+from gridworker.sync import link, transport
+from gridworker.sync.backoff import Backoff
+from gridworker.sync.blobs import CHUNK, BlobQueue
+from gridworker.sync.errors import Offline
+from gridworker.sync.transport import Transport
 
-from .helpers import area_ids
+from .helpers import RandomEdits, area_ids, assert_each_edit_sent_once
 from .proxy import Chaos, ChaosProxy
 from .server import make_client
 
-ROUNDS = 10
-NEW_PER_ROUND = 12
-EDITS_PER_ROUND = 12
+ROUNDS = 25
+EDITS_PER_ROUND = 40  # 1,000 edits
+PHOTOS_PER_ROUND = 2  # 50 photos
+MIB = 1024 * 1024
 
 
-def noise_jpeg(path, side: int) -> None:
+def noise_jpeg(path, side: int, rng: random.Random | None = None) -> None:
     """A real JPEG of random pixels: it barely compresses, so its size is close to side² · 3 · ~0.4."""
-    Image.frombytes("RGB", (side, side), os.urandom(side * side * 3)).save(path, quality=92)
+    pixels = rng.randbytes(side * side * 3) if rng else os.urandom(side * side * 3)
+    Image.frombytes("RGB", (side, side), pixels).save(path, quality=92)
 
 
 def report_with_photos(client, tmp_path, sides, name):
@@ -43,56 +53,55 @@ def report_with_photos(client, tmp_path, sides, name):
     )  # fmt: skip
 
 
-def server_head(server, client, sha) -> int:
-    headers = {"X-Gridworker-Schema": "1", "Authorization": f"Bearer {server.token('w1a')}"}
+def server_head(server, client, sha, token: str | None = None) -> int:
+    headers = {"X-Gridworker-Schema": "1", "Authorization": f"Bearer {token or server.token('w1a')}"}
     return requests.head(f"{server.url}/api/v1/blobs/{sha}", headers=headers, timeout=10).status_code
 
 
-def outbox_counts(client) -> Counter:
-    with client.store.read() as s:
-        return Counter((r.entity, r.record_id) for r in s.exec(select(Outbox).where(Outbox.state == "sent")))
+def photo_files(tmp_path, rng: random.Random, name: str) -> list:
+    """Noise JPEGs of a few hundred kB; one in eight over 1 MiB, so its upload takes several chunks."""
+    files = []
+    for i in range(PHOTOS_PER_ROUND):
+        f = tmp_path / f"{name}-{i}.jpg"
+        noise_jpeg(f, 1100 if rng.random() < 0.125 else rng.randint(200, 600), rng)
+        files.append(f)
+    return files
 
 
 @pytest.mark.slow
-def test_edits_and_photos_arrive_exactly_once_through_a_bad_network(server, gridworker_home, tmp_path):
-    proxy = ChaosProxy(server.port, seed=7)
+def test_1000_edits_and_50_photos_arrive_exactly_once_through_a_bad_network(server, gridworker_home, tmp_path, monkeypatch):
+    # Retries wait a twentieth of their usual pauses: what counts here is what they send, not how long they wait.
+    monkeypatch.setattr(transport, "Backoff", lambda base, cap: Backoff(base=base / 20, cap=cap / 20))
+    seed = int(os.environ.get("GRIDWORKER_TEST_SEED") or random.SystemRandom().randrange(2**32))
+    print(f"seed {seed}: GRIDWORKER_TEST_SEED={seed} repeats these edits and the proxy's draws")
+    rng = random.Random(seed)
+    proxy = ChaosProxy(server.port, seed=seed)
     client = _through(proxy, server, gridworker_home)
     try:
         client.sync_ok()
-        g1 = area_ids(client)["G1"]
-        rng = random.Random(3)
+        edits = RandomEdits(rng, area_ids(client)["G1"], client.account.info["server"]["user_id"])
         proxy.chaos = Chaos(drop=0.2, cut=0.05, delay=0.2)
-        buildings: list[str] = []
+        photo_ids: list[str] = []
         for r in range(ROUNDS):
-            for i in range(NEW_PER_ROUND):
-                buildings.append(register.register_building(client.store, {"name": f"{r}-{i}号楼", "area_id": g1}).id)
-            for bid in rng.sample(buildings, min(EDITS_PER_ROUND, len(buildings))):
-                register.update_building(client.store, bid, {"notes": f"第{r}轮 {rng.random():.6f}"})
-            if r % 3 == 0:
-                report_with_photos(client, tmp_path, [240, 320], f"r{r}")
+            for _ in range(EDITS_PER_ROUND // 10):
+                edits.edit(client.store, 10)
+            photo_ids += edits.visit_with_photos(client.store, client.account.photos_dir, photo_files(tmp_path, rng, f"r{r}"))
             client.sync()  # may fail half-way: the next one carries on
-        report_with_photos(client, tmp_path, [2048], "big")
         for _ in range(15):
             if client.sync().complete:
                 break
         proxy.chaos = Chaos()
         client.sync_ok()
-        assert proxy.stats.cut + proxy.stats.dropped >= 5  # the network really was bad
+        print(f"proxy: {proxy.stats.connections} connections, {proxy.stats.dropped} dropped, {proxy.stats.cut} cut")
+        assert proxy.stats.cut >= 10 and proxy.stats.dropped >= 3  # the network really was bad
 
-        on_server = server.records("w1a")
-        sent = outbox_counts(client)
+        assert_each_edit_sent_once(client.store, server, edits)
         with client.store.read() as s:
-            assert s.exec(select(Outbox).where(Outbox.state != "sent")).all() == []
-            local = {b.id: b for b in s.exec(select(Building))}
-            shas = {p.sha256 for p in s.exec(select(Photo))}
-        for bid in buildings:
-            remote = on_server[("building", bid)]
-            assert remote["data"].get("notes") == local[bid].notes and remote["data"]["name"] == local[bid].name
-            # Each mutation changes the record: one version per mutation means none was applied twice.
-            assert remote["version"] == sent[("building", bid)]
-        assert len(shas) == 9
+            shas = {p.sha256 for p in s.exec(select(Photo).where(Photo.id.in_(photo_ids)))}
+        assert len(shas) == ROUNDS * PHOTOS_PER_ROUND
+        token = server.token("w1a")
         for sha in shas:
-            assert server_head(server, client, sha) == 200
+            assert server_head(server, client, sha, token) == 200
         other = make_client(gridworker_home, server, "w1b")
         other.sync_ok()
         for sha in shas:
@@ -154,6 +163,42 @@ def test_an_interrupted_upload_resumes_where_the_server_stopped(server, gridwork
         other.sync_ok()
         assert other.engine.fetch_original(photo.sha256).read_bytes() == photos.read_bytes(client.account.photos_dir, photo.sha256)
         other.close()
+    finally:
+        proxy.close()
+        client.close()
+
+
+def test_an_interrupted_15_mib_upload_resumes_where_it_stopped(server, gridworker_home):
+    """A raw 15 MiB blob (bigger than any stored photo) through the client's uploader, cut half-way."""
+    proxy = ChaosProxy(server.port)
+    client = _through(proxy, server, gridworker_home)
+    try:
+        client.sync_ok()
+        blob = os.urandom(15 * MIB)
+        sha = hashlib.sha256(blob).hexdigest()
+        photos.storage.store_file(photos.path_for(client.account.photos_dir, sha), blob)
+        _, token = link.require_link(client.account, client.store)
+
+        def uploader() -> BlobQueue:  # a new connection each time, as after a restart
+            http = Transport(proxy.url, token, attempts=2, sleep=lambda _s: None)
+            return BlobQueue(client.store, http, client.account.photos_dir)
+
+        # The first connection dies 7.5 MiB into what it sends (inside the 8th chunk); the network stays down.
+        cut_at = 7 * MIB + MIB // 2
+        proxy.cut_upstream_after, proxy.down_after_cut = cut_at, True
+        with pytest.raises(Offline):
+            uploader().upload(sha)
+        stopped_at = _received(server, sha)
+        assert stopped_at == cut_at // CHUNK * CHUNK  # the whole chunks before the cut; the cut one was dropped
+
+        proxy.down = False
+        before = proxy.stats.bytes_up
+        assert uploader().upload(sha)
+        sent = proxy.stats.bytes_up - before
+        rest = len(blob) - stopped_at
+        assert rest <= sent < rest + 64 * 1024  # only the rest went again (plus the requests' headers)
+        stored = server.data / "blobs" / sha[:2] / sha[2:4] / sha
+        assert hashlib.sha256(stored.read_bytes()).hexdigest() == sha
     finally:
         proxy.close()
         client.close()
