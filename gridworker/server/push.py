@@ -144,7 +144,9 @@ class PushRun:
             outcome = self._apply(m)
         except Rejected as r:
             rec = self.recs.get((m.entity, m.id))
-            error = {"code": r.code, "message": self.msg(r.zh, r.en), "details": r.details}
+            # Both languages too: the refusal is kept on the device and shown in whichever language its user picks.
+            error = {"code": r.code, "message": self.msg(r.zh, r.en), "message_zh": r.zh, "message_en": r.en,
+                     "details": r.details}  # fmt: skip
             # The version only to whoever may see the record: no answer tells whether others' records exist.
             shown = rec is not None and rec.stored and r.code != "out_of_scope" and self._sees(rec)
             outcome = Outcome(REJECTED, rec.version if shown else None, error)

@@ -98,6 +98,9 @@ def test_hostile_text_is_stored_literally_or_refused_with_the_field_named(world)
     assert [r["status"] for r in results] == ["applied", "rejected", "rejected", "rejected"]
     assert results[1]["error"]["details"]["fields"][0] == {"field": "name", "code": "control_chars", "message": "name contains control characters"}
     assert results[2]["error"]["details"]["fields"][0]["code"] == "too_long"
+    refusal = results[1]["error"]  # kept by the client and shown later in its user's language: both are sent
+    assert refusal["message_en"].startswith("name contains control characters") and "控制字符" in refusal["message_zh"]
+    assert refusal["message"] in (refusal["message_en"], refusal["message_zh"])
     assert results[3]["error"]["details"]["fields"][0]["field"] == "notes"
     reader = world.api("w1")
     reader.pull()
