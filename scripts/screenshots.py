@@ -4,7 +4,8 @@
     python scripts/screenshots.py [--out docs/screenshots] [--lang zh --lang en] [--persons 2000]
 
 Writes docs/screenshots/<lang>/<screen>.png: the sign-in dialog (both faces),
-the registers page, the household view, the person and household editors,
+the registers page, the household view, the person, household and building
+editors, the report of checking a workbook to import,
 the error dialog, and every other page of the main window that exists
 (visits, snap and report, incidents, dashboard, sync). Runs offscreen unless
 a display is set (`xvfb-run` for `make screenshots`), in a throw-away
@@ -175,6 +176,51 @@ def shoot_register(shooter: Shooter, window, ctx, person_id: str) -> None:
     page.editor.reject()
 
 
+def shoot_register_excel(shooter: Shooter, window, ctx, workdir: Path) -> None:
+    """The building editor with a refused value, and the report of checking a workbook with two bad cells."""
+    import openpyxl
+
+    from gridworker.services.excel_columns import SHEET_BY_KIND
+    from gridworker.services.ui_queries_register import export_workbook
+
+    page = window.pages["register"]
+    page.editor = None
+    page.new_building()
+    settle(shooter.app, ctx)
+    editor = page.editor
+    editor.estate.setText("香樟雅苑")
+    editor.name.setText("12幢")
+    editor.units.setText("2")
+    editor.floors.setText("十八")
+    editor.lat.setText("30.2796")
+    editor.lon.setText("120.1342")
+    editor.save()  # refused: the message shows under the floors field
+    settle(shooter.app, ctx)
+    shooter.save(editor, "building-editor", ctx)
+    editor._baseline = editor.values()  # close without the unsaved-edits question
+    editor.reject()
+
+    path = workdir / f"register-{ctx.lang}.xlsx"  # the register as exported, then edited by hand
+    export_workbook(ctx.store, path, ctx.lang)
+    book = openpyxl.load_workbook(path)
+    people = book.worksheets[-1]
+    headers = [c.value for c in people[1]]
+    columns = {f: headers.index(c.header(ctx.lang)) for f, c in SHEET_BY_KIND["person"].by_field.items()}
+    people.cell(3, columns["phone"] + 1, "1391234")
+    people.cell(6, columns["birth_date"] + 1, "1988-02-30")
+    newcomer = [c.value for c in people[2]]  # a new resident of the first household: a row to add
+    for field, value in (("name", "林晓燕"), ("id_number", None), ("phone", None), ("birth_date", None),
+                         ("relation", None)):  # fmt: skip
+        newcomer[columns[field]] = value
+    people.append(newcomer)
+    book.save(path)
+    page.import_excel(path)
+    settle(shooter.app, ctx)
+    shooter.save(page.transfer.report_dialog, "import-report", ctx)
+    page.transfer.report_dialog.reject()
+    settle(shooter.app, ctx)
+
+
 def _first_grid(tree, page, shooter, ctx):
     """Open the tree down to the first grid and return its index."""
     from gridworker.domain.enums import AreaLevel
@@ -192,10 +238,63 @@ def _first_grid(tree, page, shooter, ctx):
 
 def shoot_other_pages(shooter: Shooter, window, ctx) -> None:
     for page_id in window.pages:
-        if page_id == "register":
+        if page_id in ("register", "sync"):  # sync: shot on a linked account (shoot_sync)
             continue
         window.show_page(page_id)
         shooter.save(window, page_id, ctx)
+
+
+def shoot_sync(shooter: Shooter, manager, server, lang: str) -> None:
+    """The sync page of an account linked to a real (demo) server, with a conflict to review.
+
+    The offline demo account of the other screens is not linked, so its sync page only says so; here a
+    second account signs in as demo_worker1, and the community's dispatcher changes the same phone
+    number after it — the worker's sync then lists the conflict with both values."""
+    from sqlmodel import select
+
+    from gridworker.demo_account import DEMO_PASSWORD
+    from gridworker.demo_server import link_demo_account
+    from gridworker.domain.models import Household
+    from gridworker.services import register
+    from gridworker.sync import link
+    from gridworker.sync.engine import SyncEngine
+    from gridworker.ui.app import make_context, make_main_window
+    from gridworker.ui.settings import Settings
+    from gridworker.ui.sync_controller import controller_for
+
+    manager.create(f"worker-{lang}", PASSWORD)
+    account, store = manager.open(f"worker-{lang}", PASSWORD)
+    link_demo_account(account, store, server.url)
+    manager.create(f"dispatcher-{lang}", PASSWORD)
+    other_account, other_store = manager.open(f"dispatcher-{lang}", PASSWORD)
+    link.login(other_account, other_store, server.url, "demo_dispatcher", DEMO_PASSWORD)
+    mine, theirs = SyncEngine(account, store), SyncEngine(other_account, other_store)
+    for engine in (mine, theirs):
+        if engine.sync_once().error is not None:
+            raise SystemExit("the demo server did not sync")
+    with store.read() as s:
+        household = s.exec(select(Household).where(Household.deleted == False).order_by(Household.address)).first()  # noqa: E712
+    suffix = "1" if lang == "zh" else "2"  # each language's run makes a conflict of its own
+    register.update_household(store, household.id, {"phone": "1385711000" + suffix})  # earlier: loses
+    register.update_household(other_store, household.id, {"phone": "1395711000" + suffix})  # later: wins
+    theirs.sync_once()
+    theirs.close()
+    mine.close()
+    other_store.close()
+
+    ctx = make_context(account, store, lang)
+    window = make_main_window(ctx, settings=Settings())
+    window.resize(*SIZE)
+    window.show()
+    window.show_page("sync")
+    controller_for(ctx).sync_now()
+    settle(shooter.app, ctx, at_least=1.0)
+    page = window.pages["sync"]
+    page.conflicts_view.selectRow(0)
+    shooter.save(window, "sync", ctx)
+    window.close()
+    settle(shooter.app, ctx)
+    ctx.close()
 
 
 def shoot_error(shooter: Shooter, window, ctx) -> None:
@@ -222,12 +321,16 @@ def main(argv: list[str] | None = None) -> int:
         from PySide6.QtCore import QEvent
         from PySide6.QtWidgets import QApplication
 
+        from gridworker.demo_server import DemoServer
         from gridworker.ui.app import configure_application, make_context, make_main_window
         from gridworker.ui.settings import Settings, install_translators
 
         app = QApplication.instance() or QApplication(sys.argv[:1])
         configure_application(app)
         manager, community = make_demo(args.persons)
+        server = DemoServer(Path(home) / "demo-server")  # what `make run` starts: the sync page needs one
+        server.prepare(persons=args.persons)
+        server.start()
         written: list[Path] = []
         for lang in args.lang or ["zh", "en"]:
             install_translators(lang)
@@ -240,16 +343,21 @@ def main(argv: list[str] | None = None) -> int:
             window.resize(*SIZE)
             window.show()
             shoot_register(shooter, window, ctx, person_id)
+            shoot_register_excel(shooter, window, ctx, Path(home))
             shoot_other_pages(shooter, window, ctx)
             shoot_error(shooter, window, ctx)
             window.close()
             settle(app, ctx)
             ctx.close()
+            shoot_sync(shooter, manager, server, lang)
             written += shooter.written
         # Widgets go before the application object does (else PySide may free them twice at exit).
+        # Only parentless ones: a dialog or menu with a parent goes with it (deleting both frees it twice).
         for widget in app.topLevelWidgets():
-            widget.deleteLater()
+            if widget.parent() is None:
+                widget.deleteLater()
         app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        server.stop()
     for path in written:
         print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
     return 0

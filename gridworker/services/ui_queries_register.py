@@ -1,4 +1,5 @@
-"""Read-only queries behind the registers screen: the area tree and the paged people, household and building lists.
+"""Queries behind the registers screen: the area tree, the paged people, household and building lists, households
+to move into, and the Excel import (stoppable) and export (of a part of the register) the screen runs.
 
 A list is read in two steps, the way a table view needs it: first the ids
 of everything in scope, in display order (one query; 50,000 ids is a few
@@ -13,17 +14,23 @@ answers one level, `tree_children_many` several (a refresh of what is open).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
 from sqlmodel import Session, select
 
 from ..domain.enums import Relation
+from ..domain.errors import GridWorkerError
 from ..domain.fieldwork import Visit
-from ..domain.models import Household, Person
+from ..domain.models import Building, Household, Person
 from ..store.database import Store
+from . import excel_export
 from .base import get_live
+from .excel_columns import SHEETS
+from .excel_import import ImportReport, import_register
+from .search import find_people
 from .visits import natural_key
 
 # -- scope: what the tree has selected --------------------------------------------
@@ -360,3 +367,130 @@ def household_visits(store: Store, household_id: str, *, limit: int = 20) -> lis
     )
     with store.read() as s:
         return [VisitLine(v.id, v.visited_at, v.visitor_id, v.outcome, v.notes, v.needs) for v in s.exec(q)]
+
+
+# -- households to move into, by place (empty ones too) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class HouseholdChoice:
+    id: str
+    address: str
+    names: str  # the active people living there, "" for an empty household
+
+
+_HOUSEHOLD_PLACES = """
+SELECT h.id, h.address, coalesce(b.estate, '') || coalesce(b.name, '') || ' ' || coalesce(h.unit, '') || ' '
+       || coalesce(h.room, '') || ' ' || coalesce(h.address, '')
+FROM household h LEFT JOIN building b ON b.id = h.building_id
+WHERE h.deleted = 0
+"""
+
+
+def find_households(store: Store, text: str, *, limit: int = 40) -> list[HouseholdChoice]:
+    """Households found by their place (estate, building, unit, room, address; every word must match), then by a
+    resident's name or numbers (the register search). Households nobody lives in are found by their place."""
+    words = [w.casefold() for w in text.split()]
+    if not words:
+        return []
+    with store.read() as s:
+        cur = _cursor(s)
+        cur.execute(_HOUSEHOLD_PLACES)
+        by_place = [(r[0], r[1] or "") for r in cur.fetchall() if all(w in r[2].casefold() for w in words)]
+    by_place.sort(key=lambda r: natural_key(r[1]))
+    found = dict(by_place[:limit])
+    for hit in find_people(store, text, limit=limit):
+        if hit.household_id and len(found) < limit:
+            found.setdefault(hit.household_id, hit.address)
+    return [HouseholdChoice(hh_id, address, names) for (hh_id, address), names in
+            zip(found.items(), _member_names(store, list(found)), strict=True)]  # fmt: skip
+
+
+def _member_names(store: Store, household_ids: list[str]) -> list[str]:
+    with store.read() as s:
+        cur = _cursor(s)
+        cur.execute(
+            f"SELECT p.household_id, p.name FROM person p WHERE p.household_id IN (SELECT value FROM json_each(?)) "
+            f"AND p.deleted = 0 AND p.status = 'active' ORDER BY {_RELATION_RANK}, p.birth_date",
+            (json.dumps(household_ids),),
+        )
+        names: dict[str, list[str]] = {}
+        for hh_id, name in cur.fetchall():
+            names.setdefault(hh_id, []).append(name)
+    return ["、".join(names.get(h, [])) for h in household_ids]
+
+
+def get_building(store: Store, building_id: str) -> Building:
+    """One live building record (for the editor)."""
+    with store.read() as s:
+        return get_live(s, Building, building_id)
+
+
+# -- Excel import and export from the screen --------------------------------------------------------
+
+
+class ImportStopped(GridWorkerError):
+    code = "cancelled"
+
+    def __init__(self) -> None:
+        super().__init__("导入已取消，未做任何修改", "The import was cancelled; nothing was changed")
+
+
+def import_workbook(
+    store: Store,
+    path: str | Path,
+    *,
+    create_areas: bool,
+    dry_run: bool,
+    skip_errors: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    stop_requested: Callable[[], bool] = lambda: False,
+) -> ImportReport:
+    """`excel.import_register`, stoppable: once `stop_requested()` says so, the next progress step raises
+    ImportStopped inside the import's one transaction, which rolls back whole, so a stop leaves nothing half done."""
+
+    def step(done: int, total: int) -> None:
+        if stop_requested():
+            raise ImportStopped
+        if progress is not None:
+            progress(done, total)
+
+    return import_register(
+        store, path, create_areas=create_areas, dry_run=dry_run, skip_errors=skip_errors, progress=step,
+        initiator="import",
+    )  # fmt: skip
+
+
+def export_workbook(
+    store: Store, path: str | Path, lang: str, scope: Scope = Scope(), progress: Callable[[int, int], None] | None = None
+) -> dict[str, int]:
+    """The buildings, households and people of `scope` (all of them for the empty scope) in one workbook, in the
+    layout the import reads back; returns the rows written per kind."""
+    if scope == Scope():
+        return excel_export.export_workbook(store, path, lang, progress)
+    households = set(household_ids(store, scope))
+    people = set(person_ids(store, scope, include_inactive=True))
+    buildings = set(building_ids(store, scope))
+    with store.read() as s:
+        cur = _cursor(s)  # every household's building, or its rows could not name it
+        cur.execute("SELECT building_id FROM household WHERE id IN (SELECT value FROM json_each(?))",
+                    (json.dumps(list(households)),))  # fmt: skip
+        buildings |= {r[0] for r in cur.fetchall() if r[0]}
+    path = excel_export._xlsx_path(path)
+    with store.read() as s:
+        source = _RowsInScope(s, lang, {"building": buildings, "household": households, "person": people})
+        sheets = [(spec, list(source.of(spec.kind))) for spec in SHEETS]
+    excel_export._write_xlsx(path, sheets, lang, progress)
+    return {spec.kind: len(rows) for spec, rows in sheets}
+
+
+class _RowsInScope(excel_export._Rows):
+    """The export's rows (same layout, order and references), of the chosen records only."""
+
+    def __init__(self, s: Session, lang: str, ids: dict[str, set[str]]):
+        super().__init__(s, lang)
+        self.ids = ids
+
+    def _live(self, model) -> list:
+        keep = self.ids[model.entity]
+        return [r for r in super()._live(model) if r.id in keep]

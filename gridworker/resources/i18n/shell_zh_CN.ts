@@ -2,6 +2,79 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>BuildingEditor</name>
+    <message>
+        <location filename="../../ui/widgets/register_building_editor.py" line="36"/>
+        <source>Edit building {0}</source>
+        <translation>编辑楼栋 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_building_editor.py" line="36"/>
+        <source>New building</source>
+        <translation>新增楼栋</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_building_editor.py" line="46"/>
+        <source>e.g. 翡翠家园; empty for a street</source>
+        <translation>例如：翡翠家园；临街楼栋可不填</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_building_editor.py" line="48"/>
+        <source>e.g. 3幢</source>
+        <translation>例如：3幢</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_building_editor.py" line="50"/>
+        <source>street and number</source>
+        <translation>街道和门牌号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_building_editor.py" line="61"/>
+        <source>&amp;Grid:</source>
+        <translation>所属网格(&amp;G)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_building_editor.py" line="62"/>
+        <source>&amp;Estate:</source>
+        <translation>小区(&amp;E)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_building_editor.py" line="63"/>
+        <source>&amp;Building:</source>
+        <translation>楼栋(&amp;B)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_building_editor.py" line="64"/>
+        <source>&amp;Address:</source>
+        <translation>地址(&amp;A)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_building_editor.py" line="65"/>
+        <source>&amp;Units:</source>
+        <translation>单元数(&amp;U)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_building_editor.py" line="66"/>
+        <source>&amp;Floors:</source>
+        <translation>层数(&amp;F)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_building_editor.py" line="67"/>
+        <source>&amp;Latitude:</source>
+        <translation>纬度(&amp;L)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_building_editor.py" line="68"/>
+        <source>L&amp;ongitude:</source>
+        <translation>经度(&amp;O)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_building_editor.py" line="69"/>
+        <source>N&amp;otes:</source>
+        <translation>备注(&amp;N)：</translation>
+    </message>
+</context>
+<context>
     <name>BuildingsModel</name>
     <message>
         <location filename="../../ui/models/register_tables.py" line="114"/>
@@ -37,6 +110,29 @@
         <location filename="../../ui/models/register_tables.py" line="120"/>
         <source>Address</source>
         <translation>地址</translation>
+    </message>
+</context>
+<context>
+    <name>CellErrorsModel</name>
+    <message>
+        <location filename="../../ui/widgets/register_import.py" line="123"/>
+        <source>Sheet</source>
+        <translation>工作表</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_import.py" line="123"/>
+        <source>Row</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_import.py" line="123"/>
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_import.py" line="123"/>
+        <source>Problem</source>
+        <translation>问题</translation>
     </message>
 </context>
 <context>
@@ -116,6 +212,83 @@
         <location filename="../../ui/errors.py" line="111"/>
         <source>Copied</source>
         <translation>已复制</translation>
+    </message>
+</context>
+<context>
+    <name>ExcelExport</name>
+    <message>
+        <location filename="../../ui/widgets/register_export.py" line="63"/>
+        <location filename="../../ui/widgets/register_export.py" line="82"/>
+        <location filename="../../ui/widgets/register_export.py" line="95"/>
+        <location filename="../../ui/widgets/register_export.py" line="107"/>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_export.py" line="63"/>
+        <source>What should be exported?</source>
+        <translation>要导出哪些数据？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_export.py" line="65"/>
+        <source>Only “{0}”</source>
+        <translation>仅“{0}”</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_export.py" line="66"/>
+        <source>The whole register</source>
+        <translation>全部台账</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_export.py" line="82"/>
+        <source>Writing {0}…</source>
+        <translation>正在写入 {0}…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_export.py" line="93"/>
+        <source>Exported to {0}:
+buildings {1}, households {2}, people {3}.</source>
+        <translation>已导出到 {0}：
+楼栋 {1} 栋，住户 {2} 户，人员 {3} 人。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_export.py" line="96"/>
+        <source>Show the folder</source>
+        <translation>打开所在文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_export.py" line="115"/>
+        <source>Could not write {0}: {1}</source>
+        <translation>无法写入 {0}：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_export.py" line="124"/>
+        <source>Download template</source>
+        <translation>下载导入模板</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_export.py" line="127"/>
+        <source>The template was saved to {0}.</source>
+        <translation>模板已保存到 {0}。</translation>
+    </message>
+</context>
+<context>
+    <name>ExcelImport</name>
+    <message>
+        <location filename="../../ui/widgets/register_import.py" line="278"/>
+        <source>Checking {0}…</source>
+        <translation>正在检查 {0}…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_import.py" line="278"/>
+        <source>Importing {0}…</source>
+        <translation>正在导入 {0}…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_import.py" line="279"/>
+        <location filename="../../ui/widgets/register_import.py" line="311"/>
+        <source>Import from Excel</source>
+        <translation>从 Excel 导入</translation>
     </message>
 </context>
 <context>
@@ -305,39 +478,142 @@
     </message>
 </context>
 <context>
+    <name>ImportReportDialog</name>
+    <message>
+        <location filename="../../ui/widgets/register_import.py" line="158"/>
+        <source>Import from Excel: {0}</source>
+        <translation>从 Excel 导入：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_import.py" line="186"/>
+        <source>Copy the report</source>
+        <translation>复制报告</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_import.py" line="189"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_import.py" line="189"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_import.py" line="207"/>
+        <source>Import the good rows only</source>
+        <translation>只导入正确的行</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_import.py" line="207"/>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_import.py" line="219"/>
+        <source>Checked: no problem found. Nothing is changed until you import.</source>
+        <translation>检查完毕：没有发现错误。点“导入”后才会写入台账。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_import.py" line="215"/>
+        <source>1 problem</source>
+        <translation>1 处错误</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_import.py" line="215"/>
+        <source>{0} problems</source>
+        <translation>{0} 处错误</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_import.py" line="217"/>
+        <source>Checked: {0} found. Nothing was changed.</source>
+        <translation>检查完毕：发现{0}，未做任何修改。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_import.py" line="221"/>
+        <source>Nothing was imported: {0} found.</source>
+        <translation>未导入任何数据：发现{0}。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_import.py" line="223"/>
+        <source>The good rows were imported; the rows with the {0} below were skipped.</source>
+        <translation>已导入正确的行；下列{0}所在的行已跳过。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_import.py" line="224"/>
+        <source>Import complete.</source>
+        <translation>导入完成。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_import.py" line="227"/>
+        <source>Sheet</source>
+        <translation>工作表</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_import.py" line="227"/>
+        <source>New</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_import.py" line="227"/>
+        <source>Updated</source>
+        <translation>更新</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_import.py" line="227"/>
+        <source>Unchanged</source>
+        <translation>未变</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_import.py" line="227"/>
+        <source>With problems</source>
+        <translation>有错误</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_import.py" line="229"/>
+        <source>To add</source>
+        <translation>将新增</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_import.py" line="229"/>
+        <source>To update</source>
+        <translation>将更新</translation>
+    </message>
+</context>
+<context>
     <name>LeaveDialog</name>
     <message>
-        <location filename="../../ui/widgets/register_dialogs.py" line="175"/>
+        <location filename="../../ui/widgets/register_dialogs.py" line="168"/>
         <source>{0} has died</source>
         <translation>{0} 死亡注销</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/register_dialogs.py" line="175"/>
+        <location filename="../../ui/widgets/register_dialogs.py" line="168"/>
         <source>{0} moved out</source>
         <translation>{0} 迁出</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/register_dialogs.py" line="178"/>
+        <location filename="../../ui/widgets/register_dialogs.py" line="171"/>
         <source>Date of death:</source>
         <translation>死亡日期：</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/register_dialogs.py" line="178"/>
+        <location filename="../../ui/widgets/register_dialogs.py" line="171"/>
         <source>Moved out &amp;on:</source>
         <translation>迁出日期(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/register_dialogs.py" line="183"/>
+        <location filename="../../ui/widgets/register_dialogs.py" line="176"/>
         <source>e.g. moved to another city</source>
         <translation>例如：迁往外地</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/register_dialogs.py" line="184"/>
+        <location filename="../../ui/widgets/register_dialogs.py" line="177"/>
         <source>&amp;Reason:</source>
         <translation>原因(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/register_dialogs.py" line="187"/>
+        <location filename="../../ui/widgets/register_dialogs.py" line="180"/>
         <source>The person stays in the register&apos;s history; their stay in the household ends on this date.</source>
         <translation>此人仍保留在台账历史中，其在本户的居住记录于该日期结束。</translation>
     </message>
@@ -435,47 +711,47 @@ Registers, visits and incidents for community grid workers, offline first.</sour
 <context>
     <name>MergeDialog</name>
     <message>
-        <location filename="../../ui/widgets/register_dialogs.py" line="206"/>
+        <location filename="../../ui/widgets/register_dialogs.py" line="199"/>
         <source>Merge duplicate records</source>
         <translation>合并重复记录</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/register_dialogs.py" line="209"/>
+        <location filename="../../ui/widgets/register_dialogs.py" line="202"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/register_dialogs.py" line="209"/>
+        <location filename="../../ui/widgets/register_dialogs.py" line="202"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/register_dialogs.py" line="209"/>
+        <location filename="../../ui/widgets/register_dialogs.py" line="202"/>
         <source>Birth date</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/register_dialogs.py" line="209"/>
+        <location filename="../../ui/widgets/register_dialogs.py" line="202"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/register_dialogs.py" line="209"/>
+        <location filename="../../ui/widgets/register_dialogs.py" line="202"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/register_dialogs.py" line="210"/>
+        <location filename="../../ui/widgets/register_dialogs.py" line="203"/>
         <source>Address</source>
         <translation>住址</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/register_dialogs.py" line="214"/>
+        <location filename="../../ui/widgets/register_dialogs.py" line="207"/>
         <source>Keep this record</source>
         <translation>保留此条</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/register_dialogs.py" line="223"/>
+        <location filename="../../ui/widgets/register_dialogs.py" line="216"/>
         <source>Empty details of the record kept are filled from the other; its history moves over; the other record is deleted.</source>
         <translation>保留的记录中空缺的信息由另一条补齐，居住历史一并转入，另一条记录删除。</translation>
     </message>
@@ -483,37 +759,42 @@ Registers, visits and incidents for community grid workers, offline first.</sour
 <context>
     <name>MoveDialog</name>
     <message>
-        <location filename="../../ui/widgets/register_dialogs.py" line="112"/>
+        <location filename="../../ui/widgets/register_dialogs.py" line="104"/>
         <source>Move {0} to another household</source>
         <translation>将 {0} 迁至其他住户</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/register_dialogs.py" line="114"/>
-        <source>address, building and room, or a name of someone living there</source>
-        <translation>地址、楼栋房号，或该户任一居民姓名</translation>
+        <location filename="../../ui/widgets/register_dialogs.py" line="106"/>
+        <source>building and room (e.g. 3幢 502), address, or a resident&apos;s name</source>
+        <translation>楼栋和房号（如“3幢 502”）、地址或住户中某人的姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/register_dialogs.py" line="120"/>
+        <location filename="../../ui/widgets/register_dialogs.py" line="112"/>
         <source>&amp;Find the household:</source>
         <translation>查找住户(&amp;F)：</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/register_dialogs.py" line="121"/>
+        <location filename="../../ui/widgets/register_dialogs.py" line="113"/>
         <source>&amp;Relation to head:</source>
         <translation>与户主关系(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/register_dialogs.py" line="121"/>
+        <location filename="../../ui/widgets/register_dialogs.py" line="113"/>
         <source>Moved &amp;on:</source>
         <translation>迁入日期(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/register_dialogs.py" line="122"/>
+        <location filename="../../ui/widgets/register_dialogs.py" line="114"/>
         <source>&amp;Reason:</source>
         <translation>原因(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/register_dialogs.py" line="157"/>
+        <location filename="../../ui/widgets/register_dialogs.py" line="137"/>
+        <source>(nobody lives here yet)</source>
+        <translation>（暂无人居住）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_dialogs.py" line="150"/>
         <source>Find and choose the household to move to.</source>
         <translation>请先查找并选择要迁入的住户。</translation>
     </message>
@@ -665,6 +946,24 @@ Registers, visits and incidents for community grid workers, offline first.</sour
     </message>
 </context>
 <context>
+    <name>ProgressDialog</name>
+    <message>
+        <location filename="../../ui/widgets/register_import.py" line="91"/>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_import.py" line="104"/>
+        <source>%v of %m rows</source>
+        <translation>%v / %m 行</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_import.py" line="109"/>
+        <source>Stopping… nothing will be changed.</source>
+        <translation>正在停止…不会做任何修改。</translation>
+    </message>
+</context>
+<context>
     <name>RegisterLists</name>
     <message>
         <location filename="../../ui/widgets/register_lists.py" line="119"/>
@@ -685,96 +984,177 @@ Registers, visits and incidents for community grid workers, offline first.</sour
 <context>
     <name>RegisterPage</name>
     <message>
-        <location filename="../../ui/pages/register.py" line="56"/>
-        <location filename="../../ui/pages/register.py" line="220"/>
+        <location filename="../../ui/pages/register.py" line="66"/>
+        <location filename="../../ui/pages/register.py" line="251"/>
         <source>Whole register</source>
         <translation>全部台账</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/register.py" line="61"/>
+        <location filename="../../ui/pages/register.py" line="72"/>
         <source>Search: name, pinyin initials, ID or phone digits, address…</source>
         <translation>搜索：姓名、拼音首字母、身份证号或电话数字、地址…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/register.py" line="64"/>
+        <location filename="../../ui/pages/register.py" line="75"/>
         <source>Include moved out and deceased</source>
         <translation>含迁出、死亡人员</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/register.py" line="129"/>
+        <location filename="../../ui/pages/register.py" line="142"/>
         <source>Registers</source>
         <translation>人房台账</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/register.py" line="159"/>
+        <location filename="../../ui/pages/register.py" line="172"/>
+        <source>New building</source>
+        <translation>新增楼栋</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/register.py" line="173"/>
         <source>New household</source>
         <translation>新增住户</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/register.py" line="160"/>
+        <location filename="../../ui/pages/register.py" line="174"/>
         <source>New resident</source>
         <translation>新增人员</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/register.py" line="162"/>
+        <location filename="../../ui/pages/register.py" line="176"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/register.py" line="163"/>
+        <location filename="../../ui/pages/register.py" line="177"/>
         <source>Move…</source>
         <translation>迁至他户…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/register.py" line="164"/>
+        <location filename="../../ui/pages/register.py" line="178"/>
         <source>Moved out…</source>
         <translation>迁出…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/register.py" line="165"/>
+        <location filename="../../ui/pages/register.py" line="179"/>
         <source>Deceased…</source>
         <translation>死亡注销…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/register.py" line="166"/>
-        <location filename="../../ui/pages/register.py" line="332"/>
+        <location filename="../../ui/pages/register.py" line="180"/>
+        <location filename="../../ui/pages/register.py" line="368"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/register.py" line="168"/>
+        <location filename="../../ui/pages/register.py" line="182"/>
         <source>Merge duplicates…</source>
         <translation>合并重复…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/register.py" line="168"/>
+        <location filename="../../ui/pages/register.py" line="182"/>
         <source>Select the two records of one person, then merge them</source>
         <translation>选中同一人的两条记录后合并</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/register.py" line="172"/>
+        <location filename="../../ui/pages/register.py" line="186"/>
         <source>Show numbers</source>
         <translation>显示完整号码</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/register.py" line="173"/>
+        <location filename="../../ui/pages/register.py" line="187"/>
         <source>Show the full ID and phone numbers of the selected rows</source>
         <translation>显示所选行的完整身份证号和电话</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/register.py" line="254"/>
+        <location filename="../../ui/pages/register.py" line="205"/>
+        <source>Import from Excel…</source>
+        <translation>从 Excel 导入…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/register.py" line="206"/>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/register.py" line="208"/>
+        <source>Download template…</source>
+        <translation>下载导入模板…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/register.py" line="210"/>
+        <location filename="../../ui/pages/register.py" line="412"/>
+        <source>Excel</source>
+        <translation>Excel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/register.py" line="212"/>
+        <source>Import the register from a workbook, export it, or get the empty template</source>
+        <translation>从 Excel 工作簿导入台账、导出台账，或下载空白模板</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/register.py" line="285"/>
         <source>Search “{0}”: {1} people found</source>
         <translation>搜索“{0}”：找到 {1} 人</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/register.py" line="333"/>
+        <location filename="../../ui/pages/register.py" line="369"/>
         <source>Delete “{0}” from the register? Use “Moved out” or “Deceased” if that is what happened.</source>
         <translation>从台账中删除“{0}”？如果是迁出或死亡，请改用“迁出”或“死亡注销”。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/register.py" line="341"/>
+        <location filename="../../ui/pages/register.py" line="377"/>
         <source>Not done</source>
         <translation>未能完成</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/register.py" line="401"/>
+        <source>New building here…</source>
+        <translation>在此新增楼栋…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/register.py" line="403"/>
+        <source>Edit building…</source>
+        <translation>编辑楼栋…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/register.py" line="404"/>
+        <source>New household here…</source>
+        <translation>在此新增住户…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/register.py" line="405"/>
+        <source>Export “{0}”…</source>
+        <translation>导出“{0}”…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/register.py" line="412"/>
+        <source>An import or export is under way; wait for it to end.</source>
+        <translation>正在导入或导出，请等它完成。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/register.py" line="425"/>
+        <source>Import from Excel</source>
+        <translation>从 Excel 导入</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/register.py" line="426"/>
+        <source>Workbooks (*.xlsx *.csv)</source>
+        <translation>工作簿 (*.xlsx *.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/register.py" line="441"/>
+        <source>register</source>
+        <translation>台账</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/register.py" line="442"/>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/register.py" line="451"/>
+        <source>Download template</source>
+        <translation>下载导入模板</translation>
     </message>
 </context>
 <context>

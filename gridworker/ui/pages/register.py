@@ -5,21 +5,28 @@ narrows the lists to it; typing in the search box lists the people found
 instead (names, pinyin initials, ID or phone digits, addresses), as you
 type. The toolbar holds the register's named operations; each runs one
 service through the task runner, and every list refreshes itself when the
-services announce a change (ctx.data_changed).
+services announce a change (ctx.data_changed). The Excel menu imports a
+workbook (checked first, with progress and a report of every refused cell),
+exports the register or the part chosen in the tree, and saves the template.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Slot
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QHideEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QSplitter,
     QToolBar,
+    QToolButton,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -33,10 +40,13 @@ from ...services.ui_queries_register import Scope, TreeNode
 from ..context import AppContext
 from ..models.area_tree import AreaTreeModel
 from ..settings import INCLUDE_INACTIVE, REGISTER_SPLITTER, Settings
+from ..widgets.register_building_editor import open_building_editor
 from ..widgets.register_dialogs import LeaveDialog, MergeDialog, MoveDialog
+from ..widgets.register_export import ExcelExport, ask_save_path, export_file_name, save_template, template_file_name
 from ..widgets.register_form import report_unexpected
 from ..widgets.register_household_editor import open_household_editor
 from ..widgets.register_household_view import HouseholdView
+from ..widgets.register_import import ExcelImport
 from ..widgets.register_lists import BUILDINGS, HOUSEHOLDS, PEOPLE, RegisterLists
 from ..widgets.register_person_editor import open_person_editor
 
@@ -55,12 +65,13 @@ class RegisterPage(QWidget):
         self.scope = Scope()
         self.scope_title = self.tr("Whole register")
         self.editor = None  # the editor or dialog open now (tests and screenshots look at it)
+        self.transfer: ExcelImport | ExcelExport | None = None  # the import or export under way
         self._stale = True
 
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Search: name, pinyin initials, ID or phone digits, address…"))
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(380)
+        self.search.setMinimumWidth(260)  # grows into the room the actions leave; 260 fits 20 characters
         self.include_inactive = QCheckBox(self.tr("Include moved out and deceased"))
         self.include_inactive.setChecked(self.settings.get(INCLUDE_INACTIVE))
 
@@ -70,6 +81,8 @@ class RegisterPage(QWidget):
         self.tree.setHeaderHidden(True)
         self.tree.setUniformRowHeights(True)
         self.tree.setMinimumWidth(200)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._tree_menu)
         self.lists = RegisterLists(ctx)
         self.household = HouseholdView(ctx)
         self.household.setMinimumWidth(330)
@@ -156,6 +169,7 @@ class RegisterPage(QWidget):
         return action
 
     def _build_actions(self) -> None:
+        self.new_building_action = self._action(self.tr("New building"), lambda: self.new_building())
         self.new_household_action = self._action(self.tr("New household"), lambda: self.new_household())
         self.new_person_action = self._action(self.tr("New resident"), lambda: self.new_person())
         self.toolbar.addSeparator()
@@ -172,6 +186,8 @@ class RegisterPage(QWidget):
             self.tr("Show numbers"), self.reveal_numbers,
             tip=self.tr("Show the full ID and phone numbers of the selected rows"),
         )
+        self.toolbar.addSeparator()
+        self._build_excel_menu()
         find = QAction(self)
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
@@ -182,6 +198,21 @@ class RegisterPage(QWidget):
             if kind == PEOPLE:
                 actions[2:2] = [self.move_action, self.moved_out_action, self.deceased_action, self.merge_action]
             view.addActions(actions)
+        self.lists.views[BUILDINGS].addActions([self.edit_action, self.new_building_action])
+
+    def _build_excel_menu(self) -> None:
+        menu = QMenu(self)
+        self.import_action = menu.addAction(self.tr("Import from Excel…"), lambda: self.import_excel())
+        self.export_action = menu.addAction(self.tr("Export…"), lambda: self.export_excel())
+        menu.addSeparator()
+        self.template_action = menu.addAction(self.tr("Download template…"), lambda: self.download_template())
+        button = QToolButton()
+        button.setText(self.tr("Excel") + " ▾")
+        button.setStyleSheet("QToolButton::menu-indicator { image: none; }")  # the ▾ says it, without overlapping
+        button.setToolTip(self.tr("Import the register from a workbook, export it, or get the empty template"))
+        button.setMenu(menu)
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.toolbar.addWidget(button)
 
     @Slot()
     def _update_actions(self) -> None:
@@ -190,7 +221,7 @@ class RegisterPage(QWidget):
         one_person = len(people) == 1
         active = one_person and people[0].status == PersonStatus.active.value
         chosen = bool(self.lists.selected_rows(kind))
-        self.edit_action.setEnabled(kind in (PEOPLE, HOUSEHOLDS) and len(self.lists.selected_rows(kind)) == 1)
+        self.edit_action.setEnabled(len(self.lists.selected_rows(kind)) == 1)
         self.move_action.setEnabled(one_person)
         self.moved_out_action.setEnabled(active)
         self.deceased_action.setEnabled(one_person and people[0].status != PersonStatus.deceased.value)
@@ -274,6 +305,11 @@ class RegisterPage(QWidget):
             open_person_editor(self.ctx, self, person_id=record_id, on_open=self._keep_editor)
         elif kind == HOUSEHOLDS:
             open_household_editor(self.ctx, self, household_id=record_id, on_open=self._keep_editor)
+        elif kind == BUILDINGS:
+            open_building_editor(self.ctx, self, building_id=record_id, on_open=self._keep_editor)
+
+    def new_building(self, area_id: str | None = None) -> None:
+        open_building_editor(self.ctx, self, area_id=area_id or self.scope.area_id, on_open=self._keep_editor)
 
     @Slot()
     def edit_current(self) -> None:
@@ -347,6 +383,74 @@ class RegisterPage(QWidget):
         kind = self.lists.current_kind()
         if kind in (PEOPLE, HOUSEHOLDS):
             self.lists.models[kind].reveal(self.lists.selected_rows(kind))
+
+    # -- the tree's menu -----------------------------------------------------------------------------------
+    @Slot(QPoint)
+    def _tree_menu(self, pos: QPoint) -> None:
+        index = self.tree.indexAt(pos)
+        if not index.isValid():
+            return
+        self.tree.setCurrentIndex(index)  # the scope the menu's actions work on
+        self.tree_menu(self.tree_model.node(index)).popup(self.tree.viewport().mapToGlobal(pos))
+
+    def tree_menu(self, node: TreeNode) -> QMenu:
+        """What can be done with a node of the tree: add or edit a building, add a household, export that part."""
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if node.kind == "area":
+            menu.addAction(self.tr("New building here…"), lambda: self.new_building(node.scope.area_id))
+        elif node.kind == "building":
+            menu.addAction(self.tr("Edit building…"), lambda: self._edit_record(BUILDINGS, node.scope.building_id))
+            menu.addAction(self.tr("New household here…"), self.new_household)
+        menu.addAction(self.tr("Export “{0}”…").format(node.label), lambda: self.export_excel(scope=node.scope))
+        return menu
+
+    # -- Excel -------------------------------------------------------------------------------------------
+    def _busy_with_transfer(self) -> bool:
+        if self.transfer is None:
+            return False
+        QMessageBox.information(self, self.tr("Excel"), self.tr("An import or export is under way; wait for it to end."))
+        return True
+
+    def _transfer_ended(self) -> None:
+        if self.transfer is not None:
+            self.transfer.dispose()
+        self.transfer = None
+
+    def import_excel(self, path: str | Path | None = None) -> None:
+        """Check, then import, the workbook at `path` (asked for when not given)."""
+        if self._busy_with_transfer():
+            return
+        if path is None:
+            path, _filter = QFileDialog.getOpenFileName(self, self.tr("Import from Excel"), "",
+                                                        self.tr("Workbooks (*.xlsx *.csv)"))  # fmt: skip
+            if not path:
+                return
+        self.transfer = ExcelImport(self.ctx, path, self)
+        self.transfer.finished.connect(self._transfer_ended)
+        self.transfer.check()
+
+    def export_excel(self, path: str | Path | None = None, scope: Scope | None = None) -> None:
+        """Export `scope` (asked: the part chosen in the tree, or all) to `path` (asked for when not given)."""
+        if self._busy_with_transfer():
+            return
+        export = ExcelExport(self.ctx, self)
+        if scope is None:
+            scope = export.ask_scope(self.scope, self.scope_title)
+        if scope is not None and not path:
+            title = self.scope_title if scope == self.scope and scope != Scope() else self.tr("register")
+            path = ask_save_path(self, self.tr("Export"), export_file_name(title))
+        if scope is None or not path:
+            export.dispose()
+            return
+        self.transfer = export
+        export.finished.connect(self._transfer_ended)
+        export.start(Path(path), scope)
+
+    def download_template(self, path: str | Path | None = None) -> None:
+        path = Path(path) if path else ask_save_path(self, self.tr("Download template"), template_file_name(self.ctx.lang))
+        if path is not None:
+            save_template(self.ctx, self, path)
 
     # -- refresh after changes -----------------------------------------------------------------------------
     @Slot(object)

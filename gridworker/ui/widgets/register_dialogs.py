@@ -30,21 +30,13 @@ from PySide6.QtWidgets import (
 from ...domain.enums import Gender, Relation
 from ...domain.errors import GridWorkerError
 from ...services import register
-from ...services.search import find_people, mask_id_number, mask_phone
-from ...services.ui_queries_register import PersonRow
+from ...services import ui_queries_register as queries
+from ...services.search import mask_id_number, mask_phone
+from ...services.ui_queries_register import HouseholdChoice, PersonRow
 from ..context import AppContext
 from ..models.register_tables import label_of
 from .register_form import field_message, report_unexpected
 from .register_person_editor import combo_value, enum_combo
-
-
-def households_matching(store, text: str) -> list[tuple[str, str, str]]:
-    """(household id, address, names of the people found there) for the people the search finds."""
-    found: dict[str, tuple[str, list[str]]] = {}
-    for hit in find_people(store, text, limit=60):
-        if hit.household_id:
-            found.setdefault(hit.household_id, (hit.address, []))[1].append(hit.name)
-    return [(hh_id, address, "、".join(names)) for hh_id, (address, names) in found.items()]
 
 
 class OperationDialog(QDialog):
@@ -104,14 +96,14 @@ def to_date(edit: QDateEdit) -> date:
 
 
 class MoveDialog(OperationDialog):
-    """Move a person to another household: find it by an address or a name of someone living there."""
+    """Move a person to another household: find it by its place (empty ones too) or a name of someone living there."""
 
     def __init__(self, ctx: AppContext, person: PersonRow, parent: QWidget | None = None):
         super().__init__(ctx, parent)
         self.person = person
         self.setWindowTitle(self.tr("Move {0} to another household").format(person.name))
         self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("address, building and room, or a name of someone living there"))
+        self.search.setPlaceholderText(self.tr("building and room (e.g. 3幢 502), address, or a resident's name"))
         self.results = QListWidget()
         self.results.setMinimumHeight(180)
         self.relation = enum_combo(Relation, ctx.lang)
@@ -135,18 +127,19 @@ class MoveDialog(OperationDialog):
         if not query:
             self.results.clear()
             return
-        self.ctx.runner.run(households_matching, self.ctx.store, query,
+        self.ctx.runner.run(queries.find_households, self.ctx.store, query,
                             on_done=lambda rows: self._found(query, rows), name="find household")  # fmt: skip
 
-    def _found(self, query: str, rows: list[tuple[str, str, str]]) -> None:
+    def _found(self, query: str, rows: list[HouseholdChoice]) -> None:
         if query != self._query:
             return
         self.results.clear()
-        for hh_id, address, names in rows:
-            if hh_id == self.person.household_id:
+        nobody = self.tr("(nobody lives here yet)")
+        for choice in rows:
+            if choice.id == self.person.household_id:
                 continue
-            item = QListWidgetItem(f"{address}　{names}")
-            item.setData(Qt.ItemDataRole.UserRole, hh_id)
+            item = QListWidgetItem(f"{choice.address}　{choice.names or nobody}")
+            item.setData(Qt.ItemDataRole.UserRole, choice.id)
             self.results.addItem(item)
         if self.results.count():
             self.results.setCurrentRow(0)
