@@ -28,7 +28,6 @@ from ..domain.models import Building, Household, Person
 from ..store.database import Store
 from . import excel_export
 from .base import get_live
-from .excel_columns import SHEETS
 from .excel_import import ImportReport, import_register
 from .search import find_people
 from .visits import natural_key
@@ -476,21 +475,5 @@ def export_workbook(
         cur.execute("SELECT building_id FROM household WHERE id IN (SELECT value FROM json_each(?))",
                     (json.dumps(list(households)),))  # fmt: skip
         buildings |= {r[0] for r in cur.fetchall() if r[0]}
-    path = excel_export._xlsx_path(path)
-    with store.read() as s:
-        source = _RowsInScope(s, lang, {"building": buildings, "household": households, "person": people})
-        sheets = [(spec, list(source.of(spec.kind))) for spec in SHEETS]
-    excel_export._write_xlsx(path, sheets, lang, progress)
-    return {spec.kind: len(rows) for spec, rows in sheets}
-
-
-class _RowsInScope(excel_export._Rows):
-    """The export's rows (same layout, order and references), of the chosen records only."""
-
-    def __init__(self, s: Session, lang: str, ids: dict[str, set[str]]):
-        super().__init__(s, lang)
-        self.ids = ids
-
-    def _live(self, model) -> list:
-        keep = self.ids[model.entity]
-        return [r for r in super()._live(model) if r.id in keep]
+    only = {"building": buildings, "household": households, "person": people}
+    return excel_export.export_workbook(store, path, lang, progress, only=only)
