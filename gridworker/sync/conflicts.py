@@ -5,11 +5,18 @@ server kept "theirs" (or the other way round) writes the chosen value and
 queues it, with a fresh clock, so it wins at the next sync. Choosing the
 value the server already kept only closes the entry. An edit that met a
 delete (field "deleted") can only be closed: the server keeps deletes.
+
+A collision is reported to the device whose push met the other edit. When
+that push won, the device whose value it overwrote learns it at its next
+sync instead (`receive_lost`, GET /conflicts/mine), and the loss is listed
+here like any other: mine is the value that lost, theirs the one kept.
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timezone
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -19,8 +26,15 @@ from ..domain.models import Outbox
 from ..services.base import Tx, operation
 from ..services.changes import apply_fields, record_upsert
 from ..store.database import Store
+from . import state
+from .errors import ServerRefused
 from .mapping import ENTITY_MAPS, SEARCHED
 from .tables import SyncConflict
+from .transport import Transport
+
+log = logging.getLogger(__name__)
+
+LOST_PAGE = 200
 
 
 def open_conflicts(s: Session) -> list[SyncConflict]:
@@ -95,4 +109,76 @@ def dismiss_rejected(store: Store, mutation_id: str) -> None:
 
 def reason(row: Outbox, lang: str = "zh") -> str:
     err = (row.result or {}).get("error") or {}
-    return str(err.get("message_zh" if lang == "zh" else "message") or err.get("message") or err.get("code") or "")
+    own = err.get("message_zh" if lang == "zh" else "message_en")  # servers before these fields: "message" only
+    return str(own or err.get("message") or err.get("code") or "")
+
+
+# -- losses reported by the server (GET /conflicts/mine) ---------------------------------
+def receive_lost(store: Store, transport: Transport) -> int:
+    """List the values of this device that later edits pushed elsewhere overwrote; returns how many are new.
+
+    Each page is saved with the position after it in one transaction, and an entry
+    already listed is never listed twice: a round cut anywhere just asks again.
+    """
+    added = 0
+    while True:
+        with store.read() as s:
+            after = _lost_after(s)
+        try:
+            body = transport.json("GET", "/conflicts/mine", params={"after": after, "limit": LOST_PAGE})
+        except ServerRefused as exc:
+            if exc.status in (404, 405):
+                return added  # a server without this extension: the pusher's answer is all there is
+            raise
+        items = body.get("conflicts") if isinstance(body.get("conflicts"), list) else []
+        ids = [i["id"] for i in items if isinstance(i, dict) and type(i.get("id")) is int]
+        nxt = body.get("next")
+        position = max([after, *ids, nxt if type(nxt) is int else after])
+        if position <= after:
+            return added  # nothing new (a quiet sync writes nothing)
+        with store.write() as s:
+            added += _save_lost(s, items, position)
+        if len(items) < LOST_PAGE:
+            return added
+
+
+def _lost_after(s: Session) -> int:
+    """Where the last read of the list ended; 0 after the server changed epoch (restored: ids start over)."""
+    saved = state.get_json(s, state.LOST_CURSOR) or {}
+    if saved.get("epoch") != state.get_meta(s, state.EPOCH):
+        return 0
+    return int(saved.get("after") or 0)
+
+
+def _save_lost(s: Session, items: list[Any], position: int) -> int:
+    added = 0
+    for item in items:
+        row = _lost_row(item)
+        if row is None:
+            log.warning("ignoring a malformed lost conflict from the server: %r", item)
+            continue
+        same = select(SyncConflict.id).where(
+            SyncConflict.entity == row.entity,
+            SyncConflict.record_id == row.record_id,
+            SyncConflict.field == row.field,
+            SyncConflict.mutation_id == row.mutation_id,
+        )
+        known = s.exec(same).first()
+        if known is None:
+            s.add(row)
+            added += 1
+    # Another process of this account may have read further meanwhile: never move back.
+    state.set_json(s, state.LOST_CURSOR, {"epoch": state.get_meta(s, state.EPOCH), "after": max(position, _lost_after(s))})
+    return added
+
+
+def _lost_row(item: Any) -> SyncConflict | None:
+    if not isinstance(item, dict):
+        return None
+    keys = ("entity", "record_id", "field", "mutation_id")
+    if not all(isinstance(item.get(k), str) and item[k] for k in keys) or item["entity"] not in ENTITY_MAPS:
+        return None
+    return SyncConflict(
+        mutation_id=item["mutation_id"], entity=item["entity"], record_id=item["record_id"], field=item["field"],
+        mine=item.get("mine"), theirs=item.get("theirs"), winner="theirs",
+    )  # fmt: skip

@@ -9,6 +9,8 @@ marked, never emptied, until the server has answered each mutation.
 from __future__ import annotations
 
 import logging
+import time
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -27,8 +29,9 @@ from ..store.accounts import Account
 from ..store.database import Store
 from . import link, pull, push, resync, state
 from .blobs import BlobQueue, remove_files
+from .conflicts import receive_lost
 from .errors import ResyncRequired, ServerRefused, SyncError, UnmappedAreas
-from .feed import FeedReader, Group
+from .feed import FeedReader, Group, collector_paused
 from .tables import SyncBlob, SyncConflict
 from .transport import Transport
 
@@ -107,8 +110,10 @@ class SyncEngine:
 
     # -- one round ---------------------------------------------------------------
     def sync_once(self) -> SyncResult:
-        """Push, then pull, then photos."""
-        return self._run(self._link_areas, self._push, self._pull, self._after_resync, self._check_user, self._blobs)
+        """Push, then pull, then the losses others' pushes caused here, then photos."""
+        return self._run(
+            self._link_areas, self._push, self._pull, self._after_resync, self._lost, self._check_user, self._blobs
+        )
 
     def receive(self) -> SyncResult:
         """Pull only: fetch the server's changes without sending anything (local edits stay queued)."""
@@ -122,8 +127,9 @@ class SyncEngine:
         result = SyncResult()
         try:
             transport = self._connect()
-            for step in steps:
-                step(transport, result)
+            with collector_paused():  # a quarter of a first sync went to the garbage collector: see feed.py
+                for step in steps:
+                    step(transport, result)
         except SyncError as exc:
             result.error = exc
             result.state = exc.state
@@ -173,22 +179,28 @@ class SyncEngine:
             raise UnmappedAreas(unmatched)
 
     def _push(self, transport: Transport, result: SyncResult) -> None:
+        """Send the outbox in batches. While the answer to one batch is being saved, the next batch is
+        already on the wire (see _send): the server works while this device writes."""
         rows = self._outbox()
         index = push.by_record(rows)
         done: set[int] = set()
         limit = push.MAX_MUTATIONS
-        while rows:
-            batch, body = push.next_batch(rows, done, limit)
-            if not batch:
-                break
-            try:
-                self._send(transport, batch, body, index, result)
-            except ServerRefused as exc:
-                if exc.status not in (400, 413, 422):
-                    raise  # e.g. 403 no scope: an administrator's matter; the outbox waits untouched
-                limit = self._refused(exc, batch, done, result)
-                continue
-            done.update(p.seq for p in batch)
+        ahead: _OnTheWire | None = None
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridworker-push") as wire:
+            while rows:
+                batch, body, request = ahead or (*push.next_batch(rows, done, limit), None)
+                ahead = None
+                if not batch:
+                    break
+                nxt = _Next(wire, lambda b=batch, n=limit: push.next_batch(rows, done | {p.seq for p in b}, n, {p.key for p in b}))
+                try:
+                    ahead = self._send(transport, batch, body, index, result, nxt, request)
+                except ServerRefused as exc:
+                    if exc.status not in (400, 413, 422):
+                        raise  # e.g. 403 no scope: an administrator's matter; the outbox waits untouched
+                    limit = self._refused(exc, batch, done, result)
+                    continue
+                done.update(p.seq for p in batch)
         self._drop_held()
 
     def _outbox(self) -> list[push.Pending]:
@@ -201,29 +213,51 @@ class SyncEngine:
         return rows
 
     def _send(
-        self, transport: Transport, batch: list[push.Pending], body: bytes, index: dict, result: SyncResult
-    ) -> None:
-        if len(body) > push.MAX_BYTES:  # one mutation bigger than a whole push: no server can take it
-            raise ServerRefused(413, "too_large", "该修改超过一次上传的大小上限（2 MiB）/ this edit is larger than one push may be (2 MiB)")
-        with self.store.write() as s:
-            push.mark_attempted(s, batch)
-        envelope = b'{"device_id":' + push.encode_json(self.device_id) + b',"mutations":' + body + b"}"
-        answer = transport.json("POST", "/sync/push", data=envelope, headers={"Content-Type": "application/json"})
+        self, transport: Transport, batch: list[push.Pending], body: bytes, index: dict, result: SyncResult,
+        following: _Next | None = None, request: Future | None = None,
+    ) -> _OnTheWire | None:
+        """Send one batch, or take the answer of `request` that already carries it, and save the answer.
+
+        With `following`, the next batch (none of this batch's records: their later edits wait for this
+        answer to be saved) is marked as put on the wire and posted before this answer is saved; it is
+        returned with its request for the caller to take next.
+        """
+        if request is not None:
+            answer = request.result()  # raises what the request met, as if it had been sent here
+        else:
+            if len(body) > push.MAX_BYTES:  # one mutation bigger than a whole push: no server can take it
+                raise ServerRefused(413, "too_large", "该修改超过一次上传的大小上限（2 MiB）/ this edit is larger than one push may be (2 MiB)")
+            if not all(p.attempted for p in batch):
+                with self.store.write() as s:
+                    push.mark_attempted(s, batch)
+            answer = self._post(transport, body)
         results = answer.get("results") if isinstance(answer.get("results"), list) else []
-        with self.store.write() as s:
-            got = push.apply_results(s, batch, results, index)
-            state.observe(s, answer.get("server_time"))
+        answered = {r.get("mutation_id") for r in results if isinstance(r, dict)}
+        complete = all(p.mutation_id in answered for p in batch)
+        ahead = following.post(self, transport) if complete and following is not None else None
+        try:
+            with self.store.write() as s:
+                got = push.apply_results(s, batch, results, index)
+                state.observe(s, answer.get("server_time"))
+        except BaseException:
+            if ahead is not None:
+                wait([ahead[2]])  # never leave a request running past this round
+            raise
         result.pushed += got.sent
         result.merged += got.merged
         result.conflicts += got.conflicts
         result.rejected += got.rejected
-        answered = {r.get("mutation_id") for r in results if isinstance(r, dict)}
-        if any(p.mutation_id not in answered for p in batch):
+        if not complete:
             # A server that skips mutations would loop us forever: stop here, retry at the next sync.
             raise SyncError(
                 "服务器没有答复部分修改，下次同步时重试", "The server did not answer some edits; they will be sent again",
                 code="incomplete_push",
             )
+        return ahead
+
+    def _post(self, transport: Transport, body: bytes) -> dict:
+        envelope = b'{"device_id":' + push.encode_json(self.device_id) + b',"mutations":' + body + b"}"
+        return transport.json("POST", "/sync/push", data=envelope, headers={"Content-Type": "application/json"})
 
     def _refused(self, exc: ServerRefused, batch: list[push.Pending], done: set[int], result: SyncResult) -> int:
         """A push refused as a whole (a final 4xx): reject the mutations the server named, or the one
@@ -270,8 +304,10 @@ class SyncEngine:
                 for group in reader:
                     if cursor and epoch and group.epoch and group.epoch != epoch:
                         raise ResyncRequired("epoch changed", "The server's epoch changed", code="resync_required")
+                    started = time.perf_counter()
                     if not self._apply(group, cursor, result):
                         break  # another process of this account moved the cursor: read on from where it is
+                    reader.written(len(group.changes), time.perf_counter() - started)
                     cursor = group.cursor
                 else:
                     return
@@ -289,6 +325,10 @@ class SyncEngine:
         if result.resynced:
             self._push(transport, result)
             self._pull(transport, result)
+
+    def _lost(self, transport: Transport, result: SyncResult) -> None:
+        """After the pull (the record shows the value that won): list this device's values that lost."""
+        result.conflicts += receive_lost(self.store, transport)
 
     def _start_resync(self, result: SyncResult) -> None:
         log.warning("server asks for a full re-sync: re-reading everything, the outbox is kept")
@@ -310,7 +350,7 @@ class SyncEngine:
                 state.set_meta(s, BULK_INDEX, "1")
             bulk = state.get_meta(s, BULK_INDEX) == "1"
             resyncing = resync.in_progress(s)
-            page = pull.apply_page(s, changes, resync=resyncing)
+            page = pull.apply_page(s, changes, resync=resyncing, rows=group.rows)
             if not bulk:
                 search.reindex(s, pull.searched(page.touched))
             _refresh_incidents(s, page)
@@ -370,6 +410,31 @@ class SyncEngine:
             return BlobQueue(self.store, transport, self.account.photos_dir).fetch_original(sha256)
         finally:
             transport.close()
+
+
+_OnTheWire = tuple[list[push.Pending], bytes, Future]  # a batch, its body, the request carrying it
+
+
+@dataclass
+class _Next:
+    """The batch after the one being sent, and the thread that posts it."""
+
+    wire: ThreadPoolExecutor
+    make: Any  # () -> (batch, body)
+
+    def post(self, engine: SyncEngine, transport: Transport) -> _OnTheWire | None:
+        """Mark the next batch as put on the wire (committed first: a row on the wire is never squashed
+        again) and post it. None when there is nothing to send yet, or it must go the ordinary way
+        (too large, or squashed meanwhile by another sync: the next _send then says so)."""
+        batch, body = self.make()
+        if not batch or len(body) > push.MAX_BYTES:
+            return None
+        try:
+            with engine.store.write() as s:
+                push.mark_attempted(s, batch)
+        except push.OutboxChanged:
+            return None
+        return batch, body, self.wire.submit(engine._post, transport, body)
 
 
 def _refresh_incidents(s: Session, page: pull.PageResult) -> None:

@@ -6,25 +6,70 @@ of its last page in one transaction (a group of pages is saved like one big
 page: nothing missed, nothing twice). An initial sync thus pays one commit
 per group instead of one per page, and the network and the database work
 at the same time.
+
+The reader thread also turns the pages' records into table rows
+(`pull.prepare_rows`): that is Python work, and it runs while the engine's
+thread waits on SQLite, which releases the interpreter lock while it writes.
+
+A group is also kept to about GROUP_SECONDS of writing: a user's edit made
+meanwhile waits for the transaction in progress. The engine reports how long
+each group took (`written`) and the next groups are sized from that, never
+below one page.
 """
 
 from __future__ import annotations
 
+import gc
 import queue
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import SyncError
+from .pull import prepare_rows
 from .transport import Transport
 
-GROUP = 10_000  # changes per transaction
+GROUP = 5_000  # changes per transaction at most
+GROUP_SECONDS = 0.3  # and about this long to write, on this machine
 AHEAD = 2  # groups read ahead at most (bounds memory)
+
+
+_pauses = 0  # sync rounds under collector_paused() now: the threads of a process share one collector
+_turned_off = False  # whether the first of them turned it off (it may have been off already)
+_pauses_lock = threading.Lock()
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector during a sync round (reference counting still frees everything).
+
+    A first sync holds hundreds of thousands of decoded JSON objects at a time,
+    and every full collection walks all of them: with the collector on, a
+    first sync of 50,000 people spent about a quarter of its time collecting
+    (10.6 s against 7.7 s without). The records are plain dicts and lists that
+    form no cycles; the collector runs again as soon as the last round ends.
+    """
+    global _pauses, _turned_off
+    with _pauses_lock:
+        if _pauses == 0:
+            _turned_off = gc.isenabled()
+            gc.disable()
+        _pauses += 1
+    try:
+        yield
+    finally:
+        with _pauses_lock:
+            _pauses -= 1
+            if _pauses == 0 and _turned_off:
+                gc.enable()
 
 
 @dataclass
 class Group:
     changes: list[dict[str, Any]] = field(default_factory=list)
+    rows: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # made ahead: see pull.prepare_rows
     cursor: str = ""
     has_more: bool = True
     epoch: str | None = None  # of the first page
@@ -35,7 +80,8 @@ class FeedReader:
         self.transport = transport
         self.cursor = cursor
         self.page_size = page_size
-        self.group = group
+        self.limit = group
+        self.group = group  # changes in the next group: lowered by `written` on a slow machine
         self._queue: queue.Queue = queue.Queue(maxsize=AHEAD)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="gridworker-feed", daemon=True)
@@ -49,6 +95,11 @@ class FeedReader:
             yield item
             if not item.has_more:
                 return
+
+    def written(self, changes: int, seconds: float) -> None:
+        """The engine wrote a group of `changes` in `seconds`: size the next ones to take about GROUP_SECONDS."""
+        if changes >= self.page_size and seconds > 0:
+            self.group = max(self.page_size, min(self.limit, int(changes * GROUP_SECONDS / seconds)))
 
     def close(self) -> None:
         """Stop reading ahead (the pages read and not yet taken are dropped) and wait for the thread."""
@@ -78,6 +129,7 @@ class FeedReader:
                     if group.epoch is None and body.get("epoch"):
                         group.epoch = str(body["epoch"])
                     group.changes += body["changes"]
+                    group.rows.update(prepare_rows(body["changes"]))
                     cursor = group.cursor = body["cursor"]
                     group.has_more = body["has_more"]
                     if not group.has_more or len(group.changes) >= self.group or self._stop.is_set():

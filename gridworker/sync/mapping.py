@@ -19,6 +19,7 @@ from sqlalchemy.sql.schema import Column
 
 from ..domain.fieldwork import CHINA_TZ, FIELDWORK_MODELS
 from ..domain.models import LOCAL_FIELDS, REGISTER_MODELS, SyncedRecord, utcnow
+from ..domain.users import User  # server-managed: pulled for names and pickers, never pushed
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,8 @@ class BadValue(ValueError):
 
 
 def _to_date(value: Any) -> date:
+    if type(value) is str and len(value) == 10:  # the usual "YYYY-MM-DD", first: a pull converts ~100,000 of them
+        return date.fromisoformat(value)
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
     text = str(value)
@@ -137,40 +140,49 @@ class EntityMap:
             raise BadValue(f"{self.name}.{wire_name}={value!r}") from exc
 
     def row(self, record_id: str, version: int, data: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:
-        """The column values of a pulled record: known fields converted, unknown ones (and bad values) in `extra`."""
-        plain, known = self._plain, self._known
+        """The column values of a pulled record: known fields converted, unknown ones (and bad values) in `extra`.
+
+        Runs once per pulled record (120,000 times in a first sync): the work per
+        field is looked up once per entity (__post_init__), not per record.
+        """
+        plain = self._plain
         row = {k: v for k, v in data.items() if k in plain}
-        for key in self._strict & row.keys():
-            if row[key] is None:  # NOT NULL column: its empty value, not a failed insert
+        for key in self._strict:
+            if key in row and row[key] is None:  # NOT NULL column: its empty value, not a failed insert
                 row[key] = _empty_value(self.columns[key])
-        extra = {k: v for k, v in data.items() if k not in known}
-        for key in self._converted & data.keys():
+        known = self._known
+        extra = {} if data.keys() <= known else {k: v for k, v in data.items() if k not in known}
+        for key, conv in self._conversions:
+            if key not in data:
+                continue
             value = data[key]
+            if value is None:
+                row[key] = self.convert(key, None)
+                continue
             try:
-                row[key] = self.convert(key, value)
-            except BadValue as exc:
+                row[key] = conv(value)
+            except (ValueError, TypeError):
                 # Never lose what the server sent: keep it where the user can still find it.
-                log.warning("unreadable value kept in extra: %s", exc)
+                log.warning("unreadable value kept in extra: %s", BadValue(f"{self.name}.{key}={value!r}"))
                 extra[key] = value
-                col = self.columns[key]
-                row[key] = None if col.nullable else _empty_value(col)
+                row[key] = self.convert(key, None)
         row.update(id=record_id, version=version, deleted=False, updated_at=now or utcnow(), extra=extra)
-        self.derive(row)
+        if self.name == "person":
+            self.derive(row)
         return row
 
     def __post_init__(self) -> None:
         wire = set(self.columns) - _BOOKKEEPING
-        self._converted = frozenset(wire & set(self.converters))
-        self._plain = frozenset(wire - self._converted)
-        self._strict = frozenset(k for k in self._plain if not self.columns[k].nullable)
+        converted = wire & set(self.converters)
+        self._conversions = tuple((k, self.converters[k]) for k in sorted(converted))
+        self._plain = frozenset(wire - converted)
+        self._strict = tuple(sorted(k for k in self._plain if not self.columns[k].nullable))
         self._known = frozenset(self.columns) | LOCAL_FIELDS | _BOOKKEEPING
 
     def derive(self, row: dict[str, Any]) -> None:
         """Local columns computed from synced ones (a person's pinyin for search)."""
         if self.name == "person" and "name" in row:
-            from ..domain.names import pinyin_of  # its dictionaries take a while to load: only when people arrive
-
-            row["pinyin"], row["initials"] = pinyin_of(row["name"] or "")
+            row["pinyin"], row["initials"] = _pinyin_of()(row["name"] or "")
 
     # -- bulk writes ------------------------------------------------------------
     # SQLAlchemy's executemany costs more per row than the insert itself; these
@@ -182,14 +194,22 @@ class EntityMap:
         """INSERT pulled rows; columns a row lacks get their defaults (evaluated once per call)."""
         if not rows:
             return
-        keys = [c.key for c in self.table.c]
+        every = [c.key for c in self.table.c]
         defaults = {c.key: None if c.nullable and c.default is None else _empty_value(c) for c in self.table.c}
-        # Row tuples by itemgetter, turned into columns by zip: both run in C.
-        raw = zip(*map(operator.itemgetter(*keys), (defaults | r for r in rows)))
-        columns = [_process(proc, list(values)) if proc else values for proc, values in zip(self._processors(conn.dialect, keys), raw)]
+        procs = dict(zip(every, self._processors(conn.dialect, every)))
+        # Columns that go as they are (most: text) first, the few that need their bind processor after,
+        # so that only those are turned into columns and back. itemgetter, zip and map all run in C.
+        plain = [k for k in every if procs[k] is None]
+        processed = [k for k in every if procs[k] is not None]
+        full = [defaults | r for r in rows]
+        params: Any = map(operator.itemgetter(*plain), full) if len(plain) > 1 else ((r[plain[0]],) for r in full)
+        if processed:
+            tails = zip(*(_process(procs[k], list(map(operator.itemgetter(k), full))) for k in processed))
+            params = map(operator.add, params, tails)
+        keys = plain + processed
         quote = conn.dialect.identifier_preparer.quote
         sql = f"INSERT INTO {quote(self.table.name)} ({', '.join(quote(k) for k in keys)}) VALUES ({', '.join('?' * len(keys))})"
-        conn.exec_driver_sql(sql, list(zip(*columns)))
+        conn.exec_driver_sql(sql, list(params))
 
     def update_rows(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
         """UPDATE rows by id, setting the columns each carries (grouped by column set)."""
@@ -206,13 +226,17 @@ class EntityMap:
 
 def _process(proc: Any, values: list[Any]) -> list[Any]:
     """Bind-process one column's values, column by column (map() runs in C); a value shared by every row
-    (the page's updated_at, a default) and empty JSON containers are processed once."""
+    (the page's updated_at, a default) and empty JSON containers are processed once, and so is each
+    distinct day or moment (updated_at differs only from page to page; birthdays repeat)."""
     first = values[0]
     if all(v is first for v in values):
         return [proc(first)] * len(values)
+    if type(first) in (datetime, date):
+        memo = {v: proc(v) for v in set(values)}
+        return list(map(memo.__getitem__, values))
     empties: dict[type, Any] = {}
-    if isinstance(first, (dict, list)) or first is None:
-        empties = {dict: proc({}), list: proc([])}
+    if isinstance(first, (dict, list)) or (first is None and any(type(v) in (dict, list) for v in values)):
+        empties = {dict: proc({}), list: proc([])}  # JSON columns only: a date column's processor refuses {}
 
         def once(v: Any) -> Any:
             return empties[type(v)] if not v and type(v) in empties else proc(v)
@@ -221,8 +245,15 @@ def _process(proc: Any, values: list[Any]) -> list[Any]:
     return list(map(proc, values))
 
 
+def _pinyin_of():
+    """domain.names.pinyin_of, imported when people first arrive: its dictionaries take a while to load."""
+    from ..domain.names import pinyin_of
+
+    return pinyin_of
+
+
 def _models() -> dict[str, type[SyncedRecord]]:
-    return REGISTER_MODELS | FIELDWORK_MODELS
+    return REGISTER_MODELS | FIELDWORK_MODELS | {User.entity: User}
 
 
 ENTITY_MAPS: dict[str, EntityMap] = {name: EntityMap.of(model) for name, model in _models().items()}

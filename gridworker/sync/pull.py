@@ -31,6 +31,7 @@ from sqlmodel import Session
 
 from ..domain.models import Outbox, utcnow
 from .mapping import ENTITY_MAPS, SEARCHED, EntityMap
+from .resync import after_restore
 from .tables import SyncBlob, SyncEvicted, SyncResync
 
 log = logging.getLogger(__name__)
@@ -97,7 +98,27 @@ def pending_records(s: Session, entity: str, ids: list[str]) -> dict[str, list[A
     return out
 
 
-def apply_page(s: Session, changes: list[dict[str, Any]], *, resync: bool = False) -> PageResult:
+def prepare_rows(changes: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
+    """The table rows of the upserts in `changes`, by (entity, id); the last one wins, as in apply_page.
+
+    Needs no database: the feed's reader thread makes them while the previous
+    group is being written, and apply_page takes them instead of mapping again.
+    """
+    now = utcnow()
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for change in changes:
+        emap, rid, data = ENTITY_MAPS.get(change.get("entity")), change.get("id"), change.get("data")
+        if emap is None or change.get("op") != "upsert" or not isinstance(rid, str) or not isinstance(data, dict):
+            continue
+        version = change.get("version") if isinstance(change.get("version"), int) else 0
+        rows[(emap.name, rid)] = emap.row(rid, version, data, now)
+    return rows
+
+
+def apply_page(
+    s: Session, changes: list[dict[str, Any]], *, resync: bool = False, rows: dict[tuple[str, str], dict] | None = None
+) -> PageResult:
+    """Apply changes in the caller's transaction; `rows`: those of prepare_rows(changes), if made ahead."""
     result = PageResult(now=utcnow())
     conn = s.connection()
     # Most pages meet no unsent edit and no held eviction: skip those look-ups when the tables say so.
@@ -112,14 +133,15 @@ def apply_page(s: Session, changes: list[dict[str, Any]], *, resync: bool = Fals
             )
         emap = ENTITY_MAPS.get(entity)
         if emap is None:
-            result.skipped += len(per)  # users, categories, holidays...: nothing local keeps them
+            result.skipped += len(per)  # categories, holidays...: nothing local keeps them
             continue
-        _apply_entity(s, emap, list(per.values()), result, resync, local_state)
+        _apply_entity(s, emap, list(per.values()), result, resync, local_state, rows or {})
     return result
 
 
 def _apply_entity(
-    s: Session, emap: EntityMap, changes: list[dict[str, Any]], result: PageResult, resync: bool, local_state: "_LocalState"
+    s: Session, emap: EntityMap, changes: list[dict[str, Any]], result: PageResult, resync: bool, local_state: "_LocalState",
+    prepared: dict[tuple[str, str], dict[str, Any]],
 ) -> None:
     conn = s.connection()
     table = emap.table
@@ -133,6 +155,7 @@ def _apply_entity(
     updates: list[dict[str, Any]] = []
     tombstones: list[dict[str, Any]] = []
     evicted: list[str] = []
+    written: list[str] = []  # ids upserted (touched in one go after the loop: it runs once per pulled record)
     for change in changes:
         rid, op = change["id"], change.get("op")
         version = change.get("version") if isinstance(change.get("version"), int) else 0
@@ -154,12 +177,16 @@ def _apply_entity(
         if op != "upsert" or not isinstance(change.get("data"), dict):
             result.skipped += 1
             continue
-        row = emap.row(rid, version, change["data"], result.now)
+        row = prepared.get((emap.name, rid))
+        if row is None or row["version"] != version:
+            row = emap.row(rid, version, change["data"], result.now)
         (updates if rid in local else inserts).append(row)
-        result.upserts += 1
-        result.touch(emap.name, rid)
+        written.append(rid)
         if emap.name == "photo" and isinstance(row.get("sha256"), str):
             result.photos.append((rid, row["sha256"]))
+    result.upserts += len(written)
+    if written:
+        result.touched.setdefault(emap.name, set()).update(written)
     emap.insert_rows(conn, inserts)
     emap.update_rows(conn, updates)
     if tombstones:
@@ -184,7 +211,7 @@ def _apply_entity(
     rebased = [c for c in changes if c["id"] in pending and c.get("op") in ("upsert", "delete")]
     for change in rebased:
         reapply_pending(s, emap, change["id"], pending[change["id"]])
-    if resync and rebased:
+    if resync and rebased and after_restore(s):
         _rebase_on_resync(s, emap.name, {c["id"]: c.get("version") or 0 for c in rebased})
 
 

@@ -14,6 +14,7 @@ earlier edit as somebody else's (no conflicts with ourselves).
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -143,12 +144,17 @@ def squash(s: Session) -> list[Pending]:
     return rows
 
 
-def next_batch(rows: list[Pending], done: set[int], limit: int = MAX_MUTATIONS) -> tuple[list[Pending], bytes]:
-    """The next request: rows in outbox order, one per record, within the count and size limits."""
+def next_batch(
+    rows: list[Pending], done: set[int], limit: int = MAX_MUTATIONS, busy: set[tuple[str, str]] = frozenset()
+) -> tuple[list[Pending], bytes]:
+    """The next request: rows in outbox order, one per record, within the count and size limits.
+
+    `busy`: records with a mutation on the wire whose answer is not saved yet; their next one waits.
+    """
     batch: list[Pending] = []
     parts: list[bytes] = []
     size = 0
-    records: set[tuple[str, str]] = set()
+    records: set[tuple[str, str]] = set(busy)
     for row in rows:
         if row.seq in done:
             continue
@@ -202,10 +208,17 @@ def reject_locally(s: Session, row: Pending, code: str, zh: str, en: str) -> Non
 
 
 # -- applying the answer ------------------------------------------------------
+class RecordIndex(dict):
+    """Pending rows by record; `loaded_up_to`: the last seq loaded (rows after it were saved during the push)."""
+
+    loaded_up_to = 0
+
+
 def by_record(rows: list[Pending]) -> dict[tuple[str, str], list[Pending]]:
-    index: dict[tuple[str, str], list[Pending]] = {}
+    index = RecordIndex()
     for row in rows:
         index.setdefault(row.key, []).append(row)
+    index.loaded_up_to = max((row.seq for row in rows), default=0)
     return index
 
 
@@ -246,20 +259,19 @@ def apply_results(
             counts.conflicts += len(ids)
             counts.conflict_ids += ids
     conn = s.connection()
+    # Plain executemany: SQLAlchemy's per-row parameter handling costs more than these updates (500 a batch).
     if state_rows:
-        conn.execute(
-            update(OUTBOX).where(OUTBOX.c.seq == bindparam("b_seq")).values(state=bindparam("b_state"), result=bindparam("b_result")),
-            state_rows,
+        conn.exec_driver_sql(
+            "UPDATE outbox SET state = ?, result = ? WHERE seq = ?",
+            [(r["b_state"], json.dumps(r["b_result"]), r["b_seq"]) for r in state_rows],
         )
     if acks:
         _rebase_later(conn, acks, index)
     for entity, params in versions.items():
-        table = ENTITY_MAPS[entity].table
-        conn.execute(
-            update(table)
-            .where(table.c.id == bindparam("b_id"), table.c.version < bindparam("b_version"))
-            .values(version=bindparam("b_version")),
-            params,
+        table = ENTITY_MAPS[entity].table.name
+        conn.exec_driver_sql(
+            f'UPDATE "{table}" SET version = ? WHERE id = ? AND version < ?',
+            [(p["b_version"], p["b_id"], p["b_version"]) for p in params],
         )
     return counts
 
@@ -271,7 +283,10 @@ def _rebase_later(conn, acks: list[dict[str, Any]], index: dict[tuple[str, str],
     it started (an edit made while the push was on the wire) are read by seq,
     which is a short range. Only the rows that change are written, by primary key.
     """
-    loaded_up_to = max((p.seq for rows in index.values() for p in rows), default=0)
+    if isinstance(index, RecordIndex):
+        loaded_up_to = index.loaded_up_to  # computed once: this runs for every batch
+    else:
+        loaded_up_to = max((p.seq for rows in index.values() for p in rows), default=0)
     newer = conn.execute(
         select(OUTBOX.c.seq, OUTBOX.c.entity, OUTBOX.c.record_id, OUTBOX.c.base_version)
         .where(OUTBOX.c.seq > loaded_up_to, OUTBOX.c.state == "pending")

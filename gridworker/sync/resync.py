@@ -8,6 +8,12 @@ looks at what the server did not send back:
 - a record this device had sent (it has outbox rows) is queued again as a
   full upsert, so what the restore lost comes back from here;
 - anything else was the server's, and the server no longer has it: dropped.
+
+The same checklist serves a one-time re-read that a schema upgrade asks for
+(store migration 0004 marks it `REREAD`: the server was not restored, the
+client just needs records it used to skip, the users). Then nothing is queued
+again and unsent edits keep their base versions: what the server did not send
+back left this user's scope, and a collision must still be seen as one.
 """
 
 from __future__ import annotations
@@ -28,7 +34,8 @@ from .tables import SyncResync
 
 OUTBOX = Outbox.__table__  # type: ignore[attr-defined]
 RESYNC = SyncResync.__table__  # type: ignore[attr-defined]
-SERVER_MANAGED = frozenset({"area"})
+SERVER_MANAGED = frozenset({"area", "user"})
+RESTORED, REREAD = "1", "reread"  # values of state.RESYNC: after 410, or asked for by an upgrade
 
 
 def start(s: Session) -> None:
@@ -43,11 +50,16 @@ def start(s: Session) -> None:
                 ["entity", "record_id"], select(literal(name), table.c.id).where(table.c.version > 0)
             )
         )
-    state.set_meta(s, state.RESYNC, "1")
+    state.set_meta(s, state.RESYNC, RESTORED)
 
 
 def in_progress(s: Session) -> bool:
-    return state.get_meta(s, state.RESYNC) == "1"
+    return state.get_meta(s, state.RESYNC) in (RESTORED, REREAD)
+
+
+def after_restore(s: Session) -> bool:
+    """A re-read after 410 (the server lost what came after its backup), not one asked for by an upgrade."""
+    return state.get_meta(s, state.RESYNC) == RESTORED
 
 
 @dataclass
@@ -62,6 +74,7 @@ def finish(s: Session) -> Settled:
     """The feed has been read to its end: settle the records the server did not send again."""
     conn = s.connection()
     out = Settled()
+    restored = after_restore(s)
     for name, emap in ENTITY_MAPS.items():
         left = conn.execute(select(RESYNC.c.record_id).where(RESYNC.c.entity == name)).scalars().all()
         if not left:
@@ -72,7 +85,7 @@ def finish(s: Session) -> Settled:
             states = history.get(rid, set())
             if "pending" in states:
                 out.kept += 1
-            elif states and name not in SERVER_MANAGED and _requeue(s, emap, rid):
+            elif restored and states and name not in SERVER_MANAGED and _requeue(s, emap, rid):
                 out.requeued += 1
             else:
                 drop.append(rid)
@@ -110,7 +123,25 @@ def _requeue(s: Session, emap: EntityMap, record_id: str) -> bool:
         )  # fmt: skip
     )
     conn.execute(update(emap.table).where(emap.table.c.id == record_id).values(version=0))
+    _supersede_refusals(s, emap.name, record_id)
     return True
+
+
+def _supersede_refusals(s: Session, entity: str, record_id: str) -> None:
+    """Edits of this record that the restored server refused (it no longer knew the record) go up again
+    inside the whole record just queued: they leave the user's list of refused edits."""
+    conn = s.connection()
+    refused = conn.execute(
+        select(OUTBOX.c.seq, OUTBOX.c.result).where(
+            OUTBOX.c.entity == entity, OUTBOX.c.record_id == record_id, OUTBOX.c.state == "rejected"
+        )
+    ).all()
+    now = datetime.now(timezone.utc).isoformat()
+    for seq, result in refused:
+        if (result or {}).get("dismissed_at"):
+            continue
+        settled = dict(result or {}) | {"dismissed_at": now, "superseded_by_resync": True}
+        conn.execute(update(OUTBOX).where(OUTBOX.c.seq == seq).values(result=settled))
 
 
 # -- areas taken away ---------------------------------------------------------

@@ -118,3 +118,42 @@ def test_downgrade_to_0001_removes_only_the_fieldwork_tables(old_store):
         assert c.exec_driver_sql("SELECT room FROM household WHERE id = 'h1'").scalar_one() == "301"
     assert not names & {"visit", "walkround", "incident", "incident_event", "photo"}
     assert {"household", "person", "outbox"} <= names
+
+
+def _synced_at_0003(store, *, cursor: str | None) -> None:
+    """A database of version 0003 that pulled the household (the person is unsent), maybe with a finished pull."""
+    migrate.upgrade(store.engine, "0003")
+    with store.engine.begin() as c:
+        if cursor is not None:
+            c.exec_driver_sql("INSERT INTO meta (key, value) VALUES ('sync.cursor', ?)", (cursor,))
+        c.exec_driver_sql("INSERT INTO meta (key, value) VALUES ('sync.epoch', 'e1')")
+
+
+def test_upgrade_to_0004_asks_a_synced_database_for_one_full_reread(old_store):
+    from gridworker.domain.users import User
+    from gridworker.sync import resync
+
+    _synced_at_0003(old_store, cursor="c1.abc")
+    migrate.upgrade(old_store.engine)
+    with old_store.engine.connect() as c:
+        checklist = set(c.exec_driver_sql("SELECT entity, record_id FROM sync_resync").all())
+        meta = dict(c.exec_driver_sql("SELECT key, value FROM meta").all())
+    # Every record the server had sent is to be seen again; the unsent person (version 0) is not on the list.
+    assert checklist == {("household", "h1")}
+    assert "sync.cursor" not in meta and meta["sync.epoch"] == "e1"
+    assert meta["sync.resync"] == resync.REREAD
+    with old_store.read() as s:
+        assert resync.in_progress(s) and not resync.after_restore(s)
+    with old_store.write() as s:
+        s.add(User(id="u1", username="chengang", display_name="陈刚", role="handler", area_ids=["g1"]))
+    with old_store.read() as s:
+        user = s.get(User, "u1")
+        assert (user.display_name, user.area_ids, user.active) == ("陈刚", ["g1"], True)
+
+
+def test_upgrade_to_0004_of_a_database_that_never_finished_a_pull_changes_no_sync_state(old_store):
+    _synced_at_0003(old_store, cursor=None)
+    migrate.upgrade(old_store.engine)
+    with old_store.engine.connect() as c:
+        assert c.exec_driver_sql("SELECT count(*) FROM sync_resync").scalar_one() == 0
+        assert c.exec_driver_sql("SELECT value FROM meta WHERE key = 'sync.resync'").first() is None

@@ -8,6 +8,7 @@ from sqlmodel import select
 from gridworker.domain.models import Outbox
 from gridworker.services import register
 from gridworker.services.changes import next_hlc
+from gridworker.services.ui_queries_sync import review_lists
 from gridworker.sync import link, transport
 from gridworker.sync.errors import SignedOut, UpdateRequired
 from gridworker.sync.worker import read_status
@@ -33,6 +34,7 @@ def test_server_restored_from_an_older_backup_loses_nothing_clients_had(fresh_se
     a.sync_ok()
     b.sync_ok()
     register.update_household(a.store, before_backup.id, {"notes": "恢复前未发送"})
+    register.update_household(a.store, after_backup.id, {"notes": "服务器已忘记此户"})  # refused, then sent whole
     _, unsent = new_household(a, room="103")
     assert len(pending(a)) >= 3
 
@@ -50,7 +52,10 @@ def test_server_restored_from_an_older_backup_loses_nothing_clients_had(fresh_se
         assert synced_values(a, "household", hh.id) == synced_values(b, "household", hh.id)
     assert on_server[("household", before_backup.id)]["data"]["notes"] == "恢复前未发送"
     assert household(b, unsent.id).room == "103"
+    assert on_server[("household", after_backup.id)]["data"]["notes"] == "服务器已忘记此户"
     assert pending(a) == [] and pending(b) == []
+    # an edit the restored server refused (it no longer knew the record) went up again whole: not shown as refused
+    assert review_lists(a.store).rejected == [] and read_status(a.account, a.store).rejected == 0
 
 
 def test_signed_out_by_the_server_keeps_everything_until_signed_in_again(server, clients):
