@@ -272,11 +272,17 @@ class DashboardPage(QWidget):
         ]
 
     def _data_changed(self, changes) -> None:
-        if WATCHED & set(changes.ids):
-            if self.isVisible():
-                self._compute_timer.start()
-            else:
-                self._stale = True
+        touched = set(changes.ids)
+        if not (WATCHED | {"user"}) & touched:
+            return
+        if not self.isVisible():
+            self._stale = True
+            return
+        if "user" in touched:  # a sync brought people's names: the per-worker table shows them
+            self.ctx.runner.run(
+                queries.export_names, self.ctx.store, self.ctx.actor, on_done=guarded(self, self._got_names)
+            )
+        self._compute_timer.start()
 
     # -- Excel ----------------------------------------------------------------------------------------
     def export(self) -> None:

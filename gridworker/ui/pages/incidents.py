@@ -45,7 +45,7 @@ from ..widgets.fieldwork_text import (
     time_left_text,
 )
 
-WATCHED = {"incident", "incident_event", "photo"}
+WATCHED = {"incident", "incident_event", "photo", "user"}
 
 
 class IncidentBoardPage(QWidget):
@@ -55,11 +55,12 @@ class IncidentBoardPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.names = {ctx.actor.id: ctx.actor.display_name} if ctx.actor.display_name else {}
+        self._names_stale = True  # the server's users (queries.people_names): loaded with the list, again when they change
         self._generation = 0
         self._stale = True
         self._selected_id: str | None = None
         self.action_dialog: ActionDialog | None = None
-        self._people: list | None = None  # queries.known_people, for the handler pickers
+        self._people: dict[str | None, list] = {}  # incident area → queries.known_people, for the handler pickers
 
         self.views = list(queries.VIEWS)
         self.tabs = QTabBar()
@@ -198,6 +199,11 @@ class IncidentBoardPage(QWidget):
         self._stale = False
         self._generation += 1
         generation = self._generation
+        if self._names_stale:
+            self._names_stale = False
+            self.ctx.runner.run(
+                queries.people_names, self.ctx.store, self.ctx.actor, on_done=guarded(self, self._names_known)
+            )
         kwargs = {"mine_of": self.ctx.actor.id if self.mine.isChecked() else None, "text": self.search.text() or None}
         self.ctx.runner.run(
             queries.list_incidents,
@@ -213,6 +219,14 @@ class IncidentBoardPage(QWidget):
             mine_of=kwargs["mine_of"],
             on_done=guarded(self, lambda counts: self._show_counts(generation, counts)),
         )
+
+    def _names_known(self, names: dict[str, str]) -> None:
+        self.names = names
+        rows = self.model.rowCount()
+        if rows:  # the "assigned to" column now shows names
+            self.model.dataChanged.emit(self.model.index(0, 0), self.model.index(rows - 1, self.model.columnCount() - 1))
+        if self.detail.detail is not None:
+            self.detail.show_detail(self.detail.detail, self.names)
 
     def _first_page(self, generation: int, rows, kwargs) -> None:
         if generation != self._generation:
@@ -263,8 +277,10 @@ class IncidentBoardPage(QWidget):
     def _data_changed(self, changes) -> None:
         if not WATCHED & set(changes.ids):
             return
-        if "incident_event" in changes.ids:
-            self._people = None
+        if "user" in changes.ids:
+            self._names_stale = True
+        if "incident_event" in changes.ids or "user" in changes.ids:
+            self._people.clear()
         if self.isVisible():
             self._refresh_timer.start()
         else:
@@ -313,18 +329,21 @@ class IncidentBoardPage(QWidget):
         detail = self.detail.detail
         if detail is None:
             return
-        if self._people is not None:
-            self._open_dialog(detail, action, self._people)
+        area_id = detail.incident.area_id
+        if area_id in self._people:
+            self._open_dialog(detail, action, self._people[area_id])
             return
         self.ctx.runner.run(
             queries.known_people,
             self.ctx.store,
             self.ctx.actor,
+            area_id=area_id,
             on_done=guarded(self, lambda people: self._people_known(detail, action, people)),
         )
 
     def _people_known(self, detail, action: str, people) -> None:
-        self._people = people  # reading every event of every incident once is enough until new ones arrive
+        # Reading every event of every incident once is enough until new ones (or new users) arrive.
+        self._people[detail.incident.area_id] = people
         self._open_dialog(detail, action, people)
 
     def _open_dialog(self, detail, action: str, people) -> None:

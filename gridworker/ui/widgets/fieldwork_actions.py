@@ -10,9 +10,10 @@ everything typed. The dialog opens window-modal without blocking (open()).
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 
-from PySide6.QtCore import QDateTime, QTimeZone, Signal
+from PySide6.QtCore import QDateTime, Qt, QTimeZone, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -110,11 +111,14 @@ class ActionDialog(QDialog):
             combo = QComboBox()
             combo.setEditable(True)
             combo.lineEdit().setPlaceholderText(self.tr("Choose, or type the handler's user id"))
+            named = Counter(p.display_name for p in people if p.display_name)
             for person in people:
-                combo.addItem(
-                    person_text(person.id, {person.id: person.display_name or ""}, self.ctx.lang, person.role),
-                    person.id,
-                )
+                name = person.display_name or ""
+                if named[name] > 1 and person.username:  # two 王芳: the user name tells them apart
+                    name = f"{name} {person.username}"
+                combo.addItem(person_text(person.id, {person.id: name}, self.ctx.lang, person.role), person.id)
+                if person.username:
+                    combo.setItemData(combo.count() - 1, person.username, Qt.ToolTipRole)
             combo.setCurrentIndex(-1)
             return combo
         if name == "deadline":
