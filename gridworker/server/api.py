@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from sqlalchemy import and_, false, select, update
+from sqlalchemy import and_, false, func, select, update
 
 from .. import __version__
 from ..domain import hlc as hlc_mod
@@ -52,6 +52,12 @@ class UserOut(BaseModel):
     display_name: str
     role: str
     area_ids: list[str]
+
+
+class MeOut(UserOut):
+    # Extension: the newest conflict this device lost (0: none). A client that has read the list that far
+    # skips GET /conflicts/mine, so a sync with nothing to do stays one request shorter.
+    lost_conflicts: int = 0
 
 
 class LoginOut(BaseModel):
@@ -143,9 +149,12 @@ def logout(request: Request, user: User = Depends(current_user)) -> Response:
     return Response(status_code=204)
 
 
-@router.get("/me", response_model=UserOut)
-def me(user: User = Depends(current_user)) -> dict[str, Any]:
-    return user.public()
+@router.get("/me", response_model=MeOut)
+def me(request: Request, user: User = Depends(current_user)) -> dict[str, Any]:
+    mine = and_(conflicts.c.loser_user_id == user.id, conflicts.c.loser_device_id == user.device_id)
+    with server_state(request).db.engine.connect() as conn:
+        latest = conn.execute(select(func.max(conflicts.c.id)).where(mine)).scalar()
+    return user.public() | {"lost_conflicts": latest or 0}
 
 
 # -- push and pull ---------------------------------------------------------------------------

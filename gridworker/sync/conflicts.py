@@ -114,16 +114,20 @@ def reason(row: Outbox, lang: str = "zh") -> str:
 
 
 # -- losses reported by the server (GET /conflicts/mine) ---------------------------------
-def receive_lost(store: Store, transport: Transport) -> int:
+def receive_lost(store: Store, transport: Transport, latest: int | None = None) -> int:
     """List the values of this device that later edits pushed elsewhere overwrote; returns how many are new.
 
     Each page is saved with the position after it in one transaction, and an entry
     already listed is never listed twice: a round cut anywhere just asks again.
+    `latest` is the newest such entry as GET /me said (None: a server that does not
+    say): when the list has been read that far, nothing is asked.
     """
     added = 0
     while True:
         with store.read() as s:
             after = _lost_after(s)
+        if latest is not None and latest <= after:
+            return added
         try:
             body = transport.json("GET", "/conflicts/mine", params={"after": after, "limit": LOST_PAGE})
         except ServerRefused as exc:

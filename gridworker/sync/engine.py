@@ -105,6 +105,7 @@ class SyncEngine:
         self.page_size = page_size
         self.attempts = attempts
         self._transport: Transport | None = None
+        self._lost_latest: int | None = None  # what GET /me said of this device's lost conflicts
         with store.write() as s:
             self.device_id = device_id(s)
 
@@ -112,7 +113,7 @@ class SyncEngine:
     def sync_once(self) -> SyncResult:
         """Push, then pull, then the losses others' pushes caused here, then photos."""
         return self._run(
-            self._link_areas, self._push, self._pull, self._after_resync, self._lost, self._check_user, self._blobs
+            self._link_areas, self._push, self._pull, self._after_resync, self._check_user, self._lost, self._blobs
         )
 
     def receive(self) -> SyncResult:
@@ -328,7 +329,7 @@ class SyncEngine:
 
     def _lost(self, transport: Transport, result: SyncResult) -> None:
         """After the pull (the record shows the value that won): list this device's values that lost."""
-        result.conflicts += receive_lost(self.store, transport)
+        result.conflicts += receive_lost(self.store, transport, self._lost_latest)
 
     def _start_resync(self, result: SyncResult) -> None:
         log.warning("server asks for a full re-sync: re-reading everything, the outbox is kept")
@@ -384,6 +385,8 @@ class SyncEngine:
         """Keep the role and areas current; drop what belongs to areas taken away (the feed evicts them too)."""
         user = transport.json("GET", "/me")
         user = user.get("user", user)
+        latest = user.get("lost_conflicts")  # extension; absent from older servers
+        self._lost_latest = latest if type(latest) is int else None
         new = list(user.get("area_ids") or [])
         with self.store.read() as s:
             unchanged = state.get_json(s, state.AREA_IDS) == new

@@ -63,6 +63,9 @@ def test_the_overwritten_device_is_told_with_both_values(world):
     # Paging on from it gives nothing more; the winner and the user's other devices are not told.
     assert lost(w1, after=c["id"]) == []
     assert lost(disp) == [] and lost(world.api("w1")) == []
+    # GET /me says how far the list goes, so a client that has read it skips the request; others see 0.
+    assert w1.request("GET", "/me").json()["lost_conflicts"] == c["id"]
+    assert disp.request("GET", "/me").json()["lost_conflicts"] == 0
     # The dispatchers' list shows the same collision from the pusher's side.
     [row] = [r for r in disp.request("GET", "/conflicts").json()["conflicts"] if r["record_id"] == hh]
     assert (row["mine"], row["theirs"], row["winner"]) == ("13900000002", "13800000001", "client")

@@ -125,3 +125,11 @@ def test_malformed_entries_are_skipped_and_the_position_still_moves(store):
     with store.read() as s:
         [c] = s.exec(select(SyncConflict)).all()
     assert (c.record_id, c.mine, c.theirs, c.winner) == ("r1", "1", "2", "theirs")
+
+
+def test_nothing_is_asked_when_me_says_the_list_was_read(store):
+    class NoRequests:
+        def json(self, *args, **kwargs):
+            raise AssertionError("GET /conflicts/mine asked although GET /me said nothing new")
+
+    assert review.receive_lost(store, NoRequests(), latest=0) == 0  # a quiet sync: one request fewer
