@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pytest
 
+from .helpers import household, new_household
 from .server import ServerProcess, make_client
 
 
@@ -47,3 +48,15 @@ def clients(gridworker_home):
     yield factory
     for c in made:
         c.close()
+
+
+@pytest.fixture
+def pair(server, clients):
+    """Two workers of grid G1 (w1a, w1b), both synced, and a household both of them hold."""
+    a, b = clients(server, "w1a"), clients(server, "w1b")
+    a.sync_ok()
+    _, hh = new_household(a)
+    a.sync_ok()
+    b.sync_ok()
+    assert household(b, hh.id) is not None
+    return a, b, hh

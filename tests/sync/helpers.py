@@ -31,6 +31,14 @@ def new_household(client, code: str = "G1", room: str = "101"):
     return b, hh
 
 
+def settle(*clients) -> None:
+    """Each client syncs, twice round: after it every edit made before has reached every one of them."""
+    for c in clients:
+        c.sync_ok()
+    for c in clients:
+        c.sync_ok()
+
+
 def household(client, hh_id: str) -> Household | None:
     with client.store.read() as s:
         return s.get(Household, hh_id)

@@ -11,26 +11,9 @@ from gridworker.sync import state
 from gridworker.sync.errors import ServerRefused
 from gridworker.sync.tables import SyncConflict
 
-from .helpers import household, new_household, open_conflicts, synced_values
+from .helpers import household, open_conflicts, settle, synced_values
 
 EARLIER, LATER = "13800000001", "13900000002"
-
-
-@pytest.fixture
-def pair(server, clients):
-    a, b = clients(server, "w1a"), clients(server, "w1b")
-    a.sync_ok()
-    _, hh = new_household(a)
-    a.sync_ok()
-    b.sync_ok()
-    return a, b, hh
-
-
-def _settle(*cs):
-    for c in cs:
-        c.sync_ok()
-    for c in cs:
-        c.sync_ok()
 
 
 def _collide(a, b, hh) -> None:
@@ -48,14 +31,14 @@ def _all_conflicts(client, record_id: str) -> list[SyncConflict]:
 def test_the_loser_lists_both_values_and_can_put_its_own_back(pair, first):
     a, b, hh = pair
     _collide(a, b, hh)
-    _settle(*((a, b) if first == "loser" else (b, a)))
+    settle(*((a, b) if first == "loser" else (b, a)))
     assert household(a, hh.id).phone == LATER == household(b, hh.id).phone
     [c] = open_conflicts(a)
     assert (c.field, c.mine, c.theirs, c.winner) == ("phone", EARLIER, LATER, "theirs")
     assert [x.winner for x in open_conflicts(b)] == (["mine"] if first == "loser" else [])
 
     review.resolve(a.store, c.id, "mine")
-    _settle(a, b)
+    settle(a, b)
     assert household(a, hh.id).phone == EARLIER == household(b, hh.id).phone
     assert synced_values(a, "household", hh.id) == synced_values(b, "household", hh.id)
     assert open_conflicts(a) == []

@@ -7,25 +7,7 @@ from gridworker.services import register
 from gridworker.sync import conflicts as review
 from gridworker.sync.mapping import ENTITY_MAPS
 
-from .helpers import area_ids, household, new_household, open_conflicts, synced_values
-
-
-@pytest.fixture
-def pair(server, clients):
-    a, b = clients(server, "w1a"), clients(server, "w1b")
-    a.sync_ok()
-    _, hh = new_household(a)
-    a.sync_ok()
-    b.sync_ok()
-    assert household(b, hh.id) is not None
-    return a, b, hh
-
-
-def _settle(*cs):
-    for c in cs:
-        c.sync_ok()
-    for c in cs:
-        c.sync_ok()
+from .helpers import area_ids, household, new_household, open_conflicts, settle, synced_values
 
 
 @pytest.mark.parametrize("first", ["a", "b"])
@@ -34,7 +16,7 @@ def test_offline_edits_of_different_fields_are_both_kept(pair, first):
     register.update_household(a.store, hh.id, {"phone": "13800000001"})
     register.update_household(b.store, hh.id, {"notes": "独居老人，每周走访"})
     order = (a, b) if first == "a" else (b, a)
-    _settle(*order)
+    settle(*order)
     va, vb = synced_values(a, "household", hh.id), synced_values(b, "household", hh.id)
     assert va == vb
     assert va["phone"] == "13800000001" and va["notes"] == "独居老人，每周走访"
@@ -47,7 +29,7 @@ def test_same_field_edits_end_identical_and_the_conflict_lists_both_values(pair,
     register.update_household(a.store, hh.id, {"phone": "13800000001"})  # earlier clock: loses
     register.update_household(b.store, hh.id, {"phone": "13900000002"})  # later clock: wins
     order = (a, b) if first == "loser" else (b, a)
-    _settle(*order)
+    settle(*order)
     assert synced_values(a, "household", hh.id) == synced_values(b, "household", hh.id)
     assert household(a, hh.id).phone == "13900000002"
     # The side whose push met the other edit lists the collision with both values.
@@ -58,7 +40,7 @@ def test_same_field_edits_end_identical_and_the_conflict_lists_both_values(pair,
     if second is a:
         # The loser can put its value back: an ordinary edit with a fresh clock, which then wins.
         review.resolve(a.store, c.id, "mine")
-        _settle(a, b)
+        settle(a, b)
         assert household(b, hh.id).phone == "13800000001" == household(a, hh.id).phone
         assert open_conflicts(a) == []
 
@@ -81,7 +63,7 @@ def test_a_household_moved_to_another_grid_leaves_the_old_grid(server, clients, 
     a, b, hh = pair
     person = register.register_person(a.store, {"name": "钱七", "household_id": hh.id, "relation": "户主"})
     _, kept = new_household(a, room="202")
-    _settle(a, b)
+    settle(a, b)
     dispatcher = clients(server, "disp")  # a worker may not move records out of their grid; the community may
     dispatcher.sync_ok()
     g2 = area_ids(dispatcher)["G2"]
