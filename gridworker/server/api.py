@@ -150,10 +150,9 @@ def logout(request: Request, user: User = Depends(current_user)) -> Response:
 
 
 @router.get("/me", response_model=MeOut)
-def me(request: Request, user: User = Depends(current_user)) -> dict[str, Any]:
-    mine = and_(conflicts.c.loser_user_id == user.id, conflicts.c.loser_device_id == user.device_id)
+def me(request: Request, user: User = Depends(current_user), scope: Scope = Depends(scope_of)) -> dict[str, Any]:
     with server_state(request).db.engine.connect() as conn:
-        latest = conn.execute(select(func.max(conflicts.c.id)).where(mine)).scalar()
+        latest = conn.execute(_lost_by(user, scope, func.max(conflicts.c.id))).scalar()
     return user.public() | {"lost_conflicts": latest or 0}
 
 
@@ -251,26 +250,26 @@ def my_lost_conflicts(
     user's scope now: a record that left it takes its conflicts along.
     """
     gw = server_state(request)
-    now_in = and_(records.c.entity == conflicts.c.entity, records.c.id == conflicts.c.record_id)
-    q = (
-        select(conflicts, records.c.area_id.label("area_now"))
-        .join(records, now_in)
-        .where(
-            conflicts.c.loser_user_id == user.id,
-            conflicts.c.loser_device_id == user.device_id,
-            conflicts.c.id > after,
-        )
-        .order_by(conflicts.c.id)
-        .limit(limit)
-    )
-    if scope.kind == AREAS:
-        q = q.where(records.c.area_id.in_(sorted(scope.areas)))
-    elif scope.kind != ALL:
-        q = q.where(false())  # handlers edit no mergeable fields: they never lose one
+    q = _lost_by(user, scope, conflicts, records.c.area_id.label("area_now"))
+    q = q.where(conflicts.c.id > after).order_by(conflicts.c.id).limit(limit)
     with gw.db.engine.connect() as conn:
         rows = conn.execute(q).all()
     items = [lost_conflict_out(r) for r in rows]
     return {"conflicts": items, "next": rows[-1].id if rows else after}
+
+
+def _lost_by(user: User, scope: Scope, *columns):
+    """SELECT `columns` of the conflicts this user's device lost on records in the user's scope now.
+
+    One query for the list and for /me's newest id: were they to differ, a client would ask forever."""
+    now_in = and_(records.c.entity == conflicts.c.entity, records.c.id == conflicts.c.record_id)
+    q = select(*columns).select_from(conflicts.join(records, now_in))
+    q = q.where(conflicts.c.loser_user_id == user.id, conflicts.c.loser_device_id == user.device_id)
+    if scope.kind == AREAS:
+        return q.where(records.c.area_id.in_(sorted(scope.areas)))
+    if scope.kind != ALL:
+        return q.where(false())  # handlers edit no mergeable fields: they never lose one
+    return q
 
 
 def lost_conflict_out(r) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from ..domain.errors import GridWorkerError, NotFound, Refused
-from ..domain.models import Outbox
+from ..domain.models import Outbox, to_wire
 from ..services.base import Tx, operation
 from ..services.changes import apply_fields, record_upsert
 from ..store.database import Store
@@ -167,13 +167,27 @@ def _save_lost(s: Session, items: list[Any], position: int) -> int:
             SyncConflict.field == row.field,
             SyncConflict.mutation_id == row.mutation_id,
         )
-        known = s.exec(same).first()
-        if known is None:
-            s.add(row)
-            added += 1
+        if s.exec(same).first() is not None:
+            continue
+        if _superseded(s, row):
+            log.info("lost conflict %s.%s of %s is superseded by a newer value: not listed", row.entity, row.field, row.record_id)
+            continue
+        s.add(row)
+        added += 1
     # Another process of this account may have read further meanwhile: never move back.
     state.set_json(s, state.LOST_CURSOR, {"epoch": state.get_meta(s, state.EPOCH), "after": max(position, _lost_after(s))})
     return added
+
+
+def _superseded(s: Session, row: SyncConflict) -> bool:
+    """The field no longer holds the winning value here: a newer edit (ours, or pulled) came after the loss.
+    Listing it would offer to "keep theirs" — a value nobody holds any more — over the newer one."""
+    table = ENTITY_MAPS[row.entity].table
+    column = table.c.get(row.field)
+    if column is None:
+        return False  # a field this client does not know: it cannot tell, so the user is told
+    found = s.connection().execute(select(column).where(table.c.id == row.record_id)).first()
+    return found is not None and to_wire(found[0]) != row.theirs
 
 
 def _lost_row(item: Any) -> SyncConflict | None:

@@ -17,10 +17,15 @@ window refreshes a few times during a long sync, not per page), its log
 records (the account has one log file), and the result of each sync.
 
 If the child dies (killed, out of memory), the sync in flight returns a
-transient `SyncProcessLost` error — the controller retries with backoff as
-for a network failure — and the next sync starts a new child. Nothing is
-lost: the outbox and the cursor are only ever changed in committed
-transactions.
+transient `SyncProcessLost` error, recorded as the last error — the
+controller retries with backoff as for a network failure — and the next
+sync starts a new child. Nothing is lost: the outbox and the cursor are only
+ever changed in committed transactions; for the same reason `close()` may
+kill a child whose sync does not end in time. Any other break in reading the
+pipe discards the child too, so a sync never reads another's messages.
+account.json stays the parent's: the child sends back what the server said
+of the user (role, areas, name), kept only if the account is still linked to
+the same server and user.
 """
 
 from __future__ import annotations
@@ -33,11 +38,13 @@ import threading
 import time
 from collections import defaultdict
 from dataclasses import replace
+from datetime import datetime, timezone
 from typing import Any
 
 from ..services import changes
 from ..store.accounts import Account
 from ..store.database import Store
+from . import state
 from .backoff import Backoff
 from .engine import SyncResult
 from .errors import SyncError
@@ -50,6 +57,17 @@ PROGRESS_EVERY_S = 1.0
 # (Pages refresh by entity; a detail view asking "is my record in it?" gets yes.)
 LIST_IDS_UP_TO = 2000
 BACKGROUND_NICENESS = 10
+
+
+SERVER_SAYS = ("role", "area_ids", "display_name")  # what a sync may learn of its user (link.remember_user)
+
+
+def record_error(store: Store, err: SyncError) -> None:
+    """Keep an error the engine itself could not record, so the status shows it (as SyncEngine._finish does)."""
+    with store.write() as s:
+        at = datetime.now(timezone.utc).isoformat()
+        state.set_json(s, state.LAST_ERROR, {"code": err.code, "zh": err.zh, "en": err.en, "at": at})
+        state.set_meta(s, state.STATE, err.state)
 
 
 class SyncProcessLost(SyncError):
@@ -81,6 +99,9 @@ class ReportedSyncError(SyncError):
 
 def _rebuild_error(zh, en, code, transient, state, retry_after, details) -> ReportedSyncError:
     return ReportedSyncError(zh, en, code=code, transient=transient, state=state, retry_after=retry_after, details=details)
+
+
+INTERNAL = SyncError("同步出错（详见日志）", "Sync failed (see the log)", code="internal")
 
 
 def portable(result: SyncResult) -> SyncResult:
@@ -160,6 +181,9 @@ def _child_main(conn, account: Account, key: bytes) -> None:
     root.addHandler(_PipeLogHandler(send))
     logging.getLogger("gridworker").setLevel(logging.INFO)
     store = Store(account.db_path, key, migrate=False)  # the parent opened it: migrations are done
+    # account.json belongs to the window's process (it may sign in again while this syncs): what the server
+    # says of the user goes back with each result instead (SyncProcess._take_user).
+    account.save_info = lambda: None  # type: ignore[method-assign]
     worker = SyncWorker(account, store, retry=False)
     forwarder = _ChangeForwarder(send)
     changes.subscribe(forwarder)
@@ -179,11 +203,14 @@ def _child_main(conn, account: Account, key: bytes) -> None:
                     result = worker.sync_now()
                 except Exception as exc:  # a bug: reported like one, the child stays up
                     log.exception("sync failed")
+                    record_error(store, INTERNAL)
                     forwarder.flush()
+                    send(("status", worker.status()))
                     send(("crashed", f"{type(exc).__name__}: {exc}"))
                     continue
                 forwarder.flush()
-                send(("result", portable(result), worker.account.info.get("server")))
+                entry = worker.account.info.get("server") or {}
+                send(("result", portable(result), {k: entry.get(k) for k in SERVER_SAYS + ("url", "user_id")}))
     finally:
         worker.close()
         store.close()
@@ -253,12 +280,24 @@ class SyncProcess:
             try:
                 self._conn.send(("sync", self.account.info))
                 return self._until_result()
-            except (EOFError, OSError, BrokenPipeError) as exc:
-                log.error("sync process lost: %r (exit code %s)", exc, self._process.exitcode)
+            except (EOFError, OSError) as exc:
                 self._discard()
-                result = SyncResult(state="error", error=SyncProcessLost(f"exit code {self._process.exitcode}"))
+                error = SyncProcessLost(f"exit code {self._process.exitcode}")
+                if not self._closed:  # stopped by close(): the account is closing, nothing went wrong
+                    log.error("sync process lost: %r (exit code %s)", exc, self._process.exitcode)
+                    record_error(self.store, error)
+                with self._lock:
+                    self._syncing = False
                 self._call(self._listeners, self.status())
-                return result
+                return SyncResult(state=error.state, error=error)
+            except BaseException:
+                # Whatever else broke off the reading (a crash report, a failing notice): the rest of this
+                # sync's messages are still in the pipe, and the next sync would read them as its own.
+                self._discard()
+                with self._lock:
+                    self._syncing = False
+                self._call(self._listeners, self.status())
+                raise
             finally:
                 with self._lock:
                     self._syncing = False
@@ -268,9 +307,8 @@ class SyncProcess:
             message = self._conn.recv()
             kind = message[0]
             if kind == "result":
-                _, result, server_entry = message
-                if server_entry and self.account.info.get("server"):
-                    self.account.info["server"] = server_entry  # role and areas as the server now says (link.remember_user)
+                _, result, said = message
+                self._take_user(said)
                 with self._lock:
                     self._online = not (result.error is not None and result.error.code == "offline")
                 return result
@@ -281,7 +319,10 @@ class SyncProcess:
                 self._call(self._listeners, status)
             elif kind == "changes":
                 _, ids, received = message
-                changes.publish(changes.Changes(ids=ids, initiator="sync"))
+                try:
+                    changes.publish(changes.Changes(ids=ids, initiator="sync"))
+                except Exception:  # a view that fails to refresh must not stop the reading
+                    log.exception("a change notice listener failed")
                 self._call(self._progress_listeners, received)
             elif kind == "log":
                 _, name, level, text, exc, thread = message
@@ -290,6 +331,17 @@ class SyncProcess:
                 logging.getLogger(name).handle(record)
             elif kind == "crashed":
                 raise RuntimeError(f"sync failed in the sync process: {message[1]}")
+
+    def _take_user(self, said: dict | None) -> None:
+        """Role, areas and name as the server said them in the child's sync (link.remember_user), kept only
+        if this account is still linked to the same server and user; saved here, the owner of account.json."""
+        entry = self.account.info.get("server")
+        if not said or not entry or (entry.get("url"), entry.get("user_id")) != (said.get("url"), said.get("user_id")):
+            return
+        fresh = {k: said.get(k) for k in SERVER_SAYS}
+        if any(entry.get(k) != v for k, v in fresh.items()):
+            entry.update(fresh)
+            self.account.save_info()
 
     def _call(self, listeners: list, value) -> None:
         with self._lock:

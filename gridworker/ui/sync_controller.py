@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 NOT_LINKED = "not linked"
 DEBOUNCE_MS = 3000
+CLOSE_WAIT_S = 2.0  # how long closing an account waits for a running sync before stopping its process
 PERIOD_MS = 120_000
 
 
@@ -115,7 +116,10 @@ class SyncController(QObject):
 
     @Slot()
     def stop(self) -> None:
-        """No new syncs (the account is closing); a sync under way finishes, then the worker closes."""
+        """No new syncs (the account is closing); the sync process is stopped.
+
+        A sync under way gets a moment to end, then its process is killed: every step of a sync commits
+        whole or not at all, so nothing is lost, and closing the window does not wait for a long first sync."""
         if self._stopped:
             return
         self._stopped = True
@@ -124,8 +128,7 @@ class SyncController(QObject):
         if self.worker is not None:
             for remove in self._removers:
                 remove()
-            if not self._running:
-                self.worker.close()
+            self.worker.close(timeout=CLOSE_WAIT_S if self._running else 30.0)
 
     # -- inside --------------------------------------------------------------------------------
     @Slot(object)

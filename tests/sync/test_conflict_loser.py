@@ -116,3 +116,20 @@ def test_nothing_is_asked_when_me_says_the_list_was_read(store):
             raise AssertionError("GET /conflicts/mine asked although GET /me said nothing new")
 
     assert review.receive_lost(store, NoRequests(), latest=0) == 0  # a quiet sync: one request fewer
+
+
+def test_a_loss_already_overtaken_by_a_newer_edit_is_not_offered(pair):
+    """a loses 1 to b's 2, then (before hearing of it) sets 3, which wins: "keep theirs" (2) must not be offered."""
+    a, b, hh = pair
+    register.update_household(a.store, hh.id, {"phone": "13800000001"})
+    register.update_household(b.store, hh.id, {"phone": "13900000002"})
+    a.sync_ok()
+    b.sync_ok()  # b's later value overwrote a's on the server
+    register.update_household(a.store, hh.id, {"phone": "13700000003"})
+    a.sync_ok()  # a's newest value wins, and in the same round a reads its old loss
+    assert household(a, hh.id).phone == "13700000003"
+    listed = [(c.mine, c.theirs, c.winner) for c in open_conflicts(a) if c.record_id == hh.id]
+    # Only the push's own answer (3 met 2, 3 kept); the old loss of 1 is not listed as if 2 were kept.
+    assert listed == [("13700000003", "13900000002", "mine")]
+    settle(a, b)
+    assert household(a, hh.id).phone == household(b, hh.id).phone == "13700000003"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import threading
 
 import pytest
 from sqlmodel import select
@@ -12,6 +13,7 @@ from sqlmodel import select
 from gridworker.domain.models import Outbox
 from gridworker.services import changes, register
 from gridworker.sync.process import BACKGROUND_NICENESS, ReportedSyncError, SyncProcess, SyncProcessLost
+from gridworker.sync.worker import read_status
 
 from .helpers import household, new_household
 
@@ -86,12 +88,16 @@ def test_a_killed_child_is_reported_as_transient_and_the_next_sync_sends_everyth
             killed.append(proc._process.pid)
             os.kill(proc._process.pid, signal.SIGKILL)
 
+    statuses = []
+    proc.add_listener(statuses.append)
     remove = proc.add_listener(kill_on_start)
     result = proc.sync_now()
     remove()
     assert killed
     assert isinstance(result.error, SyncProcessLost) and result.error.transient
-    assert proc.status().syncing is False
+    # what the window last heard: not syncing any more, and why (kept, as an engine error would be)
+    assert statuses[-1].syncing is False and statuses[-1].last_error["code"] == "sync_process_lost"
+    assert proc.status().syncing is False and proc.status().state == "error"
 
     register.update_household(a.store, hh.id, {"phone": "13900139000"})
     result = proc.sync_now()  # a new child
@@ -144,3 +150,62 @@ def test_a_big_sync_sends_entities_with_many_changes_as_one_mark():
     assert isinstance(ids["person"], changes.Many) and "any-id" in ids["person"] and bool(ids["person"])
     forward.flush()
     assert len(sent) == 1  # nothing new: nothing sent
+
+
+def test_signing_in_again_during_a_sync_is_not_undone_by_it(server, clients, process_of):
+    a = clients(server, "w1a")
+    a.sync_ok()
+    proc = process_of(a)
+    url = a.account.info["server"]["url"]
+
+    def relink_meanwhile(status) -> None:
+        if status.syncing and a.account.info["server"]["url"] == url:
+            # what link_demo_account does when the demo server came up on another port
+            a.account.info["server"] = dict(a.account.info["server"], url="http://127.0.0.1:9/other-port")
+
+    remove = proc.add_listener(relink_meanwhile)
+    assert proc.sync_now().error is None
+    remove()
+    assert a.account.info["server"]["url"] == "http://127.0.0.1:9/other-port"
+
+
+def test_a_failing_notice_listener_does_not_put_the_pipe_a_result_behind(server, clients, process_of):
+    a, b = clients(server, "w1a"), clients(server, "w1b")
+    a.sync_ok()
+    b.sync_ok()
+    new_household(b, room="703")
+    b.sync_ok()
+    proc = process_of(a)
+
+    def broken_view(notice) -> None:
+        raise ValueError("a view failed to refresh")
+
+    unsubscribe = changes.subscribe(broken_view)
+    try:
+        first = proc.sync_now()
+    finally:
+        unsubscribe()
+    assert first.error is None and first.pulled >= 2
+    _, hh = new_household(a, room="704")
+    second = proc.sync_now()
+    assert second.error is None and second.pushed >= 2 and second.pending == 0  # this sync's own result
+    assert pending(a) == 0
+
+
+def test_closing_during_a_sync_stops_its_process_without_an_error_left_behind(server, clients, process_of):
+    a = clients(server, "w1a")
+    a.sync_ok()
+    proc = process_of(a)
+    closer = []
+
+    def close_when_started(status) -> None:
+        if status.syncing and not closer:
+            closer.append(threading.Thread(target=proc.close, kwargs={"timeout": 0.2}))
+            closer[0].start()
+
+    proc.add_listener(close_when_started)
+    result = proc.sync_now()
+    closer[0].join(10)
+    assert not proc._process.is_alive()
+    assert result.error is None or result.error.code == "sync_process_lost"
+    assert (read_status(a.account, a.store).last_error or {}).get("code") != "sync_process_lost"
