@@ -78,17 +78,10 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """A transaction that may append to the change feed; writers take turns (see the module doc)."""
-        if self.is_sqlite:
-            # One writer at a time inside this process, so threads queue here
-            # instead of polling SQLite's busy handler.
-            with self._write_lock, self.engine.connect().execution_options(gw_write=True) as conn:
-                with conn.begin():
-                    yield conn
-        else:
-            with self.engine.connect() as conn:
-                with conn.begin():
-                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": FEED_LOCK_KEY})
-                    yield conn
+        with self.plain() as conn:
+            if not self.is_sqlite:  # SQLite: plain() already lets one writer in at a time
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": FEED_LOCK_KEY})
+            yield conn
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -106,6 +99,8 @@ class Database:
     def plain(self) -> Iterator[Connection]:
         """A short transaction that does not touch the feed (tokens, login failures, blobs)."""
         if self.is_sqlite:
+            # One writer at a time inside this process, so threads queue here
+            # instead of polling SQLite's busy handler.
             with self._write_lock, self.engine.connect().execution_options(gw_write=True) as conn:
                 with conn.begin():
                     yield conn

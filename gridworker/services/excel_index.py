@@ -60,15 +60,18 @@ class AreaBook:
 
     def find(self, row: Row, community: str | None, grid: str) -> Area | None:
         """The area a row's 社区/网格 cells name, or None with the error on the row."""
-        key = (community, grid)
-        if key not in self._found:
-            self._found[key] = self._lookup(community, grid)
-        found = self._found[key]
+        found = self._cached(community, grid)
         if isinstance(found, Area):
             return found
         field, zh, en, code = found
         row.fail(field, zh, en, code)
         return None
+
+    def _cached(self, community: str | None, grid: str) -> Area | tuple:
+        key = (community, grid)
+        if key not in self._found:
+            self._found[key] = self._lookup(community, grid)
+        return self._found[key]
 
     def _lookup(self, community: str | None, grid: str) -> Area | tuple:
         candidates = self.by_label.get(grid, [])
@@ -95,16 +98,13 @@ class AreaBook:
         if not grid:
             row.fail(GRID, "网格不能为空", "The grid is required", "required")
             return None
-        key = (community, grid)
-        if key not in self._found:
-            self._found[key] = self._lookup(community, grid)
-        found = self._found[key]
+        found = self._cached(community, grid)
         if isinstance(found, Area):
             return found
         if self.create and found[3] == "unknown_area":
             if not create:
                 return None  # the row is bad anyway: make no area for it
-            area = self._found[key] = self._make(community, grid)
+            area = self._found[(community, grid)] = self._make(community, grid)
             return area
         return self.find(row, community, grid)
 

@@ -4,153 +4,153 @@
 <context>
     <name>SyncPage</name>
     <message>
-        <location filename="../../ui/pages/sync.py" line="111"/>
+        <location filename="../../ui/pages/sync.py" line="85"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="121"/>
+        <location filename="../../ui/pages/sync.py" line="95"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="132"/>
-        <location filename="../../ui/pages/sync.py" line="146"/>
+        <location filename="../../ui/pages/sync.py" line="106"/>
+        <location filename="../../ui/pages/sync.py" line="121"/>
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="132"/>
+        <location filename="../../ui/pages/sync.py" line="107"/>
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="132"/>
+        <location filename="../../ui/pages/sync.py" line="108"/>
         <source>Mine (this computer)</source>
         <translation>我的（本机）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="132"/>
+        <location filename="../../ui/pages/sync.py" line="109"/>
         <source>Theirs (server)</source>
         <translation>对方的（服务器）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="133"/>
+        <location filename="../../ui/pages/sync.py" line="110"/>
         <source>Now kept</source>
         <translation>当前保留</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="135"/>
+        <location filename="../../ui/pages/sync.py" line="110"/>
         <source>mine</source>
         <translation>我的</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="135"/>
+        <location filename="../../ui/pages/sync.py" line="110"/>
         <source>theirs</source>
         <translation>对方的</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="138"/>
+        <location filename="../../ui/pages/sync.py" line="113"/>
         <source>Re-apply mine</source>
         <translation>重新采用我的</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="139"/>
+        <location filename="../../ui/pages/sync.py" line="114"/>
         <source>Keep theirs</source>
         <translation>保留对方的</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="142"/>
+        <location filename="../../ui/pages/sync.py" line="117"/>
         <source>Conflicts: the same field edited here and elsewhere</source>
         <translation>冲突：同一字段在本机和别处都被修改</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="146"/>
+        <location filename="../../ui/pages/sync.py" line="122"/>
         <source>Change</source>
         <translation>修改内容</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="146"/>
+        <location filename="../../ui/pages/sync.py" line="123"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="151"/>
+        <location filename="../../ui/pages/sync.py" line="126"/>
         <source>Mark as read</source>
         <translation>标为已读</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="153"/>
+        <location filename="../../ui/pages/sync.py" line="128"/>
         <source>Changes the server refused</source>
         <translation>服务器拒绝的修改</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="156"/>
+        <location filename="../../ui/pages/sync.py" line="131"/>
         <source>Photo</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="156"/>
+        <location filename="../../ui/pages/sync.py" line="132"/>
         <source>Attempts</source>
         <translation>尝试次数</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="156"/>
+        <location filename="../../ui/pages/sync.py" line="133"/>
         <source>Last problem</source>
         <translation>最近的问题</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="160"/>
+        <location filename="../../ui/pages/sync.py" line="136"/>
         <source>Photos waiting to upload</source>
         <translation>等待上传的照片</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="185"/>
+        <location filename="../../ui/pages/sync.py" line="161"/>
         <source>household</source>
         <translation>住户</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="185"/>
+        <location filename="../../ui/pages/sync.py" line="161"/>
         <source>person</source>
         <translation>人员</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="185"/>
+        <location filename="../../ui/pages/sync.py" line="161"/>
         <source>building</source>
         <translation>楼栋</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="186"/>
+        <location filename="../../ui/pages/sync.py" line="162"/>
         <source>visit</source>
         <translation>走访记录</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="186"/>
+        <location filename="../../ui/pages/sync.py" line="162"/>
         <source>incident</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="186"/>
+        <location filename="../../ui/pages/sync.py" line="162"/>
         <source>area</source>
         <translation>网格区域</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="198"/>
+        <location filename="../../ui/pages/sync.py" line="175"/>
         <source>{0} changes waiting to send · {1}</source>
         <translation>{0} 条修改待上传 · {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="217"/>
+        <location filename="../../ui/pages/sync.py" line="194"/>
         <source>Conflicts: the same field edited here and elsewhere ({0})</source>
         <translation>冲突：同一字段在本机和别处都被修改（{0}）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="218"/>
+        <location filename="../../ui/pages/sync.py" line="195"/>
         <source>Changes the server refused ({0})</source>
         <translation>服务器拒绝的修改（{0}）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="219"/>
+        <location filename="../../ui/pages/sync.py" line="196"/>
         <source>Photos waiting to upload ({0})</source>
         <translation>等待上传的照片（{0}）</translation>
     </message>

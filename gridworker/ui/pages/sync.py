@@ -9,10 +9,10 @@ entry when the server's value is already in place.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
@@ -32,40 +32,12 @@ from ...sync import conflicts
 from ...sync.worker import SyncStatus
 from ..context import AppContext
 from ..sync_controller import NOT_LINKED, controller_for
+from ..widgets.fieldwork_models import Column, RowsModel
 from ..widgets.sync_status import error_text, last_sync_text, state_text
 
-_ROOT = QModelIndex()
-
-
-class RowsModel(QAbstractTableModel):
-    """A short list (tens of rows) of plain objects, each column a function of the row."""
-
-    def __init__(self, headers: Sequence[str], columns: Sequence[Callable[[Any], str]], parent=None):
-        super().__init__(parent)
-        self.headers = list(headers)
-        self.columns = list(columns)
-        self.rows: list[Any] = []
-
-    def set_rows(self, rows: list[Any]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent=_ROOT) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=_ROOT) -> int:
-        return 0 if parent.isValid() else len(self.columns)
-
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole) and index.isValid():
-            return self.columns[index.column()](self.rows[index.row()])
-        return None
-
-    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.headers[section]
-        return None
+def _columns(*pairs: tuple[str, Callable[[Any], str]]) -> list[Column]:
+    """Columns whose full text is also the tooltip: values and reasons may be longer than the cell."""
+    return [Column(header, text, tooltip=text) for header, text in pairs]
 
 
 def field_text(name: str, lang: str) -> str:
@@ -130,12 +102,13 @@ class SyncPage(QWidget):
         top.addWidget(self.sync_button, 0, Qt.AlignmentFlag.AlignTop)
 
         lang = self.ctx.lang
-        self.conflicts_model = RowsModel(
-            [self.tr("Record"), self.tr("Field"), self.tr("Mine (this computer)"), self.tr("Theirs (server)"),
-             self.tr("Now kept")],
-            [self._record_text, lambda c: field_text(c.field, lang), lambda c: value_text(c.mine), lambda c: value_text(c.theirs),
-             lambda c: self.tr("mine") if c.winner == "mine" else self.tr("theirs")],
-        )  # fmt: skip
+        self.conflicts_model = RowsModel(_columns(
+            (self.tr("Record"), self._record_text),
+            (self.tr("Field"), lambda c: field_text(c.field, lang)),
+            (self.tr("Mine (this computer)"), lambda c: value_text(c.mine)),
+            (self.tr("Theirs (server)"), lambda c: value_text(c.theirs)),
+            (self.tr("Now kept"), lambda c: self.tr("mine") if c.winner == "mine" else self.tr("theirs")),
+        ), self)  # fmt: skip
         self.conflicts_view = _table(self.conflicts_model)
         self.mine_button = QPushButton(self.tr("Re-apply mine"))
         self.theirs_button = QPushButton(self.tr("Keep theirs"))
@@ -144,20 +117,21 @@ class SyncPage(QWidget):
         self.conflicts_box = self._box(self.tr("Conflicts: the same field edited here and elsewhere"),
                                        self.conflicts_view, [self.mine_button, self.theirs_button])  # fmt: skip
 
-        self.rejected_model = RowsModel(
-            [self.tr("Record"), self.tr("Change"), self.tr("Reason")],
-            [self._record_text, lambda r: ", ".join(f"{field_text(k, lang)}={value_text(v)}" for k, v in r.fields.items()),
-             lambda r: r.reason_zh if lang == "zh" else r.reason_en],
-        )  # fmt: skip
+        self.rejected_model = RowsModel(_columns(
+            (self.tr("Record"), self._record_text),
+            (self.tr("Change"), lambda r: ", ".join(f"{field_text(k, lang)}={value_text(v)}" for k, v in r.fields.items())),
+            (self.tr("Reason"), lambda r: r.reason_zh if lang == "zh" else r.reason_en),
+        ), self)  # fmt: skip
         self.rejected_view = _table(self.rejected_model)
         self.dismiss_button = QPushButton(self.tr("Mark as read"))
         self.dismiss_button.clicked.connect(self._dismiss)
         self.rejected_box = self._box(self.tr("Changes the server refused"), self.rejected_view, [self.dismiss_button])
 
-        self.photos_model = RowsModel(
-            [self.tr("Photo"), self.tr("Attempts"), self.tr("Last problem")],
-            [lambda p: p.sha256[:12], lambda p: str(p.attempts), lambda p: p.last_error or "—"],
-        )
+        self.photos_model = RowsModel(_columns(
+            (self.tr("Photo"), lambda p: p.sha256[:12]),
+            (self.tr("Attempts"), lambda p: str(p.attempts)),
+            (self.tr("Last problem"), lambda p: p.last_error or "—"),
+        ), self)  # fmt: skip
         self.photos_view = _table(self.photos_model)
         self.photos_box = self._box(self.tr("Photos waiting to upload"), self.photos_view, [])
 
@@ -226,7 +200,7 @@ class SyncPage(QWidget):
 
     def _selected(self, view: QTableView, model: RowsModel):
         rows = view.selectionModel().selectedRows()
-        return model.rows[rows[0].row()] if rows and rows[0].row() < len(model.rows) else None
+        return model.row(rows[0].row()) if rows and rows[0].row() < model.rowCount() else None
 
     @Slot()
     def _update_buttons(self) -> None:
