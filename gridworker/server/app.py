@@ -12,6 +12,7 @@ from .. import __version__
 from . import api, api_blobs, errors
 from .config import Limits, Settings
 from .db import Database
+from .repairs import repair_photo_parents
 from .state import ServerState, ensure_epoch
 
 
@@ -87,6 +88,8 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
     db = Database(settings.url)
     if migrate:
         db.migrate()
+        with db.write() as conn:
+            repair_photo_parents(conn)  # with several workers, `serve` runs it once before they start
     with db.plain() as conn:
         epoch = ensure_epoch(conn)
     settings.blob_dir.mkdir(parents=True, exist_ok=True)

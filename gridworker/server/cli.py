@@ -38,6 +38,7 @@ from ..domain.errors import GridWorkerError
 from . import admin, bootstrap
 from .config import Settings
 from .db import Database
+from .repairs import repair_photo_parents
 from .schema import server_meta
 from .state import EPOCH_KEY, ensure_epoch
 
@@ -116,7 +117,8 @@ def cmd_serve(cli: Cli) -> int:
             "SQLite takes one server process; for several, use PostgreSQL (see docs/server-admin.md)",
         )
     if cli.args.workers > 1:
-        cli.database()  # migrate once, before the workers start
+        with cli.database().write() as conn:  # migrate and repair once, before the workers start
+            repair_photo_parents(conn)
         cli.close()
         os.environ["GRIDWORKER_SERVER_DATA"] = str(settings.data_dir)
         uvicorn.run("gridworker.server.app:app_from_env", factory=True, workers=cli.args.workers, **options)

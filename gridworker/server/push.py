@@ -293,6 +293,11 @@ class PushRun:
         if incident is not None:
             values["area_id"] = incident.area_id  # a photo lives where its incident lives
             rec.parent_id = incident.id
+        elif owner == "incident" and isinstance(owner_id, str):
+            # A report sends its photos before the incident itself (they are made first, in
+            # one transaction): the parent is named all the same, so that whoever sees the
+            # incident — a handler, through this link only — receives the photo too.
+            rec.parent_id = owner_id
         if not may_claim(self.conn, self.scope, self.user.id, values["sha256"]):
             raise Rejected(
                 "unknown_blob",
