@@ -111,7 +111,16 @@ class AppController(QObject):
         self.window.language_changed.connect(self._language_changed)
         self.window.show()
         if self.demo and account.name == DEMO_ACCOUNT:
-            self._start_demo_server()
+            self._start_demo_server()  # links the account, then syncs (SyncController.account_linked)
+        else:
+            self._first_sync()
+
+    def _first_sync(self) -> None:
+        """A linked account syncs the moment it is opened: not an empty register until the timer fires."""
+        from .sync_controller import controller_for, is_linked
+
+        if is_linked(self.ctx):
+            controller_for(self.ctx).sync_now()
 
     def _start_demo_server(self) -> None:
         """`make run`: a local sync server for the demo account; if it fails the app stays usable offline."""

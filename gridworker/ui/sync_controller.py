@@ -5,8 +5,9 @@ community keeps a Python interpreter busy for seconds, and in this process
 that would make the window stutter. Syncs are started through `ctx.runner`
 on the "net" pool, whose thread only waits on the child; never two at once:
 a request that arrives while a sync runs makes one more sync after it.
-Requests come from local edits (`ctx.data_changed`, debounced, ignoring the
-changes a sync itself applied), a timer, and the "sync now" buttons. The
+Requests come from signing in and linking (at once: app.py, `account_linked`),
+local edits (`ctx.data_changed`, debounced, ignoring the changes a sync itself
+applied), a timer, and the "sync now" buttons. The
 worker's status is re-emitted on the GUI thread as `status_changed(SyncStatus)`,
 the number of records received so far as `progress(int)`.
 
@@ -77,7 +78,12 @@ class SyncController(QObject):
         self._progress_from_worker.connect(self.progress)
         ctx.data_changed.connect(self._local_change)
         self._period.start()
-        ctx.runner.run(read_status, ctx.account, ctx.store, name="sync status", on_done=self._publish)
+        ctx.runner.run(read_status, ctx.account, ctx.store, name="sync status", on_done=self._publish_saved)
+
+    @Slot(object)
+    def _publish_saved(self, status: SyncStatus) -> None:
+        """The status saved by the last sync; a sync started meanwhile (at sign-in) is still shown running."""
+        self._publish(replace(status, syncing=True, state="syncing") if self._running else status)
 
     def account_linked(self) -> None:
         """The account may have been linked after this controller started (the demo server): sync if so."""
@@ -111,6 +117,8 @@ class SyncController(QObject):
             self._again = True
             return
         self._running = True
+        # Shown at once: the child process may take a moment to start (a first sync after sign-in).
+        self._publish(replace(self._status, syncing=True, state="syncing"))
         self.ctx.runner.run(self.worker.sync_now, pool="net", name="sync",
                             on_done=self._finished, on_error=self._crashed)  # fmt: skip
 
