@@ -140,6 +140,46 @@ def load_categories() -> CategoryTable:
     return CategoryTable.from_table(table)
 
 
+def table_with_records(base: CategoryTable, records: list[dict]) -> CategoryTable:
+    """`base` with the server's category records applied: a record replaces the category of its code,
+    a withdrawn one (`"deleted": true`) removes it, new ones are added; classes first, each followed by
+    its entries, in code order for the new ones."""
+    by_code = {c.code: c for c in base}
+    order = [c.code for c in base]
+    for r in sorted(records, key=lambda r: (r.get("parent_code") is not None, str(r.get("code")))):
+        code = r.get("code")
+        if not isinstance(code, str):
+            continue
+        if r.get("deleted"):
+            by_code.pop(code, None)
+            continue
+        try:
+            by_code[code] = _from_record(r)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            continue  # a record this version cannot read: the shipped entry (if any) stays
+        if code not in order:
+            order.append(code)
+    live = [by_code[c] for c in order if c in by_code]
+    roots = [c for c in live if c.parent_code is None or c.parent_code not in by_code]
+    out: list[Category] = []
+    for root in roots:
+        out.append(root)
+        out += [c for c in live if c.parent_code == root.code]
+    return CategoryTable(out)
+
+
+def _from_record(r: dict) -> Category:
+    name, keywords = str(r["name"]).strip(), tuple(str(k).strip() for k in (r.get("keywords") or ()))
+    if not name:
+        raise ValueError("a category needs a name")
+    kind = r.get("kind") if r.get("kind") in KINDS else "event"
+    level = r.get("level_default") if r.get("level_default") in {lv.value for lv in Level} else Level.community.value
+    return Category(
+        r["code"], name, str(r.get("name_en") or name).strip(), r.get("parent_code") or None, level,
+        bool(r.get("photo_required", True)), kind, keywords, tuple(pinyin_of(t) for t in (name, *keywords)),
+    )  # fmt: skip
+
+
 def search(text: str, limit: int | None = None) -> list[Category]:
     """Search the shipped table."""
     return load_categories().search(text, limit)

@@ -115,6 +115,21 @@ class WorkCalendar:
         replaced = {p.year for p in incoming}
         return WorkCalendar([p for p in self.periods if p.year not in replaced] + incoming)
 
+    @classmethod
+    def from_periods(cls, periods: list[dict]) -> "WorkCalendar":
+        """From holiday records as the server sends them: {year, name, name_en, from, to, workdays}."""
+        return cls.from_table(table_of_periods(periods))
+
+    def with_years_of(self, other: "WorkCalendar") -> "WorkCalendar":
+        """This calendar with every year `other` covers taken from `other` (the others kept)."""
+        return WorkCalendar([p for p in self.periods if p.year not in other.years] + list(other.periods))
+
+    def missing_years(self, today: date) -> list[int]:
+        """The years a deadline set today may need that the table does not cover: this year, and from
+        December (the State Council publishes the next year's arrangement in November) the next."""
+        wanted = [today.year] + ([today.year + 1] if today.month == 12 else [])
+        return [y for y in wanted if y not in self.years]
+
     def to_table(self) -> dict:
         years: dict[str, list[dict]] = {}
         for p in self.periods:
@@ -213,6 +228,17 @@ def _read_json(text: str, where: str) -> dict:
             f"节假日表 {where} 不是有效的 JSON（第{exc.lineno}行第{exc.colno}列）",
             f"Holiday table {where} is not valid JSON (line {exc.lineno}, column {exc.colno})",
         ) from exc
+
+
+def table_of_periods(periods: list[dict]) -> dict:
+    """A holiday table (the file format) from holiday records: {year, name, name_en, from, to, workdays}."""
+    years: dict[str, list[dict]] = {}
+    for p in periods:
+        entry = {"name": p.get("name"), "from": p.get("from"), "to": p.get("to"), "workdays": p.get("workdays") or []}
+        if p.get("name_en"):
+            entry["name_en"] = p["name_en"]
+        years.setdefault(str(p.get("year")), []).append(entry)
+    return {"format": TABLE_FORMAT, "version": TABLE_VERSION, "years": years}
 
 
 def parse_table(table: dict) -> list[HolidayPeriod]:

@@ -9,7 +9,7 @@
     user update USERNAME [--role R] [--area CODE ...] [--display-name NAME]
     user disable USERNAME | user enable USERNAME | user reset-password USERNAME --password-stdin | user list
     token revoke [TOKEN_ID] [--user NAME] [--device ID] | token list [--user NAME]
-    category import FILE | holiday import FILE
+    category import FILE | holiday import FILE | holiday list
     demo-seed [--persons N] [--seed S]
     conflicts list [--after ID] [--limit N]
     backup FILE | restore FILE | new-epoch
@@ -29,15 +29,17 @@ import secrets
 import shutil
 import sqlite3
 import sys
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import update
 
 from ..domain.errors import GridWorkerError
+from ..domain.workdays import TZ
 from . import admin, bootstrap
 from .config import Settings
 from .db import Database
+from .incidents import calendar_from_db
 from .repairs import repair_photo_parents
 from .schema import server_meta
 from .state import EPOCH_KEY, ensure_epoch
@@ -116,10 +118,11 @@ def cmd_serve(cli: Cli) -> int:
             "SQLite 只能运行一个服务器进程；多个进程请使用 PostgreSQL（见 docs/server-admin.md）",
             "SQLite takes one server process; for several, use PostgreSQL (see docs/server-admin.md)",
         )
+    with cli.database().write() as conn:  # migrate and repair once, before any worker starts
+        repair_photo_parents(conn)
+        warn_missing_holidays(cli, conn)
+    cli.close()
     if cli.args.workers > 1:
-        with cli.database().write() as conn:  # migrate and repair once, before the workers start
-            repair_photo_parents(conn)
-        cli.close()
         os.environ["GRIDWORKER_SERVER_DATA"] = str(settings.data_dir)
         uvicorn.run("gridworker.server.app:app_from_env", factory=True, workers=cli.args.workers, **options)
     else:
@@ -214,6 +217,40 @@ def cmd_holiday_import(cli: Cli) -> int:
     with cli.database().write() as conn:
         c = admin.import_holidays(conn, table)
     cli.say(f"节假日：新增 {c.created}，更新 {c.updated}，未变 {c.unchanged}", f"Holidays: {c.created} created, {c.updated} updated, {c.unchanged} unchanged")
+    return 0
+
+
+def _today() -> date:
+    """Today in China (the holiday table's days); tests replace it."""
+    return datetime.now(TZ).date()
+
+
+def warn_missing_holidays(cli: Cli, conn) -> list[int]:
+    """Say plainly when the holiday table lacks this year (or, from December, the next); returns those years."""
+    missing = calendar_from_db(conn).missing_years(_today())
+    if missing:
+        years_zh, years_en = "、".join(f"{y} 年" for y in missing), ", ".join(str(y) for y in missing)
+        print(
+            f"注意：节假日表没有 {years_zh}的安排，这些年份的办理期限只按周一至周五计算（不计法定节假日和调休）。"
+            f"请导入国务院公布的节假日安排：gridworker-server holiday import 文件 --data 目录"
+            if cli.lang == "zh" else
+            f"Warning: the holiday table has no arrangement for {years_en}; deadlines in those years count Monday to "
+            f"Friday only (no public holidays, no make-up working days). Import the State Council's arrangement: "
+            f"gridworker-server holiday import FILE --data DIR",
+            file=sys.stderr, flush=True,
+        )  # fmt: skip
+    return missing
+
+
+def cmd_holiday_list(cli: Cli) -> int:
+    """The holiday periods the server counts deadlines with, year by year, and what is missing."""
+    with cli.database().read() as conn:
+        calendar = calendar_from_db(conn)
+        for p in calendar.periods:
+            name = p.name if cli.lang == "zh" else p.name_en
+            makeup = ",".join(d.isoformat() for d in p.workdays) or "-"
+            print(f"{p.year}\t{name}\t{p.first.isoformat()}..{p.last.isoformat()}\t{makeup}")
+        warn_missing_holidays(cli, conn)
     return 0
 
 
@@ -345,6 +382,9 @@ def build_parser() -> argparse.ArgumentParser:
         p = group.add_parser("import", parents=[data], help=f"load a {what} (JSON, the format of the shipped one)")
         p.add_argument("file")
         p.set_defaults(func=func)
+        if name == "holiday":
+            p = group.add_parser("list", parents=[data], help="list the holiday periods; warn of missing years")
+            p.set_defaults(func=cmd_holiday_list)
 
     p = sub.add_parser("demo-seed", parents=[data], help="load the demo community and the demo accounts")
     p.add_argument("--persons", type=int, default=2000)

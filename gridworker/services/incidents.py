@@ -24,7 +24,7 @@ from sqlalchemy import literal_column, or_
 from sqlmodel import Session, select
 
 from ..domain import validation as v
-from ..domain.categories import Category, load_categories
+from ..domain.categories import Category, CategoryTable, load_categories
 from ..domain.enums import Action, Source, Status, Urgency
 from ..domain.errors import NotFound, Refused, ValidationError
 from ..domain.fieldwork import FIELDWORK_MODELS, Incident, IncidentEvent, Photo, push_fields, wire_name
@@ -33,6 +33,7 @@ from ..domain.models import REGISTER_MODELS, Building, Household, Person, Synced
 from ..domain.wire import SERVER_MANAGED
 from ..photos import import_photo
 from .base import Tx, get_live, operation
+from . import tables
 from .changes import record_upsert
 
 DUPLICATE_RADIUS_M = 250.0
@@ -44,7 +45,7 @@ EARTH_RADIUS_M = 6_371_008.8
 
 @lru_cache(maxsize=1)
 def default_rules() -> Rules:
-    """The lifecycle rules on the shipped holiday table."""
+    """The lifecycle rules on the shipped holiday table (tables.rules(s): those in force on a device)."""
     return Rules()
 
 
@@ -145,9 +146,9 @@ def _copy_photo(tx: Tx, photo: Photo, entity: str, entity_id: str, area_id: str 
 
 
 # -- categories -------------------------------------------------------------------------
-def check_category(code: Any) -> Category:
-    """The category of that code in the table (domain.categories), or a ValidationError."""
-    found = load_categories().get(code) if isinstance(code, str) else None
+def check_category(code: Any, table: CategoryTable | None = None) -> Category:
+    """The category of that code in `table` (default: the shipped one), or a ValidationError."""
+    found = (table or load_categories()).get(code) if isinstance(code, str) else None
     if found is not None:
         return found
     raise ValidationError(
@@ -199,14 +200,14 @@ def report_incident(
     handling event in the same transaction.
     """
     values = _clean_report(category, description, urgency, title, lat, lon, location_text, source, reported_at)
-    cat = check_category(values["category"])
+    cat = check_category(values["category"], tables.category_table(tx.s))
     place = _place(tx.s, household_id, person_id, building_id, area_id)
     if (photos or (handle_now and handle_now.photos)) and photos_dir is None:
         raise ValueError("photos_dir is required to attach photos")
     if (source == Source.snap.value or cat.photo_required) and not (photos or reuse_photos):
         raise ValidationError("photos", "请至少拍一张现场照片", "Take at least one photo of the scene", code="required")
     report = Event(Action.report.value, reporter_id, reporter_role, values["reported_at"])
-    refusal = default_rules().check(IncidentState(), report)
+    refusal = tables.rules(tx.s).check(IncidentState(), report)
     if refusal:
         raise refusal
     incident = Incident(title=values["title"], description=values["description"], category=cat.code, reporter_id=reporter_id)
@@ -302,7 +303,7 @@ def to_event(row: IncidentEvent) -> Event:
 
 def incident_state(s: Session, incident_id: str, rules: Rules | None = None) -> IncidentState:
     """The state replayed from the local log."""
-    return (rules or default_rules()).replay(to_event(e) for e in incident_events(s, incident_id))
+    return (rules or tables.rules(s)).replay(to_event(e) for e in incident_events(s, incident_id))
 
 
 def _set_derived(tx: Tx, incident: Incident, state: IncidentState) -> None:
@@ -323,7 +324,7 @@ def _set_derived(tx: Tx, incident: Incident, state: IncidentState) -> None:
 def _append(
     tx: Tx, incident: Incident, state: IncidentState, event: Event, *, photo_ids: Sequence[str] = ()
 ) -> IncidentState:
-    new_state = default_rules().apply(state, event)
+    new_state = tables.rules(tx.s).apply(state, event)
     values = {
         "area_id": incident.area_id,
         "incident_id": incident.id,
@@ -387,7 +388,7 @@ def transition_incident(
         rating=rating, partly_solved=partly_solved, reason=v.text("reason", reason, max_len=200),
         duplicate_of=duplicate_of, photo_ids=tuple(f"new:{i}" for i in range(len(photos))),
     )
-    refusal = default_rules().check(state, event)
+    refusal = tables.rules(tx.s).check(state, event)
     if refusal:
         raise refusal
     stored = [attach_photo(tx, photos_dir, p, "incident", incident.id, area_id=incident.area_id) for p in photos]
@@ -400,7 +401,7 @@ def allowed_actions(store: Any, incident_id: str, actor_id: str, actor_role: str
     """What this actor may do with the incident now (buttons to offer)."""
     with store.read() as s:
         get_live(s, Incident, incident_id)
-        return default_rules().allowed_actions(incident_state(s, incident_id), actor_id, actor_role)
+        return tables.rules(s).allowed_actions(incident_state(s, incident_id), actor_id, actor_role)
 
 
 # -- possible duplicates ---------------------------------------------------------------------------

@@ -47,6 +47,7 @@ from ..domain.lifecycle import CLOCK_RUNNING
 from ..domain.models import Household, Person, utcnow
 from ..domain.workdays import WorkCalendar
 from ..store.areas import areas_below
+from . import tables
 from .visits import CONTACT_OUTCOMES
 
 
@@ -135,7 +136,7 @@ def compute_statistics(
         areas = sorted(areas_below(s, stats.area_ids))
         _visit_figures(s, stats, areas, lo, hi)
         _incident_figures(s, stats, areas, lo, hi)
-        _handling_workdays(s, stats, areas, lo, hi, calendar or WorkCalendar.default())
+        _handling_workdays(s, stats, areas, lo, hi, calendar or tables.work_calendar(s))
         stats.overdue = _overdue(s, areas, lo, hi, as_of)
     return stats
 

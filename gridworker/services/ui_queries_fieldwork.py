@@ -34,7 +34,7 @@ from ..domain.workdays import WorkCalendar
 from ..photos import inspect as inspect_photo
 from ..store.areas import areas_below
 from ..sync.tables import SyncBlob
-from . import incidents, visits
+from . import incidents, tables, visits
 from .base import get_live
 from .search import find_people
 
@@ -277,11 +277,15 @@ class IncidentRow:
     waiting_sync: bool
 
 
-def time_left(status: str | None, deadline: datetime | None, now: datetime) -> timedelta | None:
-    """Working time from now to the deadline (holidays skipped), while the clock runs; negative when late."""
+def time_left(
+    status: str | None, deadline: datetime | None, now: datetime, calendar: WorkCalendar | None = None
+) -> timedelta | None:
+    """Working time from now to the deadline (holidays skipped), while the clock runs; negative when late.
+
+    `calendar`: the one in force on this device (services.tables); the shipped one when not given."""
     if status not in CLOCK_RUNNING or deadline is None:
         return None
-    return working_time(incidents.default_rules().calendar, now, deadline)
+    return working_time(calendar or incidents.default_rules().calendar, now, deadline)
 
 
 def working_time(calendar: WorkCalendar, a: datetime, b: datetime) -> timedelta:
@@ -367,9 +371,10 @@ def list_incidents(
     with store.read() as s:
         found = list(s.exec(q.offset(offset).limit(limit)))
         waiting = _incidents_waiting(s, [i.id for i in found])
+        calendar = tables.work_calendar(s)
     rows = []
     for i in found:
-        left = time_left(i.status, i.deadline, now)
+        left = time_left(i.status, i.deadline, now, calendar)
         rows.append(
             IncidentRow(
                 id=i.id,
@@ -424,6 +429,7 @@ class IncidentDetail:
     time_left: timedelta | None
     household_address: str | None = None
     duplicate_of_title: str | None = None
+    calendar: WorkCalendar | None = None  # the one in force here (services.tables): deadlines the user sets
 
 
 def incident_detail(
@@ -431,8 +437,8 @@ def incident_detail(
 ) -> IncidentDetail:
     """Everything the detail view shows, and what this actor may do now (with the reason for the rest)."""
     now = now or utcnow()
-    rules = incidents.default_rules()
     with store.read() as s:
+        rules = tables.rules(s)
         incident = get_live(s, Incident, incident_id)
         events = incidents.incident_events(s, incident_id)
         state = rules.replay(incidents.to_event(e) for e in events)
@@ -464,9 +470,10 @@ def incident_detail(
         sync=sync,
         event_sync=event_sync,
         rejections=rejections,
-        time_left=time_left(state.status, state.deadline, now),
+        time_left=time_left(state.status, state.deadline, now, rules.calendar),
         household_address=household.address if household else None,
         duplicate_of_title=duplicate.title if duplicate else None,
+        calendar=rules.calendar,
     )
 
 

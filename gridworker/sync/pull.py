@@ -15,6 +15,9 @@ missed or applied twice.
   the losing value), not take ours blindly.
 - delete: a tombstone. evict: the record left this user's scope; it is
   dropped unless it has unsent edits (then it stays until they are sent).
+- categories and holidays (server-managed, no table of their own): kept in
+  Meta by services.tables, the tables this device counts deadlines and checks
+  reports with from then on.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from ..domain.models import Outbox, utcnow
+from ..services import tables as server_tables
 from .mapping import ENTITY_MAPS, SEARCHED, EntityMap
 from .resync import after_restore
 from .tables import SyncBlob, SyncEvicted, SyncResync
@@ -132,8 +136,15 @@ def apply_page(
                 delete(RESYNC).where(RESYNC.c.entity == entity, RESYNC.c.record_id.in_([rid for _e, rid in per]))
             )
         emap = ENTITY_MAPS.get(entity)
+        if emap is None and entity in server_tables.KEPT:
+            kept = server_tables.keep_changes(s, entity, list(per.values()))  # the tables in force from now on
+            result.upserts += kept
+            result.skipped += len(per) - kept
+            for change in per.values():
+                result.touch(entity, change["id"])
+            continue
         if emap is None:
-            result.skipped += len(per)  # categories, holidays...: nothing local keeps them
+            result.skipped += len(per)  # an entity this version does not know
             continue
         _apply_entity(s, emap, list(per.values()), result, resync, local_state, rows or {})
     return result

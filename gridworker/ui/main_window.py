@@ -51,6 +51,7 @@ from .errors import ErrorReporter
 from .pages import page_classes
 from .settings import LANGUAGE, WINDOW_GEOMETRY, Settings, install_translators
 from .tasks import TaskRunner
+from .widgets.calendar_warning import make_calendar_warning
 
 log = logging.getLogger(__name__)
 
@@ -173,6 +174,8 @@ class MainWindow(QMainWindow):
         self.ctx.runner.busy_changed.connect(self.busy_label.setVisible)
         bar.addWidget(self.identity_label)
         bar.addWidget(self.busy_label)
+        self.calendar_warning = make_calendar_warning(self.ctx)
+        bar.addWidget(self.calendar_warning)
         status_widget = self._sync_status_widget()
         if status_widget is not None:
             bar.addPermanentWidget(status_widget)

@@ -58,7 +58,7 @@ def test_unknown_entities_are_skipped_and_the_last_change_of_a_record_wins(store
     page = apply(
         store,
         [
-            {"entity": "holiday", "id": uid(), "op": "upsert", "version": 1, "data": {"date": "2026-10-01"}},
+            {"entity": "points_rule", "id": uid(), "op": "upsert", "version": 1, "data": {"points": 5}},
             person_change(pid, 1, name="甲"),
             person_change(pid, 2, name="乙"),
         ],

@@ -31,6 +31,7 @@ from ...domain.fieldwork import local_day
 from ...domain.models import utcnow
 from ...services import statistics
 from ...services import ui_queries_fieldwork as queries
+from ..widgets.fieldwork_category import categories_for
 from ..widgets.fieldwork_charts import BarChart, FigureCard, RingChart, Slice
 from ..widgets.fieldwork_models import Column, RowsModel, guarded
 from ..widgets.fieldwork_text import LATE, STATUS_COLOURS, category_text, error_text, local_time, person_text
@@ -243,7 +244,8 @@ class DashboardPage(QWidget):
     def _show_charts(self, s: statistics.Statistics) -> None:
         lang = self.ctx.lang
         nothing = self.tr("Nothing in this period")
-        categories = [(category_text(code, lang, full=True), n) for code, n in s.by_category.items()]
+        table = categories_for(self.ctx).table
+        categories = [(category_text(code, lang, full=True, table=table), n) for code, n in s.by_category.items()]
         self.by_category.set_data(_top(categories, self.tr("Other")), nothing)
         statuses = [
             Slice(Status(st).label(lang), n, STATUS_COLOURS.get(st))
@@ -255,13 +257,13 @@ class DashboardPage(QWidget):
         self.by_worker.set_data(_top(workers, self.tr("Others")), nothing)
 
     def _overdue_columns(self) -> list[Column]:
-        lang = self.ctx.lang
+        lang, cats = self.ctx.lang, categories_for(self.ctx)
         return [
             Column(self.tr("Title"), lambda o: o.title),
             Column(
                 self.tr("Category"),
-                lambda o: category_text(o.category, lang),
-                tooltip=lambda o: category_text(o.category, lang, full=True),
+                lambda o: category_text(o.category, lang, table=cats.table),
+                tooltip=lambda o: category_text(o.category, lang, full=True, table=cats.table),
             ),
             Column(
                 self.tr("Status"), lambda o: Status(o.status).label(lang), tooltip=lambda o: Level(o.level).label(lang)

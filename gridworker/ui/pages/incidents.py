@@ -31,6 +31,7 @@ from ...domain.enums import Role, Status
 from ...domain.errors import NotFound
 from ...services import ui_queries_fieldwork as queries
 from ..widgets.fieldwork_actions import ActionDialog
+from ..widgets.fieldwork_category import categories_for
 from ..widgets.fieldwork_incident import IncidentDetailView
 from ..widgets.fieldwork_models import PAGE, Column, RowsModel, guarded
 from ..widgets.fieldwork_text import (
@@ -148,7 +149,7 @@ class IncidentBoardPage(QWidget):
         return f"{label} ({count})" if count is not None else label
 
     def _columns(self) -> list[Column]:
-        lang = self.ctx.lang
+        lang, cats = self.ctx.lang, categories_for(self.ctx)
 
         def deadline(r) -> str:
             if r.status in ("closed", "rejected"):
@@ -167,8 +168,8 @@ class IncidentBoardPage(QWidget):
             ),
             Column(
                 self.tr("Category"),
-                lambda r: category_text(r.category, lang),
-                tooltip=lambda r: category_text(r.category, lang, full=True),
+                lambda r: category_text(r.category, lang, table=cats.table),
+                tooltip=lambda r: category_text(r.category, lang, full=True, table=cats.table),
             ),
             Column(
                 self.tr("Status"),

@@ -31,7 +31,7 @@ from ...domain.enums import Urgency
 from ...photos import inspect as inspect_photo
 from ...services import drafts
 from ...services import ui_queries_fieldwork as queries
-from ..widgets.fieldwork_category import CategoryPicker
+from ..widgets.fieldwork_category import CategoryPicker, follow_categories
 from ..widgets.fieldwork_duplicates import DuplicatesPanel
 from ..widgets.fieldwork_models import guarded
 from ..widgets.fieldwork_photos import PhotoFilesStrip, dropped_files, placeholder, turned
@@ -121,6 +121,7 @@ class ReportPage(QWidget):
     def _build_form(self) -> QWidget:
         lang = self.ctx.lang
         self.category = CategoryPicker(lang)
+        follow_categories(self.ctx, self.category)  # the server's categories, once synced
         self.category.setMinimumHeight(230)
         self.urgency = QComboBox()
         for u in Urgency:

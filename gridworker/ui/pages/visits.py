@@ -38,6 +38,7 @@ from ...domain.models import utcnow
 from ...services import drafts
 from ...services import ui_queries_fieldwork as queries
 from ...services import visits as visit_service
+from ..widgets.fieldwork_category import follow_categories
 from ..widgets.fieldwork_models import Column, RowsModel, guarded
 from ..widgets.fieldwork_text import LATE, MUTED, WAITING, error_text, local_time, tags_text
 from ..widgets.fieldwork_visit import OUTCOME_KEYS, BuildingPlanDialog, VisitForm
@@ -119,6 +120,7 @@ class VisitsPage(QWidget):
         self.stops.selectionModel().currentRowChanged.connect(self._stop_chosen)
 
         self.form = VisitForm(self.ctx.lang)
+        follow_categories(self.ctx, self.form.category)
         self.form.outcome_chosen.connect(self.log_outcome)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)

@@ -160,7 +160,8 @@ class ActionDialog(QDialog):
     def _suggested_deadline(self) -> datetime:
         now = datetime.now(CHINA_TZ)
         base = max(self.detail.state.deadline or now, now)  # a deadline long past is extended from today
-        return incident_service.default_rules().calendar.add_workdays(base, 1)
+        calendar = self.detail.calendar or incident_service.default_rules().calendar
+        return calendar.add_workdays(base, 1)
 
     def set_duplicates(self, cards: list[DuplicateCard]) -> None:
         combo = self.inputs.get("duplicate_of")

@@ -7,7 +7,7 @@ Empty search box: the tree (class → entries). Typing: the matches of
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QDialog,
@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.categories import load_categories
+from ...domain.categories import CategoryTable, load_categories
+from ...services import tables
 
 CODE_ROLE = Qt.UserRole + 1
 
@@ -28,10 +29,10 @@ CODE_ROLE = Qt.UserRole + 1
 class CategoryPicker(QWidget):
     chosen = Signal(str)  # category code
 
-    def __init__(self, lang: str, parent=None):
+    def __init__(self, lang: str, parent=None, *, table: CategoryTable | None = None):
         super().__init__(parent)
         self.lang = lang
-        self.table = load_categories()
+        self.table = table or load_categories()  # the table in force (services.tables), else the shipped one
         self._code = ""
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Search: Chinese, English or pinyin initials (jg = 井盖)"))
@@ -62,6 +63,12 @@ class CategoryPicker(QWidget):
     def set_code(self, code: str) -> None:
         self._code = code if code in self.table else ""
         self._show_current()
+
+    def set_table(self, table: CategoryTable) -> None:
+        """The server's categories arrived (a sync): offer them; a choice withdrawn meanwhile is dropped."""
+        self.table = table
+        self._fill(self.search.text())
+        self.set_code(self._code)
 
     def label(self, code: str | None = None) -> str:
         code = self._code if code is None else code
@@ -121,25 +128,30 @@ class CategoryButton(QPushButton):
 
     chosen = Signal(str)
 
-    def __init__(self, lang: str, parent=None):
+    def __init__(self, lang: str, parent=None, *, table: CategoryTable | None = None):
         super().__init__(parent)
         self.lang = lang
+        self.table = table or load_categories()
         self._code = ""
         self.clicked.connect(self.open_picker)
         self._show()
+
+    def set_table(self, table: CategoryTable) -> None:
+        self.table = table
+        self.set_code(self._code)
 
     def code(self) -> str:
         return self._code
 
     def set_code(self, code: str) -> None:
-        self._code = code if code in load_categories() else ""
+        self._code = code if code in self.table else ""
         self._show()
 
     def open_picker(self) -> None:
         dialog = QDialog(self)
         dialog.setWindowTitle(self.tr("Category"))
         dialog.resize(460, 520)
-        picker = CategoryPicker(self.lang, dialog)
+        picker = CategoryPicker(self.lang, dialog, table=self.table)
         picker.set_code(self._code)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         buttons.accepted.connect(dialog.accept)
@@ -158,5 +170,50 @@ class CategoryButton(QPushButton):
             self.chosen.emit(code)
 
     def _show(self) -> None:
-        table = load_categories()
+        table = self.table
         self.setText(table.path_label(self._code, self.lang) if self._code else self.tr("Choose a category…"))
+
+
+
+class CategoriesInForce(QObject):
+    """The account's category table as this computer uses it (services.tables: the server's once synced),
+    loaded off the GUI thread at first and again whenever a sync brings category changes."""
+
+    changed = Signal(object)  # CategoryTable
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self.ctx = ctx
+        self.table: CategoryTable = load_categories()  # until the stored one is read
+        ctx.data_changed.connect(self._data_changed)
+        self.reload()
+
+    def reload(self) -> None:
+        self.ctx.runner.run(tables.categories_of, self.ctx.store, name="categories", on_done=self._loaded)
+
+    @Slot(object)
+    def _loaded(self, table: CategoryTable) -> None:
+        if table is not self.table:
+            self.table = table
+            self.changed.emit(table)
+
+    @Slot(object)
+    def _data_changed(self, changes) -> None:
+        if changes.ids.get("category"):
+            self.reload()
+
+
+def categories_for(ctx) -> CategoriesInForce:
+    """The one CategoriesInForce of this account (made on first use)."""
+    found = getattr(ctx, "_categories_in_force", None)
+    if found is None:
+        found = ctx._categories_in_force = CategoriesInForce(ctx)
+    return found
+
+
+def follow_categories(ctx, widget: CategoryPicker | CategoryButton) -> None:
+    """Give `widget` the categories in force, now and whenever they change (a sync)."""
+    source = categories_for(ctx)
+    if source.table is not widget.table:
+        widget.set_table(source.table)
+    source.changed.connect(widget.set_table)

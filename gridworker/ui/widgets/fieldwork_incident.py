@@ -19,15 +19,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.categories import load_categories
 from ...domain.enums import Action, Level, Role, Source, Status, Urgency
 from ...domain.fieldwork import IncidentEvent
 from ...photos import thumb_path_for
 from ...services.ui_queries_fieldwork import IncidentDetail
+from .fieldwork_category import categories_for
 from .fieldwork_photos import PhotoViewer, StoredPhotosStrip
 from .fieldwork_text import (
     STATUS_COLOURS,
     URGENCY_COLOURS,
+    category_text,
     esc,
     local_time,
     person_text,
@@ -150,11 +151,7 @@ class IncidentDetailView(QWidget):
                     badge(Status(status).label(lang), STATUS_COLOURS.get(status, "#6b7280")),
                     badge(Urgency(inc.urgency).label(lang), URGENCY_COLOURS.get(inc.urgency, "#6b7280")),
                     badge(level, "#475569"),
-                    esc(
-                        load_categories().path_label(inc.category, lang)
-                        if inc.category in load_categories()
-                        else inc.category
-                    ),
+                    esc(category_text(inc.category, lang, full=True, table=categories_for(self.ctx).table)),
                 ]
             )
         )

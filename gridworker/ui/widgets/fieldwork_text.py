@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 
-from ...domain.categories import load_categories
+from ...domain.categories import CategoryTable, load_categories
 from ...domain.enums import Role, Tag
 from ...domain.errors import GridWorkerError
 from ...domain.fieldwork import CHINA_TZ
@@ -87,9 +87,11 @@ def sync_colour(state: str) -> str:
     return {"pending": "#b45309", "rejected": "#dc2626", "photos": "#b45309"}.get(state, "#15803d")
 
 
-def category_text(code: str, lang: str, *, full: bool = False) -> str:
-    """An incident category: the entry's own name ("井盖"), or with its class ("公用设施 › 井盖")."""
-    table = load_categories()
+def category_text(code: str, lang: str, *, full: bool = False, table: CategoryTable | None = None) -> str:
+    """An incident category: the entry's own name ("井盖"), or with its class ("公用设施 › 井盖").
+
+    `table`: the one in force on this computer (fieldwork_category.categories_for); the shipped one if not given."""
+    table = table or load_categories()
     found = table.get(code)
     if found is None:
         return code

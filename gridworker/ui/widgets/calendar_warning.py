@@ -1,0 +1,71 @@
+"""The status bar's warning when the holiday calendar lacks a year deadlines may need.
+
+Deadlines count working days on the holiday table in force on this computer
+(services.tables: the server's, over the one shipped with the app). For a
+year the table does not cover they count Monday to Friday only, which is
+wrong around every public holiday and make-up working day: the user is told
+so plainly, with what to do, until the server's table for that year arrives
+(it is checked again whenever a sync brings holiday records).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QLabel, QWidget
+
+from ...domain.workdays import TZ
+from ...services import tables
+from ..context import AppContext
+
+AMBER = "#b26a00"
+
+
+def today() -> date:
+    """Today in China (deadlines are counted in China time); tests replace it."""
+    return datetime.now(TZ).date()
+
+
+class CalendarWarning(QLabel):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("calendar_warning")
+        self.setStyleSheet(f"color: {AMBER};")
+        self.setVisible(False)
+        self.missing: list[int] = []
+        ctx.data_changed.connect(self._changed)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.ctx.runner.run(tables.missing_holiday_years, self.ctx.store, today(), name="holiday calendar", on_done=self.show_missing)
+
+    @Slot(object)
+    def _changed(self, changes) -> None:
+        if changes.ids.get("holiday"):
+            self.refresh()
+
+    @Slot(object)
+    def show_missing(self, years: list[int]) -> None:
+        self.missing = list(years)
+        if not years:
+            self.setText("")
+            self.setToolTip("")
+            self.setVisible(False)
+            return
+        sep = "、" if self.ctx.lang == "zh" else ", "
+        listed = sep.join(str(y) for y in years)
+        self.setText(self.tr("⚠ No holiday calendar for {0}: deadlines count Monday to Friday only").format(listed))
+        self.setToolTip(
+            self.tr(
+                "Deadlines in a year the holiday calendar does not cover skip weekends only, not public holidays, "
+                "and miss the make-up working days. Ask the server's administrator to import that year's holiday "
+                "arrangement (published by the State Council each November); it reaches this computer at the next sync."
+            )
+        )
+        self.setVisible(True)
+
+
+def make_calendar_warning(ctx: AppContext) -> QWidget:
+    return CalendarWarning(ctx)
