@@ -7,8 +7,8 @@ counts 2027's make-up working day and holiday, not Monday–Friday.
 """
 
 import json
-from importlib import resources
 from datetime import date, datetime, timedelta, timezone
+from importlib import resources
 
 from gridworker.services import incidents, tables
 
