@@ -291,6 +291,8 @@ def _restore_from(
     try:
         info = json.loads(zf.read(ACCOUNT_ENTRY))
         data_key = keys.unwrap(info["key"], password, original.encode())  # WrongPassword: nothing touched yet
+    except keys.BadKeyFile as exc:  # e.g. Argon2 asked for terabytes: refused before it runs
+        raise _damaged(path, f"其中的账户密钥无法使用（{exc.zh_why}）", f"its account key cannot be used ({exc.en_why})") from None
     except (ValueError, KeyError, TypeError):
         raise _damaged(path, "账户信息无法读取", "the account information cannot be read") from None
     accounts.home.mkdir(parents=True, exist_ok=True)

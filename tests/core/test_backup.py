@@ -183,3 +183,54 @@ def test_cli_round_trip(accounts, store, monkeypatch, capsys, tmp_path):
     assert main(["--lang", "en", "restore", str(out), "--as", "copy2"]) == 1
     assert "Wrong password" in capsys.readouterr().err
     assert sorted(accounts.names()) == ["copy", "worker"] and hashlib.sha256(out.read_bytes()).hexdigest() == digest
+
+
+def _with_account_entry(src: Path, dst: Path, change) -> None:
+    """A copy of the backup `src` whose account.json went through `change` (manifest size and hash kept true)."""
+    with zipfile.ZipFile(src) as zin:
+        manifest = json.loads(zin.read(MANIFEST))
+        info = json.loads(zin.read("account.json"))
+        change(info)
+        account_bytes = json.dumps(info).encode()
+        for item in manifest["files"]:
+            if item["path"] == "account.json":
+                item["bytes"], item["sha256"] = len(account_bytes), hashlib.sha256(account_bytes).hexdigest()
+        with zipfile.ZipFile(dst, "w") as zout:
+            for entry in zin.namelist():
+                if entry == MANIFEST:
+                    zout.writestr(entry, json.dumps(manifest))
+                elif entry == "account.json":
+                    zout.writestr(entry, account_bytes)
+                else:
+                    zout.writestr(entry, zin.read(entry))
+
+
+@pytest.mark.parametrize(
+    "param, value, words",
+    [("memory_cost", 2**31, "KiB of memory"), ("time_cost", 2**40, "number of passes"), ("parallelism", 0, "parallelism"),
+     ("memory_cost", "65536", "KiB of memory")],
+)
+def test_a_backup_asking_argon2_for_too_much_is_refused_clearly(
+    accounts, backup_file, gridworker_home, tmp_path, capsys, monkeypatch, param, value, words
+):
+    monkeypatch.setenv("GRIDWORKER_PASSWORD", PASSWORD)
+    crafted = tmp_path / "crafted.gwbak"
+    _with_account_entry(backup_file, crafted, lambda info: info["key"]["params"].__setitem__(param, value))
+    before = home_listing(gridworker_home)
+    with pytest.raises(BadBackup) as refused:
+        restore_backup(accounts, crafted, PASSWORD, as_name="other")
+    assert words in refused.value.message("en") and "Nothing was changed" in refused.value.message("en")
+    assert "允许范围" in refused.value.message("zh")
+    assert home_listing(gridworker_home) == before
+    # The command line says the same, no traceback (it used to end in argon2's HashingError).
+    assert main(["--lang", "en", "restore", str(crafted), "--as", "other"]) == 1
+    err = capsys.readouterr().err
+    assert words in err and "Traceback" not in err and "HashingError" not in err
+
+
+def test_an_account_key_file_asking_argon2_for_too_much_is_refused(accounts, account, store):
+    account.info["key"]["params"]["memory_cost"] = 2**31  # 2 TiB
+    account.save_info()
+    with pytest.raises(keys.BadKeyFile) as refused:
+        accounts.open("worker", PASSWORD)
+    assert "2147483648 KiB" in refused.value.message("en") and "内存" in refused.value.message("zh")
