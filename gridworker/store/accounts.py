@@ -17,10 +17,12 @@ from pathlib import Path
 
 import platformdirs
 
+from ..domain import passwords
 from ..domain.errors import GridWorkerError, NotFound
 from . import keys
 from .database import Store
 
+MIN_PASSWORD = 6
 _NAME = re.compile(r"^[\w.\-\u4e00-\u9fff]{1,64}$")
 
 
@@ -103,8 +105,7 @@ class AccountManager:
 
     def create(self, name: str, password: str) -> Account:
         check_account_name(name)
-        if len(password) < 6:
-            raise GridWorkerError("密码至少需要6个字符", "The password needs at least 6 characters", code="weak_password")
+        passwords.check_password(password, min_length=MIN_PASSWORD)
         folder = self.accounts_dir / name
         if (folder / "account.json").exists():
             raise GridWorkerError(f"账户“{name}”已存在", f"Account '{name}' already exists", code="account_exists")
@@ -127,8 +128,7 @@ class AccountManager:
         return account, Store(account.db_path, data_key)
 
     def change_password(self, name: str, old: str, new: str) -> None:
-        if len(new) < 6:
-            raise GridWorkerError("密码至少需要6个字符", "The password needs at least 6 characters", code="weak_password")
+        passwords.check_password(new, min_length=MIN_PASSWORD)
         account = self.get(name)
         data_key = keys.unwrap(account.info["key"], old, name.encode())
         account.info["key"] = keys.wrap(data_key, new, name.encode())

@@ -78,6 +78,20 @@ def test_first_run_asks_for_a_server_and_leaves_no_account_when_it_cannot_sign_i
     assert dialog.pages.isEnabled()
 
 
+@pytest.mark.parametrize("password", ["12345678", "        "])
+def test_signing_in_with_a_weak_password_says_why_and_makes_no_account(qtbot, chinese, accounts, password):
+    dialog = sign_in_dialog(qtbot, accounts)
+    qtbot.keyClicks(dialog.server, "http://127.0.0.1:9")
+    qtbot.keyClicks(dialog.username, "zhangwei")
+    qtbot.keyClicks(dialog.server_password, password)
+    qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.online_error.isVisible(), timeout=30_000)
+    text = dialog.online_error.text()
+    assert ("太常见" in text or "只有空格" in text) and "管理员" in text
+    assert "weak_password" not in text and "Traceback" not in text
+    assert accounts.names() == [] and dialog.pages.isEnabled() and dialog.result() != QDialog.DialogCode.Accepted
+
+
 def test_switching_to_english_relabels_the_window_and_is_remembered(window, ctx, qtbot):
     page = window.pages["register"]
     assert window.navigation.item(0).text() == "人房台账"
