@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import func, select
 
 from gridworker.cli import main
-from gridworker.domain.errors import Refused, WrongPassword
+from gridworker import photos
+from gridworker.domain.errors import GridWorkerError, Refused, WrongPassword
 from gridworker.domain.models import Building, Outbox
 from gridworker.services import register
 from gridworker.services.backup import DB_ENTRY, MANIFEST, BadBackup, create_backup, read_manifest, restore_backup
@@ -22,6 +23,7 @@ from gridworker.store.database import Store
 from ..conftest import PASSWORD
 
 PHOTO = b"\xff\xd8\xff\xe0 not really a jpeg, but private: 330106199001011234"
+PHOTO_SHA = hashlib.sha256(PHOTO).hexdigest()
 
 
 def buildings_and_outbox(store: Store) -> tuple[int, int]:
@@ -39,9 +41,8 @@ def home_listing(home: Path) -> list[str]:
 @pytest.fixture
 def backup_file(account, store, tmp_path) -> Path:
     register.register_building(store, {"name": "1幢", "estate": "翠苑一区"})
-    photo = account.photos_dir / "ab" / "cd" / "abcd.jpg"
-    photo.parent.mkdir(parents=True)
-    photo.write_bytes(PHOTO)
+    photos.storage.store_file(account.photos_dir, PHOTO_SHA, PHOTO)  # encrypted with the account's photo key
+    (account.photos_dir / "stray.txt").write_bytes(b"not a photo file")  # left out of the backup
     out = tmp_path / "out" / "worker.gwbak"
     create_backup(account, store, out)
     return out
@@ -88,14 +89,26 @@ def test_backup_is_encrypted_and_restores_photos_under_a_new_name(accounts, acco
     assert b"not really a jpeg" not in raw and "翠苑一区".encode() not in raw and b"SQLite format 3" not in raw
     manifest = read_manifest(backup_file)
     assert manifest["account"] == "worker" and {f["path"] for f in manifest["files"]} == {
-        "gridworker.db", "account.json", "photos/ab/cd/abcd.jpg",
+        "gridworker.db", "account.json", f"photos/{PHOTO_SHA[:2]}/{PHOTO_SHA[2:4]}/{PHOTO_SHA}.jpg",
     }
     result = restore_backup(accounts, backup_file, PASSWORD, as_name="laptop2")
     assert result.replaced is None and sorted(accounts.names()) == ["laptop2", "worker"]
-    assert (result.account.photos_dir / "ab" / "cd" / "abcd.jpg").read_bytes() == PHOTO
+    restored_file = photos.path_for(result.account.photos_dir, PHOTO_SHA)
+    assert b"not really a jpeg" not in restored_file.read_bytes()  # encrypted on disk again
     _account, st = accounts.open("laptop2", PASSWORD)  # the data key is rewrapped for the new name
     with st, st.read() as s:
         assert [b.estate for b in s.scalars(select(Building))] == ["翠苑一区"]
+    assert photos.read_bytes(result.account.photos_dir, PHOTO_SHA) == PHOTO
+
+
+def test_a_damaged_photo_file_stops_the_backup_with_a_clear_message(account, store, tmp_path):
+    photos.storage.store_file(account.photos_dir, PHOTO_SHA, PHOTO)
+    path = photos.path_for(account.photos_dir, PHOTO_SHA)
+    path.write_bytes(path.read_bytes()[:-3])
+    with pytest.raises(GridWorkerError) as refused:
+        create_backup(account, store, tmp_path / "b.gwbak")
+    assert "damaged" in refused.value.message("en") and "Traceback" not in refused.value.message("en")
+    assert not (tmp_path / "b.gwbak").exists()
 
 
 def test_wrong_password_changes_nothing(accounts, backup_file, gridworker_home):
@@ -132,7 +145,7 @@ def test_altered_file_with_a_matching_hash_fails_the_mac(accounts, backup_file, 
     with zipfile.ZipFile(backup_file) as zf:
         entries = {name: zf.read(name) for name in zf.namelist()}
     manifest = json.loads(entries.pop(MANIFEST))
-    entries.pop("photos/ab/cd/abcd.jpg")
+    entries.pop(f"photos/{PHOTO_SHA[:2]}/{PHOTO_SHA[2:4]}/{PHOTO_SHA}.jpg")
     manifest["files"] = [f for f in manifest["files"] if not f["path"].startswith("photos/")]
     forged = tmp_path / "forged.gwbak"
     with zipfile.ZipFile(forged, "w") as zf:
