@@ -21,13 +21,13 @@ import io
 import os
 import re
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from PIL import Image
 
 from . import crypto, errors
-from .crypto import TEMP_SUFFIX, fsync_dir
+from .crypto import TEMP_SUFFIX
 from .normalise import THUMB_LONG_EDGE
 
 THUMBS = "thumbs"
