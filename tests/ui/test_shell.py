@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import pytest
@@ -76,6 +77,19 @@ def test_first_run_asks_for_a_server_and_leaves_no_account_when_it_cannot_sign_i
     assert dialog.result() != QDialog.DialogCode.Accepted
     assert accounts.names() == []  # the account made for the attempt is gone again
     assert dialog.pages.isEnabled()
+
+
+def test_unlocking_an_account_whose_key_asks_argon2_for_2_tib_says_so(qtbot, chinese, demo_accounts):
+    info_path = demo_accounts.accounts_dir / ACCOUNT / "account.json"
+    info = json.loads(info_path.read_text("utf-8"))
+    info["key"]["params"]["memory_cost"] = 2**31  # KiB: 2 TiB
+    info_path.write_text(json.dumps(info), "utf-8")
+    dialog = sign_in_dialog(qtbot, demo_accounts)
+    qtbot.keyClicks(dialog.password, PASSWORD)
+    qtbot.mouseClick(dialog.unlock_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.unlock_error.isVisible(), timeout=10_000)
+    assert "账户密钥无法使用" in dialog.unlock_error.text() and "内存" in dialog.unlock_error.text()
+    assert dialog.store is None and dialog.pages.isEnabled()
 
 
 @pytest.mark.parametrize("password", ["12345678", "        "])
