@@ -29,16 +29,18 @@ DECODED_MB = WIDTH * HEIGHT * 3 / 2**20
 
 # Runs in the child process: argv = mode, source, photos_dir, repeats.
 _CHILD = r"""
-import io, json, resource, sys, time
+import io, json, os, resource, sys, time
 from pathlib import Path
 from PIL import Image
 import gridworker.photos as photos
+from gridworker.photos import crypto
 
 mode, src, photos_dir, repeats = sys.argv[1], sys.argv[2], Path(sys.argv[3]), int(sys.argv[4])
 seconds = []
 for i in range(repeats if mode != "idle" else 0):
     t = time.perf_counter()
     if mode == "pipeline":
+        crypto.unlock(photos_dir / str(i), os.urandom(32))  # as opening an account does: files are encrypted
         photos.import_photo(src, photos_dir / str(i))  # a fresh folder: every run writes its files
     else:
         with Image.open(src) as img:

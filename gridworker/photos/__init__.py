@@ -1,4 +1,4 @@
-"""Photos: EXIF read, orientation, resize, thumbnails, content-addressed storage (no database, no Qt).
+"""Photos: EXIF read, orientation, resize, thumbnails, content-addressed encrypted storage (no database, no Qt).
 
 `import_photo` turns a picture file into a stored, normalised JPEG and returns
 what a `photo` record needs; the storage helpers give the sync engine paths,
@@ -13,12 +13,14 @@ from .storage import (
     check_sha256,
     has_photo,
     has_thumbnail,
+    encrypt_plain_files,
     iter_chunks,
-    open_for_upload,
     path_for,
     photo_size,
     read_bytes,
+    read_chunks,
     save_bytes,
+    stored_files,
     sweep_temp_files,
     thumb_path_for,
     verify,
@@ -39,12 +41,14 @@ __all__ = [
     "heif_available",
     "import_photo",
     "inspect",
+    "encrypt_plain_files",
     "iter_chunks",
-    "open_for_upload",
     "path_for",
     "photo_size",
     "read_bytes",
+    "read_chunks",
     "save_bytes",
+    "stored_files",
     "sweep_temp_files",
     "thumb_path_for",
     "verify",

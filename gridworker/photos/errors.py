@@ -112,3 +112,21 @@ def bad_thumbnail(sha256: str, reason: str) -> PhotoError:
         code="bad_thumbnail",
         details={"sha256": sha256, "reason": reason},
     )
+
+
+def photo_damaged(label: str) -> PhotoError:
+    """A stored (encrypted) photo file that fails its check: cut short, changed on disk, or not ours."""
+    return PhotoError(
+        "本机保存的这张照片文件已损坏或被改动过，无法读取。",
+        "The stored file of this photo is damaged or was altered, and cannot be read.",
+        code="photo_damaged",
+        details={"file": label},
+    )
+
+
+def photos_locked() -> PhotoError:
+    return PhotoError(
+        "账户尚未解锁，无法读取或保存照片。",
+        "The account is not unlocked, so its photos cannot be read or stored.",
+        code="photos_locked",
+    )

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from . import errors, exif, normalise, storage
+from . import crypto, errors, exif, normalise, storage
 from .formats import HEADER_BYTES, Format, sniff
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -71,6 +71,7 @@ def import_photo(src_path: str | os.PathLike[str], photos_dir: str | os.PathLike
     A refused file writes nothing. A failure while writing (disk full) leaves
     no partial file: at most a whole thumbnail whose photo is not stored yet.
     """
+    crypto.key_for(photos_dir)  # a locked folder is refused before any work
     src = Path(src_path)
     data = _read_limited(src)
     fmt = sniff(data[:HEADER_BYTES], src.name)
@@ -86,8 +87,8 @@ def import_photo(src_path: str | os.PathLike[str], photos_dir: str | os.PathLike
     thumb_path = storage.thumb_path_for(photos_dir, sha256)
     path = storage.path_for(photos_dir, sha256)
     # Thumbnail first: whenever the photo is there, its thumbnail is too.
-    storage.store_file(thumb_path, thumb_bytes)
-    storage.store_file(path, photo_bytes)
+    storage.store_file(photos_dir, sha256, thumb_bytes, thumbnail=True)
+    storage.store_file(photos_dir, sha256, photo_bytes)
     return StoredPhoto(
         sha256=sha256,
         path=path,

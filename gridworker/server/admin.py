@@ -23,6 +23,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
 from ..domain import hlc as hlc_mod
+from ..domain import passwords
 from ..domain import validation as v
 from ..domain.enums import AreaLevel, Role
 from ..domain.errors import GridWorkerError, ValidationError
@@ -247,9 +248,11 @@ def _mirror_user(conn: Connection, user_id: str) -> None:
 
 
 def check_password(password: str) -> str:
-    if len(password) < MIN_PASSWORD:
-        raise AdminError(f"密码至少{MIN_PASSWORD}个字符", f"The password needs at least {MIN_PASSWORD} characters")
-    return password
+    """The shared policy (domain/passwords.py) with the server's minimum length; AdminError `weak_password` otherwise."""
+    try:
+        return passwords.check_password(password, min_length=MIN_PASSWORD)
+    except ValidationError as exc:
+        raise AdminError(exc.zh, exc.en, code=exc.code) from None
 
 
 def _role(role: str) -> str:

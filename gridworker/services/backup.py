@@ -10,10 +10,11 @@ holding:
     gridworker.db   a consistent snapshot of the SQLCipher database, still
                     encrypted with the data key (Store.backup_to: the online
                     backup API, safe while the app keeps writing)
-    photos/...      every file of the photos folder, each AES-256-GCM encrypted
-                    with a key derived from the data key, its path as associated
-                    data (photos sit in plain files on disk; in a backup that
-                    travels on a USB stick they must not)
+    photos/...      every photo and thumbnail of the photos folder, read (and
+                    checked) through photos.read_chunks, each AES-256-GCM
+                    encrypted with a key derived from the data key, its path as
+                    associated data; restored files are encrypted again with
+                    the account's photo key (photos/crypto.py), as on disk
 
 So the file is as safe as the account: without the password nobody reads the
 residents' data or photos. The database is copied before the photos, and
@@ -35,7 +36,6 @@ import os
 import shutil
 import uuid
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
@@ -50,7 +50,10 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from .. import __version__
 from ..domain.errors import GridWorkerError, Refused, WrongPassword
 from ..store import keys, migrate
-from ..store.accounts import Account, AccountManager, check_account_name, write_atomically
+from ..photos import PhotoError, check_sha256, read_bytes, stored_files
+from ..photos import crypto as photo_crypto
+from ..photos.storage import THUMBS, store_file
+from ..store.accounts import PHOTOS_ENCRYPTED, Account, AccountManager, check_account_name, unlock_photos, write_atomically
 from ..store.database import Store
 
 FORMAT = "gridworker-backup"
@@ -127,10 +130,21 @@ def _create_backup(account: Account, store: Store, out: Path) -> BackupInfo:
                 manifest["files"].append(_write_entry(zf, DB_ENTRY, src))
             manifest["files"].append(_write_bytes(zf, ACCOUNT_ENTRY, (account.folder / ACCOUNT_ENTRY).read_bytes()))
             photos = 0
-            for rel in _photo_files(account.photos_dir):
-                entry = PHOTOS_PREFIX + rel
+            unlock_photos(account, store, migrate=False)
+            for path, sha, thumbnail in stored_files(account.photos_dir):
+                entry = PHOTOS_PREFIX + path.relative_to(account.photos_dir).as_posix()
+                try:
+                    plain = read_bytes(account.photos_dir, sha, thumbnail=thumbnail)
+                except PhotoError as exc:
+                    if exc.code == "photo_missing":
+                        continue  # evicted by a sync meanwhile
+                    raise GridWorkerError(
+                        f"无法备份：{exc.message('zh')}请先同步，或删除这张照片后再备份。",
+                        f"Cannot back up: {exc.message('en')} Sync first, or remove that photo, then back up again.",
+                        code="backup_failed",
+                    ) from None
                 nonce = os.urandom(12)
-                sealed = nonce + photo_key.encrypt(nonce, (account.photos_dir / rel).read_bytes(), entry.encode())
+                sealed = nonce + photo_key.encrypt(nonce, plain, entry.encode())
                 manifest["files"].append(_write_bytes(zf, entry, sealed))
                 photos += 1
             manifest["mac"] = _mac(store.derive_key(MANIFEST_KEY_PURPOSE), manifest)
@@ -141,15 +155,6 @@ def _create_backup(account: Account, store: Store, out: Path) -> BackupInfo:
         shutil.rmtree(work, ignore_errors=True)
     size = sum(f["bytes"] for f in manifest["files"])
     return BackupInfo(out, account.name, manifest["created_at"], len(manifest["files"]), size, photos)
-
-
-def _photo_files(photos_dir: Path) -> Iterator[str]:
-    """Relative POSIX paths of the photo files, without the temporary files of unfinished writes."""
-    if not photos_dir.is_dir():
-        return
-    for path in sorted(photos_dir.rglob("*")):
-        if path.is_file() and not path.name.endswith(".tmp"):
-            yield path.relative_to(photos_dir).as_posix()
 
 
 def _write_entry(zf: zipfile.ZipFile, name: str, src: IO[bytes]) -> dict[str, Any]:
@@ -291,6 +296,8 @@ def _restore_from(
     try:
         info = json.loads(zf.read(ACCOUNT_ENTRY))
         data_key = keys.unwrap(info["key"], password, original.encode())  # WrongPassword: nothing touched yet
+    except keys.BadKeyFile as exc:  # e.g. Argon2 asked for terabytes: refused before it runs
+        raise _damaged(path, f"其中的账户密钥无法使用（{exc.zh_why}）", f"its account key cannot be used ({exc.en_why})") from None
     except (ValueError, KeyError, TypeError):
         raise _damaged(path, "账户信息无法读取", "the account information cannot be read") from None
     accounts.home.mkdir(parents=True, exist_ok=True)
@@ -298,6 +305,7 @@ def _restore_from(
     staging.mkdir(mode=0o700)
     try:
         _unpack(path, zf, manifest, staging, data_key)
+        info[PHOTOS_ENCRYPTED] = True  # _unpack wrote every photo encrypted
         if name != original:
             info["name"] = name
             info["key"] = keys.wrap(data_key, password, name.encode())
@@ -326,21 +334,43 @@ def _unpack(path: Path, zf: zipfile.ZipFile, manifest: dict[str, Any], staging: 
             raise _damaged(path, "清单校验失败，文件被改动过", "its manifest fails the integrity check: the file was altered")
         _check_database(path, store, manifest)
         photo_key = AESGCM(store.derive_key(PHOTO_KEY_PURPOSE))
+        staged_photos = staging / "photos"
+        photo_crypto.unlock(staged_photos, store.derive_key(photo_crypto.FILE_KEY_PURPOSE))
     finally:
         store.close()
-    for entry, item in items.items():
-        if not entry.startswith(PHOTOS_PREFIX):
-            continue
-        sealed = zf.read(entry)
-        if hashlib.sha256(sealed).hexdigest() != item["sha256"]:
-            raise _damaged(path, f"“{entry}”的内容与清单不符", f"'{entry}' does not match the manifest")
-        try:
-            data = photo_key.decrypt(sealed[:12], sealed[12:], entry.encode())
-        except InvalidTag:
-            raise _damaged(path, f"照片“{entry}”无法解密", f"the photo '{entry}' cannot be decrypted") from None
-        target = staging / "photos" / entry[len(PHOTOS_PREFIX) :]
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+    try:
+        for entry, item in items.items():
+            if not entry.startswith(PHOTOS_PREFIX):
+                continue
+            sealed = zf.read(entry)
+            if hashlib.sha256(sealed).hexdigest() != item["sha256"]:
+                raise _damaged(path, f"“{entry}”的内容与清单不符", f"'{entry}' does not match the manifest")
+            try:
+                data = photo_key.decrypt(sealed[:12], sealed[12:], entry.encode())
+            except InvalidTag:
+                raise _damaged(path, f"照片“{entry}”无法解密", f"the photo '{entry}' cannot be decrypted") from None
+            where = _photo_entry(entry)
+            if where is None:
+                continue  # not a photo or thumbnail (an older version backed up every file of the folder)
+            store_file(staged_photos, where[0], data, thumbnail=where[1])
+    finally:
+        photo_crypto.lock(staged_photos)
+
+
+def _photo_entry(entry: str) -> tuple[str, bool] | None:
+    """(sha256, thumbnail?) of a backup entry photos/ab/cd/<sha>.jpg or photos/thumbs/ab/cd/<sha>.jpg."""
+    parts = PurePosixPath(entry).parts[1:]
+    thumbnail = len(parts) == 4 and parts[0] == THUMBS
+    if thumbnail:
+        parts = parts[1:]
+    if len(parts) != 3 or not parts[2].endswith(".jpg"):
+        return None
+    sha = parts[2][: -len(".jpg")]
+    try:
+        check_sha256(sha)
+    except PhotoError:
+        return None
+    return (sha, thumbnail) if parts[0] == sha[:2] and parts[1] == sha[2:4] else None
 
 
 def _check_database(path: Path, store: Store, manifest: dict[str, Any]) -> None:

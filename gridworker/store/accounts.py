@@ -2,7 +2,7 @@
 
     <home>/accounts/<name>/account.json   wrapped data key, device id, server link
     <home>/accounts/<name>/gridworker.db  the SQLCipher database (+ -wal, -shm)
-    <home>/accounts/<name>/photos/        content-addressed photo files
+    <home>/accounts/<name>/photos/        content-addressed photo files, encrypted (photos/crypto.py)
     <home>/accounts/<name>/logs/          rotating log
 """
 
@@ -17,10 +17,14 @@ from pathlib import Path
 
 import platformdirs
 
+from ..photos import crypto as photo_crypto
+from ..photos import storage as photo_storage
+from ..domain import passwords
 from ..domain.errors import GridWorkerError, NotFound
 from . import keys
 from .database import Store
 
+MIN_PASSWORD = 6
 _NAME = re.compile(r"^[\w.\-\u4e00-\u9fff]{1,64}$")
 
 
@@ -81,6 +85,23 @@ class Account:
         write_atomically(self.folder / "account.json", json.dumps(self.info, ensure_ascii=False, indent=2).encode())
 
 
+PHOTOS_ENCRYPTED = "photos_encrypted"  # in account.json: every photo file is encrypted (no plain ones left)
+
+
+def unlock_photos(account: Account, store: Store, *, migrate: bool) -> None:
+    """Give this process the account's photo key; with `migrate`, first encrypt the plain files of older versions.
+
+    The key is derived from the data key (HKDF, its own purpose), never the
+    SQLCipher key itself. The migration runs once per account: account.json
+    records when no plain file is left; until then every open resumes it.
+    """
+    photo_crypto.unlock(account.photos_dir, store.derive_key(photo_crypto.FILE_KEY_PURPOSE))
+    if migrate and not account.info.get(PHOTOS_ENCRYPTED):
+        photo_storage.encrypt_plain_files(account.photos_dir)
+        account.info[PHOTOS_ENCRYPTED] = True
+        account.save_info()
+
+
 class AccountManager:
     def __init__(self, home: str | os.PathLike | None = None):
         self.home = home_dir(home)
@@ -103,8 +124,7 @@ class AccountManager:
 
     def create(self, name: str, password: str) -> Account:
         check_account_name(name)
-        if len(password) < 6:
-            raise GridWorkerError("密码至少需要6个字符", "The password needs at least 6 characters", code="weak_password")
+        passwords.check_password(password, min_length=MIN_PASSWORD)
         folder = self.accounts_dir / name
         if (folder / "account.json").exists():
             raise GridWorkerError(f"账户“{name}”已存在", f"Account '{name}' already exists", code="account_exists")
@@ -114,7 +134,7 @@ class AccountManager:
         account = Account(
             name,
             folder,
-            {"name": name, "key": keys.wrap(data_key, password, name.encode()), "server": None},
+            {"name": name, "key": keys.wrap(data_key, password, name.encode()), "server": None, PHOTOS_ENCRYPTED: True},
         )
         store = Store(account.db_path, data_key)
         store.close()
@@ -124,11 +144,16 @@ class AccountManager:
     def open(self, name: str, password: str) -> tuple[Account, Store]:
         account = self.get(name)
         data_key = keys.unwrap(account.info["key"], password, name.encode())
-        return account, Store(account.db_path, data_key)
+        store = Store(account.db_path, data_key)
+        try:
+            unlock_photos(account, store, migrate=True)
+        except BaseException:
+            store.close()
+            raise
+        return account, store
 
     def change_password(self, name: str, old: str, new: str) -> None:
-        if len(new) < 6:
-            raise GridWorkerError("密码至少需要6个字符", "The password needs at least 6 characters", code="weak_password")
+        passwords.check_password(new, min_length=MIN_PASSWORD)
         account = self.get(name)
         data_key = keys.unwrap(account.info["key"], old, name.encode())
         account.info["key"] = keys.wrap(data_key, new, name.encode())

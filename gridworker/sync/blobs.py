@@ -127,6 +127,12 @@ class BlobQueue:
                 if self._send_from(sha, self.received(sha), total):
                     self._set(sha, "upload", "done")
                     return True
+            except photos.PhotoError as exc:  # the local file is cut or altered (photo_damaged): sending it is pointless
+                if exc.code != "photo_damaged":
+                    raise  # photos_locked: this process was not given the account's key, a bug to see, not a failed photo
+                log.warning("upload of %s stopped: %s", sha, exc.code)
+                self._set(sha, "upload", "failed", exc.message("en"), attempt=True)
+                return False
             except ServerRefused as exc:
                 if self.is_stored(sha):  # the answer to the last chunk was lost, not the chunk
                     self._set(sha, "upload", "done")

@@ -42,7 +42,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ..services import changes
-from ..store.accounts import Account
+from ..store.accounts import Account, unlock_photos
 from ..store.database import Store
 from . import state
 from .backoff import Backoff
@@ -181,6 +181,7 @@ def _child_main(conn, account: Account, key: bytes) -> None:
     root.addHandler(_PipeLogHandler(send))
     logging.getLogger("gridworker").setLevel(logging.INFO)
     store = Store(account.db_path, key, migrate=False)  # the parent opened it: migrations are done
+    unlock_photos(account, store, migrate=False)  # and encrypted any plain photo files
     # account.json belongs to the window's process (it may sign in again while this syncs): what the server
     # says of the user goes back with each result instead (SyncProcess._take_user).
     account.save_info = lambda: None  # type: ignore[method-assign]

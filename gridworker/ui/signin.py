@@ -272,6 +272,17 @@ class SignInDialog(QDialog):
     def _online_failed(self, exc: BaseException) -> None:
         self._busy("")
         self._show_error(exc, self.online_error)
+        if isinstance(exc, GridWorkerError) and exc.code == "weak_password":
+            # The server password also becomes the new local account's: a weak one is refused here too.
+            show_message(
+                self.online_error,
+                exc.message(self.lang) + "\n" + self.tr(
+                    "The password also locks this account's data on this computer. "
+                    "Ask your administrator to set you a stronger one."
+                ),
+            )
+            self.server_password.selectAll()
+            self.server_password.setFocus()
 
     def _demo_failed(self, exc: BaseException) -> None:
         self._busy("")

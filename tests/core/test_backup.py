@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import func, select
 
 from gridworker.cli import main
-from gridworker.domain.errors import Refused, WrongPassword
+from gridworker import photos
+from gridworker.domain.errors import GridWorkerError, Refused, WrongPassword
 from gridworker.domain.models import Building, Outbox
 from gridworker.services import register
 from gridworker.services.backup import DB_ENTRY, MANIFEST, BadBackup, create_backup, read_manifest, restore_backup
@@ -22,6 +23,7 @@ from gridworker.store.database import Store
 from ..conftest import PASSWORD
 
 PHOTO = b"\xff\xd8\xff\xe0 not really a jpeg, but private: 330106199001011234"
+PHOTO_SHA = hashlib.sha256(PHOTO).hexdigest()
 
 
 def buildings_and_outbox(store: Store) -> tuple[int, int]:
@@ -39,9 +41,8 @@ def home_listing(home: Path) -> list[str]:
 @pytest.fixture
 def backup_file(account, store, tmp_path) -> Path:
     register.register_building(store, {"name": "1幢", "estate": "翠苑一区"})
-    photo = account.photos_dir / "ab" / "cd" / "abcd.jpg"
-    photo.parent.mkdir(parents=True)
-    photo.write_bytes(PHOTO)
+    photos.storage.store_file(account.photos_dir, PHOTO_SHA, PHOTO)  # encrypted with the account's photo key
+    (account.photos_dir / "stray.txt").write_bytes(b"not a photo file")  # left out of the backup
     out = tmp_path / "out" / "worker.gwbak"
     create_backup(account, store, out)
     return out
@@ -88,14 +89,26 @@ def test_backup_is_encrypted_and_restores_photos_under_a_new_name(accounts, acco
     assert b"not really a jpeg" not in raw and "翠苑一区".encode() not in raw and b"SQLite format 3" not in raw
     manifest = read_manifest(backup_file)
     assert manifest["account"] == "worker" and {f["path"] for f in manifest["files"]} == {
-        "gridworker.db", "account.json", "photos/ab/cd/abcd.jpg",
+        "gridworker.db", "account.json", f"photos/{PHOTO_SHA[:2]}/{PHOTO_SHA[2:4]}/{PHOTO_SHA}.jpg",
     }
     result = restore_backup(accounts, backup_file, PASSWORD, as_name="laptop2")
     assert result.replaced is None and sorted(accounts.names()) == ["laptop2", "worker"]
-    assert (result.account.photos_dir / "ab" / "cd" / "abcd.jpg").read_bytes() == PHOTO
+    restored_file = photos.path_for(result.account.photos_dir, PHOTO_SHA)
+    assert b"not really a jpeg" not in restored_file.read_bytes()  # encrypted on disk again
     _account, st = accounts.open("laptop2", PASSWORD)  # the data key is rewrapped for the new name
     with st, st.read() as s:
         assert [b.estate for b in s.scalars(select(Building))] == ["翠苑一区"]
+    assert photos.read_bytes(result.account.photos_dir, PHOTO_SHA) == PHOTO
+
+
+def test_a_damaged_photo_file_stops_the_backup_with_a_clear_message(account, store, tmp_path):
+    photos.storage.store_file(account.photos_dir, PHOTO_SHA, PHOTO)
+    path = photos.path_for(account.photos_dir, PHOTO_SHA)
+    path.write_bytes(path.read_bytes()[:-3])
+    with pytest.raises(GridWorkerError) as refused:
+        create_backup(account, store, tmp_path / "b.gwbak")
+    assert "damaged" in refused.value.message("en") and "Traceback" not in refused.value.message("en")
+    assert not (tmp_path / "b.gwbak").exists()
 
 
 def test_wrong_password_changes_nothing(accounts, backup_file, gridworker_home):
@@ -132,7 +145,7 @@ def test_altered_file_with_a_matching_hash_fails_the_mac(accounts, backup_file, 
     with zipfile.ZipFile(backup_file) as zf:
         entries = {name: zf.read(name) for name in zf.namelist()}
     manifest = json.loads(entries.pop(MANIFEST))
-    entries.pop("photos/ab/cd/abcd.jpg")
+    entries.pop(f"photos/{PHOTO_SHA[:2]}/{PHOTO_SHA[2:4]}/{PHOTO_SHA}.jpg")
     manifest["files"] = [f for f in manifest["files"] if not f["path"].startswith("photos/")]
     forged = tmp_path / "forged.gwbak"
     with zipfile.ZipFile(forged, "w") as zf:
@@ -183,3 +196,54 @@ def test_cli_round_trip(accounts, store, monkeypatch, capsys, tmp_path):
     assert main(["--lang", "en", "restore", str(out), "--as", "copy2"]) == 1
     assert "Wrong password" in capsys.readouterr().err
     assert sorted(accounts.names()) == ["copy", "worker"] and hashlib.sha256(out.read_bytes()).hexdigest() == digest
+
+
+def _with_account_entry(src: Path, dst: Path, change) -> None:
+    """A copy of the backup `src` whose account.json went through `change` (manifest size and hash kept true)."""
+    with zipfile.ZipFile(src) as zin:
+        manifest = json.loads(zin.read(MANIFEST))
+        info = json.loads(zin.read("account.json"))
+        change(info)
+        account_bytes = json.dumps(info).encode()
+        for item in manifest["files"]:
+            if item["path"] == "account.json":
+                item["bytes"], item["sha256"] = len(account_bytes), hashlib.sha256(account_bytes).hexdigest()
+        with zipfile.ZipFile(dst, "w") as zout:
+            for entry in zin.namelist():
+                if entry == MANIFEST:
+                    zout.writestr(entry, json.dumps(manifest))
+                elif entry == "account.json":
+                    zout.writestr(entry, account_bytes)
+                else:
+                    zout.writestr(entry, zin.read(entry))
+
+
+@pytest.mark.parametrize(
+    "param, value, words",
+    [("memory_cost", 2**31, "KiB of memory"), ("time_cost", 2**40, "number of passes"), ("parallelism", 0, "parallelism"),
+     ("memory_cost", "65536", "KiB of memory")],
+)
+def test_a_backup_asking_argon2_for_too_much_is_refused_clearly(
+    accounts, backup_file, gridworker_home, tmp_path, capsys, monkeypatch, param, value, words
+):
+    monkeypatch.setenv("GRIDWORKER_PASSWORD", PASSWORD)
+    crafted = tmp_path / "crafted.gwbak"
+    _with_account_entry(backup_file, crafted, lambda info: info["key"]["params"].__setitem__(param, value))
+    before = home_listing(gridworker_home)
+    with pytest.raises(BadBackup) as refused:
+        restore_backup(accounts, crafted, PASSWORD, as_name="other")
+    assert words in refused.value.message("en") and "Nothing was changed" in refused.value.message("en")
+    assert "允许范围" in refused.value.message("zh")
+    assert home_listing(gridworker_home) == before
+    # The command line says the same, no traceback (it used to end in argon2's HashingError).
+    assert main(["--lang", "en", "restore", str(crafted), "--as", "other"]) == 1
+    err = capsys.readouterr().err
+    assert words in err and "Traceback" not in err and "HashingError" not in err
+
+
+def test_an_account_key_file_asking_argon2_for_too_much_is_refused(accounts, account, store):
+    account.info["key"]["params"]["memory_cost"] = 2**31  # 2 TiB
+    account.save_info()
+    with pytest.raises(keys.BadKeyFile) as refused:
+        accounts.open("worker", PASSWORD)
+    assert "2147483648 KiB" in refused.value.message("en") and "内存" in refused.value.message("zh")

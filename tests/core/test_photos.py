@@ -18,6 +18,7 @@ from PIL import Image
 
 from gridworker import photos
 from gridworker.photos import PhotoError, storage
+from gridworker.photos import crypto as photo_crypto
 
 RED, GREEN, BLUE, YELLOW = (220, 30, 30), (30, 200, 30), (30, 30, 220), (230, 220, 30)
 # Upright test picture: four quadrants of different colours, wider than tall, so
@@ -63,8 +64,8 @@ def as_stored(upright: Image.Image, orientation: int) -> Image.Image:
     return stored
 
 
-def assert_upright(path: Path) -> None:
-    with Image.open(path) as img:
+def assert_upright(path: Path | bytes) -> None:
+    with Image.open(io.BytesIO(path) if isinstance(path, bytes) else path) as img:
         img = img.convert("RGB")
         w, h = img.size
         assert w > h, f"expected landscape, got {w}×{h}"
@@ -121,9 +122,25 @@ def stored_files(photos_dir: Path) -> list[Path]:
     return sorted(p for p in photos_dir.rglob("*") if p.is_file())
 
 
+@pytest.fixture(autouse=True)
+def unlocked(tmp_path):
+    """The folders these tests store photos in, unlocked with a key of their own (as opening an account does)."""
+    folders = [tmp_path, tmp_path / "photos", tmp_path / "a", tmp_path / "b"]
+    for folder in folders:
+        photo_crypto.unlock(folder, os.urandom(32))
+    yield
+    for folder in folders:
+        photo_crypto.lock(folder)
+
+
 @pytest.fixture
 def photos_dir(tmp_path):
     return tmp_path / "photos"
+
+
+def plain(photos_dir: Path, stored) -> tuple[bytes, bytes]:
+    """The JPEG of a stored photo and of its thumbnail, read back through the one read function."""
+    return photos.read_bytes(photos_dir, stored.sha256), photos.read_bytes(photos_dir, stored.sha256, thumbnail=True)
 
 
 # --- EXIF: place, time, camera ---------------------------------------------------
@@ -201,8 +218,8 @@ def test_every_orientation_is_stored_upright(tmp_path, photos_dir, orientation):
     src = write_jpeg(tmp_path / "p.jpg", stored_pixels, exif_bytes(orientation=orientation))
     stored = photos.import_photo(src, photos_dir)
     assert (stored.width, stored.height) == (160, 100)
-    assert_upright(stored.path)
-    assert_upright(stored.thumb_path)
+    assert_upright(photos.read_bytes(photos_dir, stored.sha256))
+    assert_upright(photos.read_bytes(photos_dir, stored.sha256, thumbnail=True))
 
 
 def test_twelve_megapixel_jpeg_is_reduced_and_turned(tmp_path, photos_dir):
@@ -213,8 +230,8 @@ def test_twelve_megapixel_jpeg_is_reduced_and_turned(tmp_path, photos_dir):
     assert max(stored.width, stored.height) <= photos.LONG_EDGE
     assert stored.width > stored.height >= 1200  # upright landscape, not a tiny draft
     assert stored.width / stored.height == pytest.approx(4 / 3, rel=0.01)
-    assert_upright(stored.path)
-    with Image.open(stored.thumb_path) as thumb:
+    assert_upright(photos.read_bytes(photos_dir, stored.sha256))
+    with Image.open(io.BytesIO(photos.read_bytes(photos_dir, stored.sha256, thumbnail=True))) as thumb:
         assert max(thumb.size) == photos.THUMB_LONG_EDGE
 
 
@@ -223,9 +240,9 @@ def test_large_png_is_fitted_to_long_edge(tmp_path, photos_dir):
     upright_pattern(3000, 2500).save(src)
     stored = photos.import_photo(src, photos_dir)
     assert (stored.width, stored.height) == (2048, 1707)
-    with Image.open(stored.path) as img:
+    with Image.open(io.BytesIO(photos.read_bytes(photos_dir, stored.sha256))) as img:
         assert img.size == (2048, 1707) and img.format == "JPEG" and img.mode == "RGB"
-    with Image.open(stored.thumb_path) as thumb:
+    with Image.open(io.BytesIO(photos.read_bytes(photos_dir, stored.sha256, thumbnail=True))) as thumb:
         assert thumb.size == (320, 267)
 
 
@@ -234,7 +251,7 @@ def test_small_picture_is_not_enlarged(tmp_path, photos_dir):
     upright_pattern(40, 30).save(src)
     stored = photos.import_photo(src, photos_dir)
     assert (stored.width, stored.height) == (40, 30)
-    with Image.open(stored.thumb_path) as thumb:
+    with Image.open(io.BytesIO(photos.read_bytes(photos_dir, stored.sha256, thumbnail=True))) as thumb:
         assert thumb.size == (40, 30)
 
 
@@ -248,7 +265,7 @@ def test_png_without_exif(tmp_path, photos_dir):
     assert (info.mime, info.taken_at, info.lat, info.lon, info.orientation) == ("image/png", None, None, None, 1)
     stored = photos.import_photo(src, photos_dir)
     assert stored.mime == "image/jpeg" and stored.original_name == "plain.png"
-    assert_upright(stored.path)
+    assert_upright(photos.read_bytes(photos_dir, stored.sha256))
 
 
 @pytest.mark.parametrize("mode", ["RGBA", "LA", "P"])
@@ -262,7 +279,7 @@ def test_transparency_is_flattened_on_white(tmp_path, photos_dir, mode):
     src = tmp_path / "logo.png"
     img.save(src)
     stored = photos.import_photo(src, photos_dir)
-    with Image.open(stored.path) as out:
+    with Image.open(io.BytesIO(photos.read_bytes(photos_dir, stored.sha256))) as out:
         assert out.mode == "RGB"
         assert_close(out.getpixel((85, 30)), (255, 255, 255), "transparent half")
         left = out.getpixel((15, 30))
@@ -274,7 +291,7 @@ def test_sixteen_bit_greyscale_keeps_its_tones(tmp_path, photos_dir):
     src = tmp_path / "grey16.png"
     img.save(src)
     stored = photos.import_photo(src, photos_dir)
-    with Image.open(stored.path) as out:
+    with Image.open(io.BytesIO(photos.read_bytes(photos_dir, stored.sha256))) as out:
         assert_close(out.getpixel((32, 32)), (128, 128, 128), "mid grey", tolerance=6)
 
 
@@ -282,7 +299,7 @@ def test_cmyk_jpeg_becomes_rgb(tmp_path, photos_dir):
     src = tmp_path / "print.jpg"
     Image.new("CMYK", (80, 60), (0, 255, 255, 0)).save(src, quality=95)  # full magenta+yellow: red
     stored = photos.import_photo(src, photos_dir)
-    with Image.open(stored.path) as out:
+    with Image.open(io.BytesIO(photos.read_bytes(photos_dir, stored.sha256))) as out:
         assert out.mode == "RGB"
         assert_close(out.getpixel((40, 30)), (255, 0, 0), "red", tolerance=50)
 
@@ -320,7 +337,7 @@ def test_embedded_colour_profile_is_converted_to_srgb(tmp_path, photos_dir):
     src = tmp_path / "p3.jpg"
     Image.new("RGB", (64, 48), (255, 0, 0)).save(src, quality=95, icc_profile=swapped)
     stored = photos.import_photo(src, photos_dir)
-    with Image.open(stored.path) as out:
+    with Image.open(io.BytesIO(photos.read_bytes(photos_dir, stored.sha256))) as out:
         assert_close(out.getpixel((32, 24)), (0, 255, 0), "converted colour", tolerance=30)
 
 
@@ -330,7 +347,7 @@ def test_webp(tmp_path, photos_dir):
     assert photos.inspect(src).mime == "image/webp"
     stored = photos.import_photo(src, photos_dir)
     assert (stored.width, stored.height) == (200, 120)
-    assert_upright(stored.path)
+    assert_upright(photos.read_bytes(photos_dir, stored.sha256))
 
 
 def test_heic_when_pillow_heif_is_installed(tmp_path, photos_dir):
@@ -341,7 +358,7 @@ def test_heic_when_pillow_heif_is_installed(tmp_path, photos_dir):
     assert photos.inspect(src).mime == "image/heif"
     stored = photos.import_photo(src, photos_dir)
     assert (stored.width, stored.height) == (128, 96) and stored.mime == "image/jpeg"
-    assert_upright(stored.path)
+    assert_upright(photos.read_bytes(photos_dir, stored.sha256))
 
 
 def test_heic_without_pillow_heif_is_refused_saying_so(tmp_path, photos_dir, monkeypatch):
@@ -430,10 +447,9 @@ def test_exif_is_stripped_from_stored_files(tmp_path, photos_dir):
     src = write_jpeg(tmp_path / "p.jpg", upright_pattern(160, 100), exif)
     stored = photos.import_photo(src, photos_dir)
     assert stored.lat is not None  # the place is read, and kept for the record...
-    for path in (stored.path, stored.thumb_path):
-        data = path.read_bytes()
+    for data in plain(photos_dir, stored):
         assert b"Exif\x00\x00" not in data and b"Acme" not in data  # ...but not in the file
-        with Image.open(path) as img:
+        with Image.open(io.BytesIO(data)) as img:
             assert len(img.getexif()) == 0
             assert not img.getexif().get_ifd(0x8825)
             assert "icc_profile" not in img.info
@@ -442,7 +458,7 @@ def test_exif_is_stripped_from_stored_files(tmp_path, photos_dir):
 def test_content_addressed_layout_and_record_fields(tmp_path, photos_dir):
     src = write_jpeg(tmp_path / "p.jpg", upright_pattern(160, 100))
     stored = photos.import_photo(src, photos_dir)
-    data = stored.path.read_bytes()
+    data = photos.read_bytes(photos_dir, stored.sha256)
     assert stored.sha256 == hashlib.sha256(data).hexdigest()
     assert stored.path == photos_dir / stored.sha256[:2] / stored.sha256[2:4] / f"{stored.sha256}.jpg"
     assert stored.thumb_path == photos_dir / "thumbs" / stored.sha256[:2] / stored.sha256[2:4] / f"{stored.sha256}.jpg"
@@ -519,6 +535,9 @@ def test_verify_detects_a_changed_or_missing_file(tmp_path, photos_dir):
     data[len(data) // 2] ^= 0xFF
     stored.path.write_bytes(bytes(data))
     assert not photos.verify(photos_dir, stored.sha256)
+    with pytest.raises(PhotoError) as caught:
+        photos.read_bytes(photos_dir, stored.sha256)
+    assert caught.value.code == "photo_damaged"
     stored.path.unlink()
     assert not photos.verify(photos_dir, stored.sha256) and not photos.has_photo(photos_dir, stored.sha256)
     with pytest.raises(PhotoError) as caught:
@@ -534,14 +553,14 @@ def test_chunks_resume_from_an_offset(tmp_path, photos_dir):
     pieces = list(photos.iter_chunks(photos_dir, stored.sha256, start=1000, chunk_size=7000))
     assert [off for off, _ in pieces] == list(range(1000, len(data), 7000))
     assert b"".join(chunk for _, chunk in pieces) == data[1000:]
-    with photos.open_for_upload(photos_dir, stored.sha256) as f:
-        assert f.read() == data
+    assert b"".join(c for _, c in photos.iter_chunks(photos_dir, stored.sha256, start=70_000, chunk_size=333)) == data[70_000:]
+    assert list(photos.iter_chunks(photos_dir, stored.sha256, start=len(data))) == []
 
 
 def test_save_bytes_from_server_checks_the_hash(tmp_path):
     source_dir, other_dir = tmp_path / "a", tmp_path / "b"
     stored = photos.import_photo(write_jpeg(tmp_path / "p.jpg", upright_pattern(160, 100)), source_dir)
-    data = stored.path.read_bytes()
+    data = photos.read_bytes(source_dir, stored.sha256)
     with pytest.raises(PhotoError) as caught:
         photos.save_bytes(data[:-10], other_dir, stored.sha256)  # a cut-off download
     assert caught.value.code == "hash_mismatch"
@@ -565,7 +584,7 @@ def test_save_thumbnail_from_server_checks_it_is_a_whole_small_jpeg(tmp_path):
         assert caught.value.code == "bad_thumbnail"
     assert stored_files(tmp_path) == []
     path = photos.save_bytes(good, tmp_path, sha, thumbnail=True)
-    assert path == photos.thumb_path_for(tmp_path, sha) and path.read_bytes() == good
+    assert path == photos.thumb_path_for(tmp_path, sha) and path.read_bytes() != good
     assert photos.read_bytes(tmp_path, sha, thumbnail=True) == good
     assert not photos.has_photo(tmp_path, sha)
 
@@ -586,7 +605,7 @@ def test_multi_picture_jpeg_stores_its_first_picture(tmp_path, photos_dir):
     upright_pattern(400, 300).save(src, "MPO", save_all=True, append_images=[Image.new("RGB", (400, 300), "white")])
     stored = photos.import_photo(src, photos_dir)
     assert (stored.width, stored.height) == (400, 300)
-    assert_upright(stored.path)
+    assert_upright(photos.read_bytes(photos_dir, stored.sha256))
 
 
 @pytest.mark.filterwarnings("ignore:Corrupt EXIF data")
@@ -596,7 +615,7 @@ def test_malformed_exif_block_still_imports(tmp_path, photos_dir):
     src = write_jpeg(tmp_path / "p.jpg", upright_pattern(160, 100), broken)
     stored = photos.import_photo(src, photos_dir)
     assert photos.verify(photos_dir, stored.sha256)
-    assert_upright(stored.path)
+    assert_upright(photos.read_bytes(photos_dir, stored.sha256))
 
 
 def test_exif_reader_failure_only_loses_the_tags(tmp_path, photos_dir, monkeypatch):
@@ -610,4 +629,4 @@ def test_exif_reader_failure_only_loses_the_tags(tmp_path, photos_dir, monkeypat
     monkeypatch.setattr(Image.Exif, "get_ifd", broken_get_ifd)
     stored = photos.import_photo(src, photos_dir)
     assert (stored.lat, stored.lon, stored.taken_at) == (None, None, None)
-    assert_upright(stored.path)  # orientation lives in IFD0, still read
+    assert_upright(photos.read_bytes(photos_dir, stored.sha256))  # orientation lives in IFD0, still read

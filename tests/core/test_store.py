@@ -60,15 +60,15 @@ def test_accounts_keep_their_own_data(accounts):
 @pytest.mark.parametrize("name", ["../evil", "a/b", "", "x" * 65])
 def test_bad_account_names_refused(accounts, name):
     with pytest.raises(GridWorkerError):
-        accounts.create(name, "password1")
+        accounts.create(name, "dup-pass-1")
 
 
 def test_weak_password_and_duplicate_account_refused(accounts):
     with pytest.raises(GridWorkerError):
         accounts.create("short", "12345")
-    accounts.create("dup", "password1")
+    accounts.create("dup", "dup-pass-1")
     with pytest.raises(GridWorkerError) as e:
-        accounts.create("dup", "password1")
+        accounts.create("dup", "dup-pass-1")
     assert e.value.code == "account_exists"
 
 

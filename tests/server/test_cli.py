@@ -142,6 +142,28 @@ def test_users_and_tokens(run, prepared, monkeypatch):
     assert run("token", "revoke", "--data", str(data_dir))[0] == 1  # says what to name
 
 
+@pytest.mark.parametrize(
+    "password, why", [("12345678", "most common"), ("        ", "only spaces"), ("zzzzzzzzzz", "one character repeated")]
+)
+def test_weak_passwords_are_refused_for_new_users_resets_and_the_first_admin(run, prepared, fresh, monkeypatch, password, why):
+    data_dir, database_url = prepared
+    _use(monkeypatch, database_url)
+    code, _out, err = run("user", "add", "weak", "--role", "worker", "--area", "G1", "--password-stdin",
+                          "--data", str(data_dir), stdin=password + "\n")  # fmt: skip
+    assert code == 1 and why in err and "Traceback" not in err
+    assert "weak\t" not in run("user", "list", "--data", str(data_dir))[1]
+    assert run("user", "add", "strong", "--role", "worker", "--area", "G1", "--password-stdin",
+               "--data", str(data_dir), stdin="strong-pass-7\n")[0] in (0, 1)  # 1: made by an earlier case
+    code, _out, err = run("user", "reset-password", "strong", "--password-stdin", "--data", str(data_dir), stdin=password + "\n")
+    assert code == 1 and why in err
+    with _client(data_dir, database_url) as c:
+        assert _login(c, "strong", "strong-pass-7").status_code == 200  # the old password still works
+    fresh_dir, fresh_url = fresh
+    _use(monkeypatch, fresh_url)
+    code, _out, err = run("init", "--data", str(fresh_dir), "--password-stdin", stdin=password + "\n")
+    assert code == 1 and why in err
+
+
 def test_category_and_holiday_tables(run, prepared, tmp_path, monkeypatch):
     data_dir, database_url = prepared
     _use(monkeypatch, database_url)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from PIL import Image
 from PySide6.QtCore import Qt
@@ -9,7 +11,7 @@ from sqlmodel import select
 
 from gridworker.domain.fieldwork import Incident, Photo
 from gridworker.domain.models import Outbox
-from gridworker.photos import path_for
+from gridworker.photos import read_bytes
 from gridworker.services import drafts
 from gridworker.services import ui_queries_fieldwork as queries
 from gridworker.sync.tables import SyncBlob
@@ -69,7 +71,7 @@ def test_snap_and_report_with_exif_gps_saved_offline(qtbot, make_ctx, demo_store
     assert incident.lon == pytest.approx(spot[1], abs=1e-6)
     assert incident.area_id == page.place.nearest_building.area_id  # the grid of the building beside the photo
     assert (photo_row.width, photo_row.height) == (480, 640)  # turned a quarter, as the preview showed
-    with Image.open(path_for(ctx.photos_dir, photo_row.sha256)) as stored:
+    with Image.open(io.BytesIO(read_bytes(ctx.photos_dir, photo_row.sha256))) as stored:
         assert is_mark(stored.getpixel((4, 4))) and not is_mark(stored.getpixel((475, 635)))
     assert photo_row.lat == pytest.approx(spot[0], abs=1e-6)  # the turned copy kept the GPS
     assert {(r.entity, r.record_id) for r in outbox} >= {("incident", incident.id), ("photo", photo_row.id)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import pytest
@@ -76,6 +77,33 @@ def test_first_run_asks_for_a_server_and_leaves_no_account_when_it_cannot_sign_i
     assert dialog.result() != QDialog.DialogCode.Accepted
     assert accounts.names() == []  # the account made for the attempt is gone again
     assert dialog.pages.isEnabled()
+
+
+def test_unlocking_an_account_whose_key_asks_argon2_for_2_tib_says_so(qtbot, chinese, demo_accounts):
+    info_path = demo_accounts.accounts_dir / ACCOUNT / "account.json"
+    info = json.loads(info_path.read_text("utf-8"))
+    info["key"]["params"]["memory_cost"] = 2**31  # KiB: 2 TiB
+    info_path.write_text(json.dumps(info), "utf-8")
+    dialog = sign_in_dialog(qtbot, demo_accounts)
+    qtbot.keyClicks(dialog.password, PASSWORD)
+    qtbot.mouseClick(dialog.unlock_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.unlock_error.isVisible(), timeout=10_000)
+    assert "账户密钥无法使用" in dialog.unlock_error.text() and "内存" in dialog.unlock_error.text()
+    assert dialog.store is None and dialog.pages.isEnabled()
+
+
+@pytest.mark.parametrize("password", ["12345678", "        "])
+def test_signing_in_with_a_weak_password_says_why_and_makes_no_account(qtbot, chinese, accounts, password):
+    dialog = sign_in_dialog(qtbot, accounts)
+    qtbot.keyClicks(dialog.server, "http://127.0.0.1:9")
+    qtbot.keyClicks(dialog.username, "zhangwei")
+    qtbot.keyClicks(dialog.server_password, password)
+    qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.online_error.isVisible(), timeout=30_000)
+    text = dialog.online_error.text()
+    assert ("太常见" in text or "只有空格" in text) and "管理员" in text
+    assert "weak_password" not in text and "Traceback" not in text
+    assert accounts.names() == [] and dialog.pages.isEnabled() and dialog.result() != QDialog.DialogCode.Accepted
 
 
 def test_switching_to_english_relabels_the_window_and_is_remembered(window, ctx, qtbot):

@@ -7,7 +7,9 @@ now stays disabled and says why in its tooltip.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QUrl, Signal
+import base64
+
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -21,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.enums import Action, Level, Role, Source, Status, Urgency
 from ...domain.fieldwork import IncidentEvent
-from ...photos import thumb_path_for
+from ...photos import PhotoError, read_bytes
 from ...services.ui_queries_fieldwork import IncidentDetail
 from .fieldwork_category import categories_for
 from .fieldwork_photos import PhotoViewer, StoredPhotosStrip
@@ -241,7 +243,7 @@ class IncidentDetailView(QWidget):
             if text:
                 lines.append(text)
         photos = "".join(
-            f"<a href='photo:{pid}'><img src='{QUrl.fromLocalFile(str(thumb_path_for(self.ctx.photos_dir, detail.photos[pid].sha256))).toString()}' height='72'></a> "
+            f"<a href='photo:{pid}'><img src='{thumbnail_data_url(self.ctx.photos_dir, detail.photos[pid].sha256)}' height='72'></a> "
             for pid in e.photo_ids
             if pid in detail.photos and e.action != Action.report.value
         )
@@ -288,3 +290,12 @@ class IncidentDetailView(QWidget):
 def _clear_form(form: QFormLayout) -> None:
     while form.rowCount():
         form.removeRow(0)
+
+
+def thumbnail_data_url(photos_dir, sha256: str) -> str:
+    """The stored thumbnail as a data: URL for rich text (the file on disk is encrypted); empty when there is none."""
+    try:
+        data = read_bytes(photos_dir, sha256, thumbnail=True)
+    except PhotoError:
+        return ""
+    return "data:image/jpeg;base64," + base64.b64encode(data).decode("ascii")

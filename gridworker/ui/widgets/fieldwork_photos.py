@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QImage, QImageReader, QPainter, QPixmap, QTransform
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QFileDialog,
     QHBoxLayout,
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.fieldwork import Photo
-from ...photos import has_photo, has_thumbnail, path_for, thumb_path_for
+from ...photos import PhotoError, has_photo, has_thumbnail, read_bytes
 from .fieldwork_text import local_time
 
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif")
@@ -39,17 +40,44 @@ def load_image(path: str | Path, max_side: int) -> QImage:
     JPEG is decoded at reduced scale by Qt directly; formats Qt cannot read
     (HEIC) go through Pillow. A null QImage when the file is not a picture.
     """
-    reader = QImageReader(str(path))
+    image = _read_scaled(QImageReader(str(path)), max_side)
+    return image if not image.isNull() else _load_with_pillow(path, max_side)
+
+
+def load_image_data(data: bytes, max_side: int) -> QImage:
+    """Like load_image, for a picture in memory (a stored photo, decrypted); a null QImage if it is not one."""
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    image = _read_scaled(QImageReader(buffer), max_side)
+    buffer.close()
+    if image.isNull():
+        import io
+
+        return _load_with_pillow(io.BytesIO(data), max_side)
+    return image
+
+
+def stored_image(photos_dir: Path, sha256: str, max_side: int, *, thumbnail: bool) -> tuple[QImage, str | None]:
+    """A stored photo or thumbnail, decrypted and scaled; with the PhotoError code when it cannot be read."""
+    try:
+        data = read_bytes(photos_dir, sha256, thumbnail=thumbnail)
+    except PhotoError as exc:
+        return QImage(), exc.code
+    image = load_image_data(data, max_side)
+    return image, None if not image.isNull() else "photo_damaged"
+
+
+def _read_scaled(reader: QImageReader, max_side: int) -> QImage:
     reader.setAutoTransform(True)
     raw = reader.size()
     if raw.isValid() and max(raw.width(), raw.height()) > max_side:
         factor = max_side / max(raw.width(), raw.height())
         reader.setScaledSize(QSize(max(1, round(raw.width() * factor)), max(1, round(raw.height() * factor))))
-    image = QImageReader.read(reader)  # spelled so because tests/core/test_layering.py looks for store reads by name
-    return image if not image.isNull() else _load_with_pillow(path, max_side)
+    return QImageReader.read(reader)  # spelled so because tests/core/test_layering.py looks for store reads by name
 
 
-def _load_with_pillow(path: str | Path, max_side: int) -> QImage:
+def _load_with_pillow(path, max_side: int) -> QImage:
     from PIL import Image, ImageOps
 
     from ...photos import heif_available
@@ -259,9 +287,11 @@ class StoredPhotosStrip(QListWidget):
 
 def thumbnail_icon(photos_dir: Path, sha256: str, side: int, missing_text: str) -> QIcon:
     if has_thumbnail(photos_dir, sha256):
-        image = load_image(thumb_path_for(photos_dir, sha256), side)
+        image, problem = stored_image(photos_dir, sha256, side, thumbnail=True)
         if not image.isNull():
             return QIcon(QPixmap.fromImage(image))
+        if problem == "photo_damaged":
+            return QIcon(placeholder(side, QApplication.translate("StoredPhotosStrip", "Damaged file")))
     return QIcon(placeholder(side, missing_text))
 
 
@@ -281,12 +311,17 @@ class PhotoViewer(QDialog):
         self.setWindowTitle(self.tr("Photo"))
         self.setAttribute(Qt.WA_DeleteOnClose)
         original = has_photo(photos_dir, photo.sha256)
-        path = path_for(photos_dir, photo.sha256) if original else thumb_path_for(photos_dir, photo.sha256)
-        image = load_image(path, 1100)
+        image, problem = stored_image(photos_dir, photo.sha256, 1100, thumbnail=not original)
         self.picture = QLabel()
         self.picture.setAlignment(Qt.AlignCenter)
-        if image.isNull():
-            self.picture.setPixmap(placeholder(320, self.tr("This photo is not on this computer yet")))
+        if problem == "photo_damaged" or image.isNull():
+            text = (
+                self.tr("The file of this photo on this computer is damaged or was altered")
+                if problem == "photo_damaged"
+                else self.tr("This photo is not on this computer yet")
+            )
+            self.picture.setPixmap(placeholder(320, text))
+            self.picture.setAccessibleName(text)
         else:
             self.picture.setPixmap(QPixmap.fromImage(image))
         note = photo_caption(photo)
