@@ -277,6 +277,7 @@ class VisitsPage(QWidget):
             self.stops_model.set_rows([])
             self.progress.setRange(0, 1)
             self.progress.setValue(0)
+            self.progress.hide()  # no walk-round planned: no "0 of 1 visited"
             self._set_current(None)
             return
         walk_id = self._walk_id
@@ -297,6 +298,7 @@ class VisitsPage(QWidget):
         done = sum(1 for s in stops if s.visit_id)
         self.progress.setRange(0, max(len(stops), 1))
         self.progress.setValue(done)
+        self.progress.setVisible(bool(stops))
         wanted = self._current_id if any(s.household_id == self._current_id for s in stops) else None
         self._select_stop(wanted or self._next_stop_id())
 
