@@ -225,3 +225,35 @@ def test_no_walk_round_no_progress_figure(qtbot, make_ctx, demo_store):
     assert page.walks.count() == 0
     assert not page.progress.isVisible()  # not "0 of 1 visited"
 
+
+
+# -- item 9: one figure, one name, on every screen -------------------------------------------------
+def test_walk_round_and_dashboard_show_the_same_households_visited_with_units(qtbot, chinese, make_ctx, demo_store):
+    from gridworker.services import visits as vs
+    from gridworker.ui.pages.dashboard import DashboardPage
+    from gridworker.ui.pages.visits import VisitsPage
+
+    from .conftest_fieldwork import WORKER, show
+
+    due = vs.due_households(demo_store)[:4]
+    vs.plan_walkround(demo_store, "巡查", household_ids=[d.household_id for d in due], planner_id=WORKER.id)
+    for d, outcome in zip(due, ["met", "not_home", "refused"]):
+        vs.log_visit(demo_store, d.household_id, visitor_id=WORKER.id, outcome=outcome)
+
+    page = show(qtbot, VisitsPage(make_ctx(WORKER, lang="zh")))
+    qtbot.waitUntil(lambda: page.stops_model.rowCount() == 4 and page.progress.isVisible(), timeout=10_000)
+    assert page.progress.text() == "已上门 3 / 4 户"  # doors called at, whoever answered
+    assert page.met_label.text() == "已走访住户 1 户"  # as the dashboard counts
+    assert "已上门 3/4" in page.walks.currentText()
+    page.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: "有重点人群的住户" in page.due_count.text(), timeout=10_000)
+    assert page.due_count.text().startswith("待走访 ") and page.due_count.text().endswith(" 户")
+
+    board = show(qtbot, DashboardPage(make_ctx(WORKER, lang="zh")))
+    qtbot.waitUntil(lambda: board.stats is not None, timeout=10_000)
+    assert board.cards["visited"].caption.text() == "已走访住户"
+    assert board.cards["visited"].value.text() == f"{board.stats.households_visited} / {board.stats.households_total} 户"
+    assert board.stats.households_visited == 1
+    assert board.cards["special"].caption.text() == "重点人群已走访"
+    assert board.cards["special"].value.text().endswith(" 人")
+    assert board.cards["visits"].detail.text() == "共1人走访"

@@ -37,4 +37,43 @@
         <translation>无法连接服务器。请检查网络连接和服务器地址，然后重新登录。</translation>
     </message>
 </context>
+<context>
+    <name>DashboardPage</name>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="0"/>
+        <source>by 1 person</source>
+        <translation>共1人走访</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="0"/>
+        <source>1 incident reworked</source>
+        <translation>返工事件 1 件</translation>
+    </message>
+</context>
+<context>
+    <name>IncidentBoardPage</name>
+    <message>
+        <location filename="../../ui/pages/incidents.py" line="0"/>
+        <source>1 incident</source>
+        <translation>共 1 件</translation>
+    </message>
+</context>
+<context>
+    <name>VisitsPage</name>
+    <message>
+        <location filename="../../ui/pages/visits.py" line="0"/>
+        <source>1 day overdue</source>
+        <translation>逾期1天</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/visits.py" line="0"/>
+        <source>1 day</source>
+        <translation>1天</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/visits.py" line="0"/>
+        <source>{0} due; {1}: {2}</source>
+        <translation>待走访 {0}；{1}：{2}</translation>
+    </message>
+</context>
 </TS>
