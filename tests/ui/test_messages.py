@@ -257,3 +257,16 @@ def test_walk_round_and_dashboard_show_the_same_households_visited_with_units(qt
     assert board.cards["special"].caption.text() == "重点人群已走访"
     assert board.cards["special"].value.text().endswith(" 人")
     assert board.cards["visits"].detail.text() == "共1人走访"
+
+
+def test_english_counts_say_one_person_not_one_people(qtbot, make_ctx, demo_store):
+    from gridworker.services import visits as vs
+    from gridworker.ui.pages.dashboard import DashboardPage
+
+    from .conftest_fieldwork import WORKER, show
+
+    vs.log_visit(demo_store, vs.due_households(demo_store)[0].household_id, visitor_id=WORKER.id, outcome="met")
+    board = show(qtbot, DashboardPage(make_ctx(WORKER, lang="en")))
+    qtbot.waitUntil(lambda: board.stats is not None, timeout=10_000)
+    assert board.cards["visits"].detail.text() == "by 1 person"
+    assert board.cards["visited"].value.text().endswith(" households")
