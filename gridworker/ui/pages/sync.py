@@ -155,7 +155,6 @@ class SyncPage(QWidget):
 
     def _record_text(self, row) -> str:
         kind = display.entity_label(row.entity, self.ctx.lang)
-        kind = kind[:1].upper() + kind[1:]  # a table cell starts with a capital in English
         return f"{kind} {row.label}" if row.label else f"{kind} {display.UNKNOWN_RECORD[0 if self.ctx.lang == 'zh' else 1]}"
 
     def _change_text(self, row) -> str:
