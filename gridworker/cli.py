@@ -2,22 +2,33 @@
 
     gridworker [--home DIR] [--account NAME] [--password-stdin] [--lang zh|en] COMMAND ...
 
+The global options may also follow the command (`gridworker account create
+NAME --password-stdin`), except where the command has an option of the same
+name: `template` and `export` take `--lang` after the command as the
+language of the sheet's headers.
+
 Each command lives in a module of gridworker.commands with `register(sub)`
 (adds its sub-parser and sets `func`) and a function `func(args, ctx) -> int`.
-Scripts rely on these forms: keep them.
+Scripts rely on these forms: keep them. A command module imports its heavy
+dependencies (the store, openpyxl, pypinyin, alembic) inside the functions
+that use them, so `gridworker --version` and the light commands start fast
+(benchmarks/bench_cli.py measures it).
 """
 
 from __future__ import annotations
 
 import argparse
 import getpass
-import locale
 import os
 import sys
 from importlib import import_module
+from typing import TYPE_CHECKING
 
 from .domain.errors import GridWorkerError
-from .store import AccountManager, Store
+from .language import default_language
+
+if TYPE_CHECKING:
+    from .store import AccountManager, Store
 
 COMMAND_MODULES = ["account", "register", "excel", "demo", "backup", "sync"]
 
@@ -27,10 +38,18 @@ class Ctx:
 
     def __init__(self, args: argparse.Namespace):
         self.args = args
-        self.accounts = AccountManager(args.home)
-        self.lang = args.lang or _default_lang()
+        self.lang = args.lang or default_language()
+        self._accounts: AccountManager | None = None
         self._password: str | None = None
         self._store: Store | None = None
+
+    @property
+    def accounts(self) -> AccountManager:
+        if self._accounts is None:
+            from .store import AccountManager
+
+            self._accounts = AccountManager(self.args.home)
+        return self._accounts
 
     def say(self, zh: str, en: str, *, file=None) -> None:
         print(zh if self.lang == "zh" else en, file=file or sys.stdout, flush=True)
@@ -84,24 +103,38 @@ class Ctx:
             self._store.close()
 
 
-def _default_lang() -> str:
-    env = os.environ.get("GRIDWORKER_LANG")
-    if env:
-        return "en" if env.startswith("en") else "zh"
-    loc = (locale.getlocale()[0] or os.environ.get("LANG", "")) or ""
-    return "en" if loc.startswith("en") else "zh"
+def _global_options(parser: argparse.ArgumentParser, *, default=None) -> None:
+    options = [
+        (("--home",), {"help": "data folder (default: GRIDWORKER_HOME, else the user data folder)"}),
+        (("--account",), {"help": "local account name (default: GRIDWORKER_ACCOUNT, or the only account)"}),
+        (("--password-stdin",), {"action": "store_true", "help": "read the account password from the first line of standard input"}),
+        (("--lang",), {"choices": ["zh", "en"], "help": "language of messages (default: GRIDWORKER_LANG, else the locale; Chinese unless it names another language)"}),
+        (("--version",), {"action": "store_true", "help": "print the version and exit"}),
+    ]  # fmt: skip
+    taken = set(parser._option_string_actions)
+    for flags, kwargs in options:
+        if not taken.intersection(flags):
+            parser.add_argument(*flags, **kwargs, **({} if default is None else {"default": default}))
+
+
+def _subparsers(parser: argparse.ArgumentParser):
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in dict.fromkeys(action.choices.values()):
+                yield child
+                yield from _subparsers(child)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gridworker", description="GridWorker 网格员工作台 — command line")
-    parser.add_argument("--home", help="data folder (default: GRIDWORKER_HOME, else the user data folder)")
-    parser.add_argument("--account", help="local account name (default: GRIDWORKER_ACCOUNT, or the only account)")
-    parser.add_argument("--password-stdin", action="store_true", help="read the account password from the first line of standard input")
-    parser.add_argument("--lang", choices=["zh", "en"], help="language of messages (default: from the locale)")
-    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    _global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         import_module(f"gridworker.commands.{name}").register(sub)
+    # Accepted after the command too. SUPPRESS: a sub-parser that did not see the option leaves the
+    # value given before the command alone (argparse copies a sub-parser's defaults over its parent's).
+    for child in _subparsers(parser):
+        _global_options(child, default=argparse.SUPPRESS)
     return parser
 
 

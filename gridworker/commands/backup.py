@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..domain.errors import Refused
-from ..services.backup import create_backup, default_backup_name, read_manifest, restore_backup, restore_target
 
 
 def register(sub) -> None:
@@ -23,6 +22,8 @@ def register(sub) -> None:
 
 
 def backup(args, ctx) -> int:
+    from ..services.backup import create_backup, default_backup_name
+
     account = ctx.account()
     out = Path(args.output) if args.output else Path(default_backup_name(account.name))
     if out.exists() and not args.overwrite:
@@ -40,6 +41,8 @@ def backup(args, ctx) -> int:
 
 
 def restore(args, ctx) -> int:
+    from ..services.backup import read_manifest, restore_backup, restore_target
+
     # Everything that can be checked without the password is checked before asking for it.
     manifest = read_manifest(Path(args.file))
     name = restore_target(ctx.accounts, manifest, args.as_name, force=args.force)

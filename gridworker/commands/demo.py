@@ -5,9 +5,7 @@ from __future__ import annotations
 import sys
 import time
 
-from ..demodata import generate
 from ..domain.errors import Refused
-from ..services.demo import load_demo, register_counts
 
 
 def register(sub) -> None:
@@ -25,6 +23,9 @@ def register(sub) -> None:
 
 
 def demo(args, ctx) -> int:
+    from ..demodata import generate
+    from ..services.demo import load_demo, register_counts
+
     store = ctx.store()
     with store.read() as s:
         counts = register_counts(s)

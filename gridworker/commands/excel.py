@@ -10,8 +10,6 @@ from __future__ import annotations
 import sys
 import time
 
-from ..services import excel
-
 PROGRESS_FROM_ROWS = 2000  # smaller files finish before a progress line would help
 
 
@@ -35,6 +33,8 @@ def register(sub) -> None:
 
 
 def template(args, ctx) -> int:
+    from ..services import excel  # openpyxl: loaded only by the commands that need it
+
     path = excel.write_template(args.output, args.sheet_lang or ctx.lang)
     ctx.say(f"已生成模板：{path}", f"Template written: {path}")
     return 0
@@ -62,6 +62,8 @@ class _ProgressLine:
 
 
 def import_file(args, ctx) -> int:
+    from ..services import excel  # openpyxl: loaded only by the commands that need it
+
     store = ctx.store()
     local = ctx.account().info.get("server") is None
     line = _ProgressLine(ctx, "导入", "Importing")
@@ -94,6 +96,8 @@ def import_file(args, ctx) -> int:
 
 
 def export(args, ctx) -> int:
+    from ..services import excel  # openpyxl: loaded only by the commands that need it
+
     line = _ProgressLine(ctx, "导出", "Exporting")
     try:
         n = excel.export_sheet(ctx.store(), args.kind, args.output, args.sheet_lang or ctx.lang, progress=line)

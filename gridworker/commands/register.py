@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..domain.enums import Gender, Housing, PersonStatus, Relation
-from ..domain.models import LOCAL_FIELDS, SyncedRecord, to_wire
-from ..services.search import HouseholdCard, find_people, household_card, mask_id_number, mask_phone
+# The search services (pypinyin's phrase dictionary) and the models are imported by the commands
+# that use them, so that the other commands start fast (see gridworker.cli).
+if TYPE_CHECKING:
+    from ..domain.models import SyncedRecord
+    from ..services.search import HouseholdCard
 
 
 def register(sub) -> None:
@@ -40,10 +42,15 @@ def _label(enum_cls, value: str | None, lang: str) -> str:
 
 
 def _print_json(value: Any) -> None:
+    from ..domain.models import to_wire
+
     print(json.dumps(value, ensure_ascii=False, indent=2, default=to_wire))
 
 
 def search_command(args, ctx) -> int:
+    from ..domain.enums import Gender, PersonStatus
+    from ..services.search import find_people, mask_id_number, mask_phone
+
     query = " ".join(args.query)
     hits = find_people(ctx.store(), query, limit=args.limit, include_inactive=args.all)
     if args.json:
@@ -63,12 +70,16 @@ def search_command(args, ctx) -> int:
 
 
 def _record(obj: SyncedRecord | None) -> dict[str, Any] | None:
+    from ..domain.models import LOCAL_FIELDS, to_wire
+
     if obj is None:
         return None
     return {k: to_wire(v) for k, v in obj.model_dump().items() if k == "id" or k not in LOCAL_FIELDS}
 
 
 def household_show(args, ctx) -> int:
+    from ..services.search import household_card
+
     card = household_card(ctx.store(), args.household_id)
     if args.json:
         _print_json(
@@ -85,6 +96,9 @@ def household_show(args, ctx) -> int:
 
 
 def _print_card(card: HouseholdCard, ctx) -> None:
+    from ..domain.enums import Gender, Housing, Relation
+    from ..services.search import mask_id_number, mask_phone
+
     zh = ctx.lang == "zh"
     hh, b = card.household, card.building
     print(f"{'住户' if zh else 'Household'} {hh.address or ''}  ({hh.id})")

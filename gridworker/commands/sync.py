@@ -21,17 +21,17 @@ updated; 1 a problem a person must fix (the message says which).
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
 import sys
 
-from ..sync import conflicts as review
-from ..sync import link
-from ..sync.engine import SyncEngine, SyncResult
-from ..sync.errors import BadCredentials, SignedOut, SyncError, UpdateRequired
-from ..sync.worker import SyncWorker, read_status
+from typing import TYPE_CHECKING
+
+# The sync modules are imported by the commands that use them: `gridworker --version` and the
+# other commands do not load the engine, the store or requests (see gridworker.cli).
+if TYPE_CHECKING:
+    from ..sync.engine import SyncResult
 
 EXIT_OK, EXIT_INCOMPLETE, EXIT_SIGNED_OUT, EXIT_UPDATE = 0, 3, 4, 5
 
@@ -40,7 +40,6 @@ def register(sub) -> None:
     p = sub.add_parser("login", help="sign in to the sync server (links this account, or creates it)")
     p.add_argument("--server", required=True, help="server address, e.g. https://grid.example.cn")
     p.add_argument("--username", required=True)
-    _password_options(p)
     p.add_argument("--server-password-stdin", action="store_true",
                    help="the server password differs: read it from the next line of standard input")  # fmt: skip
     p.add_argument("--no-sync", action="store_true", help="sign in only; do not sync now")
@@ -48,17 +47,14 @@ def register(sub) -> None:
     p.set_defaults(func=login)
 
     p = sub.add_parser("sync", help="send local changes and fetch the server's (exit 0 only when all is done)")
-    _password_options(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=sync)
 
     p = sub.add_parser("status", help="sync status: pending edits, last sync, conflicts")
-    _password_options(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=status)
 
     p = sub.add_parser("conflicts", help="list conflicts and refused edits; resolve them")
-    _password_options(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=list_conflicts)
     csub = p.add_subparsers(dest="conflicts_command", metavar="ACTION")
@@ -67,27 +63,13 @@ def register(sub) -> None:
     which = r.add_mutually_exclusive_group(required=True)
     which.add_argument("--mine", action="store_const", const="mine", dest="keep")
     which.add_argument("--theirs", action="store_const", const="theirs", dest="keep")
-    _password_options(r, "action_password_stdin")
     r.set_defaults(func=resolve_conflict)
     d = csub.add_parser("dismiss", help="remove a refused edit from the list once read")
     d.add_argument("mutation_id")
-    _password_options(d, "action_password_stdin")
     d.set_defaults(func=dismiss)
 
     p = sub.add_parser("logout", help="sign out (local data and unsent edits are kept)")
-    _password_options(p)
     p.set_defaults(func=logout)
-
-
-def _password_options(p, dest: str = "cmd_password_stdin") -> None:
-    # Accepted after the command too (`gridworker sync --password-stdin`), like before it. A nested
-    # action has its own dest: argparse lets a sub-parser's default overwrite its parent's value.
-    p.add_argument("--password-stdin", action="store_true", dest=dest, help=argparse.SUPPRESS)
-
-
-def _use_stdin(args) -> None:
-    if getattr(args, "cmd_password_stdin", False) or getattr(args, "action_password_stdin", False):
-        args.password_stdin = True
 
 
 def _emit(ctx, as_json: bool, data: dict, zh: str, en: str) -> None:
@@ -121,7 +103,10 @@ def _server_password(args, local_password: str) -> str:
 
 
 def login(args, ctx) -> int:
-    _use_stdin(args)
+    from ..sync import link
+    from ..sync.engine import SyncEngine
+    from ..sync.errors import BadCredentials, SyncError
+
     name = _account_for_login(ctx, args.server, args.username)
     password = ctx.password()
     server_password = _server_password(args, password)
@@ -148,7 +133,8 @@ def login(args, ctx) -> int:
 
 
 def logout(args, ctx) -> int:
-    _use_stdin(args)
+    from ..sync import link
+
     store = ctx.store()
     revoked = link.logout(ctx.account(), store)
     ctx.say(
@@ -160,7 +146,8 @@ def logout(args, ctx) -> int:
 
 # -- sync / status ----------------------------------------------------------------
 def sync(args, ctx) -> int:
-    _use_stdin(args)
+    from ..sync.worker import SyncWorker
+
     store = ctx.store()
     worker = SyncWorker(ctx.account(), store, retry=False)
     try:
@@ -171,6 +158,8 @@ def sync(args, ctx) -> int:
 
 
 def exit_status(result: SyncResult) -> int:
+    from ..sync.errors import SignedOut, UpdateRequired
+
     if isinstance(result.error, SignedOut):
         return EXIT_SIGNED_OUT
     if isinstance(result.error, UpdateRequired):
@@ -204,7 +193,8 @@ def _report(ctx, args, result: SyncResult) -> int:
 
 
 def status(args, ctx) -> int:
-    _use_stdin(args)
+    from ..sync.status import read_status
+
     account = ctx.account()
     st = read_status(account, ctx.store())
     entry = account.info.get("server") or {}
@@ -239,7 +229,8 @@ def _state_zh(state: str) -> str:
 
 # -- conflicts --------------------------------------------------------------------
 def list_conflicts(args, ctx) -> int:
-    _use_stdin(args)
+    from ..sync import conflicts as review
+
     with ctx.store().read() as s:
         found = review.open_conflicts(s)
         refused = review.rejected_edits(s)
@@ -276,7 +267,8 @@ def list_conflicts(args, ctx) -> int:
 
 
 def resolve_conflict(args, ctx) -> int:
-    _use_stdin(args)
+    from ..sync import conflicts as review
+
     c = review.resolve(ctx.store(), args.id, args.keep)
     ctx.say(
         f"已处理：{c.field} 保留{'我的' if args.keep == 'mine' else '对方的'}值，下次同步时发送。",
@@ -286,7 +278,8 @@ def resolve_conflict(args, ctx) -> int:
 
 
 def dismiss(args, ctx) -> int:
-    _use_stdin(args)
+    from ..sync import conflicts as review
+
     review.dismiss_rejected(ctx.store(), args.mutation_id)
     ctx.say("已从列表中移除。", "Removed from the list.")
     return EXIT_OK

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import locale
 import os
 import secrets
 import shutil
@@ -36,6 +35,7 @@ from sqlalchemy import update
 
 from ..domain.errors import GridWorkerError
 from ..domain.workdays import TZ
+from ..language import default_language
 from . import admin, bootstrap
 from .config import Settings
 from .db import Database
@@ -50,7 +50,7 @@ DEFAULT_PORT = 8765
 class Cli:
     def __init__(self, args: argparse.Namespace):
         self.args = args
-        self.lang = args.lang or _default_lang()
+        self.lang = args.lang or default_language()
         self._db: Database | None = None
 
     def say(self, zh: str, en: str) -> None:
@@ -85,14 +85,6 @@ class Cli:
         if confirm and getpass.getpass("再输一次：" if self.lang == "zh" else "Again: ") != first:
             raise GridWorkerError("两次输入的密码不一致", "The two passwords differ")
         return first
-
-
-def _default_lang() -> str:
-    env = os.environ.get("GRIDWORKER_LANG")
-    if env:
-        return "en" if env.startswith("en") else "zh"
-    loc = (locale.getlocale()[0] or os.environ.get("LANG", "")) or ""
-    return "en" if loc.startswith("en") else "zh"
 
 
 # -- commands ---------------------------------------------------------------------------------
@@ -323,7 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
     pw.add_argument("--password-stdin", action="store_true", help="read the password from the first line of standard input")
 
     parser = argparse.ArgumentParser(prog="gridworker-server", description="GridWorker sync server 网格员工作台同步服务器")
-    parser.add_argument("--lang", choices=["zh", "en"], help="language of messages (default: from the locale)")
+    parser.add_argument("--lang", choices=["zh", "en"], help="language of messages (default: GRIDWORKER_LANG, else the locale; Chinese unless it names another language)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("init", parents=[data, pw], help="create the database and the first admin")

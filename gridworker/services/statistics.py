@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 import os
+import unicodedata
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -47,8 +48,8 @@ from ..domain.lifecycle import CLOCK_RUNNING
 from ..domain.models import Household, Person, utcnow
 from ..domain.workdays import WorkCalendar
 from ..store.areas import areas_below
-from . import tables
-from .visits import CONTACT_OUTCOMES
+from . import figures, tables
+from .figures import CONTACT_OUTCOMES
 
 
 @dataclass
@@ -380,13 +381,14 @@ def _summary_rows(stats: Statistics, names: dict[str, str]) -> list[tuple]:
     return [
         ("统计范围", areas, "所选区域及其下属网格"),
         ("统计期间", f"{stats.start.isoformat()} 至 {stats.end.isoformat()}", "含首尾两日"),
-        ("住户总数", stats.households_total, ""),
-        ("已走访住户", stats.households_visited, "期间内至少一次见面走访"),
-        ("走访覆盖率", pct(stats.visit_rate), "已走访住户 / 住户总数"),
-        ("重点人群人数", stats.special_total, "独居老人、残疾人、困难家庭、留守儿童、重点人员"),
-        ("重点人群已走访", stats.special_covered, "其所在住户期间内被走访"),
-        ("重点人群覆盖率", pct(stats.special_coverage), ""),
-        ("走访次数", stats.visits_total, "含未见面"),
+        # The visit figures by their one definition (services.figures), named with their unit.
+        (figures.HOUSEHOLDS_TOTAL.heading("zh"), stats.households_total, figures.HOUSEHOLDS_TOTAL.means_zh),
+        (figures.HOUSEHOLDS_VISITED.heading("zh"), stats.households_visited, "期间内" + figures.HOUSEHOLDS_VISITED.means_zh),
+        ("走访覆盖率", pct(stats.visit_rate), f"{figures.HOUSEHOLDS_VISITED.zh} / {figures.HOUSEHOLDS_TOTAL.zh}"),
+        (figures.SPECIAL_PEOPLE.heading("zh"), stats.special_total, figures.SPECIAL_PEOPLE.means_zh),
+        (figures.SPECIAL_PEOPLE_VISITED.heading("zh"), stats.special_covered, "期间内" + figures.SPECIAL_PEOPLE_VISITED.means_zh),
+        ("重点人群覆盖率", pct(stats.special_coverage), f"{figures.SPECIAL_PEOPLE_VISITED.zh} / {figures.SPECIAL_PEOPLE.zh}"),
+        (figures.VISITS_LOGGED.heading("zh"), stats.visits_total, figures.VISITS_LOGGED.means_zh),
         ("上报事件", stats.incidents_reported, "期间内上报"),
         ("不予受理", stats.incidents_rejected, ""),
         ("已办结", stats.closed, "期末前办结"),
@@ -405,12 +407,21 @@ def _local_text(moment: datetime | None) -> str:
     return "" if moment is None else moment.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
 
 
+def display_width(value: Any) -> int:
+    """Columns a text takes in Excel's default font: a Chinese character is about two."""
+    text = "" if value is None else str(value)
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
 def _table(sheet, headers: tuple[str, ...], rows: Iterable[tuple]) -> None:
     sheet.append(list(headers))
+    widths = [display_width(h) for h in headers]
     for row in rows:
         sheet.append(list(row))
-    for i, header in enumerate(headers, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=i).column_letter].width = max(12, len(header) * 2 + 4)
+        widths = [max(w, display_width(v)) for w, v in zip(widths, row, strict=False)]
+    for i, width in enumerate(widths, start=1):
+        # Wide enough for the longest label or value of the column (bold headers: a little more), capped.
+        sheet.column_dimensions[sheet.cell(row=1, column=i).column_letter].width = min(max(10, width + 4), 80)
 
 
 __all__ = ["OverdueIncident", "Statistics", "WorkerVisits", "compute_statistics", "export_statistics"]

@@ -659,8 +659,9 @@ class WalkroundSummary:
     name: str
     planned_for: date | None
     planned_at: datetime
-    done: int
+    done: int  # doors called at (figures.DOORS_CALLED)
     total: int
+    met: int = 0  # households visited (figures.HOUSEHOLDS_VISITED)
 
 
 def open_walkrounds(store: Any, *, keep_id: str | None = None) -> list[WalkroundSummary]:
@@ -678,7 +679,7 @@ def open_walkrounds(store: Any, *, keep_id: str | None = None) -> list[Walkround
         progress = [visits.walkround_progress(s, w.id) for w in walks]
     summaries = [
         WalkroundSummary(
-            p.walkround.id, p.walkround.name, p.walkround.planned_for, p.walkround.planned_at, p.done, p.total
+            p.walkround.id, p.walkround.name, p.walkround.planned_for, p.walkround.planned_at, p.done, p.total, p.met
         )
         for p in progress
     ]
@@ -695,6 +696,7 @@ class StopRow:
     visit_id: str | None
     outcome: str | None
     visited_at: datetime | None
+    met: bool = False  # counts as visited (figures.HOUSEHOLDS_VISITED)
 
 
 def walkround_stops(store: Any, walkround_id: str) -> list[StopRow]:
@@ -734,6 +736,7 @@ def _stop_row(stop: visits.Stop, people: Iterable[tuple], head_name: str | None)
         stop.visit_id,
         stop.outcome,
         stop.visited_at,
+        stop.met,
     )
 
 

@@ -6,14 +6,16 @@ The GUI never opens a session itself (tests/core/test_layering.py); it calls
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, select
 
-from ..domain.fieldwork import Incident, Visit
+from ..domain import wire
+from ..domain.fieldwork import Incident, Photo, Visit, Walkround
 from ..domain.models import Area, Building, Household, Person
+from ..domain.users import User
 from ..store.database import Store
 from ..sync import conflicts
 from ..sync.tables import SyncBlob
@@ -49,6 +51,9 @@ class PhotoRow:
     attempts: int
     last_error: str | None
     updated_at: datetime
+    owner_entity: str = ""  # what the photo belongs to ("incident", "visit"…), "" if not known here
+    owner_label: str = ""
+    taken_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,7 @@ class ReviewLists:
     conflicts: list[ConflictRow]
     rejected: list[RejectedRow]
     photos: list[PhotoRow]
+    names: dict[str, str] = field(default_factory=dict)  # id → what it is called, for ids among the values shown
 
 
 def review_lists(store: Store) -> ReviewLists:
@@ -71,14 +77,49 @@ def review_lists(store: Store) -> ReviewLists:
             for r in conflicts.rejected_edits(s)
         ]  # fmt: skip
         waiting = s.exec(select(SyncBlob).where(SyncBlob.kind == "upload", SyncBlob.state == "waiting"))
-        photos = [PhotoRow(b.sha256, b.attempts, b.last_error, b.updated_at) for b in waiting]
-    return ReviewLists(found, refused, photos)
+        photos = [_photo_row(s, b) for b in waiting]
+        ids = {v for c in found for v in _ids(c.entity, c.field, c.mine) | _ids(c.entity, c.field, c.theirs)}
+        ids |= {v for r in refused for k, value in r.fields.items() for v in _ids(r.entity, k, value)}
+        names = {i: name for i in sorted(ids) if (name := name_of(s, i))}
+    return ReviewLists(found, refused, photos, names)
+
+
+def _ids(entity: str, name: str, value: Any) -> set[str]:
+    spec = wire.ENTITIES.get(entity)
+    kind = spec.fields.get(name) if spec is not None else None
+    if kind == wire.ID and isinstance(value, str):
+        return {value}
+    if kind == wire.ID_LIST and isinstance(value, list):
+        return {v for v in value if isinstance(v, str)}
+    return set()
+
+
+def _photo_row(s: Session, blob: SyncBlob) -> PhotoRow:
+    photo = s.exec(select(Photo).where(Photo.sha256 == blob.sha256)).first()
+    if photo is None:
+        return PhotoRow(blob.sha256, blob.attempts, blob.last_error, blob.updated_at)
+    return PhotoRow(blob.sha256, blob.attempts, blob.last_error, blob.updated_at, photo.owner_entity,
+                    record_label(s, photo.owner_entity, photo.entity_id), photo.taken_at)  # fmt: skip
+
+
+_NAMED = (Household, Person, Building, Area, Incident, Visit, Walkround)
+
+
+def name_of(s: Session, record_id: str) -> str:
+    """What a person calls the record with this id, whatever its kind; "" when it is not on this computer."""
+    user = s.get(User, record_id)
+    if user is not None:
+        return user.display_name or user.username
+    for model in _NAMED:
+        if s.get(model, record_id) is not None:
+            return record_label(s, model.entity, record_id)
+    return ""
 
 
 def record_label(s: Session, entity: str, record_id: str) -> str:
     """The words a grid worker knows a record by: a household's address, a person's name, an incident's title."""
     model = {"household": Household, "person": Person, "building": Building, "area": Area,
-             "incident": Incident, "visit": Visit}.get(entity)  # fmt: skip
+             "incident": Incident, "visit": Visit, "walkround": Walkround}.get(entity)  # fmt: skip
     obj = s.get(model, record_id) if model is not None else None
     if obj is None:
         return ""
@@ -90,4 +131,6 @@ def record_label(s: Session, entity: str, record_id: str) -> str:
         return obj.title or (obj.description or "")[:30]
     if entity == "visit":
         return record_label(s, "household", obj.household_id) if obj.household_id else ""
+    if entity == "walkround":
+        return " ".join(p for p in (obj.name, obj.planned_for and obj.planned_for.isoformat()) if p)
     return obj.name

@@ -29,11 +29,11 @@ from ..domain.register import floor_of_room
 from ..store.areas import areas_below
 from .base import Tx, get_live, operation
 from .changes import apply_fields, get_meta, record_upsert, set_meta
+# A visit with one of CONTACT_OUTCOMES counts as "visited" for the due list, the walk-round and
+# the statistics; "not home" or "refused" leaves the household due (one definition: services.figures).
+from .figures import CONTACT_OUTCOMES, counts_as_visited
 from .incidents import attach_photo, aware, coordinates, present, report_incident
 
-# A visit with this outcome counts as "visited" for the due list and the
-# statistics; "not home" or "refused" leaves the household due.
-CONTACT_OUTCOMES = (Outcome.met.value,)
 # A laptop clock a little ahead is not a visit "in the future".
 CLOCK_SKEW = timedelta(minutes=5)
 
@@ -182,9 +182,11 @@ class Stop:
     visit_id: str | None = None
     visited_at: datetime | None = None
     outcome: str | None = None
+    met: bool = False  # some visit since planning met someone: the household counts as visited (figures)
 
     @property
     def visited(self) -> bool:
+        """A visit was logged, whoever answered: the door was called at (figures.DOORS_CALLED)."""
         return self.visit_id is not None
 
 
@@ -195,7 +197,13 @@ class WalkroundProgress:
 
     @property
     def done(self) -> int:
+        """Doors called at (figures.DOORS_CALLED)."""
         return sum(1 for stop in self.stops if stop.visited)
+
+    @property
+    def met(self) -> int:
+        """Households visited (figures.HOUSEHOLDS_VISITED), as the dashboard counts them."""
+        return sum(1 for stop in self.stops if stop.met)
 
     @property
     def total(self) -> int:
@@ -277,18 +285,22 @@ def _progress(s: Session, walkround_id: str) -> WalkroundProgress:
     ids = list(walk.household_ids)
     addresses = dict(s.exec(select(Household.id, Household.address).where(Household.id.in_(ids))).all())
     latest: dict[str, Visit] = {}
+    met: set[str] = set()
     q = select(Visit).where(
         Visit.household_id.in_(ids), Visit.visited_at >= walk.planned_at, Visit.deleted == False  # noqa: E712
     )
     for visit in s.exec(q.order_by(Visit.visited_at)):
         latest[visit.household_id] = visit
+        if counts_as_visited(visit.outcome):
+            met.add(visit.household_id)
     stops = []
     for household_id in ids:
         visit = latest.get(household_id)
         stops.append(
             Stop(household_id, addresses.get(household_id))
             if visit is None
-            else Stop(household_id, addresses.get(household_id), visit.id, visit.visited_at, visit.outcome)
+            else Stop(household_id, addresses.get(household_id), visit.id, visit.visited_at, visit.outcome,
+                      household_id in met)  # fmt: skip
         )
     return WalkroundProgress(walk, stops)
 

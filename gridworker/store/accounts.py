@@ -18,7 +18,6 @@ from pathlib import Path
 import platformdirs
 
 from ..photos import crypto as photo_crypto
-from ..photos import storage as photo_storage
 from ..domain import passwords
 from ..domain.errors import GridWorkerError, NotFound
 from . import keys
@@ -97,6 +96,8 @@ def unlock_photos(account: Account, store: Store, *, migrate: bool) -> None:
     """
     photo_crypto.unlock(account.photos_dir, store.derive_key(photo_crypto.FILE_KEY_PURPOSE))
     if migrate and not account.info.get(PHOTOS_ENCRYPTED):
+        from ..photos import storage as photo_storage  # Pillow: only while older plain files remain
+
         photo_storage.encrypt_plain_files(account.photos_dir)
         account.info[PHOTOS_ENCRYPTED] = True
         account.save_info()

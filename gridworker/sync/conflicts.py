@@ -107,10 +107,38 @@ def dismiss_rejected(store: Store, mutation_id: str) -> None:
         s.add(row)
 
 
+# What a refusal means when the server's answer carries no message in the user's language.
+REFUSAL_REASONS: dict[str, tuple[str, str]] = {
+    "out_of_scope": ("该记录不在您负责的范围内", "The record is outside your areas"),
+    "unknown_area": ("服务器上没有这个网格", "The server does not know this area"),
+    "area_required": ("缺少所属网格", "The area is missing"),
+    "role_not_allowed": ("您的角色不能做这项修改", "Your role may not make this change"),
+    "actor_mismatch": ("这项修改记在了别人名下", "The change is recorded under someone else's name"),
+    "read_only_field": ("这一项由服务器计算，不能在本机修改", "The server works this out; it cannot be changed here"),
+    "create_only": ("这类记录建立后不能修改", "Records of this kind cannot be changed once made"),
+    "server_managed": ("这类记录由服务器管理，不能在本机修改", "The server manages these records; they cannot be changed here"),
+    "invalid_value": ("有一项内容不符合要求", "A value is not valid"),
+    "unknown_incident": ("服务器上没有这个事件", "The server does not know this incident"),
+    "unknown_blob": ("照片还没有上传到服务器", "The photo has not reached the server yet"),
+}
+REFUSED = ("服务器拒绝了这项修改", "The server refused this change")
+
+
 def reason(row: Outbox, lang: str = "zh") -> str:
+    """Why the server refused an edit, in the user's language; never a bare code."""
+    zh = lang.startswith("zh")
     err = (row.result or {}).get("error") or {}
-    own = err.get("message_zh" if lang == "zh" else "message_en")  # servers before these fields: "message" only
-    return str(own or err.get("message") or err.get("code") or "")
+    own = err.get("message_zh" if zh else "message_en")
+    if own:
+        return str(own)
+    known = REFUSAL_REASONS.get(str(err.get("code") or ""))
+    if known:
+        return known[0] if zh else known[1]
+    # Servers before message_zh/message_en sent "message" alone, in the language of the request.
+    message = str(err.get("message") or "")
+    if message and zh == any("\u4e00" <= ch <= "\u9fff" for ch in message):
+        return message
+    return REFUSED[0] if zh else REFUSED[1]
 
 
 # -- losses reported by the server (GET /conflicts/mine) ---------------------------------

@@ -32,6 +32,7 @@ from .blobs import BlobQueue, remove_files
 from .conflicts import receive_lost
 from .errors import ResyncRequired, ServerRefused, SyncError, UnmappedAreas
 from .feed import FeedReader, Group, collector_paused
+from .status import Counts, counts  # noqa: F401  (re-exported: engine.counts is used by the tests)
 from .tables import SyncBlob, SyncConflict
 from .transport import Transport
 
@@ -64,38 +65,6 @@ class SyncResult:
         if self.error is not None:
             out["error"] = {"code": self.error.code, "message_zh": self.error.zh, "message_en": self.error.en}
         return out
-
-
-@dataclass
-class Counts:
-    """What the status shows: computed from the database, so every process sees the same."""
-
-    pending: int = 0
-    rejected: int = 0
-    conflicts: int = 0
-    photos_waiting: int = 0
-    photos_failed: int = 0
-
-
-def counts(s: Session) -> Counts:
-    conn = s.connection()
-    by_state = dict(conn.execute(select(OUTBOX.c.state, func.count()).group_by(OUTBOX.c.state)).all())
-    dismissed = conn.execute(
-        select(func.count()).where(OUTBOX.c.state == "rejected", func.json_extract(OUTBOX.c.result, "$.dismissed_at") != None)  # noqa: E711
-    ).scalar_one()
-    conflicts = conn.execute(select(func.count()).select_from(SyncConflict).where(SyncConflict.resolution == None)).scalar_one()  # noqa: E711
-    blobs = dict(
-        conn.execute(
-            select(SyncBlob.state, func.count()).where(SyncBlob.kind == "upload").group_by(SyncBlob.state)
-        ).all()
-    )
-    return Counts(
-        pending=by_state.get("pending", 0),
-        rejected=by_state.get("rejected", 0) - dismissed,
-        conflicts=conflicts,
-        photos_waiting=blobs.get("waiting", 0),
-        photos_failed=blobs.get("failed", 0),
-    )
 
 
 class SyncEngine:

@@ -23,11 +23,14 @@ class Offline(SyncError):
     state = "offline"
 
     def __init__(self, detail: str):
+        # What went wrong technically (an exception's name, "redirect 302") goes to the details and the
+        # log, not into the sentence: the user can act on "check the network and the address", not on that.
         super().__init__(
-            f"无法连接服务器（{detail}），数据已保存在本机，稍后会自动重试",
-            f"Cannot reach the server ({detail}); everything is kept on this computer and sync will retry",
+            "无法连接服务器：请检查网络和服务器地址",
+            "Cannot reach the server: check the network and the server address",
             details={"detail": detail},
         )
+        self.detail = detail
 
 
 class ServerBusy(SyncError):
@@ -41,9 +44,9 @@ class ServerBusy(SyncError):
         wait = f"，{retry_after:.0f} 秒后重试" if retry_after else ""
         wait_en = f"; retrying in {retry_after:.0f} s" if retry_after else ""
         super().__init__(
-            f"服务器暂时无法处理（HTTP {status}{'：' + message if message else ''}）{wait}",
-            f"The server cannot answer now (HTTP {status}{': ' + message if message else ''}){wait_en}",
-            details={"status": status, "retry_after": retry_after},
+            f"服务器繁忙，暂时无法处理{'（' + message + '）' if message else ''}{wait}",
+            f"The server is busy and cannot answer now{' (' + message + ')' if message else ''}{wait_en}",
+            details={"status": status, "retry_after": retry_after, "message": message},
         )
         self.status = status
         self.retry_after = retry_after
@@ -89,9 +92,10 @@ class ServerRefused(SyncError):
     code = "server_refused"
 
     def __init__(self, status: int, code: str, message: str, details: dict | None = None):
+        # The HTTP status and the server's code stay in the details (and the log), out of the sentence.
         super().__init__(
-            f"服务器拒绝了请求（HTTP {status} {code}）：{message}",
-            f"The server refused the request (HTTP {status} {code}): {message}",
+            f"服务器拒绝了请求：{message}" if message else "服务器拒绝了请求",
+            f"The server refused the request: {message}" if message else "The server refused the request",
             details={"status": status, "code": code, **(details or {})},
         )
         self.status = status

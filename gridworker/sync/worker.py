@@ -11,63 +11,17 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from datetime import datetime
+from dataclasses import replace
 from typing import Any
 
 from ..store.accounts import Account
 from ..store.database import Store
 from . import state
 from .backoff import Backoff
-from .engine import SyncEngine, SyncResult, counts
+from .engine import SyncEngine, SyncResult
+from .status import SyncStatus, read_status  # noqa: F401  (re-exported for the GUI and the CLI)
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class SyncStatus:
-    state: str  # ok, syncing, offline, server busy, signed out: sign in again, update the app, not signed in, error
-    online: bool | None  # None until the first sync of this run tells
-    syncing: bool
-    pending: int
-    conflicts: int
-    rejected: int
-    photos_waiting: int
-    last_success: datetime | None
-    last_error: dict[str, Any] | None  # {code, zh, en, at}
-    next_retry_s: float | None = None  # when a failed sync will be tried again by itself
-
-    def to_json(self) -> dict[str, Any]:
-        out = self.__dict__.copy()
-        out["last_success"] = self.last_success.isoformat() if self.last_success else None
-        return out
-
-
-def read_status(account: Account, store: Store, *, online: bool | None = None, syncing: bool = False) -> SyncStatus:
-    """The status as saved in the database: what `gridworker status` shows, and what a GUI shows at start."""
-    with store.read() as s:
-        c = counts(s)
-        saved_state = state.get_meta(s, state.STATE)
-        last_success = state.get_meta(s, state.LAST_SUCCESS)
-        last_error = state.get_json(s, state.LAST_ERROR)
-        token = state.get_meta(s, state.TOKEN)
-    if not (account.info.get("server") or {}).get("url"):
-        current = "not signed in"
-    elif not token:
-        current = saved_state if saved_state and saved_state.startswith("signed out") else "signed out: sign in again"
-    else:
-        current = saved_state or "ok"
-    return SyncStatus(
-        state="syncing" if syncing else current,
-        online=online,
-        syncing=syncing,
-        pending=c.pending,
-        conflicts=c.conflicts,
-        rejected=c.rejected,
-        photos_waiting=c.photos_waiting,
-        last_success=datetime.fromisoformat(last_success) if last_success else None,
-        last_error=last_error,
-    )
 
 
 class SyncWorker:

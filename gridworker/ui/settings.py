@@ -15,6 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 
+from ..language import chosen_by_environment, default_language
 from ..store.accounts import home_dir
 
 log = logging.getLogger(__name__)
@@ -64,8 +65,15 @@ class Settings:
         self._q.sync()
 
     def language(self) -> str:
-        lang = self.get(LANGUAGE)
-        return lang if lang in LANGUAGES else LANGUAGE.default
+        """GRIDWORKER_LANG for this run, else the language chosen in the app, else the system's (Chinese unless it names another)."""
+        chosen = chosen_by_environment()
+        if chosen:
+            return chosen
+        if self._q.contains(LANGUAGE.key):
+            lang = self.get(LANGUAGE)
+            if lang in LANGUAGES:
+                return lang
+        return default_language()
 
 
 # -- translators -------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from ..domain.errors import GridWorkerError, WrongPassword
 from ..identity import sign_in_online
 from ..store.accounts import Account, AccountManager
 from ..store.database import Store
+from ..sync.errors import Offline
 from .errors import format_traceback
 from .settings import LAST_ACCOUNT, LAST_SERVER, LAST_USERNAME, Settings
 from .tasks import TaskRunner
@@ -271,6 +272,10 @@ class SignInDialog(QDialog):
 
     def _online_failed(self, exc: BaseException) -> None:
         self._busy("")
+        if isinstance(exc, Offline):  # nothing was saved yet and nothing retries: say what to check
+            show_message(self.online_error, self.tr(
+                "Cannot reach the server. Check the network connection and the server address, then sign in again."))  # fmt: skip
+            return
         self._show_error(exc, self.online_error)
         if isinstance(exc, GridWorkerError) and exc.code == "weak_password":
             # The server password also becomes the new local account's: a weak one is refused here too.

@@ -197,7 +197,7 @@ def test_export_writes_a_workbook_with_chinese_headers(store, town, tmp_path):
     assert wb.sheetnames == ["概览", "走访统计", "事件分类", "事件状态", "超期事件"]
     summary = {row[0]: row[1] for row in wb["概览"].iter_rows(min_row=2, values_only=True)}
     assert summary["统计范围"] == "幸福社区"
-    assert (summary["住户总数"], summary["已走访住户"], summary["办结率"], summary["按期办结率"]) == (5, 2, "33.3%", "50.0%")
+    assert (summary["住户总数（户）"], summary["已走访住户（户）"], summary["办结率"], summary["按期办结率"]) == (5, 2, "33.3%", "50.0%")
     visits = list(wb["走访统计"].iter_rows(values_only=True))
     assert visits == [("网格员", "走访次数", "见面次数"), ("张网格", 4, 2), ("李网格", 1, 1)]
     categories = {r[0]: (r[1], r[2]) for r in wb["事件分类"].iter_rows(min_row=2, values_only=True)}

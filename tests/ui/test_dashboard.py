@@ -55,9 +55,11 @@ def test_figures_match_the_statistics_and_export_to_excel(
     expected = statistics.compute_statistics(demo_store, [area_id], start, end)
 
     cards = page.cards
-    assert cards["visited"].value.text() == f"{expected.households_visited} / {expected.households_total}"
+    # Each figure with its unit, as services.figures defines and names it (English here).
+    assert cards["visited"].value.text() == f"{expected.households_visited} of {expected.households_total} households"
     assert expected.households_visited == 5  # four doors met by the worker, one by the dispatcher
-    assert cards["special"].value.text() == f"{expected.special_covered} / {expected.special_total}"
+    assert cards["special"].value.text() == f"{expected.special_covered} of {expected.special_total} people"
+    assert cards["visited"].caption.text() == "Households visited" and cards["special"].caption.text() == "Special-group people visited"
     assert cards["visits"].value.text() == str(expected.visits_total) == "7"
     assert cards["reported"].value.text() == str(expected.incidents_reported) == "4"
     assert cards["completion"].value.text() == f"{expected.completion_rate * 100:.1f}%" == "33.3%"
@@ -86,7 +88,7 @@ def test_figures_match_the_statistics_and_export_to_excel(
     book = load_workbook(written)
     summary = {row[0]: row[1] for row in book["概览"].iter_rows(min_row=2, values_only=True)}
     assert summary["上报事件"] == page.stats.incidents_reported == 4
-    assert summary["已走访住户"] == page.stats.households_visited
+    assert summary["已走访住户（户）"] == page.stats.households_visited
     assert summary["办结率"] == "33.3%"
     workers = {row[0]: row[1] for row in book["走访统计"].iter_rows(min_row=2, values_only=True)}
     assert workers["张伟"] == 6  # the signed-in worker by name

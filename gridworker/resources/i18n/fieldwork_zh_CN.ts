@@ -181,21 +181,6 @@
         <translation>期间</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="81" />
-        <source>Households visited</source>
-        <translation>已走访住户</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/dashboard.py" line="82" />
-        <source>Special groups covered</source>
-        <translation>重点人群覆盖</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/dashboard.py" line="83" />
-        <source>Visits logged</source>
-        <translation>走访次数</translation>
-    </message>
-    <message>
         <location filename="../../ui/pages/dashboard.py" line="84" />
         <source>Incidents reported</source>
         <translation>上报事件</translation>
@@ -1044,11 +1029,6 @@ or choose them with the button below</source>
         <translation>走访</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/visits.py" line="86" />
-        <source>%v of %m visited</source>
-        <translation>已走访 %v / %m 户</translation>
-    </message>
-    <message>
         <location filename="../../ui/pages/visits.py" line="88" />
         <source>Plan from buildings…</source>
         <translation>按楼栋制定…</translation>
@@ -1160,11 +1140,6 @@ or choose them with the button below</source>
         <location filename="../../ui/pages/visits.py" line="422" />
         <source>Cancel the walk-round “{0}”? Visits already logged are kept.</source>
         <translation>取消巡查“{0}”？已记录的走访会保留。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/visits.py" line="458" />
-        <source>{0} households due, {1} with special groups</source>
-        <translation>待走访 {0} 户，其中重点人群 {1} 户</translation>
     </message>
     <message>
         <location filename="../../ui/pages/visits.py" line="474" />

@@ -105,36 +105,6 @@
         <translation>等待上传的照片</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="161"/>
-        <source>household</source>
-        <translation>住户</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/sync.py" line="161"/>
-        <source>person</source>
-        <translation>人员</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/sync.py" line="161"/>
-        <source>building</source>
-        <translation>楼栋</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/sync.py" line="162"/>
-        <source>visit</source>
-        <translation>走访记录</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/sync.py" line="162"/>
-        <source>incident</source>
-        <translation>事件</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/sync.py" line="162"/>
-        <source>area</source>
-        <translation>网格区域</translation>
-    </message>
-    <message>
         <location filename="../../ui/pages/sync.py" line="175"/>
         <source>{0} changes waiting to send · {1}</source>
         <translation>{0} 条修改待上传 · {1}</translation>

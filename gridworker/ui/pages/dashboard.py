@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from ...domain.enums import Level, Status
 from ...domain.fieldwork import local_day
 from ...domain.models import utcnow
-from ...services import statistics
+from ...services import figures, statistics
 from ...services import ui_queries_fieldwork as queries
 from ..widgets.fieldwork_category import categories_for
 from ..widgets.fieldwork_charts import BarChart, FigureCard, RingChart, Slice
@@ -80,9 +80,11 @@ class DashboardPage(QWidget):
         bar.addWidget(self.export_button)
 
         self.cards = {
-            "visited": FigureCard(self.tr("Households visited")),
-            "special": FigureCard(self.tr("Special groups covered")),
-            "visits": FigureCard(self.tr("Visits logged")),
+            # The visit figures by their one definition (services.figures): the same words as the
+            # walk-round and the Excel export, and their unit (户 or 人) beside the number.
+            "visited": FigureCard(figures.HOUSEHOLDS_VISITED.name(self.ctx.lang)),
+            "special": FigureCard(figures.SPECIAL_PEOPLE_VISITED.name(self.ctx.lang)),
+            "visits": FigureCard(figures.VISITS_LOGGED.name(self.ctx.lang)),
             "reported": FigureCard(self.tr("Incidents reported")),
             "completion": FigureCard(self.tr("Completion rate")),
             "on_time": FigureCard(self.tr("On-time rate")),
@@ -226,9 +228,14 @@ class DashboardPage(QWidget):
 
     def _show_cards(self, s: statistics.Statistics) -> None:
         c = self.cards
-        c["visited"].set(f"{s.households_visited} / {s.households_total}", _pct(s.visit_rate))
-        c["special"].set(f"{s.special_covered} / {s.special_total}", _pct(s.special_coverage))
-        c["visits"].set(str(s.visits_total), self.tr("by {0} people").format(len(s.visits_by_worker)))
+        lang = self.ctx.lang
+        c["visited"].set(figures.HOUSEHOLDS_VISITED.fraction(s.households_visited, s.households_total, lang), _pct(s.visit_rate))
+        c["special"].set(figures.SPECIAL_PEOPLE_VISITED.fraction(s.special_covered, s.special_total, lang),
+                         _pct(s.special_coverage))  # fmt: skip
+        for card, figure in (("visited", figures.HOUSEHOLDS_VISITED), ("special", figures.SPECIAL_PEOPLE_VISITED)):
+            c[card].setToolTip(figure.means(lang))
+        workers = len(s.visits_by_worker)
+        c["visits"].set(str(s.visits_total), self.tr("by 1 person") if workers == 1 else self.tr("by {0} people").format(workers))
         c["reported"].set(str(s.incidents_reported), self.tr("{0} rejected").format(s.incidents_rejected))
         c["completion"].set(_pct(s.completion_rate), self.tr("{0} closed").format(s.closed))
         c["on_time"].set(_pct(s.on_time_rate), self.tr("{0} closed on time").format(s.closed_on_time))
@@ -239,7 +246,9 @@ class DashboardPage(QWidget):
         c["handling"].set(hours, days)
         still = sum(1 for o in s.overdue if o.still_open)
         c["overdue"].set(str(len(s.overdue)), self.tr("{0} still open").format(still), alarm=bool(s.overdue))
-        c["rework"].set(str(s.rework_total), self.tr("{0} incidents reworked").format(s.reworked_incidents))
+        reworked = s.reworked_incidents
+        c["rework"].set(str(s.rework_total), self.tr("1 incident reworked") if reworked == 1
+                        else self.tr("{0} incidents reworked").format(reworked))  # fmt: skip
 
     def _show_charts(self, s: statistics.Statistics) -> None:
         lang = self.ctx.lang

@@ -261,7 +261,8 @@ class IncidentBoardPage(QWidget):
             return
         for i, view in enumerate(self.views):
             self.tabs.setTabText(i, self._view_label(view, counts.get(view, 0)))
-        self.count.setText(self.tr("{0} incidents").format(counts.get(self.current_view(), 0)))
+        n = counts.get(self.current_view(), 0)
+        self.count.setText(self.tr("1 incident") if n == 1 else self.tr("{0} incidents").format(n))
 
     def _reselect(self) -> None:
         """After a reload: the incident shown stays shown, even when its step took it out of this tab."""

@@ -73,6 +73,10 @@ class ReportPage(QWidget):
         for signal in (self.strip.changed, self.description.textChanged, self.category.chosen,
                        self.urgency.currentIndexChanged, self.place.edited):  # fmt: skip
             signal.connect(self._edited)
+        # A field's error goes as soon as the field changes: it described what was there before.
+        for signal, field in ((self.strip.changed, "photos"), (self.description.textChanged, "description"),
+                              (self.category.chosen, "category")):  # fmt: skip
+            signal.connect(lambda *_args, field=field: self._clear_error(field))
         self.category.chosen.connect(lambda _code: self._duplicates_timer.start())
         self.place.position_changed.connect(self._duplicates_timer.start)
         ctx.data_changed.connect(self._data_changed)
@@ -264,6 +268,10 @@ class ReportPage(QWidget):
             self.duplicates.show_cards(cards)
 
     # -- saving ------------------------------------------------------------------------------------
+    def _clear_error(self, field: str) -> None:
+        if field in self.errors:
+            self.errors[field].hide()
+
     def show_error(self, field: str, text: str) -> None:
         label = self.errors.get(field) or self.errors["general"]
         label.setText(text)

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain import display
 from ...domain.errors import GridWorkerError
-from ...domain.validation import FIELD_LABELS
 from ...services.ui_queries_sync import ReviewLists, review_lists
 from ...sync import conflicts
 from ...sync.worker import SyncStatus
@@ -40,20 +40,14 @@ def _columns(*pairs: tuple[str, Callable[[Any], str]]) -> list[Column]:
     return [Column(header, text, tooltip=text) for header, text in pairs]
 
 
-def field_text(name: str, lang: str) -> str:
-    """The core's label of a field (the words the validation messages use), else its wire name."""
-    labels = FIELD_LABELS.get(name)
-    if not labels:
-        return name
-    return labels[0] if lang == "zh" else labels[1][:1].upper() + labels[1][1:]  # a table cell: "Phone"
+def field_text(name: str, lang: str, entity: str | None = None) -> str:
+    """The core's words for a field ("Phone" in a table cell); never its wire name."""
+    return display.field_label(name, lang, entity)
 
 
-def value_text(value: Any) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return "✓" if value else "✗"
-    return str(value)
+def value_text(value: Any, lang: str = "zh", entity: str | None = None, field: str = "", names=None) -> str:
+    """A value as a person reads it: labels, Beijing time, names for ids (see domain.display)."""
+    return display.value_text(entity, field, value, lang, names)
 
 
 def _table(model: RowsModel) -> QTableView:
@@ -77,6 +71,7 @@ class SyncPage(QWidget):
         self.ctx = ctx
         self.controller = controller_for(ctx)
         self._last_counts: tuple[int, int, int] | None = None
+        self._names: dict[str, str] = {}  # id → name, for ids among the values listed
         self._build()
         self.controller.status_changed.connect(self.show_status)
         self.show_status(self.controller.status())
@@ -104,9 +99,9 @@ class SyncPage(QWidget):
         lang = self.ctx.lang
         self.conflicts_model = RowsModel(_columns(
             (self.tr("Record"), self._record_text),
-            (self.tr("Field"), lambda c: field_text(c.field, lang)),
-            (self.tr("Mine (this computer)"), lambda c: value_text(c.mine)),
-            (self.tr("Theirs (server)"), lambda c: value_text(c.theirs)),
+            (self.tr("Field"), lambda c: field_text(c.field, lang, c.entity)),
+            (self.tr("Mine (this computer)"), lambda c: value_text(c.mine, lang, c.entity, c.field, self._names)),
+            (self.tr("Theirs (server)"), lambda c: value_text(c.theirs, lang, c.entity, c.field, self._names)),
             (self.tr("Now kept"), lambda c: self.tr("mine") if c.winner == "mine" else self.tr("theirs")),
         ), self)  # fmt: skip
         self.conflicts_view = _table(self.conflicts_model)
@@ -119,7 +114,7 @@ class SyncPage(QWidget):
 
         self.rejected_model = RowsModel(_columns(
             (self.tr("Record"), self._record_text),
-            (self.tr("Change"), lambda r: ", ".join(f"{field_text(k, lang)}={value_text(v)}" for k, v in r.fields.items())),
+            (self.tr("Change"), self._change_text),
             (self.tr("Reason"), lambda r: r.reason_zh if lang == "zh" else r.reason_en),
         ), self)  # fmt: skip
         self.rejected_view = _table(self.rejected_model)
@@ -128,9 +123,10 @@ class SyncPage(QWidget):
         self.rejected_box = self._box(self.tr("Changes the server refused"), self.rejected_view, [self.dismiss_button])
 
         self.photos_model = RowsModel(_columns(
-            (self.tr("Photo"), lambda p: p.sha256[:12]),
+            (self.tr("Photo"), self._photo_text),
             (self.tr("Attempts"), lambda p: str(p.attempts)),
-            (self.tr("Last problem"), lambda p: p.last_error or "—"),
+            # Only photos still waiting are listed: their last problem was the network or a busy server.
+            (self.tr("Last problem"), lambda p: self.tr("Not sent yet: the server could not be reached") if p.last_error else "—"),
         ), self)  # fmt: skip
         self.photos_view = _table(self.photos_model)
         self.photos_box = self._box(self.tr("Photos waiting to upload"), self.photos_view, [])
@@ -158,10 +154,24 @@ class SyncPage(QWidget):
         return box
 
     def _record_text(self, row) -> str:
-        kinds = {"household": self.tr("household"), "person": self.tr("person"), "building": self.tr("building"),
-                 "visit": self.tr("visit"), "incident": self.tr("incident"), "area": self.tr("area")}  # fmt: skip
-        kind = kinds.get(row.entity, row.entity)
-        return f"{kind} {row.label}" if row.label else f"{kind} {row.record_id[:8]}"
+        kind = display.entity_label(row.entity, self.ctx.lang)
+        return f"{kind} {row.label}" if row.label else f"{kind} {display.UNKNOWN_RECORD[0 if self.ctx.lang == 'zh' else 1]}"
+
+    def _change_text(self, row) -> str:
+        lang = self.ctx.lang
+        parts = [f"{field_text(k, lang, row.entity)}{'：' if lang == 'zh' else ': '}{value_text(v, lang, row.entity, k, self._names)}"
+                 for k, v in row.fields.items()]  # fmt: skip
+        return ("；" if lang == "zh" else "; ").join(parts)
+
+    def _photo_text(self, row) -> str:
+        lang = self.ctx.lang
+        owner = f"{display.entity_label(row.owner_entity, lang)} {row.owner_label}".strip() if row.owner_entity else ""
+        when = display.time_text(row.taken_at) if row.taken_at else ""
+        if owner and when:
+            return self.tr("Photo of {0}, taken {1}").format(owner, when)
+        if owner:
+            return self.tr("Photo of {0}").format(owner)
+        return self.tr("Photo taken {0}").format(when) if when else self.tr("Photo")
 
     # -- showing -------------------------------------------------------------------------------
     def on_shown(self) -> None:
@@ -171,9 +181,9 @@ class SyncPage(QWidget):
     def show_status(self, status: SyncStatus) -> None:
         linked = status.state != NOT_LINKED
         self.state_label.setText(state_text(status))
-        self.detail_label.setText(
-            self.tr("{0} changes waiting to send · {1}").format(status.pending, last_sync_text(status)) if linked else ""
-        )
+        waiting = (self.tr("1 change waiting to send · {0}") if status.pending == 1
+                   else self.tr("{0} changes waiting to send · {1}").format(status.pending, "{0}"))  # fmt: skip
+        self.detail_label.setText(waiting.format(last_sync_text(status)) if linked else "")
         self.error_label.setText(error_text(status, self.ctx.lang))
         self.error_label.setVisible(bool(self.error_label.text()))
         self.sync_button.setEnabled(linked and not status.syncing)
@@ -188,6 +198,7 @@ class SyncPage(QWidget):
 
     def _show_lists(self, lists: ReviewLists) -> None:
         self._last_counts = (len(lists.conflicts), len(lists.rejected), len(lists.photos))
+        self._names = lists.names
         self.conflicts_model.set_rows(lists.conflicts)
         self.rejected_model.set_rows(lists.rejected)
         self.photos_model.set_rows(lists.photos)

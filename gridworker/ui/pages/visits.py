@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from ...domain.enums import Outcome
 from ...domain.fieldwork import local_day
 from ...domain.models import utcnow
-from ...services import drafts
+from ...services import drafts, figures
 from ...services import ui_queries_fieldwork as queries
 from ...services import visits as visit_service
 from ..widgets.fieldwork_category import follow_categories
@@ -84,8 +84,13 @@ class VisitsPage(QWidget):
         self.walks.setMinimumWidth(280)
         self.walks.currentIndexChanged.connect(self._walk_chosen)
         self.progress = QProgressBar()
-        self.progress.setFormat(self.tr("%v of %m visited"))
+        # Doors called at, whoever answered; beside it the households visited as the dashboard counts them.
+        lang = self.ctx.lang
+        self.progress.setFormat(f"{figures.DOORS_CALLED.name(lang)} %v / %m {'户' if lang == 'zh' else ''}".strip())
+        self.progress.setToolTip(figures.DOORS_CALLED.means(lang))
         self.progress.setMinimumWidth(200)
+        self.met_label = QLabel()
+        self.met_label.setToolTip(figures.HOUSEHOLDS_VISITED.means(lang))
         plan = QPushButton(self.tr("Plan from buildings…"))
         plan.clicked.connect(self.open_plan_dialog)
         from_due = QPushButton(self.tr("Plan from the due list…"))
@@ -98,6 +103,7 @@ class VisitsPage(QWidget):
         bar.addWidget(walk_label)
         bar.addWidget(self.walks, 1)
         bar.addWidget(self.progress)
+        bar.addWidget(self.met_label)
         bar.addWidget(plan)
         bar.addWidget(from_due)
         bar.addWidget(self.cancel_walk)
@@ -218,6 +224,8 @@ class VisitsPage(QWidget):
                 return self.tr("never met")
             if d.days_overdue == 0:
                 return self.tr("due today")
+            if d.days_overdue == 1:
+                return self.tr("1 day overdue")
             return self.tr("{0} days overdue").format(d.days_overdue)
 
         return [
@@ -228,7 +236,8 @@ class VisitsPage(QWidget):
                 colour=lambda d: SPECIAL,
                 bold=lambda d: d.special,
             ),
-            Column(self.tr("Visit every"), lambda d: self.tr("{0} days").format(d.interval_days), align_right=True),
+            Column(self.tr("Visit every"), lambda d: self.tr("1 day") if d.interval_days == 1
+                   else self.tr("{0} days").format(d.interval_days), align_right=True),  # fmt: skip
             Column(self.tr("Last met"), lambda d: d.last_visited.isoformat() if d.last_visited else ""),
             Column(
                 self.tr("Due"),
@@ -264,7 +273,8 @@ class VisitsPage(QWidget):
         for w in walks:
             when = w.planned_for.strftime("%m-%d") if w.planned_for else local_time(w.planned_at)
             mark = "✓ " if w.total and w.done == w.total else ""
-            self.walks.addItem(f"{mark}{w.name}  ({when}, {w.done}/{w.total})", w.id)
+            called = f"{figures.DOORS_CALLED.name(self.ctx.lang)} {w.done}/{w.total}"
+            self.walks.addItem(f"{mark}{w.name}  ({when}, {called})", w.id)
         index = self.walks.findData(keep) if keep else -1
         self.walks.setCurrentIndex(index if index >= 0 else (0 if walks else -1))
         self.walks.blockSignals(False)
@@ -279,6 +289,8 @@ class VisitsPage(QWidget):
             self.stops_model.set_rows([])
             self.progress.setRange(0, 1)
             self.progress.setValue(0)
+            self.progress.hide()  # no walk-round planned: no "0 of 1 visited"
+            self.met_label.hide()
             self._set_current(None)
             return
         walk_id = self._walk_id
@@ -299,6 +311,10 @@ class VisitsPage(QWidget):
         done = sum(1 for s in stops if s.visit_id)
         self.progress.setRange(0, max(len(stops), 1))
         self.progress.setValue(done)
+        self.progress.setVisible(bool(stops))
+        self.met_label.setText(f"{figures.HOUSEHOLDS_VISITED.name(self.ctx.lang)} "
+                               f"{figures.HOUSEHOLDS_VISITED.amount(sum(1 for s in stops if s.met), self.ctx.lang)}")  # fmt: skip
+        self.met_label.setVisible(bool(stops))
         wanted = self._current_id if any(s.household_id == self._current_id for s in stops) else None
         self._select_stop(wanted or self._next_stop_id())
 
@@ -456,9 +472,11 @@ class VisitsPage(QWidget):
         rows = [d for d in self._all_due if d.special] if self.special_only.isChecked() else self._all_due
         self.due_model.set_rows(rows)
         special = sum(1 for d in self._all_due if d.special)
-        self.due_count.setText(
-            self.tr("{0} households due, {1} with special groups").format(len(self._all_due), special)
-        )
+        lang = self.ctx.lang
+        # Households both: the due list counts doors (the dashboard's special-group figure counts people).
+        self.due_count.setText(self.tr("{0} due; {1}: {2}").format(
+            figures.plural(len(self._all_due), "household", lang), figures.SPECIAL_HOUSEHOLDS.name(lang),
+            figures.plural(special, "household", lang)))  # fmt: skip
 
     def _select_due(self, n: int) -> None:
         while self.due_model.rowCount() < n and self.due_model.canFetchMore():

@@ -68,14 +68,14 @@ class ActionDialog(QDialog):
         self.setWindowTitle(f"{Action(action).label(ctx.lang)} — {detail.incident.title}")
         self.setMinimumWidth(480)
         self.form = QFormLayout()
-        self.errors: dict[str, QLabel] = {}
-        self.inputs: dict[str, QWidget] = {}
-        for name in FIELDS.get(action, ("note",)):
-            self._add_field(name, people)
         self.general_error = QLabel()
         self.general_error.setWordWrap(True)
         self.general_error.setStyleSheet("color: #dc2626;")
         self.general_error.hide()
+        self.errors: dict[str, QLabel] = {}
+        self.inputs: dict[str, QWidget] = {}
+        for name in FIELDS.get(action, ("note",)):
+            self._add_field(name, people)
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         self.buttons.button(QDialogButtonBox.Ok).setText(Action(action).label(ctx.lang))
         self.buttons.accepted.connect(self.submit)
@@ -98,7 +98,10 @@ class ActionDialog(QDialog):
         }
         widget = self._make_input(name, people)
         self.inputs[name] = widget
-        add_field_row(self.form, labels[name], [widget], widget, self.errors, name)
+        error = add_field_row(self.form, labels[name], [widget], widget, self.errors, name)
+        # A field's error goes as soon as the field is changed: it described the value that was there.
+        for signal in _change_signals(widget, self):
+            signal.connect(error.hide)
 
     def _make_input(self, name: str, people: list[KnownPerson]) -> QWidget:
         if name in ("note", "reason"):
@@ -220,6 +223,20 @@ class ActionDialog(QDialog):
         target = label if label is not None else self.general_error
         target.setText(message)
         target.show()
+
+
+def _change_signals(widget: QWidget, dialog: ActionDialog) -> list:
+    if isinstance(widget, QPlainTextEdit):
+        return [widget.textChanged]
+    if isinstance(widget, QComboBox):
+        return [widget.currentIndexChanged, widget.editTextChanged]
+    if isinstance(widget, QDateTimeEdit):
+        return [widget.dateTimeChanged]
+    if isinstance(widget, PhotoFilesStrip):
+        return [widget.changed]
+    if getattr(dialog, "star_group", None) is not None and widget.isAncestorOf(dialog.star_group.buttons()[0]):
+        return [dialog.star_group.idClicked, dialog.partly.toggled]
+    return []
 
 
 def _combo_id(combo: QComboBox) -> str | None:

@@ -1,0 +1,232 @@
+"""How records, fields and values are named to a person: never a wire name, a raw value, an id or an ISO time.
+
+The sync page lists conflicts and refused changes of any entity and field
+the protocol carries (domain.wire.ENTITIES); this module gives each of them
+words in Chinese and English, and turns a wire value into what a grid worker
+reads: an enumeration's label, a time in Beijing time, "3 户" for a list of
+households, a name for an id (the caller passes the names it could look up;
+an id it could not is never shown, a neutral word is).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from . import wire
+from .enums import (
+    Action,
+    AreaLevel,
+    Gender,
+    Housing,
+    Labelled,
+    Level,
+    Outcome,
+    PersonStatus,
+    Relation,
+    Residence,
+    Role,
+    Source,
+    Status,
+    Tag,
+    Urgency,
+)
+from .fieldwork import CHINA_TZ
+from .validation import FIELD_LABELS
+
+# (Chinese, English) for each entity of the protocol.
+ENTITY_LABELS: dict[str, tuple[str, str]] = {
+    "area": ("网格", "area"),
+    "user": ("用户", "user"),
+    "category": ("事件类别", "category"),
+    "holiday": ("节假日", "holiday"),
+    "building": ("楼栋", "building"),
+    "household": ("住户", "household"),
+    "person": ("人员", "person"),
+    "membership": ("居住记录", "residence record"),
+    "visit": ("走访", "visit"),
+    "incident": ("事件", "incident"),
+    "incident_event": ("事件处理记录", "incident update"),
+    "photo": ("照片", "photo"),
+    "walkround": ("走访计划", "walk-round"),
+}
+
+# Fields beyond the register's validation labels (domain.validation.FIELD_LABELS).
+_MORE_FIELDS: dict[str, tuple[str, str]] = {
+    "parent_id": ("上级", "parent"),
+    "code": ("编码", "code"),
+    "level": ("层级", "level"),
+    "floor": ("楼层", "floor"),
+    "head_person_id": ("户主", "head of household"),
+    "person_id": ("人员", "person"),
+    "moved_in": ("迁入日期", "moved in"),
+    "moved_out": ("迁出日期", "moved out"),
+    "visitor_id": ("走访人", "visitor"),
+    "photo_ids": ("照片", "photos"),
+    "reported_at": ("上报时间", "reported at"),
+    "reporter_id": ("上报人", "reporter"),
+    "source": ("来源", "source"),
+    "overdue": ("已超期", "overdue"),
+    "rework_count": ("返工次数", "times reworked"),
+    "incident_id": ("事件", "incident"),
+    "action": ("处理动作", "action"),
+    "actor_id": ("处理人", "done by"),
+    "actor_role": ("处理人角色", "role of the person"),
+    "at": ("时间", "time"),
+    "partly_solved": ("部分解决", "partly solved"),
+    "duplicate_of": ("重复于", "duplicate of"),
+    "sha256": ("照片", "photo"),
+    "entity": ("所属记录类型", "belongs to"),
+    "entity_id": ("所属记录", "belongs to"),
+    "taken_at": ("拍摄时间", "taken at"),
+    "width": ("宽度", "width"),
+    "height": ("高度", "height"),
+    "bytes": ("大小", "size"),
+    "mime": ("格式", "format"),
+    "planner_id": ("制定人", "planned by"),
+    "planned_at": ("制定时间", "planned at"),
+    "planned_for": ("计划日期", "planned for"),
+    "household_ids": ("住户", "households"),
+    "finished_at": ("完成时间", "finished at"),
+    "username": ("用户名", "user name"),
+    "display_name": ("姓名", "name"),
+    "role": ("角色", "role"),
+    "area_ids": ("负责网格", "areas"),
+    "disabled": ("已停用", "disabled"),
+}
+# Per entity where one wire name means different things.
+_ENTITY_FIELDS: dict[tuple[str, str], tuple[str, str]] = {
+    ("walkround", "name"): ("计划名称", "name"),
+    ("walkround", "status"): ("计划状态", "status"),
+    ("incident", "status"): ("事件状态", "status"),
+    ("incident_event", "assignee_id"): ("处置人", "assignee"),
+    ("area", "name"): ("名称", "name"),
+    ("building", "name"): ("楼栋名称", "building name"),
+}
+
+# The enumeration a field's value belongs to.
+_ENUMS: dict[tuple[str | None, str], type[Labelled]] = {
+    (None, "gender"): Gender,
+    (None, "housing"): Housing,
+    (None, "relation"): Relation,
+    (None, "residence"): Residence,
+    (None, "tags"): Tag,
+    (None, "outcome"): Outcome,
+    (None, "urgency"): Urgency,
+    (None, "source"): Source,
+    (None, "action"): Action,
+    (None, "role"): Role,
+    (None, "actor_role"): Role,
+    ("person", "status"): PersonStatus,
+    ("incident", "status"): Status,
+    ("incident", "level"): Level,
+    ("incident_event", "level"): Level,
+    ("area", "level"): AreaLevel,
+}
+_WALKROUND_STATUS = {"open": ("进行中", "open"), "done": ("已完成", "done"), "cancelled": ("已取消", "cancelled")}
+
+# A list of ids is said as a count of what it holds.
+_COUNTED = {
+    "household_ids": ("{0} 户", "{0} household", "{0} households"),
+    "photo_ids": ("{0} 张", "{0} photo", "{0} photos"),
+    "area_ids": ("{0} 个网格", "{0} area", "{0} areas"),
+}
+UNKNOWN_RECORD = ("（本机没有这条记录）", "(not on this computer)")
+
+
+def _pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[0] if lang.startswith("zh") else pair[1]
+
+
+def entity_label(entity: str, lang: str) -> str:
+    return _pick(ENTITY_LABELS.get(entity, ("记录", "record")), lang)
+
+
+def field_label(field: str, lang: str, entity: str | None = None) -> str:
+    """The words for a field ("Phone" in a table cell); an unknown field gets a neutral word, never its wire name."""
+    pair = _ENTITY_FIELDS.get((entity or "", field)) or FIELD_LABELS.get(field) or _MORE_FIELDS.get(field)
+    if pair is None:
+        pair = ("其他信息", "other detail")
+    text = _pick(pair, lang)
+    return text if lang.startswith("zh") else text[:1].upper() + text[1:]
+
+
+def count_text(n: int, one: str, many: str) -> str:
+    """English counts with their plural: count_text(1, "{0} incident", "{0} incidents") → "1 incident"."""
+    return (one if n == 1 else many).format(n)
+
+
+def wire_type(entity: str | None, field: str) -> str | None:
+    spec = wire.ENTITIES.get(entity or "")
+    if spec is not None and field in spec.fields:
+        return spec.fields[field]
+    for other in wire.ENTITIES.values():  # a field of an entity we were not told: its usual type
+        if field in other.fields:
+            return other.fields[field]
+    return None
+
+
+def time_text(moment: datetime) -> str:
+    """A moment in Beijing time, to the minute: records and screens use the records' zone."""
+    if moment.tzinfo is None:
+        return moment.strftime("%Y-%m-%d %H:%M")
+    return moment.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
+
+
+def _enum_text(cls: type[Labelled], value: Any, lang: str) -> str:
+    try:
+        return cls(value).label(lang)
+    except ValueError:
+        return "其他" if lang.startswith("zh") else "other"
+
+
+def value_text(entity: str | None, field: str, value: Any, lang: str, names: Mapping[str, str] | None = None) -> str:
+    """A wire value as a person reads it. `names`: id → what the record is called (looked up by the caller)."""
+    zh = lang.startswith("zh")
+    names = names or {}
+    if value is None or value == "" or value == []:
+        return "—"
+    kind = wire_type(entity, field)
+    if isinstance(value, bool) or kind == wire.BOOL:
+        return ("是" if value else "否") if zh else ("yes" if value else "no")
+    if field in _COUNTED and isinstance(value, list):
+        zh_text, one, many = _COUNTED[field]
+        return zh_text.format(len(value)) if zh else count_text(len(value), one, many)
+    if kind == wire.ID_LIST and isinstance(value, list):
+        return ("{0} 项" if zh else "{0} items").format(len(value))
+    if kind == wire.ID or field.endswith("_id"):
+        return names.get(str(value)) or _pick(UNKNOWN_RECORD, lang)
+    if kind == wire.DATETIME or isinstance(value, datetime):
+        moment = value if isinstance(value, datetime) else _parse_time(value)
+        return time_text(moment) if moment is not None else "—"
+    if kind == wire.DATE or isinstance(value, date):
+        return value.isoformat() if isinstance(value, date) else str(value)[:10]
+    if field == "entity":
+        return entity_label(str(value), lang)
+    if entity == "walkround" and field == "status":
+        return _pick(_WALKROUND_STATUS.get(str(value), ("其他", "other")), lang)
+    if field == "category":
+        return _category_text(str(value), lang)
+    cls = _ENUMS.get((entity, field)) or _ENUMS.get((None, field))
+    if cls is not None:
+        if isinstance(value, list):
+            return ("、" if zh else ", ").join(_enum_text(cls, v, lang) for v in value)
+        return _enum_text(cls, value, lang)
+    if isinstance(value, list):
+        return ("、" if zh else ", ").join(str(v) for v in value)
+    return str(value)
+
+
+def _parse_time(value: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _category_text(code: str, lang: str) -> str:
+    from .categories import load_categories  # the table is read once, when a category is first shown
+
+    category = load_categories().get(code)
+    return category.label(lang) if category is not None else ("其他类别" if lang.startswith("zh") else "another category")
