@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -60,7 +60,10 @@ class SyncResult:
     error: SyncError | None = None
 
     def to_json(self) -> dict[str, Any]:
-        out = asdict(self) | {"error": None}
+        # Not dataclasses.asdict: it deep-copies the error, and an exception whose __init__ takes other
+        # arguments than it keeps in .args cannot be rebuilt (it crashed `sync --json` on every error).
+        out: dict[str, Any] = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "error"}
+        out["error"] = None
         if self.error is not None:
             out["error"] = {"code": self.error.code, "message_zh": self.error.zh, "message_en": self.error.en}
         return out
