@@ -9,6 +9,7 @@ marked, never emptied, until the server has answered each mutation.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, fields
@@ -31,7 +32,7 @@ from . import link, pull, push, resync, state
 from .blobs import BlobQueue, remove_files
 from .conflicts import receive_lost
 from .errors import ResyncRequired, ServerRefused, SyncError, UnmappedAreas
-from .feed import FeedReader, Group, collector_paused
+from .feed import GROUP, FeedReader, Group, collector_paused
 from .tables import SyncBlob, SyncConflict
 from .transport import Transport
 
@@ -39,6 +40,8 @@ log = logging.getLogger(__name__)
 
 OUTBOX = Outbox.__table__  # type: ignore[attr-defined]
 PAGE_SIZE = 1000
+# Pages of N changes, one page a group (one transaction): lets a test make a small re-read span many groups.
+PAGE_ENV = "GRIDWORKER_PULL_PAGE"
 BULK_INDEX = "sync.bulk_index"  # "1" while a pull from the start runs: the search index is rebuilt once at its end
 
 
@@ -102,10 +105,12 @@ def counts(s: Session) -> Counts:
 
 
 class SyncEngine:
-    def __init__(self, account: Account, store: Store, *, page_size: int = PAGE_SIZE, attempts: int = 4):
+    def __init__(self, account: Account, store: Store, *, page_size: int | None = None, attempts: int = 4):
         self.account = account
         self.store = store
-        self.page_size = page_size
+        forced = _env_page_size()
+        self.page_size = page_size or forced or PAGE_SIZE
+        self.group = forced or GROUP  # changes a group (a transaction) holds at most
         self.attempts = attempts
         self._transport: Transport | None = None
         self._lost_latest: int | None = None  # what GET /me said of this device's lost conflicts
@@ -303,7 +308,7 @@ class SyncEngine:
             with self.store.read() as s:
                 cursor = state.get_meta(s, state.CURSOR)
                 epoch = state.get_meta(s, state.EPOCH)
-            reader = FeedReader(transport, cursor, self.page_size)
+            reader = FeedReader(transport, cursor, self.page_size, self.group)
             try:
                 for group in reader:
                     if cursor and epoch and group.epoch and group.epoch != epoch:
@@ -313,6 +318,7 @@ class SyncEngine:
                         break  # another process of this account moved the cursor: read on from where it is
                     reader.written(len(group.changes), time.perf_counter() - started)
                     cursor = group.cursor
+                    epoch = group.epoch or epoch  # as saved with the group: a re-read's first group brings the new one
                 else:
                     return
             except ResyncRequired:
@@ -416,6 +422,13 @@ class SyncEngine:
             return BlobQueue(self.store, transport, self.account.photos_dir).fetch_original(sha256)
         finally:
             transport.close()
+
+
+def _env_page_size() -> int | None:
+    text = os.environ.get(PAGE_ENV, "").strip()
+    if not text.isdigit() or not 1 <= int(text) <= 1000:
+        return None
+    return int(text)
 
 
 _OnTheWire = tuple[list[push.Pending], bytes, Future]  # a batch, its body, the request carrying it

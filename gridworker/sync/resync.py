@@ -42,6 +42,7 @@ def start(s: Session) -> None:
     """Forget the cursor and note every record the server had sent, to check each one off as the feed comes again."""
     conn = s.connection()
     state.delete_meta(s, state.CURSOR)
+    state.delete_meta(s, state.EPOCH)  # the first group read again brings the server's present one
     conn.execute(delete(RESYNC))
     for name, emap in ENTITY_MAPS.items():
         table = emap.table
