@@ -360,7 +360,10 @@ class SyncEngine:
                 state.set_meta(s, BULK_INDEX, "1")
             bulk = state.get_meta(s, BULK_INDEX) == "1"
             resyncing = resync.in_progress(s)
+            own = resync.own_accepted(s, changes) if resyncing and resync.after_restore(s) else {}
             page = pull.apply_page(s, changes, resync=resyncing, rows=group.rows)
+            for name, ids in resync.send_again(s, own, changes).items():
+                page.touched.setdefault(name, set()).update(ids)
             if not bulk:
                 search.reindex(s, pull.searched(page.touched))
             _refresh_incidents(s, page)

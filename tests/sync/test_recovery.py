@@ -17,7 +17,7 @@ from gridworker.sync.errors import SignedOut, UpdateRequired
 from gridworker.sync.mapping import ENTITY_MAPS
 from gridworker.sync.worker import read_status
 
-from .helpers import household, new_household, synced_values
+from .helpers import household, new_household, open_conflicts, server_rows, synced_values
 from .server import BIN, SERVER_PASSWORD, env_for_cli
 
 
@@ -94,6 +94,53 @@ def test_a_re_read_of_many_groups_converges_in_one_sync_of_a_client_process(fres
     assert disagreements(a, on_server) == []
     code, result = cli_sync(gridworker_home, "w1a", page=PAGE)  # and the next sync finds nothing to do
     assert (code, result["resynced"], result["pushed"]) == (0, False, 0)
+
+
+@pytest.mark.slow
+def test_sent_edits_a_restore_lost_are_sent_again_by_the_devices_that_made_them(fresh_server, clients, tmp_path, gridworker_home):
+    srv = fresh_server
+    a, b = clients(srv, "w1a"), clients(srv, "w1b")
+    a.sync_ok()
+    made = [new_household(a, room=f"{i + 1}01")[1] for i in range(24)]
+    a.sync_ok()
+    b.sync_ok()
+    srv.admin("backup", str(tmp_path / "backup.db"))
+    # After the backup, all accepted by the server: 20 edits and a delete from a, two edits from b.
+    edited = {hh.id: f"备份后修改 {i}" for i, hh in enumerate(made[:20])}
+    for rid, notes in edited.items():
+        register.update_household(a.store, rid, {"notes": notes})
+    register.update_household(a.store, made[0].id, {"phone": "13900000000"})  # two sent edits of one record
+    register.delete_record(a.store, "household", made[20].id)
+    a.sync_ok()
+    register.update_household(b.store, made[21].id, {"phone": "13700000021"})
+    register.update_household(b.store, made[22].id, {"phone": "13700000022"})
+    b.sync_ok()
+    a.sync_ok()  # a shows b's edits as the server had them
+    register.update_household(a.store, made[23].id, {"notes": "未发送"})  # and one edit a has not sent
+    restore(srv, tmp_path / "backup.db")
+
+    code, result = cli_sync(gridworker_home, "w1a", page=PAGE)
+    assert (code, result["error"]) == (0, None), result
+    assert result["resynced"] and result["complete"]
+    b.sync_ok()  # b re-reads too, and sends again what the server lost of its own
+    code, result = cli_sync(gridworker_home, "w1a", page=PAGE)  # and a gets b's edits back
+    assert (code, result["error"]) == (0, None), result
+
+    on_server = srv.records("w1a")
+    for rid, notes in edited.items():
+        assert on_server[("household", rid)]["data"].get("notes") == notes
+        assert household(a, rid).notes == notes and household(b, rid).notes == notes
+    assert on_server[("household", made[0].id)]["data"].get("phone") == "13900000000"
+    assert server_rows(srv, [("household", made[20].id)])[("household", made[20].id)]["deleted"]
+    assert household(a, made[20].id).deleted
+    assert household(b, made[20].id) is None  # a re-read from the start brings no tombstones: b dropped its copy
+    assert on_server[("household", made[21].id)]["data"].get("phone") == "13700000021"
+    assert on_server[("household", made[22].id)]["data"].get("phone") == "13700000022"
+    assert on_server[("household", made[23].id)]["data"].get("notes") == "未发送"
+    assert disagreements(a, on_server) == [] and disagreements(b, on_server) == []
+    assert pending(a) == [] and pending(b) == []
+    assert review_lists(a.store).rejected == [] and review_lists(b.store).rejected == []
+    assert open_conflicts(a) == [] and open_conflicts(b) == []  # its own edits, taken back: no collision
 
 
 @pytest.mark.slow
