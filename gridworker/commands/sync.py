@@ -141,8 +141,13 @@ def login(args, ctx) -> int:
     ctx.say(
         f"已登录 {args.server}：{user.get('display_name') or args.username}（{user.get('role')}），本机账户“{name}”",
         f"Signed in to {args.server} as {user.get('display_name') or args.username} ({user.get('role')}); local account '{name}'",
+        file=sys.stderr if args.json else None,  # with --json, standard output is one JSON object
     )
     if args.no_sync:
+        if args.json:
+            signed_in = {"signed_in": True, "account": name, "server": args.server.rstrip("/"), "username": args.username,
+                         "role": user.get("role"), "exit_status": EXIT_OK}  # fmt: skip
+            print(json.dumps(signed_in, ensure_ascii=False, indent=2), flush=True)
         return EXIT_OK
     return _report(ctx, args, SyncEngine(account, store).sync_once())
 

@@ -159,11 +159,20 @@ def test_login_exit_status_when_its_first_sync_fails(fake, capsys, monkeypatch, 
     assert "Traceback" not in err
     assert code == want, (out, err)
     if as_json:
-        # "Signed in …" comes first on its own line; the JSON object follows
-        result = json.loads(out[out.index("{"):])
+        result = json.loads(out)  # the whole of standard output: "Signed in …" goes to standard error
         assert result["exit_status"] == want and result["error"]["code"] == error_code
     else:
         assert words in err
+
+
+def test_login_json_is_one_json_object(fake, capsys, monkeypatch):
+    code, out, err = run(capsys, monkeypatch, *login_argv(fake.url), "--no-sync", "--json")
+    assert code == 0 and "Signed in" in err
+    assert json.loads(out) == {"signed_in": True, "account": "w1", "server": fake.url, "username": "w1", "role": "worker",
+                               "exit_status": 0}  # fmt: skip
+    code, out, err = run(capsys, monkeypatch, *login_argv(fake.url), "--json")
+    result = json.loads(out)
+    assert code == 0 and result["exit_status"] == 0 and result["complete"] and result["error"] is None
 
 
 @pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
