@@ -227,7 +227,11 @@ def own_accepted(s: Session, changes: list[dict[str, Any]]) -> dict[tuple[str, s
                         own.values.pop(name, None)  # the server kept the other value: not ours to restore
         if not found:
             continue
-        shown = {r["id"]: r for r in conn.execute(select(emap.table).where(emap.table.c.id.in_(list(found)))).mappings()}
+        shown = {
+            r["id"]: r
+            for part in chunked(list(found))
+            for r in conn.execute(select(emap.table).where(emap.table.c.id.in_(part))).mappings()
+        }
         for rid, own in found.items():
             row, skip = shown.get(rid), covered.get(rid, set())
             if row is None or "deleted" in skip:
