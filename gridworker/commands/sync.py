@@ -201,6 +201,9 @@ def _report(ctx, args, result: SyncResult) -> int:
     if result.resynced:
         ctx.say("服务器已从备份恢复：已重新同步全部数据，未发送的修改都已保留。",
                 "The server was restored from a backup: everything was re-read; unsent edits are kept.")  # fmt: skip
+        if result.resent:
+            ctx.say(f"服务器因恢复而丢失的本机修改已重新排队上传（{result.resent} 条记录）。",
+                    f"Edits of {result.resent} record(s) that the restore lost from the server were queued to be sent again.")  # fmt: skip
     if result.conflicts or result.rejected:
         ctx.say("有冲突或被拒绝的修改，请运行 gridworker conflicts 查看。", "There are conflicts or refused edits: see `gridworker conflicts`.")
     if result.error is not None:

@@ -58,6 +58,7 @@ class SyncResult:
     uploaded: int = 0
     thumbnails: int = 0
     resynced: bool = False
+    resent: int = 0  # records whose edits, accepted before and lost by a server restore, were queued again
     pending: int = 0
     photos_waiting: int = 0
     error: SyncError | None = None
@@ -364,6 +365,7 @@ class SyncEngine:
             page = pull.apply_page(s, changes, resync=resyncing, rows=group.rows)
             for name, ids in resync.send_again(s, own, changes).items():
                 page.touched.setdefault(name, set()).update(ids)
+                result.resent += len(ids)
             if not bulk:
                 search.reindex(s, pull.searched(page.touched))
             _refresh_incidents(s, page)
@@ -374,6 +376,7 @@ class SyncEngine:
             if not has_more:
                 if resyncing:
                     settled = resync.finish(s)
+                    result.resent += settled.requeued
                     for name, ids in settled.touched.items():
                         page.touched.setdefault(name, set()).update(ids)
                 if bulk:

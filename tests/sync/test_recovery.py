@@ -89,6 +89,7 @@ def test_a_re_read_of_many_groups_converges_in_one_sync_of_a_client_process(fres
     code, result = cli_sync(gridworker_home, "w1a", page=PAGE)
     assert (code, result["error"]) == (0, None), result
     assert result["resynced"] and result["complete"] and result["pending"] == 0
+    assert result["resent"] == 24  # the 12 households made after the backup, and their buildings, sent again whole
     on_server = srv.records("w1a")
     assert all(("household", hh.id) in on_server for hh in [*after, unsent])
     assert disagreements(a, on_server) == []
@@ -122,6 +123,7 @@ def test_sent_edits_a_restore_lost_are_sent_again_by_the_devices_that_made_them(
     code, result = cli_sync(gridworker_home, "w1a", page=PAGE)
     assert (code, result["error"]) == (0, None), result
     assert result["resynced"] and result["complete"]
+    assert result["resent"] == 21  # the 20 edited households and the deleted one; not the unsent edit, not b's
     b.sync_ok()  # b re-reads too, and sends again what the server lost of its own
     code, result = cli_sync(gridworker_home, "w1a", page=PAGE)  # and a gets b's edits back
     assert (code, result["error"]) == (0, None), result
