@@ -126,8 +126,13 @@ def login(args, ctx) -> int:
     ctx.say(
         f"已登录 {args.server}：{user.get('display_name') or args.username}（{user.get('role')}），本机账户“{name}”",
         f"Signed in to {args.server} as {user.get('display_name') or args.username} ({user.get('role')}); local account '{name}'",
+        file=sys.stderr if args.json else None,  # with --json, standard output is one JSON object
     )
     if args.no_sync:
+        if args.json:
+            signed_in = {"signed_in": True, "account": name, "server": args.server.rstrip("/"), "username": args.username,
+                         "role": user.get("role"), "exit_status": EXIT_OK}  # fmt: skip
+            print(json.dumps(signed_in, ensure_ascii=False, indent=2), flush=True)
         return EXIT_OK
     return _report(ctx, args, SyncEngine(account, store).sync_once())
 
@@ -185,6 +190,9 @@ def _report(ctx, args, result: SyncResult) -> int:
     if result.resynced:
         ctx.say("服务器已从备份恢复：已重新同步全部数据，未发送的修改都已保留。",
                 "The server was restored from a backup: everything was re-read; unsent edits are kept.")  # fmt: skip
+        if result.resent:
+            ctx.say(f"服务器因恢复而丢失的本机修改已重新排队上传（{result.resent} 条记录）。",
+                    f"Edits of {result.resent} record(s) that the restore lost from the server were queued to be sent again.")  # fmt: skip
     if result.conflicts or result.rejected:
         ctx.say("有冲突或被拒绝的修改，请运行 gridworker conflicts 查看。", "There are conflicts or refused edits: see `gridworker conflicts`.")
     if result.error is not None:

@@ -9,9 +9,10 @@ marked, never emptied, until the server has answered each mutation.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ from . import link, pull, push, resync, state
 from .blobs import BlobQueue, remove_files
 from .conflicts import receive_lost
 from .errors import ResyncRequired, ServerRefused, SyncError, UnmappedAreas
-from .feed import FeedReader, Group, collector_paused
+from .feed import GROUP, FeedReader, Group, collector_paused
 from .status import Counts, counts  # noqa: F401  (re-exported: engine.counts is used by the tests)
 from .tables import SyncBlob, SyncConflict
 from .transport import Transport
@@ -40,6 +41,8 @@ log = logging.getLogger(__name__)
 
 OUTBOX = Outbox.__table__  # type: ignore[attr-defined]
 PAGE_SIZE = 1000
+# Pages of N changes, one page a group (one transaction): lets a test make a small re-read span many groups.
+PAGE_ENV = "GRIDWORKER_PULL_PAGE"
 BULK_INDEX = "sync.bulk_index"  # "1" while a pull from the start runs: the search index is rebuilt once at its end
 
 
@@ -56,22 +59,28 @@ class SyncResult:
     uploaded: int = 0
     thumbnails: int = 0
     resynced: bool = False
+    resent: int = 0  # records whose edits, accepted before and lost by a server restore, were queued again
     pending: int = 0
     photos_waiting: int = 0
     error: SyncError | None = None
 
     def to_json(self) -> dict[str, Any]:
-        out = asdict(self) | {"error": None}
+        # Not dataclasses.asdict: it deep-copies the error, and an exception whose __init__ takes other
+        # arguments than it keeps in .args cannot be rebuilt (it crashed `sync --json` on every error).
+        out: dict[str, Any] = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "error"}
+        out["error"] = None
         if self.error is not None:
             out["error"] = {"code": self.error.code, "message_zh": self.error.zh, "message_en": self.error.en}
         return out
 
 
 class SyncEngine:
-    def __init__(self, account: Account, store: Store, *, page_size: int = PAGE_SIZE, attempts: int = 4):
+    def __init__(self, account: Account, store: Store, *, page_size: int | None = None, attempts: int = 4):
         self.account = account
         self.store = store
-        self.page_size = page_size
+        forced = _env_page_size()
+        self.page_size = page_size or forced or PAGE_SIZE
+        self.group = forced or GROUP  # changes a group (a transaction) holds at most
         self.attempts = attempts
         self._transport: Transport | None = None
         self._lost_latest: int | None = None  # what GET /me said of this device's lost conflicts
@@ -269,7 +278,7 @@ class SyncEngine:
             with self.store.read() as s:
                 cursor = state.get_meta(s, state.CURSOR)
                 epoch = state.get_meta(s, state.EPOCH)
-            reader = FeedReader(transport, cursor, self.page_size)
+            reader = FeedReader(transport, cursor, self.page_size, self.group)
             try:
                 for group in reader:
                     if cursor and epoch and group.epoch and group.epoch != epoch:
@@ -279,6 +288,7 @@ class SyncEngine:
                         break  # another process of this account moved the cursor: read on from where it is
                     reader.written(len(group.changes), time.perf_counter() - started)
                     cursor = group.cursor
+                    epoch = group.epoch or epoch  # as saved with the group: a re-read's first group brings the new one
                 else:
                     return
             except ResyncRequired:
@@ -320,7 +330,11 @@ class SyncEngine:
                 state.set_meta(s, BULK_INDEX, "1")
             bulk = state.get_meta(s, BULK_INDEX) == "1"
             resyncing = resync.in_progress(s)
+            own = resync.own_accepted(s, changes) if resyncing and resync.after_restore(s) else {}
             page = pull.apply_page(s, changes, resync=resyncing, rows=group.rows)
+            for name, ids in resync.send_again(s, own, changes).items():
+                page.touched.setdefault(name, set()).update(ids)
+                result.resent += len(ids)
             if not bulk:
                 search.reindex(s, pull.searched(page.touched))
             _refresh_incidents(s, page)
@@ -331,6 +345,7 @@ class SyncEngine:
             if not has_more:
                 if resyncing:
                     settled = resync.finish(s)
+                    result.resent += settled.requeued
                     for name, ids in settled.touched.items():
                         page.touched.setdefault(name, set()).update(ids)
                 if bulk:
@@ -382,6 +397,13 @@ class SyncEngine:
             return BlobQueue(self.store, transport, self.account.photos_dir).fetch_original(sha256)
         finally:
             transport.close()
+
+
+def _env_page_size() -> int | None:
+    text = os.environ.get(PAGE_ENV, "").strip()
+    if not text.isdigit() or not 1 <= int(text) <= 1000:
+        return None
+    return int(text)
 
 
 _OnTheWire = tuple[list[push.Pending], bytes, Future]  # a batch, its body, the request carrying it

@@ -9,6 +9,14 @@ looks at what the server did not send back:
   full upsert, so what the restore lost comes back from here;
 - anything else was the server's, and the server no longer has it: dropped.
 
+A record the server does send again may lack edits of this device that it
+had accepted after its backup. Before each group is written, the device's
+own accepted values that it still shows are noted (`own_accepted`: the last
+value of each field its sent outbox rows carried, where nothing newer came
+since and no unsent edit covers it); after the group is written, every such
+value the restored server lacks is queued again with the clock of the edit
+that made it (`send_again`) and shown again, so the same round sends it back.
+
 The same checklist serves a one-time re-read that a schema upgrade asks for
 (store migration 0004 marks it `REREAD`: the server was not restored, the
 client just needs records it used to skip, the users). Then nothing is queued
@@ -18,6 +26,8 @@ back left this user's scope, and a collision must still be seen as one.
 
 from __future__ import annotations
 
+import json
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -29,9 +39,10 @@ from ..domain.models import Outbox, new_id, to_wire
 from ..services.changes import next_hlc
 from ..store.areas import areas_below
 from . import state
-from .mapping import ENTITY_MAPS, EntityMap, chunked
+from .mapping import ENTITY_MAPS, BadValue, EntityMap, chunked
 from .tables import SyncResync
 
+log = logging.getLogger(__name__)
 OUTBOX = Outbox.__table__  # type: ignore[attr-defined]
 RESYNC = SyncResync.__table__  # type: ignore[attr-defined]
 SERVER_MANAGED = frozenset({"area", "user"})
@@ -42,6 +53,7 @@ def start(s: Session) -> None:
     """Forget the cursor and note every record the server had sent, to check each one off as the feed comes again."""
     conn = s.connection()
     state.delete_meta(s, state.CURSOR)
+    state.delete_meta(s, state.EPOCH)  # the first group read again brings the server's present one
     conn.execute(delete(RESYNC))
     for name, emap in ENTITY_MAPS.items():
         table = emap.table
@@ -142,6 +154,162 @@ def _supersede_refusals(s: Session, entity: str, record_id: str) -> None:
             continue
         settled = dict(result or {}) | {"dismissed_at": now, "superseded_by_resync": True}
         conn.execute(update(OUTBOX).where(OUTBOX.c.seq == seq).values(result=settled))
+
+
+# -- this device's accepted edits that the restore lost -----------------------
+@dataclass
+class Own:
+    """What this device last had accepted for one record, and still shows: the values a restore may have lost."""
+
+    values: dict[str, tuple[Any, str]] = field(default_factory=dict)  # field → (wire value, clock of the edit)
+    deleted: str | None = None  # clock of an accepted delete (the record is a tombstone here)
+
+
+def _wanted(changes: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Records of a group by entity, of the entities whose edits are sent again (not create-only, not the server's)."""
+    out: dict[str, set[str]] = {}
+    for c in changes:
+        entity, rid = c.get("entity"), c.get("id")
+        emap = ENTITY_MAPS.get(entity) if isinstance(entity, str) else None
+        if emap is None or entity in SERVER_MANAGED or getattr(emap.model, "create_only", False) or not isinstance(rid, str):
+            continue
+        if c.get("op") in ("upsert", "delete"):
+            out.setdefault(entity, set()).add(rid)
+    return {e: sorted(ids) for e, ids in out.items()}
+
+
+def _same(emap: EntityMap, name: str, shown: Any, wire_value: Any) -> bool:
+    try:
+        return emap.convert(name, wire_value) == shown
+    except BadValue:
+        return False
+
+
+def own_accepted(s: Session, changes: list[dict[str, Any]]) -> dict[tuple[str, str], Own]:
+    """Before a group of a re-read after a restore is written: this device's accepted values it still shows.
+
+    A field counts when its last sent edit (in outbox order, not lost in a
+    conflict) is the value shown now, and no unsent edit covers it (that one
+    is sent anyway); a delete counts when it was the record's last sent edit.
+    """
+    from .push import conflict_fields  # push imports nothing of this module; kept local all the same
+
+    conn = s.connection()
+    out: dict[tuple[str, str], Own] = {}
+    for entity, ids in _wanted(changes).items():
+        emap = ENTITY_MAPS[entity]
+        rows = conn.exec_driver_sql(
+            "SELECT record_id, op, fields, hlc, state, result FROM outbox WHERE state IN ('sent', 'pending') "
+            "AND entity = ? AND record_id IN (SELECT value FROM json_each(?)) ORDER BY seq",
+            (entity, json.dumps(ids)),
+        ).all()
+        if not rows:
+            continue
+        found: dict[str, Own] = {}
+        covered: dict[str, set[str]] = {}  # fields of unsent edits ("deleted" for an unsent delete)
+        for rid, op, fields_text, hlc, st, result_text in rows:
+            sent = json.loads(fields_text) if fields_text else {}
+            if st == "pending":
+                covered.setdefault(rid, set()).update(sent if op == "upsert" else {"deleted"})
+                continue
+            own = found.setdefault(rid, Own())
+            if op == "delete":
+                own.deleted = hlc
+                continue
+            own.deleted = None
+            for name, value in sent.items():
+                if name in emap.pushable:
+                    own.values[name] = (value, hlc)
+            result = json.loads(result_text) if result_text else {}
+            if result.get("status") == "conflict":
+                for name, _mine, _theirs, winner in conflict_fields(result, sent):
+                    if winner == "theirs":
+                        own.values.pop(name, None)  # the server kept the other value: not ours to restore
+        if not found:
+            continue
+        shown = {
+            r["id"]: r
+            for part in chunked(list(found))
+            for r in conn.execute(select(emap.table).where(emap.table.c.id.in_(part))).mappings()
+        }
+        for rid, own in found.items():
+            row, skip = shown.get(rid), covered.get(rid, set())
+            if row is None or "deleted" in skip:
+                continue
+            if own.deleted is not None:
+                if row["deleted"]:
+                    out[(entity, rid)] = Own(deleted=own.deleted)
+                continue
+            if row["deleted"]:
+                continue
+            values = {k: v for k, v in own.values.items() if k not in skip and k in row and _same(emap, k, row[k], v[0])}
+            if values:
+                out[(entity, rid)] = Own(values=values)
+    return out
+
+
+def send_again(s: Session, own: dict[tuple[str, str], Own], changes: list[dict[str, Any]]) -> dict[str, set[str]]:
+    """After the group is written: queue again (and show again) each of `own` the restored server lacks.
+
+    The edit goes with the clock of the one that made it and, like the unsent
+    edits of a re-read, on the version the restored server sent: it is this
+    device's accepted edit, and the server takes it back as such.
+    """
+    last: dict[tuple[str, str], dict[str, Any]] = {}
+    for c in changes:
+        last[(c.get("entity"), c.get("id"))] = c  # type: ignore[index]
+    conn = s.connection()
+    touched: dict[str, set[str]] = {}
+    for (entity, rid), mine in own.items():
+        change = last.get((entity, rid))
+        if change is None or change.get("op") not in ("upsert", "delete"):
+            continue  # evicted: no longer this user's
+        emap = ENTITY_MAPS[entity]
+        version = change.get("version") if type(change.get("version")) is int else None
+        if mine.deleted is not None:
+            if change["op"] == "upsert":
+                _queue(s, entity, rid, "delete", {}, version, mine.deleted)
+                conn.execute(update(emap.table).where(emap.table.c.id == rid).values(deleted=True))
+                touched.setdefault(entity, set()).add(rid)
+            continue
+        data = change.get("data")
+        if change["op"] != "upsert" or not isinstance(data, dict):
+            continue  # deleted on the server meanwhile: the delete stands
+        lost = {k: v for k, (v, _h) in mine.values.items() if not _equal(emap, k, data.get(k), v)}
+        if not lost:
+            continue
+        _queue(s, entity, rid, "upsert", lost, version, max(mine.values[k][1] for k in lost))
+        values = {}
+        for k, v in lost.items():
+            try:
+                values[k] = emap.convert(k, v)
+            except BadValue:
+                continue
+        if "name" in values:
+            emap.derive(values)
+        if values:
+            conn.execute(update(emap.table).where(emap.table.c.id == rid).values(**values))
+        touched.setdefault(entity, set()).add(rid)
+    if touched:
+        log.warning("the restored server lacked edits of %d record(s) this device had sent: sending them again",
+                    sum(map(len, touched.values())))  # fmt: skip
+    return touched
+
+
+def _equal(emap: EntityMap, name: str, theirs: Any, mine: Any) -> bool:
+    try:
+        return emap.convert(name, theirs) == emap.convert(name, mine)
+    except BadValue:
+        return theirs == mine
+
+
+def _queue(s: Session, entity: str, record_id: str, op: str, fields: dict[str, Any], base: int | None, hlc: str) -> None:
+    s.connection().execute(
+        insert(OUTBOX).values(
+            mutation_id=new_id(), entity=entity, record_id=record_id, op=op, fields=fields, base_version=base,
+            hlc=hlc, created_at=datetime.now(timezone.utc), state="pending", result=None,
+        )  # fmt: skip
+    )
 
 
 # -- areas taken away ---------------------------------------------------------
