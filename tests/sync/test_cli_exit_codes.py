@@ -114,11 +114,11 @@ def login_argv(url: str) -> list[str]:
 
 # mode → (exit status, error code in the JSON, words of the message on stderr)
 FAILURES = {
-    "500": (3, "server_busy", "HTTP 500"),
-    "429": (3, "server_busy", "HTTP 429"),
+    "500": (3, "server_busy", "server is busy"),
+    "429": (3, "server_busy", "server is busy"),
     "426": (5, "update_required", "newer version"),
     "401": (4, "signed_out", "Signed out"),
-    "refuse_push": (1, "server_refused", "HTTP 403"),
+    "refuse_push": (1, "server_refused", "refused the request: not allowed"),
     "resync": (1, "resync_loop", "full re-sync"),
 }
 
