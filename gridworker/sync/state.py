@@ -25,6 +25,8 @@ RESYNC = "sync.resync"  # "1" while a full re-read after 410 is under way
 LAST_SUCCESS = "sync.last_success"
 LAST_ERROR = "sync.last_error"  # JSON {code, zh, en, at}
 STATE = "sync.state"  # the standing state for the user: ok, offline, signed out: sign in again, ...
+# JSON [{"entity", "id", "fields"}]: pulled records with a value this device could not read (kept in `extra`)
+SET_ASIDE = "sync.set_aside"
 # JSON {"epoch", "after"}: how far GET /conflicts/mine was read (conflict ids of that server epoch)
 LOST_CURSOR = "sync.lost_conflicts"
 
