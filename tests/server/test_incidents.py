@@ -73,24 +73,32 @@ def test_an_incident_moved_to_another_grid_takes_its_events_and_photos(world):
 
 
 def test_deadlines_count_the_server_s_holiday_table(world):
+    from datetime import date, timedelta
+
+    # A Monday some weeks ahead (event times may not lie more than a year ahead), in a year the shipped table
+    # does not cover.
+    monday = date.today() + timedelta(days=60)
+    monday += timedelta(days=-monday.weekday() % 7)
+    tuesday, wednesday = (monday + timedelta(days=n) for n in (1, 2))
+    year = str(monday.year)
     w1, disp = world.api("w1"), world.api("disp")
     iid = report(world, w1)
     event(disp, iid, "accept")
-    dispatched_at = "2031-03-03T10:00:00+08:00"  # a Monday, in a year the shipped table does not cover
+    dispatched_at = f"{monday}T10:00:00+08:00"
     assert event(disp, iid, "dispatch", assignee_id=world.user_ids["h1"], at=dispatched_at)["status"] == "applied"
-    assert _incident(w1, iid)["deadline"].startswith("2031-03-04T10:00")
+    assert _incident(w1, iid)["deadline"].startswith(f"{tuesday}T10:00")
     with world.db.write() as conn:
         admin.import_holidays(
             conn,
             {"format": "gridworker-holidays", "version": 1,
-             "years": {"2031": [{"name": "测试假日", "from": "2031-03-04", "to": "2031-03-04", "workdays": []}]}},
+             "years": {year: [{"name": "测试假日", "from": str(tuesday), "to": str(tuesday), "workdays": []}]}},
         )  # fmt: skip
     jid = report(world, w1)
     event(disp, jid, "accept")
-    assert event(disp, jid, "dispatch", assignee_id=world.user_ids["h1"], at="2031-03-03T10:01:00+08:00")["status"] == "applied"
-    assert _incident(w1, jid)["deadline"].startswith("2031-03-05T10:01")
-    holidays = [d for (e, _i), d in w1.records.items() if e == "holiday" and d["year"] == 2031]
-    assert [h["from"] for h in holidays] == ["2031-03-04"]
+    assert event(disp, jid, "dispatch", assignee_id=world.user_ids["h1"], at=f"{monday}T10:01:00+08:00")["status"] == "applied"
+    assert _incident(w1, jid)["deadline"].startswith(f"{wednesday}T10:01")
+    holidays = [d for (e, _i), d in w1.records.items() if e == "holiday" and d["year"] == int(year)]
+    assert [h["from"] for h in holidays] == [str(tuesday)]
 
 
 def test_unknown_categories_are_refused(world):
