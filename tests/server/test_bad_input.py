@@ -263,3 +263,24 @@ def test_times_outside_their_window_are_refused_naming_the_field(world):
     assert "1900" in results[2]["error"]["message"]
     ok = w1.push([w1.mutation("visit", new_id(), {"area_id": g1, "visited_at": datetime.now(timezone.utc).isoformat()})])
     assert ok[0]["status"] == "applied"
+
+
+def test_clocks_far_ahead_or_not_ascii_are_refused_per_mutation(world):
+    """Issue 11: a clock of 9999999999999 won every later collision; full-width digits sorted after every clock."""
+    import time
+
+    w1 = world.api("w1")
+    g1 = world.area_ids["G1"]
+    now_ms = int(time.time() * 1000)
+    clocks = [
+        f"{now_ms + 2 * 86_400_000:013d}-0000-{w1.device}",  # two days ahead
+        f"9999999999999-9999-{w1.device}",
+        "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in f"{now_ms:013d}-0000-") + w1.device,  # full-width
+        f"{now_ms:013d}-0000-设备",
+        f"{now_ms + 3_600_000:013d}-0000-{w1.device}",  # an hour ahead: a clock a little fast is fine
+    ]
+    mutations = [w1.mutation("building", new_id(), {"name": "1幢", "area_id": g1}) | {"hlc": c} for c in clocks]
+    results = w1.push(mutations)
+    assert [r["status"] for r in results] == ["rejected"] * 4 + ["applied"], results
+    assert [r["error"]["code"] for r in results[:4]] == ["clock_ahead", "clock_ahead", "bad_clock", "bad_clock"]
+    assert "clock" in results[0]["error"]["message"] and "一天" in results[0]["error"]["message_zh"]
