@@ -350,6 +350,7 @@ class PushRun:
             rec.assignee_id = state.assignee_id
         if m.entity == "incident_event":
             rec.parent_id = rec.data["incident_id"]
+            rec.meta["r"] = self.now_ms / 1000
         self.recs[rec.key] = rec
         self.writer.saved(rec, before)
         if m.entity == "incident_event":

@@ -105,3 +105,44 @@ def test_unknown_categories_are_refused(world):
     w1 = world.api("w1")
     res = w1.upsert("incident", new_id(), {"title": "x", "category": "NOPE", "area_id": world.area_ids["G1"]})
     assert res["status"] == "rejected" and res["error"]["details"]["fields"][0]["code"] == "unknown_category"
+
+
+def test_an_event_a_wrong_clock_dated_ahead_does_not_freeze_the_incident(world):
+    """Issue 11: one event dated 2099 made every later close, dispatch, comment and start `out_of_order`."""
+    import json
+    from datetime import timedelta, timezone
+
+    from sqlalchemy import update
+
+    from gridworker.server.schema import records
+
+    w1, disp, h1 = world.api("w1"), world.api("disp"), world.api("h1")
+    now = datetime.now(timezone.utc)
+    # Within the window of times the server takes, but months ahead: a device clock set wrong.
+    iid = report(world, w1)
+    ahead = w1.upsert("incident_event", new_id(), {"incident_id": iid, "action": "comment", "note": "钟快了",
+                                                   "at": (now + timedelta(days=300)).isoformat()})  # fmt: skip
+    assert ahead["status"] == "applied"
+    right_now = lambda: datetime.now(timezone.utc).isoformat()  # noqa: E731
+    assert event(disp, iid, "accept", at=right_now())["status"] == "applied"
+    assert event(disp, iid, "dispatch", assignee_id=world.user_ids["h1"], at=right_now())["status"] == "applied"
+    # An event dated before the one that arrived last is still out of order.
+    late = event(h1, iid, "start", at=(now - timedelta(days=1)).isoformat())
+    assert late["status"] == "rejected" and late["error"]["code"] == "out_of_order"
+    assert event(h1, iid, "start", at=right_now())["status"] == "applied"
+    assert _incident(w1, iid)["status"] == "in_progress"
+
+    # An event dated 2099 that a server before the bounds took: stored as it was, it freezes nothing.
+    jid = report(world, w1)
+    frozen = new_id()
+    assert event(w1, jid, "comment", note="x")["status"] == "applied"
+    assert w1.upsert("incident_event", frozen, {"incident_id": jid, "action": "comment", "note": "2099",
+                                                "at": right_now()})["status"] == "applied"  # fmt: skip
+    with world.db.write() as conn:
+        data = json.loads(conn.execute(records.select().where(records.c.id == frozen)).one().data)
+        meta = json.loads(conn.execute(records.select().where(records.c.id == frozen)).one().meta)
+        meta.pop("r", None)  # stored before receipt times were kept
+        conn.execute(update(records).where(records.c.id == frozen).values(
+            data=json.dumps(data | {"at": "2099-01-01T00:00:00+08:00"}), meta=json.dumps(meta)))  # fmt: skip
+    assert event(disp, jid, "accept", at=right_now())["status"] == "applied"
+    assert event(w1, jid, "comment", note="还在", at=right_now())["status"] == "applied"
