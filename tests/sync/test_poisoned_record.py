@@ -73,3 +73,29 @@ def test_a_record_with_an_extreme_date_is_set_aside_and_the_pull_goes_on(server,
     # A second sync does not get stuck either, and still tells.
     again = gridworker(gridworker_home, "w1b", "sync")
     assert "Traceback" not in again.stderr and again.returncode == 0, again.stderr
+
+
+def test_a_pull_that_fails_unexpectedly_is_not_reported_as_ok(server, clients, monkeypatch):
+    """Whatever else stops a pull (a bug), the saved status says so instead of the last round's "ok"."""
+    import pytest
+
+    from gridworker.sync import pull
+    from gridworker.sync.worker import read_status
+
+    a = clients(server, "w1a")
+    a.sync_ok()
+    assert read_status(a.account, a.store).state == "ok"
+    b = clients(server, "w1b")
+    b.sync_ok()
+    new_household(b, room="399")
+    b.sync_ok()
+
+    def broken(*args, **kw):
+        raise OverflowError("date value out of range")
+
+    monkeypatch.setattr(pull, "apply_page", broken)
+    with pytest.raises(OverflowError):
+        a.sync()
+    st = read_status(a.account, a.store)
+    assert st.state == "error" and st.last_error["code"] == "internal"
+    assert "program error" in st.last_error["en"] and "date value" not in st.last_error["en"]
