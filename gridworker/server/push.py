@@ -33,7 +33,7 @@ from .schema import conflicts, mutations, records, tokens
 from .scope import ALL, AREAS, HANDLER, Scope
 
 STAFF_ROLES = frozenset({"admin", "dispatcher"})
-CLOCK_AHEAD_MS = 86_400_000  # how far ahead of the server's clock an edit's clock may be
+CLOCK_AHEAD_MS = hlc_mod.MAX_AHEAD_MS  # how far ahead of the server's clock an edit's clock may be
 
 
 @dataclass

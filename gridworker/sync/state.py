@@ -74,6 +74,11 @@ def observe(s: Session, remote_text: str | None) -> None:
         return
     last_text = get_meta(s, "hlc")
     last = hlc.Hlc.parse(last_text) if last_text else None
+    if last is not None and last.ms > remote.ms + hlc.MAX_AHEAD_MS and remote.node == "server":
+        # Stamped while this device's clock was wrong (days ahead): the server would refuse every edit
+        # stamped after it (clock_ahead), so start again from the server's time.
+        set_meta(s, "hlc", str(hlc.observe(None, remote, device_id(s))))
+        return
     if last is not None and last.ms > remote.ms:
         return  # already ahead: nothing to learn, and no write
     set_meta(s, "hlc", str(hlc.observe(last, remote, device_id(s))))

@@ -231,3 +231,15 @@ def test_values_that_overflow_are_set_aside_listed_and_cleared_when_readable_aga
     with store.read() as s:
         listed = state.get_json(s, state.SET_ASIDE)
     assert ("building", bad_int) not in {(x["entity"], x["id"]) for x in listed}
+
+
+def test_a_clock_stamped_days_ahead_by_a_wrong_device_clock_is_pulled_back_to_the_server_s(store):
+    """Issue 11: the server refuses edits whose clock is more than a day ahead; a device that once ran
+    ahead must not have every later edit refused once its clock is right again."""
+    now = datetime.now(timezone.utc)
+    with store.write() as s:
+        state.observe(s, (now + timedelta(days=400)).isoformat())  # as if the device's own clock had said so
+        assert hlc.Hlc.parse(next_hlc(s)).ms > (now + timedelta(days=399)).timestamp() * 1000
+        state.observe(s, now.isoformat())  # the server's time, seen in a push answer
+        stamp = hlc.Hlc.parse(next_hlc(s))
+    assert stamp.ms <= (now + timedelta(minutes=5)).timestamp() * 1000
