@@ -221,6 +221,14 @@ def status(args, ctx) -> int:
     )
     if st.last_error and st.state != "ok":
         ctx.say(f"上次错误：{st.last_error.get('zh')}", f"Last error: {st.last_error.get('en')}")
+    if st.set_aside:
+        n = sum(len(x.get("fields") or ()) for x in st.set_aside)
+        ctx.say(
+            f"有 {len(st.set_aside)} 条下载的记录中 {n} 个值无法读取，已原样保留在本机，同步照常进行"
+            "（详见 gridworker status --json）",
+            f"{n} values in {len(st.set_aside)} pulled records could not be read: they are set aside, kept as sent, "
+            "and sync goes on (gridworker status --json lists them)",
+        )
     return EXIT_OK
 
 
@@ -228,6 +236,7 @@ _STATES_ZH = {
     "ok": "正常", "syncing": "同步中", "offline": "离线", "server busy": "服务器繁忙", "not signed in": "未登录",
     "signed out": "已退出登录", "signed out: sign in again": "登录已失效，请重新登录", "update the app": "请更新软件",
     "areas not on the server": "本机网格与服务器不符", "error": "出错",
+    "records set aside": "有记录无法读取",
 }  # fmt: skip
 
 

@@ -10,6 +10,10 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+# The server refuses an edit whose clock is further ahead of its own (docs/sync-protocol.md §4.8): a clock
+# years ahead would win every later collision.
+MAX_AHEAD_MS = 86_400_000
+
 
 @dataclass(frozen=True, order=True)
 class Hlc:

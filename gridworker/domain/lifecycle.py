@@ -72,6 +72,10 @@ class Event:
     reason: str | None = None  # reject, return, verify_fail, reopen, park, extend, close before handling
     duplicate_of: str | None = None  # reject as a duplicate
     photo_ids: tuple[str, ...] = ()  # handle: at least one "after" photo
+    # When the server received it (the client: when this device got it). The order rule measures later
+    # events against the earlier of this and `at`, so an event a wrong clock dated in the future (2099)
+    # cannot make every later one "out of order".
+    received_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -102,7 +106,7 @@ class IncidentState:
     parked_at: datetime | None = None
     paused_remaining: timedelta | None = None  # working time left on the clock while parked
     extensions: int = 0
-    last_at: datetime | None = None
+    last_at: datetime | None = None  # no later event may be dated before it: the last event's at, or its receipt if earlier
 
 
 def initial_state() -> IncidentState:
@@ -445,7 +449,8 @@ _PAYLOAD_CHECKS: dict[Action, Callable[[Rules, IncidentState, Event], None]] = {
 
 def _transition(rules: Rules, state: IncidentState, event: Event) -> IncidentState:
     late = state.status in CLOCK_RUNNING and state.deadline is not None and event.at > state.deadline
-    base = replace(state, last_at=event.at, overdue=state.overdue or late)
+    order_at = event.at if event.received_at is None else min(event.at, event.received_at)
+    base = replace(state, last_at=order_at, overdue=state.overdue or late)
     return _TRANSITIONS.get(Action(event.action), _unchanged)(rules, base, event)
 
 

@@ -56,6 +56,14 @@ _LANDLINE = re.compile(r"^(0\d{2,3}-?)?[2-9]\d{6,7}$")
 MAX_TEXT = {"name": 50, "default": 200, "notes": 2000}
 
 
+def _short(value: Any, limit: int = 40) -> str:
+    """A value as quoted in a message: a 400-digit number is not read by anyone."""
+    if isinstance(value, int) and abs(value) >= 10**limit:
+        return ("-" if value < 0 else "") + f"~1e{int(abs(value).bit_length() * 0.30103)}"
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def label(field: str, lang: str = "zh") -> str:
     zh, en = FIELD_LABELS.get(field, (field, field))
     return zh if lang.startswith("zh") else en
@@ -142,13 +150,19 @@ def integer(field: str, value: Any, *, lo: int = 0, hi: int = 10_000) -> int | N
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
-        f = float(value)
-        if f != int(f):
-            raise ValueError
-        n = int(f)
-    except (TypeError, ValueError):
+        if isinstance(value, int) and not isinstance(value, bool):
+            n = value  # as sent: float() of a huge integer overflows
+        else:
+            f = float(value)
+            if f != int(f):
+                raise ValueError
+            n = int(f)
+    except (TypeError, ValueError, OverflowError):  # OverflowError: int() of an infinity ("1e400")
         raise ValidationError(
-            field, f"{label(field)}“{value}”应为整数", f"{label(field, 'en')} '{value}' must be a whole number", code="integer"
+            field,
+            f"{label(field)}“{_short(value)}”应为整数",
+            f"{label(field, 'en')} '{_short(value)}' must be a whole number",
+            code="integer",
         ) from None
     if not lo <= n <= hi:
         raise ValidationError(
@@ -165,9 +179,9 @@ def coordinate(field: str, value: Any) -> float | None:
         return None
     try:
         f = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an integer too big for a float
         raise ValidationError(
-            field, f"{label(field)}“{value}”应为数字", f"{label(field, 'en')} '{value}' must be a number", code="number"
+            field, f"{label(field)}“{_short(value)}”应为数字", f"{label(field, 'en')} '{_short(value)}' must be a number", code="number"
         ) from None
     limit = 90.0 if field == "lat" else 180.0
     if not -limit <= f <= limit:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from types import SimpleNamespace
 from typing import Any
 
@@ -214,13 +214,15 @@ def check_types(entity: str, fields: Mapping[str, Any]) -> list[ValidationError]
     """Fields the entity does not have, and values of the wrong JSON type: a client bug, not a user's typo."""
     spec = ENTITIES.get(entity)
     if spec is None:
-        return [ValidationError("entity", f"未知的记录类型“{entity}”", f"unknown entity '{entity}'", code="unknown_entity")]
+        shown = _printable(str(entity))
+        return [ValidationError("entity", f"未知的记录类型“{shown}”", f"unknown entity '{shown}'", code="unknown_entity")]
     problems = []
     for name, value in fields.items():
         kind = spec.fields.get(name)
         if kind is None:
+            shown = _printable(name)
             problems.append(
-                ValidationError(name, f"{entity}没有字段“{name}”", f"{entity} has no field '{name}'", code="unknown_field")
+                ValidationError(shown, f"{entity}没有字段“{shown}”", f"{entity} has no field '{shown}'", code="unknown_field")
             )
         elif not _type_ok(kind, value):
             zh, en = _TYPE_WORDS[kind]
@@ -237,6 +239,12 @@ def check_types(entity: str, fields: Mapping[str, Any]) -> list[ValidationError]
     return problems
 
 
+def _printable(text: str, limit: int = 64) -> str:
+    """A client's text as echoed in a refusal: lone surrogates escaped (they cannot be encoded), cut short."""
+    shown = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return shown if len(shown) <= limit else shown[:limit] + "…"
+
+
 def _encodable(value: Any) -> bool:
     """JSON allows lone UTF-16 surrogates ("\\ud800"); UTF-8, and so the database, does not."""
     texts = value if isinstance(value, list) else [value]
@@ -250,8 +258,17 @@ def _encodable(value: Any) -> bool:
 
 
 # -- values -----------------------------------------------------------------------
-def a_datetime(name: str, value: Any) -> str | None:
-    """An ISO 8601 time with an offset (PROTOCOL.md); returned as sent, once checked."""
+# Bounds of times on the wire (docs/sync-protocol.md, "Bounds"). Every time a client may send says when
+# something happened (a visit, a report, an event, a photo, a plan): not before 1900, and not more than
+# TIME_AHEAD after the server's clock (a device clock may be wrong; a date years ahead is a wrong value,
+# and one with no UTC equivalent, 0001-01-01T00:00+14:00, stopped every client that pulled it).
+EARLIEST = datetime(1900, 1, 1, tzinfo=timezone.utc)
+TIME_AHEAD = timedelta(days=366)
+DEADLINE_AHEAD = timedelta(days=5 * 366)
+
+
+def a_datetime(name: str, value: Any, *, ahead: timedelta = TIME_AHEAD) -> str | None:
+    """An ISO 8601 time with an offset (PROTOCOL.md) within its window; returned as sent, once checked."""
     if value is None:
         return None
     try:
@@ -265,7 +282,22 @@ def a_datetime(name: str, value: Any) -> str | None:
             f"{v.label(name, 'en')} '{value}' is not an ISO 8601 time with an offset (e.g. 2026-11-21T09:30:00+08:00)",
             code="datetime",
         )
+    now = datetime.now(timezone.utc)
+    latest = now + ahead
+    # The year first: comparing a time near year 1 or 9999 with another can overflow.
+    if not EARLIEST.year <= parsed.year <= latest.year or not EARLIEST <= parsed <= latest:
+        raise ValidationError(
+            name,
+            f"{v.label(name)}应在{EARLIEST:%Y-%m-%d}到{latest:%Y-%m-%d}之间，请检查设备日期",
+            f"{v.label(name, 'en')} must be between {EARLIEST:%Y-%m-%d} and {latest:%Y-%m-%d}; check the device's date",
+            code="time_range",
+        )
     return str(value)
+
+
+def a_deadline(name: str, value: Any) -> str | None:
+    """A deadline: like a_datetime, but it may lie up to DEADLINE_AHEAD in the future."""
+    return a_datetime(name, value, ahead=DEADLINE_AHEAD)
 
 
 def an_id(name: str, value: Any) -> str | None:
@@ -384,7 +416,7 @@ def _incident_event(c: _Checker) -> None:
     c.check("at", a_datetime, required=True)
     c.check("note", _text, 2000)
     c.check("reason", _text, 200)
-    c.check("deadline", a_datetime)
+    c.check("deadline", a_deadline)
     c.check("level", lambda n, x: _enum_value(Level, n, x))
     c.check("rating", _int, 1, 5)
     c.check("partly_solved", lambda n, x: x)

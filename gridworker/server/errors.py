@@ -6,6 +6,7 @@ the `code` is the machine-readable part and never changes with the language.
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -48,9 +49,20 @@ def body(code: str, message: str, details: dict[str, Any] | None = None) -> dict
     return {"error": {"code": code, "message": message, "details": details or {}}}
 
 
+class _SafeJSON(JSONResponse):
+    """JSON that always encodes: text echoed from the request may hold lone surrogates (JSON allows
+    "\\ud800", UTF-8 does not); those are written escaped instead of failing the answer."""
+
+    def render(self, content: Any) -> bytes:
+        try:
+            return super().render(content)
+        except UnicodeEncodeError:
+            return json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode("ascii")
+
+
 def error_response(request: Request, err: ApiError) -> JSONResponse:
     message = err.en if lang_of(request) == "en" else err.zh
-    return JSONResponse(body(err.code, message, err.details), status_code=err.status, headers=err.headers)
+    return _SafeJSON(body(err.code, message, err.details), status_code=err.status, headers=err.headers)
 
 
 def from_domain(err: GridWorkerError, status: int = 422) -> ApiError:
@@ -122,6 +134,8 @@ def install(app: FastAPI) -> None:
         codes = {
             404: ("not_found", "找不到该地址", "No such address"),
             405: ("method_not_allowed", "该地址不支持此请求方法", "This address does not take that method"),
+            # FastAPI's answer when the body cannot be parsed at all (e.g. nested deeper than the parser goes).
+            400: ("malformed_json", "请求体不是有效的 JSON", "The request body is not valid JSON"),
         }
         code, zh, en = codes.get(exc.status_code, ("http_error", str(exc.detail), str(exc.detail)))
         return error_response(request, ApiError(exc.status_code, code, zh, en, headers=dict(exc.headers or {})))

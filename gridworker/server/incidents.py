@@ -3,15 +3,18 @@
 The rules are domain.lifecycle's — the same code the client runs offline — on
 the server's holiday table. The event log is replayed in the order the events
 were accepted (their `created_seq`); the rules refuse an event dated before
-the previous one, so that order is also the order of `at` the client uses.
+the previous one (or before its receipt, if that was earlier: a device clock
+in the future cannot freeze an incident), so that order is also the order the
+client uses.
 """
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 import uuid
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import insert, select, update
@@ -29,8 +32,11 @@ def _when(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def to_event(data: dict[str, Any]) -> Event:
-    """A stored (or just validated) incident_event record as a lifecycle Event."""
+def to_event(data: dict[str, Any], received_at: float | None = None) -> Event:
+    """A stored (or just validated) incident_event record as a lifecycle Event.
+
+    `received_at`: when the server took it (epoch seconds); None for one being checked now.
+    """
     return Event(
         action=data["action"],
         actor_id=data.get("actor_id") or "",
@@ -45,7 +51,13 @@ def to_event(data: dict[str, Any]) -> Event:
         reason=data.get("reason"),
         duplicate_of=data.get("duplicate_of"),
         photo_ids=tuple(data.get("photo_ids") or ()),
+        received_at=datetime.fromtimestamp(time.time() if received_at is None else received_at, timezone.utc),
     )
+
+
+def received_at(rec: Rec) -> float | None:
+    """When the server took an event: kept in its meta since issue 11, else the row's last write."""
+    return rec.meta.get("r") or rec.updated_at
 
 
 def derived_fields(state: IncidentState) -> dict[str, Any]:
@@ -65,9 +77,9 @@ def replay(rules: Rules, events: list[Rec]) -> IncidentState:
     """The state from the stored log; an event the rules now refuse (a changed holiday table) is skipped."""
     state = IncidentState()
     for ev in events:
-        refusal = rules.check(state, to_event(ev.data))
-        if refusal is None:
-            state = rules.apply(state, to_event(ev.data))
+        event = to_event(ev.data, received_at(ev))
+        if rules.check(state, event) is None:
+            state = rules.apply(state, event)
     return state
 
 

@@ -80,6 +80,8 @@ class Cursor:
                 raise ValueError
             body = text[3:]
             raw = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+            if not isinstance(raw, dict):
+                raise ValueError
             after = raw.get("a")
             cursor = cls(
                 epoch=str(raw["e"]),
@@ -101,7 +103,8 @@ class Cursor:
             if cursor.after is not None and (cursor.after[0] not in ENTITIES or not _ID.fullmatch(cursor.after[1])):
                 raise ValueError  # the key goes into SQL: only what a record key can be
             return cursor
-        except (ValueError, KeyError, TypeError, IndexError, binascii.Error, UnicodeDecodeError):
+        except (ValueError, KeyError, TypeError, IndexError, OverflowError, RecursionError, binascii.Error):
+            # OverflowError: int() of 1e400; ValueError covers UnicodeDecodeError and int() of NaN.
             raise bad_request("bad_cursor", "同步游标无效", "The sync cursor is not valid") from None
 
 

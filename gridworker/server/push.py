@@ -33,6 +33,7 @@ from .schema import conflicts, mutations, records, tokens
 from .scope import ALL, AREAS, HANDLER, Scope
 
 STAFF_ROLES = frozenset({"admin", "dispatcher"})
+CLOCK_AHEAD_MS = hlc_mod.MAX_AHEAD_MS  # how far ahead of the server's clock an edit's clock may be
 
 
 @dataclass
@@ -85,7 +86,8 @@ class PushRun:
 
     def __post_init__(self):
         self.writer = FeedWriter(self.conn)
-        self.server_hlc = str(hlc_mod.Hlc(int(time.time() * 1000), 0, SERVER_WRITER))
+        self.now_ms = int(time.time() * 1000)
+        self.server_hlc = str(hlc_mod.Hlc(self.now_ms, 0, SERVER_WRITER))
         self._rules: Rules | None = None
 
     @property
@@ -152,7 +154,23 @@ class PushRun:
             outcome = Outcome(REJECTED, rec.version if shown else None, error)
         return outcome.result(m.mutation_id)
 
+    def _check_clock(self, m: Mutation) -> None:
+        """The edit's clock decides collisions: refuse one that would win every later one (docs: Bounds)."""
+        if not m.hlc.isascii():
+            raise Rejected(
+                "bad_clock",
+                "修改的时间戳无效（只能含半角数字和字母），请更新软件",
+                "The edit's clock is not valid (ASCII digits and letters only); update the app",
+            )
+        if hlc_mod.Hlc.parse(m.hlc).ms > self.now_ms + CLOCK_AHEAD_MS:
+            raise Rejected(
+                "clock_ahead",
+                "设备时间比服务器快一天以上，请校正设备的日期和时间后再同步",
+                "The device clock is more than a day ahead of the server's: correct its date and time, then sync again",
+            )
+
     def _apply(self, m: Mutation) -> Outcome:
+        self._check_clock(m)
         spec = ENTITIES[m.entity]
         if spec.server_managed:
             raise Rejected(
@@ -337,6 +355,7 @@ class PushRun:
             rec.assignee_id = state.assignee_id
         if m.entity == "incident_event":
             rec.parent_id = rec.data["incident_id"]
+            rec.meta["r"] = self.now_ms / 1000
         self.recs[rec.key] = rec
         self.writer.saved(rec, before)
         if m.entity == "incident_event":

@@ -36,7 +36,8 @@ class Rec:
     meta["d"]: [version, hlc, writer] of the delete, when deleted;
     meta["lc"]: an incident's lifecycle state (incidents.py);
     meta["a"]: device → user, for each device that pushed to the record (who to tell when a value of
-    theirs is overwritten: GET /conflicts/mine).
+    theirs is overwritten: GET /conflicts/mine);
+    meta["r"]: an incident event's receipt time (epoch seconds: the lifecycle's order rule uses it).
     """
 
     entity: str
@@ -52,6 +53,7 @@ class Rec:
     seq: int = 0
     created_seq: int = 0
     stored: bool = False  # a row exists in the table
+    updated_at: float | None = None  # the row's last write (server clock), None until stored
 
     @property
     def key(self) -> tuple[str, str]:
@@ -87,6 +89,7 @@ def rec_from_row(row) -> Rec:
         seq=row.seq,
         created_seq=row.created_seq,
         stored=True,
+        updated_at=row.updated_at,
     )
 
 

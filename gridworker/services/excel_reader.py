@@ -321,7 +321,10 @@ class _SheetParser:
         if t == "n":
             if not text:
                 return None
-            number = float(text) if any(ch in text for ch in ".eE") else int(text)
+            try:
+                number = float(text) if any(ch in text for ch in ".eE") else int(text)
+            except ValueError:
+                return text  # not a number after all (or past int()'s 4300 digits): validation names the cell
             if self.style in self.date_styles:
                 try:
                     return from_excel(number, self.epoch)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import literal_column, or_
+from sqlalchemy import func, literal_column, or_
 from sqlmodel import Session, select
 
 from ..domain import validation as v
@@ -283,11 +283,12 @@ def _locate(values: dict[str, Any], place: _Place, photos: Sequence[Photo]) -> N
 
 # -- the event log --------------------------------------------------------------------------
 def incident_events(s: Session, incident_id: str) -> list[IncidentEvent]:
-    """The log in the order it was written (time, then insertion for equal times)."""
+    """The log in the order it was written: by time — the event's, or when this device got it if that is
+    earlier (an event a wrong clock dated in the future sorts where it arrived) — then insertion."""
     q = (
         select(IncidentEvent)
         .where(IncidentEvent.incident_id == incident_id, IncidentEvent.deleted == False)  # noqa: E712
-        .order_by(IncidentEvent.at, literal_column("incident_event.rowid"))
+        .order_by(func.min(IncidentEvent.at, IncidentEvent.updated_at), literal_column("incident_event.rowid"))
     )
     return list(s.exec(q))
 
@@ -297,7 +298,7 @@ def to_event(row: IncidentEvent) -> Event:
         action=row.action, actor_id=row.actor_id, actor_role=row.actor_role, at=row.at, note=row.note,
         assignee_id=row.assignee_id, deadline=row.deadline, level=row.level, rating=row.rating,
         partly_solved=row.partly_solved, reason=row.reason, duplicate_of=row.duplicate_of,
-        photo_ids=tuple(row.photo_ids),
+        photo_ids=tuple(row.photo_ids), received_at=row.updated_at,
     )
 
 

@@ -112,6 +112,16 @@ class SyncEngine:
         except SyncError as exc:
             result.error = exc
             result.state = exc.state
+        except Exception:
+            # A bug must not leave the status saying "ok" while nothing moves: record it, then let it be seen.
+            log.exception("sync failed")
+            result.error = SyncError(
+                "同步出错（程序错误，详见日志），本机数据已保留", "Sync failed (a program error, see the log); local data is kept",
+                code="internal",
+            )
+            result.state = result.error.state
+            self._finish(result)
+            raise
         self._finish(result)
         return result
 

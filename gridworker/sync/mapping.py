@@ -9,9 +9,10 @@ initial sync writes tens of thousands of them.
 from __future__ import annotations
 
 import logging
+import math
 import operator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Any
 
 from sqlalchemy import Boolean, Connection, Date, DateTime, Float, Integer, Table
@@ -50,11 +51,18 @@ def _to_datetime(value: Any) -> datetime:
     moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     if moment.tzinfo is None:
         raise BadValue(str(value))  # the local column refuses naive times
-    return moment
+    # The column stores UTC: a time that has none (0001-01-01T00:00+14:00) fails here, not in the INSERT.
+    return moment.astimezone(timezone.utc)
+
+
+# SQLite's INTEGER is 64 bits: a larger number fails the whole INSERT.
+_INT_RANGE = (-(2**63), 2**63 - 1)
 
 
 def _to_int(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or int(value) != value:
+        raise BadValue(repr(value))
+    if not _INT_RANGE[0] <= int(value) <= _INT_RANGE[1]:
         raise BadValue(repr(value))
     return int(value)
 
@@ -62,7 +70,10 @@ def _to_int(value: Any) -> int:
 def _to_float(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise BadValue(repr(value))
-    return float(value)
+    f = float(value)
+    if not math.isfinite(f):
+        raise BadValue(repr(value))
+    return f
 
 
 def _to_bool(value: Any) -> bool:
@@ -136,7 +147,7 @@ class EntityMap:
             return value
         try:
             return conv(value)
-        except (ValueError, TypeError) as exc:
+        except Exception as exc:  # noqa: BLE001 - whatever one value does, it must not stop a pull
             raise BadValue(f"{self.name}.{wire_name}={value!r}") from exc
 
     def row(self, record_id: str, version: int, data: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:
@@ -161,8 +172,9 @@ class EntityMap:
                 continue
             try:
                 row[key] = conv(value)
-            except (ValueError, TypeError):
-                # Never lose what the server sent: keep it where the user can still find it.
+            except Exception:  # noqa: BLE001 - OverflowError too: one record never stops a pull
+                # Never lose what the server sent: keep it where the user can still find it
+                # (set_aside() lists it, and `gridworker status` tells).
                 log.warning("unreadable value kept in extra: %s", BadValue(f"{self.name}.{key}={value!r}"))
                 extra[key] = value
                 row[key] = self.convert(key, None)
@@ -170,6 +182,11 @@ class EntityMap:
         if self.name == "person":
             self.derive(row)
         return row
+
+    def set_aside(self, row: dict[str, Any]) -> list[str]:
+        """The fields of a row made by row() whose pulled value could not be read (kept in `extra`)."""
+        extra = row.get("extra")
+        return sorted(k for k in extra if k in self.converters) if extra else []
 
     def __post_init__(self) -> None:
         wire = set(self.columns) - _BOOKKEEPING

@@ -35,6 +35,7 @@ from sqlmodel import Session
 from ..domain.models import Outbox, utcnow
 from ..services import tables as server_tables
 from .mapping import ENTITY_MAPS, SEARCHED, EntityMap
+from . import state
 from .resync import after_restore
 from .tables import SyncBlob, SyncEvicted, SyncResync
 
@@ -57,6 +58,7 @@ class PageResult:
     photos: list[tuple[str, str]] = field(default_factory=list)  # (record id, sha256) of pulled photos
     dropped_photos: list[str] = field(default_factory=list)  # sha256 of evicted photos: files to remove after commit
     now: datetime | None = None  # one updated_at for the whole page
+    set_aside: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # record → fields it could not read
 
     def touch(self, entity: str, record_id: str) -> None:
         self.touched.setdefault(entity, set()).add(record_id)
@@ -147,7 +149,27 @@ def apply_page(
             result.skipped += len(per)  # an entity this version does not know
             continue
         _apply_entity(s, emap, list(per.values()), result, resync, local_state, rows or {})
+    _note_set_aside(s, result)
     return result
+
+
+def _note_set_aside(s: Session, result: PageResult) -> None:
+    """Keep the list of pulled records with a value this device could not read (`gridworker status` shows it).
+
+    Such a value is kept in the record's `extra` and the pull goes on; the
+    record leaves the list when the server sends it again readable, or drops it.
+    """
+    if not result.set_aside and state.get_meta(s, state.SET_ASIDE) is None:
+        return
+    before = state.get_json(s, state.SET_ASIDE, []) or []
+    touched = {(e, rid) for e, ids in result.touched.items() for rid in ids}
+    kept = [x for x in before if (x.get("entity"), x.get("id")) not in touched]
+    kept += [{"entity": e, "id": rid, "fields": f} for (e, rid), f in result.set_aside.items()]
+    if kept != before:
+        if kept:
+            state.set_json(s, state.SET_ASIDE, kept)
+        else:
+            state.delete_meta(s, state.SET_ASIDE)
 
 
 def _apply_entity(
@@ -193,6 +215,9 @@ def _apply_entity(
             row = emap.row(rid, version, change["data"], result.now)
         (updates if rid in local else inserts).append(row)
         written.append(rid)
+        if bad := emap.set_aside(row):
+            log.warning("pulled %s %s: unreadable %s kept aside", emap.name, rid, ", ".join(bad))
+            result.set_aside[(emap.name, rid)] = bad
         if emap.name == "photo" and isinstance(row.get("sha256"), str):
             result.photos.append((rid, row["sha256"]))
     result.upserts += len(written)

@@ -25,6 +25,8 @@ RESYNC = "sync.resync"  # "1" while a full re-read after 410 is under way
 LAST_SUCCESS = "sync.last_success"
 LAST_ERROR = "sync.last_error"  # JSON {code, zh, en, at}
 STATE = "sync.state"  # the standing state for the user: ok, offline, signed out: sign in again, ...
+# JSON [{"entity", "id", "fields"}]: pulled records with a value this device could not read (kept in `extra`)
+SET_ASIDE = "sync.set_aside"
 # JSON {"epoch", "after"}: how far GET /conflicts/mine was read (conflict ids of that server epoch)
 LOST_CURSOR = "sync.lost_conflicts"
 
@@ -72,6 +74,11 @@ def observe(s: Session, remote_text: str | None) -> None:
         return
     last_text = get_meta(s, "hlc")
     last = hlc.Hlc.parse(last_text) if last_text else None
+    if last is not None and last.ms > remote.ms + hlc.MAX_AHEAD_MS and remote.node == "server":
+        # Stamped while this device's clock was wrong (days ahead): the server would refuse every edit
+        # stamped after it (clock_ahead), so start again from the server's time.
+        set_meta(s, "hlc", str(hlc.observe(None, remote, device_id(s))))
+        return
     if last is not None and last.ms > remote.ms:
         return  # already ahead: nothing to learn, and no write
     set_meta(s, "hlc", str(hlc.observe(last, remote, device_id(s))))

@@ -6,7 +6,7 @@ and the app's first paint read it. The sync engine and worker write what it read
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -66,6 +66,8 @@ class SyncStatus:
     last_success: datetime | None
     last_error: dict[str, Any] | None  # {code, zh, en, at}
     next_retry_s: float | None = None  # when a failed sync will be tried again by itself
+    # Pulled records with a value this device could not read, kept aside: [{entity, id, fields}]
+    set_aside: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         out = self.__dict__.copy()
@@ -81,12 +83,15 @@ def read_status(account: Account, store: Store, *, online: bool | None = None, s
         last_success = state.get_meta(s, state.LAST_SUCCESS)
         last_error = state.get_json(s, state.LAST_ERROR)
         token = state.get_meta(s, state.TOKEN)
+        set_aside = state.get_json(s, state.SET_ASIDE, []) or []
     if not (account.info.get("server") or {}).get("url"):
         current = "not signed in"
     elif not token:
         current = saved_state if saved_state and saved_state.startswith("signed out") else "signed out: sign in again"
     else:
         current = saved_state or "ok"
+    if current == "ok" and set_aside:
+        current = "records set aside"  # never "ok" while something pulled could not be read
     return SyncStatus(
         state="syncing" if syncing else current,
         online=online,
@@ -97,4 +102,5 @@ def read_status(account: Account, store: Store, *, online: bool | None = None, s
         photos_waiting=c.photos_waiting,
         last_success=datetime.fromisoformat(last_success) if last_success else None,
         last_error=last_error,
+        set_aside=set_aside,
     )

@@ -494,3 +494,27 @@ def test_cli_template_import_export_and_exit_codes(store, base_file, tmp_path, m
     assert main(["import", str(tmp_path / "missing.xlsx")]) == 1
     assert main(["--lang", "en", "export", "buildings", "-o", str(tmp_path / "b.csv")]) == 0
     assert (tmp_path / "b.csv").read_text("utf-8-sig").splitlines()[0].startswith("Community,Grid,Estate,Building")
+
+
+def test_a_number_too_big_for_a_float_is_named_by_its_cell_not_a_crash(store, tmp_path):
+    """Issue 11: 1e400 in a number column crashed `gridworker import` with a traceback (int() of infinity)."""
+    path = write_book(tmp_path / "huge.xlsx", {"楼栋": [B_HEAD, ["幸福社区", "第一网格", "阳光小区", "9号楼", 2, 98765],
+                                                       ["幸福社区", "第一网格", "阳光小区", "8号楼", 1, 54321],
+                                                       ["幸福社区", "第一网格", "阳光小区", "7号楼", 1, 13579]]})  # fmt: skip
+    part = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(path) as z:
+        files = {n: z.read(n) for n in z.namelist()}
+    xml = files[part].decode()
+    assert "<v>98765</v>" in xml and "<v>54321</v>" in xml and "<v>13579</v>" in xml
+    files[part] = (
+        xml.replace("<v>98765</v>", "<v>1e400</v>").replace("<v>54321</v>", "<v>-1E+400</v>")
+        .replace("<v>13579</v>", f"<v>{'9' * 5000}</v>").encode()
+    )
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    before = counts(store)
+    report = import_register(store, path, create_areas=True)
+    assert not report.committed and counts(store) == before
+    assert {(e.sheet, e.row, e.column) for e in report.errors} == {("楼栋", 2, "F"), ("楼栋", 3, "F"), ("楼栋", 4, "F")}
+    assert all("层数" in e.message("zh") for e in report.errors)

@@ -372,3 +372,18 @@ def test_events_and_photos_are_create_only(store, place, photos_dir, tmp_path):
     with store.read() as s:
         assert (s.get(IncidentEvent, event.id).note, s.get(IncidentEvent, event.id).action) == (None, "report")
         assert s.get(Photo, photo.id).caption is None
+
+
+def test_an_event_dated_ahead_by_a_wrong_clock_does_not_block_the_next_one_on_the_device(store, place):
+    """Issue 11: the device measures the order rule against when it got an event, if that was earlier."""
+    now = datetime.now(timezone.utc)
+    incident = _at(store, grid=place.grid)
+    inc.transition_incident(store, incident.id, "comment", actor_id=WORKER, actor_role="worker",
+                            at=now + timedelta(days=300), note="钟快了")  # fmt: skip
+    state = inc.transition_incident(store, incident.id, "accept", actor_id=DISPATCHER, actor_role="dispatcher",
+                                    at=datetime.now(timezone.utc))  # fmt: skip
+    assert state.status == "accepted"
+    with pytest.raises(Refusal) as refused:  # dated before the last event arrived: still out of order
+        inc.transition_incident(store, incident.id, "close", actor_id=DISPATCHER, actor_role="dispatcher",
+                                at=now - timedelta(days=1), reason="已调解")
+    assert refused.value.code == "out_of_order"

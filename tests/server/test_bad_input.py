@@ -177,3 +177,110 @@ def test_messages_are_chinese_unless_english_is_asked_for(world):
     assert r.json()["error"]["message"] == "未登录或登录已失效，请重新登录"
     r = world.client.get("/api/v1/me", headers={"X-Gridworker-Schema": "1", "Accept-Language": "en-GB,en;q=0.9"})
     assert r.json()["error"]["message"].startswith("Not signed in")
+
+
+def _push_text(api, text: str):
+    """A push body written by hand: JSON that json.dumps would not write (1e400, lone surrogates, deep nesting)."""
+    return api.request("POST", "/sync/push", content=text.encode("utf-8", "surrogatepass"), headers={"Content-Type": "application/json"})
+
+
+def _one(api, mutation: dict, fields_json: str):
+    m = dict(mutation, fields={})
+    text = json.dumps({"device_id": api.device, "mutations": [m]})
+    return _push_text(api, text.replace('"fields": {}', '"fields": ' + fields_json))
+
+
+def test_huge_numbers_in_every_number_field_are_refused_naming_the_field(world):
+    """Issue 11: a JSON integer too big for a float (and 1e400) was a 500 from float() in validation."""
+    w1 = world.api("w1")
+    g1 = world.area_ids["G1"]
+    huge = "1" + "0" * 400
+    cases = [
+        ("building", {"name": "1幢", "area_id": g1}, "units", huge),
+        ("building", {"name": "1幢", "area_id": g1}, "floors", "-" + huge),
+        ("building", {"name": "1幢", "area_id": g1}, "lat", huge),
+        ("building", {"name": "1幢", "area_id": g1}, "lon", "1e400"),
+        ("household", {"area_id": g1, "room": "101"}, "floor", huge),
+        ("visit", {"area_id": g1, "visited_at": "2026-11-21T09:30:00+08:00"}, "lat", huge),
+        ("photo", {"area_id": g1, "sha256": "a" * 64}, "width", huge),
+        ("incident_event", {"incident_id": new_id(), "action": "rate", "at": "2026-11-21T09:30:00+08:00"}, "rating", huge),
+    ]
+    for entity, fields, name, number in cases:
+        body = json.dumps(fields)[:-1] + f', "{name}": {number}}}'
+        r = _one(w1, w1.mutation(entity, new_id()), body)
+        assert r.status_code == 200, (entity, name, r.status_code, r.text)
+        result = r.json()["results"][0]
+        assert result["status"] == "rejected" and result["error"]["code"] == "invalid_value", (entity, name, result)
+        assert name in {f["field"] for f in result["error"]["details"]["fields"]}, (entity, name, result)
+
+
+def test_odd_keys_forged_cursors_and_deep_nesting_get_clear_4xx(world):
+    w1 = world.api("w1")
+    g1 = world.area_ids["G1"]
+    before = _counts(world)
+    # An unknown field whose name is a lone surrogate: the refusal names it without failing to encode it.
+    r = _one(w1, w1.mutation("building", new_id()), '{"name": "1幢", "area_id": "%s", "\\ud800x": 1}' % g1)
+    err = _error(r, 422, "invalid_mutations")
+    assert "\\ud800" in json.dumps(err["details"])
+    # Cursors: JSON that is not an object, numbers too big for an integer.
+    import base64
+
+    for raw in (b"[1]", b'"s"', b"null", b'{"e":"x","m":"feed","s":1e400,"k":1}', b'{"e":"x","m":"feed","s":1,"k":1e400}',
+                b'{"e":"x","m":"feed","s":NaN,"k":1}', b'{"e":"x","m":"feed","s":1,"k":1,"a":[1]}'):  # fmt: skip
+        cursor = "c1." + base64.urlsafe_b64encode(raw).decode().rstrip("=")
+        _error(w1.request("GET", "/sync/pull", params={"cursor": cursor}), 400, "bad_cursor")
+    _error(w1.request("GET", "/sync/pull", params={"cursor": "c1.WzFd"}), 400, "bad_cursor")
+    # Nesting deeper than the parser goes is malformed JSON, as the protocol documents.
+    deep = '{"device_id": "%s", "mutations": %s%s}' % (w1.device, "[" * 100_000, "]" * 100_000)
+    _error(_push_text(w1, deep), 400, "malformed_json")
+    assert _counts(world) == before
+
+
+def test_times_outside_their_window_are_refused_naming_the_field(world):
+    """Issue 11: a time with no UTC equivalent stopped every client that pulled it; 2099 froze an incident."""
+    from datetime import datetime, timedelta, timezone
+
+    w1 = world.api("w1")
+    g1 = world.area_ids["G1"]
+    soon = (datetime.now(timezone.utc) + timedelta(days=400)).isoformat()
+    results = w1.push(
+        [
+            w1.mutation("incident", new_id(), {"area_id": g1, "title": "井盖", "reported_at": "0001-01-01T00:00:00+14:00"}),
+            w1.mutation("visit", new_id(), {"area_id": g1, "visited_at": "9999-12-31T23:00:00-12:00"}),
+            w1.mutation("visit", new_id(), {"area_id": g1, "visited_at": "1899-12-31T23:00:00+08:00"}),
+            w1.mutation("visit", new_id(), {"area_id": g1, "visited_at": soon}),
+            w1.mutation("photo", new_id(), {"area_id": g1, "sha256": "b" * 64, "taken_at": "2099-01-01T00:00:00+08:00"}),
+            w1.mutation("walkround", new_id(), {"area_id": g1, "name": "巡查", "planned_at": "2099-01-01T00:00:00+08:00"}),
+            w1.mutation("incident_event", new_id(), {"incident_id": new_id(), "action": "comment", "note": "x",
+                                                     "at": "2099-01-01T00:00:00+08:00"}),  # fmt: skip
+            w1.mutation("incident_event", new_id(), {"incident_id": new_id(), "action": "extend", "reason": "x",
+                                                     "at": "2026-11-21T09:30:00+08:00", "deadline": "2199-01-01T00:00:00+08:00"}),  # fmt: skip
+        ]
+    )
+    named = [{f["field"] for f in r["error"]["details"].get("fields", [])} if r["status"] == "rejected" else r for r in results]
+    assert named == [{"reported_at"}, {"visited_at"}, {"visited_at"}, {"visited_at"}, {"taken_at"}, {"planned_at"}, {"at"}, {"deadline"}]
+    assert all(r["error"]["code"] == "invalid_value" for r in results)
+    assert "1900" in results[2]["error"]["message"]
+    ok = w1.push([w1.mutation("visit", new_id(), {"area_id": g1, "visited_at": datetime.now(timezone.utc).isoformat()})])
+    assert ok[0]["status"] == "applied"
+
+
+def test_clocks_far_ahead_or_not_ascii_are_refused_per_mutation(world):
+    """Issue 11: a clock of 9999999999999 won every later collision; full-width digits sorted after every clock."""
+    import time
+
+    w1 = world.api("w1")
+    g1 = world.area_ids["G1"]
+    now_ms = int(time.time() * 1000)
+    clocks = [
+        f"{now_ms + 2 * 86_400_000:013d}-0000-{w1.device}",  # two days ahead
+        f"9999999999999-9999-{w1.device}",
+        "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in f"{now_ms:013d}-0000-") + w1.device,  # full-width
+        f"{now_ms:013d}-0000-设备",
+        f"{now_ms + 3_600_000:013d}-0000-{w1.device}",  # an hour ahead: a clock a little fast is fine
+    ]
+    mutations = [w1.mutation("building", new_id(), {"name": "1幢", "area_id": g1}) | {"hlc": c} for c in clocks]
+    results = w1.push(mutations)
+    assert [r["status"] for r in results] == ["rejected"] * 4 + ["applied"], results
+    assert [r["error"]["code"] for r in results[:4]] == ["clock_ahead", "clock_ahead", "bad_clock", "bad_clock"]
+    assert "clock" in results[0]["error"]["message"] and "一天" in results[0]["error"]["message_zh"]

@@ -206,3 +206,40 @@ def test_records_of_areas_taken_away_are_purged_unless_they_have_unsent_edits(st
     assert touched == {"person": {gone}}
     with store.read() as s:
         assert s.get(Person, gone) is None and s.get(Person, kept) is not None and s.get(Person, other) is not None
+
+
+def test_values_that_overflow_are_set_aside_listed_and_cleared_when_readable_again(store):
+    """Issue 11: an extreme time (no UTC for it), a number past 64 bits: kept aside, the page still lands."""
+    from gridworker.domain.models import Building
+
+    good, bad_time, bad_int = uid(), uid(), uid()
+    hh = {"entity": "household", "op": "upsert", "version": 1}
+    apply(store, [
+        person_change(good, 1),
+        person_change(bad_time, 1, birth_date="0001-01-01T00:00:00+14:00"),
+        {"entity": "building", "id": bad_int, "op": "upsert", "version": 1,
+         "data": {"area_id": None, "name": "1号楼", "units": 10**30, "lat": float("inf")}},
+        hh | {"id": uid(), "data": {"area_id": None, "floor": -(2**70)}},
+    ])  # fmt: skip
+    with store.read() as s:
+        b = s.get(Building, bad_int)
+        listed = state.get_json(s, state.SET_ASIDE)
+    assert b.units is None and b.extra == {"units": 10**30, "lat": float("inf")}
+    assert {(x["entity"], x["id"]) for x in listed} >= {("building", bad_int)}
+    assert ("person", good) not in {(x["entity"], x["id"]) for x in listed}
+    apply(store, [{"entity": "building", "id": bad_int, "op": "upsert", "version": 2, "data": {"name": "1号楼", "units": 3}}])
+    with store.read() as s:
+        listed = state.get_json(s, state.SET_ASIDE)
+    assert ("building", bad_int) not in {(x["entity"], x["id"]) for x in listed}
+
+
+def test_a_clock_stamped_days_ahead_by_a_wrong_device_clock_is_pulled_back_to_the_server_s(store):
+    """Issue 11: the server refuses edits whose clock is more than a day ahead; a device that once ran
+    ahead must not have every later edit refused once its clock is right again."""
+    now = datetime.now(timezone.utc)
+    with store.write() as s:
+        state.observe(s, (now + timedelta(days=400)).isoformat())  # as if the device's own clock had said so
+        assert hlc.Hlc.parse(next_hlc(s)).ms > (now + timedelta(days=399)).timestamp() * 1000
+        state.observe(s, now.isoformat())  # the server's time, seen in a push answer
+        stamp = hlc.Hlc.parse(next_hlc(s))
+    assert stamp.ms <= (now + timedelta(minutes=5)).timestamp() * 1000

@@ -273,3 +273,21 @@ def test_the_demo_server_does_not_outlive_an_app_that_is_killed(demo_server):
     while _alive(server_pid) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not _alive(server_pid)
+
+
+def test_records_set_aside_are_said_on_the_page(qtbot, gui_ctx):
+    """Issue 11: a pulled value this computer cannot read is kept aside; the page says so instead of looking fine."""
+    from gridworker.sync import state
+    from gridworker.sync.worker import read_status
+
+    ctx = gui_ctx()
+    page, indicator = _page_and_indicator(ctx)
+    qtbot.addWidget(page)
+    qtbot.addWidget(indicator)
+    assert not page.set_aside_label.isVisible()
+    with ctx.store.write() as s:
+        state.set_json(s, state.SET_ASIDE, [{"entity": "visit", "id": "v1", "fields": ["visited_at"]},
+                                            {"entity": "incident", "id": "i1", "fields": ["reported_at"]}])  # fmt: skip
+    page.show_status(read_status(ctx.account, ctx.store))
+    assert page.set_aside_label.isVisible() and "cannot read: 2" in page.set_aside_label.text()
+    assert "visited_at" not in page.set_aside_label.text()

@@ -87,6 +87,9 @@ class SyncPage(QWidget):
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #c62828; font-size: 11pt;")
+        self.set_aside_label = QLabel()  # pulled records with a value this computer cannot read (kept as sent)
+        self.set_aside_label.setWordWrap(True)
+        self.set_aside_label.setStyleSheet("color: #ef8f00; font-size: 11pt;")
         self.sync_button = QPushButton(self.tr("Sync now"))
         self.sync_button.clicked.connect(self.controller.sync_now)
         top = QHBoxLayout()
@@ -134,6 +137,7 @@ class SyncPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.error_label)
+        layout.addWidget(self.set_aside_label)
         layout.addWidget(self.conflicts_box, 3)
         layout.addWidget(self.rejected_box, 2)
         layout.addWidget(self.photos_box, 1)
@@ -186,6 +190,15 @@ class SyncPage(QWidget):
         self.detail_label.setText(waiting.format(last_sync_text(status)) if linked else "")
         self.error_label.setText(error_text(status, self.ctx.lang))
         self.error_label.setVisible(bool(self.error_label.text()))
+        self.set_aside_label.setText(
+            self.tr(
+                "Records from the server with a value this computer cannot read: {0}. "
+                "They are kept as the server sent them, and sync goes on."
+            ).format(len(status.set_aside))
+            if linked and status.set_aside
+            else ""
+        )
+        self.set_aside_label.setVisible(bool(self.set_aside_label.text()))
         self.sync_button.setEnabled(linked and not status.syncing)
         counts = (status.conflicts, status.rejected, status.photos_waiting)
         if linked and not status.syncing and counts != self._last_counts:
