@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from gridworker.domain.participation.common import Refusal
 from gridworker.domain.participation.points import (
-    ACTIVITY, MANUAL, ORDER, REDEMPTION, REVERSAL, WISH, Entry, Ledger, RankRow, rank,
+    ACTIVITY, MANUAL, ORDER, REDEMPTION, REVERSAL, WISH, Entry, Ledger, RankRow, awards, rank,
 )
 from gridworker.domain.participation.shop import (
     CANCELLED, HANDED_OVER, REQUESTED, Item, Shop, decide_redemption,
@@ -106,6 +106,18 @@ def test_redemption_entries_pay_once_and_refund_once():
     ledger.append(Entry("f1", "m1", 8, REDEMPTION, T0, source_id="red-1"))
     assert refused(ledger, Entry("f2", "m1", 8, REDEMPTION, T0, source_id="red-1")) == "refund_mismatch"
     assert ledger.balance("m1") == 20
+
+
+def test_awards_for_the_same_work_are_paid_once():
+    ledger = Ledger()
+    for entry in awards(ORDER, "order-7", ["m1", "m2", "m1"], "A09.01", 5, "staff-1", T0):
+        ledger.append(entry)
+    assert ledger.balances() == {"m1": 5, "m2": 5}
+    again = awards(ORDER, "order-7", ["m1"], "A09.01", 5, "staff-2", T0 + timedelta(hours=1))  # a second desk
+    assert refused(ledger, again[0]) == "duplicate_entry"
+    ledger.append(reversal("fix", ledger.get("order:order-7:m1")))
+    ledger.append(awards(ORDER, "order-7", ["m1"], "A09.01", 5, "staff-1", T0, round_=1)[0])
+    assert ledger.balance("m1") == 5
 
 
 # -- rankings, counted by hand ------------------------------------------------------------------------

@@ -222,6 +222,19 @@ class Ledger:
         return rank(totals)
 
 
+def awards(kind: str, source_id: str, members: Iterable[str], rule_item: str, points: int, verified_by: str,
+           at: datetime, *, round_: int = 0) -> list[Entry]:
+    """The entries for work whose points are due (an order's takers, an activity's attendees, a wish's claimer).
+
+    Their ids derive from the source and the member, so the same award made twice (two desks, a retried
+    request) is refused as a duplicate instead of paying twice. Work awarded again after its award was
+    reversed is a new round (`round_=1`, 2, …).
+    """
+    suffix = f":{round_}" if round_ else ""
+    return [Entry(f"{kind}:{source_id}:{member}{suffix}", member, points, kind, at, source_id=source_id, rule_item=rule_item,
+                  verified_by=verified_by) for member in dict.fromkeys(members)]
+
+
 def rank(points: Mapping[str, int]) -> list[RankRow]:
     """Highest first, ties by key; equal points share a rank (1, 2, 2, 4)."""
     ordered = sorted(points.items(), key=lambda kv: (-kv[1], kv[0]))
