@@ -200,7 +200,8 @@ def arbitrary(rnd: random.Random, actor, at: datetime) -> Event:
                  at if rnd.random() < 0.97 else at.replace(tzinfo=None),
                  actor_skills=rnd.choice([(), ("legal",), ("medical",)]), note=rnd.choice([None, "", "说明"]),
                  reason=rnd.choice([None, " ", "原因"]), skill=rnd.choice([None, "legal", "nope"]),
-                 takers_wanted=rnd.choice([None, 0, 1, 2, 25, True]), member_ids=rnd.choice([(), ("",), ("m1",), ("m1", "m2", "m3")]),
+                 takers_wanted=rnd.choice([None, 0, 1, 2, 25, True]),
+                 member_ids=rnd.choice([(), ("",), ("m1",), ("m1", "m2", "m3")]),
                  photo_ids=rnd.choice([(), ("",), ("p",)]), rating=rnd.choice([None, 0, 3, 6, True]),
                  days_allowed=rnd.choice([None, 0, 2, 31]), resident_id=rnd.choice([None, "r1", "r2"]))
 
@@ -241,7 +242,7 @@ def test_random_logs_are_refused_with_a_reason_or_keep_the_invariants(start, see
     state, log, at = OrderState(), [], start
     for _ in range(length):
         at += timedelta(minutes=rnd.randint(-30, 3 * 24 * 60) if rnd.random() < 0.05 else rnd.randint(0, 3 * 24 * 60))
-        allowed = {actor: RULES.allowed_actions(state, actor[0], actor[1], actor[2] if len(actor) > 2 else ()) for actor in ACTORS}
+        allowed = {a: RULES.allowed_actions(state, a[0], a[1], a[2] if len(a) > 2 else ()) for a in ACTORS}
         open_actions = sorted({a for actions in allowed.values() for a in actions})
         if open_actions and rnd.random() < 0.8:
             action = rnd.choices(open_actions, [ACTION_WEIGHT.get(a, 1.0) for a in open_actions])[0]

@@ -64,7 +64,8 @@ def test_reversal_must_mirror_the_original():
     ledger = Ledger([award("e1", "m1", 5)])
     assert refused(ledger, reversal("r", ledger.get("e1"), points=-4)) == "reversal_mismatch"
     assert refused(ledger, reversal("r", ledger.get("e1"), member="m2")) == "reversal_mismatch"
-    assert refused(ledger, Entry("r", "m1", -5, REVERSAL, T0, verified_by="s", reverses="nope", note="x")) == "reversed_entry_missing"
+    missing = Entry("r", "m1", -5, REVERSAL, T0, verified_by="s", reverses="nope", note="x")
+    assert refused(ledger, missing) == "reversed_entry_missing"
     assert refused(ledger, reversal("r", ledger.get("e1"), at=T0 - timedelta(hours=1))) == "reversal_before_original"
     no_reason = Entry("r", "m1", -5, REVERSAL, T0, verified_by="s", reverses="e1")
     assert refused(ledger, no_reason) == "note_required"

@@ -157,7 +157,8 @@ class Ledger:
         if original.id in self._reversed:
             raise _refuse("already_reversed", "该记录已冲正过", "This entry has already been reversed")
         if e.member_id != original.member_id or e.points != -original.points:
-            raise _refuse("reversal_mismatch", "冲正须针对同一党员、分值相反", "A reversal must be for the same member with the opposite points")
+            raise _refuse("reversal_mismatch", "冲正须针对同一党员、分值相反",
+                          "A reversal must be for the same member with the opposite points")
         if not has_text(e.note):
             raise _refuse("note_required", "冲正须说明理由", "A reversal needs a reason")
         if e.at < original.at:

@@ -85,7 +85,8 @@ class Shop:
         if not has_text(item.id) or item.id in self.items:
             raise Refusal("duplicate_item", "商品编号为空或重复", "The item's id is missing or already used", action="add_item")
         if not isinstance(item.price, int) or isinstance(item.price, bool) or item.price <= 0:
-            raise Refusal("invalid_price", "兑换所需积分须为正整数", "The price in points must be a positive whole number", action="add_item")
+            raise Refusal("invalid_price", "兑换所需积分须为正整数", "The price in points must be a positive whole number",
+                          action="add_item")
         self.items[item.id] = item
         self.stock[item.id] = 0
         if stock:

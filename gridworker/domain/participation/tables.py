@@ -33,7 +33,8 @@ class RuleArea(Named):
 @lru_cache(maxsize=1)
 def post_sets() -> dict[str, tuple[Named, ...]]:
     """Post sets by code ("tongnan", "junan"): a community configures which posts it offers."""
-    return {s["code"]: tuple(Named(p["code"], p["name"], p["name_en"]) for p in s["posts"]) for s in load_table("posts.json")["sets"]}
+    sets = load_table("posts.json")["sets"]
+    return {s["code"]: tuple(Named(p["code"], p["name"], p["name_en"]) for p in s["posts"]) for s in sets}
 
 
 @lru_cache(maxsize=1)
