@@ -300,6 +300,14 @@ def test_any_sequence_keeps_balances_and_stock_at_or_above_zero(seed, length):
         for item, _ in ITEMS:
             out = sum(r.qty for r in shop.redemptions.values() if r.item_id == item.id and r.status != CANCELLED)
             assert shop.stock[item.id] == shop.came_in[item.id] - out
+        # Each entry is reversed at most once, never a reversal nor a redemption, by its mirror image.
+        targets = [e.reverses for e in shop.ledger if e.source_kind == REVERSAL]
+        assert len(targets) == len(set(targets))
+        for e in shop.ledger:
+            if e.source_kind == REVERSAL:
+                original = shop.ledger.get(e.reverses)
+                assert original.source_kind not in (REVERSAL, REDEMPTION)
+                assert (e.member_id, e.points) == (original.member_id, -original.points)
         # Spending equals the price of every redemption not cancelled.
         spent = sum(-e.points for e in shop.ledger if e.source_kind == REDEMPTION)
         assert spent == sum(r.points for r in shop.redemptions.values() if r.status != CANCELLED)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import random
 from datetime import datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gridworker.domain.errors import ValidationError
 from gridworker.domain.participation import checkin as ck
@@ -44,6 +47,7 @@ def test_wish_published_claimed_fulfilled_confirmed():
     s = step(s, wishes, "fulfil", M1, 2, note="书包已送到孩子手中", photo_ids=("p1",))
     assert s.points_due_to == ()
     assert code_of(wishes, s, "confirm", M1, 3) == "role_not_allowed"
+    assert code_of(wishes, s, "confirm", ("m1", "dispatcher"), 3) == "self_confirmation"  # staff who is also a member
     s = step(s, wishes, "reject", STAFF, 3, reason="照片看不清")
     assert s.status == "claimed"
     s = step(s, wishes, "fulfil", M1, 4, note="补拍照片", photo_ids=("p2",))
@@ -64,6 +68,37 @@ def test_wish_given_up_and_withdrawn():
     s = step(s, wishes, "withdraw", STAFF, 3, reason="居民已搬走")
     assert s.status == "withdrawn" and s.points_due_to == ()
     assert code_of(wishes, s, "claim", M2, 4) == "wrong_state"
+
+
+@settings(max_examples=100, deadline=None, database=None)
+@given(seed=st.integers(0, 2**64), length=st.integers(1, 30))
+def test_random_wish_logs_keep_the_invariants(seed, length):
+    rnd = random.Random(seed)
+    actors = [STAFF, WORKER, M1, M2, ("r1", "resident"), ("m1", "dispatcher")]
+    state, log = wishes.WishState(), []
+    for n in range(length):
+        actor = rnd.choice(actors)
+        allowed = wishes.allowed_actions(state, *actor)
+        action = rnd.choice(allowed) if allowed and rnd.random() < 0.8 else rnd.choice(wishes.ACTIONS)
+        event = wishes.Event(action, actor[0], actor[1], T0 + timedelta(hours=n), wish=rnd.choice(["书包", " "]),
+                             note=rnd.choice(["已送达", None]), photo_ids=rnd.choice([(), ("p",)]),
+                             reason=rnd.choice([None, "原因"]))
+        refusal = wishes.check(state, event)
+        if refusal is not None:
+            assert refusal.code and refusal.zh and refusal.en
+            continue
+        new = wishes.apply(state, event)
+        log.append(event)
+        assert new.status in wishes.STATUS_LABELS
+        assert (new.claimed_by is not None) == (new.status in ("claimed", "fulfilled", "confirmed")) or new.status == "withdrawn"
+        if new.status == "confirmed":
+            assert new.confirmed_by != new.claimed_by and new.photo_ids and new.points_due_to == (new.claimed_by,)
+        else:
+            assert new.points_due_to == ()
+        if action == "fulfil":
+            assert event.actor_id == state.claimed_by
+        state = new
+    assert wishes.replay(log) == state
 
 
 # -- check-in ---------------------------------------------------------------------------------------------
