@@ -181,7 +181,8 @@ def test_refusals_speak_both_languages():
 
 # -- random logs ---------------------------------------------------------------------------------------
 
-ACTORS = [STAFF, ("a1", "admin"), WORKER, RESIDENT, OTHER_RESIDENT, LAWYER, MEDIC, ("m3", "member", ()), ("h1", "handler")]
+ACTORS = [STAFF, ("a1", "admin"), WORKER, RESIDENT, OTHER_RESIDENT, LAWYER, MEDIC, ("m3", "member", ()), ("h1", "handler"),
+          ("m1", "dispatcher"), ("m2", "worker")]  # staff and a grid worker who are also members
 MEMBERS = ["m1", "m2", "m3", "m4"]
 # Cancelling ends a log and giving back idles it: picked rarely, so that random logs get to verification.
 ACTION_WEIGHT = {"cancel": 0.03, "give_back": 0.3, "send_back": 0.5}
@@ -263,3 +264,17 @@ def test_random_logs_are_refused_with_a_reason_or_keep_the_invariants(start, see
         assert_invariants(state, event, new, log)
         state = new
     assert RULES.replay(log) == state
+
+
+def test_nobody_rates_or_verifies_their_own_service():
+    """A grid worker or staff member who is also a member and took the order (same person id)."""
+    log = Log(cn(2025, 3, 3, 7))
+    log.do("raise", RESIDENT, note="家里水管漏水")
+    log.do("publish", STAFF)
+    log.do("take", ("m1", "member"))
+    log.do("close", ("m1", "member"), **CLOSE)
+    assert log.refused("rate", ("m1", "worker"), rating=5).code == "self_rating"
+    log.do("rate", RESIDENT, rating=5)
+    assert log.refused("verify", ("m1", "dispatcher")).code == "self_verification"
+    assert log.refused("send_back", ("m1", "admin"), reason="x").code == "self_verification"
+    assert log.do("verify", STAFF).status == "verified"
