@@ -222,6 +222,26 @@ def test_request_cancel_and_hand_over():
     assert (ledger.balance("m1"), shop.stock["book"]) == (15, 2)
 
 
+def test_price_changes_and_items_off_the_shelf():
+    ledger = Ledger([award("e1", "m1", 25)])
+    shop = Shop(ledger, [(BOOK, 3)])
+    shop.request("r1", "m1", "book", 1, T0)
+    shop.update_item(Item("book", "书籍", 15))
+    shop.cancel("r1", "m1", "member", T0)
+    assert ledger.balance("m1") == 25  # the refund is what was paid, not the new price
+    shop.update_item(Item("book", "书籍", 15, active=False))
+    with pytest.raises(Refusal) as err:
+        shop.request("r2", "m1", "book", 1, T0)
+    assert err.value.code == "item_inactive"
+    for bad, code in [(Item("book", "书籍", 0), "invalid_price"), (Item("pen", "笔", 5), "unknown_item")]:
+        with pytest.raises(Refusal) as err:
+            shop.update_item(bad)
+        assert err.value.code == code
+    with pytest.raises(Refusal) as err:
+        shop.add_item(Item("book", "书籍", 5))
+    assert err.value.code == "duplicate_item"
+
+
 # -- random sequences: no balance and no stock below zero ------------------------------------------------
 
 

@@ -84,13 +84,17 @@ class Shop:
     def add_item(self, item: Item, stock: int = 0) -> None:
         if not has_text(item.id) or item.id in self.items:
             raise Refusal("duplicate_item", "商品编号为空或重复", "The item's id is missing or already used", action="add_item")
-        if not isinstance(item.price, int) or isinstance(item.price, bool) or item.price <= 0:
-            raise Refusal("invalid_price", "兑换所需积分须为正整数", "The price in points must be a positive whole number",
-                          action="add_item")
+        _check_price(item.price, "add_item")
         self.items[item.id] = item
         self.stock[item.id] = 0
         if stock:
             self.restock(item.id, stock)
+
+    def update_item(self, item: Item) -> None:
+        """A new price or taking an item off the shelf; redemptions already requested keep what they cost."""
+        self._item(item.id, "update_item")
+        _check_price(item.price, "update_item")
+        self.items[item.id] = item
 
     def restock(self, item_id: str, qty: int) -> None:
         self._item(item_id, "restock")
@@ -155,3 +159,8 @@ class Shop:
             zh, en = STATUS_LABELS[redemption.status]
             raise Refusal("redemption_closed", f"兑换单{zh}", f"The redemption is already {en}", action=action)
         return redemption
+
+
+def _check_price(price: object, action: str) -> None:
+    if not isinstance(price, int) or isinstance(price, bool) or price <= 0:
+        raise Refusal("invalid_price", "兑换所需积分须为正整数", "The price in points must be a positive whole number", action=action)
