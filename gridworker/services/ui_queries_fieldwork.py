@@ -36,6 +36,7 @@ from ..store.areas import areas_below
 from ..sync.tables import SyncBlob
 from . import incidents, visits
 from .base import get_live
+from .scope import writable_areas
 from .search import find_people
 
 OPEN_STATUSES = (Status.accepted, Status.dispatched, Status.in_progress, Status.parked)
@@ -551,8 +552,9 @@ def nearest_building(store: Any, lat: float, lon: float, *, max_m: float = 300.0
         Building.lon.between(lon - dlon, lon + dlon),
     )
     with store.read() as s:
+        allowed = writable_areas(s)
         near = [(incidents.haversine_m(lat, lon, b.lat, b.lon), b) for b in s.exec(q)]
-    near = [(d, b) for d, b in near if d <= max_m]
+    near = [(d, b) for d, b in near if d <= max_m and (allowed is None or b.area_id in allowed)]
     if not near:
         return None
     d, b = min(near, key=lambda t: t[0])
@@ -604,7 +606,10 @@ class HouseholdChoice:
 
 def find_households(store: Any, text: str, *, limit: int = 30) -> list[HouseholdChoice]:
     """Households found by a resident's name, pinyin initials, phone or the address (the register search)."""
-    hits = find_people(store, text, limit=limit * 3) if text.strip() else []
+    with store.read() as s:
+        allowed = writable_areas(s)  # an incident is raised only where the user may place it
+    within = None if allowed is None else sorted(allowed)
+    hits = find_people(store, text, limit=limit * 3, area_ids=within) if text.strip() else []
     names: dict[str, list[str]] = {}
     addresses: dict[str, str] = {}
     for hit in hits:
@@ -627,9 +632,12 @@ class AreaChoice:
 
 
 def area_choices(store: Any) -> list[AreaChoice]:
-    """The local area tree, depth first, for choosing a grid or a community."""
+    """The areas records may be placed in (services.scope: a linked account's own), depth first."""
     with store.read() as s:
         areas = list(s.exec(select(Area).where(Area.deleted == False)))  # noqa: E712
+        allowed = writable_areas(s)
+    if allowed is not None:
+        areas = [a for a in areas if a.id in allowed]
     ids = {a.id for a in areas}
     children: dict[str | None, list[Area]] = {}
     for a in areas:
@@ -740,8 +748,9 @@ class BuildingChoice:
 
 
 def buildings_for_planning(store: Any) -> list[BuildingChoice]:
-    """Buildings with how many households live in each, in walking order."""
+    """Buildings with how many households live in each, in walking order; only those the user may visit."""
     with store.read() as s:
+        allowed = writable_areas(s)
         counts = dict(
             s.exec(
                 select(Household.building_id, func.count())
@@ -750,6 +759,8 @@ def buildings_for_planning(store: Any) -> list[BuildingChoice]:
             ).all()
         )
         buildings = list(s.exec(select(Building).where(Building.deleted == False)))  # noqa: E712
+    if allowed is not None:
+        buildings = [b for b in buildings if b.area_id in allowed]
     buildings.sort(key=lambda b: (visits.natural_key(b.estate), visits.natural_key(b.name)))
     return [
         BuildingChoice(b.id, f"{b.estate or ''}{b.name}", b.address, b.area_id, counts.get(b.id, 0)) for b in buildings

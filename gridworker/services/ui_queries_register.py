@@ -29,6 +29,7 @@ from ..store.database import Store
 from . import excel_export
 from .base import get_live
 from .excel_import import ImportReport, import_register
+from .scope import writable_areas
 from .search import find_people
 from .visits import natural_key
 
@@ -380,7 +381,7 @@ class HouseholdChoice:
 
 _HOUSEHOLD_PLACES = """
 SELECT h.id, h.address, coalesce(b.estate, '') || coalesce(b.name, '') || ' ' || coalesce(h.unit, '') || ' '
-       || coalesce(h.room, '') || ' ' || coalesce(h.address, '')
+       || coalesce(h.room, '') || ' ' || coalesce(h.address, ''), h.area_id
 FROM household h LEFT JOIN building b ON b.id = h.building_id
 WHERE h.deleted = 0
 """
@@ -395,10 +396,12 @@ def find_households(store: Store, text: str, *, limit: int = 40) -> list[Househo
     with store.read() as s:
         cur = _cursor(s)
         cur.execute(_HOUSEHOLD_PLACES)
-        by_place = [(r[0], r[1] or "") for r in cur.fetchall() if all(w in r[2].casefold() for w in words)]
+        allowed = writable_areas(s)  # only households a person may be moved into (services.scope)
+        by_place = [(r[0], r[1] or "") for r in cur.fetchall()
+                    if all(w in r[2].casefold() for w in words) and (allowed is None or r[3] in allowed)]  # fmt: skip
     by_place.sort(key=lambda r: natural_key(r[1]))
     found = dict(by_place[:limit])
-    for hit in find_people(store, text, limit=limit):
+    for hit in find_people(store, text, limit=limit, area_ids=None if allowed is None else sorted(allowed)):
         if hit.household_id and len(found) < limit:
             found.setdefault(hit.household_id, hit.address)
     return [HouseholdChoice(hh_id, address, names) for (hh_id, address), names in
