@@ -30,6 +30,7 @@ from ..store.areas import areas_below
 from .base import Tx, get_live, operation
 from .changes import apply_fields, get_meta, record_upsert, set_meta
 from .incidents import attach_photo, aware, coordinates, present, report_incident
+from .refused import Refusal, accepted, refusals
 
 # A visit with this outcome counts as "visited" for the due list and the
 # statistics; "not home" or "refused" leaves the household due.
@@ -182,6 +183,7 @@ class Stop:
     visit_id: str | None = None
     visited_at: datetime | None = None
     outcome: str | None = None
+    refused: Refusal | None = None  # the visit made here was refused by the server (services.refused)
 
     @property
     def visited(self) -> bool:
@@ -280,15 +282,23 @@ def _progress(s: Session, walkround_id: str) -> WalkroundProgress:
     q = select(Visit).where(
         Visit.household_id.in_(ids), Visit.visited_at >= walk.planned_at, Visit.deleted == False  # noqa: E712
     )
-    for visit in s.exec(q.order_by(Visit.visited_at)):
-        latest[visit.household_id] = visit
+    visits = list(s.exec(q.order_by(Visit.visited_at)))
+    why = refusals(s, "visit", [v.id for v in visits])
+    refused_at: dict[str, Visit] = {}
+    for visit in visits:
+        # A refused visit does not count as made: the door stays to do, and shows why.
+        (refused_at if visit.id in why else latest)[visit.household_id] = visit
     stops = []
     for household_id in ids:
         visit = latest.get(household_id)
+        refused = refused_at.get(household_id)
+        if refused is not None and visit is not None and visit.visited_at > refused.visited_at:
+            refused = None  # visited again since, and that one stands
         stops.append(
-            Stop(household_id, addresses.get(household_id))
+            Stop(household_id, addresses.get(household_id), refused=why[refused.id] if refused else None)
             if visit is None
-            else Stop(household_id, addresses.get(household_id), visit.id, visit.visited_at, visit.outcome)
+            else Stop(household_id, addresses.get(household_id), visit.id, visit.visited_at, visit.outcome,
+                      why[refused.id] if refused else None)  # fmt: skip
         )
     return WalkroundProgress(walk, stops)
 
@@ -402,7 +412,8 @@ def due_households(
         if area_ids is not None:
             q = q.where(Household.area_id.in_(areas_below(s, area_ids)))
         households = s.exec(q).all()
-        met = and_(Visit.outcome.in_(CONTACT_OUTCOMES), Visit.deleted == False, Visit.household_id != None)  # noqa: E711,E712
+        met = and_(Visit.outcome.in_(CONTACT_OUTCOMES), Visit.deleted == False, Visit.household_id != None,  # noqa: E711,E712
+                   accepted(Visit))  # a visit the server refused was not made  # fmt: skip
         last = select(Visit.household_id, func.max(Visit.visited_at)).where(met).group_by(Visit.household_id)
         last_met = dict(s.exec(last).all())
         tags_by_household = _special_tags(s)
