@@ -47,8 +47,9 @@ class Refusal:
 
 def refusal_of(row: Outbox) -> Refusal:
     error = (row.result or {}).get("error") or {}
-    en = str(error.get("message") or error.get("code") or "Refused by the server")
-    return Refusal(str(error.get("code") or ""), str(error.get("message_zh") or en), en)
+    said = error.get("message") or error.get("code") or ""  # older servers: one message, in the request's language
+    en = str(error.get("message_en") or said or "Refused by the server")
+    return Refusal(str(error.get("code") or ""), str(error.get("message_zh") or said or "服务器拒绝了该记录"), en)
 
 
 def refusals(s: Session, entity: str, ids: Iterable[str]) -> dict[str, Refusal]:

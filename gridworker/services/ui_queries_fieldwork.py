@@ -36,6 +36,7 @@ from ..store.areas import areas_below
 from ..sync.tables import SyncBlob
 from . import incidents, visits
 from .base import get_live
+from .refused import Refusal, refused_ids
 from .scope import writable_areas
 from .search import find_people
 
@@ -676,6 +677,7 @@ def open_walkrounds(store: Any, *, keep_id: str | None = None) -> list[Walkround
         wanted = or_(wanted, and_(Walkround.id == keep_id, Walkround.status == "done"))
     with store.read() as s:
         walks = list(s.exec(select(Walkround).where(wanted, Walkround.deleted == False)))  # noqa: E712
+        walks += _undone_by_refusals(s, {w.id for w in walks})
         progress = [visits.walkround_progress(s, w.id) for w in walks]
     summaries = [
         WalkroundSummary(
@@ -684,6 +686,20 @@ def open_walkrounds(store: Any, *, keep_id: str | None = None) -> list[Walkround
         for p in progress
     ]
     return sorted(summaries, key=lambda w: (w.planned_for != today, -w.planned_at.timestamp()))
+
+
+def _undone_by_refusals(s: Session, listed: set[str]) -> list[Walkround]:
+    """Walk-rounds finished by visits the server then refused: doors to knock at again, so listed again."""
+    refused = s.exec(
+        select(Visit.household_id, Visit.visited_at).where(Visit.id.in_(refused_ids("visit")), Visit.household_id != None)  # noqa: E711
+    ).all()
+    if not refused:
+        return []
+    done = s.exec(select(Walkround).where(Walkround.status == "done", Walkround.deleted == False))  # noqa: E712
+    return [
+        w for w in done
+        if w.id not in listed and any(h in w.household_ids and at >= w.planned_at for h, at in refused)
+    ]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -696,6 +712,7 @@ class StopRow:
     visit_id: str | None
     outcome: str | None
     visited_at: datetime | None
+    refused: Refusal | None = None  # the visit made here was refused by the server, and why (services.refused)
 
 
 def walkround_stops(store: Any, walkround_id: str) -> list[StopRow]:
@@ -735,6 +752,7 @@ def _stop_row(stop: visits.Stop, people: Iterable[tuple], head_name: str | None)
         stop.visit_id,
         stop.outcome,
         stop.visited_at,
+        stop.refused,
     )
 
 

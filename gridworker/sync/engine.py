@@ -249,6 +249,13 @@ class SyncEngine:
         result.merged += got.merged
         result.conflicts += got.conflicts
         result.rejected += got.rejected
+        if got.rejected:  # the screens showing these records show them refused now (services.refused)
+            notice = Changes(initiator="sync")
+            refused = {r.get("mutation_id") for r in results if isinstance(r, dict) and r.get("status") == "rejected"}
+            for p in batch:
+                if p.mutation_id in refused:
+                    notice.add(p.entity, p.record_id)
+            publish(notice)
         if not complete:
             # A server that skips mutations would loop us forever: stop here, retry at the next sync.
             raise SyncError(
