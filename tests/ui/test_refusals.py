@@ -134,3 +134,33 @@ def test_a_refused_visit_is_shown_refused_on_its_row_in_the_counts_and_in_the_st
         assert window.current_page_id() == "sync"
     finally:
         _close(ctx, window)
+
+
+def test_the_demo_account_holds_what_the_server_grants_and_a_first_try_is_not_refused(demo_server, demo_store):
+    from gridworker.services import ui_queries_fieldwork as queries
+
+    account, store = demo_store
+    granted = _areas_of(store, DEMO_USERNAME)
+    with store.read() as s:
+        assert not {b.area_id for b in s.exec(select(Building))} <= granted  # the local demo holds every grid
+    link_demo_account(account, store, demo_server.url)  # what `make run` does
+
+    me = account.info["server"]
+    assert {a.id for a in queries.area_choices(store)} == granted  # the pickers offer the grant, all of it
+    assert set(me["area_ids"]) <= granted
+    with store.read() as s:
+        assert {b.area_id for b in s.exec(select(Building))} <= granted
+        assert {h.area_id for h in s.exec(select(Household))} <= granted
+    link_demo_account(account, store, demo_server.url)  # the next run: nothing more goes, nothing breaks
+
+    # A first try: plan by the first building offered, visit its first door, sync.
+    first = queries.buildings_for_planning(store)[0]
+    assert first.area_id in granted
+    with store.read() as s:
+        doors = list(s.exec(select(Household.id).where(Household.building_id == first.id)))
+    walk = vs.plan_walkround(store, "第一次", household_ids=doors, planner_id=ME)
+    vs.log_visit(store, doors[0], visitor_id=ME, outcome="met")
+    result = SyncEngine(account, store, attempts=2).sync_once()
+    assert result.error is None and result.complete
+    assert result.rejected == 0 and result.pushed >= 2
+    assert vs.walkround_progress(store, walk.id).done == 1
