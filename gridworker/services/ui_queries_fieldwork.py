@@ -105,11 +105,11 @@ def sync_state(store: Any, entity: str, record_id: str) -> SyncState:
         return _sync_state(s, entity, record_id)
 
 
-def _incidents_waiting(s: Session, ids: Sequence[str]) -> set[str]:
-    """Those of these incidents that have anything (report, event, photo) not yet sent."""
+def _incidents_waiting(s: Session, ids: Sequence[str], state: str = "pending") -> set[str]:
+    """Those of these incidents that have anything (report, event, photo) not yet sent (or refused: `state`)."""
     if not ids:
         return set()
-    pending = Outbox.state == "pending"
+    pending = Outbox.state == state
     found = set(s.exec(select(Outbox.record_id).where(pending, Outbox.entity == "incident", Outbox.record_id.in_(ids))))
     found |= set(
         s.exec(
@@ -277,6 +277,7 @@ class IncidentRow:
     reporter_id: str
     location_text: str | None
     waiting_sync: bool
+    refused: bool = False  # the server refused the report or a step of it: the detail says why
 
 
 def time_left(status: str | None, deadline: datetime | None, now: datetime) -> timedelta | None:
@@ -369,6 +370,7 @@ def list_incidents(
     with store.read() as s:
         found = list(s.exec(q.offset(offset).limit(limit)))
         waiting = _incidents_waiting(s, [i.id for i in found])
+        refused = _incidents_waiting(s, [i.id for i in found], "rejected")
     rows = []
     for i in found:
         left = time_left(i.status, i.deadline, now)
@@ -389,6 +391,7 @@ def list_incidents(
                 reporter_id=i.reporter_id,
                 location_text=i.location_text,
                 waiting_sync=i.id in waiting,
+                refused=i.id in refused,
             )
         )
     return rows

@@ -29,6 +29,7 @@ from ..store.database import Store
 from . import excel_export
 from .base import get_live
 from .excel_import import ImportReport, import_register
+from .refused import Refusal, refusals
 from .scope import writable_areas
 from .search import find_people
 from .visits import natural_key
@@ -355,6 +356,7 @@ class VisitLine:
     outcome: str
     notes: str | None
     needs: str | None
+    refused: Refusal | None = None  # the server refused this visit: it does not count (services.refused)
 
 
 def household_visits(store: Store, household_id: str, *, limit: int = 20) -> list[VisitLine]:
@@ -366,7 +368,15 @@ def household_visits(store: Store, household_id: str, *, limit: int = 20) -> lis
         .limit(limit)
     )
     with store.read() as s:
-        return [VisitLine(v.id, v.visited_at, v.visitor_id, v.outcome, v.notes, v.needs) for v in s.exec(q)]
+        found = list(s.exec(q))
+        why = refusals(s, "visit", [v.id for v in found])
+    return [VisitLine(v.id, v.visited_at, v.visitor_id, v.outcome, v.notes, v.needs, why.get(v.id)) for v in found]
+
+
+def household_refusal(store: Store, household_id: str) -> Refusal | None:
+    """Why the server refused this household, if it did (it is then on this computer only)."""
+    with store.read() as s:
+        return refusals(s, "household", [household_id]).get(household_id)
 
 
 # -- households to move into, by place (empty ones too) ------------------------------------------

@@ -21,6 +21,7 @@ from gridworker.services.demo import load_demo
 from gridworker.store import AccountManager
 from gridworker.sync import link
 from gridworker.sync.engine import SyncEngine
+from tests.core.test_incidents import LAT, LON, jpeg
 
 PERSONS = 400
 ME = "0b6c1f7e-0000-4000-8000-00000000beef"
@@ -85,14 +86,17 @@ def _close(ctx, window):
     ctx.close()
 
 
-def test_a_refused_visit_is_shown_refused_on_its_row_in_the_counts_and_in_the_status_bar(qtbot, demo_server, demo_store):
+def test_a_refused_visit_is_shown_refused_on_its_row_in_the_counts_and_in_the_status_bar(qtbot, demo_server, demo_store,
+                                                                                          tmp_path):
     from gridworker.ui.sync_controller import controller_for
     from gridworker.ui.widgets.sync_status import AMBER, SyncStatusWidget
 
     account, store = demo_store
     outside = _household_in(store, _areas_of(store, "demo_worker2"))  # grid 2: not demo_worker1's
     walk = vs.plan_walkround(store, "第2网格走访", household_ids=[outside], planner_id=ME)
-    vs.log_visit(store, outside, visitor_id=ME, outcome="met")  # offline, before the account knew its areas
+    photo = jpeg(tmp_path / "lamp.jpg", gps=(LAT, LON))
+    vs.log_visit(store, outside, visitor_id=ME, outcome="met", needs="楼道灯坏了", need_category="E0102",
+                 photos=[photo], photos_dir=account.photos_dir)  # offline, before the account knew its areas  # fmt: skip
     assert vs.walkround_progress(store, walk.id).done == 1
     link.login(account, store, demo_server.url, DEMO_USERNAME, DEMO_PASSWORD)
 
@@ -129,6 +133,21 @@ def test_a_refused_visit_is_shown_refused_on_its_row_in_the_counts_and_in_the_st
         assert "The record is outside your areas" in outcome_text()
         assert page.progress.value() == 0
         assert vs.walkround_progress(store, walk.id).done == 0
+
+        # The household card says it too, and the incident raised from the visit shows refused on the board.
+        card = window.pages["register"].household
+        card.show_household(outside)
+        qtbot.waitUntil(lambda: "refused by the server" in card.browser.toPlainText(), timeout=10_000)
+        assert "The record is outside your areas" in card.browser.toPlainText()
+        window.show_page("incidents")
+        board = window.pages["incidents"]
+        board.tabs.setCurrentIndex(board.views.index("all"))
+        sync_column = next(i for i, c in enumerate(board.model.columns) if c.header == "Sync")
+
+        def board_says() -> list[str]:
+            return [board.model.index(r, sync_column).data() for r in range(board.model.rowCount())]
+
+        qtbot.waitUntil(lambda: "Refused" in board_says(), timeout=10_000)
 
         qtbot.mouseClick(indicator.review_button, Qt.MouseButton.LeftButton)
         assert window.current_page_id() == "sync"

@@ -48,4 +48,17 @@
         <translation>这次走访被服务器拒绝（{0}），不计为已走访；详见“同步”页面。</translation>
     </message>
 </context>
+<context>
+    <name>HouseholdView</name>
+    <message>
+        <location filename="../../ui/widgets/register_household_view.py" line="143"/>
+        <source>The server refused this household: {0}. It is on this computer only; see the Sync page.</source>
+        <translation>服务器拒绝了这户：{0}。它只保存在本机；详见“同步”页面。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/register_household_view.py" line="200"/>
+        <source>refused by the server: {0}</source>
+        <translation>被服务器拒绝：{0}</translation>
+    </message>
+</context>
 </TS>
