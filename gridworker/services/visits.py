@@ -31,6 +31,7 @@ from .base import Tx, get_live, operation
 from .changes import apply_fields, get_meta, record_upsert, set_meta
 from .incidents import attach_photo, aware, coordinates, present, report_incident
 from .refused import Refusal, accepted, refusals
+from .scope import writable_areas
 
 # A visit with this outcome counts as "visited" for the due list and the
 # statistics; "not home" or "refused" leaves the household due.
@@ -411,6 +412,8 @@ def due_households(
         q = select(Household.id, Household.address, Household.area_id).where(Household.deleted == False)  # noqa: E712
         if area_ids is not None:
             q = q.where(Household.area_id.in_(areas_below(s, area_ids)))
+        elif (allowed := writable_areas(s)) is not None:  # a linked account: the households it may visit
+            q = q.where(Household.area_id.in_(sorted(allowed)))
         households = s.exec(q).all()
         met = and_(Visit.outcome.in_(CONTACT_OUTCOMES), Visit.deleted == False, Visit.household_id != None,  # noqa: E711,E712
                    accepted(Visit))  # a visit the server refused was not made  # fmt: skip

@@ -65,6 +65,7 @@ def test_pickers_offer_only_the_granted_areas_and_what_lies_in_them(store, place
     assert {b.id for b in queries.buildings_for_planning(store)} == {place.building}
     assert all(h.id != hh2.id for h in register_queries.find_households(store, "9号楼"))
     assert [h.id for h in register_queries.find_households(store, "2号楼")] == [place.household]
+    assert {d.household_id for d in vs.due_households(store)} == {place.household}  # never visited, and ours
 
 
 def test_an_admin_writes_anywhere_and_a_handler_places_nothing(store, place):

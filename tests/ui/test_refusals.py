@@ -183,3 +183,26 @@ def test_the_demo_account_holds_what_the_server_grants_and_a_first_try_is_not_re
     assert result.error is None and result.complete
     assert result.rejected == 0 and result.pushed >= 2
     assert vs.walkround_progress(store, walk.id).done == 1
+
+
+def test_the_status_bar_warns_of_refusals_and_conflicts_in_chinese(qtbot, ctx):
+    """What the sync reports (SyncStatus counts) reaches the status bar in words, in the user's language."""
+    from dataclasses import replace
+
+    from gridworker.sync.worker import SyncStatus
+    from gridworker.ui.sync_controller import controller_for
+    from gridworker.ui.widgets.sync_status import AMBER, GREEN, SyncStatusWidget
+
+    widget = SyncStatusWidget(ctx, controller_for(ctx))
+    qtbot.addWidget(widget)
+    widget.show()
+    calm = SyncStatus(state="ok", online=True, syncing=False, pending=0, conflicts=0, rejected=0, photos_waiting=0,
+                      last_success=None, last_error=None)  # fmt: skip
+    widget.show_status(calm)
+    assert not widget.review_button.isVisible() and GREEN in widget.dot.styleSheet()
+    widget.show_status(replace(calm, rejected=2, conflicts=1))
+    assert widget.review_button.isVisible()
+    assert widget.review_button.text() == "⚠ 2 项被服务器拒绝 · 1 项冲突"
+    assert AMBER in widget.dot.styleSheet()
+    widget.show_status(replace(calm, conflicts=3))
+    assert widget.review_button.text() == "⚠ 3 项冲突"
