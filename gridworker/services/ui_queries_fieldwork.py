@@ -36,7 +36,7 @@ from ..store.areas import areas_below
 from ..sync.tables import SyncBlob
 from . import incidents, visits
 from .base import get_live
-from .refused import Refusal, refused_ids
+from .refused import Refusal, refusal_of, refused_ids
 from .scope import writable_areas
 from .search import find_people
 
@@ -143,8 +143,7 @@ def _rejections(s: Session, incident_id: str) -> list[Rejection]:
     which = or_(*(and_(Outbox.entity == e, Outbox.record_id.in_(ids)) for e, ids in keys.items() if ids))
     out = []
     for row in s.exec(select(Outbox).where(which, Outbox.state == "rejected").order_by(Outbox.seq)):
-        error = (row.result or {}).get("error") or {}
-        en = str(error.get("message") or error.get("code") or "refused by the server")
+        why = refusal_of(row)  # the server's words in both languages (its "message" is in one only)
         out.append(
             Rejection(
                 mutation_id=row.mutation_id,
@@ -152,9 +151,9 @@ def _rejections(s: Session, incident_id: str) -> list[Rejection]:
                 record_id=row.record_id,
                 action=(row.fields or {}).get("action"),
                 made_at=row.created_at,
-                code=str(error.get("code") or ""),
-                message_zh=str(error.get("message_zh") or en),
-                message_en=en,
+                code=why.code,
+                message_zh=why.zh,
+                message_en=why.en,
             )
         )
     return out

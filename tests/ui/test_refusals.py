@@ -148,6 +148,16 @@ def test_a_refused_visit_is_shown_refused_on_its_row_in_the_counts_and_in_the_st
             return [board.model.index(r, sync_column).data() for r in range(board.model.rowCount())]
 
         qtbot.waitUntil(lambda: "Refused" in board_says(), timeout=10_000)
+        from gridworker.domain.fieldwork import Incident
+        from gridworker.services import ui_queries_fieldwork as queries
+
+        with store.read() as s:
+            [incident] = s.exec(select(Incident.id).where(Incident.household_id == outside)).all()
+        detail = queries.incident_detail(store, incident, ME, "worker")
+        assert detail.sync.state == "rejected"  # the detail's banner: "The server refused part of it: see below"
+        assert "The record is outside your areas" in {r.message("en") for r in detail.rejections}
+        assert "该记录不在您负责的范围内" in {r.message("zh") for r in detail.rejections}
+        assert not any("该" in r.message("en") for r in detail.rejections)  # English in English
 
         qtbot.mouseClick(indicator.review_button, Qt.MouseButton.LeftButton)
         assert window.current_page_id() == "sync"
