@@ -26,7 +26,7 @@ from ..domain.models import Meta
 from ..store.areas import areas_below
 
 SCOPE = "server.scope"  # JSON {"role", "area_ids"}: the server user's grant at the last look
-_CACHE = "gw.scope"  # per transaction: (stored text, allowed area ids or None)
+_CACHE = "gw.scope"  # Session.info key: (stored text, allowed area ids or None) for this transaction
 UNPLACED = frozenset({"area", "user", "category", "holiday"})  # server-managed, or the tree itself
 FOLLOWERS = frozenset({"incident_event", "photo"})  # take their owner's area; a handler may add them
 
@@ -50,11 +50,13 @@ def stored_scope(s: Session) -> dict | None:
 
 def writable_areas(s: Session) -> set[str] | None:
     """The area ids records may be placed in, or None when any will do (not linked, or an admin)."""
+    # Read once per session (sessions are per transaction; remember_scope drops it): a bulk import
+    # checks every record, and a Meta lookup each time could cost a SELECT and a flush per record.
+    cached = s.info.get(_CACHE)
+    if cached is not None:
+        return cached[1]
     row = s.get(Meta, SCOPE)
     text = row.value if row is not None else None
-    cached = s.info.get(_CACHE)
-    if cached is not None and cached[0] == text:
-        return cached[1]
     scope = json.loads(text) if text else None
     if scope is None or scope.get("role") == "admin":
         allowed = None
