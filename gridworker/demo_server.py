@@ -1,13 +1,15 @@
 """A local sync server for `make run`: started with the app, stopped with it, the demo account linked to it.
 
     start_demo_server(home=None) -> DemoServer     init + demo-seed once, then serve on a free loopback port
-    link_demo_account(account, store, url)         sign the demo account in as demo_worker1
+    link_demo_account(account, store, url)         sign the demo account in as demo_worker1, keep its grid
     start_for_demo(account, store) -> DemoServer | None   both; a failure is kept for startup_problem()
     startup_problem() -> GridWorkerError | None    why the demo server is not running (the status bar says it)
 
 The server's data lives in <GridWorker home>/demo-server and is seeded with
 the same generator, seed and size as the local demo account, so both hold
-the same records under the same ids. The server is a child process that
+the same records under the same ids; once linked, the local account keeps
+only the records of the areas the server grants demo_worker1 (grid 1), so
+the worker is offered nothing the server would refuse. The server is a child process that
 never outlives the app: it is terminated at exit (atexit), and on Linux the
 kernel sends it SIGTERM if the app dies without running atexit
 (prctl PR_SET_PDEATHSIG). No Qt here.
@@ -153,6 +155,7 @@ def link_demo_account(account: Account, store: Store, url: str) -> None:
     The port changes from run to run; the server (its data folder) does not,
     so a link to demo_worker1 at another loopback port is moved to this one.
     """
+    from .services.demo import trim_to_scope
     from .sync import link  # the HTTP stack only when linking
 
     entry = link.server_entry(account)
@@ -160,6 +163,9 @@ def link_demo_account(account: Account, store: Store, url: str) -> None:
         entry["url"] = url
         account.save_info()
     link.login(account, store, url, DEMO_USERNAME, DEMO_PASSWORD)
+    # The local demo holds the whole community; the server grants demo_worker1 one grid. Keep what it
+    # grants, so that nothing a first try touches is refused at the first sync (issue 12).
+    trim_to_scope(store)
 
 
 def start_for_demo(account: Account, store: Store, home: str | Path | None = None) -> DemoServer | None:

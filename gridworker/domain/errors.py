@@ -48,3 +48,16 @@ class WrongPassword(GridWorkerError):
 
     def __init__(self):
         super().__init__("密码错误，数据库未打开。", "Wrong password: the database was not opened.")
+
+
+# What the server answers a write outside the writer's areas; the client refuses the same write offline
+# with the same words (services.scope), so the user reads one message wherever it is caught.
+OUT_OF_SCOPE = ("out_of_scope", "该记录不在您负责的范围内", "The record is outside your areas")
+
+
+class OutOfScope(Refused):
+    code = OUT_OF_SCOPE[0]
+
+    def __init__(self, field: str = "area_id"):
+        super().__init__(OUT_OF_SCOPE[1], OUT_OF_SCOPE[2], details={"field": field})
+        self.field = field

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
+from ..domain.errors import OUT_OF_SCOPE
 from ..domain import hlc as hlc_mod
 from ..domain import wire
 from ..domain.lifecycle import IncidentState, Refusal, Rules
@@ -438,7 +439,7 @@ class PushRun:
 
 
 def _out_of_scope() -> Rejected:
-    return Rejected("out_of_scope", "该记录不在您负责的范围内", "The record is outside your areas")
+    return Rejected(*OUT_OF_SCOPE)  # the client refuses the same writes offline with these words
 
 
 def apply_push(run: PushRun, batch: Sequence[Mutation]) -> list[dict[str, Any]]:

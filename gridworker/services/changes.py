@@ -20,6 +20,7 @@ from sqlmodel import Session
 from ..domain import hlc
 from ..domain.models import Meta, Outbox, SyncedRecord, to_wire, utcnow
 from ..domain.rows import new_record
+from .scope import check_area
 
 
 @dataclass
@@ -114,6 +115,8 @@ def record_upsert(
     """Save `obj` (already carrying the new values) and queue the changed fields for the server."""
     if not changed:
         return None
+    if "area_id" in changed:  # a record placed or moved: the server takes it only inside the user's areas
+        check_area(s, obj.entity, changed["area_id"])
     obj.updated_at = utcnow()
     s.add(obj)
     row = new_record(

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import and_, func, insert, or_, select
 from sqlmodel import Session
 
 from ..demodata import DemoCommunity
@@ -125,3 +125,39 @@ def _load_through_services(store: Store, demo: DemoCommunity, progress: Progress
             fields = {k: p[k] for k in _PERSON_FIELDS}
             register.register_person(tx, fields | {"household_id": new_id[p["household_id"]]}, moved_in=moved_in[p["id"]])
             step(2)  # the person and the membership the service opens
+
+
+def trim_to_scope(store: Store) -> int:
+    """Drop the demo fixture records lying outside the areas the linked server user was granted.
+
+    The demo account is loaded with the whole community; the demo server grants
+    its worker one grid. Records of the other grids would only be refused (and
+    are not the worker's to see): they go. Only records never edited here go (no
+    outbox row: fixture data, not the user's work); the area tree stays whole.
+    Idempotent: a second call finds nothing. Returns how many records went.
+    """
+    from sqlalchemy import delete
+
+    from ..domain.fieldwork import Incident, IncidentEvent, Photo, Visit, Walkround
+    from ..domain.models import Outbox
+    from .scope import writable_areas
+
+    models = (Membership, Person, Household, Building, Visit, Walkround, IncidentEvent, Photo, Incident)
+    gone: dict[str, set[str]] = {}
+    with store.write() as s:
+        allowed = writable_areas(s)
+        if allowed is None:
+            return 0
+        for model in models:
+            edited = select(Outbox.record_id).where(Outbox.entity == model.entity)
+            outside = and_(or_(model.area_id == None, model.area_id.not_in(list(allowed))),  # noqa: E711
+                           model.id.not_in(edited))  # fmt: skip
+            ids = set(s.connection().execute(select(model.id).where(outside)).scalars())
+            if ids:
+                s.execute(delete(model).where(model.id.in_(list(ids))))
+                gone[model.entity] = ids
+        if gone:
+            search.rebuild(s)
+    if gone:
+        publish(Changes(ids=gone, initiator="demo"))
+    return sum(len(ids) for ids in gone.values())

@@ -50,6 +50,7 @@ from ..domain.workdays import WorkCalendar
 from ..store.areas import areas_below
 from . import figures, tables
 from .figures import CONTACT_OUTCOMES
+from .refused import accepted
 
 
 @dataclass
@@ -152,6 +153,7 @@ def _met_in_period(household_id, lo: datetime, hi: datetime):
             Visit.visited_at < hi,
             Visit.outcome.in_(CONTACT_OUTCOMES),
             Visit.deleted == False,  # noqa: E712
+            accepted(Visit),  # refused by the server: not a visit made (services.refused)
         )
     )
 
@@ -182,7 +184,8 @@ def _visit_figures(s: Session, stats: Statistics, areas: list[str], lo: datetime
     met = case((Visit.outcome.in_(CONTACT_OUTCOMES), 1))
     rows = s.execute(
         select(Visit.visitor_id, func.count(), func.count(met))
-        .where(Visit.area_id.in_(areas), Visit.visited_at >= lo, Visit.visited_at < hi, Visit.deleted == False)  # noqa: E712
+        .where(Visit.area_id.in_(areas), Visit.visited_at >= lo, Visit.visited_at < hi, Visit.deleted == False,  # noqa: E712
+               accepted(Visit))  # fmt: skip
         .group_by(Visit.area_id, Visit.visitor_id)
     ).all()
     by_worker: dict[str, WorkerVisits] = {}
@@ -201,6 +204,7 @@ def _reported(areas: list[str], lo: datetime, hi: datetime):
         Incident.reported_at >= lo,
         Incident.reported_at < hi,
         Incident.deleted == False,  # noqa: E712
+        accepted(Incident),  # a report the server refused is not an incident (services.refused)
     )
 
 

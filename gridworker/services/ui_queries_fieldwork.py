@@ -36,6 +36,8 @@ from ..store.areas import areas_below
 from ..sync.tables import SyncBlob
 from . import incidents, tables, visits
 from .base import get_live
+from .refused import Refusal, refusal_of, refused_ids
+from .scope import writable_areas
 from .search import find_people
 
 OPEN_STATUSES = (Status.accepted, Status.dispatched, Status.in_progress, Status.parked)
@@ -103,11 +105,11 @@ def sync_state(store: Any, entity: str, record_id: str) -> SyncState:
         return _sync_state(s, entity, record_id)
 
 
-def _incidents_waiting(s: Session, ids: Sequence[str]) -> set[str]:
-    """Those of these incidents that have anything (report, event, photo) not yet sent."""
+def _incidents_waiting(s: Session, ids: Sequence[str], state: str = "pending") -> set[str]:
+    """Those of these incidents that have anything (report, event, photo) not yet sent (or refused: `state`)."""
     if not ids:
         return set()
-    pending = Outbox.state == "pending"
+    pending = Outbox.state == state
     found = set(s.exec(select(Outbox.record_id).where(pending, Outbox.entity == "incident", Outbox.record_id.in_(ids))))
     found |= set(
         s.exec(
@@ -141,8 +143,7 @@ def _rejections(s: Session, incident_id: str) -> list[Rejection]:
     which = or_(*(and_(Outbox.entity == e, Outbox.record_id.in_(ids)) for e, ids in keys.items() if ids))
     out = []
     for row in s.exec(select(Outbox).where(which, Outbox.state == "rejected").order_by(Outbox.seq)):
-        error = (row.result or {}).get("error") or {}
-        en = str(error.get("message") or error.get("code") or "refused by the server")
+        why = refusal_of(row)  # the server's words in both languages (its "message" is in one only)
         out.append(
             Rejection(
                 mutation_id=row.mutation_id,
@@ -150,9 +151,9 @@ def _rejections(s: Session, incident_id: str) -> list[Rejection]:
                 record_id=row.record_id,
                 action=(row.fields or {}).get("action"),
                 made_at=row.created_at,
-                code=str(error.get("code") or ""),
-                message_zh=str(error.get("message_zh") or en),
-                message_en=en,
+                code=why.code,
+                message_zh=why.zh,
+                message_en=why.en,
             )
         )
     return out
@@ -275,6 +276,7 @@ class IncidentRow:
     reporter_id: str
     location_text: str | None
     waiting_sync: bool
+    refused: bool = False  # the server refused the report or a step of it: the detail says why
 
 
 def time_left(
@@ -372,6 +374,7 @@ def list_incidents(
         found = list(s.exec(q.offset(offset).limit(limit)))
         waiting = _incidents_waiting(s, [i.id for i in found])
         calendar = tables.work_calendar(s)
+        refused = _incidents_waiting(s, [i.id for i in found], "rejected")
     rows = []
     for i in found:
         left = time_left(i.status, i.deadline, now, calendar)
@@ -392,6 +395,7 @@ def list_incidents(
                 reporter_id=i.reporter_id,
                 location_text=i.location_text,
                 waiting_sync=i.id in waiting,
+                refused=i.id in refused,
             )
         )
     return rows
@@ -558,8 +562,9 @@ def nearest_building(store: Any, lat: float, lon: float, *, max_m: float = 300.0
         Building.lon.between(lon - dlon, lon + dlon),
     )
     with store.read() as s:
+        allowed = writable_areas(s)
         near = [(incidents.haversine_m(lat, lon, b.lat, b.lon), b) for b in s.exec(q)]
-    near = [(d, b) for d, b in near if d <= max_m]
+    near = [(d, b) for d, b in near if d <= max_m and (allowed is None or b.area_id in allowed)]
     if not near:
         return None
     d, b = min(near, key=lambda t: t[0])
@@ -611,7 +616,10 @@ class HouseholdChoice:
 
 def find_households(store: Any, text: str, *, limit: int = 30) -> list[HouseholdChoice]:
     """Households found by a resident's name, pinyin initials, phone or the address (the register search)."""
-    hits = find_people(store, text, limit=limit * 3) if text.strip() else []
+    with store.read() as s:
+        allowed = writable_areas(s)  # an incident is raised only where the user may place it
+    within = None if allowed is None else sorted(allowed)
+    hits = find_people(store, text, limit=limit * 3, area_ids=within) if text.strip() else []
     names: dict[str, list[str]] = {}
     addresses: dict[str, str] = {}
     for hit in hits:
@@ -634,9 +642,12 @@ class AreaChoice:
 
 
 def area_choices(store: Any) -> list[AreaChoice]:
-    """The local area tree, depth first, for choosing a grid or a community."""
+    """The areas records may be placed in (services.scope: a linked account's own), depth first."""
     with store.read() as s:
         areas = list(s.exec(select(Area).where(Area.deleted == False)))  # noqa: E712
+        allowed = writable_areas(s)
+    if allowed is not None:
+        areas = [a for a in areas if a.id in allowed]
     ids = {a.id for a in areas}
     children: dict[str | None, list[Area]] = {}
     for a in areas:
@@ -676,6 +687,7 @@ def open_walkrounds(store: Any, *, keep_id: str | None = None) -> list[Walkround
         wanted = or_(wanted, and_(Walkround.id == keep_id, Walkround.status == "done"))
     with store.read() as s:
         walks = list(s.exec(select(Walkround).where(wanted, Walkround.deleted == False)))  # noqa: E712
+        walks += _undone_by_refusals(s, {w.id for w in walks})
         progress = [visits.walkround_progress(s, w.id) for w in walks]
     summaries = [
         WalkroundSummary(
@@ -684,6 +696,20 @@ def open_walkrounds(store: Any, *, keep_id: str | None = None) -> list[Walkround
         for p in progress
     ]
     return sorted(summaries, key=lambda w: (w.planned_for != today, -w.planned_at.timestamp()))
+
+
+def _undone_by_refusals(s: Session, listed: set[str]) -> list[Walkround]:
+    """Walk-rounds finished by visits the server then refused: doors to knock at again, so listed again."""
+    refused = s.exec(
+        select(Visit.household_id, Visit.visited_at).where(Visit.id.in_(refused_ids("visit")), Visit.household_id != None)  # noqa: E711
+    ).all()
+    if not refused:
+        return []
+    done = s.exec(select(Walkround).where(Walkround.status == "done", Walkround.deleted == False))  # noqa: E712
+    return [
+        w for w in done
+        if w.id not in listed and any(h in w.household_ids and at >= w.planned_at for h, at in refused)
+    ]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -697,6 +723,7 @@ class StopRow:
     outcome: str | None
     visited_at: datetime | None
     met: bool = False  # counts as visited (figures.HOUSEHOLDS_VISITED)
+    refused: Refusal | None = None  # the visit made here was refused by the server, and why (services.refused)
 
 
 def walkround_stops(store: Any, walkround_id: str) -> list[StopRow]:
@@ -737,6 +764,7 @@ def _stop_row(stop: visits.Stop, people: Iterable[tuple], head_name: str | None)
         stop.outcome,
         stop.visited_at,
         stop.met,
+        stop.refused,
     )
 
 
@@ -750,8 +778,9 @@ class BuildingChoice:
 
 
 def buildings_for_planning(store: Any) -> list[BuildingChoice]:
-    """Buildings with how many households live in each, in walking order."""
+    """Buildings with how many households live in each, in walking order; only those the user may visit."""
     with store.read() as s:
+        allowed = writable_areas(s)
         counts = dict(
             s.exec(
                 select(Household.building_id, func.count())
@@ -760,6 +789,8 @@ def buildings_for_planning(store: Any) -> list[BuildingChoice]:
             ).all()
         )
         buildings = list(s.exec(select(Building).where(Building.deleted == False)))  # noqa: E712
+    if allowed is not None:
+        buildings = [b for b in buildings if b.area_id in allowed]
     buildings.sort(key=lambda b: (visits.natural_key(b.estate), visits.natural_key(b.name)))
     return [
         BuildingChoice(b.id, f"{b.estate or ''}{b.name}", b.address, b.area_id, counts.get(b.id, 0)) for b in buildings

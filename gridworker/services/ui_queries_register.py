@@ -29,6 +29,8 @@ from ..store.database import Store
 from . import excel_export
 from .base import get_live
 from .excel_import import ImportReport, import_register
+from .refused import Refusal, refusals
+from .scope import writable_areas
 from .search import find_people
 from .visits import natural_key
 
@@ -354,6 +356,7 @@ class VisitLine:
     outcome: str
     notes: str | None
     needs: str | None
+    refused: Refusal | None = None  # the server refused this visit: it does not count (services.refused)
 
 
 def household_visits(store: Store, household_id: str, *, limit: int = 20) -> list[VisitLine]:
@@ -365,7 +368,15 @@ def household_visits(store: Store, household_id: str, *, limit: int = 20) -> lis
         .limit(limit)
     )
     with store.read() as s:
-        return [VisitLine(v.id, v.visited_at, v.visitor_id, v.outcome, v.notes, v.needs) for v in s.exec(q)]
+        found = list(s.exec(q))
+        why = refusals(s, "visit", [v.id for v in found])
+    return [VisitLine(v.id, v.visited_at, v.visitor_id, v.outcome, v.notes, v.needs, why.get(v.id)) for v in found]
+
+
+def household_refusal(store: Store, household_id: str) -> Refusal | None:
+    """Why the server refused this household, if it did (it is then on this computer only)."""
+    with store.read() as s:
+        return refusals(s, "household", [household_id]).get(household_id)
 
 
 # -- households to move into, by place (empty ones too) ------------------------------------------
@@ -380,7 +391,7 @@ class HouseholdChoice:
 
 _HOUSEHOLD_PLACES = """
 SELECT h.id, h.address, coalesce(b.estate, '') || coalesce(b.name, '') || ' ' || coalesce(h.unit, '') || ' '
-       || coalesce(h.room, '') || ' ' || coalesce(h.address, '')
+       || coalesce(h.room, '') || ' ' || coalesce(h.address, ''), h.area_id
 FROM household h LEFT JOIN building b ON b.id = h.building_id
 WHERE h.deleted = 0
 """
@@ -395,10 +406,12 @@ def find_households(store: Store, text: str, *, limit: int = 40) -> list[Househo
     with store.read() as s:
         cur = _cursor(s)
         cur.execute(_HOUSEHOLD_PLACES)
-        by_place = [(r[0], r[1] or "") for r in cur.fetchall() if all(w in r[2].casefold() for w in words)]
+        allowed = writable_areas(s)  # only households a person may be moved into (services.scope)
+        by_place = [(r[0], r[1] or "") for r in cur.fetchall()
+                    if all(w in r[2].casefold() for w in words) and (allowed is None or r[3] in allowed)]  # fmt: skip
     by_place.sort(key=lambda r: natural_key(r[1]))
     found = dict(by_place[:limit])
-    for hit in find_people(store, text, limit=limit):
+    for hit in find_people(store, text, limit=limit, area_ids=None if allowed is None else sorted(allowed)):
         if hit.household_id and len(found) < limit:
             found.setdefault(hit.household_id, hit.address)
     return [HouseholdChoice(hh_id, address, names) for (hh_id, address), names in

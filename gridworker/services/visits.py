@@ -33,6 +33,8 @@ from .changes import apply_fields, get_meta, record_upsert, set_meta
 # the statistics; "not home" or "refused" leaves the household due (one definition: services.figures).
 from .figures import CONTACT_OUTCOMES, counts_as_visited
 from .incidents import attach_photo, aware, coordinates, present, report_incident
+from .refused import Refusal, accepted, refusals
+from .scope import writable_areas
 
 # A laptop clock a little ahead is not a visit "in the future".
 CLOCK_SKEW = timedelta(minutes=5)
@@ -183,6 +185,7 @@ class Stop:
     visited_at: datetime | None = None
     outcome: str | None = None
     met: bool = False  # some visit since planning met someone: the household counts as visited (figures)
+    refused: Refusal | None = None  # the visit made here was refused by the server (services.refused)
 
     @property
     def visited(self) -> bool:
@@ -289,18 +292,28 @@ def _progress(s: Session, walkround_id: str) -> WalkroundProgress:
     q = select(Visit).where(
         Visit.household_id.in_(ids), Visit.visited_at >= walk.planned_at, Visit.deleted == False  # noqa: E712
     )
-    for visit in s.exec(q.order_by(Visit.visited_at)):
+    visits = list(s.exec(q.order_by(Visit.visited_at)))
+    why = refusals(s, "visit", [v.id for v in visits])
+    refused_at: dict[str, Visit] = {}
+    for visit in visits:
+        # A refused visit does not count as made: the door stays to do, and shows why.
+        if visit.id in why:
+            refused_at[visit.household_id] = visit
+            continue
         latest[visit.household_id] = visit
         if counts_as_visited(visit.outcome):
             met.add(visit.household_id)
     stops = []
     for household_id in ids:
         visit = latest.get(household_id)
+        refused = refused_at.get(household_id)
+        if refused is not None and visit is not None and visit.visited_at > refused.visited_at:
+            refused = None  # visited again since, and that one stands
         stops.append(
-            Stop(household_id, addresses.get(household_id))
+            Stop(household_id, addresses.get(household_id), refused=why[refused.id] if refused else None)
             if visit is None
             else Stop(household_id, addresses.get(household_id), visit.id, visit.visited_at, visit.outcome,
-                      household_id in met)  # fmt: skip
+                      household_id in met, why[refused.id] if refused else None)  # fmt: skip
         )
     return WalkroundProgress(walk, stops)
 
@@ -413,8 +426,11 @@ def due_households(
         q = select(Household.id, Household.address, Household.area_id).where(Household.deleted == False)  # noqa: E712
         if area_ids is not None:
             q = q.where(Household.area_id.in_(areas_below(s, area_ids)))
+        elif (allowed := writable_areas(s)) is not None:  # a linked account: the households it may visit
+            q = q.where(Household.area_id.in_(sorted(allowed)))
         households = s.exec(q).all()
-        met = and_(Visit.outcome.in_(CONTACT_OUTCOMES), Visit.deleted == False, Visit.household_id != None)  # noqa: E711,E712
+        met = and_(Visit.outcome.in_(CONTACT_OUTCOMES), Visit.deleted == False, Visit.household_id != None,  # noqa: E711,E712
+                   accepted(Visit))  # a visit the server refused was not made  # fmt: skip
         last = select(Visit.household_id, func.max(Visit.visited_at)).where(met).group_by(Visit.household_id)
         last_met = dict(s.exec(last).all())
         tags_by_household = _special_tags(s)

@@ -1,8 +1,9 @@
 """The user's review list: collisions (both values kept) and edits the server refused.
 
-Resolving a conflict is an ordinary local edit: choosing "mine" when the
-server kept "theirs" (or the other way round) writes the chosen value and
-queues it, with a fresh clock, so it wins at the next sync. Choosing the
+Resolving a conflict is a local edit: choosing "mine" when the server kept
+"theirs" writes the chosen value and queues it, with a fresh clock and as
+an edit of the record before the other value (base version 0), so it wins
+at the next sync and the server tells the author of the value it replaces. Choosing the
 value the server already kept only closes the entry. An edit that met a
 delete (field "deleted") can only be closed: the server keeps deletes.
 
@@ -77,7 +78,13 @@ def resolve(tx: Tx, conflict_id: str, keep: str) -> SyncConflict:
             values = {"name": record.name}
             emap.derive(values)
             record.pinyin, record.initials = values["pinyin"], values["initials"]
-        record_upsert(tx.s, record, changed, tx.changes)
+        row = record_upsert(tx.s, record, changed, tx.changes)
+        if row is not None and keep == "mine":
+            # Sent as an edit made before the other value arrived: the server sees the collision
+            # again, lets this fresh edit win, and records the other value's author as the loser,
+            # who is told at their next sync (GET /conflicts/mine) instead of being overwritten
+            # in silence. (Sent on the current version, it would be a plain edit.)
+            row.base_version = 0
         if c.entity in SEARCHED and changed:
             tx.touch(c.entity, record.id)
     c.resolution = keep

@@ -24,6 +24,7 @@ from sqlmodel import Session
 from ..domain.fieldwork import Incident, IncidentEvent, Photo
 from ..domain.models import Outbox
 from ..photos import has_photo, has_thumbnail
+from ..services import scope
 from ..services.changes import Changes, device_id, publish
 from ..store import search
 from ..store.accounts import Account
@@ -236,6 +237,13 @@ class SyncEngine:
         result.merged += got.merged
         result.conflicts += got.conflicts
         result.rejected += got.rejected
+        if got.rejected:  # the screens showing these records show them refused now (services.refused)
+            notice = Changes(initiator="sync")
+            refused = {r.get("mutation_id") for r in results if isinstance(r, dict) and r.get("status") == "rejected"}
+            for p in batch:
+                if p.mutation_id in refused:
+                    notice.add(p.entity, p.record_id)
+            publish(notice)
         if not complete:
             # A server that skips mutations would loop us forever: stop here, retry at the next sync.
             raise SyncError(
@@ -382,8 +390,13 @@ class SyncEngine:
         latest = user.get("lost_conflicts")  # extension; absent from older servers
         self._lost_latest = latest if type(latest) is int else None
         new = list(user.get("area_ids") or [])
+        grant = {"role": user.get("role"), "area_ids": sorted(new)}
         with self.store.read() as s:
             unchanged = state.get_json(s, state.AREA_IDS) == new
+            same_scope = scope.stored_scope(s) == grant
+        if not same_scope:
+            with self.store.write() as s:
+                scope.remember_scope(s, grant["role"], new)  # what this device may write, checked offline
         if not unchanged:
             with self.store.write() as s:
                 old = state.get_json(s, state.AREA_IDS)

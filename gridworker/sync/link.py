@@ -20,6 +20,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlmodel import Session
 
 from ..domain.models import Area, Outbox, new_id, utcnow
+from ..services import scope
 from ..services.changes import device_id, next_hlc
 from ..store import search
 from ..store.accounts import Account
@@ -88,6 +89,7 @@ def login(account: Account, store: Store, url: str, username: str, password: str
         state.set_meta(s, state.TOKEN_EXPIRES, str(body.get("expires_at") or ""))
         state.delete_meta(s, state.LAST_ERROR)
         state.set_meta(s, state.STATE, "ok")
+        scope.remember_scope(s, user.get("role"), user.get("area_ids") or [])
     account.info["server"] = {
         "url": url.rstrip("/"),
         "username": username,

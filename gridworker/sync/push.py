@@ -345,11 +345,23 @@ def record_conflicts(s: Session, row: Pending, result: dict[str, Any]) -> list[s
             mutation_id=row.mutation_id, entity=row.entity, record_id=row.record_id,
             field=name, mine=mine, theirs=theirs, winner=winner,
         )  # fmt: skip
+        if winner == "mine" and _reapplied(s, row, name, mine):
+            # The user chose this value over the other one ("re-apply mine"): the collision is the
+            # server telling the other side (it keeps it for them), not news for this user.
+            continue
         s.add(c)
         ids.append(c.id)
         if winner == "theirs":
             _show_server_value(s, row, name, theirs)
     return ids
+
+
+def _reapplied(s: Session, row: Pending, name: str, value: Any) -> bool:
+    q = select(SyncConflict).where(
+        SyncConflict.entity == row.entity, SyncConflict.record_id == row.record_id, SyncConflict.field == name,
+        SyncConflict.resolution == "mine", SyncConflict.winner == "theirs",
+    )  # fmt: skip
+    return any(c.mine == value for c in s.execute(q).scalars())
 
 
 def _show_server_value(s: Session, row: Pending, name: str, value: Any) -> None:

@@ -28,6 +28,7 @@ from PySide6.QtGui import (
     QAction,
     QActionGroup,
     QCloseEvent,
+    QColor,
     QDesktopServices,
     QKeySequence,
 )
@@ -56,6 +57,7 @@ from .widgets.calendar_warning import make_calendar_warning
 log = logging.getLogger(__name__)
 
 STATUS_WIDGET_MODULE = "gridworker.ui.widgets.sync_status"
+BADGE = "#b45309"  # a navigation entry with things waiting for the user
 DRAIN_LIMIT_S = 30.0
 
 
@@ -122,6 +124,9 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(page.title())
             item.setData(Qt.ItemDataRole.UserRole, cls.page_id)
             self.navigation.addItem(item)
+            if hasattr(page, "badge_changed"):  # e.g. the sync page: things waiting for the user
+                page.badge_changed.connect(lambda n, item=item, page=page: self._show_badge(item, page, n))
+                self._show_badge(item, page, page.badge())
         self.navigation.currentRowChanged.connect(self._page_chosen)
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -200,6 +205,14 @@ class MainWindow(QMainWindow):
                 raise
             return None
         return module.make_status_widget(self.ctx)
+
+    def _show_badge(self, item: QListWidgetItem, page: QWidget, count: int) -> None:
+        item.setText(f"{page.title()}  ⚠ {count}" if count else page.title())
+        if count:
+            item.setForeground(QColor(BADGE))
+        else:
+            item.setData(Qt.ItemDataRole.ForegroundRole, None)
+        item.setToolTip(self.tr("Refused changes and conflicts waiting for you: {0}").format(count) if count else "")
 
     # -- pages ---------------------------------------------------------------------------------
     def show_page(self, page_id: str) -> None:

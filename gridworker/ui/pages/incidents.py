@@ -43,6 +43,7 @@ from ..widgets.fieldwork_text import (
     local_time,
     person_text,
     short_sync_text,
+    sync_colour,
     time_left_text,
 )
 
@@ -187,8 +188,8 @@ class IncidentBoardPage(QWidget):
             Column(self.tr("Assigned to"), lambda r: person_text(r.assignee_id, self.names, lang)),
             Column(
                 self.tr("Sync"),
-                lambda r: short_sync_text("pending") if r.waiting_sync else "",
-                colour=lambda r: WAITING if r.waiting_sync else MUTED,
+                lambda r: short_sync_text("rejected") if r.refused else short_sync_text("pending") if r.waiting_sync else "",
+                colour=lambda r: QColor(sync_colour("rejected")) if r.refused else WAITING if r.waiting_sync else MUTED,
             ),
         ]
 

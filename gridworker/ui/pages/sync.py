@@ -12,7 +12,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
@@ -33,7 +33,7 @@ from ...sync.worker import SyncStatus
 from ..context import AppContext
 from ..sync_controller import NOT_LINKED, controller_for
 from ..widgets.fieldwork_models import Column, RowsModel
-from ..widgets.sync_status import error_text, last_sync_text, state_text
+from ..widgets.sync_status import error_text, last_sync_text, needs_review, state_text
 
 def _columns(*pairs: tuple[str, Callable[[Any], str]]) -> list[Column]:
     """Columns whose full text is also the tooltip: values and reasons may be longer than the cell."""
@@ -65,6 +65,7 @@ def _table(model: RowsModel) -> QTableView:
 
 class SyncPage(QWidget):
     page_id = "sync"
+    badge_changed = Signal(int)  # how many things need the user (refused edits + conflicts): the navigation shows it
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -181,9 +182,13 @@ class SyncPage(QWidget):
     def on_shown(self) -> None:
         self.refresh()
 
+    def badge(self) -> int:
+        return needs_review(self.controller.status())
+
     @Slot(object)
     def show_status(self, status: SyncStatus) -> None:
         linked = status.state != NOT_LINKED
+        self.badge_changed.emit(needs_review(status))
         self.state_label.setText(state_text(status))
         waiting = (self.tr("1 change waiting to send · {0}") if status.pending == 1
                    else self.tr("{0} changes waiting to send · {1}").format(status.pending, "{0}"))  # fmt: skip

@@ -45,6 +45,7 @@ from ..widgets.fieldwork_visit import OUTCOME_KEYS, BuildingPlanDialog, VisitFor
 
 WATCHED = {"visit", "walkround", "household", "person"}
 SPECIAL = QColor("#c2410c")
+REFUSED = QColor("#dc2626")
 
 
 class VisitsPage(QWidget):
@@ -195,12 +196,22 @@ class VisitsPage(QWidget):
                 return self.tr("Saving…") + " " + Outcome(self._saving[stop.household_id]).label(lang)
             if stop.outcome:
                 return f"{Outcome(stop.outcome).label(lang)} {local_time(stop.visited_at)}"
+            if stop.refused:  # the visit logged here did not reach the server: the door is still to do
+                return self.tr("Refused by the server: {0}").format(stop.refused.message(lang))
             return ""
 
         def outcome_colour(stop) -> QColor | None:
             if stop.household_id in self._saving:
                 return WAITING
+            if stop.refused and not stop.outcome:
+                return REFUSED
             return QColor("#15803d") if stop.outcome == Outcome.met.value else (MUTED if stop.outcome else None)
+
+        def outcome_tip(stop) -> str:
+            if stop.refused and not stop.outcome and stop.household_id not in self._saving:
+                return self.tr("The server refused the visit logged here ({0}). It does not count as visited; "
+                               "see the Sync page.").format(stop.refused.message(lang))  # fmt: skip
+            return outcome(stop)
 
         return [
             Column("#", lambda s: str(self._positions.get(s.household_id, 0)), align_right=True),
@@ -213,7 +224,7 @@ class VisitsPage(QWidget):
                 self.tr("Residents"), lambda s: f"{s.head_name or ''} ({s.members})" if s.members else self.tr("nobody")
             ),
             Column(self.tr("Special groups"), lambda s: tags_text(s.special_tags, lang), colour=lambda s: SPECIAL),
-            Column(self.tr("Outcome"), outcome, colour=outcome_colour),
+            Column(self.tr("Outcome"), outcome, colour=outcome_colour, tooltip=outcome_tip),
         ]
 
     def _due_columns(self) -> list[Column]:

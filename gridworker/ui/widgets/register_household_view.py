@@ -24,11 +24,13 @@ from ..models.register_tables import label_of, tags_text
 from .register_form import report_unexpected
 
 log = logging.getLogger(__name__)
+REFUSED = "#dc2626"
 
 
-def load_household(store, household_id: str) -> tuple[HouseholdCard, list[queries.VisitLine]]:
-    """Off the GUI thread: the household card and its latest visits."""
-    return household_card(store, household_id), queries.household_visits(store, household_id)
+def load_household(store, household_id: str) -> tuple[HouseholdCard, list[queries.VisitLine], object]:
+    """Off the GUI thread: the household card, its latest visits, and why the server refused it (or None)."""
+    return (household_card(store, household_id), queries.household_visits(store, household_id),
+            queries.household_refusal(store, household_id))  # fmt: skip
 
 
 def esc(value) -> str:
@@ -51,6 +53,7 @@ class HouseholdView(QWidget):
         self.household_id: str | None = None
         self.card: HouseholdCard | None = None
         self.visits: list[queries.VisitLine] = []
+        self.refusal = None  # services.refused.Refusal of the household itself
         self.revealed = False
         self._wanted: str | None = None
 
@@ -104,7 +107,7 @@ class HouseholdView(QWidget):
         if household_id != self._wanted:  # the user has moved on
             return
         self.household_id = household_id
-        self.card, self.visits = result
+        self.card, self.visits, self.refusal = result
         self._render()
 
     def _failed(self, exc: BaseException) -> None:
@@ -136,6 +139,9 @@ class HouseholdView(QWidget):
         if phone:
             facts.append(self.tr("Phone {0}").format(phone))
         parts = [f"<p style='color:#444'>{esc(' · '.join(f for f in facts if f))}</p>", self._members_html()]
+        if self.refusal is not None:  # said first: nothing below is on the server
+            refused = self.tr("The server refused this household: {0}. It is on this computer only; see the Sync page.")
+            parts.insert(0, f"<p style='color:{REFUSED}'><b>{esc(refused.format(self.refusal.message(lang)))}</b></p>")
         lived, visits = self.tr("Who lived here"), self.tr("Visits")
         parts.append(f"<h4>{esc(lived)}</h4>{self._history_html()}<h4>{esc(visits)}</h4>{self._visits_html()}")
         self.browser.setHtml("".join(parts))
@@ -189,5 +195,9 @@ class HouseholdView(QWidget):
             when = v.visited_at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
             note = " — ".join(x for x in (v.notes, v.needs) if x)
             outcome = esc(label_of(Outcome, v.outcome, lang))
-            items.append(f"<li>{when} <b>{outcome}</b>{' — ' + esc(note) if note else ''}</li>")
+            refused = ""
+            if v.refused is not None:  # logged here, refused by the server: it does not count as a visit
+                said = self.tr("refused by the server: {0}").format(v.refused.message(lang))
+                refused = f" <span style='color:{REFUSED}'>({esc(said)})</span>"
+            items.append(f"<li>{when} <b>{outcome}</b>{refused}{' — ' + esc(note) if note else ''}</li>")
         return f"<ul style='margin-left:-20px'>{''.join(items)}</ul>"

@@ -65,7 +65,24 @@ def dot_colour(status: SyncStatus) -> str:
         return GREY
     if status.online is False:
         return RED
-    return AMBER if status.last_error else GREEN
+    return AMBER if status.last_error or needs_review(status) else GREEN
+
+
+def needs_review(status: SyncStatus) -> int:
+    """How many things only the user can settle: edits the server refused, and conflicts."""
+    return (status.rejected + status.conflicts) if status.state != NOT_LINKED else 0
+
+
+def review_text(status: SyncStatus) -> str:
+    """"2 refused by the server · 1 conflict": what the status bar warns of ("" when nothing)."""
+    parts = []
+    if status.rejected:
+        parts.append(QCoreApplication.translate("SyncText", "{0} refused by the server").format(status.rejected))
+    if status.conflicts == 1:
+        parts.append(QCoreApplication.translate("SyncText", "1 conflict"))
+    elif status.conflicts:
+        parts.append(QCoreApplication.translate("SyncText", "{0} conflicts").format(status.conflicts))
+    return " · ".join(parts)
 
 
 class SyncStatusWidget(QWidget):
@@ -87,11 +104,17 @@ class SyncStatusWidget(QWidget):
         self.sync_button.clicked.connect(controller.sync_now)
         self.problem_label = QLabel()
         self.problem_label.setStyleSheet(f"color: {RED};")
+        # Refusals and conflicts are said here, where the user looks, not only on the sync page.
+        self.review_button = QToolButton()
+        self.review_button.setAutoRaise(True)
+        self.review_button.setStyleSheet(f"color: {AMBER}; font-weight: bold;")
+        self.review_button.setToolTip(self.tr("Open the Sync page to see why and what to do"))
+        self.review_button.clicked.connect(self._open_sync_page)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        for w in (self.problem_label, self.dot, self.state_label, self.progress, self.pending_label, self.last_label,
-                  self.sync_button):  # fmt: skip
+        for w in (self.problem_label, self.review_button, self.dot, self.state_label, self.progress, self.pending_label,
+                  self.last_label, self.sync_button):  # fmt: skip
             layout.addWidget(w)
         controller.status_changed.connect(self.show_status)
         controller.progress.connect(self.show_progress)
@@ -115,6 +138,15 @@ class SyncStatusWidget(QWidget):
         needs_user = (status.last_error or {}).get("code") in ("signed_out", "update_required") or status.state.startswith("signed out")
         self.problem_label.setText(self._demo_problem() or (problem if needs_user else ""))
         self.problem_label.setVisible(bool(self.problem_label.text()))
+        review = review_text(status) if linked else ""
+        self.review_button.setText(f"⚠ {review}" if review else "")
+        self.review_button.setVisible(bool(review))
+
+    @Slot()
+    def _open_sync_page(self) -> None:
+        window = self.window()
+        if hasattr(window, "show_page"):
+            window.show_page("sync")
 
     @Slot(int)
     def show_progress(self, received: int) -> None:

@@ -1,0 +1,77 @@
+"""A linked account refuses, offline and at once, to place records outside the areas the server grants it."""
+
+from __future__ import annotations
+
+import pytest
+
+from gridworker.domain.errors import OutOfScope
+from gridworker.server.push import _out_of_scope
+from gridworker.services import register, scope
+from gridworker.services import ui_queries_fieldwork as queries
+from gridworker.services import ui_queries_register as register_queries
+from gridworker.services import visits as vs
+from tests.core.test_incidents import WORKER, count_outbox, make_place, photos_dir, snap  # noqa: F401
+
+
+@pytest.fixture
+def place(store):
+    return make_place(store)
+
+
+def _grant(store, role: str, *area_ids: str) -> None:
+    with store.write() as s:
+        scope.remember_scope(s, role, area_ids)
+
+
+def _outside(store, place):
+    """A building and household of grid 2, registered before the account knew its areas."""
+    b = register.register_building(store, {"name": "9号楼", "estate": "幸福小区", "area_id": place.other_grid})
+    hh = register.register_household(store, {"building_id": b.id, "unit": "1", "room": "101"})
+    return b, hh
+
+
+def test_creates_and_moves_outside_the_grant_are_refused_with_the_servers_words(store, place, photos_dir, tmp_path):
+    b2, hh2 = _outside(store, place)
+    _grant(store, "worker", place.grid)
+    before = count_outbox(store)
+    server = _out_of_scope()
+
+    with pytest.raises(OutOfScope) as refused:
+        register.register_building(store, {"name": "10号楼", "area_id": place.other_grid})
+    assert (refused.value.code, refused.value.zh, refused.value.en) == (server.code, server.zh, server.en)
+    with pytest.raises(OutOfScope):
+        vs.log_visit(store, hh2.id, visitor_id=WORKER, outcome="met")
+    with pytest.raises(OutOfScope):
+        register.update_building(store, place.building, {"area_id": place.other_grid})  # moving out of the grant
+    with pytest.raises(OutOfScope):
+        vs.plan_walkround(store, "两个网格", household_ids=[place.household, hh2.id], planner_id=WORKER)
+    with pytest.raises(OutOfScope):
+        snap(store, photos_dir, tmp_path, area_id=place.other_grid)
+    assert count_outbox(store) == before  # nothing refused was saved or queued
+
+    # Inside the grant (the grid and anything below it) all goes on as before.
+    vs.log_visit(store, place.household, visitor_id=WORKER, outcome="met")
+    micro = register.register_area(store, code="G1-1", name="微网格", level="micro_grid", parent_id=place.grid)
+    register.register_building(store, {"name": "11号楼", "area_id": micro.id})
+    assert count_outbox(store) > before
+
+
+def test_pickers_offer_only_the_granted_areas_and_what_lies_in_them(store, place):
+    b2, hh2 = _outside(store, place)
+    assert {a.id for a in queries.area_choices(store)} >= {place.grid, place.other_grid}  # not linked: everything
+    _grant(store, "worker", place.grid)
+
+    assert [a.id for a in queries.area_choices(store)] == [place.grid]
+    assert {b.id for b in queries.buildings_for_planning(store)} == {place.building}
+    assert all(h.id != hh2.id for h in register_queries.find_households(store, "9号楼"))
+    assert [h.id for h in register_queries.find_households(store, "2号楼")] == [place.household]
+    assert {d.household_id for d in vs.due_households(store)} == {place.household}  # never visited, and ours
+
+
+def test_an_admin_writes_anywhere_and_a_handler_places_nothing(store, place):
+    _grant(store, "admin")
+    register.register_building(store, {"name": "12号楼", "area_id": place.other_grid})
+    _grant(store, "handler")
+    with pytest.raises(OutOfScope):
+        register.register_building(store, {"name": "13号楼", "area_id": place.grid})
+    assert queries.area_choices(store) == []
