@@ -30,10 +30,11 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 # Header variants for each column, compared after `header_key` (lower case, no spaces or punctuation).
+# A bare "ID" is left out on purpose: in exports it is as often a row number; the contents decide.
 HEADERS: dict[str, tuple[str, ...]] = {
     "id_number": (
         "身份证号", "身份证号码", "公民身份号码", "公民身份证号码", "身份证", "身份证件号码", "证件号码", "证件号",
-        "证件号码身份证", "居民身份证号码", "身份号码", "idnumber", "idno", "idcard", "idcardnumber", "id",
+        "证件号码身份证", "居民身份证号码", "身份号码", "idnumber", "idno", "idcard", "idcardnumber",
         "nationalid", "identitynumber", "identitycard", "citizenid",
     ),
     "name": (

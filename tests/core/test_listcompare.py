@@ -125,6 +125,9 @@ def test_english_and_decorated_headers():
 def test_columns_without_a_known_header_are_found_by_their_contents():
     rows = [["张三", A, "13800000001"], ["李四", B.lower(), "+86 13800000002"]]
     assert guess_columns(["甲", "乙", "丙"], rows) == Columns(id_number=1, name=None, phone=2)
+    # A bare "ID" column of row numbers is not taken for ID numbers; the column that holds them is.
+    rows = [[1, "张三", A], [2, "李四", B]]
+    assert guess_columns(["ID", "Name", "Remark"], rows) == Columns(id_number=2, name=1, phone=None)
 
 
 def test_normalising():
