@@ -2,7 +2,7 @@
 sign hazards off or extend them, overdue hazards and the serious ones escalate into incidents."""
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given, settings
@@ -277,3 +277,21 @@ def test_escalation_fills_the_incident_fields():
     en = escalation_fields(PLACE, h, state, TABLE, now=EVE_OF_NATIONAL_DAY, lang="en")
     assert "Grade: major" in en["description"] and "30 Sep 2025" in en["description"] and "overdue" not in en["description"]
     assert "2025-" not in en["description"] and "2025-" not in zh["description"]  # days in words, no ISO dates
+
+
+def test_days_in_words_do_not_follow_the_process_locale():
+    import locale
+
+    from gridworker.domain.places.inspections import day_text
+
+    moment = datetime(2025, 10, 8, 20, tzinfo=timezone.utc)  # 9 Oct in China
+    saved = locale.setlocale(locale.LC_TIME)
+    try:
+        for name in ("zh_CN.UTF-8", "de_DE.UTF-8", "C.UTF-8"):
+            try:
+                locale.setlocale(locale.LC_TIME, name)
+            except locale.Error:
+                continue
+            assert day_text(moment, "en") == "9 Oct 2025" and day_text(moment) == "2025年10月9日"
+    finally:
+        locale.setlocale(locale.LC_TIME, saved)

@@ -453,9 +453,13 @@ def inspection_events(
 
 
 # -- escalation ---------------------------------------------------------------------------------
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def day_text(moment: datetime, lang: str = "zh") -> str:
+    """The China day of a moment in words ("2025年10月9日", "9 Oct 2025"); not strftime, whose %b follows the locale."""
     d: date = moment.astimezone(TZ).date()
-    return f"{d.year}年{d.month}月{d.day}日" if lang.startswith("zh") else f"{d.day} {d:%b} {d.year}"
+    return f"{d.year}年{d.month}月{d.day}日" if lang.startswith("zh") else f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
 
 
 def escalation_fields(
