@@ -295,3 +295,32 @@ def test_days_in_words_do_not_follow_the_process_locale():
             assert day_text(moment, "en") == "9 Oct 2025" and day_text(moment) == "2025年10月9日"
     finally:
         locale.setlocale(locale.LC_TIME, saved)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from(["general", "significant", "major"]),
+       st.lists(st.tuples(st.sampled_from(["rectified", "extended", "not_rectified", "escalated"]),
+                          st.integers(0, 200), st.integers(1, 10), st.booleans()), max_size=12))  # fmt: skip
+def test_any_sequence_of_hazard_events_keeps_the_rules(severity, steps):
+    found = HazardEvent("found", "w", EVE_OF_NATIONAL_DAY, "i1", RULES.deadline(EVE_OF_NATIONAL_DAY, 3),
+                        severity=severity, item_code="WIRING")  # fmt: skip
+    state = RULES.apply(HazardState(), found)
+    at = EVE_OF_NATIONAL_DAY
+    for action, hours, days, at_recheck in steps:
+        at += timedelta(hours=hours)
+        event = HazardEvent(action, "w", at, "r" if at_recheck else None, RULES.deadline(at, days), reason="原因",
+                            incident_id="inc" if action == "escalated" else None)  # fmt: skip
+        before = state
+        refusal = RULES.check(state, event)
+        if refusal is None:
+            state = RULES.apply(state, event)
+            assert before.status in ("open", "escalated")  # nothing follows a sign-off
+            if action in ("rectified", "extended", "not_rectified"):
+                assert at_recheck  # only at a re-inspection
+            if action == "escalated":
+                assert severity == "major" or RULES.is_overdue(before, at)
+        else:
+            assert isinstance(refusal, HazardRefusal) and refusal.zh and refusal.en
+        assert state.extensions <= MAX_EXTENSIONS
+        assert state.deadline >= state.first_deadline
+        assert state.overdue or state.status != "rectified" or state.rectified_on_time in (True, None)
