@@ -13,6 +13,7 @@
     demo-seed [--persons N] [--seed S]
     conflicts list [--after ID] [--limit N]
     backup FILE | restore FILE | new-epoch
+    blobs [--json] | blobs collect [--grace-hours H]      photo storage: usage, collection
 
 Every command that touches the database takes --data DIR (the folder with
 server.db and the blobs); GRIDWORKER_DATABASE_URL selects PostgreSQL instead
@@ -23,20 +24,23 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import locale
 import os
 import secrets
 import shutil
 import sqlite3
 import sys
+from dataclasses import asdict, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import update
 
 from ..domain.errors import GridWorkerError
-from . import admin, bootstrap
-from .config import Settings
+from . import admin, blob_usage, bootstrap
+from .blobs import BlobStore
+from .config import MIB, Settings
 from .db import Database
 from .schema import server_meta
 from .state import EPOCH_KEY, ensure_epoch
@@ -276,6 +280,53 @@ def cmd_new_epoch(cli: Cli) -> int:
     return 0
 
 
+def _size(n: int) -> str:
+    return f"{n / MIB:.1f} MiB"
+
+
+def cmd_blobs(cli: Cli) -> int:
+    """Photo storage: all, unclaimed (no live photo record names it), unfinished uploads; per user."""
+    settings = cli.settings()
+    store = BlobStore(settings.blob_dir)
+    settings.blob_dir.mkdir(parents=True, exist_ok=True)
+    with cli.database().read() as conn:
+        u = blob_usage.usage(conn, store)
+    if cli.args.json:
+        print(json.dumps(asdict(u), ensure_ascii=False, indent=2))
+        return 0
+    cli.say(
+        f"照片文件：{u.blobs} 个，{_size(u.bytes)}\n"
+        f"未被照片记录使用：{u.unclaimed_blobs} 个，{_size(u.unclaimed_bytes)}\n"
+        f"未完成的上传：{u.unfinished_uploads} 个，{_size(u.unfinished_bytes)}\n"
+        f"磁盘剩余：{_size(u.free_bytes)}",
+        f"Blobs: {u.blobs}, {_size(u.bytes)}\n"
+        f"Unclaimed (no photo record uses them): {u.unclaimed_blobs}, {_size(u.unclaimed_bytes)}\n"
+        f"Unfinished uploads: {u.unfinished_uploads}, {_size(u.unfinished_bytes)}\n"
+        f"Free disk space: {_size(u.free_bytes)}",
+    )
+    if u.per_user:
+        cli.say("用户\t已上传\t未使用\t未完成", "user\tuploaded\tunclaimed\tunfinished")
+        for e in u.per_user:
+            print(f"{e.username}\t{_size(e.uploaded_bytes)}\t{_size(e.unclaimed_bytes)}\t{_size(e.unfinished_bytes)}", flush=True)
+    return 0
+
+
+def cmd_blobs_collect(cli: Cli) -> int:
+    settings = cli.settings()
+    policy = settings.blob_policy
+    if cli.args.grace_hours is not None:
+        if not 0 <= cli.args.grace_hours < 1e6:
+            raise GridWorkerError("--grace-hours 应为不小于 0 的数字", "--grace-hours must be 0 or more")
+        policy = replace(policy, grace_s=cli.args.grace_hours * 3600)
+    settings.blob_dir.mkdir(parents=True, exist_ok=True)
+    done = blob_usage.collect(cli.database(), BlobStore(settings.blob_dir), policy)
+    cli.say(
+        f"已删除 {done.blobs} 个未被照片记录使用的文件（{_size(done.bytes)}）和 {done.uploads} 个中断的上传",
+        f"Removed {done.blobs} blobs no photo record uses ({_size(done.bytes)}) and {done.uploads} abandoned uploads",
+    )
+    return 0
+
+
 # -- parser --------------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     data = argparse.ArgumentParser(add_help=False)
@@ -362,6 +413,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.set_defaults(func=cmd_restore)
     sub.add_parser("new-epoch", parents=[data], help="after a restore: make clients re-read everything").set_defaults(func=cmd_new_epoch)
+
+    p = sub.add_parser("blobs", parents=[data], help="photo storage: usage (total, unclaimed, unfinished, per user)")
+    p.add_argument("--json", action="store_true", help="the report as JSON")
+    p.set_defaults(func=cmd_blobs)
+    group = p.add_subparsers(dest="action", metavar="ACTION")
+    c = group.add_parser("collect", help="delete blobs no photo record uses (after the grace period) and abandoned uploads")
+    c.add_argument("--data", default=argparse.SUPPRESS, help="data folder (server.db, blobs); default GRIDWORKER_SERVER_DATA")
+    c.add_argument("--grace-hours", type=float, help="collect unclaimed blobs older than this (default: GRIDWORKER_BLOB_GRACE_HOURS or 168)")
+    c.set_defaults(func=cmd_blobs_collect)
     return parser
 
 
