@@ -67,9 +67,13 @@ class Cli:
         """The database, migrated to the newest schema; closed when the command ends."""
         if self._db is None:
             settings = self.settings()
-            settings.data_dir.mkdir(parents=True, exist_ok=True)
-            self._db = Database(settings.url, pool_size=1)
-            self._db.migrate()
+            settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+            old = os.umask(0o077)  # a database file made now is the owner's alone (POSIX; no effect on Windows)
+            try:
+                self._db = Database(settings.url, pool_size=1)
+                self._db.migrate()
+            finally:
+                os.umask(old)
         return self._db
 
     def close(self) -> None:
@@ -97,11 +101,26 @@ def _default_lang() -> str:
 
 
 # -- commands ---------------------------------------------------------------------------------
+def make_private(data_dir: Path) -> None:
+    """The data folder 0700 and the SQLite files in it 0600: residents' data is for the server's account alone.
+
+    POSIX only: on Windows the folder inherits the ACL of where it was made (chmod there only sets read-only).
+    """
+    if os.name == "nt":
+        return
+    data_dir.chmod(0o700)
+    for name in ("server.db", "server.db-wal", "server.db-shm", "server.db-journal"):
+        path = data_dir / name
+        if path.exists():
+            path.chmod(0o600)
+
+
 def cmd_init(cli: Cli) -> int:
     db = cli.database()
     with db.write() as conn:
         ensure_epoch(conn)
         bootstrap.initialise(conn, cli.args.username, admin.check_password(cli.password(confirm=True)))
+    make_private(cli.settings().data_dir)
     cli.say(f"已初始化 {cli.settings().data_dir}，管理员 {cli.args.username}", f"Initialised {cli.settings().data_dir}; admin {cli.args.username}")
     return 0
 
