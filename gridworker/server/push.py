@@ -24,6 +24,7 @@ from ..domain import wire
 from ..domain.lifecycle import IncidentState, Refusal, Rules
 from ..domain.register import InvalidRecord
 from ..domain.wire import ENTITIES, INCIDENT_CHILDREN
+from .assignees import may_be_assigned
 from .auth import User
 from .blob_access import may_claim
 from .incidents import CalendarCache, derived_fields, replay, to_event
@@ -276,6 +277,14 @@ class PushRun:
                 "actor_mismatch", "事件记录的操作人必须是当前登录用户", "An event's actor must be the signed-in user"
             )
         values.update(actor_id=self.user.id, actor_role=self.user.role, area_id=incident.area_id)
+        assignee = values.get("assignee_id")
+        if assignee and not may_be_assigned(self.conn, assignee, incident.area_id):
+            raise Rejected(
+                "invalid_assignee",
+                "处置人须为该事件所在区域的在用处置人员或网格员",
+                "The assignee must be an active handler or grid worker of the incident's area",
+                {"fields": [{"field": "assignee_id", "code": "invalid_assignee"}]},
+            )
         state = replay(self.rules, self.log_of(incident))
         try:
             return incident, self.rules.apply(state, to_event(values))
