@@ -182,15 +182,21 @@ class PushRun:
                 {"fields": read_only},
             )
         creating = rec is None
+        # A record this user may not see is answered exactly as an id the server does not have
+        # (checked as a create), so that no answer tells whether someone else's record exists.
+        hidden = not creating and not self._sees(rec)
+        as_new = creating or hidden
         try:
-            values = wire.validate(
-                m.entity, m.fields, creating=creating, existing=None if creating else rec.data, types_checked=True
-            )
+            values = wire.validate(m.entity, m.fields, creating=as_new, existing=None if as_new else rec.data, types_checked=True)
         except InvalidRecord as e:
+            if as_new and all(f.get("code") == "required" for f in e.details.get("fields", [])):
+                raise _out_of_scope() from None  # an edit of a record that is not here, or not theirs
             raise Rejected("invalid_value", e.zh, e.en, e.details) from None
+        if hidden:
+            probe = Rec(m.entity, m.id)
+            self._check_scope(probe, values.get("area_id"), True, self._prepare(m.entity, probe, values, True))
+            raise _out_of_scope()  # it would have been a create in their areas: the id is taken
         if spec.create_only and not creating:
-            if not self._sees(rec):  # no answer may tell whether someone else's record exists
-                raise _out_of_scope()
             return self._replayed_create(rec, values)
         if creating:
             rec = Rec(m.entity, m.id)
@@ -228,14 +234,14 @@ class PushRun:
     def _delete(self, m: Mutation, spec: wire.Entity, rec: Rec | None) -> Outcome:
         if spec.create_only:
             raise Rejected("create_only", "事件记录和照片不能删除", "Incident events and photos cannot be deleted")
-        if rec is None:
-            return Outcome(APPLIED, None)  # never reached the server: nothing to delete
         if m.entity == "incident" and self.user.role not in STAFF_ROLES:
             raise Rejected(
                 "role_not_allowed",
                 "只有社区工作人员或管理员可以删除事件（可选择不予受理）",
                 "Only a dispatcher or an admin can delete an incident (reject it instead)",
             )
+        if rec is None or not self._sees(rec):
+            raise _out_of_scope()  # the same answer for "not there" and "not yours"
         self._check_scope(rec, rec.area_id, False, None)
         if rec.deleted:
             return Outcome(APPLIED, rec.version)
@@ -322,6 +328,8 @@ class PushRun:
                 raise _out_of_scope()
             return
         if new_area is None:
+            if kind == AREAS and creating:
+                raise _out_of_scope()  # an edit of a record not here or not theirs looks just like this
             raise Rejected("area_required", "请指定所属网格（area_id）", "The record needs an area (area_id)")
         if kind == AREAS:
             if new_area not in self.scope.areas or (not creating and rec.area_id not in self.scope.areas):
@@ -423,7 +431,8 @@ class PushRun:
 
 
 def _out_of_scope() -> Rejected:
-    return Rejected("out_of_scope", "该记录不在您负责的范围内", "The record is outside your areas")
+    """One answer for a record that is not on the server and one that is not this user's."""
+    return Rejected("out_of_scope", "您负责的范围内没有该记录", "There is no such record in your areas")
 
 
 def apply_push(run: PushRun, batch: Sequence[Mutation]) -> list[dict[str, Any]]:
