@@ -73,9 +73,14 @@ class Settings:
     data_dir: Path
     database_url: str | None = None  # None: SQLite file server.db in data_dir
     token_ttl_s: int = 30 * 24 * 3600
+    # Failed sign-ins: the first `login_max_per_*` within the window cost nothing; after them each
+    # attempt waits a delay that doubles from `login_delay_s` up to the cap of its key (auth.RateLimiter).
     login_window_s: int = 15 * 60
     login_max_per_user: int = 5
     login_max_per_address: int = 30
+    login_delay_s: float = 1.0
+    login_delay_max_user_s: float = 60.0
+    login_delay_max_address_s: float = 15 * 60.0
     limits: Limits = field(default_factory=Limits)
     blob_policy: BlobPolicy = field(default_factory=BlobPolicy)
 
