@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from .digits import ascii_digits
 from .enums import Gender
 from .errors import ValidationError
 
@@ -30,7 +31,8 @@ class IdInfo:
 
 
 def normalise(text: str) -> str:
-    return str(text).strip().replace(" ", "").upper().replace("Ｘ", "X")
+    """Without spaces, upper case, digits of any script as ASCII (a full-width ３３０１… is the same number)."""
+    return ascii_digits(str(text)).strip().replace(" ", "").upper()
 
 
 def parse(text: str, field: str = "id_number", *, today: date | None = None) -> IdInfo:
@@ -43,7 +45,7 @@ def parse(text: str, field: str = "id_number", *, today: date | None = None) -> 
             f"ID number must have 18 characters, it has {len(n)}",
             code="id_length",
         )
-    if not n[:17].isdigit() or not (n[17].isdigit() or n[17] == "X"):
+    if not (n[:17].isascii() and n[:17].isdigit()) or not (n[17] in "0123456789X"):
         raise ValidationError(
             field,
             "身份证号码前17位须为数字，末位为数字或X",

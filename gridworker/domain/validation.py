@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from . import idnumber
+from .digits import ascii_digits
 from .enums import Gender, Labelled
 from .errors import ValidationError
 
@@ -50,9 +51,9 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "building_id": ("楼栋", "building"),
 }
 
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_MOBILE = re.compile(r"^1[3-9][0-9]{9}$", re.ASCII)
 # Landlines: optional 3-4 digit area code starting with 0, then 7-8 digits.
-_LANDLINE = re.compile(r"^(0\d{2,3}-?)?[2-9]\d{6,7}$")
+_LANDLINE = re.compile(r"^(0[0-9]{2,3}-?)?[2-9][0-9]{6,7}$", re.ASCII)
 MAX_TEXT = {"name": 50, "default": 200, "notes": 2000}
 
 
@@ -91,10 +92,13 @@ def text(field: str, value: Any, *, required: bool = False, max_len: int | None 
 
 
 def phone(value: Any, field: str = "phone") -> str | None:
-    """A mainland mobile number (11 digits starting 13-19) or a landline; +86 and separators allowed."""
+    """A mainland mobile number (11 digits starting 13-19) or a landline; +86 and separators allowed.
+
+    Digits of any script (full-width, Arabic-Indic, …) are stored as ASCII.
+    """
     if value is None or not str(value).strip():
         return None
-    s = re.sub(r"[\s()（）]", "", str(value))
+    s = re.sub(r"[\s()（）]", "", ascii_digits(str(value)))
     if s.startswith("+86"):
         s = s[3:]
     elif s.startswith("0086"):

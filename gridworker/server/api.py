@@ -225,11 +225,20 @@ def list_conflicts(
     if user.role not in ("admin", "dispatcher"):
         raise forbidden("只有管理员和社区工作人员可以查看冲突记录", "Only admins and dispatchers can list conflicts")
     gw = server_state(request)
-    q = select(conflicts).where(conflicts.c.id > after).order_by(conflicts.c.id).limit(limit)
+    # By the record's area now, not the area it had then: a person moved out of the community takes
+    # its conflicts (both values) along, as it takes the record itself.
+    now_in = and_(records.c.entity == conflicts.c.entity, records.c.id == conflicts.c.record_id)
+    q = (
+        select(conflicts, records.c.area_id.label("area_now"))
+        .select_from(conflicts.join(records, now_in))
+        .where(conflicts.c.id > after)
+        .order_by(conflicts.c.id)
+        .limit(limit)
+    )
     if scope.kind == AREAS:
-        q = q.where(conflicts.c.area_id.in_(sorted(scope.areas)))
+        q = q.where(records.c.area_id.in_(sorted(scope.areas)))
     elif scope.kind != ALL:
-        q = q.where(conflicts.c.id < 0)
+        q = q.where(false())
     with gw.db.engine.connect() as conn:
         rows = conn.execute(q).all()
     items = [conflict_out(r) for r in rows]
@@ -284,7 +293,7 @@ def lost_conflict_out(r) -> dict[str, Any]:
 
 def conflict_out(r) -> dict[str, Any]:
     return {
-        "id": r.id, "at": _iso(r.at), "entity": r.entity, "record_id": r.record_id, "area_id": r.area_id,
+        "id": r.id, "at": _iso(r.at), "entity": r.entity, "record_id": r.record_id, "area_id": r.area_now,
         "field": r.field, "mine": json.loads(r.mine) if r.mine else None,
         "theirs": json.loads(r.theirs) if r.theirs else None, "winner": r.winner, "user_id": r.user_id,
         "device_id": r.device_id, "mutation_id": r.mutation_id,

@@ -4,7 +4,8 @@ A user may read a blob when they can see a live `photo` record with that hash,
 or when they uploaded it themselves. Anyone else gets 404, never 403, so the
 existence of a photo is not leaked. Uploads are open to every signed-in user:
 the bytes must hash to the address, so nobody can place content under a hash
-they do not hold.
+they do not hold. What no photo record uses is bounded by per-user quotas and
+a free-space floor (blob_usage: 507), and collected after a grace period.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlalchemy.engine import Connection
 from ..domain.wire import PHOTO_MIMES
 from .auth import User
 from .blob_access import readable_photo
+from .blob_usage import check_upload
 from .blobs import check_hash, parse_range
 from .errors import not_found
 from .schema import blob_uploaders, blobs
@@ -72,7 +74,7 @@ def upload_status(request: Request, sha256: str = Sha, user: User = Depends(curr
     return {"received": gw.blobs.received(sha256, user.id), "complete": False}
 
 
-@router.put("/{sha256}", responses={200: {}, 201: {}, 400: {}, 409: {}, 413: {}, 422: {}})
+@router.put("/{sha256}", responses={200: {}, 201: {}, 400: {}, 409: {}, 413: {}, 422: {}, 507: {}})
 async def put_chunk(
     request: Request,
     sha256: str = Sha,
@@ -84,11 +86,18 @@ async def put_chunk(
     check_hash(sha256)
     data = await request.body()  # at most one chunk: the body limit is enforced before (app.BodyLimit)
     rng = parse_range(content_range, len(data), gw.settings.limits.blob_bytes)
+    await run_in_threadpool(_check_quota, request, sha256, user.id, rng)
     received, complete = await run_in_threadpool(gw.blobs.put_chunk, sha256, user.id, rng, data)
     if not complete:
         return {"received": received}
     await run_in_threadpool(_register_blob, request, sha256, rng.total, user.id)
     return JSONResponse({"received": received}, status_code=201)
+
+
+def _check_quota(request: Request, sha: str, user_id: str, rng) -> None:
+    gw = server_state(request)
+    with gw.db.engine.connect() as conn:
+        check_upload(conn, gw.blobs, gw.settings.blob_policy, user_id, sha, rng)
 
 
 def _register_blob(request: Request, sha: str, size: int, user_id: str) -> None:

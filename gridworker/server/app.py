@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
-from contextlib import asynccontextmanager
+import logging
+from contextlib import asynccontextmanager, suppress
 
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
-from . import api, api_blobs, errors
+from . import api, api_blobs, blob_usage, errors
 from .config import Limits, Settings
 from .db import Database
 from .repairs import repair_photo_parents
 from .state import ServerState, ensure_epoch
+
+log = logging.getLogger("gridworker.server")
 
 
 class BodyLimit:
@@ -83,6 +87,19 @@ class BodyLimit:
         await send({"type": "http.response.body", "body": payload})
 
 
+async def _collect_periodically(state: ServerState) -> None:
+    """Blob collection (blob_usage.collect) at start and then every `collect_every_s` while the server runs."""
+    policy = state.settings.blob_policy
+    while True:
+        try:
+            done = await asyncio.to_thread(blob_usage.collect, state.db, state.blobs, policy)
+            if done.blobs or done.uploads:
+                log.info("blob collection: %d unused blobs (%d bytes), %d abandoned uploads", done.blobs, done.bytes, done.uploads)
+        except Exception:  # a failed round (database away) must not end the server; the next round tries again
+            log.exception("blob collection failed")
+        await asyncio.sleep(policy.collect_every_s)
+
+
 def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
     """The server for one data folder (and database); migrations run first unless told otherwise."""
     db = Database(settings.url)
@@ -95,9 +112,15 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
     settings.blob_dir.mkdir(parents=True, exist_ok=True)
     state = ServerState(settings, db, epoch)
     state.blobs.sweep_uploads()
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
+        collector = asyncio.create_task(_collect_periodically(state)) if settings.blob_policy.collect_every_s > 0 else None
         yield
+        if collector is not None:
+            collector.cancel()
+            with suppress(asyncio.CancelledError):
+                await collector
         db.dispose()
 
     app = FastAPI(

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import case, delete, insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
@@ -143,58 +143,72 @@ def revoke(conn: Connection, *, token_id: str | None = None, user_id: str | None
 
 # -- login rate limits ----------------------------------------------------------------
 class RateLimiter:
-    """Failed logins counted per username and per client address in a fixed window.
+    """Failed sign-ins slow guessing down, per username and per client address, without locking the owner out.
 
-    Over the limit, logins for that key answer 429 with Retry-After until the
-    window ends, without checking the password (so guessing costs nothing but
-    time, and the server spends no argon2 work on it).
+    Each key ("user:<name>", "addr:<ip>") counts the failed attempts since its
+    count last went quiet for a whole window (`login_window_s`); the row's
+    `window_start` holds the time of the last counted attempt. The first
+    `login_max_per_*` failures are free. After them, an attempt must come at
+    least `delay` after the previous one, the delay doubling from
+    `login_delay_s` with each further failure up to the key's cap (a minute
+    for a username, the window for an address). An attempt that comes early
+    is answered 429 with Retry-After without checking the password (no argon2
+    work, nothing counted). So a worker guessing a dispatcher's password costs
+    the dispatcher at most a minute's wait, not a quarter of an hour.
+
+    An attempt is counted before its password is checked, under a row lock, so
+    parallel guesses cannot all pass the check before any is counted; a success
+    gives its count back (`succeeded`).
     """
 
     def __init__(self, settings: Settings):
         self.window = settings.login_window_s
-        self.limits = {"user": settings.login_max_per_user, "addr": settings.login_max_per_address}
+        self.free = {"user": settings.login_max_per_user, "addr": settings.login_max_per_address}
+        self.base = settings.login_delay_s
+        self.cap = {"user": settings.login_delay_max_user_s, "addr": settings.login_delay_max_address_s}
 
     @staticmethod
     def keys(username: str, address: str) -> list[tuple[str, str]]:
-        return [("user", "user:" + username.lower()[:150]), ("addr", "addr:" + address[:150])]
+        return [("addr", "addr:" + address[:150]), ("user", "user:" + username.lower()[:150])]  # one lock order
+
+    def delay(self, kind: str, failures: int) -> float:
+        """The pause required after `failures` counted attempts (0 while they are free)."""
+        over = failures - self.free[kind]
+        if over < 0:
+            return 0.0
+        return min(self.base * 2 ** min(over, 30), self.cap[kind])
 
     def attempt(self, conn: Connection, username: str, address: str) -> None:
-        """Count this sign-in attempt, then refuse it if that puts a key over its limit.
-
-        Counting first, in one statement per key, is what makes the limit hold
-        under parallel guesses: checking and counting apart let forty requests
-        at once all pass the check before any failure was counted. A success
-        gives its count back (`succeeded`).
-        """
+        """Refuse this sign-in attempt if a key asks for a pause that has not passed; else count it."""
         now = time.time()
         dialect_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-        fresh = (now - login_failures.c.window_start) >= self.window
+        counts = {}
         for kind, key in self.keys(username, address):
-            stmt = dialect_insert(login_failures).values(key=key, window_start=now, failures=1)
-            row = conn.execute(
-                stmt.on_conflict_do_update(
-                    index_elements=[login_failures.c.key],
-                    set_={
-                        "window_start": case((fresh, now), else_=login_failures.c.window_start),
-                        "failures": case((fresh, 1), else_=login_failures.c.failures + 1),
-                    },
-                ).returning(login_failures.c.failures, login_failures.c.window_start)
-            ).first()
-            if row.failures > self.limits[kind]:
-                wait = max(1, int(row.window_start + self.window - now + 0.999))
+            conn.execute(dialect_insert(login_failures).values(key=key, window_start=0.0, failures=0).on_conflict_do_nothing())
+            q = select(login_failures.c.failures, login_failures.c.window_start).where(login_failures.c.key == key)
+            if conn.dialect.name == "postgresql":
+                q = q.with_for_update()  # SQLite: plain() lets one writer in at a time already
+            row = conn.execute(q).first()
+            failures = 0 if now - row.window_start >= self.window else row.failures
+            wait = row.window_start + self.delay(kind, failures) - now
+            if wait > 0:
+                seconds = max(1, int(wait + 0.999))
                 raise ApiError(
                     429,
                     "too_many_attempts",
-                    f"登录失败次数过多，请 {wait} 秒后再试",
-                    f"Too many failed sign-ins: try again in {wait} seconds",
-                    {"retry_after": wait, "by": "username" if kind == "user" else "address"},
-                    headers={"Retry-After": str(wait)},
+                    f"登录失败次数过多，请 {seconds} 秒后再试",
+                    f"Too many failed sign-ins: try again in {seconds} seconds",
+                    {"retry_after": seconds, "by": "username" if kind == "user" else "address"},
+                    headers={"Retry-After": str(seconds)},
                 )
+            counts[key] = failures
+        for key, failures in counts.items():
+            conn.execute(update(login_failures).where(login_failures.c.key == key).values(failures=failures + 1, window_start=now))
 
     def succeeded(self, conn: Connection, username: str, address: str) -> None:
         """A right password clears the username's count and gives back the address's one for this attempt."""
-        conn.execute(delete(login_failures).where(login_failures.c.key == "user:" + username.lower()[:150]))
-        addr_key = self.keys(username, address)[1][1]
+        addr_key, user_key = (key for _kind, key in self.keys(username, address))
+        conn.execute(delete(login_failures).where(login_failures.c.key == user_key))
         conn.execute(
             update(login_failures)
             .where(login_failures.c.key == addr_key, login_failures.c.failures > 0)

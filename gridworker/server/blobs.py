@@ -22,6 +22,7 @@ import io
 import os
 import re
 import secrets
+import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -179,6 +180,42 @@ class BlobStore:
             except OSError:
                 pass  # gone already, or the folder still holds another user's upload
         return removed
+
+    def unfinished(self) -> dict[str, dict[str, int]]:
+        """user id → {hash: bytes} of every upload in progress."""
+        out: dict[str, dict[str, int]] = {}
+        for part in (self.root / "uploads").glob("*/*.part"):
+            user_id = part.stem.rsplit("-", 1)[0]
+            try:
+                size = part.stat().st_size
+            except OSError:
+                continue  # finished or swept meanwhile
+            out.setdefault(user_id, {})[part.parent.name] = size
+        return out
+
+    def unfinished_of(self, user_id: str) -> dict[str, int]:
+        """{hash: bytes} of this user's uploads in progress."""
+        out = {}
+        for part in (self.root / "uploads").glob(f"*/{user_id}-*.part"):
+            try:
+                out[part.parent.name] = part.stat().st_size
+            except OSError:
+                pass
+        return out
+
+    def free_bytes(self) -> int:
+        return shutil.disk_usage(self.root).free
+
+    def remove(self, sha: str) -> int:
+        """Delete a whole blob and its thumbnail; returns the bytes freed."""
+        freed = 0
+        for path in (self.path(sha), self.thumb_path(sha)):
+            try:
+                freed += path.stat().st_size
+                path.unlink()
+            except OSError:
+                pass  # gone already
+        return freed
 
     def thumbnail(self, sha: str) -> Path:
         """The thumbnail file (long edge 320 px, JPEG), made on first request."""

@@ -13,6 +13,7 @@
     demo-seed [--persons N] [--seed S]
     conflicts list [--after ID] [--limit N]
     backup FILE | restore FILE | new-epoch
+    blobs [--json] | blobs collect [--grace-hours H]      photo storage: usage, collection
 
 Every command that touches the database takes --data DIR (the folder with
 server.db and the blobs); GRIDWORKER_DATABASE_URL selects PostgreSQL instead
@@ -23,11 +24,13 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import os
 import secrets
 import shutil
 import sqlite3
 import sys
+from dataclasses import asdict, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -36,8 +39,9 @@ from sqlalchemy import update
 from ..domain.errors import GridWorkerError
 from ..domain.workdays import TZ
 from ..language import default_language
-from . import admin, bootstrap
-from .config import Settings
+from . import admin, blob_usage, bootstrap
+from .blobs import BlobStore
+from .config import MIB, Settings
 from .db import Database
 from .incidents import calendar_from_db
 from .repairs import repair_photo_parents
@@ -66,9 +70,13 @@ class Cli:
         """The database, migrated to the newest schema; closed when the command ends."""
         if self._db is None:
             settings = self.settings()
-            settings.data_dir.mkdir(parents=True, exist_ok=True)
-            self._db = Database(settings.url, pool_size=1)
-            self._db.migrate()
+            settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+            old = os.umask(0o077)  # a database file made now is the owner's alone (POSIX; no effect on Windows)
+            try:
+                self._db = Database(settings.url, pool_size=1)
+                self._db.migrate()
+            finally:
+                os.umask(old)
         return self._db
 
     def close(self) -> None:
@@ -88,11 +96,26 @@ class Cli:
 
 
 # -- commands ---------------------------------------------------------------------------------
+def make_private(data_dir: Path) -> None:
+    """The data folder 0700 and the SQLite files in it 0600: residents' data is for the server's account alone.
+
+    POSIX only: on Windows the folder inherits the ACL of where it was made (chmod there only sets read-only).
+    """
+    if os.name == "nt":
+        return
+    data_dir.chmod(0o700)
+    for name in ("server.db", "server.db-wal", "server.db-shm", "server.db-journal"):
+        path = data_dir / name
+        if path.exists():
+            path.chmod(0o600)
+
+
 def cmd_init(cli: Cli) -> int:
     db = cli.database()
     with db.write() as conn:
         ensure_epoch(conn)
         bootstrap.initialise(conn, cli.args.username, admin.check_password(cli.password(confirm=True)))
+    make_private(cli.settings().data_dir)
     cli.say(f"已初始化 {cli.settings().data_dir}，管理员 {cli.args.username}", f"Initialised {cli.settings().data_dir}; admin {cli.args.username}")
     return 0
 
@@ -307,6 +330,53 @@ def cmd_new_epoch(cli: Cli) -> int:
     return 0
 
 
+def _size(n: int) -> str:
+    return f"{n / MIB:.1f} MiB"
+
+
+def cmd_blobs(cli: Cli) -> int:
+    """Photo storage: all, unclaimed (no live photo record names it), unfinished uploads; per user."""
+    settings = cli.settings()
+    store = BlobStore(settings.blob_dir)
+    settings.blob_dir.mkdir(parents=True, exist_ok=True)
+    with cli.database().read() as conn:
+        u = blob_usage.usage(conn, store)
+    if cli.args.json:
+        print(json.dumps(asdict(u), ensure_ascii=False, indent=2))
+        return 0
+    cli.say(
+        f"照片文件：{u.blobs} 个，{_size(u.bytes)}\n"
+        f"未被照片记录使用：{u.unclaimed_blobs} 个，{_size(u.unclaimed_bytes)}\n"
+        f"未完成的上传：{u.unfinished_uploads} 个，{_size(u.unfinished_bytes)}\n"
+        f"磁盘剩余：{_size(u.free_bytes)}",
+        f"Blobs: {u.blobs}, {_size(u.bytes)}\n"
+        f"Unclaimed (no photo record uses them): {u.unclaimed_blobs}, {_size(u.unclaimed_bytes)}\n"
+        f"Unfinished uploads: {u.unfinished_uploads}, {_size(u.unfinished_bytes)}\n"
+        f"Free disk space: {_size(u.free_bytes)}",
+    )
+    if u.per_user:
+        cli.say("用户\t已上传\t未使用\t未完成", "user\tuploaded\tunclaimed\tunfinished")
+        for e in u.per_user:
+            print(f"{e.username}\t{_size(e.uploaded_bytes)}\t{_size(e.unclaimed_bytes)}\t{_size(e.unfinished_bytes)}", flush=True)
+    return 0
+
+
+def cmd_blobs_collect(cli: Cli) -> int:
+    settings = cli.settings()
+    policy = settings.blob_policy
+    if cli.args.grace_hours is not None:
+        if not 0 <= cli.args.grace_hours < 1e6:
+            raise GridWorkerError("--grace-hours 应为不小于 0 的数字", "--grace-hours must be 0 or more")
+        policy = replace(policy, grace_s=cli.args.grace_hours * 3600)
+    settings.blob_dir.mkdir(parents=True, exist_ok=True)
+    done = blob_usage.collect(cli.database(), BlobStore(settings.blob_dir), policy)
+    cli.say(
+        f"已删除 {done.blobs} 个未被照片记录使用的文件（{_size(done.bytes)}）和 {done.uploads} 个中断的上传",
+        f"Removed {done.blobs} blobs no photo record uses ({_size(done.bytes)}) and {done.uploads} abandoned uploads",
+    )
+    return 0
+
+
 # -- parser --------------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     data = argparse.ArgumentParser(add_help=False)
@@ -396,6 +466,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.set_defaults(func=cmd_restore)
     sub.add_parser("new-epoch", parents=[data], help="after a restore: make clients re-read everything").set_defaults(func=cmd_new_epoch)
+
+    p = sub.add_parser("blobs", parents=[data], help="photo storage: usage (total, unclaimed, unfinished, per user)")
+    p.add_argument("--json", action="store_true", help="the report as JSON")
+    p.set_defaults(func=cmd_blobs)
+    group = p.add_subparsers(dest="action", metavar="ACTION")
+    c = group.add_parser("collect", help="delete blobs no photo record uses (after the grace period) and abandoned uploads")
+    c.add_argument("--data", default=argparse.SUPPRESS, help="data folder (server.db, blobs); default GRIDWORKER_SERVER_DATA")
+    c.add_argument("--grace-hours", type=float, help="collect unclaimed blobs older than this (default: GRIDWORKER_BLOB_GRACE_HOURS or 168)")
+    c.set_defaults(func=cmd_blobs_collect)
     return parser
 
 

@@ -44,6 +44,7 @@ from .errors import ApiError, bad_request
 from .records import by_entity
 from .schema import changes, records
 from .scope import ALL, AREAS, HANDLER, Scope, ScopeCache
+from .users_view import user_filter
 
 SNAP, FEED, DIFF = "snap", "feed", "diff"
 _SERVER_MANAGED = sorted(SERVER_MANAGED)
@@ -243,6 +244,15 @@ class Puller:
         self.scope = scope
         self.epoch = epoch
         self.scopes = scopes
+        self._user_filters: dict[int, Any] = {}
+
+    def _sees(self, scope: Scope, rec, owners: dict[str, str | None]) -> bool:
+        """`visible`, and for user records the rule of users_view (each role gets only the users it needs)."""
+        if rec.entity != "user" or scope.kind == ALL:
+            return visible(scope, rec, owners)
+        if scope.id not in self._user_filters:
+            self._user_filters[scope.id] = user_filter(self.conn, scope)
+        return self._user_filters[scope.id](rec.id, json.loads(rec.data))
 
     def page(self, cursor_text: str | None, limit: int) -> bytes:
         head = self.conn.execute(select(func.max(changes.c.seq))).scalar() or 0
@@ -284,12 +294,17 @@ class Puller:
         q = select(_SNAP_ITEM, records.c.seq).where(records.c.seq > cursor.seq, records.c.deleted.is_(False))
         flt = _record_filter(self.scope)
         if flt is not None:
-            q = q.where(flt)
+            q = q.where(flt, records.c.entity != "user")  # users: chosen in Python, on the last page
         rows = self.conn.execute(q.order_by(records.c.seq).limit(limit + 1)).all()
         page = Page()
         page.items = [item for item, _seq in rows[:limit]]
         if len(rows) > limit:
             return replace(cursor, seq=rows[limit - 1][1]), True, page
+        if flt is not None:
+            users = select(*_REC_COLUMNS).where(records.c.entity == "user", records.c.deleted.is_(False))
+            for row in self.conn.execute(users.order_by(records.c.id)):
+                if self._sees(self.scope, row, {}):
+                    page.add_record(row, True)
         # Records deleted or moved away while the pages went by were sent earlier, perhaps:
         # the feed from where the first pull began tells (deletes, evicts; repeats are harmless).
         return Cursor(self.epoch, FEED, cursor.base, self.scope.id), cursor.base < head, page
@@ -314,7 +329,7 @@ class Puller:
             if page and len(page) + 1 + len(children) > limit:
                 stopped = True
                 break
-            sees = visible(self.scope, rec, owners)
+            sees = self._sees(self.scope, rec, owners)
             if sees or any(might_hold(s, row, owners) for s in judged):
                 page.add_record(rec, sees)
             for child in children:
@@ -349,8 +364,15 @@ class Puller:
         rows = self.conn.execute(q.order_by(records.c.entity, records.c.id).limit(scan)).all()
         owners = self._owners_of(rows, HANDLER in (old.kind, self.scope.kind))
         page, last, scanned_all = Page(), cursor.after, len(rows) < scan
+        if cursor.after is None:  # first diff page: the users the new scope gains or loses (users_view)
+            users = select(*_REC_COLUMNS).where(records.c.entity == "user", records.c.deleted.is_(False))
+            for row in self.conn.execute(users.order_by(records.c.id)):
+                now, before = self._sees(self.scope, row, {}), self._sees(old, row, {})
+                if now != before:
+                    page.add_record(row, now)
+        extra = len(page)
         for row in rows:
-            if len(page) >= limit:
+            if len(page) - extra >= limit:
                 scanned_all = False
                 break
             now, before = visible(self.scope, row, owners), visible(old, row, owners)

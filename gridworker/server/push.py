@@ -25,6 +25,7 @@ from ..domain import wire
 from ..domain.lifecycle import IncidentState, Refusal, Rules
 from ..domain.register import InvalidRecord
 from ..domain.wire import ENTITIES, INCIDENT_CHILDREN
+from .assignees import may_be_assigned
 from .auth import User
 from .blob_access import may_claim
 from .incidents import CalendarCache, derived_fields, replay, to_event
@@ -200,15 +201,21 @@ class PushRun:
                 {"fields": read_only},
             )
         creating = rec is None
+        # A record this user may not see is answered exactly as an id the server does not have
+        # (checked as a create), so that no answer tells whether someone else's record exists.
+        hidden = not creating and not self._sees(rec)
+        as_new = creating or hidden
         try:
-            values = wire.validate(
-                m.entity, m.fields, creating=creating, existing=None if creating else rec.data, types_checked=True
-            )
+            values = wire.validate(m.entity, m.fields, creating=as_new, existing=None if as_new else rec.data, types_checked=True)
         except InvalidRecord as e:
+            if as_new and all(f.get("code") == "required" for f in e.details.get("fields", [])):
+                raise _out_of_scope() from None  # an edit of a record that is not here, or not theirs
             raise Rejected("invalid_value", e.zh, e.en, e.details) from None
+        if hidden:
+            probe = Rec(m.entity, m.id)
+            self._check_scope(probe, values.get("area_id"), True, self._prepare(m.entity, probe, values, True))
+            raise _out_of_scope()  # it would have been a create in their areas: the id is taken
         if spec.create_only and not creating:
-            if not self._sees(rec):  # no answer may tell whether someone else's record exists
-                raise _out_of_scope()
             return self._replayed_create(rec, values)
         if creating:
             rec = Rec(m.entity, m.id)
@@ -246,14 +253,14 @@ class PushRun:
     def _delete(self, m: Mutation, spec: wire.Entity, rec: Rec | None) -> Outcome:
         if spec.create_only:
             raise Rejected("create_only", "事件记录和照片不能删除", "Incident events and photos cannot be deleted")
-        if rec is None:
-            return Outcome(APPLIED, None)  # never reached the server: nothing to delete
         if m.entity == "incident" and self.user.role not in STAFF_ROLES:
             raise Rejected(
                 "role_not_allowed",
                 "只有社区工作人员或管理员可以删除事件（可选择不予受理）",
                 "Only a dispatcher or an admin can delete an incident (reject it instead)",
             )
+        if rec is None or not self._sees(rec):
+            raise _out_of_scope()  # the same answer for "not there" and "not yours"
         self._check_scope(rec, rec.area_id, False, None)
         if rec.deleted:
             return Outcome(APPLIED, rec.version)
@@ -295,6 +302,14 @@ class PushRun:
                 "actor_mismatch", "事件记录的操作人必须是当前登录用户", "An event's actor must be the signed-in user"
             )
         values.update(actor_id=self.user.id, actor_role=self.user.role, area_id=incident.area_id)
+        assignee = values.get("assignee_id")
+        if assignee and not may_be_assigned(self.conn, assignee, incident.area_id):
+            raise Rejected(
+                "invalid_assignee",
+                "处置人须为该事件所在区域的在用处置人员或网格员",
+                "The assignee must be an active handler or grid worker of the incident's area",
+                {"fields": [{"field": "assignee_id", "code": "invalid_assignee"}]},
+            )
         state = replay(self.rules, self.log_of(incident))
         try:
             return incident, self.rules.apply(state, to_event(values))
@@ -337,6 +352,8 @@ class PushRun:
                 raise _out_of_scope()
             return
         if new_area is None:
+            if kind == AREAS and creating:
+                raise _out_of_scope()  # an edit of a record not here or not theirs looks just like this
             raise Rejected("area_required", "请指定所属网格（area_id）", "The record needs an area (area_id)")
         if kind == AREAS:
             if new_area not in self.scope.areas or (not creating and rec.area_id not in self.scope.areas):
@@ -439,7 +456,10 @@ class PushRun:
 
 
 def _out_of_scope() -> Rejected:
-    return Rejected(*OUT_OF_SCOPE)  # the client refuses the same writes offline with these words
+    """One answer for a record that is not on the server and one that is not this user's.
+
+    The client refuses the same writes offline with these words (domain.errors.OUT_OF_SCOPE)."""
+    return Rejected(*OUT_OF_SCOPE)
 
 
 def apply_push(run: PushRun, batch: Sequence[Mutation]) -> list[dict[str, Any]]:

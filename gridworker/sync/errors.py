@@ -102,6 +102,36 @@ class ServerRefused(SyncError):
         self.server_code = code
 
 
+class ServerStorageFull(SyncError):
+    """507 to a photo upload: the server's disk is nearly full, or this user's photo storage quota is reached.
+
+    Not transient in the retry-at-once sense: the upload waits, the round ends
+    with this error (so the status says why photos are waiting), and the next
+    sync tries again.
+    """
+
+    code = "server_storage_full"
+
+    def __init__(self, code: str, message: str = "", details: dict | None = None):
+        details = details or {}
+        used, limit = details.get("used_bytes"), details.get("limit_bytes")
+        if code == "blob_quota":
+            zh = "照片暂未上传：服务器上您的照片存储配额已满"
+            en = "Photos not uploaded: your photo storage quota on the server is reached"
+            if isinstance(used, int) and isinstance(limit, int) and limit > 0:
+                zh += f"（已用 {used / 2**20:.1f} MiB，上限 {limit / 2**20:.1f} MiB）"
+                en += f" ({used / 2**20:.1f} MiB used of {limit / 2**20:.1f} MiB)"
+        else:
+            zh = "照片暂未上传：服务器存储空间不足"
+            en = "Photos not uploaded: the server is running out of storage"
+        super().__init__(
+            f"{zh}。照片保留在本机，下次同步会再试；如持续出现请联系管理员。",
+            f"{en}. They stay on this computer and the next sync tries again; tell the administrator if this lasts.",
+            details={"status": 507, "code": code, "server_message": message},
+        )
+        self.server_code = code
+
+
 class ResyncRequired(SyncError):
     """410 on pull: the cursor belongs to another epoch (server restored) or is too old."""
 

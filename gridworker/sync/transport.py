@@ -19,7 +19,7 @@ from typing import Any
 import requests
 
 from .backoff import Backoff, parse_retry_after
-from .errors import Offline, ResyncRequired, ServerBusy, ServerRefused, SignedOut, SyncError, UpdateRequired
+from .errors import Offline, ResyncRequired, ServerBusy, ServerRefused, ServerStorageFull, SignedOut, SyncError, UpdateRequired
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +133,8 @@ def check_status(resp: requests.Response) -> None:
         raise UpdateRequired()
     if status == 410:
         raise ResyncRequired(message or "resync required", "The server asks for a full re-sync", code=code)
+    if status == 507:
+        raise ServerStorageFull(code, message, details)
     if status == 429 or status >= 500:
         raise ServerBusy(status, parse_retry_after(resp.headers.get("Retry-After")), message)
     if 300 <= status < 400:

@@ -51,8 +51,9 @@ def test_pushes_outside_the_scope_are_refused(world):
     mine = _register(world, w1, "G1")[0]
     res = w1.upsert("building", mine, {"area_id": world.area_ids["G3"]})  # giving it away to another community
     assert res["status"] == "rejected" and res["error"]["code"] == "out_of_scope"
+    # A create without an area reads like an edit of a record that is not there: the answer for "not yours".
     res = w1.upsert("building", new_id(), {"name": "无网格"})
-    assert res["status"] == "rejected" and res["error"]["code"] == "area_required"
+    assert res["status"] == "rejected" and res["error"]["code"] == "out_of_scope"
     h1 = world.api("h1")
     res = h1.upsert("building", new_id(), {"name": "处置人员", "area_id": world.area_ids["G1"]})
     assert res["status"] == "rejected" and res["error"]["code"] == "role_not_allowed"

@@ -80,7 +80,8 @@ def test_a_database_synced_before_users_were_kept_fetches_them_once_after_the_up
         outbox_rows = len(s.exec(select(Outbox)).all())
 
     result = w.sync_ok()
-    assert user_named(w, "disp").role == "dispatcher" and user_named(w, "w2").area_ids == [area_ids(w)["G2"]]
+    assert user_named(w, "disp").role == "dispatcher" and user_named(w, "w1b").area_ids == [area_ids(w)["G1"]]
+    assert user_named(w, "w2") is None  # another grid's worker: not among the users a G1 worker receives
     assert not result.resynced and stays.id in local_ids(w, "household")
     with w.store.read() as s:
         assert not resync.in_progress(s)

@@ -1,0 +1,167 @@
+"""Photo storage that no photo record uses: per-user quotas, the free-space floor, collection, usage report.
+
+A blob is *claimed* while a live (not deleted) photo record names its hash;
+*unclaimed* otherwise. Uploads are open to every signed-in user (api_blobs),
+so without limits anyone could fill the disk with files nobody refers to:
+
+- a user's unclaimed whole blobs and their unfinished uploads each have a quota
+  (BlobPolicy); a chunk that would go over answers 507 `blob_quota`;
+- below a floor of free disk space every upload answers 507 `storage_full`;
+- `collect` deletes blobs no live photo names once they are older than the grace
+  period, and uploads nobody continued for a week; `serve` runs it periodically,
+  `gridworker-server blobs collect` on demand.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, exists, func, select
+from sqlalchemy.engine import Connection
+
+from .blobs import BlobStore, ContentRange
+from .config import MIB, BlobPolicy
+from .errors import ApiError
+from .schema import blob_uploaders, blobs, records, users
+
+
+def _named():
+    """A live photo record names the blob of the enclosing query."""
+    return exists().where(records.c.entity == "photo", records.c.sha256 == blobs.c.sha256, records.c.deleted.is_(False))
+
+
+def is_named(conn: Connection, sha: str) -> bool:
+    return (
+        conn.execute(
+            select(records.c.id).where(records.c.entity == "photo", records.c.sha256 == sha, records.c.deleted.is_(False)).limit(1)
+        ).first()
+        is not None
+    )
+
+
+def unclaimed_bytes(conn: Connection, user_id: str) -> int:
+    """Bytes of the whole blobs this user uploaded that no live photo record names."""
+    return int(
+        conn.execute(
+            select(func.coalesce(func.sum(blobs.c.size), 0))
+            .select_from(blobs.join(blob_uploaders, blob_uploaders.c.sha256 == blobs.c.sha256))
+            .where(blob_uploaders.c.user_id == user_id, ~_named())
+        ).scalar()
+    )
+
+
+def _mib(n: int) -> str:
+    return f"{n / MIB:.1f} MiB"
+
+
+def check_upload(conn: Connection, store: BlobStore, policy: BlobPolicy, user_id: str, sha: str, rng: ContentRange) -> None:
+    """Refuse (507) a chunk that would take the disk below its floor or the user over a quota."""
+    chunk = rng.end - rng.start + 1
+    free = store.free_bytes()
+    if free - chunk < policy.min_free_bytes:
+        raise ApiError(
+            507,
+            "storage_full",
+            "服务器存储空间不足，暂时无法接收照片；照片已保留在本机，请联系管理员",
+            "The server is running out of disk space and cannot take photos now; they stay on this computer: tell the administrator",
+            {"free_bytes": free, "floor_bytes": policy.min_free_bytes},
+        )
+    mine = store.unfinished_of(user_id)
+    others = sum(n for h, n in mine.items() if h != sha)
+    if others + rng.end + 1 > policy.unfinished_bytes:
+        raise _quota("unfinished", others + mine.get(sha, 0), policy.unfinished_bytes)
+    if store.has(sha) or is_named(conn, sha):
+        return  # nothing new kept, or a photo record already uses it
+    used = unclaimed_bytes(conn, user_id)
+    if used + rng.total > policy.unclaimed_bytes:
+        raise _quota("unclaimed", used, policy.unclaimed_bytes)
+
+
+def _quota(kind: str, used: int, limit: int) -> ApiError:
+    what_zh = "未完成的上传" if kind == "unfinished" else "未被任何照片记录使用的文件"
+    what_en = "unfinished uploads" if kind == "unfinished" else "uploaded files no photo record uses"
+    return ApiError(
+        507,
+        "blob_quota",
+        f"照片存储配额已满：您的{what_zh}已占 {_mib(used)}（上限 {_mib(limit)}）。请先同步照片记录，或联系管理员",
+        f"Photo storage quota reached: your {what_en} take {_mib(used)} (limit {_mib(limit)}). Sync the photo records first, or tell the administrator",
+        {"quota": kind, "used_bytes": used, "limit_bytes": limit},
+    )
+
+
+# -- collection --------------------------------------------------------------------------------------
+@dataclass
+class Collected:
+    blobs: int = 0
+    bytes: int = 0
+    uploads: int = 0
+
+
+def collect(db, store: BlobStore, policy: BlobPolicy, *, now: float | None = None) -> Collected:
+    """Delete blobs no live photo record names, uploaded more than the grace period ago, and abandoned uploads."""
+    now = time.time() if now is None else now
+    cutoff = now - policy.grace_s
+    out = Collected()
+    with db.write() as conn:
+        stale = conn.execute(select(blobs.c.sha256).where(blobs.c.created_at < cutoff, ~_named())).scalars().all()
+        if stale:
+            for start in range(0, len(stale), 500):
+                batch = stale[start : start + 500]
+                conn.execute(delete(blob_uploaders).where(blob_uploaders.c.sha256.in_(batch)))
+                conn.execute(delete(blobs).where(blobs.c.sha256.in_(batch)))
+    # Files go after the rows: a photo record pushed from now on names a blob the server does not
+    # have, so its author is asked to upload it again (blob_access.may_claim).
+    for sha in stale:
+        out.bytes += store.remove(sha)
+        out.blobs += 1
+    out.uploads = store.sweep_uploads()
+    return out
+
+
+# -- the report -----------------------------------------------------------------------------------------
+@dataclass
+class UserUsage:
+    username: str
+    uploaded_bytes: int = 0
+    unclaimed_bytes: int = 0
+    unfinished_bytes: int = 0
+
+
+@dataclass
+class Usage:
+    blobs: int = 0
+    bytes: int = 0
+    unclaimed_blobs: int = 0
+    unclaimed_bytes: int = 0
+    unfinished_uploads: int = 0
+    unfinished_bytes: int = 0
+    free_bytes: int = 0
+    per_user: list[UserUsage] = field(default_factory=list)
+
+
+def usage(conn: Connection, store: BlobStore) -> Usage:
+    u = Usage(free_bytes=store.free_bytes())
+    total = conn.execute(select(func.count(), func.coalesce(func.sum(blobs.c.size), 0))).one()
+    unclaimed = conn.execute(select(func.count(), func.coalesce(func.sum(blobs.c.size), 0)).where(~_named())).one()
+    u.blobs, u.bytes = int(total[0]), int(total[1])  # PostgreSQL sums to Decimal
+    u.unclaimed_blobs, u.unclaimed_bytes = int(unclaimed[0]), int(unclaimed[1])
+    names = dict(conn.execute(select(users.c.id, users.c.username)).all())
+    per: dict[str, UserUsage] = {}
+    rows = conn.execute(
+        select(blob_uploaders.c.user_id, blobs.c.size, _named().label("named")).select_from(
+            blobs.join(blob_uploaders, blob_uploaders.c.sha256 == blobs.c.sha256)
+        )
+    ).all()
+    for user_id, size, named in rows:
+        entry = per.setdefault(user_id, UserUsage(names.get(user_id, user_id)))
+        entry.uploaded_bytes += int(size)
+        if not named:
+            entry.unclaimed_bytes += int(size)
+    for user_id, parts in store.unfinished().items():
+        entry = per.setdefault(user_id, UserUsage(names.get(user_id, user_id)))
+        entry.unfinished_bytes += sum(parts.values())
+        u.unfinished_uploads += len(parts)
+        u.unfinished_bytes += sum(parts.values())
+    u.per_user = sorted(per.values(), key=lambda e: (-(e.unclaimed_bytes + e.unfinished_bytes), e.username))
+    return u
