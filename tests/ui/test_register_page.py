@@ -289,3 +289,21 @@ def test_discarding_edits_on_close_leaves_no_draft_and_the_record_as_it_was(page
     assert drafts.load_draft(ctx.store, f"person:{person_id}") is None
     with ctx.store.read() as s:
         assert s.get(Person, person_id).skills != "理发"
+
+
+@pytest.mark.parametrize("kind", [PEOPLE, HOUSEHOLDS])
+def test_a_double_click_opens_one_editor(page, ctx, qtbot, kind):
+    from gridworker.ui.widgets.register_form import EditorDialog
+
+    page.lists.setCurrentIndex(list(page.lists.models).index(kind))
+    view = page.lists.views[kind]
+    qtbot.waitUntil(lambda: page.lists.models[kind].row_at(0) is not None, timeout=10_000)
+    rect = view.visualRect(page.lists.models[kind].index(0, 1))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # as a real double-click:
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # press, release, double
+    qtbot.waitUntil(lambda: page.editor is not None and page.editor.isVisible(), timeout=10_000)
+    idle(ctx, qtbot)
+    qtbot.wait(100)  # a second editor would be opened by now
+    editors = [w for w in QApplication.topLevelWidgets() if isinstance(w, EditorDialog) and w.isVisible()]
+    assert len(editors) == 1
+    editors[0].reject()

@@ -52,6 +52,7 @@ from ..widgets.register_person_editor import open_person_editor
 
 SEARCH_DELAY_MS = 200
 REFRESH_DELAY_MS = 150
+OPENING_GUARD_MS = 3000
 REGISTER_ENTITIES = {"area", "building", "household", "person", "membership"}
 
 
@@ -65,6 +66,7 @@ class RegisterPage(QWidget):
         self.scope = Scope()
         self.scope_title = self.tr("Whole register")
         self.editor = None  # the editor or dialog open now (tests and screenshots look at it)
+        self._opening: tuple[str, str] | None = None  # the record whose editor is being opened
         self.transfer: ExcelImport | ExcelExport | None = None  # the import or export under way
         self._stale = True
 
@@ -301,12 +303,32 @@ class RegisterPage(QWidget):
         self.editor = editor
 
     def _edit_record(self, kind: str, record_id: str) -> None:
+        """Open the record's editor, once: a second request while it opens or is open is ignored."""
+        if self._opening == (kind, record_id):
+            return
+        if self.editor is not None and self.editor.isVisible() and getattr(self.editor, "record_key", None) == (kind, record_id):
+            self.editor.raise_()
+            return
+        self._opening = (kind, record_id)
+
+        def opened(editor) -> None:
+            self._opening = None
+            editor.record_key = (kind, record_id)
+            self._keep_editor(editor)
+
+        self._open_editor(kind, record_id, opened)
+        QTimer.singleShot(OPENING_GUARD_MS, self._forget_opening)
+
+    def _forget_opening(self) -> None:
+        self._opening = None  # an editor that failed to open does not block the next try for long
+
+    def _open_editor(self, kind: str, record_id: str, opened) -> None:
         if kind == PEOPLE:
-            open_person_editor(self.ctx, self, person_id=record_id, on_open=self._keep_editor)
+            open_person_editor(self.ctx, self, person_id=record_id, on_open=opened)
         elif kind == HOUSEHOLDS:
-            open_household_editor(self.ctx, self, household_id=record_id, on_open=self._keep_editor)
+            open_household_editor(self.ctx, self, household_id=record_id, on_open=opened)
         elif kind == BUILDINGS:
-            open_building_editor(self.ctx, self, building_id=record_id, on_open=self._keep_editor)
+            open_building_editor(self.ctx, self, building_id=record_id, on_open=opened)
 
     def new_building(self, area_id: str | None = None) -> None:
         open_building_editor(self.ctx, self, area_id=area_id or self.scope.area_id, on_open=self._keep_editor)

@@ -76,7 +76,7 @@ class RegisterLists(QTabWidget):
             self.addTab(view, "")
             view.selectionModel().currentRowChanged.connect(lambda cur, _prev, kind=kind: self._current_changed(kind, cur))
             view.selectionModel().selectionChanged.connect(lambda *_: self.selection_changed.emit())
-            view.doubleClicked.connect(lambda index, kind=kind: self._activate(kind, index.row()))
+            # activated covers a double-click and Enter (connecting doubleClicked too opened two editors)
             view.activated.connect(lambda index, kind=kind: self._activate(kind, index.row()))
             model.loaded.connect(lambda kind=kind: self._loaded(kind))
             # A row's page may arrive after it became current: tell the household view then.
