@@ -18,6 +18,8 @@ from PySide6.QtCore import (
     QByteArray,
     QCoreApplication,
     QEventLoop,
+    QRect,
+    QSize,
     Qt,
     QTimer,
     QUrl,
@@ -29,6 +31,7 @@ from PySide6.QtGui import (
     QActionGroup,
     QCloseEvent,
     QDesktopServices,
+    QGuiApplication,
     QKeySequence,
 )
 from PySide6.QtWidgets import (
@@ -49,13 +52,25 @@ from ..logs import current_log_file
 from .context import AppContext
 from .errors import ErrorReporter
 from .pages import page_classes
-from .settings import LANGUAGE, WINDOW_GEOMETRY, Settings, install_translators
+from .settings import LANGUAGE, Settings, install_translators, window_geometry
 from .tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
 STATUS_WIDGET_MODULE = "gridworker.ui.widgets.sync_status"
 DRAIN_LIMIT_S = 30.0
+DEFAULT_SIZE = QSize(1366, 800)
+FRAME_ALLOWANCE = QSize(16, 40)  # title bar and borders, before the window manager has told us its own
+
+
+def fit_rect(wanted: QRect, available: QRect, frame: QSize = FRAME_ALLOWANCE) -> QRect:
+    """`wanted` (the window without its frame) moved and shrunk so that, frame included, it lies inside `available`."""
+    width = min(wanted.width(), available.width() - frame.width())
+    height = min(wanted.height(), available.height() - frame.height())
+    left_extra, top_extra = frame.width() // 2, frame.height() - frame.width() // 2
+    x = min(max(wanted.x(), available.left() + left_extra), available.right() + 1 - width - frame.width() // 2)
+    y = min(max(wanted.y(), available.top() + top_extra), available.bottom() + 1 - height - frame.width() // 2)
+    return QRect(x, y, width, height)
 
 
 def drain(runner: TaskRunner) -> None:
@@ -95,12 +110,38 @@ class MainWindow(QMainWindow):
         self.reporter = reporter or ErrorReporter(lang_of=lambda: ctx.lang, account_of=lambda: ctx.account.name, parent=self)
         self.pages: dict[str, QWidget] = {}
         self.setStyleSheet(STYLE)
-        self.resize(1366, 800)
-        geometry = settings.get(WINDOW_GEOMETRY)
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
         ctx.runner.failed.connect(self.show_error)
         self._build()
+        self.place_on_screen()
+
+    # -- size and place ---------------------------------------------------------------------------
+    def _geometry_setting(self):
+        return window_geometry(self.ctx.account.name)
+
+    def place_on_screen(self, available: QRect | None = None) -> None:
+        """This account's last size and place, else the default size; always inside the screen's free area.
+
+        `available` is the screen's area less the task bar (the primary screen's unless given).
+        """
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        available = available if available is not None else screen.availableGeometry()
+        saved = self.settings.get(self._geometry_setting()).split()
+        if len(saved) >= 4 and all(part.lstrip("-").isdigit() for part in saved[:4]):
+            x, y, width, height = (int(part) for part in saved[:4])
+            wanted = QRect(x, y, max(width, 1), max(height, 1))
+            maximized = saved[4:] == ["maximized"]
+        else:
+            wanted = QRect(available.topLeft(), DEFAULT_SIZE)
+            wanted.moveCenter(available.center())
+            # a small screen (a 1366×768 laptop, a 1024×600 netbook) starts with the window maximized
+            maximized = (DEFAULT_SIZE.width() + FRAME_ALLOWANCE.width() > available.width()
+                         or DEFAULT_SIZE.height() + FRAME_ALLOWANCE.height() > available.height())  # fmt: skip
+        frame = FRAME_ALLOWANCE
+        if self.isVisible():
+            frame = self.frameGeometry().size() - self.geometry().size()
+        self.setGeometry(fit_rect(wanted, available, frame))
+        if maximized:
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
 
     # -- building (again on a language change) -----------------------------------------------
     def _build(self, current: str | None = None) -> None:
@@ -121,6 +162,9 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(page.title())
             item.setData(Qt.ItemDataRole.UserRole, cls.page_id)
             self.navigation.addItem(item)
+        # As wide as its longest entry (Chinese needs less than English): the pages keep the rest.
+        widest = max((self.navigation.fontMetrics().horizontalAdvance(p.title()) for p in self.pages.values()), default=0)
+        self.navigation.setFixedWidth(min(150, max(96, widest + 2 * 14 + 12)))
         self.navigation.currentRowChanged.connect(self._page_chosen)
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -253,7 +297,10 @@ class MainWindow(QMainWindow):
         self.reporter.show_error(exc, trace, self)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.settings.set(WINDOW_GEOMETRY, self.saveGeometry())
+        normal = self.normalGeometry() if self.isMaximized() else self.geometry()
+        state = " maximized" if self.isMaximized() else ""
+        self.settings.set(self._geometry_setting(),
+                          f"{normal.x()} {normal.y()} {normal.width()} {normal.height()}{state}")  # fmt: skip
         # The account closes right after the window: no debounce or page fetch may start work then.
         # (Open editors still save their draft as they are hidden.)
         for timer in self.findChildren(QTimer):

@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 
@@ -34,7 +35,9 @@ LANGUAGE = Setting("ui/language", "zh", str)
 LAST_ACCOUNT = Setting("accounts/last", "", str)
 LAST_SERVER = Setting("accounts/server_url", "", str)
 LAST_USERNAME = Setting("accounts/server_username", "", str)
-WINDOW_GEOMETRY = Setting("window/geometry", QByteArray(), QByteArray)
+def window_geometry(account: str) -> Setting:
+    """The main window's size and place for one account (people sharing a PC arrange it differently)."""
+    return Setting(f"window/geometry_{quote(account, safe='')}", "", str)  # "x y width height [maximized]"
 REGISTER_SPLITTER = Setting("register/splitter", QByteArray(), QByteArray)
 INCLUDE_INACTIVE = Setting("register/include_inactive", False, bool)
 

@@ -99,7 +99,7 @@ class IncidentBoardPage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         scroll.setWidget(self.detail)
-        scroll.setMinimumWidth(420)
+        scroll.setMinimumWidth(360)
 
         bar = QHBoxLayout()
         bar.addWidget(self.search, 1)

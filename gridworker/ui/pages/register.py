@@ -73,7 +73,7 @@ class RegisterPage(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Search: name, pinyin initials, ID or phone digits, address…"))
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(260)  # grows into the room the actions leave; 260 fits 20 characters
+        self.search.setMinimumWidth(220)  # on its own row with the scope: the toolbar keeps its room
         self.include_inactive = QCheckBox(self.tr("Include moved out and deceased"))
         self.include_inactive.setChecked(self.settings.get(INCLUDE_INACTIVE))
 
@@ -93,17 +93,13 @@ class RegisterPage(QWidget):
 
         self.toolbar = QToolBar()
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.toolbar.addWidget(self.search)
-        self.toolbar.addSeparator()
         self._build_actions()
 
         middle = QWidget()
         column = QVBoxLayout(middle)
         column.setContentsMargins(0, 0, 0, 0)
-        header = QHBoxLayout()
-        header.addWidget(self.scope_label, 1)
-        header.addWidget(self.include_inactive)
-        column.addLayout(header)
+        column.addWidget(self.scope_label)
+        self.scope_label.setMinimumWidth(1)  # a long area path is cut, not widening the page (tooltip: all)
         column.addWidget(self.lists, 1)
         self.splitter = QSplitter()
         self.splitter.addWidget(self.tree)
@@ -117,6 +113,10 @@ class RegisterPage(QWidget):
         self.splitter.splitterMoved.connect(lambda *_: self.settings.set(REGISTER_SPLITTER, self.splitter.saveState()))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
+        search_row = QHBoxLayout()  # the search on its own row: the toolbar keeps the whole width (1024×600)
+        search_row.addWidget(self.search, 1)
+        search_row.addWidget(self.include_inactive)
+        layout.addLayout(search_row)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.splitter, 1)
 
@@ -288,6 +288,7 @@ class RegisterPage(QWidget):
         else:
             text = self.scope_title
         self.scope_label.setText(text)
+        self.scope_label.setToolTip(text)
 
     # -- the household view ----------------------------------------------------------------------------
     def _current_household(self) -> str | None:

@@ -92,7 +92,7 @@ class ReportPage(QWidget):
     def _build_photos(self) -> QWidget:
         self.preview = QLabel()
         self.preview.setAlignment(Qt.AlignCenter)
-        self.preview.setMinimumSize(420, 320)
+        self.preview.setMinimumSize(240, 150)  # a 1024×600 screen shows the whole page
         self.preview.setWordWrap(True)
         self.strip = PhotoFilesStrip(rotatable=True, icon=88)
         self.strip.current_changed.connect(self._show_preview)
@@ -121,7 +121,7 @@ class ReportPage(QWidget):
     def _build_form(self) -> QWidget:
         lang = self.ctx.lang
         self.category = CategoryPicker(lang)
-        self.category.setMinimumHeight(230)
+        self.category.setMinimumHeight(180)
         self.urgency = QComboBox()
         for u in Urgency:
             self.urgency.addItem(u.label(lang), u.value)

@@ -80,11 +80,11 @@ class VisitsPage(QWidget):
     # -- building ---------------------------------------------------------------------------
     def _build_walk_tab(self) -> QWidget:
         self.walks = QComboBox()
-        self.walks.setMinimumWidth(280)
+        self.walks.setMinimumWidth(160)  # 1024×600 screens: the bar fits in 870 px
         self.walks.currentIndexChanged.connect(self._walk_chosen)
         self.progress = QProgressBar()
         self.progress.setFormat(self.tr("%v of %m visited"))
-        self.progress.setMinimumWidth(200)
+        self.progress.setMinimumWidth(110)
         plan = QPushButton(self.tr("Plan from buildings…"))
         plan.clicked.connect(self.open_plan_dialog)
         from_due = QPushButton(self.tr("Plan from the due list…"))
@@ -104,6 +104,7 @@ class VisitsPage(QWidget):
             self.tr("No walk-round planned. Plan one from buildings, or from the households due a visit.")
         )
         self.empty.setStyleSheet("color: #6b7280; padding: 24px;")
+        self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignCenter)
 
         self.stops_model = RowsModel(self._stop_columns(), self)
@@ -114,8 +115,8 @@ class VisitsPage(QWidget):
         self.stops.verticalHeader().hide()
         self.stops.setWordWrap(False)
         header = self.stops.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.Stretch)
+        header.setSectionResizeMode(QHeaderView.ResizeToContents)  # the address keeps its room number
+        header.setSectionResizeMode(3, QHeaderView.Stretch)  # special groups give way first (tooltip: all of it)
         self.stops.selectionModel().currentRowChanged.connect(self._stop_chosen)
 
         self.form = VisitForm(self.ctx.lang)
@@ -123,7 +124,7 @@ class VisitsPage(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.form)
-        scroll.setMinimumWidth(400)
+        scroll.setMinimumWidth(320)
         split = QSplitter()
         left = QWidget()
         column = QVBoxLayout(left)
