@@ -94,6 +94,8 @@ QTableView { gridline-color: #e3e8ef; }
 QHeaderView::section { background: #eef2f7; padding: 4px 6px; border: none; border-right: 1px solid #d5dde8;
                        border-bottom: 1px solid #d5dde8; font-weight: bold; }
 QStatusBar QLabel { padding: 0 6px; }
+QTableView, QTreeView { border: 2px solid #e3e8ef; }
+QTableView:focus, QTreeView:focus { border: 2px solid #2563eb; }
 """
 
 
@@ -190,6 +192,17 @@ class MainWindow(QMainWindow):
         quit_action = account.addAction(self.tr("&Quit"), self.close)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
 
+        self.go_menu = bar.addMenu(self.tr("&Go"))
+        for number, (page_id, page) in enumerate(self.pages.items(), start=1):
+            action = self.go_menu.addAction(page.title(), lambda page_id=page_id: self.show_page(page_id))
+            action.setData(page_id)
+            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+        self.go_menu.addSeparator()
+        self.sync_action = self.go_menu.addAction(self.tr("Sync &now"), self.sync_now)
+        self.sync_action.setShortcut(QKeySequence.StandardKey.Refresh)  # F5 (Ctrl+R on macOS)
+        if self.sync_action.shortcut().isEmpty():
+            self.sync_action.setShortcut(QKeySequence("F5"))
+
         settings = bar.addMenu(self.tr("&Settings"))
         language = settings.addMenu(self.tr("&Language"))
         group = QActionGroup(self)
@@ -264,6 +277,12 @@ class MainWindow(QMainWindow):
     def current_page_id(self) -> str:
         page = self.stack.currentWidget()
         return getattr(page, "page_id", "")
+
+    @Slot()
+    def sync_now(self) -> None:
+        from .sync_controller import controller_for
+
+        controller_for(self.ctx).sync_now()  # an account not linked to a server has nothing to sync
 
     # -- settings and help ---------------------------------------------------------------------
     def set_language(self, lang: str) -> None:

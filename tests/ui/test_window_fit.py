@@ -54,6 +54,13 @@ def test_every_page_fits_a_1024x600_netbook_with_the_status_bar_in_view(window, 
     extension = register.toolbar.findChild(QToolButton, "qt_toolbar_ext_button")
     assert extension is None or not extension.isVisible()  # every action on the bar, none behind »
 
+    sync = window.pages["sync"]  # the refused changes get room for more than a row or two
+    window.show_page("sync")
+    sync.lists.setCurrentWidget(sync.rejected_box)
+    qtbot.wait(20)
+    view = sync.rejected_view
+    assert view.viewport().height() >= 6 * view.verticalHeader().defaultSectionSize()
+
 
 def test_the_window_opens_inside_a_1366x768_laptop_screen(ctx, qtbot):
     win = make_main_window(ctx)

@@ -82,6 +82,7 @@ class IncidentBoardPage(QWidget):
 
         self.model = RowsModel(self._columns(), self)
         self.table = QTableView()
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list; arrows move in it
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectRows)
         self.table.setSelectionMode(QTableView.SingleSelection)

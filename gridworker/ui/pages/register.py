@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QHideEvent, QKeySequence
+from PySide6.QtCore import QEvent, QModelIndex, QPoint, Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QFocusEvent, QHideEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -56,6 +56,24 @@ OPENING_GUARD_MS = 3000
 REGISTER_ENTITIES = {"area", "building", "household", "person", "membership"}
 
 
+class AreaTree(QTreeView):
+    """The area tree; reaching it with Tab chooses nothing (Qt makes the first node current then)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.entering = False
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        had_current = self.currentIndex().isValid()
+        self.entering = True
+        try:
+            super().focusInEvent(event)
+        finally:
+            self.entering = False
+        if not had_current and self.selectionModel() is not None:
+            self.selectionModel().clearSelection()  # a focus frame on the first node, nothing chosen
+
+
 class RegisterPage(QWidget):
     page_id = "register"
 
@@ -78,7 +96,7 @@ class RegisterPage(QWidget):
         self.include_inactive.setChecked(self.settings.get(INCLUDE_INACTIVE))
 
         self.tree_model = AreaTreeModel(ctx, self)
-        self.tree = QTreeView()
+        self.tree = AreaTree()
         self.tree.setModel(self.tree_model)
         self.tree.setHeaderHidden(True)
         self.tree.setUniformRowHeights(True)
@@ -126,7 +144,9 @@ class RegisterPage(QWidget):
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.reload_lists)
         self.search.textChanged.connect(self._search_timer.start)
+        self.search.installEventFilter(self)  # Down / Enter: into the results
         self.include_inactive.toggled.connect(self._include_inactive_toggled)
+        QWidget.setTabOrder(self.search, self.include_inactive)  # then the lists, the tree, the household
         self.tree.selectionModel().currentChanged.connect(self._node_chosen)
         self.tree_model.children_loaded.connect(self._open_single_children)
         self.lists.current_household.connect(self._show_household)
@@ -142,6 +162,26 @@ class RegisterPage(QWidget):
 
     def title(self) -> str:
         return self.tr("Registers")
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.search and event.type() == QEvent.Type.KeyPress and event.key() in (
+            Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter
+        ):
+            self.enter_results()
+            return True
+        return super().eventFilter(watched, event)
+
+    def enter_results(self) -> None:
+        """From the search box into the list of what was found, its first row chosen (the search runs now if due)."""
+        if self._search_timer.isActive():
+            self._search_timer.stop()
+            self.reload_lists()
+        kind = self.lists.current_kind() if not self.search.text().strip() else PEOPLE
+        self.lists.setCurrentIndex(list(self.lists.models).index(kind))
+        view = self.lists.views[kind]
+        if not self.lists.selected_rows(kind) and self.lists.models[kind].rowCount():
+            self.lists.select_row(kind, 0)
+        view.setFocus(Qt.FocusReason.TabFocusReason)
 
     def on_shown(self) -> None:
         if self._stale:  # changes (or a search) arrived while the page was hidden
@@ -165,18 +205,22 @@ class RegisterPage(QWidget):
         if shortcut:
             action.setShortcut(shortcut)
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        if tip:
-            action.setToolTip(tip)
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        tip = tip or text.rstrip("…")
+        action.setToolTip(f"{tip} ({keys})" if keys else tip)  # the toolbar is this page's menu: it says the keys
         self.toolbar.addAction(action)
         return action
 
     def _build_actions(self) -> None:
-        self.new_building_action = self._action(self.tr("New building"), lambda: self.new_building())
-        self.new_household_action = self._action(self.tr("New household"), lambda: self.new_household())
-        self.new_person_action = self._action(self.tr("New resident"), lambda: self.new_person())
+        self.new_building_action = self._action(self.tr("New building"), lambda: self.new_building(),
+                                                shortcut="Ctrl+Shift+B")  # fmt: skip
+        self.new_household_action = self._action(self.tr("New household"), lambda: self.new_household(),
+                                                 shortcut="Ctrl+Shift+H")  # fmt: skip
+        self.new_person_action = self._action(self.tr("New resident"), lambda: self.new_person(),
+                                              shortcut=QKeySequence.StandardKey.New)  # fmt: skip
         self.toolbar.addSeparator()
         self.edit_action = self._action(self.tr("Edit"), self.edit_current, shortcut="Ctrl+E")
-        self.move_action = self._action(self.tr("Move…"), self.move_person)
+        self.move_action = self._action(self.tr("Move…"), self.move_person, shortcut="Ctrl+M")
         self.moved_out_action = self._action(self.tr("Moved out…"), lambda: self.leave(deceased=False))
         self.deceased_action = self._action(self.tr("Deceased…"), lambda: self.leave(deceased=True))
         self.delete_action = self._action(self.tr("Delete"), self.delete_current, shortcut=QKeySequence.StandardKey.Delete)
@@ -248,6 +292,8 @@ class RegisterPage(QWidget):
 
     @Slot(QModelIndex, QModelIndex)
     def _node_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self.tree.entering:  # Tab came into the tree: the search and the lists stay as they are
+            return
         node: TreeNode | None = self.tree_model.node(current)
         self.scope = node.scope if node else Scope()
         self.scope_title = self._node_title(current) if node else self.tr("Whole register")

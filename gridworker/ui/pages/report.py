@@ -13,7 +13,7 @@ What is being typed is kept as a draft.
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -127,12 +127,16 @@ class ReportPage(QWidget):
             self.urgency.addItem(u.label(lang), u.value)
         self.urgency.setCurrentIndex(self.urgency.findData(Urgency.normal.value))
         self.description = QPlainTextEdit()
+        self.description.setTabChangesFocus(True)  # Tab leaves the field, as in every other field
         self.description.setPlaceholderText(self.tr("What is wrong, since when, who is affected"))
         self.description.setFixedHeight(90)
         self.save = QPushButton(self.tr("Save report"))
         self.save.setMinimumHeight(40)
         self.save.setStyleSheet("font-weight: bold;")
         self.save.clicked.connect(self.submit)
+        self.save.setShortcut(QKeySequence.StandardKey.Save)
+        self.save.setToolTip(self.tr("Save the report on this computer ({0})").format(
+            self.save.shortcut().toString(QKeySequence.SequenceFormat.NativeText)))
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setTextFormat(Qt.RichText)

@@ -109,6 +109,7 @@ class VisitsPage(QWidget):
 
         self.stops_model = RowsModel(self._stop_columns(), self)
         self.stops = QTableView()
+        self.stops.setTabKeyNavigation(False)  # Tab leaves the list; arrows move in it
         self.stops.setModel(self.stops_model)
         self.stops.setSelectionBehavior(QTableView.SelectRows)
         self.stops.setSelectionMode(QTableView.SingleSelection)
@@ -162,6 +163,7 @@ class VisitsPage(QWidget):
         bar.addWidget(self.plan_due)
         self.due_model = RowsModel(self._due_columns(), self)
         self.due = QTableView()
+        self.due.setTabKeyNavigation(False)  # Tab leaves the list; arrows move in it
         self.due.setModel(self.due_model)
         self.due.setSelectionBehavior(QTableView.SelectRows)
         self.due.setSelectionMode(QTableView.ExtendedSelection)

@@ -271,6 +271,7 @@ class HouseholdDialog(QDialog):
             [Column(self.tr("Address"), lambda h: h.address), Column(self.tr("Residents"), lambda h: h.people)], self
         )
         self.table = QTableView()
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list; arrows move in it
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectRows)
         self.table.setSelectionMode(QTableView.SingleSelection)
