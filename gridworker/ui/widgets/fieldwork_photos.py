@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.fieldwork import Photo
 from ...photos import has_photo, has_thumbnail, path_for, thumb_path_for
+from ..settings import PHOTO_FOLDER, Settings, pictures_folder
 from .fieldwork_text import local_time
 
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif")
@@ -94,6 +95,7 @@ class PhotoFilesStrip(QWidget):
         super().__init__(parent)
         self.rotatable = rotatable
         self._turns: dict[str, int] = {}
+        self.file_dialog: QFileDialog | None = None  # the file dialog while it is open (tests look at it)
         self._images: dict[str, QImage] = {}
         self.list = QListWidget()
         self.list.setViewMode(QListView.IconMode)
@@ -162,12 +164,24 @@ class PhotoFilesStrip(QWidget):
             self.changed.emit()
 
     def choose_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(
-            self,
-            self.tr("Choose photos"),
-            "",
+        """The file dialog, in the folder photos came from last time, else the user's pictures folder."""
+        settings = Settings()
+        last = settings.get(PHOTO_FOLDER)
+        start = Path(last) if last and Path(last).is_dir() else pictures_folder()
+        self.file_dialog = dialog = QFileDialog(
+            self, self.tr("Choose photos"), str(start),
             self.tr("Photos (*.jpg *.jpeg *.png *.webp *.heic *.heif);;All files (*)"),
-        )
+        )  # fmt: skip
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return
+            paths = dialog.selectedFiles()
+        finally:
+            self.file_dialog = None
+            dialog.deleteLater()
+        if paths:
+            settings.set(PHOTO_FOLDER, str(Path(paths[0]).parent))
         self.add_files(paths)
 
     def remove_current(self) -> None:
