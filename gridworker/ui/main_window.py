@@ -35,8 +35,13 @@ from PySide6.QtGui import (
     QKeySequence,
 )
 from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -99,6 +104,30 @@ QTableView:focus, QTreeView:focus { border: 2px solid #2563eb; }
 """
 
 
+class PathDialog(QDialog):
+    """A folder's path to read, select and copy (where the PC cannot open it)."""
+
+    def __init__(self, title: str, text: str, path, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.path = QLineEdit(str(path))
+        self.path.setReadOnly(True)
+        self.path.setMinimumWidth(min(self.path.fontMetrics().horizontalAdvance(str(path)) + 24, 720))
+        self.copy_button = QPushButton(self.tr("Copy the path"))
+        self.copy_button.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.path.text()))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        label = QLabel(text)
+        label.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label)
+        layout.addWidget(self.path)
+        layout.addWidget(buttons)
+        self.path.selectAll()
+
+
 class MainWindow(QMainWindow):
     switch_account_requested = Signal()
     sign_out_requested = Signal()
@@ -111,6 +140,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.reporter = reporter or ErrorReporter(lang_of=lambda: ctx.lang, account_of=lambda: ctx.account.name, parent=self)
         self.pages: dict[str, QWidget] = {}
+        self.log_folder_dialog: QDialog | None = None  # shown where no file manager opens the log folder
         self.setStyleSheet(STYLE)
         ctx.runner.failed.connect(self.show_error)
         self._build()
@@ -147,7 +177,9 @@ class MainWindow(QMainWindow):
 
     # -- building (again on a language change) -----------------------------------------------
     def _build(self, current: str | None = None) -> None:
-        self.setWindowTitle(self.tr("GridWorker — {0}").format(self.ctx.actor.display_name))
+        # Qt adds the application's name to every window's title ("张伟 — 网格员工作台"): the name once, in the UI's language.
+        QGuiApplication.setApplicationDisplayName(self.tr("GridWorker"))
+        self.setWindowTitle(self.ctx.actor.display_name)
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
         self.navigation.setFixedWidth(150)
@@ -299,7 +331,11 @@ class MainWindow(QMainWindow):
     def open_log_folder(self) -> None:
         path = current_log_file()
         folder = path.parent if path else self.ctx.account.logs_dir
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):  # no file manager here: say where it is
+            log.info("no file manager opened %s", folder)
+            self.log_folder_dialog = PathDialog(self.tr("Log folder"), self.tr(
+                "No file manager could be opened on this computer. The log files are in this folder:"), folder, self)
+            self.log_folder_dialog.open()
 
     @Slot()
     def about(self) -> None:

@@ -11,6 +11,18 @@
             <source>Sync &amp;now</source>
             <translation>立即同步(&amp;N)</translation>
         </message>
+        <message>
+            <source>GridWorker</source>
+            <translation>网格员工作台</translation>
+        </message>
+        <message>
+            <source>Log folder</source>
+            <translation>日志文件夹</translation>
+        </message>
+        <message>
+            <source>No file manager could be opened on this computer. The log files are in this folder:</source>
+            <translation>本机无法打开文件管理器。日志文件在此文件夹中：</translation>
+        </message>
     </context>
     <context>
         <name>ReportPage</name>
@@ -43,6 +55,13 @@
         <message>
             <source>Files of &amp;type:</source>
             <translation>文件类型(&amp;T)：</translation>
+        </message>
+    </context>
+    <context>
+        <name>PathDialog</name>
+        <message>
+            <source>Copy the path</source>
+            <translation>复制路径</translation>
         </message>
     </context>
 </TS>
