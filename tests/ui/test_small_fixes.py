@@ -56,3 +56,33 @@ def test_the_log_folder_is_shown_to_copy_where_no_file_manager_opens(window, qtb
     qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
     assert QGuiApplication.clipboard().text() == folder
     dialog.close()
+
+
+def test_a_handler_reads_the_register_but_cannot_change_it(qtbot, chinese, demo_accounts):
+    from gridworker.ui.context import Actor, AppContext
+    from gridworker.ui.main_window import drain
+    from gridworker.ui.pages.register import RegisterPage
+
+    from .conftest import ACCOUNT, PASSWORD
+
+    account, store = demo_accounts.open(ACCOUNT, PASSWORD)
+    ctx = AppContext(account, store, Actor("0b6c1f7e-0000-4000-8000-0000000000a3", "handler", "陈刚"), lang="zh")
+    try:
+        page = RegisterPage(ctx)
+        qtbot.addWidget(page)
+        page.show()
+        page.on_shown()
+        qtbot.waitUntil(lambda: page.lists.people.rowCount() > 0 and page.household.card is not None, timeout=10_000)
+        for action in (page.new_building_action, page.new_household_action, page.new_person_action,
+                       page.edit_action, page.delete_action, page.import_action):  # fmt: skip
+            assert not action.isEnabled(), action.text()
+        assert not page.household.edit_button.isEnabled() and not page.household.add_button.isEnabled()
+        assert page.household.reveal_button.isEnabled()  # reading stays
+        page.new_household()
+        page._edit_record("person", page.lists.people.id_at(0))
+        qtbot.wait(300)
+        assert page.editor is None
+        page.close()
+    finally:
+        drain(ctx.runner)
+        ctx.close()

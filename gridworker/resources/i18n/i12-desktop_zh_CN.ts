@@ -64,4 +64,11 @@
             <translation>复制路径</translation>
         </message>
     </context>
+    <context>
+        <name>RegisterPage</name>
+        <message>
+            <source>A handler cannot change the register</source>
+            <translation>处置人员不能修改台账</translation>
+        </message>
+    </context>
 </TS>

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.enums import AreaLevel, PersonStatus
+from ...domain.enums import AreaLevel, PersonStatus, Role
 from ...domain.errors import GridWorkerError
 from ...services import register
 from ...services.changes import Changes
@@ -53,6 +53,7 @@ from ..widgets.register_person_editor import open_person_editor
 SEARCH_DELAY_MS = 200
 REFRESH_DELAY_MS = 150
 OPENING_GUARD_MS = 3000
+REGISTER_EDITORS = {Role.admin.value, Role.dispatcher.value, Role.worker.value}
 REGISTER_ENTITIES = {"area", "building", "household", "person", "membership"}
 
 
@@ -104,7 +105,10 @@ class RegisterPage(QWidget):
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._tree_menu)
         self.lists = RegisterLists(ctx)
+        # Handlers see incidents only: the server refuses any change of theirs to the register.
+        self.read_only = ctx.actor.role not in REGISTER_EDITORS
         self.household = HouseholdView(ctx)
+        self.household.read_only = self.read_only
         self.household.setMinimumWidth(330)
         self.scope_label = QLabel()
         self.scope_label.setStyleSheet("font-weight: bold; color: #1f4e79; padding: 2px 0;")
@@ -275,6 +279,15 @@ class RegisterPage(QWidget):
         self.merge_action.setEnabled(len(people) == 2)
         self.reveal_action.setEnabled(kind in (PEOPLE, HOUSEHOLDS) and chosen)
         self.new_person_action.setEnabled(self._current_household() is not None)
+        if self.read_only:
+            for action in self._write_actions():
+                action.setEnabled(False)
+                action.setToolTip(self.tr("A handler cannot change the register"))
+
+    def _write_actions(self) -> list[QAction]:
+        return [self.new_building_action, self.new_household_action, self.new_person_action, self.edit_action,
+                self.move_action, self.moved_out_action, self.deceased_action, self.delete_action, self.merge_action,
+                self.import_action]  # fmt: skip
 
     # -- scope and search -------------------------------------------------------------------------------
     @Slot()
@@ -351,6 +364,8 @@ class RegisterPage(QWidget):
 
     def _edit_record(self, kind: str, record_id: str) -> None:
         """Open the record's editor, once: a second request while it opens or is open is ignored."""
+        if self.read_only:
+            return
         if self._opening == (kind, record_id):
             return
         if self.editor is not None and self.editor.isVisible() and getattr(self.editor, "record_key", None) == (kind, record_id):
@@ -378,6 +393,8 @@ class RegisterPage(QWidget):
             open_building_editor(self.ctx, self, building_id=record_id, on_open=opened)
 
     def new_building(self, area_id: str | None = None) -> None:
+        if self.read_only:
+            return
         open_building_editor(self.ctx, self, area_id=area_id or self.scope.area_id, on_open=self._keep_editor)
 
     @Slot()
@@ -388,11 +405,15 @@ class RegisterPage(QWidget):
             self._edit_record(kind, record_id)
 
     def new_person(self, household_id: str | None = None) -> None:
+        if self.read_only:
+            return
         household_id = household_id or self._current_household()
         if household_id:
             open_person_editor(self.ctx, self, household_id=household_id, on_open=self._keep_editor)
 
     def new_household(self) -> None:
+        if self.read_only:
+            return
         building_id, unit = self.scope.building_id, self.scope.unit
         if building_id is None and self.lists.current_kind() == BUILDINGS:
             building_id = self.lists.current_id(BUILDINGS)
@@ -466,7 +487,9 @@ class RegisterPage(QWidget):
         """What can be done with a node of the tree: add or edit a building, add a household, export that part."""
         menu = QMenu(self)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        if node.kind == "area":
+        if self.read_only:
+            pass
+        elif node.kind == "area":
             menu.addAction(self.tr("New building here…"), lambda: self.new_building(node.scope.area_id))
         elif node.kind == "building":
             menu.addAction(self.tr("Edit building…"), lambda: self._edit_record(BUILDINGS, node.scope.building_id))
