@@ -12,7 +12,7 @@ from gridworker.services import ui_queries_fieldwork as queries
 from gridworker.ui.app import make_main_window
 from gridworker.ui.pages.incidents import IncidentBoardPage
 from gridworker.ui.pages.report import ReportPage
-from gridworker.ui.widgets.register_lists import PEOPLE
+from gridworker.ui.widgets.register_lists import PEOPLE, search_ids
 
 from .conftest_fieldwork import WORKER, activate, jpeg_with_gps, show
 from .conftest_fieldwork import demo_account, demo_store, make_ctx, spot  # noqa: F401 (fixtures)
@@ -33,7 +33,8 @@ def window(ctx, qtbot):
 def searched(qtbot, page, text: str) -> None:
     page.search.setFocus()
     qtbot.keyClicks(page.search, text)
-    qtbot.waitUntil(lambda: page.scope_label.text().startswith("搜索") and page.lists.people.rowCount() > 0,
+    expected = search_ids(page.ctx.store, text, False)
+    qtbot.waitUntil(lambda: page.lists.people.ids == expected and page.scope_label.text().startswith("搜索"),
                     timeout=10_000)  # fmt: skip
 
 
