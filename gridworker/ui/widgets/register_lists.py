@@ -7,6 +7,8 @@ the search results instead while the search box holds a query. A reload
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal, Slot
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QTabWidget, QWidget
 
@@ -25,9 +27,17 @@ def people_in_scope(store, scope: Scope, include_inactive: bool) -> list[str]:
     return queries.person_ids(store, scope, include_inactive=include_inactive)
 
 
+def natural_key(text: str) -> list[tuple[int, int | str]]:
+    """Text with its numbers compared as numbers: 2单元 before 10单元, 302室 before 1201室."""
+    return [(0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", text or "") if part]
+
+
 def search_ids(store, query: str, include_inactive: bool) -> list[str]:
-    """The ids of the people the search box finds, best first."""
-    return [hit.person_id for hit in find_people(store, query, limit=SEARCH_LIMIT, include_inactive=include_inactive)]
+    """The ids of the people the search box finds, best first; people found by their address (a building's
+    name) in walking order: building, unit, floor, room."""
+    hits = find_people(store, query, limit=SEARCH_LIMIT, include_inactive=include_inactive)
+    hits = sorted(hits, key=lambda h: (h.rank, h.status != "active", natural_key(h.address) if h.match == "address" else []))
+    return [hit.person_id for hit in hits]
 
 
 def table_for(model: PagedModel) -> QTableView:
