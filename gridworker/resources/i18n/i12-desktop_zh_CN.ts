@@ -30,6 +30,14 @@
             <source>Save the report on this computer ({0})</source>
             <translation>将上报保存在本机（{0}）</translation>
         </message>
+        <message>
+            <source>The same problem, seen again: photos added</source>
+            <translation>同一问题再次发现，已补充照片</translation>
+        </message>
+        <message>
+            <source>Not reported again: your photos were added to the existing incident.</source>
+            <translation>未重复上报：您的照片已补充到已有事件。</translation>
+        </message>
     </context>
     <context>
         <name>SyncPage</name>
@@ -69,6 +77,21 @@
         <message>
             <source>A handler cannot change the register</source>
             <translation>处置人员不能修改台账</translation>
+        </message>
+    </context>
+    <context>
+        <name>IncidentDialog</name>
+        <message>
+            <source>Same problem: don't report it, add my photos to this incident</source>
+            <translation>这是同一个问题：不再上报，把我的照片补充到已有事件</translation>
+        </message>
+        <message>
+            <source>The report is not made and its draft is discarded; its photos are added to this incident with its description as a comment</source>
+            <translation>不再新建事件，草稿随之删除；照片连同问题描述作为备注补充到此事件</translation>
+        </message>
+        <message>
+            <source>Add a photo to the report first</source>
+            <translation>请先为上报添加照片</translation>
         </message>
     </context>
 </TS>

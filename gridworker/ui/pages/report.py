@@ -57,6 +57,8 @@ class ReportPage(QWidget):
 
         self.place = PlaceFields(ctx)
         self.duplicates = DuplicatesPanel(ctx)
+        self.duplicates.same_problem = self.add_to_existing
+        self.duplicates.photos_to_add = lambda: len(self.strip.paths())
         columns = QHBoxLayout(self)
         columns.addWidget(self._build_photos(), 5)
         columns.addWidget(self._scrolled(self._build_form()), 5)
@@ -297,6 +299,28 @@ class ReportPage(QWidget):
         self.clear_form()
         self._show_sync("pending")
         self._check_sync()
+
+    def add_to_existing(self, incident_id: str, on_done, on_error) -> None:
+        """The report repeats `incident_id`: its photos go there (a comment with the description), no new incident."""
+        actor = self.ctx.actor
+        note = self.description.toPlainText().strip() or self.tr("The same problem, seen again: photos added")
+
+        def done(state) -> None:
+            self._draft_timer.stop()
+            self.ctx.runner.run(drafts.discard_draft, self.ctx.store, DRAFT_KEY)
+            self.discard.hide()
+            self.clear_form()
+            self._last_id = None
+            self._sync_timer.stop()
+            self.status.setText(esc(self.tr("Not reported again: your photos were added to the existing incident.")))
+            on_done(state)
+
+        self.ctx.runner.run(
+            queries.photos_to_existing_incident, self.ctx.store, self.ctx.photos_dir, incident_id, self.strip.files(),
+            actor_id=actor.id, actor_role=actor.role, note=note,
+            keep_photo_position=self.place.keep_photo_position(),
+            on_done=guarded(self, done), on_error=on_error,
+        )  # fmt: skip
 
     def _not_saved(self, exc: BaseException) -> None:
         self.save.setEnabled(True)
