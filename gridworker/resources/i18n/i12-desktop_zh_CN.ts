@@ -94,4 +94,19 @@
             <translation>请先为上报添加照片</translation>
         </message>
     </context>
+    <context>
+        <name>PhotoViewer</name>
+        <message>
+            <source>Download the original</source>
+            <translation>下载原图</translation>
+        </message>
+        <message>
+            <source>Downloading the original…</source>
+            <translation>正在下载原图…</translation>
+        </message>
+        <message>
+            <source>Not downloaded: {0}</source>
+            <translation>未能下载：{0}</translation>
+        </message>
+    </context>
 </TS>

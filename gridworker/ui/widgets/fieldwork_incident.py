@@ -88,7 +88,7 @@ class IncidentDetailView(QWidget):
         self.description = QLabel()
         self.description.setWordWrap(True)
         self.description.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        self.photos = StoredPhotosStrip(ctx.photos_dir, icon=140)
+        self.photos = StoredPhotosStrip(ctx.photos_dir, icon=140, ctx=ctx)
         # A label grows with the log, so the page scrolls as one; links open the photos.
         self.timeline = QLabel()
         self.timeline.setTextFormat(Qt.RichText)
@@ -285,7 +285,8 @@ class IncidentDetailView(QWidget):
         if text.startswith("photo:") and self.detail is not None:
             photo = self.detail.photos.get(text[len("photo:") :])
             if photo is not None:
-                PhotoViewer(self.ctx.photos_dir, photo, self).open()
+                self.photo_viewer = PhotoViewer(self.ctx.photos_dir, photo, self, ctx=self.ctx)
+                self.photo_viewer.open()
 
 
 def _clear_form(form: QFormLayout) -> None:
