@@ -84,7 +84,8 @@ class IncidentDetailView(QWidget):
         self.rejections.setWordWrap(True)
         self.rejections.setStyleSheet("background: #fee2e2; color: #991b1b; border: 1px solid #fca5a5; padding: 6px;")
         self.facts = QFormLayout()
-        self.facts.setLabelAlignment(Qt.AlignRight)
+        self.facts.setLabelAlignment(Qt.AlignRight | Qt.AlignTop)  # beside the first line of a value that wraps
+        self.facts.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
         self.description = QLabel()
         self.description.setWordWrap(True)
         self.description.setTextInteractionFlags(Qt.TextSelectableByMouse)
@@ -191,7 +192,11 @@ class IncidentDetailView(QWidget):
                 value = QLabel(f"<span style='color:{colour}'>{esc(text)}</span>" if colour else esc(text))
                 value.setWordWrap(True)
                 value.setTextInteractionFlags(Qt.TextSelectableByMouse)
-                self.facts.addRow(label, value)
+                value.setAlignment(Qt.AlignLeft | Qt.AlignTop)
+                caption = QLabel(label)
+                caption.setAlignment(Qt.AlignRight | Qt.AlignTop)
+                caption.setStyleSheet("color: #6b7280;")
+                self.facts.addRow(caption, value)
 
         reporter = person_text(inc.reporter_id, self.names, lang)
         add(
