@@ -198,7 +198,8 @@ class MainWindow(QMainWindow):
             self.navigation.addItem(item)
         # As wide as its longest entry (Chinese needs less than English): the pages keep the rest.
         widest = max((self.navigation.fontMetrics().horizontalAdvance(p.title()) for p in self.pages.values()), default=0)
-        self.navigation.setFixedWidth(min(150, max(96, widest + 2 * 14 + 12)))
+        self.navigation.setFixedWidth(min(160, max(96, widest + 2 * 14 + 2 * self.navigation.frameWidth() + 12)))
+        self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.navigation.currentRowChanged.connect(self._page_chosen)
         central = QWidget()
         layout = QHBoxLayout(central)

@@ -138,6 +138,7 @@ class RegisterPage(QWidget):
         search_row = QHBoxLayout()  # the search on its own row: the toolbar keeps the whole width (1024×600)
         search_row.addWidget(self.search, 1)
         search_row.addWidget(self.include_inactive)
+        search_row.addWidget(self.excel_button)
         layout.addLayout(search_row)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.splitter, 1)
@@ -236,7 +237,6 @@ class RegisterPage(QWidget):
             self.tr("Show numbers"), self.reveal_numbers,
             tip=self.tr("Show the full ID and phone numbers of the selected rows"),
         )
-        self.toolbar.addSeparator()
         self._build_excel_menu()
         find = QAction(self)
         find.setShortcut(QKeySequence.StandardKey.Find)
@@ -262,7 +262,8 @@ class RegisterPage(QWidget):
         button.setToolTip(self.tr("Import the register from a workbook, export it, or get the empty template"))
         button.setMenu(menu)
         button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.toolbar.addWidget(button)
+        button.setAutoRaise(True)
+        self.excel_button = button  # on the search row: the toolbar fits 1024 px in English too
 
     @Slot()
     def _update_actions(self) -> None:
