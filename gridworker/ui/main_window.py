@@ -93,7 +93,7 @@ def drain(runner: TaskRunner) -> None:
 
 STYLE = """
 QListWidget#navigation { background: #f3f6fa; border: none; border-right: 1px solid #d5dde8; font-size: 11pt; }
-QListWidget#navigation::item { padding: 10px 14px; }
+QListWidget#navigation::item { padding: 10px 10px; }
 QListWidget#navigation::item:selected { background: #1f4e79; color: white; }
 QTableView { gridline-color: #e3e8ef; }
 QHeaderView::section { background: #eef2f7; padding: 4px 6px; border: none; border-right: 1px solid #d5dde8;
@@ -196,10 +196,6 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(page.title())
             item.setData(Qt.ItemDataRole.UserRole, cls.page_id)
             self.navigation.addItem(item)
-        # As wide as its longest entry (Chinese needs less than English): the pages keep the rest.
-        widest = max((self.navigation.fontMetrics().horizontalAdvance(p.title()) for p in self.pages.values()), default=0)
-        self.navigation.setFixedWidth(min(160, max(96, widest + 2 * 14 + 2 * self.navigation.frameWidth() + 12)))
-        self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.navigation.currentRowChanged.connect(self._page_chosen)
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -208,6 +204,11 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.navigation)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+        # As wide as its longest entry in the list's own font (Chinese needs less than English): pages keep the rest.
+        self.navigation.ensurePolished()
+        widest = max((self.navigation.fontMetrics().horizontalAdvance(p.title()) for p in self.pages.values()), default=0)
+        self.navigation.setFixedWidth(min(170, max(96, widest + 2 * 10 + 2 * self.navigation.frameWidth() + 10)))
+        self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._build_menus()
         self._build_status_bar()
         self.show_page(current if current in self.pages else next(iter(self.pages), ""))

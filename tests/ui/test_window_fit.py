@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtWidgets import QToolButton
+from PySide6.QtWidgets import QScrollArea, QToolButton
 
 from gridworker.ui.app import make_main_window
 from gridworker.ui.main_window import FRAME_ALLOWANCE, fit_rect
@@ -42,6 +42,10 @@ def test_every_page_fits_a_1024x600_netbook_with_the_status_bar_in_view(window, 
     window.resize(NETBOOK.width() - FRAME_ALLOWANCE.width(), NETBOOK.height() - 40 - FRAME_ALLOWANCE.height())
     qtbot.wait(50)
     assert window.navigation.horizontalScrollBar().maximum() == 0  # every page's name whole
+    names = window.navigation.fontMetrics()
+    for row in range(window.navigation.count()):
+        item = window.navigation.item(row)
+        assert names.horizontalAdvance(item.text()) + 2 * 10 <= window.navigation.viewport().width(), item.text()
     sync = window.statusBar().findChild(QToolButton)
     for page_id, page in window.pages.items():
         window.show_page(page_id)
@@ -52,6 +56,14 @@ def test_every_page_fits_a_1024x600_netbook_with_the_status_bar_in_view(window, 
         assert inside(window, window.identity_label)
         if sync is not None and sync.isVisibleTo(window):
             assert inside(window, sync)
+    report = window.pages["report"]  # the form whole, scrolling up and down only
+    window.show_page("report")
+    qtbot.wait(20)
+    form = report.description.parentWidget()
+    while form.parentWidget() is not None and not isinstance(form.parentWidget().parentWidget(), QScrollArea):
+        form = form.parentWidget()
+    assert form.width() >= form.minimumSizeHint().width()
+
     register = window.pages["register"]
     window.show_page("register")
     qtbot.wait(20)

@@ -114,7 +114,7 @@ class RegisterPage(QWidget):
         self.scope_label.setStyleSheet("font-weight: bold; color: #1f4e79; padding: 2px 0;")
 
         self.toolbar = QToolBar()
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)  # no separators: fits 1024 px
         self._build_actions()
 
         middle = QWidget()
@@ -223,7 +223,6 @@ class RegisterPage(QWidget):
                                                  shortcut="Ctrl+Shift+H")  # fmt: skip
         self.new_person_action = self._action(self.tr("New resident"), lambda: self.new_person(),
                                               shortcut=QKeySequence.StandardKey.New)  # fmt: skip
-        self.toolbar.addSeparator()
         self.edit_action = self._action(self.tr("Edit"), self.edit_current, shortcut="Ctrl+E")
         self.move_action = self._action(self.tr("Move…"), self.move_person, shortcut="Ctrl+M")
         self.moved_out_action = self._action(self.tr("Moved out…"), lambda: self.leave(deceased=False))
@@ -232,7 +231,6 @@ class RegisterPage(QWidget):
         self.merge_action = self._action(
             self.tr("Merge duplicates…"), self.merge, tip=self.tr("Select the two records of one person, then merge them")
         )
-        self.toolbar.addSeparator()
         self.reveal_action = self._action(
             self.tr("Show numbers"), self.reveal_numbers,
             tip=self.tr("Show the full ID and phone numbers of the selected rows"),

@@ -85,10 +85,13 @@ class ReportPage(QWidget):
 
     # -- building -----------------------------------------------------------------------------
     def _scrolled(self, widget: QWidget) -> QScrollArea:
+        """The form scrolls up and down only: it gets the width it needs (the photos and duplicates give way)."""
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         scroll.setWidget(widget)
+        scroll.setMinimumWidth(widget.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 4)
         return scroll
 
     def _build_photos(self) -> QWidget:

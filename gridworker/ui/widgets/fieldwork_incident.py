@@ -78,6 +78,7 @@ class IncidentDetailView(QWidget):
         self.title.setStyleSheet("font-size: 15pt; font-weight: bold;")
         self.badges = QLabel()
         self.badges.setTextFormat(Qt.RichText)
+        self.badges.setWordWrap(True)  # a long category path wraps instead of running off a narrow pane
         self.sync = QLabel()
         self.sync.setWordWrap(True)
         self.rejections = QLabel()
