@@ -271,6 +271,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def _show_identity(self) -> None:
         actor = self.ctx.actor
+        self.setWindowTitle(actor.display_name)  # linking to a server names the user anew
         role = Role(actor.role).label(self.ctx.lang) if actor.role in {r.value for r in Role} else actor.role
         linked = bool((self.ctx.account.info.get("server") or {}).get("url"))
         where = self.tr("linked to a server") if linked else self.tr("offline account")

@@ -31,6 +31,11 @@ def test_the_title_names_the_app_once_in_the_language_of_the_ui(window, ctx):
     window.language_actions["en"].trigger()
     assert window.windowTitle() == ctx.actor.display_name
     assert QGuiApplication.applicationDisplayName() == "GridWorker"
+    from gridworker.ui.context import Actor
+
+    ctx.actor = Actor(ctx.actor.id, "worker", "张伟（第1网格网格员）")  # as linking to a server names the user
+    ctx.identity_changed.emit()
+    assert window.windowTitle() == "张伟（第1网格网格员）"
 
 
 def test_the_last_sync_is_shown_in_china_time_whatever_the_pc_clock_zone(chinese, monkeypatch):
