@@ -65,6 +65,7 @@ log = logging.getLogger(__name__)
 STATUS_WIDGET_MODULE = "gridworker.ui.widgets.sync_status"
 DRAIN_LIMIT_S = 30.0
 DEFAULT_SIZE = QSize(1366, 800)
+MIN_REMEMBERED = QSize(320, 240)  # a smaller remembered size is a mistake: the default is used
 FRAME_ALLOWANCE = QSize(16, 40)  # title bar and borders, before the window manager has told us its own
 
 
@@ -158,11 +159,11 @@ class MainWindow(QMainWindow):
         screen = self.screen() or QGuiApplication.primaryScreen()
         available = available if available is not None else screen.availableGeometry()
         saved = self.settings.get(self._geometry_setting()).split()
-        if len(saved) >= 4 and all(part.lstrip("-").isdigit() for part in saved[:4]):
-            x, y, width, height = (int(part) for part in saved[:4])
-            wanted = QRect(x, y, max(width, 1), max(height, 1))
+        numbers = [int(part) for part in saved[:4] if part.lstrip("-").isdigit()]
+        if len(numbers) == 4 and numbers[2] >= MIN_REMEMBERED.width() and numbers[3] >= MIN_REMEMBERED.height():
+            wanted = QRect(*numbers)
             maximized = saved[4:] == ["maximized"]
-        else:
+        else:  # never saved, or unreadable
             wanted = QRect(available.topLeft(), DEFAULT_SIZE)
             wanted.moveCenter(available.center())
             # a small screen (a 1366×768 laptop, a 1024×600 netbook) starts with the window maximized
@@ -171,7 +172,8 @@ class MainWindow(QMainWindow):
         frame = FRAME_ALLOWANCE
         if self.isVisible():
             frame = self.frameGeometry().size() - self.geometry().size()
-        self.setGeometry(fit_rect(wanted, available, frame))
+        self._placed = fit_rect(wanted, available, frame)
+        self.setGeometry(self._placed)
         if maximized:
             self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
 
@@ -356,6 +358,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         normal = self.normalGeometry() if self.isMaximized() else self.geometry()
+        if not normal.isValid():  # maximized from the start (no window manager): its place when opened
+            normal = self._placed
         state = " maximized" if self.isMaximized() else ""
         self.settings.set(self._geometry_setting(),
                           f"{normal.x()} {normal.y()} {normal.width()} {normal.height()}{state}")  # fmt: skip

@@ -112,3 +112,20 @@ def test_size_and_place_are_remembered_per_account(ctx, qtbot):
     again.place_on_screen(big)
     assert again.geometry().size() == QRect(0, 0, 1100, 640).size()
     assert again.geometry().topLeft() == QPoint(120, 90)
+
+
+def test_a_window_maximized_from_the_start_remembers_a_usable_size(ctx, qtbot):
+    settings = Settings()
+    win = make_main_window(ctx, settings=settings)
+    qtbot.addWidget(win)
+    win.place_on_screen(NETBOOK)  # maximized at once: its normal geometry was never shown
+    win.show()
+    win.close()
+    x, y, width, height, *state = settings.get(window_geometry(ctx.account.name)).split()
+    assert int(width) >= 800 and int(height) >= 500 and state == ["maximized"]
+
+    settings.set(window_geometry(ctx.account.name), "0 0 -1 -1 maximized")  # what an earlier build wrote
+    again = make_main_window(ctx, settings=settings)
+    qtbot.addWidget(again)
+    again.place_on_screen(LAPTOP)
+    assert again.geometry().width() > 800 and again.geometry().height() > 500
