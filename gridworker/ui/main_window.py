@@ -32,6 +32,7 @@ from PySide6.QtGui import (
     QCloseEvent,
     QDesktopServices,
     QGuiApplication,
+    QPainter,
     QKeySequence,
 )
 from PySide6.QtWidgets import (
@@ -103,6 +104,23 @@ QStatusBar QLabel { padding: 0 6px; }
 QTableView, QTreeView { border: 2px solid #e3e8ef; }
 QTableView:focus, QTreeView:focus { border: 2px solid #2563eb; }
 """
+
+
+class ElidedLabel(QLabel):
+    """One line of text cut short with … where there is no room (the whole of it in the tooltip), never widening the window."""
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setToolTip(text)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.fontMetrics().horizontalAdvance("M") * 8, super().minimumSizeHint().height())
+
+    def paintEvent(self, _event) -> None:
+        painter = QPainter(self)
+        rect = self.contentsRect()
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
+        painter.drawText(rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)
 
 
 class PathDialog(QDialog):
@@ -258,13 +276,13 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         bar = QStatusBar()
         self.setStatusBar(bar)
-        self.identity_label = QLabel()
+        self.identity_label = ElidedLabel()  # a linked user's long name never pushes the window past a netbook's screen
         self._show_identity()
         self.ctx.identity_changed.connect(self._show_identity)
         self.busy_label = QLabel(self.tr("Working…"))
         self.busy_label.setVisible(self.ctx.runner.busy)
         self.ctx.runner.busy_changed.connect(self.busy_label.setVisible)
-        bar.addWidget(self.identity_label)
+        bar.addWidget(self.identity_label, 1)
         bar.addWidget(self.busy_label)
         status_widget = self._sync_status_widget()
         if status_widget is not None:

@@ -35,6 +35,18 @@ def inside(win, widget) -> bool:
 def test_every_page_fits_a_1024x600_netbook_with_the_status_bar_in_view(window, qtbot, lang):
     if lang != "zh":
         window.language_actions[lang].trigger()  # English labels are longer
+    from gridworker.ui.context import Actor
+
+    ctx = window.ctx  # a linked user's long name and role in the status bar (what Xvfb showed at 1024×600)
+    ctx.actor = Actor(ctx.actor.id, ctx.actor.role, "欧阳晓红（西湖区翠苑街道翡翠社区第12网格专职网格员）")
+    ctx.identity_changed.emit()
+    from datetime import datetime, timezone
+
+    from gridworker.sync.worker import SyncStatus
+    from gridworker.ui.widgets.sync_status import SyncStatusWidget
+
+    indicator = window.statusBar().findChild(SyncStatusWidget)  # as linked: online, waiting, last sync, Sync now
+    indicator.show_status(SyncStatus("ok", True, False, 1234, 0, 0, 0, datetime.now(timezone.utc), None))
     hint = window.minimumSizeHint()
     # a netbook's screen less its task bar (40) and the window's title bar and borders
     assert hint.width() <= NETBOOK.width() - FRAME_ALLOWANCE.width()
