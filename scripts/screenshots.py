@@ -3,7 +3,8 @@
 
     python scripts/screenshots.py [--out docs/screenshots] [--lang zh --lang en] [--persons 2000]
 
-Writes docs/screenshots/<lang>/<screen>.png: the sign-in dialog (both faces),
+Writes docs/screenshots/<lang>/<screen>.png at 1366×800, and every page of the main window again at
+1024×600 (a netbook) into docs/screenshots/small/<lang>/: the sign-in dialog (both faces),
 the registers page, the household view, the person, household and building
 editors, the report of checking a workbook to import,
 the error dialog, and every other page of the main window that exists
@@ -31,6 +32,7 @@ os.environ.setdefault("GRIDWORKER_KDF", "fast")
 
 ACCOUNT, PASSWORD = "demo", "demo1234"
 SIZE = (1366, 800)  # a common laptop screen
+SMALL = (1024, 600)  # a netbook: every page must still show whole
 AS_OF = date(2025, 6, 1)
 
 
@@ -100,7 +102,7 @@ def seed_fieldwork(ctx, community, workdir: Path) -> str:
 class Shooter:
     def __init__(self, app, out: Path, lang: str):
         self.app = app
-        self.folder = out / lang
+        self.folder = out / lang  # out / "small" / lang for the netbook size
         self.folder.mkdir(parents=True, exist_ok=True)
         self.written: list[Path] = []
 
@@ -236,6 +238,29 @@ def _first_grid(tree, page, shooter, ctx):
     raise SystemExit("the demo community has no grid")
 
 
+def sized(window, size) -> None:
+    """The window at exactly `size` (not maximized to the offscreen screen, as a small screen would make it)."""
+    from PySide6.QtCore import Qt
+
+    window.setWindowState(Qt.WindowState.WindowNoState)
+    window.resize(*size)
+
+
+def shoot_small(shooter: Shooter, window, ctx) -> None:
+    """Every page at 1024×600; the incident board with an incident open, the report page with its form."""
+    sized(window, SMALL)
+    for page_id in window.pages:
+        if page_id == "sync":  # shot on a linked account (shoot_sync)
+            continue
+        window.show_page(page_id)
+        page = window.pages[page_id]
+        if page_id == "incidents" and hasattr(page, "table") and page.model.rowCount():
+            settle(shooter.app, ctx)
+            page.table.selectRow(0)
+        shooter.save(window, page_id, ctx)
+    sized(window, SIZE)
+
+
 def shoot_other_pages(shooter: Shooter, window, ctx) -> None:
     for page_id in window.pages:
         if page_id in ("register", "sync"):  # sync: shot on a linked account (shoot_sync)
@@ -244,7 +269,7 @@ def shoot_other_pages(shooter: Shooter, window, ctx) -> None:
         shooter.save(window, page_id, ctx)
 
 
-def shoot_sync(shooter: Shooter, manager, server, lang: str) -> None:
+def shoot_sync(shooter: Shooter, manager, server, lang: str, small: Shooter | None = None) -> None:
     """The sync page of an account linked to a real (demo) server, with a conflict to review.
 
     The offline demo account of the other screens is not linked, so its sync page only says so; here a
@@ -284,7 +309,7 @@ def shoot_sync(shooter: Shooter, manager, server, lang: str) -> None:
 
     ctx = make_context(account, store, lang)
     window = make_main_window(ctx, settings=Settings())
-    window.resize(*SIZE)
+    sized(window, SIZE)
     window.show()
     window.show_page("sync")
     controller_for(ctx).sync_now()
@@ -292,6 +317,9 @@ def shoot_sync(shooter: Shooter, manager, server, lang: str) -> None:
     page = window.pages["sync"]
     page.conflicts_view.selectRow(0)
     shooter.save(window, "sync", ctx)
+    if small is not None:
+        sized(window, SMALL)
+        small.save(window, "sync", ctx)
     window.close()
     settle(shooter.app, ctx)
     ctx.close()
@@ -339,18 +367,20 @@ def main(argv: list[str] | None = None) -> int:
                 person_id = seed_fieldwork(ctx, community, Path(home))
             shooter = Shooter(app, args.out, lang)
             shoot_sign_in(shooter, lang, manager)
+            small = Shooter(app, args.out / "small", lang)
             window = make_main_window(ctx, settings=Settings())
-            window.resize(*SIZE)
+            sized(window, SIZE)
             window.show()
             shoot_register(shooter, window, ctx, person_id)
             shoot_register_excel(shooter, window, ctx, Path(home))
             shoot_other_pages(shooter, window, ctx)
             shoot_error(shooter, window, ctx)
+            shoot_small(small, window, ctx)
             window.close()
             settle(app, ctx)
             ctx.close()
-            shoot_sync(shooter, manager, server, lang)
-            written += shooter.written
+            shoot_sync(shooter, manager, server, lang, small)
+            written += shooter.written + small.written
         # Widgets go before the application object does (else PySide may free them twice at exit).
         # Only parentless ones: a dialog or menu with a parent goes with it (deleting both frees it twice).
         for widget in app.topLevelWidgets():

@@ -544,6 +544,32 @@ def report_with_rotations(
         return incidents.report_incident(store, photos_dir, photos=paths, **report)
 
 
+def photos_to_existing_incident(
+    store: Any,
+    photos_dir: str | Path,
+    incident_id: str,
+    photos: Sequence[tuple[str | Path, int]],
+    *,
+    actor_id: str,
+    actor_role: str,
+    note: str,
+    keep_photo_position: bool = True,
+) -> Any:
+    """"The same problem": a report not made, its photos added to the incident it repeats, as a comment event
+    (photos given as (path, quarter turns clockwise), like report_with_rotations). Returns the incident's new state."""
+    with tempfile.TemporaryDirectory(prefix="gw-same-") as tmp:
+        paths = [
+            prepared_copy(p, turns, tmp, keep_position=keep_photo_position)
+            if turns % 4 or not keep_photo_position
+            else Path(p)
+            for p, turns in photos
+        ]
+        return incidents.transition_incident(
+            store, incident_id, Action.comment.value, actor_id=actor_id, actor_role=actor_role, note=note,
+            photos=paths, photos_dir=photos_dir,
+        )  # fmt: skip
+
+
 @dataclass(frozen=True)
 class NearbyBuilding:
     building_id: str

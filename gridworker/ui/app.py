@@ -27,7 +27,7 @@ from ..store.database import Store
 from .context import Actor, AppContext
 from .errors import ErrorReporter, format_traceback
 from .main_window import MainWindow, drain
-from .settings import LANGUAGES, Settings, install_translators
+from .settings import LANGUAGES, Settings, install_translators, prefer_chinese_dates
 from .signin import SignInDialog
 
 log = logging.getLogger(__name__)
@@ -195,10 +195,11 @@ def main(argv: list[str] | None = None) -> int:
     console.setLevel(logging.WARNING)  # the account's log file gets the rest
     console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     logging.getLogger().addHandler(console)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    configure_application(app)
     settings = Settings()
     lang = args.lang or settings.language()
+    prefer_chinese_dates(lang)  # read by Qt when the application is made
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    configure_application(app)
     install_translators(lang)
     controller = AppController(app, settings, lang, demo=args.demo)
     controller.reporter.install_hooks()

@@ -9,11 +9,21 @@ per account: a shared PC remembers the last account and the language.
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtCore import (
+    QByteArray,
+    QCoreApplication,
+    QLibraryInfo,
+    QLocale,
+    QSettings,
+    QStandardPaths,
+    QTranslator,
+)
 
 from ..language import chosen_by_environment, default_language
 from ..store.accounts import home_dir
@@ -35,9 +45,35 @@ LANGUAGE = Setting("ui/language", "zh", str)
 LAST_ACCOUNT = Setting("accounts/last", "", str)
 LAST_SERVER = Setting("accounts/server_url", "", str)
 LAST_USERNAME = Setting("accounts/server_username", "", str)
-WINDOW_GEOMETRY = Setting("window/geometry", QByteArray(), QByteArray)
+def window_geometry(account: str) -> Setting:
+    """The main window's size and place for one account (people sharing a PC arrange it differently)."""
+    return Setting(f"window/geometry_{quote(account, safe='')}", "", str)  # "x y width height [maximized]"
 REGISTER_SPLITTER = Setting("register/splitter", QByteArray(), QByteArray)
 INCLUDE_INACTIVE = Setting("register/include_inactive", False, bool)
+PHOTO_FOLDER = Setting("photos/last_folder", "", str)  # where photos were last chosen from
+
+
+def prefer_chinese_dates(lang: str, environ=None) -> bool:
+    """Before the QApplication is made: a Chinese UI on a PC whose locale is C/POSIX (a bare Linux) formats
+    the dates in Qt's own dialogs (the file dialog's 修改日期) in Chinese, not as "7 12 2026".
+
+    Qt reads the system locale once, from LC_ALL / LC_TIME / LANG; only the time part is set, and only
+    where nothing but the C locale was asked for. Windows and macOS take it from the user's settings.
+    """
+    environ = os.environ if environ is None else environ
+    if lang != "zh" or environ.get("LC_ALL"):
+        return False
+    current = environ.get("LC_TIME") or environ.get("LANG") or ""
+    if current.split(".")[0] not in ("", "C", "POSIX"):
+        return False
+    environ["LC_TIME"] = "zh_CN.UTF-8"
+    return True
+
+
+def pictures_folder() -> Path:
+    """The user's pictures folder (Windows 图片, Linux ~/Pictures), else their home."""
+    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
+    return Path(found) if found and Path(found).is_dir() else Path.home()
 
 
 class Settings:

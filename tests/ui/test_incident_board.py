@@ -198,3 +198,31 @@ def test_time_left_is_the_calendars_working_time_over_any_span():
         a = start + timedelta(minutes=rng.randint(0, 60 * 24 * 600))
         b = a + timedelta(minutes=rng.randint(-60 * 24 * 400, 60 * 24 * 400))
         assert queries.working_time(calendar, a, b) == calendar.working_time_between(a, b), (a, b)
+
+
+def test_detail_labels_line_up_with_their_values(qtbot, make_ctx, demo_store, tmp_path, spot):
+    from PySide6.QtWidgets import QFormLayout
+
+    ctx = make_ctx(WORKER)
+    grid = next(a.id for a in queries.area_choices(demo_store) if a.level == "grid")
+    incident = incidents.report_incident(
+        demo_store, ctx.photos_dir, reporter_id=WORKER.id, reporter_role="worker", category="C0101",
+        description="北门井盖破损，有行人踩空危险", photos=[jpeg_with_gps(tmp_path / "cover.jpg", *spot)], area_id=grid,
+        location_text="翡翠家园北门进门左手边第二个路灯杆旁边的绿化带与人行道交界处，靠近快递柜和垃圾分类亭",
+    )  # fmt: skip
+    board = open_board(qtbot, ctx, incident.id)
+    board.resize(900, 700)  # a narrow detail pane: the place wraps over lines
+    qtbot.wait(50)
+    form: QFormLayout = board.detail.facts
+    rows = [(form.itemAt(r, QFormLayout.LabelRole).widget(), form.itemAt(r, QFormLayout.FieldRole).widget())
+            for r in range(form.rowCount())]  # fmt: skip
+    assert len(rows) >= 2 and any(value.height() > 2 * label.sizeHint().height() for label, value in rows)  # wraps
+
+    def text_top(label) -> int:  # where the label's words are drawn in its box
+        spare = label.height() - label.sizeHint().height()
+        return label.geometry().top() + (spare // 2 if label.alignment() & Qt.AlignVCenter else 0)
+
+    for label, value in rows:
+        assert abs(text_top(label) - value.geometry().top()) <= 1, label.text()  # first lines side by side
+    rights = {label.geometry().right() for label, _value in rows}
+    assert max(rights) - min(rights) <= 1  # one column of labels, right-aligned

@@ -289,3 +289,37 @@ def test_discarding_edits_on_close_leaves_no_draft_and_the_record_as_it_was(page
     assert drafts.load_draft(ctx.store, f"person:{person_id}") is None
     with ctx.store.read() as s:
         assert s.get(Person, person_id).skills != "理发"
+
+
+@pytest.mark.parametrize("kind", [PEOPLE, HOUSEHOLDS])
+def test_a_double_click_opens_one_editor(page, ctx, qtbot, kind):
+    from gridworker.ui.widgets.register_form import EditorDialog
+
+    page.lists.setCurrentIndex(list(page.lists.models).index(kind))
+    view = page.lists.views[kind]
+    qtbot.waitUntil(lambda: page.lists.models[kind].row_at(0) is not None, timeout=10_000)
+    rect = view.visualRect(page.lists.models[kind].index(0, 1))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # as a real double-click:
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # press, release, double
+    qtbot.waitUntil(lambda: page.editor is not None and page.editor.isVisible(), timeout=10_000)
+    idle(ctx, qtbot)
+    qtbot.wait(100)  # a second editor would be opened by now
+    editors = [w for w in QApplication.topLevelWidgets() if isinstance(w, EditorDialog) and w.isVisible()]
+    assert len(editors) == 1
+    editors[0].reject()
+
+
+def test_searching_a_building_lists_its_rooms_in_order(page, ctx, qtbot, community):
+    from gridworker.services.search import find_people
+    from gridworker.ui.widgets.register_lists import natural_key
+
+    building = community.buildings[0]
+    query = f"{building.get('estate') or ''}{building['name']}"
+    page.search.setText(query)  # what an input method commits
+    expected = search_ids(ctx.store, query, False)
+    qtbot.waitUntil(lambda: page.lists.people.ids == expected and len(expected) > 10, timeout=10_000)
+    address = {h.person_id: h.address for h in find_people(ctx.store, query, limit=500)}
+    shown = [address[pid] for pid in page.lists.people.ids]
+    assert all(query in a for a in shown)
+    assert shown == sorted(shown, key=natural_key)  # unit, floor, room: 1单元302室 before 1单元1201室
+    assert natural_key("1单元302室") < natural_key("1单元1201室") < natural_key("2单元101室")

@@ -170,3 +170,44 @@ def test_in_chinese_the_page_says_waiting_to_sync(qtbot, chinese, make_ctx, demo
     qtbot.mouseClick(page.save, Qt.LeftButton)
     qtbot.waitUntil(lambda: page.sync_state_shown() == "pending", timeout=10_000)
     assert "已保存在本机，待同步" in page.status.text()
+
+
+def test_same_problem_adds_my_photos_to_the_existing_incident_and_reports_nothing(
+    qtbot, chinese, make_ctx, demo_store, tmp_path, spot
+):
+    from gridworker.domain.fieldwork import Incident, IncidentEvent, Photo
+    from gridworker.services import drafts
+
+    ctx = make_ctx(WORKER, lang="zh")
+    earlier = queries.report_with_rotations(
+        demo_store, ctx.photos_dir, [(jpeg_with_gps(tmp_path / "first.jpg", *spot), 0)], reporter_id=WORKER.id,
+        reporter_role="worker", category="C0101", description="北门井盖破损",
+        area_id=queries.area_choices(demo_store)[-1].id,
+    )  # fmt: skip
+    with demo_store.read() as s:
+        incidents_before = len(s.exec(select(Incident)).all())
+    page = show(qtbot, ReportPage(ctx))
+    drop_files(page, [jpeg_with_gps(tmp_path / "again.jpg", spot[0] + 0.0005, spot[1], colour=(20, 200, 40))])
+    choose_category(qtbot, page, "jg")
+    page.description.setPlainText("井盖还是坏的")
+    qtbot.waitUntil(lambda: page.duplicates.list.count() == 1, timeout=10_000)
+    item = page.duplicates.list.item(0)
+    qtbot.mouseClick(page.duplicates.list.viewport(), Qt.LeftButton, pos=page.duplicates.list.visualItemRect(item).center())
+    dialog = page.duplicates.dialog
+    qtbot.waitUntil(lambda: dialog.view.detail is not None, timeout=10_000)
+    assert dialog.same_button.text() == "这是同一个问题：不再上报，把我的照片补充到已有事件"
+    assert dialog.same_button.isVisible() and dialog.same_button.isEnabled()
+    qtbot.waitUntil(lambda: drafts.load_draft(demo_store, "report:new") is not None, timeout=10_000)
+
+    qtbot.mouseClick(dialog.same_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: not ctx.runner.busy, timeout=10_000)
+    with demo_store.read() as s:
+        assert len(s.exec(select(Incident)).all()) == incidents_before  # no second incident
+        event = s.exec(select(IncidentEvent).where(IncidentEvent.incident_id == earlier.id,
+                                                   IncidentEvent.action == "comment")).one()  # fmt: skip
+        photos = s.exec(select(Photo).where(Photo.owner_entity == "incident", Photo.entity_id == earlier.id)).all()
+    assert event.note == "井盖还是坏的" and len(event.photo_ids) == 1
+    assert len(photos) == 2 and event.photo_ids[0] in {p.id for p in photos}
+    assert drafts.load_draft(demo_store, "report:new") is None  # the draft report is discarded
+    assert page.strip.paths() == [] and "已有事件" in page.status.text()

@@ -621,11 +621,6 @@ buildings {1}, households {2}, people {3}.</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="107"/>
-        <source>GridWorker — {0}</source>
-        <translation>网格员工作台 — {0}</translation>
-    </message>
-    <message>
         <location filename="../../ui/main_window.py" line="139"/>
         <source>&amp;Account</source>
         <translation>账户(&amp;A)</translation>

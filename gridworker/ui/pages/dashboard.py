@@ -111,7 +111,9 @@ class DashboardPage(QWidget):
         charts.addWidget(self.by_worker, 1, 0)
         self.overdue_model = RowsModel(self._overdue_columns(), self)
         self.overdue = QTableView()
+        self.overdue.setTabKeyNavigation(False)  # Tab leaves the list; arrows move in it
         self.overdue.setModel(self.overdue_model)
+        self.overdue.setSelectionBehavior(QTableView.SelectRows)
         self.overdue.verticalHeader().hide()
         self.overdue.setMinimumHeight(180)
         header = self.overdue.horizontalHeader()

@@ -84,6 +84,7 @@ class IncidentBoardPage(QWidget):
 
         self.model = RowsModel(self._columns(), self)
         self.table = QTableView()
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list; arrows move in it
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectRows)
         self.table.setSelectionMode(QTableView.SingleSelection)
@@ -101,7 +102,7 @@ class IncidentBoardPage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         scroll.setWidget(self.detail)
-        scroll.setMinimumWidth(420)
+        scroll.setMinimumWidth(360)
 
         bar = QHBoxLayout()
         bar.addWidget(self.search, 1)

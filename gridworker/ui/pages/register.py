@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QHideEvent, QKeySequence
+from PySide6.QtCore import QEvent, QModelIndex, QPoint, Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QFocusEvent, QHideEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.enums import AreaLevel, PersonStatus
+from ...domain.enums import AreaLevel, PersonStatus, Role
 from ...domain.errors import GridWorkerError
 from ...services import register
 from ...services.changes import Changes
@@ -52,7 +52,27 @@ from ..widgets.register_person_editor import open_person_editor
 
 SEARCH_DELAY_MS = 200
 REFRESH_DELAY_MS = 150
+OPENING_GUARD_MS = 3000
+REGISTER_EDITORS = {Role.admin.value, Role.dispatcher.value, Role.worker.value}
 REGISTER_ENTITIES = {"area", "building", "household", "person", "membership"}
+
+
+class AreaTree(QTreeView):
+    """The area tree; reaching it with Tab chooses nothing (Qt makes the first node current then)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.entering = False
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        had_current = self.currentIndex().isValid()
+        self.entering = True
+        try:
+            super().focusInEvent(event)
+        finally:
+            self.entering = False
+        if not had_current and self.selectionModel() is not None:
+            self.selectionModel().clearSelection()  # a focus frame on the first node, nothing chosen
 
 
 class RegisterPage(QWidget):
@@ -65,18 +85,19 @@ class RegisterPage(QWidget):
         self.scope = Scope()
         self.scope_title = self.tr("Whole register")
         self.editor = None  # the editor or dialog open now (tests and screenshots look at it)
+        self._opening: tuple[str, str] | None = None  # the record whose editor is being opened
         self.transfer: ExcelImport | ExcelExport | None = None  # the import or export under way
         self._stale = True
 
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Search: name, pinyin initials, ID or phone digits, address…"))
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(260)  # grows into the room the actions leave; 260 fits 20 characters
+        self.search.setMinimumWidth(220)  # on its own row with the scope: the toolbar keeps its room
         self.include_inactive = QCheckBox(self.tr("Include moved out and deceased"))
         self.include_inactive.setChecked(self.settings.get(INCLUDE_INACTIVE))
 
         self.tree_model = AreaTreeModel(ctx, self)
-        self.tree = QTreeView()
+        self.tree = AreaTree()
         self.tree.setModel(self.tree_model)
         self.tree.setHeaderHidden(True)
         self.tree.setUniformRowHeights(True)
@@ -84,24 +105,23 @@ class RegisterPage(QWidget):
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._tree_menu)
         self.lists = RegisterLists(ctx)
+        # Handlers see incidents only: the server refuses any change of theirs to the register.
+        self.read_only = ctx.actor.role not in REGISTER_EDITORS
         self.household = HouseholdView(ctx)
+        self.household.read_only = self.read_only
         self.household.setMinimumWidth(330)
         self.scope_label = QLabel()
         self.scope_label.setStyleSheet("font-weight: bold; color: #1f4e79; padding: 2px 0;")
 
         self.toolbar = QToolBar()
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.toolbar.addWidget(self.search)
-        self.toolbar.addSeparator()
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)  # no separators: fits 1024 px
         self._build_actions()
 
         middle = QWidget()
         column = QVBoxLayout(middle)
         column.setContentsMargins(0, 0, 0, 0)
-        header = QHBoxLayout()
-        header.addWidget(self.scope_label, 1)
-        header.addWidget(self.include_inactive)
-        column.addLayout(header)
+        column.addWidget(self.scope_label)
+        self.scope_label.setMinimumWidth(1)  # a long area path is cut, not widening the page (tooltip: all)
         column.addWidget(self.lists, 1)
         self.splitter = QSplitter()
         self.splitter.addWidget(self.tree)
@@ -115,6 +135,11 @@ class RegisterPage(QWidget):
         self.splitter.splitterMoved.connect(lambda *_: self.settings.set(REGISTER_SPLITTER, self.splitter.saveState()))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
+        search_row = QHBoxLayout()  # the search on its own row: the toolbar keeps the whole width (1024×600)
+        search_row.addWidget(self.search, 1)
+        search_row.addWidget(self.include_inactive)
+        search_row.addWidget(self.excel_button)
+        layout.addLayout(search_row)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.splitter, 1)
 
@@ -124,7 +149,9 @@ class RegisterPage(QWidget):
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.reload_lists)
         self.search.textChanged.connect(self._search_timer.start)
+        self.search.installEventFilter(self)  # Down / Enter: into the results
         self.include_inactive.toggled.connect(self._include_inactive_toggled)
+        QWidget.setTabOrder(self.search, self.include_inactive)  # then the lists, the tree, the household
         self.tree.selectionModel().currentChanged.connect(self._node_chosen)
         self.tree_model.children_loaded.connect(self._open_single_children)
         self.lists.current_household.connect(self._show_household)
@@ -140,6 +167,26 @@ class RegisterPage(QWidget):
 
     def title(self) -> str:
         return self.tr("Registers")
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.search and event.type() == QEvent.Type.KeyPress and event.key() in (
+            Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter
+        ):
+            self.enter_results()
+            return True
+        return super().eventFilter(watched, event)
+
+    def enter_results(self) -> None:
+        """From the search box into the list of what was found, its first row chosen (the search runs now if due)."""
+        if self._search_timer.isActive():
+            self._search_timer.stop()
+            self.reload_lists()
+        kind = self.lists.current_kind() if not self.search.text().strip() else PEOPLE
+        self.lists.setCurrentIndex(list(self.lists.models).index(kind))
+        view = self.lists.views[kind]
+        if not self.lists.selected_rows(kind) and self.lists.models[kind].rowCount():
+            self.lists.select_row(kind, 0)
+        view.setFocus(Qt.FocusReason.TabFocusReason)
 
     def on_shown(self) -> None:
         if self._stale:  # changes (or a search) arrived while the page was hidden
@@ -163,30 +210,31 @@ class RegisterPage(QWidget):
         if shortcut:
             action.setShortcut(shortcut)
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        if tip:
-            action.setToolTip(tip)
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        tip = tip or text.rstrip("…")
+        action.setToolTip(f"{tip} ({keys})" if keys else tip)  # the toolbar is this page's menu: it says the keys
         self.toolbar.addAction(action)
         return action
 
     def _build_actions(self) -> None:
-        self.new_building_action = self._action(self.tr("New building"), lambda: self.new_building())
-        self.new_household_action = self._action(self.tr("New household"), lambda: self.new_household())
-        self.new_person_action = self._action(self.tr("New resident"), lambda: self.new_person())
-        self.toolbar.addSeparator()
+        self.new_building_action = self._action(self.tr("New building"), lambda: self.new_building(),
+                                                shortcut="Ctrl+Shift+B")  # fmt: skip
+        self.new_household_action = self._action(self.tr("New household"), lambda: self.new_household(),
+                                                 shortcut="Ctrl+Shift+H")  # fmt: skip
+        self.new_person_action = self._action(self.tr("New resident"), lambda: self.new_person(),
+                                              shortcut=QKeySequence.StandardKey.New)  # fmt: skip
         self.edit_action = self._action(self.tr("Edit"), self.edit_current, shortcut="Ctrl+E")
-        self.move_action = self._action(self.tr("Move…"), self.move_person)
+        self.move_action = self._action(self.tr("Move…"), self.move_person, shortcut="Ctrl+M")
         self.moved_out_action = self._action(self.tr("Moved out…"), lambda: self.leave(deceased=False))
         self.deceased_action = self._action(self.tr("Deceased…"), lambda: self.leave(deceased=True))
         self.delete_action = self._action(self.tr("Delete"), self.delete_current, shortcut=QKeySequence.StandardKey.Delete)
         self.merge_action = self._action(
             self.tr("Merge duplicates…"), self.merge, tip=self.tr("Select the two records of one person, then merge them")
         )
-        self.toolbar.addSeparator()
         self.reveal_action = self._action(
             self.tr("Show numbers"), self.reveal_numbers,
             tip=self.tr("Show the full ID and phone numbers of the selected rows"),
         )
-        self.toolbar.addSeparator()
         self._build_excel_menu()
         find = QAction(self)
         find.setShortcut(QKeySequence.StandardKey.Find)
@@ -212,7 +260,8 @@ class RegisterPage(QWidget):
         button.setToolTip(self.tr("Import the register from a workbook, export it, or get the empty template"))
         button.setMenu(menu)
         button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.toolbar.addWidget(button)
+        button.setAutoRaise(True)
+        self.excel_button = button  # on the search row: the toolbar fits 1024 px in English too
 
     @Slot()
     def _update_actions(self) -> None:
@@ -229,6 +278,15 @@ class RegisterPage(QWidget):
         self.merge_action.setEnabled(len(people) == 2)
         self.reveal_action.setEnabled(kind in (PEOPLE, HOUSEHOLDS) and chosen)
         self.new_person_action.setEnabled(self._current_household() is not None)
+        if self.read_only:
+            for action in self._write_actions():
+                action.setEnabled(False)
+                action.setToolTip(self.tr("A handler cannot change the register"))
+
+    def _write_actions(self) -> list[QAction]:
+        return [self.new_building_action, self.new_household_action, self.new_person_action, self.edit_action,
+                self.move_action, self.moved_out_action, self.deceased_action, self.delete_action, self.merge_action,
+                self.import_action]  # fmt: skip
 
     # -- scope and search -------------------------------------------------------------------------------
     @Slot()
@@ -246,6 +304,8 @@ class RegisterPage(QWidget):
 
     @Slot(QModelIndex, QModelIndex)
     def _node_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self.tree.entering:  # Tab came into the tree: the search and the lists stay as they are
+            return
         node: TreeNode | None = self.tree_model.node(current)
         self.scope = node.scope if node else Scope()
         self.scope_title = self._node_title(current) if node else self.tr("Whole register")
@@ -286,6 +346,7 @@ class RegisterPage(QWidget):
         else:
             text = self.scope_title
         self.scope_label.setText(text)
+        self.scope_label.setToolTip(text)
 
     # -- the household view ----------------------------------------------------------------------------
     def _current_household(self) -> str | None:
@@ -301,14 +362,38 @@ class RegisterPage(QWidget):
         self.editor = editor
 
     def _edit_record(self, kind: str, record_id: str) -> None:
+        """Open the record's editor, once: a second request while it opens or is open is ignored."""
+        if self.read_only:
+            return
+        if self._opening == (kind, record_id):
+            return
+        if self.editor is not None and self.editor.isVisible() and getattr(self.editor, "record_key", None) == (kind, record_id):
+            self.editor.raise_()
+            return
+        self._opening = (kind, record_id)
+
+        def opened(editor) -> None:
+            self._opening = None
+            editor.record_key = (kind, record_id)
+            self._keep_editor(editor)
+
+        self._open_editor(kind, record_id, opened)
+        QTimer.singleShot(OPENING_GUARD_MS, self._forget_opening)
+
+    def _forget_opening(self) -> None:
+        self._opening = None  # an editor that failed to open does not block the next try for long
+
+    def _open_editor(self, kind: str, record_id: str, opened) -> None:
         if kind == PEOPLE:
-            open_person_editor(self.ctx, self, person_id=record_id, on_open=self._keep_editor)
+            open_person_editor(self.ctx, self, person_id=record_id, on_open=opened)
         elif kind == HOUSEHOLDS:
-            open_household_editor(self.ctx, self, household_id=record_id, on_open=self._keep_editor)
+            open_household_editor(self.ctx, self, household_id=record_id, on_open=opened)
         elif kind == BUILDINGS:
-            open_building_editor(self.ctx, self, building_id=record_id, on_open=self._keep_editor)
+            open_building_editor(self.ctx, self, building_id=record_id, on_open=opened)
 
     def new_building(self, area_id: str | None = None) -> None:
+        if self.read_only:
+            return
         open_building_editor(self.ctx, self, area_id=area_id or self.scope.area_id, on_open=self._keep_editor)
 
     @Slot()
@@ -319,11 +404,15 @@ class RegisterPage(QWidget):
             self._edit_record(kind, record_id)
 
     def new_person(self, household_id: str | None = None) -> None:
+        if self.read_only:
+            return
         household_id = household_id or self._current_household()
         if household_id:
             open_person_editor(self.ctx, self, household_id=household_id, on_open=self._keep_editor)
 
     def new_household(self) -> None:
+        if self.read_only:
+            return
         building_id, unit = self.scope.building_id, self.scope.unit
         if building_id is None and self.lists.current_kind() == BUILDINGS:
             building_id = self.lists.current_id(BUILDINGS)
@@ -397,7 +486,9 @@ class RegisterPage(QWidget):
         """What can be done with a node of the tree: add or edit a building, add a household, export that part."""
         menu = QMenu(self)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        if node.kind == "area":
+        if self.read_only:
+            pass
+        elif node.kind == "area":
             menu.addAction(self.tr("New building here…"), lambda: self.new_building(node.scope.area_id))
         elif node.kind == "building":
             menu.addAction(self.tr("Edit building…"), lambda: self._edit_record(BUILDINGS, node.scope.building_id))

@@ -13,7 +13,7 @@ What is being typed is kept as a draft.
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -57,6 +57,8 @@ class ReportPage(QWidget):
 
         self.place = PlaceFields(ctx)
         self.duplicates = DuplicatesPanel(ctx)
+        self.duplicates.same_problem = self.add_to_existing
+        self.duplicates.photos_to_add = lambda: len(self.strip.paths())
         columns = QHBoxLayout(self)
         columns.addWidget(self._build_photos(), 5)
         columns.addWidget(self._scrolled(self._build_form()), 5)
@@ -87,16 +89,19 @@ class ReportPage(QWidget):
 
     # -- building -----------------------------------------------------------------------------
     def _scrolled(self, widget: QWidget) -> QScrollArea:
+        """The form scrolls up and down only: it gets the width it needs (the photos and duplicates give way)."""
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         scroll.setWidget(widget)
+        scroll.setMinimumWidth(widget.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 4)
         return scroll
 
     def _build_photos(self) -> QWidget:
         self.preview = QLabel()
         self.preview.setAlignment(Qt.AlignCenter)
-        self.preview.setMinimumSize(420, 320)
+        self.preview.setMinimumSize(240, 150)  # a 1024×600 screen shows the whole page
         self.preview.setWordWrap(True)
         self.strip = PhotoFilesStrip(rotatable=True, icon=88)
         self.strip.current_changed.connect(self._show_preview)
@@ -126,18 +131,22 @@ class ReportPage(QWidget):
         lang = self.ctx.lang
         self.category = CategoryPicker(lang)
         follow_categories(self.ctx, self.category)  # the server's categories, once synced
-        self.category.setMinimumHeight(230)
+        self.category.setMinimumHeight(180)
         self.urgency = QComboBox()
         for u in Urgency:
             self.urgency.addItem(u.label(lang), u.value)
         self.urgency.setCurrentIndex(self.urgency.findData(Urgency.normal.value))
         self.description = QPlainTextEdit()
+        self.description.setTabChangesFocus(True)  # Tab leaves the field, as in every other field
         self.description.setPlaceholderText(self.tr("What is wrong, since when, who is affected"))
         self.description.setFixedHeight(90)
         self.save = QPushButton(self.tr("Save report"))
         self.save.setMinimumHeight(40)
         self.save.setStyleSheet("font-weight: bold;")
         self.save.clicked.connect(self.submit)
+        self.save.setShortcut(QKeySequence.StandardKey.Save)
+        self.save.setToolTip(self.tr("Save the report on this computer ({0})").format(
+            self.save.shortcut().toString(QKeySequence.SequenceFormat.NativeText)))
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setTextFormat(Qt.RichText)
@@ -302,6 +311,28 @@ class ReportPage(QWidget):
         self.clear_form()
         self._show_sync("pending")
         self._check_sync()
+
+    def add_to_existing(self, incident_id: str, on_done, on_error) -> None:
+        """The report repeats `incident_id`: its photos go there (a comment with the description), no new incident."""
+        actor = self.ctx.actor
+        note = self.description.toPlainText().strip() or self.tr("The same problem, seen again: photos added")
+
+        def done(state) -> None:
+            self._draft_timer.stop()
+            self.ctx.runner.run(drafts.discard_draft, self.ctx.store, DRAFT_KEY)
+            self.discard.hide()
+            self.clear_form()
+            self._last_id = None
+            self._sync_timer.stop()
+            self.status.setText(esc(self.tr("Not reported again: your photos were added to the existing incident.")))
+            on_done(state)
+
+        self.ctx.runner.run(
+            queries.photos_to_existing_incident, self.ctx.store, self.ctx.photos_dir, incident_id, self.strip.files(),
+            actor_id=actor.id, actor_role=actor.role, note=note,
+            keep_photo_position=self.place.keep_photo_position(),
+            on_done=guarded(self, done), on_error=on_error,
+        )  # fmt: skip
 
     def _not_saved(self, exc: BaseException) -> None:
         self.save.setEnabled(True)

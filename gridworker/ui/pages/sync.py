@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -52,6 +53,7 @@ def value_text(value: Any, lang: str = "zh", entity: str | None = None, field: s
 
 def _table(model: RowsModel) -> QTableView:
     view = QTableView()
+    view.setTabKeyNavigation(False)  # Tab leaves the list; arrows move in it
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -139,9 +141,12 @@ class SyncPage(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.error_label)
         layout.addWidget(self.set_aside_label)
-        layout.addWidget(self.conflicts_box, 3)
-        layout.addWidget(self.rejected_box, 2)
-        layout.addWidget(self.photos_box, 1)
+        # One list at a time, each with the page's whole height (three stacked showed one row each at 1024×600).
+        self.lists = QTabWidget()
+        for box in (self.conflicts_box, self.rejected_box, self.photos_box):
+            self.lists.addTab(box, "")
+        self._name_tabs((0, 0, 0))
+        layout.addWidget(self.lists, 1)
         for view in (self.conflicts_view, self.rejected_view):
             view.selectionModel().selectionChanged.connect(self._update_buttons)
         self._update_buttons()
@@ -225,7 +230,15 @@ class SyncPage(QWidget):
         self.photos_box.setTitle(self.tr("Photos waiting to upload ({0})").format(len(lists.photos)))
         for view in (self.conflicts_view, self.rejected_view, self.photos_view):
             view.resizeColumnsToContents()
+        self._name_tabs(self._last_counts)
+        if not self._last_counts[self.lists.currentIndex()]:  # show a list with something in it
+            self.lists.setCurrentIndex(next((i for i, n in enumerate(self._last_counts) if n), 0))
         self._update_buttons()
+
+    def _name_tabs(self, counts: tuple[int, int, int]) -> None:
+        names = (self.tr("Conflicts ({0})"), self.tr("Refused ({0})"), self.tr("Photos to upload ({0})"))
+        for i, (name, count) in enumerate(zip(names, counts)):
+            self.lists.setTabText(i, name.format(count))
 
     def _selected(self, view: QTableView, model: RowsModel):
         rows = view.selectionModel().selectedRows()

@@ -82,14 +82,14 @@ class VisitsPage(QWidget):
     # -- building ---------------------------------------------------------------------------
     def _build_walk_tab(self) -> QWidget:
         self.walks = QComboBox()
-        self.walks.setMinimumWidth(280)
+        self.walks.setMinimumWidth(160)  # 1024×600 screens: the bar fits in 870 px
         self.walks.currentIndexChanged.connect(self._walk_chosen)
         self.progress = QProgressBar()
         # Doors called at, whoever answered; beside it the households visited as the dashboard counts them.
         lang = self.ctx.lang
         self.progress.setFormat(f"{figures.DOORS_CALLED.name(lang)} %v / %m {'户' if lang == 'zh' else ''}".strip())
         self.progress.setToolTip(figures.DOORS_CALLED.means(lang))
-        self.progress.setMinimumWidth(200)
+        self.progress.setMinimumWidth(150)  # 1024×600: the bar fits in 870 px
         self.met_label = QLabel()
         self.met_label.setToolTip(figures.HOUSEHOLDS_VISITED.means(lang))
         plan = QPushButton(self.tr("Plan from buildings…"))
@@ -112,18 +112,20 @@ class VisitsPage(QWidget):
             self.tr("No walk-round planned. Plan one from buildings, or from the households due a visit.")
         )
         self.empty.setStyleSheet("color: #6b7280; padding: 24px;")
+        self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignCenter)
 
         self.stops_model = RowsModel(self._stop_columns(), self)
         self.stops = QTableView()
+        self.stops.setTabKeyNavigation(False)  # Tab leaves the list; arrows move in it
         self.stops.setModel(self.stops_model)
         self.stops.setSelectionBehavior(QTableView.SelectRows)
         self.stops.setSelectionMode(QTableView.SingleSelection)
         self.stops.verticalHeader().hide()
         self.stops.setWordWrap(False)
         header = self.stops.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.Stretch)
+        header.setSectionResizeMode(QHeaderView.ResizeToContents)  # the address keeps its room number
+        header.setSectionResizeMode(3, QHeaderView.Stretch)  # special groups give way first (tooltip: all of it)
         self.stops.selectionModel().currentRowChanged.connect(self._stop_chosen)
 
         self.form = VisitForm(self.ctx.lang)
@@ -132,7 +134,7 @@ class VisitsPage(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.form)
-        scroll.setMinimumWidth(400)
+        scroll.setMinimumWidth(320)
         split = QSplitter()
         left = QWidget()
         column = QVBoxLayout(left)
@@ -170,6 +172,7 @@ class VisitsPage(QWidget):
         bar.addWidget(self.plan_due)
         self.due_model = RowsModel(self._due_columns(), self)
         self.due = QTableView()
+        self.due.setTabKeyNavigation(False)  # Tab leaves the list; arrows move in it
         self.due.setModel(self.due_model)
         self.due.setSelectionBehavior(QTableView.SelectRows)
         self.due.setSelectionMode(QTableView.ExtendedSelection)

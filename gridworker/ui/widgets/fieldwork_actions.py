@@ -106,6 +106,7 @@ class ActionDialog(QDialog):
     def _make_input(self, name: str, people: list[KnownPerson]) -> QWidget:
         if name in ("note", "reason"):
             edit = QPlainTextEdit()
+            edit.setTabChangesFocus(True)  # Tab leaves the field, as in every other field
             edit.setFixedHeight(80)
             if name == "reason" and self.action == "close" and self.detail.state.status == Status.handled.value:
                 edit.setPlaceholderText(self.tr("Optional: the work was handled"))

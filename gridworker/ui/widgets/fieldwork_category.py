@@ -49,6 +49,7 @@ class CategoryPicker(QWidget):
         self.tree.activated.connect(self._clicked)
         self.current = QLabel()
         self.current.setWordWrap(True)
+        self.current.setMinimumWidth(self.current.fontMetrics().horizontalAdvance("M") * 12)  # never a word a line
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.search)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QListView,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -33,6 +34,9 @@ class DuplicatesPanel(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.dialog: IncidentDialog | None = None
+        # Set by the report page: (incident id, done, failed) → add the report's photos to that incident instead.
+        self.same_problem = None
+        self.photos_to_add = lambda: 0  # how many photos the report holds
         title = QLabel(self.tr("Possible duplicates nearby"))
         title.setStyleSheet("font-weight: bold;")
         hint = QLabel(self.tr("Same category within 250 m in the last 30 days. Open one to compare before saving."))
@@ -51,7 +55,7 @@ class DuplicatesPanel(QWidget):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setStyleSheet("color: #6b7280;")
-        self.setMinimumWidth(260)
+        self.setMinimumWidth(200)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(title)
@@ -85,16 +89,19 @@ class DuplicatesPanel(QWidget):
         self.list.setVisible(bool(cards))
 
     def _open(self, item: QListWidgetItem) -> None:
-        self.dialog = IncidentDialog(self.ctx, item.data(ID_ROLE), self)
+        self.dialog = IncidentDialog(self.ctx, item.data(ID_ROLE), self, same_problem=self.same_problem,
+                                     photos=self.photos_to_add())  # fmt: skip
         self.dialog.open()
 
 
 class IncidentDialog(QDialog):
     """A possible duplicate, opened from the report page: what it is, its photos, where it stands."""
 
-    def __init__(self, ctx, incident_id: str, parent=None):
+    def __init__(self, ctx, incident_id: str, parent=None, *, same_problem=None, photos: int = 0):
         super().__init__(parent)
         self.ctx = ctx
+        self.incident_id = incident_id
+        self.same_problem = same_problem
         self.setWindowTitle(self.tr("Possible duplicate"))
         self.resize(640, 720)
         self.view = IncidentDetailView(ctx, self, show_actions=False)
@@ -106,9 +113,18 @@ class IncidentDialog(QDialog):
         self.error.hide()
         buttons = QDialogButtonBox(QDialogButtonBox.Close)
         buttons.rejected.connect(self.reject)
+        # As FixMyStreet does when a report matches an open one: no second incident, the photos go to this one.
+        self.same_button = QPushButton(self.tr("Same problem: don't report it, add my photos to this incident"))
+        self.same_button.setVisible(same_problem is not None)
+        self.same_button.setEnabled(photos > 0)
+        self.same_button.setToolTip(self.tr("The report is not made and its draft is discarded; its photos are "
+                                            "added to this incident with its description as a comment")
+                                    if photos else self.tr("Add a photo to the report first"))  # fmt: skip
+        self.same_button.clicked.connect(self._same_problem)
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.error)
+        layout.addWidget(self.same_button)
         layout.addWidget(buttons)
         names = {ctx.actor.id: ctx.actor.display_name}
         ctx.runner.run(
@@ -120,3 +136,13 @@ class IncidentDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self.error.setText(error_text(exc, self.ctx.lang))
         self.error.show()
+
+    def _same_problem(self) -> None:
+        self.same_button.setEnabled(False)
+        self.error.hide()
+
+        def failed(exc: BaseException) -> None:
+            self.same_button.setEnabled(True)
+            self._failed(exc)
+
+        self.same_problem(self.incident_id, guarded(self, lambda _state: self.accept()), guarded(self, failed))

@@ -81,17 +81,19 @@ class IncidentDetailView(QWidget):
         self.title.setStyleSheet("font-size: 15pt; font-weight: bold;")
         self.badges = QLabel()
         self.badges.setTextFormat(Qt.RichText)
+        self.badges.setWordWrap(True)  # a long category path wraps instead of running off a narrow pane
         self.sync = QLabel()
         self.sync.setWordWrap(True)
         self.rejections = QLabel()
         self.rejections.setWordWrap(True)
         self.rejections.setStyleSheet("background: #fee2e2; color: #991b1b; border: 1px solid #fca5a5; padding: 6px;")
         self.facts = QFormLayout()
-        self.facts.setLabelAlignment(Qt.AlignRight)
+        self.facts.setLabelAlignment(Qt.AlignRight | Qt.AlignTop)  # beside the first line of a value that wraps
+        self.facts.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
         self.description = QLabel()
         self.description.setWordWrap(True)
         self.description.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        self.photos = StoredPhotosStrip(ctx.photos_dir, icon=140)
+        self.photos = StoredPhotosStrip(ctx.photos_dir, icon=140, ctx=ctx)
         # A label grows with the log, so the page scrolls as one; links open the photos.
         self.timeline = QLabel()
         self.timeline.setTextFormat(Qt.RichText)
@@ -190,7 +192,11 @@ class IncidentDetailView(QWidget):
                 value = QLabel(f"<span style='color:{colour}'>{esc(text)}</span>" if colour else esc(text))
                 value.setWordWrap(True)
                 value.setTextInteractionFlags(Qt.TextSelectableByMouse)
-                self.facts.addRow(label, value)
+                value.setAlignment(Qt.AlignLeft | Qt.AlignTop)
+                caption = QLabel(label)
+                caption.setAlignment(Qt.AlignRight | Qt.AlignTop)
+                caption.setStyleSheet("color: #6b7280;")
+                self.facts.addRow(caption, value)
 
         reporter = person_text(inc.reporter_id, self.names, lang)
         add(
@@ -284,7 +290,8 @@ class IncidentDetailView(QWidget):
         if text.startswith("photo:") and self.detail is not None:
             photo = self.detail.photos.get(text[len("photo:") :])
             if photo is not None:
-                PhotoViewer(self.ctx.photos_dir, photo, self).open()
+                self.photo_viewer = PhotoViewer(self.ctx.photos_dir, photo, self, ctx=self.ctx)
+                self.photo_viewer.open()
 
 
 def _clear_form(form: QFormLayout) -> None:

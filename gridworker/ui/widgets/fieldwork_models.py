@@ -85,8 +85,8 @@ class RowsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.columns)
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
-            return self.columns[section].header
+        if orientation == Qt.Horizontal and role in (Qt.DisplayRole, Qt.ToolTipRole):
+            return self.columns[section].header  # the tooltip reads a header squeezed on a small screen
         return None
 
     def data(self, index, role=Qt.DisplayRole):
@@ -97,8 +97,8 @@ class RowsModel(QAbstractTableModel):
             return col.text(row)
         if role == Qt.ForegroundRole and col.colour is not None:
             return col.colour(row)
-        if role == Qt.ToolTipRole and col.tooltip is not None:
-            return col.tooltip(row)
+        if role == Qt.ToolTipRole:  # the whole text of a cell cut short on a small screen
+            return col.tooltip(row) if col.tooltip is not None else (col.text(row) or None)
         if role == Qt.FontRole and col.bold is not None and col.bold(row):
             return self._bold
         if role == Qt.TextAlignmentRole and col.align_right:

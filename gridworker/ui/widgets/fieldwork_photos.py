@@ -28,7 +28,9 @@ from PySide6.QtWidgets import (
 
 from ...domain.fieldwork import Photo
 from ...photos import PhotoError, has_photo, has_thumbnail, read_bytes
-from .fieldwork_text import local_time
+from ..settings import PHOTO_FOLDER, Settings, pictures_folder
+from .fieldwork_models import guarded
+from .fieldwork_text import error_text, local_time
 
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif")
 PATH_ROLE = Qt.UserRole + 1
@@ -122,6 +124,7 @@ class PhotoFilesStrip(QWidget):
         super().__init__(parent)
         self.rotatable = rotatable
         self._turns: dict[str, int] = {}
+        self.file_dialog: QFileDialog | None = None  # the file dialog while it is open (tests look at it)
         self._images: dict[str, QImage] = {}
         self.list = QListWidget()
         self.list.setViewMode(QListView.IconMode)
@@ -190,12 +193,24 @@ class PhotoFilesStrip(QWidget):
             self.changed.emit()
 
     def choose_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(
-            self,
-            self.tr("Choose photos"),
-            "",
+        """The file dialog, in the folder photos came from last time, else the user's pictures folder."""
+        settings = Settings()
+        last = settings.get(PHOTO_FOLDER)
+        start = Path(last) if last and Path(last).is_dir() else pictures_folder()
+        self.file_dialog = dialog = QFileDialog(
+            self, self.tr("Choose photos"), str(start),
             self.tr("Photos (*.jpg *.jpeg *.png *.webp *.heic *.heif);;All files (*)"),
-        )
+        )  # fmt: skip
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return
+            paths = dialog.selectedFiles()
+        finally:
+            self.file_dialog = None
+            dialog.deleteLater()
+        if paths:
+            settings.set(PHOTO_FOLDER, str(Path(paths[0]).parent))
         self.add_files(paths)
 
     def remove_current(self) -> None:
@@ -256,9 +271,11 @@ class PhotoFilesStrip(QWidget):
 class StoredPhotosStrip(QListWidget):
     """Thumbnails of stored photos; a click opens the photo large."""
 
-    def __init__(self, photos_dir: Path, parent=None, *, icon: int = 112):
+    def __init__(self, photos_dir: Path, parent=None, *, icon: int = 112, ctx=None):
         super().__init__(parent)
         self.photos_dir = Path(photos_dir)
+        self.ctx = ctx  # with it, the viewer can download an original not here yet
+        self.viewer: PhotoViewer | None = None
         self._photos: list[Photo] = []
         self.setViewMode(QListView.IconMode)
         self.setFlow(QListView.LeftToRight)
@@ -282,7 +299,8 @@ class StoredPhotosStrip(QListWidget):
         self.setVisible(bool(self._photos))
 
     def _open(self, item: QListWidgetItem) -> None:
-        PhotoViewer(self.photos_dir, self._photos[item.data(PATH_ROLE)], self).open()
+        self.viewer = PhotoViewer(self.photos_dir, self._photos[item.data(PATH_ROLE)], self, ctx=self.ctx)
+        self.viewer.open()
 
 
 def thumbnail_icon(photos_dir: Path, sha256: str, side: int, missing_text: str) -> QIcon:
@@ -306,32 +324,70 @@ def photo_caption(photo: Photo) -> str:
 class PhotoViewer(QDialog):
     """One stored photo, as large as the screen allows (the thumbnail when the original is not here yet)."""
 
-    def __init__(self, photos_dir: Path, photo: Photo, parent=None):
+    def __init__(self, photos_dir: Path, photo: Photo, parent=None, *, ctx=None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Photo"))
         self.setAttribute(Qt.WA_DeleteOnClose)
-        original = has_photo(photos_dir, photo.sha256)
-        image, problem = stored_image(photos_dir, photo.sha256, 1100, thumbnail=not original)
+        self.photos_dir, self.photo, self.ctx = Path(photos_dir), photo, ctx
         self.picture = QLabel()
         self.picture.setAlignment(Qt.AlignCenter)
-        if problem == "photo_damaged" or image.isNull():
+        self.caption = QLabel()
+        self.caption.setAlignment(Qt.AlignCenter)
+        self.caption.setWordWrap(True)
+        # An original not here yet is fetched on request (the sync brings only thumbnails of others' photos).
+        self.download_button = QPushButton(self.tr("Download the original"))
+        self.download_button.clicked.connect(self.download_original)
+        close = QPushButton(self.tr("Close"))
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.download_button)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.picture, 1)
+        layout.addWidget(self.caption)
+        layout.addLayout(buttons)
+        self._show()
+
+    def has_original(self) -> bool:
+        return has_photo(self.photos_dir, self.photo.sha256)
+
+    def _show(self, problem: str = "") -> None:
+        original = self.has_original()
+        sha = self.photo.sha256
+        image, damage = stored_image(self.photos_dir, sha, 1100, thumbnail=not original)
+        if damage == "photo_damaged" or image.isNull():
             text = (
                 self.tr("The file of this photo on this computer is damaged or was altered")
-                if problem == "photo_damaged"
+                if damage == "photo_damaged"
                 else self.tr("This photo is not on this computer yet")
             )
             self.picture.setPixmap(placeholder(320, text))
             self.picture.setAccessibleName(text)
         else:
             self.picture.setPixmap(QPixmap.fromImage(image))
-        note = photo_caption(photo)
+        note = photo_caption(self.photo)
         if not original:
             note += "  ·  " + self.tr("original not downloaded yet: showing the thumbnail")
-        caption = QLabel(note)
-        caption.setAlignment(Qt.AlignCenter)
-        close = QPushButton(self.tr("Close"))
-        close.clicked.connect(self.accept)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.picture, 1)
-        layout.addWidget(caption)
-        layout.addWidget(close, 0, Qt.AlignRight)
+        if problem:
+            note += "\n" + problem
+        self.caption.setText(note)
+        self.download_button.setVisible(not original and self.ctx is not None and self._linked())
+        self.download_button.setEnabled(True)
+
+    def _linked(self) -> bool:
+        return bool((self.ctx.account.info.get("server") or {}).get("url"))
+
+    def download_original(self) -> None:
+        from ...sync.engine import SyncEngine  # the sync layer fetches it (GET /blobs/{sha}) and stores it here
+
+        ctx = self.ctx
+        self.download_button.setEnabled(False)
+        self.caption.setText(photo_caption(self.photo) + "  ·  " + self.tr("Downloading the original…"))
+        ctx.runner.run(
+            lambda: SyncEngine(ctx.account, ctx.store, attempts=2).fetch_original(self.photo.sha256),
+            pool="net", name="download original photo",
+            on_done=guarded(self, lambda _path: self._show()),
+            on_error=guarded(self, lambda exc: self._show(
+                self.tr("Not downloaded: {0}").format(error_text(exc, ctx.lang)))),
+        )  # fmt: skip

@@ -81,10 +81,14 @@ class PlaceFields(QGroupBox):
         position.addWidget(self.lat)
         position.addWidget(self.lon)
         position.addWidget(self.use_photo)
-        place_row = QHBoxLayout()
-        place_row.addWidget(self.place, 1)
-        place_row.addWidget(choose)
-        place_row.addWidget(self.clear_place)
+        # The place on its own line, the buttons under it: a narrow form never wraps it one character a line.
+        place_row = QVBoxLayout()
+        place_row.addWidget(self.place)
+        place_buttons = QHBoxLayout()
+        place_buttons.addWidget(choose)
+        place_buttons.addWidget(self.clear_place)
+        place_buttons.addStretch(1)
+        place_row.addLayout(place_buttons)
         form = QFormLayout(self)
         form.setLabelAlignment(Qt.AlignRight)
         self._row(form, self.tr("Position"), [position, self.source], "lat", self.lat)
@@ -267,6 +271,7 @@ class HouseholdDialog(QDialog):
             [Column(self.tr("Address"), lambda h: h.address), Column(self.tr("Residents"), lambda h: h.people)], self
         )
         self.table = QTableView()
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list; arrows move in it
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectRows)
         self.table.setSelectionMode(QTableView.SingleSelection)

@@ -62,9 +62,11 @@ class VisitForm(QWidget):
             self.outcome_buttons[outcome.value] = button
             grid.addWidget(button, (n - 1) // 3, (n - 1) % 3)
         self.notes = QPlainTextEdit()
+        self.notes.setTabChangesFocus(True)  # Tab leaves the field, as in every other field
         self.notes.setPlaceholderText(self.tr("What you found: changes in the household, how they are"))
         self.notes.setFixedHeight(70)
         self.needs = QPlainTextEdit()
+        self.needs.setTabChangesFocus(True)  # Tab leaves the field, as in every other field
         self.needs.setPlaceholderText(self.tr("Requests or problems the residents raised"))
         self.needs.setFixedHeight(70)
         self.raise_incident = QCheckBox(self.tr("Report the needs as an incident"))
@@ -199,6 +201,7 @@ class BuildingPlanDialog(QDialog):
             self,
         )
         self.table = QTableView()
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list; arrows move in it
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectRows)
         self.table.setSelectionMode(QTableView.ExtendedSelection)

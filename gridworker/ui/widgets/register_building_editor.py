@@ -55,6 +55,7 @@ class BuildingEditor(EditorDialog):
         self.lon = QLineEdit()
         self.lon.setPlaceholderText("120.1551")
         self.notes = QPlainTextEdit()
+        self.notes.setTabChangesFocus(True)  # Tab leaves the field, as in every other field
         self.notes.setFixedHeight(64)
 
         form = QFormLayout()

@@ -39,6 +39,7 @@ from ...domain.register import InvalidRecord
 from ...services import drafts
 from ..context import AppContext
 from ..errors import format_traceback
+from .fieldwork_text import local_time
 
 DRAFT_DELAY_MS = 800
 ERROR_STYLE = "color: #b3261e;"
@@ -78,7 +79,7 @@ class DraftBanner(QFrame):
         self.hide()
 
     def offer(self, draft: drafts.Draft) -> None:
-        when = draft.saved_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        when = local_time(draft.saved_at, year=True)  # China time, as the records show it
         self.text.setText(self.tr("Unsaved edits from {0} were kept as a draft.").format(when))
         self.show()
 

@@ -42,6 +42,7 @@ class HouseholdEditor(EditorDialog):
             self.head.addItem(name, person_id)
         self.head.setEnabled(bool(members))
         self.notes = QPlainTextEdit()
+        self.notes.setTabChangesFocus(True)  # Tab leaves the field, as in every other field
         self.notes.setFixedHeight(64)
 
         form = QFormLayout()

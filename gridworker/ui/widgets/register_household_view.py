@@ -55,6 +55,7 @@ class HouseholdView(QWidget):
         self.visits: list[queries.VisitLine] = []
         self.refusal = None  # services.refused.Refusal of the household itself
         self.revealed = False
+        self.read_only = False  # a handler reads the register, never edits it (the server refuses it)
         self._wanted: str | None = None
 
         self.title = QLabel(self.tr("Household"))
@@ -88,7 +89,7 @@ class HouseholdView(QWidget):
             self.reveal_button.setChecked(False)
         self._wanted = household_id
         for button in (self.edit_button, self.add_button, self.reveal_button):
-            button.setEnabled(household_id is not None)
+            button.setEnabled(household_id is not None and not (self.read_only and button is not self.reveal_button))
         if household_id is None:
             self.household_id, self.card = None, None
             self.title.setText(self.tr("Household"))

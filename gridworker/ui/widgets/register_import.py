@@ -167,6 +167,7 @@ class ImportReportDialog(QDialog):
         self.notes.setStyleSheet("color: #555;")
         self.notes.setVisible(bool(notes))
         self.errors = QTableView()
+        self.errors.setTabKeyNavigation(False)  # Tab leaves the list; arrows move in it
         self.errors_model = CellErrorsModel(report.errors, lang, self)
         self.errors.setModel(self.errors_model)
         self.errors.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

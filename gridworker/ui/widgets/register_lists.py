@@ -7,6 +7,8 @@ the search results instead while the search box holds a query. A reload
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal, Slot
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QTabWidget, QWidget
 
@@ -25,13 +27,22 @@ def people_in_scope(store, scope: Scope, include_inactive: bool) -> list[str]:
     return queries.person_ids(store, scope, include_inactive=include_inactive)
 
 
+def natural_key(text: str) -> list[tuple[int, int | str]]:
+    """Text with its numbers compared as numbers: 2单元 before 10单元, 302室 before 1201室."""
+    return [(0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", text or "") if part]
+
+
 def search_ids(store, query: str, include_inactive: bool) -> list[str]:
-    """The ids of the people the search box finds, best first."""
-    return [hit.person_id for hit in find_people(store, query, limit=SEARCH_LIMIT, include_inactive=include_inactive)]
+    """The ids of the people the search box finds, best first; people found by their address (a building's
+    name) in walking order: building, unit, floor, room."""
+    hits = find_people(store, query, limit=SEARCH_LIMIT, include_inactive=include_inactive)
+    hits = sorted(hits, key=lambda h: (h.rank, h.status != "active", natural_key(h.address) if h.match == "address" else []))
+    return [hit.person_id for hit in hits]
 
 
 def table_for(model: PagedModel) -> QTableView:
     view = QTableView()
+    view.setTabKeyNavigation(False)  # Tab leaves the list; arrows move in it
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -76,7 +87,7 @@ class RegisterLists(QTabWidget):
             self.addTab(view, "")
             view.selectionModel().currentRowChanged.connect(lambda cur, _prev, kind=kind: self._current_changed(kind, cur))
             view.selectionModel().selectionChanged.connect(lambda *_: self.selection_changed.emit())
-            view.doubleClicked.connect(lambda index, kind=kind: self._activate(kind, index.row()))
+            # activated covers a double-click and Enter (connecting doubleClicked too opened two editors)
             view.activated.connect(lambda index, kind=kind: self._activate(kind, index.row()))
             model.loaded.connect(lambda kind=kind: self._loaded(kind))
             # A row's page may arrive after it became current: tell the household view then.

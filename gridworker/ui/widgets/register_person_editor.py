@@ -103,6 +103,7 @@ class PersonEditor(EditorDialog):
         self.skills = QLineEdit()
         self.skills.setPlaceholderText(self.tr("e.g. legal advice, electrical repairs"))
         self.notes = QPlainTextEdit()
+        self.notes.setTabChangesFocus(True)  # Tab leaves the field, as in every other field
         self.notes.setFixedHeight(64)
 
         left, right = QFormLayout(), QFormLayout()

@@ -56,8 +56,9 @@ def state_text(status: SyncStatus) -> str:
 def last_sync_text(status: SyncStatus) -> str:
     if status.last_success is None:
         return QCoreApplication.translate("SyncText", "never synced")
-    when = status.last_success.astimezone()
-    return QCoreApplication.translate("SyncText", "last sync {0}").format(when.strftime("%m-%d %H:%M"))
+    from .fieldwork_text import local_time  # China time, as every record shows it (not the PC's clock zone)
+
+    return QCoreApplication.translate("SyncText", "last sync {0}").format(local_time(status.last_success))
 
 
 def dot_colour(status: SyncStatus) -> str:
