@@ -19,9 +19,10 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
-from ..domain.errors import OUT_OF_SCOPE
 from ..domain import hlc as hlc_mod
 from ..domain import wire
+from ..domain.display import entity_label
+from ..domain.errors import OUT_OF_SCOPE
 from ..domain.lifecycle import IncidentState, Refusal, Rules
 from ..domain.register import InvalidRecord
 from ..domain.wire import ENTITIES, INCIDENT_CHILDREN
@@ -177,8 +178,8 @@ class PushRun:
         if spec.server_managed:
             raise Rejected(
                 "server_managed",
-                f"“{m.entity}”由服务器管理，只能下载，不能上传",
-                f"'{m.entity}' is managed on the server: pull only",
+                f"{entity_label(m.entity, 'zh')}由服务器管理，只能下载，不能上传",
+                f"{entity_label(m.entity, 'en').capitalize()} records are managed on the server: pull only",
             )
         if self.user.role == "handler" and m.entity not in INCIDENT_CHILDREN:
             raise Rejected(

@@ -165,6 +165,9 @@ def test_server_managed_entities_and_read_only_fields_are_refused_with_a_reason(
     admin = world.api("admin")
     res = admin.upsert("area", world.area_ids["G1"], {"name": "改名"})
     assert res["status"] == "rejected" and res["error"]["code"] == "server_managed"
+    # The reason reaches the user as it is: the record named in words, never the wire's entity name.
+    assert "area" not in res["error"]["message_zh"] and "网格" in res["error"]["message_zh"]
+    assert "'area'" not in res["error"]["message_en"]
     w1 = world.api("w1")
     iid = new_id()
     res = w1.upsert("incident", iid, {"title": "井盖缺失", "area_id": world.area_ids["G1"], "status": "closed"})
