@@ -7,6 +7,7 @@ come from the core (`Status.label(lang)`), never re-translated here.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -18,6 +19,8 @@ from ...domain.enums import Role, Tag
 from ...domain.errors import GridWorkerError
 from ...domain.fieldwork import CHINA_TZ
 from ...photos import PhotoError
+
+log = logging.getLogger(__name__)
 
 STATUS_COLOURS = {
     "reported": "#d97706",
@@ -114,10 +117,15 @@ def person_text(person_id: str | None, names: dict[str, str], lang: str, role: s
 
 
 def error_text(exc: BaseException, lang: str) -> str:
-    """A core error in the user's language; anything else as its own words."""
+    """A core error in the user's language; anything else in plain words, its details kept in the log.
+
+    Python's own text ("KeyError: 'household_id'", "[Errno 13] …") never reaches a user."""
     if isinstance(exc, GridWorkerError):
         return exc.message(lang)
-    return str(exc) or type(exc).__name__
+    log.error("unexpected error shown to the user", exc_info=(type(exc), exc, exc.__traceback__))
+    if lang.startswith("zh"):
+        return "出现了意外的问题，未能完成。已保存的内容不受影响，详情已写入日志（帮助 → 打开日志文件夹）。"
+    return "Something unexpected went wrong and this was not done. What was saved is unaffected; the details are in the log (Help → Open the log folder)."
 
 
 def error_field(exc: BaseException) -> str | None:
