@@ -46,37 +46,45 @@ def _where(frame: str) -> str:
 
 
 def summarise(raw: Path, top: int) -> str:
-    """The collapsed stacks py-spy wrote, as each thread's share and the top functions by own and inclusive time."""
-    by_tid: Counter[str] = Counter()
+    """The collapsed stacks py-spy wrote: each thread's share and its top functions by own time, all threads'
+    top functions by own time, GridWorker's functions by time inside them, and the share spent importing."""
     names: dict[str, str] = {}  # py-spy names a thread on some of its stacks only
-    own: Counter[str] = Counter()
-    inside: Counter[str] = Counter()
-    total = 0
+    stacks: list[tuple[str, list[str], int]] = []
     for line in raw.read_text(encoding="utf-8", errors="replace").splitlines():
         stack, _, count = line.rpartition(" ")
         if not stack or not count.isdigit():
             continue
-        n = int(count)
         head, *frames = stack.split(";")
         tid, _, name = head.partition(":")
         if name.strip():
             names[tid] = re.sub(r"_\d+$", "", name.strip())
-        by_tid[tid] += n
-        total += n
-        if frames:
-            where = [_where(f) for f in frames]
-            own[where[-1]] += n
-            for func in set(where):
-                inside[func] += n
+        stacks.append((tid, [_where(f) for f in frames], int(count)))
+    total = sum(n for _tid, _where_, n in stacks) or 1
     threads: Counter[str] = Counter()
-    for tid, n in by_tid.items():
-        threads[names.get(tid, tid)] += n
-    out = [f"{total} samples (all threads, waits included)", "", "by thread:"]
-    out += [f"  {100 * n / total:5.1f}%  {name}" for name, n in threads.most_common()]
+    own: Counter[str] = Counter()
+    own_by_thread: dict[str, Counter[str]] = {}
+    inside: Counter[str] = Counter()
+    imports = 0
+    for tid, where, n in stacks:
+        thread = names.get(tid, tid)
+        threads[thread] += n
+        if not where:
+            continue
+        own[where[-1]] += n
+        own_by_thread.setdefault(thread, Counter())[where[-1]] += n
+        for func in set(where):
+            if "gridworker/" in func or "(sync/" in func or "(store/" in func or "(services/" in func:
+                inside[func] += n
+        imports += any(f.startswith("_find_and_load ") for f in where) and n
+    pct = lambda n, of=total: f"{100 * n / of:5.1f}%"  # noqa: E731
+    out = [f"{total} samples (all threads, waits included); importing modules: {pct(imports).strip()}", "", "by thread:"]
+    for thread, n in threads.most_common():
+        out.append(f"  {pct(n)}  {thread}; its time:")
+        out += [f"      {pct(k, n)}  {func}" for func, k in own_by_thread.get(thread, Counter()).most_common(6)]
     out += ["", f"top {top} by own time (the innermost Python frame; C calls such as SQLite count in their caller):"]
-    out += [f"  {100 * n / total:5.1f}%  {name}" for name, n in own.most_common(top)]
-    out += ["", f"top {top} by time inside (the function or anything it called):"]
-    out += [f"  {100 * n / total:5.1f}%  {name}" for name, n in inside.most_common(top)]
+    out += [f"  {pct(n)}  {name}" for name, n in own.most_common(top)]
+    out += ["", f"top {top} of GridWorker's functions by time inside (the function or anything it called):"]
+    out += [f"  {pct(n)}  {name}" for name, n in inside.most_common(top)]
     return "\n".join(out)
 
 
