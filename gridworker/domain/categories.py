@@ -4,7 +4,7 @@ The first level is the national digital city-management classes (components
 部件, events 事件) plus the grid-governance classes (网格治理); the second
 level the entries a grid worker picks. Each entry says at which level it is
 normally handled (community or street) and whether a photo is required.
-The shipped table is gridworker/resources/categories.json; its format is in
+The shipped table is resources/categories.json; its format is in
 docs/incident-lifecycle.md. Children inherit kind, level_default and
 photo_required from their class unless they set their own.
 """
@@ -16,8 +16,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
+from .. import resources_path
 from .enums import Level
 from .errors import GridWorkerError
 from .names import pinyin_of
@@ -129,8 +129,8 @@ def _match_rank(c: Category, q: str) -> int | None:
 
 @lru_cache(maxsize=1)
 def load_categories() -> CategoryTable:
-    """The table shipped with the app (gridworker/resources/categories.json)."""
-    text = resources.files("gridworker").joinpath("resources/categories.json").read_text(encoding="utf-8")
+    """The table shipped with the app (resources/categories.json)."""
+    text = resources_path("categories.json").read_text(encoding="utf-8")
     try:
         table = json.loads(text)
     except json.JSONDecodeError as exc:

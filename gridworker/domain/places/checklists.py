@@ -1,6 +1,6 @@
 """Inspection checklists: the items a grid worker checks at each kind of place.
 
-The shipped table is gridworker/resources/checklists.json. Each item says
+The shipped table is resources/checklists.json. Each item says
 what is checked and the hazard it looks for (Chinese and English), how
 serious that hazard is (一般 / 较大 / 重大), how many working days the place
 gets to rectify it, the incident category a serious hazard is escalated
@@ -20,8 +20,8 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
+from ... import resources_path
 from ..errors import GridWorkerError
 from .kinds import PlaceKindTable, load_kinds
 
@@ -114,8 +114,8 @@ class ChecklistTable:
 
 @lru_cache(maxsize=1)
 def load_checklists() -> ChecklistTable:
-    """The table shipped with the app (gridworker/resources/checklists.json)."""
-    text = resources.files("gridworker").joinpath("resources/checklists.json").read_text(encoding="utf-8")
+    """The table shipped with the app (resources/checklists.json)."""
+    text = resources_path("checklists.json").read_text(encoding="utf-8")
     try:
         table = json.loads(text)
     except json.JSONDecodeError as exc:
