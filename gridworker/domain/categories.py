@@ -222,16 +222,33 @@ def _parse_entry(entry: object, where_zh: str, where_en: str, parent: Category |
     if code in seen:
         raise fail("编码重复", "the code appears twice")
     seen.add(code)
-    allowed = _TOP_KEYS if parent is None else _CHILD_KEYS
-    unknown = sorted(set(entry) - allowed)
-    if unknown:
-        hint = "（类别表只有两级）" if parent is not None and "children" in unknown else ""
-        raise fail(f"未知字段 {', '.join(unknown)}{hint}", f"unknown field(s) {', '.join(unknown)}" + (" (the table has two levels)" if hint else ""))
+    _check_keys(entry, parent, fail)
     name, name_en = entry.get("name"), entry.get("name_en")
     if not isinstance(name, str) or not name.strip():
         raise fail("缺少中文名称 name", "'name' (Chinese) is missing")
     if not isinstance(name_en, str) or not name_en.strip():
         raise fail("缺少英文名称 name_en", "'name_en' (English) is missing")
+    kind, level, photo = _entry_settings(entry, parent, fail)
+    keywords = entry.get("keywords", [])
+    if not isinstance(keywords, list) or not all(isinstance(k, str) and k.strip() for k in keywords):
+        raise fail("keywords 应为文字列表", "'keywords' must be a list of words")
+    keywords = tuple(k.strip() for k in keywords)
+    pinyin = tuple(pinyin_of(t) for t in (name.strip(), *keywords))
+    return Category(
+        code, name.strip(), name_en.strip(), parent.code if parent else None, level, photo, kind, keywords, pinyin
+    )
+
+
+def _check_keys(entry: dict, parent: Category | None, fail) -> None:
+    allowed = _TOP_KEYS if parent is None else _CHILD_KEYS
+    unknown = sorted(set(entry) - allowed)
+    if unknown:
+        hint = "（类别表只有两级）" if parent is not None and "children" in unknown else ""
+        raise fail(f"未知字段 {', '.join(unknown)}{hint}", f"unknown field(s) {', '.join(unknown)}" + (" (the table has two levels)" if hint else ""))
+
+
+def _entry_settings(entry: dict, parent: Category | None, fail) -> tuple[str, str, bool]:
+    """An entry's kind, default level and photo rule: its own, else its class's (a class: the defaults)."""
     kind = entry.get("kind", parent.kind if parent else None)
     if kind not in KINDS or (parent is not None and kind != parent.kind):
         raise fail(f"类型 kind {kind!r} 无效（{'/'.join(KINDS)}，与上级一致）", f"kind {kind!r} is invalid ({'/'.join(KINDS)}, same as its class)")
@@ -241,11 +258,4 @@ def _parse_entry(entry: object, where_zh: str, where_en: str, parent: Category |
     photo = entry.get("photo_required", parent.photo_required if parent else True)
     if not isinstance(photo, bool):
         raise fail("photo_required 应为 true 或 false", "'photo_required' must be true or false")
-    keywords = entry.get("keywords", [])
-    if not isinstance(keywords, list) or not all(isinstance(k, str) and k.strip() for k in keywords):
-        raise fail("keywords 应为文字列表", "'keywords' must be a list of words")
-    keywords = tuple(k.strip() for k in keywords)
-    pinyin = tuple(pinyin_of(t) for t in (name.strip(), *keywords))
-    return Category(
-        code, name.strip(), name_en.strip(), parent.code if parent else None, level, photo, kind, keywords, pinyin
-    )
+    return kind, level, photo

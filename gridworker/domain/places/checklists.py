@@ -181,18 +181,8 @@ def _parse_item(entry: object, kinds: PlaceKindTable, index: int | None = None) 
     unknown = sorted(set(entry) - _KEYS - {"deleted"})
     if unknown:
         raise fail(f"未知字段 {', '.join(unknown)}", f"unknown field(s) {', '.join(unknown)}")
-    texts = {}
-    for key, zh in (("name", "检查内容"), ("name_en", "英文检查内容"), ("hazard", "隐患描述"), ("hazard_en", "英文隐患描述")):
-        value = entry.get(key)
-        if not isinstance(value, str) or not value.strip():
-            raise fail(f"缺少{zh} {key}", f"'{key}' is missing")
-        texts[key] = value.strip()
-    severity = entry.get("severity")
-    if severity not in SEVERITIES:
-        raise fail(f"隐患等级 severity {severity!r} 无效（{'/'.join(SEVERITIES)}）", f"severity {severity!r} is invalid ({'/'.join(SEVERITIES)})")
-    days = entry.get("days")
-    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_DAYS:
-        raise fail(f"整改期限 days 应为1到{MAX_DAYS}个工作日", f"'days' must be 1 to {MAX_DAYS} working days")
+    texts = _item_texts(entry, fail)
+    severity, days = _item_rule(entry, fail)
     applies = entry.get("kinds")
     if not isinstance(applies, list) or not applies:
         raise fail("适用场所 kinds 应为非空列表", "'kinds' must be a non-empty list")
@@ -204,3 +194,24 @@ def _parse_item(entry: object, kinds: PlaceKindTable, index: int | None = None) 
         raise fail("事件类别 category 无效", "'category' is invalid")
     return ChecklistItem(code, texts["name"], texts["name_en"], texts["hazard"], texts["hazard_en"], severity, days,
                          tuple(applies), category)  # fmt: skip
+
+
+def _item_texts(entry: dict, fail) -> dict[str, str]:
+    texts = {}
+    for key, zh in (("name", "检查内容"), ("name_en", "英文检查内容"), ("hazard", "隐患描述"), ("hazard_en", "英文隐患描述")):
+        value = entry.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise fail(f"缺少{zh} {key}", f"'{key}' is missing")
+        texts[key] = value.strip()
+    return texts
+
+
+def _item_rule(entry: dict, fail) -> tuple[str, int]:
+    """The hazard's severity and the working days allowed to put it right."""
+    severity = entry.get("severity")
+    if severity not in SEVERITIES:
+        raise fail(f"隐患等级 severity {severity!r} 无效（{'/'.join(SEVERITIES)}）", f"severity {severity!r} is invalid ({'/'.join(SEVERITIES)})")
+    days = entry.get("days")
+    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_DAYS:
+        raise fail(f"整改期限 days 应为1到{MAX_DAYS}个工作日", f"'days' must be 1 to {MAX_DAYS} working days")
+    return severity, days
