@@ -32,6 +32,7 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
+from ..domain.fieldwork import Incident, IncidentEvent
 from ..domain.models import Outbox, utcnow
 from ..services import tables as server_tables
 from .mapping import ENTITY_MAPS, SEARCHED, EntityMap
@@ -325,6 +326,27 @@ def _rebase_on_resync(s: Session, entity: str, versions: dict[str, int]) -> None
         .values(base_version=bindparam("b_version")),
         [{"b_id": rid, "b_version": v} for rid, v in versions.items()],
     )
+
+
+def refresh_incidents(s: Session, page: PageResult) -> None:
+    """Handled and closed times are the client's own, derived from the event log: update them for new events."""
+    ids = page.touched.get("incident_event")
+    if not ids:
+        return
+    from ..services.incidents import incident_state
+
+    events = IncidentEvent.__table__  # type: ignore[attr-defined]
+    incidents = Incident.__table__  # type: ignore[attr-defined]
+    incident_ids = set(s.connection().execute(select(events.c.incident_id).where(events.c.id.in_(list(ids)))).scalars())
+    for iid in incident_ids:
+        try:
+            st = incident_state(s, iid)
+        except Exception as exc:  # a log the local rules cannot replay must not stop the sync
+            log.warning("cannot replay incident %s: %s", iid, exc)
+            continue
+        s.connection().execute(
+            update(incidents).where(incidents.c.id == iid).values(handled_at=st.handled_at, closed_at=st.closed_at)
+        )
 
 
 def queue_thumbnails(s: Session, photos: list[tuple[str, str]], has_local: Any) -> int:
