@@ -21,7 +21,7 @@ translations: $(STAMP)
 	$(PY) scripts/build_translations.py --strict --if-stale
 
 run: $(STAMP) translations
-	$(VENV)/bin/gridworker-app --demo
+	$(PY) -m gridworker.ui --demo
 
 test: $(STAMP) translations
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider -n 2 --dist loadgroup
