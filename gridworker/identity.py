@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .domain.enums import Role
+from .domain.errors import WrongPassword
 from .domain.models import new_id
 from .store.accounts import Account, AccountManager
 from .store.database import Store
@@ -57,35 +58,57 @@ def account_name_for(username: str) -> str:
     return name or "account"
 
 
-def account_for_login(manager: AccountManager, url: str, username: str) -> str:
-    """The local account that holds this server user's data: the one linked to them, else a new one named after them."""
-    for name in manager.names():
+def account_for_login(manager: AccountManager, url: str, username: str, password: str,
+                      account: str | None = None) -> tuple[str, tuple[Account, Store] | None]:
+    """The local account that signs in as this server user (the rules both front-ends share).
+
+    1. the account asked for (the CLI's --account or GRIDWORKER_ACCOUNT);
+    2. else the account already linked to this user on this server (the URL normalised);
+    3. else the only account on this computer, when it was never linked and
+       the password opens it: its offline work goes to the server;
+    4. else a new account named after the user.
+    Returns the name, and the account and its open store when rule 3 opened it.
+    """
+    if account:
+        return account, None
+    url = normalise_server_url(url)
+    names = manager.names()
+    for name in names:
         entry = manager.get(name).info.get("server") or {}
-        if entry.get("username") == username and entry.get("url", "").rstrip("/") == url.rstrip("/"):
-            return name
-    return account_name_for(username)
+        if entry.get("username") == username and normalise_server_url(entry.get("url", "")) == url:
+            return name, None
+    if len(names) == 1 and not manager.get(names[0]).info.get("server"):
+        try:
+            return names[0], manager.open(names[0], password)
+        except WrongPassword:
+            pass  # another person's offline account (or the demo): leave it alone
+    return account_name_for(username), None
 
 
-def sign_in_online(manager: AccountManager, url: str, username: str, password: str) -> tuple[Account, Store, dict[str, Any]]:
+def sign_in_online(manager: AccountManager, url: str, username: str, password: str, *,
+                   account: str | None = None, server_password: str | None = None) -> tuple[Account, Store, dict[str, Any]]:
     """Sign in to the server at `url`: open (or create) the local account of this user and link it.
 
-    A new local account gets the server password as its own. If the sign-in
-    fails, an account made for it is removed again: nothing was saved in it.
-    Returns the open account, its store and the server's user.
+    The one sign-in path of the app's dialog and `gridworker login`. The URL is
+    normalised (normalise_server_url); the account is chosen by
+    account_for_login. `password` opens the local account (a new account gets
+    it); the server gets `server_password` when given, else the same password.
+    If the sign-in fails, an account made for it is removed again: nothing was
+    saved in it. Returns the open account, its store and the server's user.
     """
     from .sync import link  # the HTTP stack only when someone signs in online
 
     url = normalise_server_url(url)
-    name = account_for_login(manager, url, username)
+    name, opened = account_for_login(manager, url, username, password, account)
     created = name not in manager.names()
     if created:
         manager.create(name, password)
-    account, store = manager.open(name, password)
+    account_, store = opened or manager.open(name, password)
     try:
-        user = link.login(account, store, url, username, password)
+        user = link.login(account_, store, url, username, password if server_password is None else server_password)
     except BaseException:
         store.close()
         if created:
-            shutil.rmtree(account.folder, ignore_errors=True)
+            shutil.rmtree(account_.folder, ignore_errors=True)
         raise
-    return account, store, user
+    return account_, store, user

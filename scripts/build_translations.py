@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Compile the UI translations: every gridworker/resources/i18n/*.ts into a .qm beside it.
+"""Compile the UI translations: every resources/i18n/*.ts into a .qm beside it.
 
     python scripts/build_translations.py [--strict] [--if-stale]
 
@@ -18,7 +18,7 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-I18N_DIR = Path(__file__).resolve().parent.parent / "gridworker" / "resources" / "i18n"
+I18N_DIR = Path(__file__).resolve().parent.parent / "resources" / "i18n"
 
 
 def find_lrelease() -> Path:
@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     built = build(strict=args.strict, if_stale=args.if_stale)
     for qm in built:
-        print(f"built {qm.relative_to(I18N_DIR.parent.parent.parent)}")
+        print(f"built {qm.relative_to(I18N_DIR.parent.parent)}")
     return 0
 
 

@@ -96,8 +96,8 @@ def household_show(args, ctx) -> int:
 
 
 def _print_card(card: HouseholdCard, ctx) -> None:
-    from ..domain.enums import Gender, Housing, Relation
-    from ..services.search import mask_id_number, mask_phone
+    from ..domain.enums import Housing
+    from ..services.search import mask_phone
 
     zh = ctx.lang == "zh"
     hh, b = card.household, card.building
@@ -107,13 +107,27 @@ def _print_card(card: HouseholdCard, ctx) -> None:
     facts = [_label(Housing, hh.housing, ctx.lang), mask_phone(hh.phone)]
     if any(facts):
         print("  ".join(f for f in facts if f))
-    print(f"在住成员（{len(card.members)}）：" if zh else f"Living here ({len(card.members)}):")
+    _print_members(card, ctx.lang)
+    _print_history(card, ctx.lang)
+
+
+def _print_members(card: HouseholdCard, lang: str) -> None:
+    from ..domain.enums import Gender, Relation
+    from ..services.search import mask_id_number, mask_phone
+
+    print(f"在住成员（{len(card.members)}）：" if lang == "zh" else f"Living here ({len(card.members)}):")
     for p in card.members:
-        cols = [_label(Relation, p.relation, ctx.lang) or "-", p.name, _label(Gender, p.gender, ctx.lang),
-                mask_id_number(p.id_number), mask_phone(p.phone)]
+        cols = [_label(Relation, p.relation, lang) or "-", p.name, _label(Gender, p.gender, lang),
+                mask_id_number(p.id_number), mask_phone(p.phone)]  # fmt: skip
         print("  " + "  ".join(c for c in cols if c))
+
+
+def _print_history(card: HouseholdCard, lang: str) -> None:
+    from ..domain.enums import Relation
+
+    zh = lang == "zh"
     print(f"居住记录（{len(card.history)}）：" if zh else f"History ({len(card.history)}):")
     for e in card.history:
         stay = f"{e.moved_in or '?'} → {e.moved_out or ('至今' if zh else 'now')}"
-        cols = [stay, e.name, _label(Relation, e.relation, ctx.lang), e.reason or ""]
+        cols = [stay, e.name, _label(Relation, e.relation, lang), e.reason or ""]
         print("  " + "  ".join(c for c in cols if c))

@@ -11,7 +11,8 @@
 Passwords: one password, read once, opens the local account and signs in to
 the server. When the two differ, give --server-password-stdin and put the
 server password on the next line of standard input (or set
-GRIDWORKER_SERVER_PASSWORD). A new account gets the server password.
+GRIDWORKER_SERVER_PASSWORD). Which account, the URL and a new account's
+password follow gridworker.identity.sign_in_online, the app's sign-in too.
 
 Exit status of `sync` (and of `login`, which syncs once): 0 when everything
 was sent and received; 3 when something is left for a later try (offline,
@@ -23,7 +24,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
 
 from typing import TYPE_CHECKING
@@ -80,57 +80,31 @@ def _emit(ctx, as_json: bool, data: dict, zh: str, en: str) -> None:
 
 
 # -- login / logout ---------------------------------------------------------------
-def _account_for_login(ctx, url: str, username: str) -> str:
-    """--account, else the account linked to this user, else the only unlinked account (offline work), else the username."""
-    chosen = ctx.args.account or os.environ.get("GRIDWORKER_ACCOUNT")
-    if chosen:
-        return chosen
-    names = ctx.accounts.names()
-    infos = {n: ctx.accounts.get(n).info.get("server") or {} for n in names}
-    for name, entry in infos.items():
-        if entry.get("username") == username and entry.get("url", "").rstrip("/") == url.rstrip("/"):
-            return name
-    unlinked = [n for n, entry in infos.items() if not entry]
-    if len(names) == 1 and unlinked:
-        return unlinked[0]
-    return username
-
-
-def _server_password(args, local_password: str) -> str:
+def _server_password(args) -> str | None:
     if args.server_password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    return os.environ.get("GRIDWORKER_SERVER_PASSWORD", local_password)
+    return os.environ.get("GRIDWORKER_SERVER_PASSWORD")
 
 
 def login(args, ctx) -> int:
-    from ..sync import link
+    from ..identity import sign_in_online
     from ..sync.engine import SyncEngine
-    from ..sync.errors import BadCredentials, SyncError
 
-    name = _account_for_login(ctx, args.server, args.username)
     password = ctx.password()
-    server_password = _server_password(args, password)
-    created = name not in ctx.accounts.names()
-    if created:
-        ctx.accounts.create(name, password)
-    account, store = ctx.accounts.open(name, password)
+    account, store, user = sign_in_online(
+        ctx.accounts, args.server, args.username, password,
+        account=ctx.args.account or os.environ.get("GRIDWORKER_ACCOUNT"), server_password=_server_password(args),
+    )  # fmt: skip
     ctx._store = store  # closed by the CLI frame
-    try:
-        user = link.login(account, store, args.server, args.username, server_password)
-    except (BadCredentials, SyncError):
-        if created:  # nothing was saved in it: do not leave an empty account behind
-            store.close()
-            ctx._store = None
-            shutil.rmtree(account.folder, ignore_errors=True)
-        raise
+    name, url = account.name, account.info["server"]["url"]
     ctx.say(
-        f"已登录 {args.server}：{user.get('display_name') or args.username}（{user.get('role')}），本机账户“{name}”",
-        f"Signed in to {args.server} as {user.get('display_name') or args.username} ({user.get('role')}); local account '{name}'",
+        f"已登录 {url}：{user.get('display_name') or args.username}（{user.get('role')}），本机账户“{name}”",
+        f"Signed in to {url} as {user.get('display_name') or args.username} ({user.get('role')}); local account '{name}'",
         file=sys.stderr if args.json else None,  # with --json, standard output is one JSON object
     )
     if args.no_sync:
         if args.json:
-            signed_in = {"signed_in": True, "account": name, "server": args.server.rstrip("/"), "username": args.username,
+            signed_in = {"signed_in": True, "account": name, "server": url, "username": args.username,
                          "role": user.get("role"), "exit_status": EXIT_OK}  # fmt: skip
             print(json.dumps(signed_in, ensure_ascii=False, indent=2), flush=True)
         return EXIT_OK

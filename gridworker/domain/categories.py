@@ -4,7 +4,7 @@ The first level is the national digital city-management classes (components
 部件, events 事件) plus the grid-governance classes (网格治理); the second
 level the entries a grid worker picks. Each entry says at which level it is
 normally handled (community or street) and whether a photo is required.
-The shipped table is gridworker/resources/categories.json; its format is in
+The shipped table is resources/categories.json; its format is in
 docs/incident-lifecycle.md. Children inherit kind, level_default and
 photo_required from their class unless they set their own.
 """
@@ -16,8 +16,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
+from .. import resources_path
 from .enums import Level
 from .errors import GridWorkerError
 from .names import pinyin_of
@@ -129,8 +129,8 @@ def _match_rank(c: Category, q: str) -> int | None:
 
 @lru_cache(maxsize=1)
 def load_categories() -> CategoryTable:
-    """The table shipped with the app (gridworker/resources/categories.json)."""
-    text = resources.files("gridworker").joinpath("resources/categories.json").read_text(encoding="utf-8")
+    """The table shipped with the app (resources/categories.json)."""
+    text = resources_path("categories.json").read_text(encoding="utf-8")
     try:
         table = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -222,16 +222,33 @@ def _parse_entry(entry: object, where_zh: str, where_en: str, parent: Category |
     if code in seen:
         raise fail("编码重复", "the code appears twice")
     seen.add(code)
-    allowed = _TOP_KEYS if parent is None else _CHILD_KEYS
-    unknown = sorted(set(entry) - allowed)
-    if unknown:
-        hint = "（类别表只有两级）" if parent is not None and "children" in unknown else ""
-        raise fail(f"未知字段 {', '.join(unknown)}{hint}", f"unknown field(s) {', '.join(unknown)}" + (" (the table has two levels)" if hint else ""))
+    _check_keys(entry, parent, fail)
     name, name_en = entry.get("name"), entry.get("name_en")
     if not isinstance(name, str) or not name.strip():
         raise fail("缺少中文名称 name", "'name' (Chinese) is missing")
     if not isinstance(name_en, str) or not name_en.strip():
         raise fail("缺少英文名称 name_en", "'name_en' (English) is missing")
+    kind, level, photo = _entry_settings(entry, parent, fail)
+    keywords = entry.get("keywords", [])
+    if not isinstance(keywords, list) or not all(isinstance(k, str) and k.strip() for k in keywords):
+        raise fail("keywords 应为文字列表", "'keywords' must be a list of words")
+    keywords = tuple(k.strip() for k in keywords)
+    pinyin = tuple(pinyin_of(t) for t in (name.strip(), *keywords))
+    return Category(
+        code, name.strip(), name_en.strip(), parent.code if parent else None, level, photo, kind, keywords, pinyin
+    )
+
+
+def _check_keys(entry: dict, parent: Category | None, fail) -> None:
+    allowed = _TOP_KEYS if parent is None else _CHILD_KEYS
+    unknown = sorted(set(entry) - allowed)
+    if unknown:
+        hint = "（类别表只有两级）" if parent is not None and "children" in unknown else ""
+        raise fail(f"未知字段 {', '.join(unknown)}{hint}", f"unknown field(s) {', '.join(unknown)}" + (" (the table has two levels)" if hint else ""))
+
+
+def _entry_settings(entry: dict, parent: Category | None, fail) -> tuple[str, str, bool]:
+    """An entry's kind, default level and photo rule: its own, else its class's (a class: the defaults)."""
     kind = entry.get("kind", parent.kind if parent else None)
     if kind not in KINDS or (parent is not None and kind != parent.kind):
         raise fail(f"类型 kind {kind!r} 无效（{'/'.join(KINDS)}，与上级一致）", f"kind {kind!r} is invalid ({'/'.join(KINDS)}, same as its class)")
@@ -241,11 +258,4 @@ def _parse_entry(entry: object, where_zh: str, where_en: str, parent: Category |
     photo = entry.get("photo_required", parent.photo_required if parent else True)
     if not isinstance(photo, bool):
         raise fail("photo_required 应为 true 或 false", "'photo_required' must be true or false")
-    keywords = entry.get("keywords", [])
-    if not isinstance(keywords, list) or not all(isinstance(k, str) and k.strip() for k in keywords):
-        raise fail("keywords 应为文字列表", "'keywords' must be a list of words")
-    keywords = tuple(k.strip() for k in keywords)
-    pinyin = tuple(pinyin_of(t) for t in (name.strip(), *keywords))
-    return Category(
-        code, name.strip(), name_en.strip(), parent.code if parent else None, level, photo, kind, keywords, pinyin
-    )
+    return kind, level, photo

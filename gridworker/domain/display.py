@@ -183,18 +183,22 @@ def _enum_text(cls: type[Labelled], value: Any, lang: str) -> str:
 
 def value_text(entity: str | None, field: str, value: Any, lang: str, names: Mapping[str, str] | None = None) -> str:
     """A wire value as a person reads it. `names`: id → what the record is called (looked up by the caller)."""
-    zh = lang.startswith("zh")
-    names = names or {}
     if value is None or value == "" or value == []:
         return "—"
     kind = wire_type(entity, field)
+    shown = _typed_text(kind, field, value, lang, names or {})
+    if shown is None:
+        shown = _named_text(entity, field, value, lang)
+    return shown
+
+
+def _typed_text(kind: str | None, field: str, value: Any, lang: str, names: Mapping[str, str]) -> str | None:
+    """Values read by their wire type: yes/no, counts, record names, times and dates (None: not one of these)."""
+    zh = lang.startswith("zh")
     if isinstance(value, bool) or kind == wire.BOOL:
         return ("是" if value else "否") if zh else ("yes" if value else "no")
-    if field in _COUNTED and isinstance(value, list):
-        zh_text, one, many = _COUNTED[field]
-        return zh_text.format(len(value)) if zh else count_text(len(value), one, many)
-    if kind == wire.ID_LIST and isinstance(value, list):
-        return ("{0} 项" if zh else "{0} items").format(len(value))
+    if isinstance(value, list) and (field in _COUNTED or kind == wire.ID_LIST):
+        return _count_of(kind, field, value, zh)
     if kind == wire.ID or field.endswith("_id"):
         return names.get(str(value)) or _pick(UNKNOWN_RECORD, lang)
     if kind == wire.DATETIME or isinstance(value, datetime):
@@ -202,6 +206,19 @@ def value_text(entity: str | None, field: str, value: Any, lang: str, names: Map
         return time_text(moment) if moment is not None else "—"
     if kind == wire.DATE or isinstance(value, date):
         return value.isoformat() if isinstance(value, date) else str(value)[:10]
+    return None
+
+
+def _count_of(kind: str | None, field: str, value: list, zh: bool) -> str:
+    if field in _COUNTED:
+        zh_text, one, many = _COUNTED[field]
+        return zh_text.format(len(value)) if zh else count_text(len(value), one, many)
+    return ("{0} 项" if zh else "{0} items").format(len(value))
+
+
+def _named_text(entity: str | None, field: str, value: Any, lang: str) -> str:
+    """Values read by what the field names: entity kinds, statuses, categories, enumerations, plain text."""
+    joiner = "、" if lang.startswith("zh") else ", "
     if field == "entity":
         return entity_label(str(value), lang)
     if entity == "walkround" and field == "status":
@@ -211,10 +228,10 @@ def value_text(entity: str | None, field: str, value: Any, lang: str, names: Map
     cls = _ENUMS.get((entity, field)) or _ENUMS.get((None, field))
     if cls is not None:
         if isinstance(value, list):
-            return ("、" if zh else ", ").join(_enum_text(cls, v, lang) for v in value)
+            return joiner.join(_enum_text(cls, v, lang) for v in value)
         return _enum_text(cls, value, lang)
     if isinstance(value, list):
-        return ("、" if zh else ", ").join(str(v) for v in value)
+        return joiner.join(str(v) for v in value)
     return str(value)
 
 

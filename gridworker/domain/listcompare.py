@@ -25,9 +25,9 @@ import functools
 import gc
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 # Header variants for each column, compared after `header_key` (lower case, no spaces or punctuation).
 # A bare "ID" is left out on purpose: in exports it is as often a row number; the contents decide.
@@ -139,29 +139,29 @@ def guess_columns(headers: Sequence[object], rows: Sequence[Sequence[object]] = 
     found: dict[str, int] = {}
     for f in FIELDS:  # exact names first, so "姓名" wins over "联系人姓名电话"
         wanted = {header_key(v) for v in HEADERS[f]}
-        for i, k in enumerate(keys):
-            if k in wanted and i not in found.values():
-                found[f] = i
-                break
+        _take_first(found, f, keys, lambda k, wanted=wanted: k in wanted)
     for f in FIELDS:
-        if f in found:
-            continue
-        for i, k in enumerate(keys):
-            if i not in found.values() and any(h in k for h in _HINTS[f]):
-                found[f] = i
-                break
+        if f not in found:
+            _take_first(found, f, keys, lambda k, f=f: any(h in k for h in _HINTS[f]))
     sample = rows[:50]
     for f, looks_like in (("id_number", _looks_like_id), ("phone", _looks_like_mobile)):
-        if f in found or not sample:
-            continue
-        for i in range(len(headers)):
-            if i in found.values():
-                continue
-            values = [v for r in sample if i < len(r) and (v := _cell(r[i]))]
-            if values and sum(map(looks_like, values)) >= 0.8 * len(values):
-                found[f] = i
-                break
+        if f not in found and sample:
+            _take_first(found, f, range(len(headers)), lambda i, looks_like=looks_like: _column_looks(sample, i, looks_like))
     return Columns(**found)
+
+
+def _take_first(found: dict[str, int], f: str, keys: Sequence, fits: Callable[[Any], bool]) -> None:
+    """Give `f` the first column no other field has taken whose key (or index) fits."""
+    for i, k in enumerate(keys):
+        if i not in found.values() and fits(k):
+            found[f] = i
+            return
+
+
+def _column_looks(sample: Sequence[Sequence[object]], i: int, looks_like: Callable[[str], bool]) -> bool:
+    """At least 80 % of the filled cells of column `i` in the sample look like the wanted values."""
+    values = [v for r in sample if i < len(r) and (v := _cell(r[i]))]
+    return bool(values) and sum(map(looks_like, values)) >= 0.8 * len(values)
 
 
 def _looks_like_id(value: str) -> bool:
@@ -291,14 +291,7 @@ def compare(people: Iterable[Mapping[str, object] | RegisterPerson], rows: Itera
 
 @_without_gc
 def compare_normalised(people: Sequence[RegisterPerson], rows: Sequence[ListRow]) -> Comparison:
-    by_id: dict[str, list[RegisterPerson]] = {}
-    by_name_phone: dict[tuple[str, str], list[RegisterPerson]] = {}
-    for p in people:
-        if p.id_number:
-            by_id.setdefault(p.id_number, []).append(p)
-        if p.name and p.phone:
-            by_name_phone.setdefault((p.name, p.phone), []).append(p)
-
+    by_id, by_name_phone = _index_people(people)
     result = Comparison()
     touched: set[str] = set()  # person ids some row names (matched or ambiguous)
     rows_of_person: dict[str, list[ListRow]] = {}
@@ -342,6 +335,27 @@ def compare_normalised(people: Sequence[RegisterPerson], rows: Sequence[ListRow]
             result.same.append((row, p))
     for matched, found in several.values():
         result.ambiguous.append(Ambiguity("several_people", tuple(matched), tuple(found)))
+    _add_unknown(result, unknown_by_key, no_key)
+    result.differs.sort(key=lambda d: d.row.index)
+    result.same.sort(key=lambda m: m[0].index)
+    result.missing = [p for p in people if p.person_id not in touched]
+    return result
+
+
+def _index_people(people: Sequence[RegisterPerson]) -> tuple[dict[str, list[RegisterPerson]], dict[tuple[str, str], list[RegisterPerson]]]:
+    """The register's people by ID number, and by name and phone together."""
+    by_id: dict[str, list[RegisterPerson]] = {}
+    by_name_phone: dict[tuple[str, str], list[RegisterPerson]] = {}
+    for p in people:
+        if p.id_number:
+            by_id.setdefault(p.id_number, []).append(p)
+        if p.name and p.phone:
+            by_name_phone.setdefault((p.name, p.phone), []).append(p)
+    return by_id, by_name_phone
+
+
+def _add_unknown(result: Comparison, unknown_by_key: dict[tuple[str, ...], list[ListRow]], no_key: list[ListRow]) -> None:
+    """Rows of no one in the register (one row each; several with one key are ambiguous), rows with no key."""
     for group in unknown_by_key.values():
         if len(group) > 1:
             result.ambiguous.append(Ambiguity("duplicate_rows", tuple(group), ()))
@@ -349,10 +363,6 @@ def compare_normalised(people: Sequence[RegisterPerson], rows: Sequence[ListRow]
             result.unknown.append(group[0])
     result.ambiguous += [Ambiguity("no_key", (row,), ()) for row in no_key]
     result.ambiguous.sort(key=lambda a: a.rows[0].index)
-    result.differs.sort(key=lambda d: d.row.index)
-    result.same.sort(key=lambda m: m[0].index)
-    result.missing = [p for p in people if p.person_id not in touched]
-    return result
 
 
 def _differences(row: ListRow, p: RegisterPerson) -> tuple[str, ...]:

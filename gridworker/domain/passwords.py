@@ -2,7 +2,7 @@
 
 A password is refused when it is shorter than the caller's minimum, only
 white space, one character repeated (``aaaaaaaa``, eight spaces), or one of
-the most common passwords (``resources/common-passwords.txt``, compared
+the most common passwords (``resources/common-passwords.txt`` at the top level, compared
 without regard to case or surrounding spaces). Each refusal is a
 ValidationError on the field ``password`` with code ``weak_password`` and a
 message in Chinese and English that says what to change.
@@ -11,18 +11,18 @@ message in Chinese and English that says what to change.
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 
+from .. import resources_path
 from .errors import ValidationError
 
 FIELD = "password"
-LIST_FILE = "resources/common-passwords.txt"
+LIST_FILE = "common-passwords.txt"
 
 
 @lru_cache(maxsize=1)
 def common_passwords() -> frozenset[str]:
     """The refused common passwords, lower case."""
-    text = resources.files("gridworker").joinpath(LIST_FILE).read_text(encoding="utf-8")
+    text = resources_path(LIST_FILE).read_text(encoding="utf-8")
     return frozenset(
         line.strip().lower() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")
     )

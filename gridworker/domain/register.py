@@ -121,32 +121,36 @@ def clean_person(raw: dict[str, Any], *, partial: bool = False, existing: Any = 
     for f in ("area_id", "household_id"):
         if f in raw:
             c.out[f] = raw[f]
-    identity = {"id_number", "gender", "birth_date"}
-    if identity & raw.keys():
-
-        def pick(name: str) -> Any:
-            if name in raw:
-                return raw[name]
-            return getattr(existing, name, None) if existing is not None else None
-
-        # An ID number typed now overrides the gender and birth date stored before.
-        id_typed = "id_number" in raw and raw["id_number"]
-        gender = raw.get("gender") if ("gender" in raw or id_typed) else pick("gender")
-        born = raw.get("birth_date") if ("birth_date" in raw or id_typed) else pick("birth_date")
-        try:
-            number, g, b = v.person_identity(pick("id_number"), gender, born)
-            if "id_number" in raw:
-                c.out["id_number"] = number
-            if g is not None or "gender" in raw:
-                c.out["gender"] = g.value if isinstance(g, Gender) else None
-            if b is not None or "birth_date" in raw:
-                c.out["birth_date"] = b
-        except ValidationError as e:
-            c.errors.append(e)
+    if {"id_number", "gender", "birth_date"} & raw.keys():
+        _take_identity(c, raw, existing)
     out = c.done()
     if "status" in out and out["status"] is None:
         out["status"] = PersonStatus.active.value
     return out
+
+
+def _take_identity(c: "_Collector", raw: dict[str, Any], existing: Any) -> None:
+    """The ID number, gender and birth date checked together (the stored ones fill in what `raw` leaves out)."""
+
+    def pick(name: str) -> Any:
+        if name in raw:
+            return raw[name]
+        return getattr(existing, name, None) if existing is not None else None
+
+    # An ID number typed now overrides the gender and birth date stored before.
+    id_typed = "id_number" in raw and raw["id_number"]
+    gender = raw.get("gender") if ("gender" in raw or id_typed) else pick("gender")
+    born = raw.get("birth_date") if ("birth_date" in raw or id_typed) else pick("birth_date")
+    try:
+        number, g, b = v.person_identity(pick("id_number"), gender, born)
+        if "id_number" in raw:
+            c.out["id_number"] = number
+        if g is not None or "gender" in raw:
+            c.out["gender"] = g.value if isinstance(g, Gender) else None
+        if b is not None or "birth_date" in raw:
+            c.out["birth_date"] = b
+    except ValidationError as e:
+        c.errors.append(e)
 
 
 def age_on(born: date | None, day: date) -> int | None:

@@ -1,6 +1,6 @@
 """Working days in China: weekends and public holidays off, make-up working days (调休) on.
 
-The holiday table (gridworker/resources/holidays.json, format in
+The holiday table (resources/holidays.json, format in
 docs/incident-lifecycle.md) is the only source: the State Council publishes
 each year's arrangement late in the year before, so an admin imports later
 years as a table of the same shape. Outside the covered years only weekends
@@ -23,10 +23,10 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .. import resources_path
 from .errors import GridWorkerError
 
 
@@ -98,7 +98,7 @@ class WorkCalendar:
 
     @classmethod
     def default(cls) -> "WorkCalendar":
-        """The table shipped with the app (gridworker/resources/holidays.json)."""
+        """The table shipped with the app (resources/holidays.json)."""
         return _default_calendar()
 
     @classmethod
@@ -329,5 +329,5 @@ def _parse_entry(year: int, index: int, entry: object) -> HolidayPeriod:
 
 @lru_cache(maxsize=1)
 def _default_calendar() -> WorkCalendar:
-    text = resources.files("gridworker").joinpath("resources/holidays.json").read_text(encoding="utf-8")
+    text = resources_path("holidays.json").read_text(encoding="utf-8")
     return WorkCalendar.from_table(_read_json(text, "holidays.json"))

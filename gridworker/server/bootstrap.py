@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from importlib import resources
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from .. import resources_path
 from ..domain.models import to_wire
 from ..domain.wire import ENTITIES
 from . import admin
@@ -17,7 +17,7 @@ from .scope import refresh_scopes
 
 
 def shipped_table(name: str) -> dict[str, Any]:
-    text = resources.files("gridworker").joinpath(f"resources/{name}").read_text(encoding="utf-8")
+    text = resources_path(name).read_text(encoding="utf-8")
     return json.loads(text)
 
 

@@ -17,11 +17,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
-from ..domain.fieldwork import Incident, IncidentEvent, Photo
+from ..domain.fieldwork import Photo
 from ..domain.models import Outbox
 from ..photos import has_photo, has_thumbnail
 from ..services import scope
@@ -355,7 +355,7 @@ class SyncEngine:
                 result.resent += len(ids)
             if not bulk:
                 search.reindex(s, pull.searched(page.touched))
-            _refresh_incidents(s, page)
+            pull.refresh_incidents(s, page)
             pull.queue_thumbnails(s, page.photos, self._has_local)
             state.set_meta(s, state.CURSOR, new_cursor)
             if group.epoch:
@@ -452,27 +452,6 @@ class _Next:
         except push.OutboxChanged:
             return None
         return batch, body, self.wire.submit(engine._post, transport, body)
-
-
-def _refresh_incidents(s: Session, page: pull.PageResult) -> None:
-    """Handled and closed times are the client's own, derived from the event log: update them for new events."""
-    ids = page.touched.get("incident_event")
-    if not ids:
-        return
-    from ..services.incidents import incident_state
-
-    events = IncidentEvent.__table__  # type: ignore[attr-defined]
-    incidents = Incident.__table__  # type: ignore[attr-defined]
-    incident_ids = set(s.connection().execute(select(events.c.incident_id).where(events.c.id.in_(list(ids)))).scalars())
-    for iid in incident_ids:
-        try:
-            st = incident_state(s, iid)
-        except Exception as exc:  # a log the local rules cannot replay must not stop the sync
-            log.warning("cannot replay incident %s: %s", iid, exc)
-            continue
-        s.connection().execute(
-            update(incidents).where(incidents.c.id == iid).values(handled_at=st.handled_at, closed_at=st.closed_at)
-        )
 
 
 def _shas_in_use(s: Session, shas: list[str]) -> set[str]:

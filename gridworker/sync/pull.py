@@ -32,6 +32,7 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
+from ..domain.fieldwork import Incident, IncidentEvent
 from ..domain.models import Outbox, utcnow
 from ..services import tables as server_tables
 from .mapping import ENTITY_MAPS, SEARCHED, EntityMap
@@ -172,64 +173,102 @@ def _note_set_aside(s: Session, result: PageResult) -> None:
             state.delete_meta(s, state.SET_ASIDE)
 
 
+@dataclass
+class _Plan:
+    """What one entity's page of changes does to the local table, sorted before anything is written."""
+
+    inserts: list[dict[str, Any]] = field(default_factory=list)
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    tombstones: list[dict[str, Any]] = field(default_factory=list)
+    evicted: list[str] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)  # ids upserted (touched in one go: the loop runs once per record)
+
+
 def _apply_entity(
     s: Session, emap: EntityMap, changes: list[dict[str, Any]], result: PageResult, resync: bool, local_state: "_LocalState",
     prepared: dict[tuple[str, str], dict[str, Any]],
 ) -> None:
     conn = s.connection()
-    table = emap.table
     ids = [c["id"] for c in changes]
     # One JSON parameter instead of a thousand bound ones: binding those costs more than the look-up.
     local = dict(
-        conn.exec_driver_sql(f"SELECT id, version FROM {table.name} WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)).all()
+        conn.exec_driver_sql(f"SELECT id, version FROM {emap.table.name} WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)).all()
     )
     pending = pending_records(s, emap.name, ids) if local_state.has_pending else {}
-    inserts: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
-    tombstones: list[dict[str, Any]] = []
-    evicted: list[str] = []
-    written: list[str] = []  # ids upserted (touched in one go after the loop: it runs once per pulled record)
+    plan = _Plan()
     for change in changes:
-        rid, op = change["id"], change.get("op")
-        version = change.get("version") if isinstance(change.get("version"), int) else 0
-        if op == "evict":
-            if rid in pending:
-                result.kept += 1
-            elif rid in local:
-                evicted.append(rid)
-            continue
-        if rid in local and local[rid] > version and not resync:
-            result.skipped += 1  # we already hold a newer version (told by our own push)
-            continue
-        if op == "delete":
-            if rid in local:
-                tombstones.append({"b_id": rid, "b_version": version})
-                result.deletes += 1
-                result.touch(emap.name, rid)
-            continue
-        if op != "upsert" or not isinstance(change.get("data"), dict):
-            result.skipped += 1
-            continue
+        _sort_change(emap, change, local, pending, prepared, resync, plan, result)
+    _write_plan(conn, emap, plan, result)
+    _keep_held(conn, emap, changes, pending, local_state)
+    rebased = [c for c in changes if c["id"] in pending and c.get("op") in ("upsert", "delete")]
+    for change in rebased:
+        reapply_pending(s, emap, change["id"], pending[change["id"]])
+    if resync and rebased and after_restore(s):
+        _rebase_on_resync(s, emap.name, {c["id"]: c.get("version") or 0 for c in rebased})
+
+
+def _sort_change(
+    emap: EntityMap, change: dict[str, Any], local: dict[str, int], pending: dict[str, Any],
+    prepared: dict[tuple[str, str], dict[str, Any]], resync: bool, plan: _Plan, result: PageResult,
+) -> None:
+    """Put one pulled change into the plan (or count it as kept or skipped)."""
+    rid, op = change["id"], change.get("op")
+    version = change.get("version") if isinstance(change.get("version"), int) else 0
+    if op == "evict":
+        if rid in pending:
+            result.kept += 1
+        elif rid in local:
+            plan.evicted.append(rid)
+    elif rid in local and local[rid] > version and not resync:
+        result.skipped += 1  # we already hold a newer version (told by our own push)
+    elif op == "delete":
+        if rid in local:
+            plan.tombstones.append({"b_id": rid, "b_version": version})
+            result.deletes += 1
+            result.touch(emap.name, rid)
+    elif op != "upsert" or not isinstance(change.get("data"), dict):
+        result.skipped += 1
+    else:
         row = prepared.get((emap.name, rid))
         if row is None or row["version"] != version:
             row = emap.row(rid, version, change["data"], result.now)
-        (updates if rid in local else inserts).append(row)
-        written.append(rid)
-        if bad := emap.set_aside(row):
-            log.warning("pulled %s %s: unreadable %s kept aside", emap.name, rid, ", ".join(bad))
-            result.set_aside[(emap.name, rid)] = bad
-        if emap.name == "photo" and isinstance(row.get("sha256"), str):
-            result.photos.append((rid, row["sha256"]))
-    result.upserts += len(written)
-    if written:
-        result.touched.setdefault(emap.name, set()).update(written)
-    emap.insert_rows(conn, inserts)
-    emap.update_rows(conn, updates)
-    if tombstones:
+        (plan.updates if rid in local else plan.inserts).append(row)
+        plan.written.append(rid)
+        _note_upsert(emap, rid, row, result)
+
+
+def _note_upsert(emap: EntityMap, rid: str, row: dict[str, Any], result: PageResult) -> None:
+    """An upserted row's unreadable values (set aside) and, for a photo, its content to fetch."""
+    if bad := emap.set_aside(row):
+        log.warning("pulled %s %s: unreadable %s kept aside", emap.name, rid, ", ".join(bad))
+        result.set_aside[(emap.name, rid)] = bad
+    if emap.name == "photo" and isinstance(row.get("sha256"), str):
+        result.photos.append((rid, row["sha256"]))
+
+
+def _write_plan(conn: Any, emap: EntityMap, plan: _Plan, result: PageResult) -> None:
+    table = emap.table
+    result.upserts += len(plan.written)
+    if plan.written:
+        result.touched.setdefault(emap.name, set()).update(plan.written)
+    emap.insert_rows(conn, plan.inserts)
+    emap.update_rows(conn, plan.updates)
+    if plan.tombstones:
         conn.execute(
             update(table).where(table.c.id == bindparam("b_id")).values(deleted=True, version=bindparam("b_version")),
-            tombstones,
+            plan.tombstones,
         )
+    if plan.evicted:
+        if emap.name == "photo":
+            result.dropped_photos += conn.execute(select(table.c.sha256).where(table.c.id.in_(plan.evicted))).scalars().all()
+        conn.execute(delete(table).where(table.c.id.in_(plan.evicted)))
+        result.evicts += len(plan.evicted)
+        for rid in plan.evicted:
+            result.touch(emap.name, rid)
+
+
+def _keep_held(conn: Any, emap: EntityMap, changes: list[dict[str, Any]], pending: dict[str, Any], local_state: "_LocalState") -> None:
+    """Records evicted while they have unsent edits are held; those the server sends again are no longer."""
     held = [c["id"] for c in changes if c.get("op") == "evict" and c["id"] in pending]
     back = [c["id"] for c in changes if c.get("op") != "evict"]
     if back and local_state.has_held:
@@ -237,18 +276,6 @@ def _apply_entity(
     if held:
         stmt = sqlite_insert(HELD).on_conflict_do_nothing(index_elements=["entity", "record_id"])
         conn.execute(stmt, [{"entity": emap.name, "record_id": rid} for rid in held])
-    if evicted:
-        if emap.name == "photo":
-            result.dropped_photos += conn.execute(select(table.c.sha256).where(table.c.id.in_(evicted))).scalars().all()
-        conn.execute(delete(table).where(table.c.id.in_(evicted)))
-        result.evicts += len(evicted)
-        for rid in evicted:
-            result.touch(emap.name, rid)
-    rebased = [c for c in changes if c["id"] in pending and c.get("op") in ("upsert", "delete")]
-    for change in rebased:
-        reapply_pending(s, emap, change["id"], pending[change["id"]])
-    if resync and rebased and after_restore(s):
-        _rebase_on_resync(s, emap.name, {c["id"]: c.get("version") or 0 for c in rebased})
 
 
 def drop_held(s: Session) -> dict[str, set[str]]:
@@ -299,6 +326,27 @@ def _rebase_on_resync(s: Session, entity: str, versions: dict[str, int]) -> None
         .values(base_version=bindparam("b_version")),
         [{"b_id": rid, "b_version": v} for rid, v in versions.items()],
     )
+
+
+def refresh_incidents(s: Session, page: PageResult) -> None:
+    """Handled and closed times are the client's own, derived from the event log: update them for new events."""
+    ids = page.touched.get("incident_event")
+    if not ids:
+        return
+    from ..services.incidents import incident_state
+
+    events = IncidentEvent.__table__  # type: ignore[attr-defined]
+    incidents = Incident.__table__  # type: ignore[attr-defined]
+    incident_ids = set(s.connection().execute(select(events.c.incident_id).where(events.c.id.in_(list(ids)))).scalars())
+    for iid in incident_ids:
+        try:
+            st = incident_state(s, iid)
+        except Exception as exc:  # a log the local rules cannot replay must not stop the sync
+            log.warning("cannot replay incident %s: %s", iid, exc)
+            continue
+        s.connection().execute(
+            update(incidents).where(incidents.c.id == iid).values(handled_at=st.handled_at, closed_at=st.closed_at)
+        )
 
 
 def queue_thumbnails(s: Session, photos: list[tuple[str, str]], has_local: Any) -> int:

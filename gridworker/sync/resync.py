@@ -192,8 +192,6 @@ def own_accepted(s: Session, changes: list[dict[str, Any]]) -> dict[tuple[str, s
     conflict) is the value shown now, and no unsent edit covers it (that one
     is sent anyway); a delete counts when it was the record's last sent edit.
     """
-    from .push import conflict_fields  # push imports nothing of this module; kept local all the same
-
     conn = s.connection()
     out: dict[tuple[str, str], Own] = {}
     for entity, ids in _wanted(changes).items():
@@ -203,28 +201,7 @@ def own_accepted(s: Session, changes: list[dict[str, Any]]) -> dict[tuple[str, s
             "AND entity = ? AND record_id IN (SELECT value FROM json_each(?)) ORDER BY seq",
             (entity, json.dumps(ids)),
         ).all()
-        if not rows:
-            continue
-        found: dict[str, Own] = {}
-        covered: dict[str, set[str]] = {}  # fields of unsent edits ("deleted" for an unsent delete)
-        for rid, op, fields_text, hlc, st, result_text in rows:
-            sent = json.loads(fields_text) if fields_text else {}
-            if st == "pending":
-                covered.setdefault(rid, set()).update(sent if op == "upsert" else {"deleted"})
-                continue
-            own = found.setdefault(rid, Own())
-            if op == "delete":
-                own.deleted = hlc
-                continue
-            own.deleted = None
-            for name, value in sent.items():
-                if name in emap.pushable:
-                    own.values[name] = (value, hlc)
-            result = json.loads(result_text) if result_text else {}
-            if result.get("status") == "conflict":
-                for name, _mine, _theirs, winner in conflict_fields(result, sent):
-                    if winner == "theirs":
-                        own.values.pop(name, None)  # the server kept the other value: not ours to restore
+        found, covered = _sent_edits(emap, rows)
         if not found:
             continue
         shown = {
@@ -233,19 +210,47 @@ def own_accepted(s: Session, changes: list[dict[str, Any]]) -> dict[tuple[str, s
             for r in conn.execute(select(emap.table).where(emap.table.c.id.in_(part))).mappings()
         }
         for rid, own in found.items():
-            row, skip = shown.get(rid), covered.get(rid, set())
-            if row is None or "deleted" in skip:
-                continue
-            if own.deleted is not None:
-                if row["deleted"]:
-                    out[(entity, rid)] = Own(deleted=own.deleted)
-                continue
-            if row["deleted"]:
-                continue
-            values = {k: v for k, v in own.values.items() if k not in skip and k in row and _same(emap, k, row[k], v[0])}
-            if values:
-                out[(entity, rid)] = Own(values=values)
+            still = _still_shown(emap, own, shown.get(rid), covered.get(rid, set()))
+            if still is not None:
+                out[(entity, rid)] = still
     return out
+
+
+def _sent_edits(emap: EntityMap, rows: list[Any]) -> tuple[dict[str, Own], dict[str, set[str]]]:
+    """Per record: the last accepted value of each field this device sent, and the fields unsent edits cover."""
+    from .push import conflict_fields  # push imports nothing of this module; kept local all the same
+
+    found: dict[str, Own] = {}
+    covered: dict[str, set[str]] = {}  # fields of unsent edits ("deleted" for an unsent delete)
+    for rid, op, fields_text, hlc, st, result_text in rows:
+        sent = json.loads(fields_text) if fields_text else {}
+        if st == "pending":
+            covered.setdefault(rid, set()).update(sent if op == "upsert" else {"deleted"})
+            continue
+        own = found.setdefault(rid, Own())
+        if op == "delete":
+            own.deleted = hlc
+            continue
+        own.deleted = None
+        own.values.update((name, (value, hlc)) for name, value in sent.items() if name in emap.pushable)
+        result = json.loads(result_text) if result_text else {}
+        if result.get("status") == "conflict":
+            for name, _mine, _theirs, winner in conflict_fields(result, sent):
+                if winner == "theirs":
+                    own.values.pop(name, None)  # the server kept the other value: not ours to restore
+    return found, covered
+
+
+def _still_shown(emap: EntityMap, own: Own, row: Any, skip: set[str]) -> Own | None:
+    """What of `own` the record still shows (and no unsent edit covers), or None."""
+    if row is None or "deleted" in skip:
+        return None
+    if own.deleted is not None:
+        return Own(deleted=own.deleted) if row["deleted"] else None
+    if row["deleted"]:
+        return None
+    values = {k: v for k, v in own.values.items() if k not in skip and k in row and _same(emap, k, row[k], v[0])}
+    return Own(values=values) if values else None
 
 
 def send_again(s: Session, own: dict[tuple[str, str], Own], changes: list[dict[str, Any]]) -> dict[str, set[str]]:

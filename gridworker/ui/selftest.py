@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import os
 import sys
-from importlib import resources
 
-from .. import selftest
+from .. import resources_path, selftest
 from ..selftest import CheckFailed, SelfTestEnv
 
 CHINESE_SAMPLE = "网格员工作台"
@@ -109,13 +108,9 @@ def check_translations(env: SelfTestEnv) -> str:
     from PySide6.QtCore import QTranslator
 
     application()
-    folder = resources.files("gridworker").joinpath("resources/i18n")
+    folder = resources_path("i18n")
     shipped = sorted(p.name for p in folder.iterdir() if p.name.endswith(".qm")) if folder.is_dir() else []
-    broken = []
-    for name in shipped:
-        with resources.as_file(folder.joinpath(name)) as path:
-            if not QTranslator().load(str(path)):
-                broken.append(name)
+    broken = [name for name in shipped if not QTranslator().load(str(folder / name))]
     if broken:
         raise CheckFailed(f"these translation files do not load: {', '.join(broken)}")
     return f"{len(shipped)} loaded: {', '.join(shipped)}" if shipped else "no .qm files shipped (the app shows its Chinese source texts)"

@@ -25,12 +25,13 @@ from PySide6.QtCore import (
     QTranslator,
 )
 
+from .. import resources_path
 from ..language import chosen_by_environment, default_language
 from ..store.accounts import home_dir
 
 log = logging.getLogger(__name__)
 
-I18N_DIR = Path(__file__).resolve().parent.parent / "resources" / "i18n"
+I18N_DIR = resources_path("i18n")
 LANGUAGES = ("zh", "en")
 
 

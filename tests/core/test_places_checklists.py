@@ -2,10 +2,10 @@
 
 import copy
 import json
-from importlib import resources
 
 import pytest
 
+from gridworker import resources_path
 from gridworker.domain.categories import load_categories
 from gridworker.domain.places.checklists import (
     SEVERITIES,
@@ -21,7 +21,7 @@ NINE = ["小商店", "小餐饮", "小旅馆", "小歌舞娱乐", "小网吧", "
 
 
 def _shipped() -> dict:
-    return json.loads(resources.files("gridworker").joinpath("resources/checklists.json").read_text("utf-8"))
+    return json.loads(resources_path("checklists.json").read_text("utf-8"))
 
 
 def test_the_nine_small_places_and_the_organisations():
@@ -108,7 +108,7 @@ def test_a_malformed_table_is_refused_naming_the_item(change, words):
 
 
 def test_a_malformed_kind_table_is_refused():
-    table = json.loads(resources.files("gridworker").joinpath("resources/place_kinds.json").read_text("utf-8"))
+    table = json.loads(resources_path("place_kinds.json").read_text("utf-8"))
     table["kinds"][0]["interval_days"] = 0
     with pytest.raises(PlaceKindTableError) as info:
         parse_table(table)

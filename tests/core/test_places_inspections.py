@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from gridworker.domain.errors import ValidationError
 from gridworker.domain.places.checklists import load_checklists
+from gridworker.domain.places.escalation import escalation_fields
 from gridworker.domain.places.inspections import (
     MAX_EXTENSIONS,
     Answer,
@@ -19,7 +20,6 @@ from gridworker.domain.places.inspections import (
     HazardState,
     Inspection,
     Verdict,
-    escalation_fields,
     hazard_id,
     inspection_events,
     validate_inspection,
@@ -282,7 +282,7 @@ def test_escalation_fills_the_incident_fields():
 def test_days_in_words_do_not_follow_the_process_locale():
     import locale
 
-    from gridworker.domain.places.inspections import day_text
+    from gridworker.domain.places.escalation import day_text
 
     moment = datetime(2025, 10, 8, 20, tzinfo=timezone.utc)  # 9 Oct in China
     saved = locale.setlocale(locale.LC_TIME)

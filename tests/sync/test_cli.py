@@ -148,3 +148,21 @@ def test_an_unreachable_server_is_a_clear_error(capsys, monkeypatch, argv, gridw
     code, _out, err = run(capsys, monkeypatch, *argv, stdin=SERVER_PASSWORD + "\n")
     assert code == 1 and "Cannot reach the server" in err
     assert AccountManager(gridworker_home).names() == []
+
+
+def test_login_normalises_the_address_and_leaves_an_offline_account_it_cannot_open(server, capsys, monkeypatch, gridworker_home):
+    """The sign-in rules of gridworker.identity.sign_in_online, the app's too: the URL as people type it, and the
+    only offline account is linked only when the password opens it (else it is someone else's: a new account)."""
+    assert run(capsys, monkeypatch, "--password-stdin", "account", "create", "field", stdin="offline-pass-9\n")[0] == 0
+    typed = server.url.removeprefix("http://") + "/"  # "127.0.0.1:PORT/"
+    code, signed_in, err = run_json(capsys, monkeypatch, "login", "--server", typed, "--username", "w2", "--password-stdin",
+                                    "--no-sync", stdin=SERVER_PASSWORD + "\n")  # fmt: skip
+    assert code == 0, err
+    assert signed_in["account"] == "w2" and signed_in["server"] == server.url
+    accounts = AccountManager(gridworker_home)
+    assert accounts.names() == ["field", "w2"] and not accounts.get("field").info.get("server")
+    assert accounts.get("w2").info["server"]["url"] == server.url
+    # Signing in again with the address typed another way finds the linked account.
+    code, again, err = run_json(capsys, monkeypatch, "login", "--server", server.url + "/", "--username", "w2",
+                                "--password-stdin", "--no-sync", stdin=SERVER_PASSWORD + "\n")  # fmt: skip
+    assert code == 0 and again["account"] == "w2", err

@@ -8,8 +8,8 @@ counts 2027's make-up working day and holiday, not Monday–Friday.
 
 import json
 from datetime import date, datetime, timedelta, timezone
-from importlib import resources
 
+from gridworker import resources_path
 from gridworker.services import incidents, tables
 
 from .helpers import area_ids
@@ -79,7 +79,7 @@ def test_a_category_import_reaches_the_client_and_is_checked_offline(fresh_serve
     w = clients(srv, "w1a")
     w.sync_ok()
     assert "C0199" not in tables.categories_of(w.store)
-    shipped = resources.files("gridworker").joinpath("resources/categories.json")
+    shipped = resources_path("categories.json")
     _import(srv, tmp_path, "category", _with_new_category(shipped))
     w.sync_ok()
     table = tables.categories_of(w.store)

@@ -239,3 +239,38 @@ def test_first_sign_in_to_a_real_server_links_a_new_local_account(qtbot, chinese
     with qtbot.waitSignal(again.accepted, timeout=10_000):
         qtbot.mouseClick(again.unlock_button, Qt.MouseButton.LeftButton)
     again.store.close()
+
+
+def test_signing_in_links_the_only_offline_account_the_password_opens(qtbot, chinese, accounts, tmp_path):
+    """The app follows the sign-in rules of `gridworker login` (gridworker.identity.sign_in_online): the only
+    account on this PC, never linked, is linked when the password opens it, so its offline work goes to the server."""
+    from gridworker.services import register
+    from tests.sync.server import SERVER_PASSWORD, ServerProcess
+
+    accounts.create("field", SERVER_PASSWORD)
+    _account, store = accounts.open("field", SERVER_PASSWORD)
+    area = register.register_area(store, code="G1", name="一网格(本机)", level="grid")
+    building = register.register_building(store, {"name": "离线楼", "area_id": area.id})
+    store.close()
+    server = ServerProcess(tmp_path / "server").set_up(users=[("zhangwei", "worker", ["G1"])]).start()
+    try:
+        dialog = sign_in_dialog(qtbot, accounts)
+        dialog.show_page(dialog.online_page)
+        qtbot.keyClicks(dialog.server, server.url.removeprefix("http://"))  # as people type it
+        qtbot.keyClicks(dialog.username, "zhangwei")
+        qtbot.keyClicks(dialog.server_password, SERVER_PASSWORD)
+        with qtbot.waitSignal(dialog.accepted, timeout=60_000):
+            qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
+    finally:
+        server.stop()
+    try:
+        assert accounts.names() == ["field"]  # linked, not a new account
+        assert dialog.account.name == "field"
+        assert dialog.account.info["server"]["url"] == server.url
+        assert dialog.account.info["server"]["username"] == "zhangwei"
+        with dialog.store.read() as s:
+            from gridworker.domain.models import Building
+
+            assert s.get(Building, building.id) is not None
+    finally:
+        dialog.store.close()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from functools import lru_cache
-from importlib import resources
 
+from ... import resources_path
 from ..lifecycle import Refusal  # one refusal type for every rules module: code for machines, zh/en for people
 
 __all__ = ["Refusal", "ADMIN", "DISPATCHER", "WORKER", "HANDLER", "MEMBER", "RESIDENT", "STAFF", "ROLES",
@@ -26,14 +26,10 @@ ROLE_LABELS = {
     RESIDENT: ("居民", "a resident"),
 }
 
-# The one place that knows where the tables live (a later step moves resources/ to the top level).
-_PACKAGE, _FOLDER = "gridworker", "resources"
-
-
 @lru_cache(maxsize=None)
 def load_table(name: str) -> dict:
     """A JSON resource table, e.g. load_table("point_rules.json"); its "format" must be gridworker-<stem>."""
-    text = resources.files(_PACKAGE).joinpath(f"{_FOLDER}/{name}").read_text(encoding="utf-8")
+    text = resources_path(name).read_text(encoding="utf-8")
     table = json.loads(text)
     expected = "gridworker-" + name.removesuffix(".json").replace("_", "-")
     if table.get("format") != expected:

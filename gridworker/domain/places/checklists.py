@@ -1,6 +1,6 @@
 """Inspection checklists: the items a grid worker checks at each kind of place.
 
-The shipped table is gridworker/resources/checklists.json. Each item says
+The shipped table is resources/checklists.json. Each item says
 what is checked and the hazard it looks for (Chinese and English), how
 serious that hazard is (一般 / 较大 / 重大), how many working days the place
 gets to rectify it, the incident category a serious hazard is escalated
@@ -20,8 +20,8 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
+from ... import resources_path
 from ..errors import GridWorkerError
 from .kinds import PlaceKindTable, load_kinds
 
@@ -114,8 +114,8 @@ class ChecklistTable:
 
 @lru_cache(maxsize=1)
 def load_checklists() -> ChecklistTable:
-    """The table shipped with the app (gridworker/resources/checklists.json)."""
-    text = resources.files("gridworker").joinpath("resources/checklists.json").read_text(encoding="utf-8")
+    """The table shipped with the app (resources/checklists.json)."""
+    text = resources_path("checklists.json").read_text(encoding="utf-8")
     try:
         table = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -181,18 +181,8 @@ def _parse_item(entry: object, kinds: PlaceKindTable, index: int | None = None) 
     unknown = sorted(set(entry) - _KEYS - {"deleted"})
     if unknown:
         raise fail(f"未知字段 {', '.join(unknown)}", f"unknown field(s) {', '.join(unknown)}")
-    texts = {}
-    for key, zh in (("name", "检查内容"), ("name_en", "英文检查内容"), ("hazard", "隐患描述"), ("hazard_en", "英文隐患描述")):
-        value = entry.get(key)
-        if not isinstance(value, str) or not value.strip():
-            raise fail(f"缺少{zh} {key}", f"'{key}' is missing")
-        texts[key] = value.strip()
-    severity = entry.get("severity")
-    if severity not in SEVERITIES:
-        raise fail(f"隐患等级 severity {severity!r} 无效（{'/'.join(SEVERITIES)}）", f"severity {severity!r} is invalid ({'/'.join(SEVERITIES)})")
-    days = entry.get("days")
-    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_DAYS:
-        raise fail(f"整改期限 days 应为1到{MAX_DAYS}个工作日", f"'days' must be 1 to {MAX_DAYS} working days")
+    texts = _item_texts(entry, fail)
+    severity, days = _item_rule(entry, fail)
     applies = entry.get("kinds")
     if not isinstance(applies, list) or not applies:
         raise fail("适用场所 kinds 应为非空列表", "'kinds' must be a non-empty list")
@@ -204,3 +194,24 @@ def _parse_item(entry: object, kinds: PlaceKindTable, index: int | None = None) 
         raise fail("事件类别 category 无效", "'category' is invalid")
     return ChecklistItem(code, texts["name"], texts["name_en"], texts["hazard"], texts["hazard_en"], severity, days,
                          tuple(applies), category)  # fmt: skip
+
+
+def _item_texts(entry: dict, fail) -> dict[str, str]:
+    texts = {}
+    for key, zh in (("name", "检查内容"), ("name_en", "英文检查内容"), ("hazard", "隐患描述"), ("hazard_en", "英文隐患描述")):
+        value = entry.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise fail(f"缺少{zh} {key}", f"'{key}' is missing")
+        texts[key] = value.strip()
+    return texts
+
+
+def _item_rule(entry: dict, fail) -> tuple[str, int]:
+    """The hazard's severity and the working days allowed to put it right."""
+    severity = entry.get("severity")
+    if severity not in SEVERITIES:
+        raise fail(f"隐患等级 severity {severity!r} 无效（{'/'.join(SEVERITIES)}）", f"severity {severity!r} is invalid ({'/'.join(SEVERITIES)})")
+    days = entry.get("days")
+    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_DAYS:
+        raise fail(f"整改期限 days 应为1到{MAX_DAYS}个工作日", f"'days' must be 1 to {MAX_DAYS} working days")
+    return severity, days

@@ -25,14 +25,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from ..errors import Refused, ValidationError
 from ..register import InvalidRecord
 from ..workdays import TZ, WorkCalendar
-from .checklists import ChecklistItem, ChecklistTable, severity_label
-from .kinds import load_kinds
-from .place import Place
+from .checklists import ChecklistItem, ChecklistTable
 
 RESULTS: dict[str, tuple[str, str]] = {"pass": ("合格", "passed"), "fail": ("不合格", "failed"), "na": ("不适用", "not applicable")}
 PURPOSES: dict[str, tuple[str, str]] = {"routine": ("日常检查", "routine inspection"), "recheck": ("复查", "re-inspection")}
@@ -114,7 +112,23 @@ def validate_inspection(
     if inspection.purpose == "routine" or answers:
         _check_answers(answers, checklists.for_kind(inspection.kind), errors)
     verdicts = tuple(_clean_verdict(v, open_hazards, rules, errors) for v in inspection.verdicts)
-    if inspection.purpose == "recheck":
+    _check_verdicts(inspection.purpose, verdicts, open_hazards, checklists, errors)
+    acknowledged = _text("acknowledged_by", inspection.acknowledged_by, "负责人签名", "the acknowledgement", errors, 50)
+    if any(a.result == "fail" for a in answers) and not acknowledged:
+        errors.append(ValidationError(
+            "acknowledged_by", "有不合格项时，须由场所负责人签名确认（输入姓名）",
+            "When an item failed, the person in charge must acknowledge it by typing their name", code="acknowledgement_required",
+        ))  # fmt: skip
+    notes = _text("notes", inspection.notes, "备注", "the notes", errors, 2000)
+    if errors:
+        raise InvalidRecord(errors)
+    return replace(inspection, answers=answers, verdicts=verdicts, acknowledged_by=acknowledged, notes=notes)
+
+
+def _check_verdicts(purpose: str, verdicts: tuple[Verdict, ...], open_hazards: Mapping[str, "HazardState"],
+                    checklists: ChecklistTable, errors: list[ValidationError]) -> None:
+    """A re-inspection decides on every open hazard (there must be one); no hazard gets two verdicts."""
+    if purpose == "recheck":
         decided = {v.hazard_id for v in verdicts}
         for hazard_id, state in open_hazards.items():
             if hazard_id not in decided:
@@ -132,16 +146,6 @@ def validate_inspection(
             errors.append(ValidationError(f"verdicts.{v.hazard_id}", "同一隐患有两个复查结论", "A hazard has two verdicts",
                                           code="duplicate_verdict"))  # fmt: skip
         seen.add(v.hazard_id)
-    acknowledged = _text("acknowledged_by", inspection.acknowledged_by, "负责人签名", "the acknowledgement", errors, 50)
-    if any(a.result == "fail" for a in answers) and not acknowledged:
-        errors.append(ValidationError(
-            "acknowledged_by", "有不合格项时，须由场所负责人签名确认（输入姓名）",
-            "When an item failed, the person in charge must acknowledge it by typing their name", code="acknowledgement_required",
-        ))  # fmt: skip
-    notes = _text("notes", inspection.notes, "备注", "the notes", errors, 2000)
-    if errors:
-        raise InvalidRecord(errors)
-    return replace(inspection, answers=answers, verdicts=verdicts, acknowledged_by=acknowledged, notes=notes)
 
 
 def _text(field: str, value: str | None, zh: str, en: str, errors: list, limit: int = MAX_TEXT) -> str | None:
@@ -393,6 +397,11 @@ class HazardRules:
                 f"A hazard that is {status_label(state.status, 'en')} cannot be {'signed off' if a == 'rectified' else en}",
                 action=a,
             )  # fmt: skip
+        self._check_payload(state, e)
+
+    def _check_payload(self, state: HazardState, e: HazardEvent) -> None:
+        """What each action's event must carry."""
+        a = e.action
         if a == "found":
             if e.deadline is None or e.severity is None or not e.item_code or not e.inspection_id:
                 raise HazardRefusal("incomplete", "发现隐患须记明检查、检查项、等级和整改期限",
@@ -450,55 +459,3 @@ def inspection_events(
             e = replace(e, deadline=rules.deadline(at, v.days))
         events.setdefault(v.hazard_id, []).append(e)
     return new, events
-
-
-# -- escalation ---------------------------------------------------------------------------------
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def day_text(moment: datetime, lang: str = "zh") -> str:
-    """The China day of a moment in words ("2025年10月9日", "9 Oct 2025"); not strftime, whose %b follows the locale."""
-    d: date = moment.astimezone(TZ).date()
-    return f"{d.year}年{d.month}月{d.day}日" if lang.startswith("zh") else f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
-
-
-def escalation_fields(
-    place: Place, hazard: Hazard, state: HazardState, checklists: ChecklistTable, *, now: datetime, lang: str = "zh"
-) -> dict:
-    """The incident a hazard would become: category, title, description, location and the hazard's photos.
-    Texts in the worker's language; the urgency follows the hazard's grade."""
-    item = checklists.get(hazard.item_code)
-    kinds = load_kinds() if checklists.kinds is None else checklists.kinds
-    kind = kinds.get(place.kind)
-    zh = lang.startswith("zh")
-    hazard_text = item.hazard_label(lang) if item else hazard.item_code
-    kind_text = kind.label(lang) if kind else ""
-    grade = severity_label(state.severity or hazard.severity, lang)
-    overdue = state.deadline is not None and now > state.deadline
-    if zh:
-        description = f"{place.name}（{kind_text}）{hazard_text}。隐患等级：{grade}。{day_text(hazard.found_at)}检查发现，"
-        description += f"整改期限{day_text(state.deadline)}" + ("，已逾期未整改" if overdue else "") + "。"
-        if state.extensions:
-            description += f"已延期{state.extensions}次。"
-        if place.person_in_charge:
-            description += f"负责人：{place.person_in_charge}" + (f"，电话{place.phone}" if place.phone else "") + "。"
-    else:
-        description = f"{place.name} ({kind_text}): {hazard_text}. Grade: {grade}. Found on {day_text(hazard.found_at, 'en')}, "
-        description += f"to be rectified by {day_text(state.deadline, 'en')}" + (" (overdue)" if overdue else "") + "."
-        if state.extensions:
-            description += f" Extended {state.extensions} time{'s' if state.extensions > 1 else ''}."
-        if place.person_in_charge:
-            description += f" Person in charge: {place.person_in_charge}" + (f", phone {place.phone}" if place.phone else "") + "."
-    if hazard.note:
-        description += (" " if not zh else "") + hazard.note
-    title = f"{place.name}：{hazard_text}" if zh else f"{place.name}: {hazard_text}"
-    return {
-        "category": checklists.category_for(item, place.kind) if item else (kind.category if kind else None),
-        "title": title[:100],
-        "description": description,
-        "urgency": {"major": "urgent", "significant": "high"}.get(state.severity or hazard.severity, "normal"),
-        "location_text": (place.address or place.name)[:200],
-        "building_id": place.building_id,
-        "area_id": place.area_id,
-        "photo_ids": list(hazard.photo_ids),
-    }

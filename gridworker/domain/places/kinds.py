@@ -1,6 +1,6 @@
 """The kinds of place a grid worker inspects: the nine small places (九小场所) and organisations.
 
-The table is gridworker/resources/place_kinds.json: each kind's Chinese and
+The table is resources/place_kinds.json: each kind's Chinese and
 English name, whether it is one of the nine small places, how often it is
 inspected (days) and the incident category a serious hazard found there is
 escalated into when its checklist item names none.
@@ -12,8 +12,8 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
+from ... import resources_path
 from ..errors import GridWorkerError
 
 TABLE_FORMAT = "gridworker-place-kinds"
@@ -73,7 +73,7 @@ class PlaceKindTable:
 @lru_cache(maxsize=1)
 def load_kinds() -> PlaceKindTable:
     """The table shipped with the app."""
-    text = resources.files("gridworker").joinpath("resources/place_kinds.json").read_text(encoding="utf-8")
+    text = resources_path("place_kinds.json").read_text(encoding="utf-8")
     try:
         table = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -1,7 +1,7 @@
 """Words and colours shared by the field-work pages: times, durations, sync states, people, errors.
 
 Source strings are English, translated through the "FieldworkText" context
-(gridworker/resources/i18n/fieldwork_zh_CN.ts). Labels of core enumerations
+(resources/i18n/fieldwork_zh_CN.ts). Labels of core enumerations
 come from the core (`Status.label(lang)`), never re-translated here.
 """
 
