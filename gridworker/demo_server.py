@@ -55,7 +55,7 @@ def startup_problem() -> GridWorkerError | None:
 def _server_command() -> list[str]:
     # The console script beside this interpreter; `-m` keeps working when it is not installed.
     script = Path(sys.executable).parent / "gridworker-server"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "gridworker.server.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "gridworker.server.admin.cli"]
 
 
 def free_port() -> int:

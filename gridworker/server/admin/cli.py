@@ -36,17 +36,19 @@ from pathlib import Path
 
 from sqlalchemy import update
 
-from ..domain.errors import GridWorkerError
-from ..domain.workdays import TZ
-from ..language import default_language
-from . import admin, blob_usage, bootstrap
-from .blobs import BlobStore
-from .config import MIB, Settings
-from .db import Database
-from .incidents import calendar_from_db
-from .repairs import repair_photo_parents
-from .schema import server_meta
-from .state import EPOCH_KEY, ensure_epoch
+from ...domain.errors import GridWorkerError
+from ...domain.workdays import TZ
+from ...language import default_language
+from . import operations as admin
+from ..core import blob_usage
+from . import bootstrap
+from ..core.blobs import BlobStore
+from ..core.config import MIB, Settings
+from ..core.db import Database
+from ..sync.incidents import calendar_from_db
+from ..sync.repairs import repair_photo_parents
+from ..core.schema import server_meta
+from ..sync.state import EPOCH_KEY, ensure_epoch
 
 DEFAULT_PORT = 8765
 
@@ -123,7 +125,7 @@ def cmd_init(cli: Cli) -> int:
 def cmd_serve(cli: Cli) -> int:
     import uvicorn
 
-    from .app import create_app
+    from ..api.app import create_app
 
     settings = cli.settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -139,7 +141,7 @@ def cmd_serve(cli: Cli) -> int:
     cli.close()
     if cli.args.workers > 1:
         os.environ["GRIDWORKER_SERVER_DATA"] = str(settings.data_dir)
-        uvicorn.run("gridworker.server.app:app_from_env", factory=True, workers=cli.args.workers, **options)
+        uvicorn.run("gridworker.server.api.app:app_from_env", factory=True, workers=cli.args.workers, **options)
     else:
         uvicorn.run(create_app(settings), **options)
     return 0

@@ -9,11 +9,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from ..domain.models import to_wire
-from ..domain.wire import ENTITIES
-from . import admin
-from .schema import records, users
-from .scope import refresh_scopes
+from ...domain.models import to_wire
+from ...domain.wire import ENTITIES
+from . import operations as admin
+from ..core.schema import records, users
+from ..sync.scope import refresh_scopes
 
 
 def shipped_table(name: str) -> dict[str, Any]:
@@ -42,7 +42,7 @@ def load_shipped_tables(conn: Connection) -> None:
 
 def demo_seed(conn: Connection, *, persons: int = 2000, seed: int = 1) -> dict[str, int]:
     """The demo community of gridworker.demodata and its demo accounts (password demodata.DEMO_PASSWORD)."""
-    from .. import demodata  # the generator's name tables are not needed by a serving process
+    from ... import demodata  # the generator's name tables are not needed by a serving process
 
     if conn.execute(select(records.c.id).where(records.c.entity == "area").limit(1)).first() is not None:
         raise admin.AdminError("已有区域数据，演示数据只能装入空服务器", "The server already has areas: the demo loads into an empty server only")

@@ -10,12 +10,16 @@ from contextlib import asynccontextmanager, suppress
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .. import __version__
-from . import api, api_blobs, blob_usage, errors
-from .config import Limits, Settings
-from .db import Database
-from .repairs import repair_photo_parents
-from .state import ServerState, ensure_epoch
+from ... import __version__
+from . import routes as api
+from . import blobs as api_blobs
+from ..core import blob_usage
+from . import errors
+from ..core.config import Limits, Settings
+from ..core.errors import too_large
+from ..core.db import Database
+from ..sync.repairs import repair_photo_parents
+from ..sync.state import ServerState, ensure_epoch
 
 log = logging.getLogger("gridworker.server")
 
@@ -74,7 +78,7 @@ class BodyLimit:
 
     @staticmethod
     async def _refuse(scope: Scope, send: Send, name: str, limit: int) -> None:
-        err = errors.too_large(name, limit)
+        err = too_large(name, limit)
         english = any(k == b"accept-language" and v.lower().startswith(b"en") for k, v in scope["headers"])
         payload = json.dumps(errors.body(err.code, err.en if english else err.zh, err.details), ensure_ascii=False).encode()
         await send(

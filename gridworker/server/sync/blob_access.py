@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from .pull import incident_owners, visible
-from .schema import blob_uploaders, blobs, records
+from ..core.schema import blob_uploaders, blobs, records
 from .scope import HANDLER, Scope
 
 

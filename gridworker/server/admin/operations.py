@@ -22,17 +22,17 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
-from ..domain import hlc as hlc_mod
-from ..domain import passwords
-from ..domain import validation as v
-from ..domain.enums import AreaLevel, Role
-from ..domain.errors import GridWorkerError, ValidationError
-from ..domain.workdays import TABLE_FORMAT, TABLE_VERSION, WorkCalendar, parse_table as parse_holiday_table
-from . import auth
-from .incidents import calendar_changed
-from .records import SERVER_WRITER, FeedWriter, Rec, rec_from_row
-from .schema import conflicts, records, tokens, users
-from .scope import refresh_scopes
+from ...domain import hlc as hlc_mod
+from ...domain import passwords
+from ...domain import validation as v
+from ...domain.enums import AreaLevel, Role
+from ...domain.errors import GridWorkerError, ValidationError
+from ...domain.workdays import TABLE_FORMAT, TABLE_VERSION, WorkCalendar, parse_table as parse_holiday_table
+from ..core import auth
+from ..sync.incidents import calendar_changed
+from ..sync.records import SERVER_WRITER, FeedWriter, Rec, rec_from_row
+from ..core.schema import conflicts, records, tokens, users
+from ..sync.scope import refresh_scopes
 
 NAMESPACE = uuid.UUID("6d1b6a2e-3c55-4f0e-9d43-2f1a8f0c7a11")  # stable ids of categories and holidays
 USERNAME = re.compile(r"^[\w.@-]{1,64}$")
@@ -360,7 +360,7 @@ def list_tokens(conn: Connection, username: str | None = None) -> list[dict[str,
 def import_categories(conn: Connection, table: dict[str, Any]) -> ImportCounts:
     """Replace the category table (format of domain.categories); categories not in it are withdrawn."""
     # Imported here: it loads the pinyin dictionaries, which a serving process never needs.
-    from ..domain.categories import CategoryTable, parse_table as parse_category_table
+    from ...domain.categories import CategoryTable, parse_table as parse_category_table
 
     cats = CategoryTable(parse_category_table(table))
     w = ServerWrites(conn)
