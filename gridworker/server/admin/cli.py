@@ -272,9 +272,11 @@ def cmd_holiday_list(cli: Cli) -> int:
 
 
 def cmd_demo_seed(cli: Cli) -> int:
+    from ...demo.seed import demo_seed  # the generator only for this command
+
     with cli.database().write() as conn:
         ensure_epoch(conn)
-        counts = bootstrap.demo_seed(conn, persons=cli.args.persons, seed=cli.args.seed)
+        counts = demo_seed(conn, persons=cli.args.persons, seed=cli.args.seed)
     summary = ", ".join(f"{k} {n}" for k, n in counts.items())
     cli.say(f"演示数据已装入：{summary}；演示账户密码 demo1234", f"Demo data loaded: {summary}; demo accounts use the password demo1234")
     return 0
