@@ -50,6 +50,7 @@ from .names import (
     ESTATE_TAILS,
     GIVEN_NAMES,
     HARDSHIP_HOUSEHOLD_SHARE,
+    HEAD_AGES,
     LOCAL_REGIONS,
     MOBILE_PREFIXES,
     ORDINALS,
@@ -248,18 +249,7 @@ class _Generator:
         # Women outlive men: most elderly people living alone are women.
         head_gender = Gender.male if rng.random() < (0.35 if kind == "elderly_alone" else 0.68) else Gender.female
         other = Gender.female if head_gender == Gender.male else Gender.male
-        if kind == "elderly_alone":
-            head_age = rng.randint(62, 85)
-        elif kind in ("single", "shared_rent", "couple_young"):
-            head_age = rng.randint(25, 40)
-        elif kind == "couple_old":
-            head_age = rng.randint(55, 85)
-        elif kind == "skip_gen":
-            head_age = rng.randint(55, 75)
-        elif kind == "three_gen":
-            head_age = rng.randint(32, 55)
-        else:
-            head_age = rng.randint(28, 55)
+        head_age = rng.randint(*HEAD_AGES.get(kind, (28, 55)))
         members = [member(Relation.head, head_gender, head_age, surname)]
         children_surname = surname  # the father's, mostly
         if kind in ("couple_young", "couple_old", "nuclear", "three_gen", "skip_gen"):
@@ -267,6 +257,14 @@ class _Generator:
             members.append(spouse)
             if head_gender == Gender.female:
                 children_surname = spouse.surname
+        members += self.relatives(kind, head_age, surname, children_surname, member, any_gender)
+        housing = Housing.rented if renting else Housing.owner
+        years_here = rng.randint(0, 5) if renting else rng.randint(1, 25)
+        return _Home(kind, housing, members, years_here)
+
+    def relatives(self, kind: str, head_age: int, surname: str, children_surname: str, member, any_gender) -> list[_Member]:
+        """The children, parents, grandchildren or tenants a household of this kind has beside head and spouse."""
+        rng, members = self.rng, []
         if kind in ("nuclear", "three_gen", "single_parent"):
             for _ in range(1 if rng.random() < 0.6 else 2):
                 child_age = head_age - rng.randint(22, 38)
@@ -283,9 +281,7 @@ class _Generator:
         if kind == "shared_rent":
             for _ in range(rng.randint(1, 2)):
                 members.append(member(Relation.tenant, any_gender(), rng.randint(22, 40)))
-        housing = Housing.rented if renting else Housing.owner
-        years_here = rng.randint(0, 5) if renting else rng.randint(1, 25)
-        return _Home(kind, housing, members, years_here)
+        return members
 
     # -- places --------------------------------------------------------------
     def area(self, code: str, name: str, level: AreaLevel, parent_id: str | None) -> str:

@@ -21,11 +21,11 @@ from sqlmodel import Session
 from ..domain.errors import Refused
 from ..domain.models import Area, Building, Household, Membership, Person
 from ..domain.names import pinyin_of
-from ..store import search
-from ..store.database import Store
 from ..services import register
 from ..services.base import transaction
 from ..services.changes import Changes, publish
+from ..store import search
+from ..store.database import Store
 from .data import DemoCommunity
 
 Progress = Callable[[int, int], None]

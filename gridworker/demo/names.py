@@ -67,5 +67,10 @@ COMPOSITIONS = (
     ("elderly_alone", 7.5), ("single", 11), ("couple_young", 8), ("couple_old", 12), ("nuclear", 34),
     ("three_gen", 12), ("skip_gen", 1.5), ("single_parent", 5), ("shared_rent", 4),
 )
+# The age range of a household's head, by household kind (others: 28 to 55).
+HEAD_AGES = {
+    "elderly_alone": (62, 85), "single": (25, 40), "shared_rent": (25, 40), "couple_young": (25, 40),
+    "couple_old": (55, 85), "skip_gen": (55, 75), "three_gen": (32, 55),
+}
 VACANT_SHARE = 0.06
 HARDSHIP_HOUSEHOLD_SHARE = 0.015

@@ -39,16 +39,15 @@ from sqlalchemy import update
 from ...domain.errors import GridWorkerError
 from ...domain.workdays import TZ
 from ...language import default_language
-from . import operations as admin
 from ..core import blob_usage
-from . import bootstrap
 from ..core.blobs import BlobStore
 from ..core.config import MIB, Settings
 from ..core.db import Database
+from ..core.schema import server_meta
 from ..sync.incidents import calendar_from_db
 from ..sync.repairs import repair_photo_parents
-from ..core.schema import server_meta
 from ..sync.state import EPOCH_KEY, ensure_epoch
+from . import bootstrap, operations as admin
 
 DEFAULT_PORT = 8765
 
@@ -98,26 +97,12 @@ class Cli:
 
 
 # -- commands ---------------------------------------------------------------------------------
-def make_private(data_dir: Path) -> None:
-    """The data folder 0700 and the SQLite files in it 0600: residents' data is for the server's account alone.
-
-    POSIX only: on Windows the folder inherits the ACL of where it was made (chmod there only sets read-only).
-    """
-    if os.name == "nt":
-        return
-    data_dir.chmod(0o700)
-    for name in ("server.db", "server.db-wal", "server.db-shm", "server.db-journal"):
-        path = data_dir / name
-        if path.exists():
-            path.chmod(0o600)
-
-
 def cmd_init(cli: Cli) -> int:
     db = cli.database()
     with db.write() as conn:
         ensure_epoch(conn)
         bootstrap.initialise(conn, cli.args.username, admin.check_password(cli.password(confirm=True)))
-    make_private(cli.settings().data_dir)
+    bootstrap.make_private(cli.settings().data_dir)
     cli.say(f"已初始化 {cli.settings().data_dir}，管理员 {cli.args.username}", f"Initialised {cli.settings().data_dir}; admin {cli.args.username}")
     return 0
 

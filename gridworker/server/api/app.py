@@ -11,15 +11,15 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ... import __version__
-from . import routes as api
-from . import blobs as api_blobs
 from ..core import blob_usage
-from . import errors
 from ..core.config import Limits, Settings
-from ..core.errors import too_large
 from ..core.db import Database
+from ..core.errors import too_large
 from ..sync.repairs import repair_photo_parents
 from ..sync.state import ServerState, ensure_epoch
+from . import blobs as api_blobs
+from . import errors
+from . import routes as api
 
 log = logging.getLogger("gridworker.server")
 

@@ -21,11 +21,11 @@ from sqlalchemy.engine import Connection
 
 from ...domain.wire import PHOTO_MIMES
 from ..core.auth import User
-from ..sync.blob_access import readable_photo
 from ..core.blob_usage import check_upload
 from ..core.blobs import check_hash, parse_range
 from ..core.errors import not_found
 from ..core.schema import blob_uploaders, blobs
+from ..sync.blob_access import readable_photo
 from ..sync.scope import Scope
 from ..sync.state import check_schema, current_user, scope_of, server_state
 

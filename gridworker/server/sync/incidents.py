@@ -22,8 +22,8 @@ from sqlalchemy.engine import Connection
 
 from ...domain.lifecycle import Event, IncidentState, Rules
 from ...domain.workdays import TABLE_FORMAT, TABLE_VERSION, WorkCalendar
-from .records import Rec
 from ..core.schema import records, server_meta
+from .records import Rec
 
 DERIVED = ("status", "level", "assignee_id", "deadline", "overdue", "rework_count", "rating")
 

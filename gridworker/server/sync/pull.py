@@ -41,8 +41,8 @@ from sqlalchemy.engine import Connection
 
 from ...domain.wire import ENTITIES, INCIDENT_CHILDREN, SERVER_MANAGED
 from ..core.errors import ApiError, bad_request
-from .records import by_entity
 from ..core.schema import changes, records
+from .records import by_entity
 from .scope import ALL, AREAS, HANDLER, Scope, ScopeCache
 from .users_view import user_filter
 

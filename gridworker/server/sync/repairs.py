@@ -19,8 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from ...domain import hlc as hlc_mod
-from .records import SERVER_WRITER, FeedWriter, load
 from ..core.schema import records
+from .records import SERVER_WRITER, FeedWriter, load
 
 log = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ from ..core.blobs import BlobStore
 from ..core.config import Settings
 from ..core.db import Database
 from ..core.errors import ApiError, bad_request, unauthorized
-from .incidents import CalendarCache
 from ..core.schema import server_meta
+from .incidents import CalendarCache
 from .scope import Scope, ScopeCache
 
 EPOCH_KEY = "epoch"
