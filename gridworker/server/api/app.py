@@ -17,9 +17,7 @@ from ..core.db import Database
 from ..core.errors import too_large
 from ..sync.repairs import repair_photo_parents
 from ..sync.state import ServerState, ensure_epoch
-from . import blobs as api_blobs
-from . import errors
-from . import routes as api
+from . import blobs, errors, routes
 
 log = logging.getLogger("gridworker.server")
 
@@ -135,9 +133,9 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
     )
     app.state.gw = state
     errors.install(app)
-    app.include_router(api.public)
-    app.include_router(api.router)
-    app.include_router(api_blobs.router)
+    app.include_router(routes.public)
+    app.include_router(routes.router)
+    app.include_router(blobs.router)
     app.add_middleware(BodyLimit, limits=settings.limits)
     return app
 
