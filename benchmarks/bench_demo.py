@@ -1,6 +1,6 @@
 """The demo community at 50,000 people: generating it, and loading it into an encrypted account.
 
-The load (services.demo.load_demo) is SQLAlchemy Core bulk inserts into the
+The load (demo.load.load_demo) is SQLAlchemy Core bulk inserts into the
 SQLCipher store, pinyin of every name, and a rebuild of the search index, in
 one transaction.
 
@@ -27,8 +27,8 @@ SIZES = {"small": 5_000, "full": 50_000}
 
 def run(report: Report, scale: str) -> None:
     os.environ.setdefault("GRIDWORKER_KDF", "fast")
-    from gridworker.demodata import generate
-    from gridworker.services.demo import load_demo
+    from gridworker.demo.data import generate
+    from gridworker.demo.load import load_demo
     from gridworker.store import AccountManager
 
     persons = SIZES[scale]

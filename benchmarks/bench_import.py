@@ -1,7 +1,7 @@
 """Importing a register workbook: 50,000 people, ~20,000 households, ~450 buildings, through the services.
 
 The workbook is what `export_workbook` writes for a generated demo community
-(gridworker.demodata, bulk-loaded into a scratch account), so the import reads
+(gridworker.demo.data, bulk-loaded into a scratch account), so the import reads
 a real .xlsx. It goes into a fresh encrypted account the way `gridworker import`
 does it: every cell validated, every record written by the register services
 with its outbox row, the search index updated, one transaction.
@@ -78,8 +78,8 @@ class _account:
 
 
 def _load_demo(store, persons: int) -> None:
-    from gridworker.demodata import generate
-    from gridworker.services.demo import load_demo
+    from gridworker.demo.data import generate
+    from gridworker.demo.load import load_demo
 
     load_demo(store, generate(persons=persons, seed=11))
 

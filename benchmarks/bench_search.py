@@ -1,6 +1,6 @@
 """The register search at 50,000 people: rebuilding the index, query latency, opening a household card.
 
-The register is a generated demo community (gridworker.demodata) bulk-loaded
+The register is a generated demo community (gridworker.demo.data) bulk-loaded
 into an encrypted account. Latencies go through the services facade
 (find_people, household_card), so each includes opening a read session.
 
@@ -28,8 +28,8 @@ SIZES = {"small": 5_000, "full": 50_000}
 
 def run(report: Report, scale: str) -> None:
     os.environ.setdefault("GRIDWORKER_KDF", "fast")
-    from gridworker.demodata import generate
-    from gridworker.services.demo import load_demo
+    from gridworker.demo.data import generate
+    from gridworker.demo.load import load_demo
     from gridworker.store import AccountManager
 
     persons = SIZES[scale]

@@ -28,7 +28,7 @@ import requests
 
 from benchmarks.common import timer
 from gridworker.domain import hlc
-from gridworker.server import pgtemp
+from tests import pgtemp
 
 BATCH = 500
 PAGE = 1000
@@ -39,9 +39,9 @@ H = {"X-Gridworker-Schema": "1"}
 
 def _setup(data: Path, url: str | None) -> str:
     """An initialised server with one grid and one worker in it; returns the grid's area id."""
-    from gridworker.server import admin
-    from gridworker.server.app import create_app
-    from gridworker.server.config import Settings
+    from gridworker.server.admin import operations as admin
+    from gridworker.server.api.app import create_app
+    from gridworker.server.core.config import Settings
 
     app = create_app(Settings(data_dir=data, database_url=url))
     db = app.state.gw.db
@@ -62,7 +62,7 @@ def _server(backend: str, cluster: pgtemp.TempCluster | None):
     env = os.environ | ({"GRIDWORKER_DATABASE_URL": url} if url else {})
     with open(folder / "server.log", "wb") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "gridworker.server.cli", "serve", "--data", str(folder), "--port", str(port)],
+            [sys.executable, "-m", "gridworker.server.admin.cli", "serve", "--data", str(folder), "--port", str(port)],
             env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         base = f"http://127.0.0.1:{port}/api/v1"

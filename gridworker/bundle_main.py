@@ -30,7 +30,7 @@ def program_name(executable: str) -> str:
 
 def run(program: str, argv: list[str]) -> int:
     if program == SERVER:
-        from gridworker.server.cli import main as server_main
+        from gridworker.server.admin.cli import main as server_main
 
         return server_main(argv)
     if argv[:1] == ["--version"]:

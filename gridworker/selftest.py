@@ -204,8 +204,8 @@ def check_server(env: SelfTestEnv) -> str:
     import requests
 
     from . import __version__
-    from .server.app import create_app
-    from .server.config import Settings
+    from .server.api.app import create_app
+    from .server.core.config import Settings
 
     # Settings made directly, not from_env: GRIDWORKER_DATABASE_URL must not point the check at a real server.
     app = create_app(Settings(data_dir=env.root / "server"))

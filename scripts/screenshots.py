@@ -55,8 +55,8 @@ def settle(app, ctx=None, *, at_least: float = 0.3, quiet: float = 0.25, limit: 
 
 def make_demo(persons: int):
     """A demo account with a generated community and some field work (visits, incidents) to show."""
-    from gridworker.demodata import generate
-    from gridworker.services.demo import load_demo
+    from gridworker.demo.data import generate
+    from gridworker.demo.load import load_demo
     from gridworker.store import AccountManager
 
     manager = AccountManager()
@@ -277,8 +277,8 @@ def shoot_sync(shooter: Shooter, manager, server, lang: str, small: Shooter | No
     number after it — the worker's sync then lists the conflict with both values."""
     from sqlmodel import select
 
-    from gridworker.demo_account import DEMO_PASSWORD
-    from gridworker.demo_server import link_demo_account
+    from gridworker.demo.account import DEMO_PASSWORD
+    from gridworker.demo.server import link_demo_account
     from gridworker.domain.models import Household
     from gridworker.services import register
     from gridworker.sync import link
@@ -349,7 +349,7 @@ def main(argv: list[str] | None = None) -> int:
         from PySide6.QtCore import QEvent
         from PySide6.QtWidgets import QApplication
 
-        from gridworker.demo_server import DemoServer
+        from gridworker.demo.server import DemoServer
         from gridworker.ui.app import configure_application, make_context, make_main_window
         from gridworker.ui.settings import Settings, install_translators
 

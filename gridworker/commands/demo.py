@@ -23,8 +23,8 @@ def register(sub) -> None:
 
 
 def demo(args, ctx) -> int:
-    from ..demodata import generate
-    from ..services.demo import load_demo, register_counts
+    from ..demo.data import generate
+    from ..demo.load import load_demo, register_counts
 
     store = ctx.store()
     with store.read() as s:

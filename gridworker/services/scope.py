@@ -8,7 +8,7 @@ the server would refuse it with (domain.errors.OUT_OF_SCOPE), instead of
 looking saved until the next sync. An account never linked has no scope
 stored and is not limited. Pickers offer only `writable_areas`.
 
-The server's rule (server/scope.py): admins write anywhere; dispatchers and
+The server's rule (server/sync/scope.py): admins write anywhere; dispatchers and
 workers in their areas and everything below them; handlers only act on the
 incidents assigned to them (events and photos of those, which follow the
 incident's area), never place a record anywhere.

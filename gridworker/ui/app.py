@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QDialog
 
-from ..demo_account import DEMO_ACCOUNT
+from ..demo.account import DEMO_ACCOUNT
 from ..identity import identity_of
 from ..logs import log_to_account, stop_account_log
 from ..store.accounts import Account, AccountManager
@@ -124,7 +124,7 @@ class AppController(QObject):
 
     def _start_demo_server(self) -> None:
         """`make run`: a local sync server for the demo account; if it fails the app stays usable offline."""
-        from ..demo_server import start_for_demo
+        from ..demo.server import start_for_demo
         from .sync_controller import controller_for
 
         ctx = self.ctx

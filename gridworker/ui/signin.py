@@ -38,7 +38,7 @@ ERROR_STYLE = "color: #b3261e;"
 
 def open_demo(manager: AccountManager) -> tuple[Account, Store]:
     """The demo account, created with a generated community on first use (blocking: run it off the GUI thread)."""
-    from ..demo_account import DEMO_ACCOUNT, open_demo_store
+    from ..demo.account import DEMO_ACCOUNT, open_demo_store
 
     store = open_demo_store()
     return manager.get(DEMO_ACCOUNT), store

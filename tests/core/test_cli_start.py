@@ -138,7 +138,7 @@ def test_the_locale_decides_the_language_and_c_means_chinese(tmp_path, env, expe
 def test_the_server_command_follows_the_same_rule(tmp_path):
     def init(**env: str) -> str:  # asks for a password it cannot read: a message in the run's language
         run = subprocess.run(
-            [sys.executable, "-m", "gridworker.server.cli", "init", "--data", str(tmp_path / "server")],
+            [sys.executable, "-m", "gridworker.server.admin.cli", "init", "--data", str(tmp_path / "server")],
             text=True, capture_output=True, stdin=subprocess.DEVNULL, env=_env(tmp_path, **env), timeout=120,
         )  # fmt: skip
         assert run.returncode == 1

@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import func, select
 
 from gridworker.cli import main
-from gridworker.demodata import DEMO_USERS, SKILLS, generate
+from gridworker.demo.data import DEMO_USERS, SKILLS, generate
 from gridworker.domain import idnumber, validation
 from gridworker.domain.errors import GridWorkerError, Refused
 from gridworker.domain.models import REGISTER_MODELS, Building, Household, Membership, Outbox, Person
 from gridworker.domain.register import age_on
-from gridworker.services.demo import load_demo, register_counts
+from gridworker.demo.load import load_demo, register_counts
 from gridworker.store import search
 
 from ..conftest import PASSWORD

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pypinyin import Style, lazy_pinyin
 
-from gridworker.demodata import generate
+from gridworker.demo.data import generate
 from gridworker.domain import names
 from gridworker.domain.names import pinyin_of
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gridworker.domain.errors import OutOfScope
-from gridworker.server.push import _out_of_scope
+from gridworker.server.sync.push import _out_of_scope
 from gridworker.services import register, scope
 from gridworker.services import ui_queries_fieldwork as queries
 from gridworker.services import ui_queries_register as register_queries

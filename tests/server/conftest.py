@@ -1,6 +1,6 @@
 """Server test fixtures: one suite, run on SQLite and on a real PostgreSQL 15 started here.
 
-- `pg_cluster` (session): a throw-away PostgreSQL 15 cluster (gridworker.server.pgtemp:
+- `pg_cluster` (session): a throw-away PostgreSQL 15 cluster (tests.pgtemp:
   a temp folder owned by `postgres`, a free loopback port, fsync off); a template database
   with the schema migrated, so each module's fresh database is one
   CREATE DATABASE … TEMPLATE away. Stopped and removed at the end.
@@ -23,8 +23,8 @@ from typing import Any
 import pytest
 
 from gridworker.domain import hlc
-from gridworker.server import pgtemp
-from gridworker.server.pgtemp import free_port  # noqa: F401  (used by test modules)
+from tests import pgtemp
+from tests.pgtemp import free_port  # noqa: F401  (used by test modules)
 
 PASSWORD = "password-1"
 BACKENDS = ["sqlite", "postgresql"]
@@ -56,7 +56,7 @@ def pg_cluster():
     cluster = PgCluster().start()
     try:
         cluster.sql("CREATE DATABASE gw_template")
-        from gridworker.server.db import Database
+        from gridworker.server.core.db import Database
 
         template = Database(cluster.url("gw_template"))
         template.migrate()
@@ -214,15 +214,16 @@ def new_id() -> str:
 
 
 def make_server(data_dir: Path, database_url: str | None, **settings_kw):
-    from gridworker.server.app import create_app
-    from gridworker.server.config import Settings
+    from gridworker.server.api.app import create_app
+    from gridworker.server.core.config import Settings
 
     settings = Settings(data_dir=data_dir, database_url=database_url, **settings_kw)
     return create_app(settings), settings
 
 
 def build_world(app) -> tuple[dict[str, str], dict[str, str]]:
-    from gridworker.server import admin, bootstrap
+    from gridworker.server.admin import operations as admin
+    from gridworker.server.admin import bootstrap
 
     db = app.state.gw.db
     with db.write() as conn:

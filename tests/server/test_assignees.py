@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from gridworker.server import admin
+from gridworker.server.admin import operations as admin
 
 from .conftest import PASSWORD
 from .helpers import event, report

@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
-from gridworker.server import admin
-from gridworker.server.schema import tokens, users
+from gridworker.server.admin import operations as admin
+from gridworker.server.core.schema import tokens, users
 
 from .conftest import PASSWORD, build_world, make_server
 

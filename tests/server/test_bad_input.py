@@ -10,7 +10,7 @@ import json
 
 from sqlalchemy import func, select
 
-from gridworker.server.schema import changes, mutations, records
+from gridworker.server.core.schema import changes, mutations, records
 
 from .conftest import new_id
 
@@ -129,7 +129,7 @@ def test_wrong_query_parameters_routes_and_methods(world):
     _error(w1.request("DELETE", "/sync/push"), 405, "method_not_allowed")
     _error(w1.request("GET", "/conflicts", params={"after": -1}), 422)
     _error(world.api("disp").request("GET", "/conflicts", params={"after": 2**31}), 422)  # found by schemathesis
-    from gridworker.server.pull import Cursor
+    from gridworker.server.sync.pull import Cursor
 
     w1.pull()
     good = Cursor.decode(w1.cursor)
@@ -157,7 +157,7 @@ def test_nul_bytes_never_reach_the_database(world):
 def test_a_real_bug_is_logged_and_answered_500_in_the_protocol_shape(world, monkeypatch, caplog):
     from fastapi.testclient import TestClient
 
-    from gridworker.server import api
+    from gridworker.server.api import routes as api
 
     class Broken:
         def __init__(self, *a, **kw):

@@ -15,10 +15,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
-from gridworker.server import blob_usage
-from gridworker.server.cli import main
-from gridworker.server.config import BlobPolicy
-from gridworker.server.schema import records
+from gridworker.server.core import blob_usage
+from gridworker.server.admin.cli import main
+from gridworker.server.core.config import BlobPolicy
+from gridworker.server.core.schema import records
 
 from .conftest import build_world, make_server, new_id, wait_for
 from .helpers import dispatch_to, photo_fields, report

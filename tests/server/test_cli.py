@@ -10,9 +10,9 @@ import sys
 import pytest
 from fastapi.testclient import TestClient
 
-from gridworker.server.app import create_app
-from gridworker.server.cli import main
-from gridworker.server.config import Settings
+from gridworker.server.api.app import create_app
+from gridworker.server.admin.cli import main
+from gridworker.server.core.config import Settings
 
 H = {"X-Gridworker-Schema": "1", "Accept-Language": "en"}
 
@@ -72,7 +72,7 @@ def test_init_creates_the_first_admin_once(run, fresh, backend):
     data_dir, database_url = fresh
     if backend == "sqlite":  # one real process, as a script would run it
         proc = subprocess.run(
-            [sys.executable, "-m", "gridworker.server.cli", "--lang", "en", "init", "--data", str(data_dir), "--password-stdin"],
+            [sys.executable, "-m", "gridworker.server.admin.cli", "--lang", "en", "init", "--data", str(data_dir), "--password-stdin"],
             input="admin-password\n", capture_output=True, text=True, env={"GRIDWORKER_KDF": "fast", "PATH": "/usr/bin:/bin"},
         )  # fmt: skip
         assert proc.returncode == 0, proc.stderr
@@ -230,3 +230,19 @@ def test_backup_refuses_postgresql_with_directions(backend, run, fresh):
     data_dir, _url = fresh
     code, _out, err = run("backup", "x.db", "--data", str(data_dir))
     assert code == 1 and "pg_dump" in err
+
+
+def test_the_console_script_and_the_bundle_name_modules_that_exist():
+    """`gridworker-server` ([project.scripts]) and uvicorn's --workers import path name real objects."""
+    import importlib
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    scripts = tomllib.loads((root / "pyproject.toml").read_text("utf-8"))["project"]["scripts"]
+    module, _, attr = scripts["gridworker-server"].partition(":")
+    assert callable(getattr(importlib.import_module(module), attr))
+    cli_source = Path(importlib.import_module(module).__file__).read_text("utf-8")
+    factory = cli_source.split('uvicorn.run("', 1)[1].split('"', 1)[0]
+    module, _, attr = factory.partition(":")
+    assert callable(getattr(importlib.import_module(module), attr))

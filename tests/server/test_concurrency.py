@@ -40,7 +40,7 @@ def live_server(backend, pg_cluster, tmp_path_factory):
         env["GRIDWORKER_DATABASE_URL"] = url
     log = open(data / "server.log", "wb")  # a file, not a pipe: a full pipe would stall the server
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gridworker.server.cli", "serve", "--data", str(data), "--port", str(port)],
+        [sys.executable, "-m", "gridworker.server.admin.cli", "serve", "--data", str(data), "--port", str(port)],
         env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}/api/v1"

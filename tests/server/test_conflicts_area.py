@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gridworker.server import admin
+from gridworker.server.admin import operations as admin
 
 from .conftest import PASSWORD, new_id
 

@@ -10,8 +10,8 @@ from alembic import command
 from sqlalchemy import insert, select, update
 
 from gridworker.domain import hlc
-from gridworker.server.db import Database, alembic_config
-from gridworker.server.schema import conflicts, records
+from gridworker.server.core.db import Database, alembic_config
+from gridworker.server.core.schema import conflicts, records
 
 from .conftest import new_id
 

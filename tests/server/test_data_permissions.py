@@ -15,7 +15,7 @@ pytestmark = pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")
 def _init(data_dir, env_extra=None):
     env = {"GRIDWORKER_KDF": "fast", "PATH": "/usr/bin:/bin", "PYTHONPATH": os.environ.get("PYTHONPATH", "")}
     proc = subprocess.run(
-        [sys.executable, "-m", "gridworker.server.cli", "--lang", "en", "init", "--data", str(data_dir), "--password-stdin"],
+        [sys.executable, "-m", "gridworker.server.admin.cli", "--lang", "en", "init", "--data", str(data_dir), "--password-stdin"],
         input="admin-password\n", capture_output=True, text=True, env=env,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr

@@ -15,10 +15,10 @@ import uuid
 import pytest
 from sqlalchemy import text
 
-from gridworker.server.push import Mutation, PushRun, apply_push
-from gridworker.server.pull import Puller
-from gridworker.server.scope import ScopeCache
-from gridworker.server.auth import user_for_token
+from gridworker.server.sync.push import Mutation, PushRun, apply_push
+from gridworker.server.sync.pull import Puller
+from gridworker.server.sync.scope import ScopeCache
+from gridworker.server.core.auth import user_for_token
 
 from .conftest import new_id
 

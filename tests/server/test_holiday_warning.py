@@ -9,8 +9,8 @@ from datetime import date
 
 import pytest
 
-from gridworker.server import cli
-from gridworker.server.cli import main
+from gridworker.server.admin import cli
+from gridworker.server.admin.cli import main
 
 
 @pytest.fixture

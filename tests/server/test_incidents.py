@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from gridworker.server import admin
+from gridworker.server.admin import operations as admin
 
 from .conftest import new_id
 from .helpers import at, dispatch_to, event, photo_fields, report
@@ -114,7 +114,7 @@ def test_an_event_a_wrong_clock_dated_ahead_does_not_freeze_the_incident(world):
 
     from sqlalchemy import update
 
-    from gridworker.server.schema import records
+    from gridworker.server.core.schema import records
 
     w1, disp, h1 = world.api("w1"), world.api("disp"), world.api("h1")
     now = datetime.now(timezone.utc)

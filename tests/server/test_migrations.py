@@ -7,8 +7,8 @@ from alembic.runtime.migration import MigrationContext
 from sqlmodel import SQLModel
 
 import gridworker.domain.all_models  # noqa: F401  (the client's tables)
-from gridworker.server.db import VERSION_TABLE, Database, head_revision
-from gridworker.server.schema import metadata
+from gridworker.server.core.db import VERSION_TABLE, Database, head_revision
+from gridworker.server.core.schema import metadata
 
 
 def test_migrations_build_exactly_the_declared_schema(backend, database_url, tmp_path):

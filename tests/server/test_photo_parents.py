@@ -6,8 +6,8 @@ import uuid
 
 from sqlalchemy import update
 
-from gridworker.server.repairs import repair_photo_parents
-from gridworker.server.schema import records
+from gridworker.server.sync.repairs import repair_photo_parents
+from gridworker.server.core.schema import records
 
 from .conftest import new_id
 from .helpers import at, dispatch_to, photo_fields

@@ -8,7 +8,7 @@ import time
 from sqlalchemy import func, select
 
 from gridworker.domain import hlc
-from gridworker.server.schema import changes, conflicts, records
+from gridworker.server.core.schema import changes, conflicts, records
 
 from .conftest import new_id
 
@@ -198,7 +198,7 @@ def test_cursor_errors(world):
     w1.pull()
     r = w1.request("GET", "/sync/pull", params={"cursor": "not-a-cursor"})
     assert r.status_code == 400 and r.json()["error"]["code"] == "bad_cursor"
-    from gridworker.server.pull import Cursor
+    from gridworker.server.sync.pull import Cursor
 
     good = Cursor.decode(w1.cursor)
     other_epoch = Cursor("0000000000000000", good.mode, good.seq, good.scope_id).encode()

@@ -8,8 +8,8 @@ from alembic import command
 from sqlalchemy import select
 
 from gridworker.domain.idnumber import check_char
-from gridworker.server.db import Database, alembic_config
-from gridworker.server.schema import records
+from gridworker.server.core.db import Database, alembic_config
+from gridworker.server.core.schema import records
 
 from .conftest import new_id
 

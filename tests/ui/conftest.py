@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from gridworker.demodata import DemoCommunity, generate
-from gridworker.services.demo import load_demo
+from gridworker.demo.data import DemoCommunity, generate
+from gridworker.demo.load import load_demo
 from gridworker.store import AccountManager
 
 ACCOUNT = "worker"

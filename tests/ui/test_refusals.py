@@ -12,12 +12,12 @@ import pytest
 from PySide6.QtCore import Qt
 from sqlmodel import select
 
-from gridworker.demo_account import DEMO_PASSWORD
-from gridworker.demo_server import DEMO_USERNAME, DemoServer, link_demo_account
-from gridworker.demodata import DEMO_USERS, generate
+from gridworker.demo.account import DEMO_PASSWORD
+from gridworker.demo.server import DEMO_USERNAME, DemoServer, link_demo_account
+from gridworker.demo.data import DEMO_USERS, generate
 from gridworker.domain.models import Area, Building, Household
 from gridworker.services import visits as vs
-from gridworker.services.demo import load_demo
+from gridworker.demo.load import load_demo
 from gridworker.store import AccountManager
 from gridworker.sync import link
 from gridworker.sync.engine import SyncEngine

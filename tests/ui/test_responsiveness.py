@@ -19,8 +19,8 @@ from PIL import Image
 from PySide6.QtCore import QTimer
 from sqlmodel import func, select
 
-from gridworker.demo_account import DEMO_PASSWORD
-from gridworker.demo_server import DemoServer
+from gridworker.demo.account import DEMO_PASSWORD
+from gridworker.demo.server import DemoServer
 from gridworker.domain.categories import load_categories
 from gridworker.domain.fieldwork import Photo
 from gridworker.domain.models import Person

@@ -1,6 +1,6 @@
 """The sync panel and indicator against a real server process: the demo server `make run` starts.
 
-One demo server (gridworker.demo_server: init + demo-seed + serve on a free
+One demo server (gridworker.demo.server: init + demo-seed + serve on a free
 loopback port) serves the module. The GUI side is a fresh account signed in
 as demo_worker1; the other side, the community's dispatcher, syncs with the
 plain engine.
@@ -17,8 +17,8 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from sqlmodel import select
 
-from gridworker.demo_account import DEMO_PASSWORD
-from gridworker.demo_server import DEMO_USERNAME, DemoServer, link_demo_account
+from gridworker.demo.account import DEMO_PASSWORD
+from gridworker.demo.server import DEMO_USERNAME, DemoServer, link_demo_account
 from gridworker.domain.models import Household
 from gridworker.services import register
 from gridworker.store import AccountManager
@@ -259,7 +259,7 @@ def _alive(pid: int) -> bool:
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
 def test_the_demo_server_does_not_outlive_an_app_that_is_killed(demo_server):
     script = (
-        "import sys, time; from gridworker.demo_server import DemoServer; "
+        "import sys, time; from gridworker.demo.server import DemoServer; "
         f"s = DemoServer({str(demo_server.data)!r}).start(); print(s.proc.pid, flush=True); time.sleep(120)"
     )
     app = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)

@@ -2,8 +2,8 @@
 
 from alembic import context
 
-from gridworker.server.db import VERSION_TABLE
-from gridworker.server.schema import metadata
+from gridworker.server.core.db import VERSION_TABLE
+from gridworker.server.core.schema import metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:

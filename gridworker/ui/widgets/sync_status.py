@@ -155,7 +155,7 @@ class SyncStatusWidget(QWidget):
             self.state_label.setText(self.tr("Syncing… {0} records received").format(f"{received:,}"))
 
     def _demo_problem(self) -> str:
-        from ...demo_server import startup_problem  # core module, no Qt
+        from ...demo.server import startup_problem  # core module, no Qt
 
         problem = startup_problem()
         if problem is None:

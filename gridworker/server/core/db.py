@@ -31,7 +31,7 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import QueuePool
 
-MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATIONS = Path(__file__).parent.parent / "migrations"
 VERSION_TABLE = "gridworker_server_version"
 FEED_LOCK_KEY = 0x6772_6964  # "grid": the advisory lock every feed writer takes on PostgreSQL
 MIGRATION_LOCK_KEY = 0x6772_6965

@@ -12,8 +12,8 @@ import json
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from ..core.schema import blob_uploaders, blobs, records
 from .pull import incident_owners, visible
-from .schema import blob_uploaders, blobs, records
 from .scope import HANDLER, Scope
 
 

@@ -14,7 +14,7 @@ import json
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from .schema import users
+from ..core.schema import users
 from .scope import area_tree, closure
 
 ASSIGNABLE_ROLES = ("handler", "worker")

@@ -22,17 +22,17 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
-from ..domain import hlc as hlc_mod
-from ..domain import passwords
-from ..domain import validation as v
-from ..domain.enums import AreaLevel, Role
-from ..domain.errors import GridWorkerError, ValidationError
-from ..domain.workdays import TABLE_FORMAT, TABLE_VERSION, WorkCalendar, parse_table as parse_holiday_table
-from . import auth
-from .incidents import calendar_changed
-from .records import SERVER_WRITER, FeedWriter, Rec, rec_from_row
-from .schema import conflicts, records, tokens, users
-from .scope import refresh_scopes
+from ...domain import hlc as hlc_mod
+from ...domain import passwords
+from ...domain import validation as v
+from ...domain.enums import AreaLevel, Role
+from ...domain.errors import GridWorkerError, ValidationError
+from ...domain.workdays import TABLE_FORMAT, TABLE_VERSION, WorkCalendar, parse_table as parse_holiday_table
+from ..core import auth
+from ..core.schema import conflicts, records, tokens, users
+from ..sync.incidents import calendar_changed
+from ..sync.records import SERVER_WRITER, FeedWriter, Rec, rec_from_row
+from ..sync.scope import refresh_scopes
 
 NAMESPACE = uuid.UUID("6d1b6a2e-3c55-4f0e-9d43-2f1a8f0c7a11")  # stable ids of categories and holidays
 USERNAME = re.compile(r"^[\w.@-]{1,64}$")
@@ -147,21 +147,7 @@ def import_areas(conn: Connection, rows: list[dict[str, Any]]) -> ImportCounts:
     """Create or update areas by code; parents may come from the file or the database. All or nothing."""
     w = ServerWrites(conn)
     existing = {r.data["code"]: r for r in w.existing("area").values()}
-    problems, clean = [], []
-    for number, row in enumerate(rows, start=2 if rows else 1):
-        try:
-            clean.append(_clean_area(row))
-        except ValidationError as e:
-            problems.append(f"#{number}: {e.en} / {e.zh}")
-    codes = [r["code"] for r in clean]
-    problems += [f"duplicate code {c} / 编码重复 {c}" for c in sorted({c for c in codes if codes.count(c) > 1})]
-    code_of = {rec.id: code for code, rec in existing.items()}
-    parent_of = {code: code_of.get(rec.data.get("parent_id")) for code, rec in existing.items()}
-    parent_of.update({r["code"]: r["parent_code"] for r in clean})
-    for r in clean:
-        if r["parent_code"] and r["parent_code"] not in parent_of:
-            problems.append(f"{r['code']}: unknown parent {r['parent_code']} / 上级编码不存在")
-    problems += _cycles(parent_of)
+    clean, problems = _checked_areas(rows, existing)
     if problems:
         raise _fail(problems, "区域文件有误，未导入任何区域", "The area file has errors; no area was imported")
     ids = {code: rec.id for code, rec in existing.items()}
@@ -180,6 +166,26 @@ def import_areas(conn: Connection, rows: list[dict[str, Any]]) -> ImportCounts:
     w.flush()
     refresh_scopes(conn)
     return counts
+
+
+def _checked_areas(rows: list[dict[str, Any]], existing: dict[str, Rec]) -> tuple[list[dict[str, Any]], list[str]]:
+    """The rows cleaned, and every problem with them: bad values, duplicate codes, unknown parents, loops."""
+    problems, clean = [], []
+    for number, row in enumerate(rows, start=2 if rows else 1):
+        try:
+            clean.append(_clean_area(row))
+        except ValidationError as e:
+            problems.append(f"#{number}: {e.en} / {e.zh}")
+    codes = [r["code"] for r in clean]
+    problems += [f"duplicate code {c} / 编码重复 {c}" for c in sorted({c for c in codes if codes.count(c) > 1})]
+    code_of = {rec.id: code for code, rec in existing.items()}
+    parent_of = {code: code_of.get(rec.data.get("parent_id")) for code, rec in existing.items()}
+    parent_of.update({r["code"]: r["parent_code"] for r in clean})
+    for r in clean:
+        if r["parent_code"] and r["parent_code"] not in parent_of:
+            problems.append(f"{r['code']}: unknown parent {r['parent_code']} / 上级编码不存在")
+    problems += _cycles(parent_of)
+    return clean, problems
 
 
 def _clean_area(row: dict[str, Any]) -> dict[str, Any]:
@@ -360,7 +366,7 @@ def list_tokens(conn: Connection, username: str | None = None) -> list[dict[str,
 def import_categories(conn: Connection, table: dict[str, Any]) -> ImportCounts:
     """Replace the category table (format of domain.categories); categories not in it are withdrawn."""
     # Imported here: it loads the pinyin dictionaries, which a serving process never needs.
-    from ..domain.categories import CategoryTable, parse_table as parse_category_table
+    from ...domain.categories import CategoryTable, parse_table as parse_category_table
 
     cats = CategoryTable(parse_category_table(table))
     w = ServerWrites(conn)

@@ -1,4 +1,4 @@
-"""Loading a generated demo community (gridworker.demodata) into a local store.
+"""Loading a generated demo community (gridworker.demo.data) into a local store.
 
 The default path is a bulk load: SQLAlchemy Core inserts of the generated rows
 in one write transaction, then one rebuild of the search index. It writes no
@@ -18,15 +18,15 @@ from typing import Any
 from sqlalchemy import and_, func, insert, or_, select
 from sqlmodel import Session
 
-from ..demodata import DemoCommunity
 from ..domain.errors import Refused
 from ..domain.models import Area, Building, Household, Membership, Person
 from ..domain.names import pinyin_of
+from ..services import register
+from ..services.base import transaction
+from ..services.changes import Changes, publish
 from ..store import search
 from ..store.database import Store
-from . import register
-from .base import transaction
-from .changes import Changes, publish
+from .data import DemoCommunity
 
 Progress = Callable[[int, int], None]
 CHUNK = 5000
@@ -140,7 +140,7 @@ def trim_to_scope(store: Store) -> int:
 
     from ..domain.fieldwork import Incident, IncidentEvent, Photo, Visit, Walkround
     from ..domain.models import Outbox
-    from .scope import writable_areas
+    from ..services.scope import writable_areas
 
     models = (Membership, Person, Household, Building, Visit, Walkround, IncidentEvent, Photo, Incident)
     gone: dict[str, set[str]] = {}

@@ -18,9 +18,9 @@ import time
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from ..domain import hlc as hlc_mod
+from ...domain import hlc as hlc_mod
+from ..core.schema import records
 from .records import SERVER_WRITER, FeedWriter, load
-from .schema import records
 
 log = logging.getLogger(__name__)
 

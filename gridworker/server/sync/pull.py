@@ -39,10 +39,10 @@ from typing import Any
 from sqlalchemy import String, and_, cast, false, func, literal, or_, select, tuple_
 from sqlalchemy.engine import Connection
 
-from ..domain.wire import ENTITIES, INCIDENT_CHILDREN, SERVER_MANAGED
-from .errors import ApiError, bad_request
+from ...domain.wire import ENTITIES, INCIDENT_CHILDREN, SERVER_MANAGED
+from ..core.errors import ApiError, bad_request
+from ..core.schema import changes, records
 from .records import by_entity
-from .schema import changes, records
 from .scope import ALL, AREAS, HANDLER, Scope, ScopeCache
 from .users_view import user_filter
 

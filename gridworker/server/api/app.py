@@ -10,12 +10,14 @@ from contextlib import asynccontextmanager, suppress
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .. import __version__
-from . import api, api_blobs, blob_usage, errors
-from .config import Limits, Settings
-from .db import Database
-from .repairs import repair_photo_parents
-from .state import ServerState, ensure_epoch
+from ... import __version__
+from ..core import blob_usage
+from ..core.config import Limits, Settings
+from ..core.db import Database
+from ..core.errors import too_large
+from ..sync.repairs import repair_photo_parents
+from ..sync.state import ServerState, ensure_epoch
+from . import blobs, errors, routes
 
 log = logging.getLogger("gridworker.server")
 
@@ -74,7 +76,7 @@ class BodyLimit:
 
     @staticmethod
     async def _refuse(scope: Scope, send: Send, name: str, limit: int) -> None:
-        err = errors.too_large(name, limit)
+        err = too_large(name, limit)
         english = any(k == b"accept-language" and v.lower().startswith(b"en") for k, v in scope["headers"])
         payload = json.dumps(errors.body(err.code, err.en if english else err.zh, err.details), ensure_ascii=False).encode()
         await send(
@@ -131,9 +133,9 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
     )
     app.state.gw = state
     errors.install(app)
-    app.include_router(api.public)
-    app.include_router(api.router)
-    app.include_router(api_blobs.router)
+    app.include_router(routes.public)
+    app.include_router(routes.router)
+    app.include_router(blobs.router)
     app.add_middleware(BodyLimit, limits=settings.limits)
     return app
 

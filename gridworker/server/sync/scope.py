@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
-from ..domain.wire import SERVER_MANAGED
-from .schema import records, scopes, users
+from ...domain.wire import SERVER_MANAGED
+from ..core.schema import records, scopes, users
 
 ALL, AREAS, HANDLER = "all", "areas", "handler"
 KIND_OF_ROLE = {"admin": ALL, "dispatcher": AREAS, "worker": AREAS, "handler": HANDLER}

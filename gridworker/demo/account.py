@@ -15,9 +15,9 @@ DEMO_PERSONS = int(os.environ.get("GRIDWORKER_DEMO_PERSONS", "3000"))
 
 
 def open_demo_store():
-    from .demodata import generate
-    from .services.demo import load_demo
-    from .store import AccountManager
+    from ..store import AccountManager
+    from .data import generate
+    from .load import load_demo
 
     manager = AccountManager()
     if DEMO_ACCOUNT not in manager.names():

@@ -12,16 +12,17 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import and_, false, func, select, update
 
-from .. import __version__
-from ..domain import hlc as hlc_mod
-from ..domain.wire import SCHEMA_VERSION, check_types
-from .auth import User, issue_token, user_from_row, verify_password
-from .errors import ApiError, forbidden, lang_of, too_large
-from .pull import Puller
-from .push import Mutation, PushRun, apply_push
-from .schema import conflicts, records, tokens, users
-from .scope import ALL, AREAS, Scope
-from .state import check_schema, current_user, scope_of, server_state
+from ... import __version__
+from ...domain import hlc as hlc_mod
+from ...domain.wire import SCHEMA_VERSION, check_types
+from ..core.auth import User, issue_token, user_from_row, verify_password
+from ..core.errors import ApiError, forbidden, too_large
+from ..core.schema import conflicts, records, tokens, users
+from ..sync.pull import Puller
+from ..sync.push import Mutation, PushRun, apply_push
+from ..sync.scope import ALL, AREAS, Scope
+from ..sync.state import check_schema, current_user, scope_of, server_state
+from .errors import lang_of
 
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 UuidStr = Annotated[str, Field(pattern=UUID_PATTERN, min_length=36, max_length=36)]

@@ -19,15 +19,15 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
-from ..domain.wire import PHOTO_MIMES
-from .auth import User
-from .blob_access import readable_photo
-from .blob_usage import check_upload
-from .blobs import check_hash, parse_range
-from .errors import not_found
-from .schema import blob_uploaders, blobs
-from .scope import Scope
-from .state import check_schema, current_user, scope_of, server_state
+from ...domain.wire import PHOTO_MIMES
+from ..core.auth import User
+from ..core.blob_usage import check_upload
+from ..core.blobs import check_hash, parse_range
+from ..core.errors import not_found
+from ..core.schema import blob_uploaders, blobs
+from ..sync.blob_access import readable_photo
+from ..sync.scope import Scope
+from ..sync.state import check_schema, current_user, scope_of, server_state
 
 router = APIRouter(prefix="/api/v1/blobs", dependencies=[Depends(check_schema)])
 # A hash that does not match is 400 bad_hash (errors.install maps it), as PROTOCOL.md says.

@@ -19,20 +19,20 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
-from ..domain import hlc as hlc_mod
-from ..domain import wire
-from ..domain.display import entity_label
-from ..domain.errors import OUT_OF_SCOPE
-from ..domain.lifecycle import IncidentState, Refusal, Rules
-from ..domain.register import InvalidRecord
-from ..domain.wire import ENTITIES, INCIDENT_CHILDREN
+from ...domain import hlc as hlc_mod
+from ...domain import wire
+from ...domain.display import entity_label
+from ...domain.errors import OUT_OF_SCOPE
+from ...domain.lifecycle import IncidentState, Refusal, Rules
+from ...domain.register import InvalidRecord
+from ...domain.wire import ENTITIES, INCIDENT_CHILDREN
+from ..core.auth import User
+from ..core.schema import conflicts, mutations, records, tokens
 from .assignees import may_be_assigned
-from .auth import User
 from .blob_access import may_claim
 from .incidents import CalendarCache, derived_fields, replay, to_event
 from .merge import APPLIED, CONFLICT, REJECTED, Merge, author_of, changed_by_others, merge_fields, note_author
 from .records import SERVER_WRITER, FeedWriter, Rec, bulk, dumps, load, load_children
-from .schema import conflicts, mutations, records, tokens
 from .scope import ALL, AREAS, HANDLER, Scope
 
 STAFF_ROLES = frozenset({"admin", "dispatcher"})

@@ -20,10 +20,10 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
-from ..domain.lifecycle import Event, IncidentState, Rules
-from ..domain.workdays import TABLE_FORMAT, TABLE_VERSION, WorkCalendar
+from ...domain.lifecycle import Event, IncidentState, Rules
+from ...domain.workdays import TABLE_FORMAT, TABLE_VERSION, WorkCalendar
+from ..core.schema import records, server_meta
 from .records import Rec
-from .schema import records, server_meta
 
 DERIVED = ("status", "level", "assignee_id", "deadline", "overdue", "rework_count", "rating")
 

@@ -36,17 +36,18 @@ from pathlib import Path
 
 from sqlalchemy import update
 
-from ..domain.errors import GridWorkerError
-from ..domain.workdays import TZ
-from ..language import default_language
-from . import admin, blob_usage, bootstrap
-from .blobs import BlobStore
-from .config import MIB, Settings
-from .db import Database
-from .incidents import calendar_from_db
-from .repairs import repair_photo_parents
-from .schema import server_meta
-from .state import EPOCH_KEY, ensure_epoch
+from ...domain.errors import GridWorkerError
+from ...domain.workdays import TZ
+from ...language import default_language
+from ..core import blob_usage
+from ..core.blobs import BlobStore
+from ..core.config import MIB, Settings
+from ..core.db import Database
+from ..core.schema import server_meta
+from ..sync.incidents import calendar_from_db
+from ..sync.repairs import repair_photo_parents
+from ..sync.state import EPOCH_KEY, ensure_epoch
+from . import bootstrap, operations as admin
 
 DEFAULT_PORT = 8765
 
@@ -96,26 +97,12 @@ class Cli:
 
 
 # -- commands ---------------------------------------------------------------------------------
-def make_private(data_dir: Path) -> None:
-    """The data folder 0700 and the SQLite files in it 0600: residents' data is for the server's account alone.
-
-    POSIX only: on Windows the folder inherits the ACL of where it was made (chmod there only sets read-only).
-    """
-    if os.name == "nt":
-        return
-    data_dir.chmod(0o700)
-    for name in ("server.db", "server.db-wal", "server.db-shm", "server.db-journal"):
-        path = data_dir / name
-        if path.exists():
-            path.chmod(0o600)
-
-
 def cmd_init(cli: Cli) -> int:
     db = cli.database()
     with db.write() as conn:
         ensure_epoch(conn)
         bootstrap.initialise(conn, cli.args.username, admin.check_password(cli.password(confirm=True)))
-    make_private(cli.settings().data_dir)
+    bootstrap.make_private(cli.settings().data_dir)
     cli.say(f"已初始化 {cli.settings().data_dir}，管理员 {cli.args.username}", f"Initialised {cli.settings().data_dir}; admin {cli.args.username}")
     return 0
 
@@ -123,7 +110,7 @@ def cmd_init(cli: Cli) -> int:
 def cmd_serve(cli: Cli) -> int:
     import uvicorn
 
-    from .app import create_app
+    from ..api.app import create_app
 
     settings = cli.settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -139,7 +126,7 @@ def cmd_serve(cli: Cli) -> int:
     cli.close()
     if cli.args.workers > 1:
         os.environ["GRIDWORKER_SERVER_DATA"] = str(settings.data_dir)
-        uvicorn.run("gridworker.server.app:app_from_env", factory=True, workers=cli.args.workers, **options)
+        uvicorn.run("gridworker.server.api.app:app_from_env", factory=True, workers=cli.args.workers, **options)
     else:
         uvicorn.run(create_app(settings), **options)
     return 0
@@ -270,9 +257,11 @@ def cmd_holiday_list(cli: Cli) -> int:
 
 
 def cmd_demo_seed(cli: Cli) -> int:
+    from ...demo.seed import demo_seed  # the generator only for this command
+
     with cli.database().write() as conn:
         ensure_epoch(conn)
-        counts = bootstrap.demo_seed(conn, persons=cli.args.persons, seed=cli.args.seed)
+        counts = demo_seed(conn, persons=cli.args.persons, seed=cli.args.seed)
     summary = ", ".join(f"{k} {n}" for k, n in counts.items())
     cli.say(f"演示数据已装入：{summary}；演示账户密码 demo1234", f"Demo data loaded: {summary}; demo accounts use the password demo1234")
     return 0

@@ -9,14 +9,14 @@ from fastapi import Depends, Header, Request
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
-from ..domain.wire import SCHEMA_VERSION
-from .auth import RateLimiter, User, user_for_token
-from .blobs import BlobStore
-from .config import Settings
-from .db import Database
-from .errors import ApiError, bad_request, unauthorized
+from ...domain.wire import SCHEMA_VERSION
+from ..core.auth import RateLimiter, User, user_for_token
+from ..core.blobs import BlobStore
+from ..core.config import Settings
+from ..core.db import Database
+from ..core.errors import ApiError, bad_request, unauthorized
+from ..core.schema import server_meta
 from .incidents import CalendarCache
-from .schema import server_meta
 from .scope import Scope, ScopeCache
 
 EPOCH_KEY = "epoch"

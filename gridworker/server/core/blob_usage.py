@@ -1,7 +1,7 @@
 """Photo storage that no photo record uses: per-user quotas, the free-space floor, collection, usage report.
 
 A blob is *claimed* while a live (not deleted) photo record names its hash;
-*unclaimed* otherwise. Uploads are open to every signed-in user (api_blobs),
+*unclaimed* otherwise. Uploads are open to every signed-in user (api/blobs.py),
 so without limits anyone could fill the disk with files nobody refers to:
 
 - a user's unclaimed whole blobs and their unfinished uploads each have a quota

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from .schema import users
+from ..core.schema import users
 from .scope import ALL, AREAS, Scope, area_tree, closure
 
 

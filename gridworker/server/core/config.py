@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..domain.errors import GridWorkerError
+from ...domain.errors import GridWorkerError
 
 MIB = 1024 * 1024
 HOUR = 3600

@@ -29,10 +29,10 @@ from pathlib import Path
 
 import requests
 
-from .demo_account import DEMO_PASSWORD, DEMO_PERSONS
-from .domain.errors import GridWorkerError
-from .store.accounts import Account, home_dir
-from .store.database import Store
+from ..domain.errors import GridWorkerError
+from ..store.accounts import Account, home_dir
+from ..store.database import Store
+from .account import DEMO_PASSWORD, DEMO_PERSONS
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ def startup_problem() -> GridWorkerError | None:
 def _server_command() -> list[str]:
     # The console script beside this interpreter; `-m` keeps working when it is not installed.
     script = Path(sys.executable).parent / "gridworker-server"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "gridworker.server.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "gridworker.server.admin.cli"]
 
 
 def free_port() -> int:
@@ -155,8 +155,8 @@ def link_demo_account(account: Account, store: Store, url: str) -> None:
     The port changes from run to run; the server (its data folder) does not,
     so a link to demo_worker1 at another loopback port is moved to this one.
     """
-    from .services.demo import trim_to_scope
-    from .sync import link  # the HTTP stack only when linking
+    from .load import trim_to_scope
+    from ..sync import link  # the HTTP stack only when linking
 
     entry = link.server_entry(account)
     if entry and entry.get("username") == DEMO_USERNAME and entry.get("url", "").startswith("http://127.0.0.1:"):

@@ -18,8 +18,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from ..domain.wire import INCIDENT_CHILDREN
-from .schema import changes, records
+from ...domain.wire import INCIDENT_CHILDREN
+from ..core.schema import changes, records
 
 SERVER_WRITER = "server"
 

@@ -18,7 +18,7 @@ persons.
 
 Records are plain dicts whose keys are exactly the columns of the models in
 gridworker.domain.models (ids are UUIDs, drawn from the seeded generator), so
-they can go to the local store (services.demo.load_demo) or to the server as
+they can go to the local store (gridworker.demo.load.load_demo) or to the server as
 they are. Local-only columns (`pinyin`, `initials`) are left None: the loader
 fills them. The same (persons, seed, street, as_of) always gives the same data.
 
@@ -40,9 +40,26 @@ from itertools import accumulate
 from math import ceil
 from typing import Any
 
-from .domain import idnumber
-from .domain.enums import AreaLevel, Gender, Housing, Relation, Residence, Role, Tag
-from .domain.errors import GridWorkerError
+from ..domain import idnumber
+from ..domain.enums import AreaLevel, Gender, Housing, Relation, Residence, Role, Tag
+from ..domain.errors import GridWorkerError
+from .names import (
+    COMMUNITY_NAMES,
+    COMPOSITIONS,
+    ESTATE_HEADS,
+    ESTATE_TAILS,
+    GIVEN_NAMES,
+    HARDSHIP_HOUSEHOLD_SHARE,
+    HEAD_AGES,
+    LOCAL_REGIONS,
+    MOBILE_PREFIXES,
+    ORDINALS,
+    OTHER_REGIONS,
+    ROADS,
+    SKILLS,
+    SURNAMES,
+    VACANT_SHARE,
+)
 
 # -- the place -----------------------------------------------------------------
 DISTRICT_CODE = "330106"
@@ -54,72 +71,6 @@ HOUSEHOLDS_PER_GRID = 400
 GRIDS_PER_COMMUNITY = 6
 MICROGRID_HOUSEHOLDS = 60
 DEMO_PASSWORD = "demo1234"
-
-LOCAL_REGIONS = ("330106", "330106", "330106", "330102", "330105", "330108", "330110", "330109")
-OTHER_REGIONS = (
-    "341221",  # 安徽临泉
-    "340104",  # 合肥蜀山
-    "412723",  # 河南商水
-    "410102",  # 郑州中原
-    "362321",  # 江西上饶
-    "510104",  # 成都锦江
-    "430102",  # 长沙芙蓉
-    "420102",  # 武汉江岸
-    "330302",  # 温州鹿城
-    "320102",  # 南京玄武
-    "522121",  # 贵州遵义
-    "452122",  # 广西武鸣
-)
-ROADS = ("文三路", "文二路", "学院路", "古墩路", "教工路", "莫干山路", "西溪路", "天目山路", "文一西路", "紫金港路", "余杭塘路", "留下路")
-COMMUNITY_NAMES = ("翠苑", "文华", "嘉绿", "古荡", "文新", "益乐", "骆家庄", "蒋村", "申花", "北山", "西溪", "桂花")
-ESTATE_HEADS = ("翠苑", "金桂", "丽水", "锦绣", "阳光", "紫荆", "银湖", "枫林", "梧桐", "文苑", "嘉禾", "春晖",
-                "明珠", "翡翠", "香樟", "百合", "清波", "星河", "和睦", "望湖")
-ESTATE_TAILS = ("花园", "小区", "家园", "公寓", "新村", "苑", "华庭", "雅苑")
-ORDINALS = "一二三四五六七八九十"
-SKILLS = ("法律服务", "家电维修", "医疗护理", "水电维修", "心理咨询", "教育辅导", "理发", "书法", "文艺演出",
-          "电脑维修", "纠纷调解", "中医推拿", "摄影", "手工编织")
-
-# -- the people ----------------------------------------------------------------
-# Surnames weighted by their share of the population (per mille, 2020 census order).
-SURNAMES = (
-    ("王", 71), ("李", 70), ("张", 68), ("刘", 54), ("陈", 53), ("杨", 31), ("黄", 22), ("赵", 20), ("吴", 20),
-    ("周", 19), ("徐", 15), ("孙", 15), ("马", 14), ("朱", 13), ("胡", 13), ("郭", 11), ("何", 11), ("林", 10),
-    ("罗", 9), ("高", 9), ("郑", 9), ("梁", 8), ("谢", 7), ("宋", 6), ("唐", 6), ("许", 6), ("韩", 5), ("冯", 5),
-    ("邓", 5), ("曹", 5), ("彭", 5), ("曾", 5), ("肖", 5), ("田", 4), ("董", 4), ("袁", 4), ("潘", 4), ("于", 4),
-    ("蒋", 4), ("蔡", 4), ("余", 4), ("杜", 4), ("叶", 4), ("程", 4), ("苏", 3), ("魏", 3), ("吕", 3), ("丁", 3),
-    ("任", 3), ("沈", 4), ("姚", 3), ("卢", 3), ("姜", 3), ("崔", 3), ("钟", 3), ("谭", 3), ("陆", 3), ("汪", 3),
-    ("范", 3), ("金", 3), ("石", 3), ("廖", 3), ("贾", 2), ("夏", 2), ("韦", 2), ("方", 2), ("白", 2), ("邹", 2),
-    ("孟", 2), ("熊", 2), ("秦", 2), ("邱", 2), ("江", 2), ("尹", 2), ("薛", 2), ("段", 2), ("雷", 2), ("侯", 2),
-    ("史", 2), ("陶", 2), ("贺", 2), ("顾", 2), ("毛", 2), ("龚", 2), ("邵", 2), ("钱", 2), ("严", 2), ("戴", 2),
-    ("欧阳", 1), ("上官", 0.3),
-)
-# Given names by generation: (whole names, first characters, second characters).
-_GIVEN = {
-    ("old", Gender.male): ("建国 建华 国庆 国强 德明 志刚 振华 福生 长林 金生 水根 保国 卫东 文革 阿毛 根宝",
-                           "建 国 德 志 振 福 长 金 永 文 学 水", "华 民 明 林 生 根 发 荣 昌 才 法 富"),
-    ("old", Gender.female): ("秀英 桂英 玉兰 秀兰 凤英 桂兰 金凤 月娥 素珍 彩凤 美娟 阿香 雪娟 菊芬",
-                             "秀 桂 玉 凤 金 月 素 彩 美 爱 菊 珍", "英 兰 珍 芬 凤 娥 花 娣 琴 萍 仙 云"),
-    ("mid", Gender.male): ("伟 强 磊 军 勇 杰 涛 斌 刚 辉 鹏 波 峰 健 超 明 建平 志强 海涛 国华 晓东 文杰 红军 明辉",
-                           "建 志 海 国 晓 文 明 卫 永 立 春 俊", "平 强 涛 华 东 杰 军 辉 刚 峰 林 斌"),
-    ("mid", Gender.female): ("芳 娜 敏 静 丽 艳 娟 霞 燕 萍 玲 红 丽娟 晓燕 海燕 春梅 丽萍 雪梅 红霞 美玲",
-                             "丽 晓 海 春 雪 红 美 秀 小 慧 彩 亚", "娟 燕 梅 萍 霞 玲 华 芳 丽 琴 红 莉"),
-    ("young", Gender.male): ("昊 轩 宇 博 睿 泽 浩然 子轩 宇轩 梓豪 俊杰 博文 一鸣 浩宇 皓轩 子墨 昊天 沐辰",
-                             "子 浩 宇 俊 嘉 天 家 梓 思 一 明 博", "轩 然 杰 宇 豪 博 辰 睿 阳 航 铭 泽"),
-    ("young", Gender.female): ("琪 萱 悦 彤 妍 梓涵 欣怡 雨桐 诗涵 可馨 一诺 子涵 梦瑶 思琪 语嫣 若曦",
-                               "欣 雨 诗 梦 思 佳 可 紫 若 语 心 子", "怡 涵 琪 瑶 婷 雯 萱 妍 璐 菲 彤 悦"),
-}
-MOBILE_PREFIXES = ("130 131 132 133 135 136 137 138 139 150 151 152 153 155 156 157 158 159 166 173 176 177 "
-                   "178 180 181 182 183 185 186 187 188 189 191 198 199").split()
-
-# Household kinds and their weights (per cent of occupied rooms). Elderly living
-# alone at 7.5 % of households of ~2.8 people each is ~3 % of the people.
-COMPOSITIONS = (
-    ("elderly_alone", 7.5), ("single", 11), ("couple_young", 8), ("couple_old", 12), ("nuclear", 34),
-    ("three_gen", 12), ("skip_gen", 1.5), ("single_parent", 5), ("shared_rent", 4),
-)
-VACANT_SHARE = 0.06
-HARDSHIP_HOUSEHOLD_SHARE = 0.015
-
 
 @dataclass(frozen=True)
 class DemoUser:
@@ -216,7 +167,7 @@ class _Generator:
         self._surname_cum = list(accumulate(w for _, w in SURNAMES))
         self._kinds = [k for k, _ in COMPOSITIONS]
         self._kind_cum = list(accumulate(w for _, w in COMPOSITIONS))
-        self._given = {k: tuple(part.split() for part in v) for k, v in _GIVEN.items()}
+        self._given = {k: tuple(part.split() for part in v) for k, v in GIVEN_NAMES.items()}
         self._ids: set[str] = set()
         self._phones: set[str] = set()
         self._estate_names = [h + t for h in ESTATE_HEADS for t in ESTATE_TAILS]
@@ -298,18 +249,7 @@ class _Generator:
         # Women outlive men: most elderly people living alone are women.
         head_gender = Gender.male if rng.random() < (0.35 if kind == "elderly_alone" else 0.68) else Gender.female
         other = Gender.female if head_gender == Gender.male else Gender.male
-        if kind == "elderly_alone":
-            head_age = rng.randint(62, 85)
-        elif kind in ("single", "shared_rent", "couple_young"):
-            head_age = rng.randint(25, 40)
-        elif kind == "couple_old":
-            head_age = rng.randint(55, 85)
-        elif kind == "skip_gen":
-            head_age = rng.randint(55, 75)
-        elif kind == "three_gen":
-            head_age = rng.randint(32, 55)
-        else:
-            head_age = rng.randint(28, 55)
+        head_age = rng.randint(*HEAD_AGES.get(kind, (28, 55)))
         members = [member(Relation.head, head_gender, head_age, surname)]
         children_surname = surname  # the father's, mostly
         if kind in ("couple_young", "couple_old", "nuclear", "three_gen", "skip_gen"):
@@ -317,6 +257,14 @@ class _Generator:
             members.append(spouse)
             if head_gender == Gender.female:
                 children_surname = spouse.surname
+        members += self.relatives(kind, head_age, surname, children_surname, member, any_gender)
+        housing = Housing.rented if renting else Housing.owner
+        years_here = rng.randint(0, 5) if renting else rng.randint(1, 25)
+        return _Home(kind, housing, members, years_here)
+
+    def relatives(self, kind: str, head_age: int, surname: str, children_surname: str, member, any_gender) -> list[_Member]:
+        """The children, parents, grandchildren or tenants a household of this kind has beside head and spouse."""
+        rng, members = self.rng, []
         if kind in ("nuclear", "three_gen", "single_parent"):
             for _ in range(1 if rng.random() < 0.6 else 2):
                 child_age = head_age - rng.randint(22, 38)
@@ -333,9 +281,7 @@ class _Generator:
         if kind == "shared_rent":
             for _ in range(rng.randint(1, 2)):
                 members.append(member(Relation.tenant, any_gender(), rng.randint(22, 40)))
-        housing = Housing.rented if renting else Housing.owner
-        years_here = rng.randint(0, 5) if renting else rng.randint(1, 25)
-        return _Home(kind, housing, members, years_here)
+        return members
 
     # -- places --------------------------------------------------------------
     def area(self, code: str, name: str, level: AreaLevel, parent_id: str | None) -> str:

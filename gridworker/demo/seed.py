@@ -1,0 +1,48 @@
+"""The server's demo seed (`gridworker-server demo-seed`): the demo community and its demo accounts.
+
+Written through the server's admin operations, into an empty server only. The command imports this
+module when it runs, so a serving process never loads the generator or its name tables; it needs
+gridworker.domain and gridworker.server only (no client store, services or sync).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from ..domain.models import to_wire
+from ..domain.wire import ENTITIES
+from ..server.admin import bootstrap
+from ..server.admin import operations as admin
+from ..server.core.schema import records, users
+from ..server.sync.scope import refresh_scopes
+from .data import DEMO_USERS, generate
+
+
+def demo_seed(conn: Connection, *, persons: int = 2000, seed: int = 1) -> dict[str, int]:
+    """The demo community of gridworker.demo.data and its demo accounts (password DEMO_PASSWORD)."""
+    if conn.execute(select(records.c.id).where(records.c.entity == "area").limit(1)).first() is not None:
+        raise admin.AdminError("已有区域数据，演示数据只能装入空服务器", "The server already has areas: the demo loads into an empty server only")
+    bootstrap.load_shipped_tables(conn)
+    community = generate(persons=persons, seed=seed)
+    w = admin.ServerWrites(conn)
+    counts: dict[str, int] = {}
+    for entity, rows in community.records().items():
+        names = list(ENTITIES[entity].fields)
+        for row in rows:
+            data = {k: to_wire(row[k]) for k in names if k in row}
+            columns = {"area_id": row.get("area_id")}
+            if entity == "area":
+                columns["parent_id"] = row.get("parent_id")
+            w.put(None, entity, row["id"], data, **columns)
+        counts[entity] = len(rows)
+    w.flush()
+    refresh_scopes(conn)
+    codes = {a["code"] for a in community.areas}
+    for user in DEMO_USERS:
+        if conn.execute(select(users.c.id).where(users.c.username == user.username)).first() is None:
+            admin.add_user(
+                conn, user.username, user.role, [c for c in user.area_codes if c in codes], user.password, user.display_name
+            )
+    counts["user"] = len(DEMO_USERS)
+    return counts
