@@ -22,6 +22,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
+from shiboken6 import isValid
 
 from ..domain.errors import GridWorkerError
 
@@ -109,3 +110,13 @@ class TaskRunner(QObject):
         self._closed = True
         self.db.shutdown(wait=True)
         self.net.shutdown(wait=True, cancel_futures=True)
+
+
+def guarded(widget, fn: Callable[..., None]) -> Callable[..., None]:
+    """A task runner callback that does nothing once its widget is gone (pages are rebuilt when the language changes)."""
+
+    def call(*args: Any) -> None:
+        if isValid(widget):
+            fn(*args)
+
+    return call

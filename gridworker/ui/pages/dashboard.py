@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -31,11 +30,15 @@ from ...domain.fieldwork import local_day
 from ...domain.models import utcnow
 from ...services import figures, statistics
 from ...services import ui_queries_fieldwork as queries
-from ..widgets.fieldwork_category import categories_for
-from ..widgets.fieldwork_charts import BarChart, FigureCard, RingChart, Slice
-from ..widgets.fieldwork_models import Column, RowsModel, guarded
-from ..widgets.fieldwork_text import LATE, STATUS_COLOURS, category_text, error_text, local_time, person_text
-from ..widgets.fieldwork_forms import fill_area_combo
+from ..fieldwork.category import categories_for
+from ..fieldwork.charts import BarChart, FigureCard, RingChart, Slice
+from ..models.column import Column
+from ..models.rows import RowsModel
+from ..tasks import guarded
+from ..fieldwork.text import LATE, STATUS_COLOURS, category_text, error_text, local_time, person_text
+from ..fieldwork.forms import fill_area_combo
+from ..style import ERROR_STYLE, MUTED, OK
+from ..tables import make_table
 
 WATCHED = {"visit", "incident", "incident_event", "household", "person"}
 TOP = 8  # bars per chart; the rest are summed as "other"
@@ -110,11 +113,7 @@ class DashboardPage(QWidget):
         charts.addWidget(self.by_status, 0, 1)
         charts.addWidget(self.by_worker, 1, 0)
         self.overdue_model = RowsModel(self._overdue_columns(), self)
-        self.overdue = QTableView()
-        self.overdue.setTabKeyNavigation(False)  # Tab leaves the list; arrows move in it
-        self.overdue.setModel(self.overdue_model)
-        self.overdue.setSelectionBehavior(QTableView.SelectRows)
-        self.overdue.verticalHeader().hide()
+        self.overdue = make_table(self.overdue_model, multi=True)
         self.overdue.setMinimumHeight(180)
         header = self.overdue.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeToContents)
@@ -202,7 +201,7 @@ class DashboardPage(QWidget):
         start, end = self.period_range()
         if end < start:
             self.message.setText(self.tr("The period ends before it starts."))
-            self.message.setStyleSheet("color: #dc2626;")
+            self.message.setStyleSheet(ERROR_STYLE)
             return
         self._generation += 1
         generation = self._generation
@@ -223,7 +222,7 @@ class DashboardPage(QWidget):
                 local_time(stats.as_of, year=True),
             )
         )
-        self.message.setStyleSheet("color: #6b7280;")
+        self.message.setStyleSheet(f"color: {MUTED};")
         self._show_cards(stats)
         self._show_charts(stats)
         self.overdue_model.set_rows(stats.overdue)
@@ -320,12 +319,12 @@ class DashboardPage(QWidget):
     def _exported(self, path: Path) -> None:
         self.export_button.setEnabled(True)
         self.message.setText(self.tr("Exported to {0}").format(path))
-        self.message.setStyleSheet("color: #15803d;")
+        self.message.setStyleSheet(f"color: {OK};")
 
     def _export_failed(self, exc: BaseException) -> None:
         self.export_button.setEnabled(True)
         self.message.setText(self.tr("Export failed: {0}").format(error_text(exc, self.ctx.lang)))
-        self.message.setStyleSheet("color: #dc2626;")
+        self.message.setStyleSheet(ERROR_STYLE)
 
 
 def _pct(x: float | None) -> str:

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QTabBar,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -30,11 +29,13 @@ from PySide6.QtWidgets import (
 from ...domain.enums import Role, Status
 from ...domain.errors import NotFound
 from ...services import ui_queries_fieldwork as queries
-from ..widgets.fieldwork_actions import ActionDialog
-from ..widgets.fieldwork_category import categories_for
-from ..widgets.fieldwork_incident import IncidentDetailView
-from ..widgets.fieldwork_models import PAGE, Column, RowsModel, guarded
-from ..widgets.fieldwork_text import (
+from ..fieldwork.actions import ActionDialog
+from ..fieldwork.category import categories_for
+from ..fieldwork.incident import IncidentDetailView
+from ..models.column import Column
+from ..models.rows import PAGE, RowsModel
+from ..tasks import guarded
+from ..fieldwork.text import (
     LATE,
     MUTED,
     STATUS_COLOURS,
@@ -46,6 +47,7 @@ from ..widgets.fieldwork_text import (
     sync_colour,
     time_left_text,
 )
+from ..tables import make_table
 
 WATCHED = {"incident", "incident_event", "photo", "user"}
 
@@ -83,13 +85,7 @@ class IncidentBoardPage(QWidget):
         self.count = QLabel()
 
         self.model = RowsModel(self._columns(), self)
-        self.table = QTableView()
-        self.table.setTabKeyNavigation(False)  # Tab leaves the list; arrows move in it
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QTableView.SelectRows)
-        self.table.setSelectionMode(QTableView.SingleSelection)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
+        self.table = make_table(self.model, word_wrap=False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.Stretch)

@@ -14,7 +14,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -33,8 +32,11 @@ from ...sync import conflicts
 from ...sync.worker import SyncStatus
 from ..context import AppContext
 from ..sync_controller import NOT_LINKED, controller_for
-from ..widgets.fieldwork_models import Column, RowsModel
+from ..models.column import Column
+from ..models.rows import RowsModel
 from ..widgets.sync_status import error_text, last_sync_text, needs_review, state_text
+from ..style import ERROR, WARNING
+from ..tables import make_table
 
 def _columns(*pairs: tuple[str, Callable[[Any], str]]) -> list[Column]:
     """Columns whose full text is also the tooltip: values and reasons may be longer than the cell."""
@@ -52,16 +54,9 @@ def value_text(value: Any, lang: str = "zh", entity: str | None = None, field: s
 
 
 def _table(model: RowsModel) -> QTableView:
-    view = QTableView()
-    view.setTabKeyNavigation(False)  # Tab leaves the list; arrows move in it
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().setVisible(False)
+    view = make_table(model, alternate=True)
     view.horizontalHeader().setStretchLastSection(True)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    view.setAlternatingRowColors(True)
     return view
 
 
@@ -89,10 +84,10 @@ class SyncPage(QWidget):
         self.detail_label = QLabel()
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #c62828; font-size: 11pt;")
+        self.error_label.setStyleSheet(f"color: {ERROR}; font-size: 11pt;")
         self.set_aside_label = QLabel()  # pulled records with a value this computer cannot read (kept as sent)
         self.set_aside_label.setWordWrap(True)
-        self.set_aside_label.setStyleSheet("color: #ef8f00; font-size: 11pt;")
+        self.set_aside_label.setStyleSheet(f"color: {WARNING}; font-size: 11pt;")
         self.sync_button = QPushButton(self.tr("Sync now"))
         self.sync_button.clicked.connect(self.controller.sync_now)
         top = QHBoxLayout()

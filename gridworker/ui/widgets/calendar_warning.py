@@ -18,8 +18,9 @@ from PySide6.QtWidgets import QLabel, QWidget
 from ...domain.workdays import TZ
 from ...services import tables
 from ..context import AppContext
+from ..style import WARNING
 
-AMBER = "#b26a00"
+AMBER = WARNING
 
 
 def today() -> date:

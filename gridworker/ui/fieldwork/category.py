@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.categories import CategoryTable, load_categories
 from ...services import tables
+from ..style import MUTED, OK
 
 CODE_ROLE = Qt.UserRole + 1
 
@@ -118,10 +119,10 @@ class CategoryPicker(QWidget):
     def _show_current(self) -> None:
         if self._code:
             self.current.setText(self.tr("Chosen: {0}").format(self.label()))
-            self.current.setStyleSheet("color: #15803d; font-weight: bold;")
+            self.current.setStyleSheet(f"color: {OK}; font-weight: bold;")
         else:
             self.current.setText(self.tr("No category chosen yet"))
-            self.current.setStyleSheet("color: #6b7280;")
+            self.current.setStyleSheet(f"color: {MUTED};")
 
 
 class CategoryButton(QPushButton):
