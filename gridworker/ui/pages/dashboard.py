@@ -34,7 +34,7 @@ from ..fieldwork.category import categories_for
 from ..fieldwork.charts import BarChart, FigureCard, RingChart, Slice
 from ..models.column import Column
 from ..models.rows import RowsModel
-from ..tasks import guarded
+from ..tasks import async_slot
 from ..fieldwork.text import LATE, STATUS_COLOURS, category_text, error_text, local_time, person_text
 from ..fieldwork.forms import fill_area_combo
 from ..style import ERROR_STYLE, MUTED, OK
@@ -153,10 +153,19 @@ class DashboardPage(QWidget):
     def on_shown(self) -> None:
         if self._stale:
             self._stale = False
-            self.ctx.runner.run(queries.area_choices, self.ctx.store, on_done=guarded(self, self._fill_areas))
-            self.ctx.runner.run(
-                queries.export_names, self.ctx.store, self.ctx.actor, on_done=guarded(self, self._got_names)
-            )
+            self._load_choices()
+
+    @async_slot()
+    async def _load_choices(self) -> None:
+        self._fill_areas(await self.ctx.runner.call(queries.area_choices, self.ctx.store, guard=self))
+        await self._load_names()
+
+    @async_slot()
+    async def _reload_names(self) -> None:
+        await self._load_names()
+
+    async def _load_names(self) -> None:
+        self._got_names(await self.ctx.runner.call(queries.export_names, self.ctx.store, self.ctx.actor, guard=self))
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -205,10 +214,12 @@ class DashboardPage(QWidget):
             return
         self._generation += 1
         generation = self._generation
-        self.ctx.runner.run(
-            statistics.compute_statistics, self.ctx.store, [area_id], start, end,
-            on_done=guarded(self, lambda stats: self._computed(generation, stats)),
-        )  # fmt: skip
+        self._compute(generation, area_id, start, end)
+
+    @async_slot()
+    async def _compute(self, generation: int, area_id: str, start, end) -> None:
+        stats = await self.ctx.runner.call(statistics.compute_statistics, self.ctx.store, [area_id], start, end, guard=self)
+        self._computed(generation, stats)
 
     def _computed(self, generation: int, stats: statistics.Statistics) -> None:
         if generation != self._generation:
@@ -291,9 +302,7 @@ class DashboardPage(QWidget):
             self._stale = True
             return
         if "user" in touched:  # a sync brought people's names: the per-worker table shows them
-            self.ctx.runner.run(
-                queries.export_names, self.ctx.store, self.ctx.actor, on_done=guarded(self, self._got_names)
-            )
+            self._reload_names()
         self._compute_timer.start()
 
     # -- Excel ----------------------------------------------------------------------------------------
@@ -311,10 +320,18 @@ class DashboardPage(QWidget):
     def export_to(self, path: str) -> None:
         target = Path(path) if path.lower().endswith(".xlsx") else Path(path + ".xlsx")
         self.export_button.setEnabled(False)
-        self.ctx.runner.run(
-            statistics.export_statistics, self.stats, target, names=self.names, pool="net",
-            on_done=guarded(self, self._exported), on_error=guarded(self, self._export_failed),
-        )  # fmt: skip
+        self._export(target)
+
+    @async_slot()
+    async def _export(self, target: Path) -> None:
+        try:
+            path = await self.ctx.runner.call(
+                statistics.export_statistics, self.stats, target, names=self.names, pool="net", guard=self
+            )
+        except Exception as exc:  # noqa: BLE001 - every failure is said where the user asked (and logged)
+            self.ctx.runner.report(exc, self._export_failed, "export statistics")
+            return
+        self._exported(path)
 
     def _exported(self, path: Path) -> None:
         self.export_button.setEnabled(True)
