@@ -32,6 +32,7 @@ as an error dialog, gets the work's exception.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import functools
 import inspect
 import logging
@@ -66,7 +67,17 @@ def event_loop() -> asyncio.AbstractEventLoop:
         return running
     if _loop is None or _loop.is_closed():
         _loop = qasync.QEventLoop(QApplication.instance())
+        atexit.register(_close_loop, _loop)
     return _loop
+
+
+def _close_loop(loop: qasync.QEventLoop) -> None:
+    """At exit: close a loop made here while its Qt objects still exist, so its finaliser finds nothing to do."""
+    if not loop.is_closed():
+        try:
+            loop.close()
+        except RuntimeError:  # Qt's objects went first: nothing is left to close
+            loop._closed = True
 
 
 class TaskRunner(QObject):
