@@ -135,7 +135,7 @@ def shoot_sign_in(shooter: Shooter, lang: str, manager) -> None:
 def shoot_register(shooter: Shooter, window, ctx, person_id: str) -> None:
     from gridworker.domain import idnumber
     from gridworker.domain.enums import Gender
-    from gridworker.ui.widgets.register_lists import PEOPLE
+    from gridworker.ui.register.lists import PEOPLE
 
     page = window.pages["register"]
     window.show_page("register")

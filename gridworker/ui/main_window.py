@@ -4,15 +4,13 @@ It holds no business logic: pages do the work, the controller (app.py)
 opens and closes accounts. The window rebuilds its pages when the language
 changes, so every label is retranslated by the same code that made it.
 
-The status bar has a place for the sync indicator: the module named in
-STATUS_WIDGET_MODULE provides `make_status_widget(ctx) -> QWidget`.
+The status bar holds the sync indicator (widgets/sync_status.py).
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from importlib import import_module
 
 from PySide6.QtCore import (
     QByteArray,
@@ -58,15 +56,16 @@ from ..domain.enums import Role
 from ..logs import current_log_file
 from .context import AppContext
 from .errors import ErrorReporter
-from .pages import page_classes
+from .pages import PAGES
 from .settings import LANGUAGE, Settings, install_translators, window_geometry
 from .tasks import TaskRunner
 from .widgets.calendar_warning import make_calendar_warning
+from .widgets.sync_status import make_status_widget
+from .style import WARNING
 
 log = logging.getLogger(__name__)
 
-STATUS_WIDGET_MODULE = "gridworker.ui.widgets.sync_status"
-BADGE = "#b45309"  # a navigation entry with things waiting for the user
+BADGE = WARNING  # a navigation entry with things waiting for the user
 DRAIN_LIMIT_S = 30.0
 DEFAULT_SIZE = QSize(1366, 800)
 MIN_REMEMBERED = QSize(320, 240)  # a smaller remembered size is a mistake: the default is used
@@ -212,7 +211,7 @@ class MainWindow(QMainWindow):
         for old in self.pages.values():
             old.deleteLater()
         self.pages = {}
-        for cls in page_classes():
+        for cls in PAGES:
             page = cls(self.ctx)
             self.pages[cls.page_id] = page
             self.stack.addWidget(page)
@@ -292,9 +291,7 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.busy_label)
         self.calendar_warning = make_calendar_warning(self.ctx)
         bar.addWidget(self.calendar_warning)
-        status_widget = self._sync_status_widget()
-        if status_widget is not None:
-            bar.addPermanentWidget(status_widget)
+        bar.addPermanentWidget(make_status_widget(self.ctx))
 
     @Slot()
     def _show_identity(self) -> None:
@@ -308,15 +305,6 @@ class MainWindow(QMainWindow):
                 name=actor.display_name, role=role, account=self.ctx.account.name, where=where
             )
         )
-
-    def _sync_status_widget(self) -> QWidget | None:
-        try:
-            module = import_module(STATUS_WIDGET_MODULE)
-        except ModuleNotFoundError as exc:
-            if exc.name != STATUS_WIDGET_MODULE:
-                raise
-            return None
-        return module.make_status_widget(self.ctx)
 
     def _show_badge(self, item: QListWidgetItem, page: QWidget, count: int) -> None:
         item.setText(f"{page.title()}  ⚠ {count}" if count else page.title())

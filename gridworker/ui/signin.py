@@ -32,8 +32,8 @@ from ..sync.errors import Offline
 from .errors import format_traceback
 from .settings import LAST_ACCOUNT, LAST_SERVER, LAST_USERNAME, Settings
 from .tasks import TaskRunner
+from .style import ACCENT, MUTED, error_label
 
-ERROR_STYLE = "color: #b3261e;"
 
 
 def open_demo(manager: AccountManager) -> tuple[Account, Store]:
@@ -51,14 +51,6 @@ def account_caption(manager: AccountManager, name: str) -> str:
         who = entry.get("display_name") or entry["username"]
         return f"{name} — {who}"
     return name
-
-
-def error_label() -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setStyleSheet(ERROR_STYLE)
-    label.hide()
-    return label
 
 
 def show_message(label: QLabel, text: str) -> None:
@@ -83,9 +75,9 @@ class SignInDialog(QDialog):
         self.setMinimumWidth(480)
 
         title = QLabel(self.tr("GridWorker"))
-        title.setStyleSheet("font-size: 20pt; font-weight: bold; color: #1f4e79;")
+        title.setStyleSheet(f"font-size: 20pt; font-weight: bold; color: {ACCENT};")
         subtitle = QLabel(self.tr("Registers, visits and incidents of your grid — works offline"))
-        subtitle.setStyleSheet("color: #555;")
+        subtitle.setStyleSheet(f"color: {MUTED};")
 
         # The two faces in one column, one hidden: a hidden widget takes no room (a stack would keep the taller's).
         self.pages = QWidget()
@@ -101,7 +93,7 @@ class SignInDialog(QDialog):
         self.demo_button = QPushButton(self.tr("Work offline on the demo community"))
         self.demo_button.clicked.connect(self.open_demo)
         self.busy_label = QLabel()
-        self.busy_label.setStyleSheet("color: #1f4e79;")
+        self.busy_label.setStyleSheet(f"color: {ACCENT};")
         self.busy_label.hide()
 
         layout = QVBoxLayout(self)
@@ -126,7 +118,7 @@ class SignInDialog(QDialog):
         self.unlock_button.clicked.connect(self.unlock)
         to_online = QPushButton(self.tr("Sign in to a server with another account…"))
         to_online.setFlat(True)
-        to_online.setStyleSheet("text-align: left; color: #1f4e79;")
+        to_online.setStyleSheet(f"text-align: left; color: {ACCENT};")
         to_online.clicked.connect(lambda: self.show_page(self.online_page))
 
         form = QFormLayout()
@@ -138,7 +130,7 @@ class SignInDialog(QDialog):
         form.addRow(password_label, self.password)
         hint = QLabel(self.tr("The password of this computer's account opens its data, also without a network."))
         hint.setWordWrap(True)
-        hint.setStyleSheet("color: #555;")
+        hint.setStyleSheet(f"color: {MUTED};")
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(form)
@@ -164,7 +156,7 @@ class SignInDialog(QDialog):
         self.sign_in_button.clicked.connect(self.sign_in)
         self.back_button = QPushButton(self.tr("Back to the accounts on this computer"))
         self.back_button.setFlat(True)
-        self.back_button.setStyleSheet("text-align: left; color: #1f4e79;")
+        self.back_button.setStyleSheet(f"text-align: left; color: {ACCENT};")
         self.back_button.clicked.connect(lambda: self.show_page(self.unlock_page))
 
         form = QFormLayout()
@@ -183,7 +175,7 @@ class SignInDialog(QDialog):
             )
         )
         hint.setWordWrap(True)
-        hint.setStyleSheet("color: #555;")
+        hint.setStyleSheet(f"color: {MUTED};")
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(form)

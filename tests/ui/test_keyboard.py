@@ -12,7 +12,7 @@ from gridworker.services import ui_queries_fieldwork as queries
 from gridworker.ui.app import make_main_window
 from gridworker.ui.pages.incidents import IncidentBoardPage
 from gridworker.ui.pages.report import ReportPage
-from gridworker.ui.widgets.register_lists import PEOPLE, search_ids
+from gridworker.ui.register.lists import PEOPLE, search_ids
 
 from .conftest_fieldwork import WORKER, activate, jpeg_with_gps, show
 from .conftest_fieldwork import demo_account, demo_store, make_ctx, spot  # noqa: F401 (fixtures)

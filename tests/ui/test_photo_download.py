@@ -16,7 +16,7 @@ from gridworker.photos import has_photo, has_thumbnail
 from gridworker.services import incidents
 from gridworker.ui.context import Actor, AppContext
 from gridworker.ui.main_window import drain
-from gridworker.ui.widgets.fieldwork_photos import PhotoViewer
+from gridworker.ui.fieldwork.photos import PhotoViewer
 
 pytestmark = pytest.mark.timeout(300)
 

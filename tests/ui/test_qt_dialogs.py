@@ -12,7 +12,7 @@ from PySide6.QtCore import QDate, QLocale, QTimer
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QLabel
 
 from gridworker.ui.settings import PHOTO_FOLDER, Settings, pictures_folder, prefer_chinese_dates
-from gridworker.ui.widgets.fieldwork_photos import PhotoFilesStrip
+from gridworker.ui.fieldwork.photos import PhotoFilesStrip
 
 from .conftest_fieldwork import jpeg_with_gps
 

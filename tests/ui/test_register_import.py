@@ -18,7 +18,7 @@ from gridworker.services import register
 from gridworker.services import ui_queries_register as queries
 from gridworker.services.ui_queries_register import Scope
 from gridworker.ui.pages.register import RegisterPage
-from gridworker.ui.widgets.register_lists import PEOPLE
+from gridworker.ui.register.lists import PEOPLE
 
 pytestmark = pytest.mark.timeout(120)
 WAIT = 15_000

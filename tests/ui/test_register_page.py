@@ -16,7 +16,7 @@ from gridworker.domain.models import Household, Outbox, Person
 from gridworker.domain.names import pinyin_of
 from gridworker.services import drafts
 from gridworker.ui.pages.register import RegisterPage
-from gridworker.ui.widgets.register_lists import HOUSEHOLDS, PEOPLE, search_ids
+from gridworker.ui.register.lists import HOUSEHOLDS, PEOPLE, search_ids
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -293,7 +293,7 @@ def test_discarding_edits_on_close_leaves_no_draft_and_the_record_as_it_was(page
 
 @pytest.mark.parametrize("kind", [PEOPLE, HOUSEHOLDS])
 def test_a_double_click_opens_one_editor(page, ctx, qtbot, kind):
-    from gridworker.ui.widgets.register_form import EditorDialog
+    from gridworker.ui.register.form import EditorDialog
 
     page.lists.setCurrentIndex(list(page.lists.models).index(kind))
     view = page.lists.views[kind]
@@ -311,7 +311,7 @@ def test_a_double_click_opens_one_editor(page, ctx, qtbot, kind):
 
 def test_searching_a_building_lists_its_rooms_in_order(page, ctx, qtbot, community):
     from gridworker.services.search import find_people
-    from gridworker.ui.widgets.register_lists import natural_key
+    from gridworker.ui.register.lists import natural_key
 
     building = community.buildings[0]
     query = f"{building.get('estate') or ''}{building['name']}"

@@ -10,8 +10,8 @@ from PIL import Image
 
 from gridworker import photos
 from gridworker.domain.fieldwork import Photo
-from gridworker.ui.widgets.fieldwork_incident import thumbnail_data_url
-from gridworker.ui.widgets.fieldwork_photos import PhotoViewer, StoredPhotosStrip, stored_image
+from gridworker.ui.fieldwork.incident import thumbnail_data_url
+from gridworker.ui.fieldwork.photos import PhotoViewer, StoredPhotosStrip, stored_image
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -24,8 +24,8 @@ def _sync_brings(ctx, changes: list[dict]) -> None:
 
 def test_the_picker_offers_a_category_the_server_added_and_drops_a_withdrawn_one(qtbot, ctx):
     from gridworker.ui.pages.report import ReportPage
-    from gridworker.ui.widgets.fieldwork_category import categories_for
-    from gridworker.ui.widgets.fieldwork_text import category_text
+    from gridworker.ui.fieldwork.category import categories_for
+    from gridworker.ui.fieldwork.text import category_text
 
     page = ReportPage(ctx)
     qtbot.addWidget(page)

@@ -10,7 +10,7 @@ from gridworker.domain.fieldwork import Incident, Photo, Visit, Walkround
 from gridworker.domain.models import Outbox
 from gridworker.services import drafts
 from gridworker.ui.pages.visits import VisitsPage
-from gridworker.ui.widgets.fieldwork_category import CategoryPicker
+from gridworker.ui.fieldwork.category import CategoryPicker
 
 from .conftest_fieldwork import WORKER, activate, click_row, jpeg_with_gps, show
 from .conftest_fieldwork import demo_account, demo_store, make_ctx, spot  # noqa: F401 (fixtures)

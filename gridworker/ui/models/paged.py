@@ -20,19 +20,10 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, QTimer, Signal
 
 from ..context import AppContext
+from .column import Column
 
 PAGE_SIZE = 100
 MAX_PAGES = 60
-
-
-class Column:
-    """One column: its header (already translated), how to show a row, its width in digits (a Chinese character is two)."""
-
-    def __init__(self, header: str, text: Callable[[Any], str], width: int = 10, *, align_right: bool = False):
-        self.header = header
-        self.text = text
-        self.width = width
-        self.align_right = align_right
 
 
 class PagedModel(QAbstractTableModel):

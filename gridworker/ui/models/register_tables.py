@@ -18,12 +18,14 @@ from ...domain.register import age_on
 from ...services import ui_queries_register as queries
 from ...services.search import mask_id_number, mask_phone
 from ..context import AppContext
-from .paged import Column, PagedModel
+from .column import Column
+from .paged import PagedModel
+from .. import style
 
 log = logging.getLogger(__name__)
 
 INACTIVE = QColor("#8a8f98")
-SPECIAL = QColor("#b35c00")
+SPECIAL = QColor(style.SPECIAL)
 
 
 def label_of(cls: type[Labelled], value: str | None, lang: str) -> str:

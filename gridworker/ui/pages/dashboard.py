@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -31,11 +30,15 @@ from ...domain.fieldwork import local_day
 from ...domain.models import utcnow
 from ...services import figures, statistics
 from ...services import ui_queries_fieldwork as queries
-from ..widgets.fieldwork_category import categories_for
-from ..widgets.fieldwork_charts import BarChart, FigureCard, RingChart, Slice
-from ..widgets.fieldwork_models import Column, RowsModel, guarded
-from ..widgets.fieldwork_text import LATE, STATUS_COLOURS, category_text, error_text, local_time, person_text
-from ..widgets.fieldwork_forms import fill_area_combo
+from ..fieldwork.category import categories_for
+from ..fieldwork.charts import BarChart, FigureCard, RingChart, Slice
+from ..models.column import Column
+from ..models.rows import RowsModel
+from ..tasks import async_slot
+from ..fieldwork.text import LATE, STATUS_COLOURS, category_text, error_text, local_time, person_text
+from ..fieldwork.forms import fill_area_combo
+from ..style import ERROR_STYLE, MUTED, OK
+from ..tables import make_table
 
 WATCHED = {"visit", "incident", "incident_event", "household", "person"}
 TOP = 8  # bars per chart; the rest are summed as "other"
@@ -110,11 +113,7 @@ class DashboardPage(QWidget):
         charts.addWidget(self.by_status, 0, 1)
         charts.addWidget(self.by_worker, 1, 0)
         self.overdue_model = RowsModel(self._overdue_columns(), self)
-        self.overdue = QTableView()
-        self.overdue.setTabKeyNavigation(False)  # Tab leaves the list; arrows move in it
-        self.overdue.setModel(self.overdue_model)
-        self.overdue.setSelectionBehavior(QTableView.SelectRows)
-        self.overdue.verticalHeader().hide()
+        self.overdue = make_table(self.overdue_model, multi=True)
         self.overdue.setMinimumHeight(180)
         header = self.overdue.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeToContents)
@@ -154,10 +153,19 @@ class DashboardPage(QWidget):
     def on_shown(self) -> None:
         if self._stale:
             self._stale = False
-            self.ctx.runner.run(queries.area_choices, self.ctx.store, on_done=guarded(self, self._fill_areas))
-            self.ctx.runner.run(
-                queries.export_names, self.ctx.store, self.ctx.actor, on_done=guarded(self, self._got_names)
-            )
+            self._load_choices()
+
+    @async_slot()
+    async def _load_choices(self) -> None:
+        self._fill_areas(await self.ctx.runner.call(queries.area_choices, self.ctx.store, guard=self))
+        await self._load_names()
+
+    @async_slot()
+    async def _reload_names(self) -> None:
+        await self._load_names()
+
+    async def _load_names(self) -> None:
+        self._got_names(await self.ctx.runner.call(queries.export_names, self.ctx.store, self.ctx.actor, guard=self))
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -202,14 +210,16 @@ class DashboardPage(QWidget):
         start, end = self.period_range()
         if end < start:
             self.message.setText(self.tr("The period ends before it starts."))
-            self.message.setStyleSheet("color: #dc2626;")
+            self.message.setStyleSheet(ERROR_STYLE)
             return
         self._generation += 1
         generation = self._generation
-        self.ctx.runner.run(
-            statistics.compute_statistics, self.ctx.store, [area_id], start, end,
-            on_done=guarded(self, lambda stats: self._computed(generation, stats)),
-        )  # fmt: skip
+        self._compute(generation, area_id, start, end)
+
+    @async_slot()
+    async def _compute(self, generation: int, area_id: str, start, end) -> None:
+        stats = await self.ctx.runner.call(statistics.compute_statistics, self.ctx.store, [area_id], start, end, guard=self)
+        self._computed(generation, stats)
 
     def _computed(self, generation: int, stats: statistics.Statistics) -> None:
         if generation != self._generation:
@@ -223,7 +233,7 @@ class DashboardPage(QWidget):
                 local_time(stats.as_of, year=True),
             )
         )
-        self.message.setStyleSheet("color: #6b7280;")
+        self.message.setStyleSheet(f"color: {MUTED};")
         self._show_cards(stats)
         self._show_charts(stats)
         self.overdue_model.set_rows(stats.overdue)
@@ -292,9 +302,7 @@ class DashboardPage(QWidget):
             self._stale = True
             return
         if "user" in touched:  # a sync brought people's names: the per-worker table shows them
-            self.ctx.runner.run(
-                queries.export_names, self.ctx.store, self.ctx.actor, on_done=guarded(self, self._got_names)
-            )
+            self._reload_names()
         self._compute_timer.start()
 
     # -- Excel ----------------------------------------------------------------------------------------
@@ -312,20 +320,28 @@ class DashboardPage(QWidget):
     def export_to(self, path: str) -> None:
         target = Path(path) if path.lower().endswith(".xlsx") else Path(path + ".xlsx")
         self.export_button.setEnabled(False)
-        self.ctx.runner.run(
-            statistics.export_statistics, self.stats, target, names=self.names, pool="net",
-            on_done=guarded(self, self._exported), on_error=guarded(self, self._export_failed),
-        )  # fmt: skip
+        self._export(target)
+
+    @async_slot()
+    async def _export(self, target: Path) -> None:
+        try:
+            path = await self.ctx.runner.call(
+                statistics.export_statistics, self.stats, target, names=self.names, pool="net", guard=self
+            )
+        except Exception as exc:  # noqa: BLE001 - every failure is said where the user asked (and logged)
+            self.ctx.runner.report(exc, self._export_failed, "export statistics")
+            return
+        self._exported(path)
 
     def _exported(self, path: Path) -> None:
         self.export_button.setEnabled(True)
         self.message.setText(self.tr("Exported to {0}").format(path))
-        self.message.setStyleSheet("color: #15803d;")
+        self.message.setStyleSheet(f"color: {OK};")
 
     def _export_failed(self, exc: BaseException) -> None:
         self.export_button.setEnabled(True)
         self.message.setText(self.tr("Export failed: {0}").format(error_text(exc, self.ctx.lang)))
-        self.message.setStyleSheet("color: #dc2626;")
+        self.message.setStyleSheet(ERROR_STYLE)
 
 
 def _pct(x: float | None) -> str:

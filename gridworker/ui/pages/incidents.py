@@ -9,7 +9,6 @@ the server (outbox rows the server rejected) are shown on the incident.
 
 from __future__ import annotations
 
-import traceback
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QColor
@@ -22,7 +21,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QTabBar,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -30,11 +28,13 @@ from PySide6.QtWidgets import (
 from ...domain.enums import Role, Status
 from ...domain.errors import NotFound
 from ...services import ui_queries_fieldwork as queries
-from ..widgets.fieldwork_actions import ActionDialog
-from ..widgets.fieldwork_category import categories_for
-from ..widgets.fieldwork_incident import IncidentDetailView
-from ..widgets.fieldwork_models import PAGE, Column, RowsModel, guarded
-from ..widgets.fieldwork_text import (
+from ..fieldwork.actions import ActionDialog
+from ..fieldwork.category import categories_for
+from ..fieldwork.incident import IncidentDetailView
+from ..models.column import Column
+from ..models.rows import PAGE, RowsModel
+from ..tasks import async_slot
+from ..fieldwork.text import (
     LATE,
     MUTED,
     STATUS_COLOURS,
@@ -46,6 +46,7 @@ from ..widgets.fieldwork_text import (
     sync_colour,
     time_left_text,
 )
+from ..tables import make_table
 
 WATCHED = {"incident", "incident_event", "photo", "user"}
 
@@ -83,13 +84,7 @@ class IncidentBoardPage(QWidget):
         self.count = QLabel()
 
         self.model = RowsModel(self._columns(), self)
-        self.table = QTableView()
-        self.table.setTabKeyNavigation(False)  # Tab leaves the list; arrows move in it
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QTableView.SelectRows)
-        self.table.setSelectionMode(QTableView.SingleSelection)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
+        self.table = make_table(self.model, word_wrap=False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.Stretch)
@@ -202,26 +197,18 @@ class IncidentBoardPage(QWidget):
         self._stale = False
         self._generation += 1
         generation = self._generation
-        if self._names_stale:
-            self._names_stale = False
-            self.ctx.runner.run(
-                queries.people_names, self.ctx.store, self.ctx.actor, on_done=guarded(self, self._names_known)
-            )
+        with_names, self._names_stale = self._names_stale, False
         kwargs = {"mine_of": self.ctx.actor.id if self.mine.isChecked() else None, "text": self.search.text() or None}
-        self.ctx.runner.run(
-            queries.list_incidents,
-            self.ctx.store,
-            self.current_view(),
-            limit=PAGE,
-            **kwargs,
-            on_done=guarded(self, lambda rows: self._first_page(generation, rows, kwargs)),
-        )
-        self.ctx.runner.run(
-            queries.incident_counts,
-            self.ctx.store,
-            mine_of=kwargs["mine_of"],
-            on_done=guarded(self, lambda counts: self._show_counts(generation, counts)),
-        )
+        self._load(generation, with_names, self.current_view(), kwargs)
+
+    @async_slot()
+    async def _load(self, generation: int, with_names: bool, view: str, kwargs) -> None:
+        if with_names:
+            self._names_known(await self.ctx.runner.call(queries.people_names, self.ctx.store, self.ctx.actor, guard=self))
+        rows = await self.ctx.runner.call(queries.list_incidents, self.ctx.store, view, limit=PAGE, **kwargs, guard=self)
+        self._first_page(generation, rows, kwargs)
+        counts = await self.ctx.runner.call(queries.incident_counts, self.ctx.store, mine_of=kwargs["mine_of"], guard=self)
+        self._show_counts(generation, counts)
 
     def _names_known(self, names: dict[str, str]) -> None:
         self.names = names
@@ -240,18 +227,14 @@ class IncidentBoardPage(QWidget):
         self._reselect()
 
     def _more_loader(self, generation: int, offset: int, kwargs):
-        def load() -> None:
-            self.ctx.runner.run(
-                queries.list_incidents,
-                self.ctx.store,
-                self.current_view(),
-                offset=offset,
-                limit=PAGE,
-                **kwargs,
-                on_done=guarded(self, lambda rows: self._next_page(generation, offset, rows, kwargs)),
-            )
+        return lambda: self._load_more(generation, offset, kwargs)
 
-        return load
+    @async_slot()
+    async def _load_more(self, generation: int, offset: int, kwargs) -> None:
+        rows = await self.ctx.runner.call(
+            queries.list_incidents, self.ctx.store, self.current_view(), offset=offset, limit=PAGE, **kwargs, guard=self
+        )
+        self._next_page(generation, offset, rows, kwargs)
 
     def _next_page(self, generation: int, offset: int, rows, kwargs) -> None:
         if generation == self._generation:
@@ -305,26 +288,23 @@ class IncidentBoardPage(QWidget):
         self.tabs.setCurrentIndex(self.views.index("all"))
         self.reload()
 
-    def load_detail(self, incident_id: str) -> None:
+    @async_slot(str)
+    async def load_detail(self, incident_id: str) -> None:
         actor = self.ctx.actor
-        self.ctx.runner.run(
-            queries.incident_detail,
-            self.ctx.store,
-            incident_id,
-            actor.id,
-            actor.role,
-            on_done=guarded(self, lambda detail: self._show_detail(incident_id, detail)),
-            on_error=guarded(self, lambda exc: self._detail_failed(incident_id, exc)),
-        )
+        try:
+            detail = await self.ctx.runner.call(
+                queries.incident_detail, self.ctx.store, incident_id, actor.id, actor.role, guard=self
+            )
+        except NotFound:  # anything else is not something this page can explain: the error dialog
+            self._detail_gone(incident_id)
+            return
+        self._show_detail(incident_id, detail)
 
     def _show_detail(self, incident_id: str, detail) -> None:
         if incident_id == self._selected_id:
             self.detail.show_detail(detail, self.names)
 
-    def _detail_failed(self, incident_id: str, exc: BaseException) -> None:
-        if not isinstance(exc, NotFound):  # not something this page can explain: the error dialog
-            self.ctx.runner.failed.emit(exc, "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
-            return
+    def _detail_gone(self, incident_id: str) -> None:
         if incident_id == self._selected_id:  # deleted, or left this account's areas
             self._selected_id = None
             self.detail.clear()
@@ -337,13 +317,13 @@ class IncidentBoardPage(QWidget):
         if area_id in self._people:
             self._open_dialog(detail, action, self._people[area_id])
             return
-        self.ctx.runner.run(
-            queries.known_people,
-            self.ctx.store,
-            self.ctx.actor,
-            area_id=area_id,
-            on_done=guarded(self, lambda people: self._people_known(detail, action, people)),
-        )
+        self._load_people(detail, action)
+
+    @async_slot()
+    async def _load_people(self, detail, action: str) -> None:
+        area_id = detail.incident.area_id
+        people = await self.ctx.runner.call(queries.known_people, self.ctx.store, self.ctx.actor, area_id=area_id, guard=self)
+        self._people_known(detail, action, people)
 
     def _people_known(self, detail, action: str, people) -> None:
         # Reading every event of every incident once is enough until new ones (or new users) arrive.
@@ -356,14 +336,13 @@ class IncidentBoardPage(QWidget):
         dialog.done.connect(lambda _state: self.load_detail(detail.incident.id))
         inc = detail.incident
         if action == "reject" and inc.lat is not None and inc.lon is not None:
-            self.ctx.runner.run(
-                queries.duplicate_cards,
-                self.ctx.store,
-                inc.category,
-                inc.lat,
-                inc.lon,
-                exclude_id=inc.id,
-                on_done=guarded(dialog, dialog.set_duplicates),
-            )
+            self._find_duplicates(dialog, inc)
         self.action_dialog = dialog
         dialog.open()
+
+    @async_slot()
+    async def _find_duplicates(self, dialog: ActionDialog, inc) -> None:
+        cards = await self.ctx.runner.call(
+            queries.duplicate_cards, self.ctx.store, inc.category, inc.lat, inc.lon, exclude_id=inc.id, guard=dialog
+        )
+        dialog.set_duplicates(cards)

@@ -40,15 +40,16 @@ from ...services.ui_queries_register import Scope, TreeNode
 from ..context import AppContext
 from ..models.area_tree import AreaTreeModel
 from ..settings import INCLUDE_INACTIVE, REGISTER_SPLITTER, Settings
-from ..widgets.register_building_editor import open_building_editor
-from ..widgets.register_dialogs import LeaveDialog, MergeDialog, MoveDialog
-from ..widgets.register_export import ExcelExport, ask_save_path, export_file_name, save_template, template_file_name
-from ..widgets.register_form import report_unexpected
-from ..widgets.register_household_editor import open_household_editor
-from ..widgets.register_household_view import HouseholdView
-from ..widgets.register_import import ExcelImport
-from ..widgets.register_lists import BUILDINGS, HOUSEHOLDS, PEOPLE, RegisterLists
-from ..widgets.register_person_editor import open_person_editor
+from ..register.building_editor import open_building_editor
+from ..register.dialogs import LeaveDialog, MergeDialog, MoveDialog
+from ..register.excel_export import ExcelExport, ask_save_path, export_file_name, save_template, template_file_name
+from ..register.form import report_unexpected
+from ..register.household_editor import open_household_editor
+from ..register.household_view import HouseholdView
+from ..register.excel_import import ExcelImport
+from ..register.lists import BUILDINGS, HOUSEHOLDS, PEOPLE, RegisterLists
+from ..register.person_editor import open_person_editor
+from ..style import ACCENT
 
 SEARCH_DELAY_MS = 200
 REFRESH_DELAY_MS = 150
@@ -111,7 +112,7 @@ class RegisterPage(QWidget):
         self.household.read_only = self.read_only
         self.household.setMinimumWidth(330)
         self.scope_label = QLabel()
-        self.scope_label.setStyleSheet("font-weight: bold; color: #1f4e79; padding: 2px 0;")
+        self.scope_label.setStyleSheet(f"font-weight: bold; color: {ACCENT}; padding: 2px 0;")
 
         self.toolbar = QToolBar()
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)  # no separators: fits 1024 px

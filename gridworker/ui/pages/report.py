@@ -2,7 +2,7 @@
 
 Photos are dropped on the page or chosen; the preview turns them a quarter at
 a time (the turn is applied to a copy when the report is saved). The place
-comes from the first photo's EXIF and stays editable (widgets.fieldwork_place).
+comes from the first photo's EXIF and stays editable (fieldwork.place).
 Possible duplicates (same category within 250 m in the last 30 days) show
 with large thumbnails as soon as category and place are known. Saving stores
 the report on this computer at once; the page then says it is waiting to
@@ -31,12 +31,13 @@ from ...domain.enums import Urgency
 from ...photos import inspect as inspect_photo
 from ...services import drafts
 from ...services import ui_queries_fieldwork as queries
-from ..widgets.fieldwork_category import CategoryPicker, follow_categories
-from ..widgets.fieldwork_duplicates import DuplicatesPanel
-from ..widgets.fieldwork_models import guarded
-from ..widgets.fieldwork_photos import PhotoFilesStrip, dropped_files, placeholder, turned
-from ..widgets.fieldwork_place import PlaceFields
-from ..widgets.fieldwork_text import error_field, error_text, esc, local_time, sync_colour, sync_text
+from ..fieldwork.category import CategoryPicker, follow_categories
+from ..fieldwork.duplicates import DuplicatesPanel
+from ..tasks import guarded
+from ..fieldwork.photos import PhotoFilesStrip, dropped_files, placeholder, turned
+from ..fieldwork.place import PlaceFields
+from ..fieldwork.text import error_field, error_text, esc, local_time, sync_colour, sync_text
+from ..style import ERROR_STYLE, MUTED, TEXT
 
 DRAFT_KEY = "report:new"
 
@@ -111,7 +112,7 @@ class ReportPage(QWidget):
         self.rotate_right = QPushButton(self.tr("Rotate right ⟳"))
         self.rotate_right.clicked.connect(lambda: self.strip.rotate_current(+1))
         self.photo_info = QLabel()
-        self.photo_info.setStyleSheet("color: #374151;")
+        self.photo_info.setStyleSheet(f"color: {TEXT};")
         self.photo_info.setWordWrap(True)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -183,7 +184,7 @@ class ReportPage(QWidget):
 
     def _error_label(self, field: str) -> QLabel:
         label = QLabel()
-        label.setStyleSheet("color: #dc2626;")
+        label.setStyleSheet(ERROR_STYLE)
         label.setWordWrap(True)
         label.hide()
         self.errors[field] = label
@@ -214,7 +215,7 @@ class ReportPage(QWidget):
             self.preview.setPixmap(QPixmap())
             self.preview.setText(self.tr("Drop photos here\nor choose them with the button below"))
             self.preview.setStyleSheet(
-                "border: 2px dashed #9ca3af; color: #6b7280; font-size: 13pt; background: #f9fafb;"
+                f"border: 2px dashed #9ca3af; color: {MUTED}; font-size: 13pt; background: #f9fafb;"
             )
             return
         image = self.strip.image(path)

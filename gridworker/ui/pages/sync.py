@@ -8,13 +8,11 @@ entry when the server's value is already in place.
 
 from __future__ import annotations
 
-import traceback
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -33,8 +31,12 @@ from ...sync import conflicts
 from ...sync.worker import SyncStatus
 from ..context import AppContext
 from ..sync_controller import NOT_LINKED, controller_for
-from ..widgets.fieldwork_models import Column, RowsModel
+from ..models.column import Column
+from ..models.rows import RowsModel
 from ..widgets.sync_status import error_text, last_sync_text, needs_review, state_text
+from ..style import ERROR, WARNING
+from ..tables import make_table
+from ..tasks import async_slot
 
 def _columns(*pairs: tuple[str, Callable[[Any], str]]) -> list[Column]:
     """Columns whose full text is also the tooltip: values and reasons may be longer than the cell."""
@@ -52,16 +54,9 @@ def value_text(value: Any, lang: str = "zh", entity: str | None = None, field: s
 
 
 def _table(model: RowsModel) -> QTableView:
-    view = QTableView()
-    view.setTabKeyNavigation(False)  # Tab leaves the list; arrows move in it
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().setVisible(False)
+    view = make_table(model, alternate=True)
     view.horizontalHeader().setStretchLastSection(True)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    view.setAlternatingRowColors(True)
     return view
 
 
@@ -89,10 +84,10 @@ class SyncPage(QWidget):
         self.detail_label = QLabel()
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #c62828; font-size: 11pt;")
+        self.error_label.setStyleSheet(f"color: {ERROR}; font-size: 11pt;")
         self.set_aside_label = QLabel()  # pulled records with a value this computer cannot read (kept as sent)
         self.set_aside_label.setWordWrap(True)
-        self.set_aside_label.setStyleSheet("color: #ef8f00; font-size: 11pt;")
+        self.set_aside_label.setStyleSheet(f"color: {WARNING}; font-size: 11pt;")
         self.sync_button = QPushButton(self.tr("Sync now"))
         self.sync_button.clicked.connect(self.controller.sync_now)
         top = QHBoxLayout()
@@ -214,10 +209,11 @@ class SyncPage(QWidget):
         if linked and not status.syncing and counts != self._last_counts:
             self.refresh()
 
-    def refresh(self) -> None:
+    @async_slot()
+    async def refresh(self) -> None:
         if not self.controller.linked:
             return
-        self.ctx.runner.run(review_lists, self.ctx.store, on_done=self._show_lists, name="sync review lists")
+        self._show_lists(await self.ctx.runner.call(review_lists, self.ctx.store, guard=self))
 
     def _show_lists(self, lists: ReviewLists) -> None:
         self._last_counts = (len(lists.conflicts), len(lists.rejected), len(lists.photos))
@@ -258,21 +254,31 @@ class SyncPage(QWidget):
             return
         self.mine_button.setEnabled(False)
         self.theirs_button.setEnabled(False)
-        # A queued value reaches the server with the sync that the local change triggers.
-        self.ctx.runner.run(conflicts.resolve, self.ctx.store, conflict.id, keep, name="resolve conflict",
-                            on_done=lambda _c: self.refresh(), on_error=self._failed)  # fmt: skip
+        self._keep(conflict, keep)
 
-    def _dismiss(self) -> None:
+    @async_slot()
+    async def _keep(self, conflict, keep: str) -> None:
+        # A queued value reaches the server with the sync that the local change triggers.
+        try:
+            await self.ctx.runner.call(conflicts.resolve, self.ctx.store, conflict.id, keep, guard=self)
+        except GridWorkerError as exc:  # anything else is a bug: the error dialog, with the report
+            self._refused(exc)
+            return
+        self.refresh()
+
+    @async_slot()
+    async def _dismiss(self) -> None:
         row = self._selected(self.rejected_view, self.rejected_model)
         if row is None:
             return
-        self.ctx.runner.run(conflicts.dismiss_rejected, self.ctx.store, row.mutation_id, name="dismiss refused edit",
-                            on_done=lambda _r: self.refresh(), on_error=self._failed)  # fmt: skip
-
-    def _failed(self, exc: BaseException) -> None:
-        if not isinstance(exc, GridWorkerError):  # a bug: the main window's error dialog, with the report
-            self.ctx.runner.failed.emit(exc, "".join(traceback.format_exception(exc)))
+        try:
+            await self.ctx.runner.call(conflicts.dismiss_rejected, self.ctx.store, row.mutation_id, guard=self)
+        except GridWorkerError as exc:
+            self._refused(exc)
             return
+        self.refresh()
+
+    def _refused(self, exc: GridWorkerError) -> None:
         self.error_label.setText(exc.message(self.ctx.lang))
         self.error_label.setVisible(True)
         self.refresh()

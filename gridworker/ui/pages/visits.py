@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -38,14 +37,18 @@ from ...domain.models import utcnow
 from ...services import drafts, figures
 from ...services import ui_queries_fieldwork as queries
 from ...services import visits as visit_service
-from ..widgets.fieldwork_category import follow_categories
-from ..widgets.fieldwork_models import Column, RowsModel, guarded
-from ..widgets.fieldwork_text import LATE, MUTED, WAITING, error_text, local_time, tags_text
-from ..widgets.fieldwork_visit import OUTCOME_KEYS, BuildingPlanDialog, VisitForm
+from ..fieldwork.category import follow_categories
+from ..models.column import Column
+from ..models.rows import RowsModel
+from ..tasks import guarded
+from ..fieldwork.text import LATE, MUTED, WAITING, error_text, local_time, tags_text
+from ..fieldwork.visit import OUTCOME_KEYS, BuildingPlanDialog, VisitForm
+from .. import style
+from ..tables import make_table
 
 WATCHED = {"visit", "walkround", "household", "person"}
-SPECIAL = QColor("#c2410c")
-REFUSED = QColor("#dc2626")
+SPECIAL = QColor(style.SPECIAL)
+REFUSED = QColor(style.ERROR)
 
 
 class VisitsPage(QWidget):
@@ -111,18 +114,12 @@ class VisitsPage(QWidget):
         self.empty = QLabel(
             self.tr("No walk-round planned. Plan one from buildings, or from the households due a visit.")
         )
-        self.empty.setStyleSheet("color: #6b7280; padding: 24px;")
+        self.empty.setStyleSheet(f"color: {style.MUTED}; padding: 24px;")
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignCenter)
 
         self.stops_model = RowsModel(self._stop_columns(), self)
-        self.stops = QTableView()
-        self.stops.setTabKeyNavigation(False)  # Tab leaves the list; arrows move in it
-        self.stops.setModel(self.stops_model)
-        self.stops.setSelectionBehavior(QTableView.SelectRows)
-        self.stops.setSelectionMode(QTableView.SingleSelection)
-        self.stops.verticalHeader().hide()
-        self.stops.setWordWrap(False)
+        self.stops = make_table(self.stops_model, word_wrap=False)
         header = self.stops.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeToContents)  # the address keeps its room number
         header.setSectionResizeMode(3, QHeaderView.Stretch)  # special groups give way first (tooltip: all of it)
@@ -171,17 +168,12 @@ class VisitsPage(QWidget):
         bar.addWidget(first)
         bar.addWidget(self.plan_due)
         self.due_model = RowsModel(self._due_columns(), self)
-        self.due = QTableView()
-        self.due.setTabKeyNavigation(False)  # Tab leaves the list; arrows move in it
-        self.due.setModel(self.due_model)
-        self.due.setSelectionBehavior(QTableView.SelectRows)
-        self.due.setSelectionMode(QTableView.ExtendedSelection)
-        self.due.verticalHeader().hide()
+        self.due = make_table(self.due_model, multi=True)
         header = self.due.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.Stretch)
         self.due_error = QLabel()
-        self.due_error.setStyleSheet("color: #dc2626;")
+        self.due_error.setStyleSheet(style.ERROR_STYLE)
         self.due_error.hide()
         tab = QWidget()
         layout = QVBoxLayout(tab)
@@ -208,7 +200,7 @@ class VisitsPage(QWidget):
                 return WAITING
             if stop.refused and not stop.outcome:
                 return REFUSED
-            return QColor("#15803d") if stop.outcome == Outcome.met.value else (MUTED if stop.outcome else None)
+            return QColor(style.OK) if stop.outcome == Outcome.met.value else (MUTED if stop.outcome else None)
 
         def outcome_tip(stop) -> str:
             if stop.refused and not stop.outcome and stop.household_id not in self._saving:

@@ -1,1 +1,1 @@
-"""Widgets shared by the pages: register_* (registers), fieldwork_* (visits, reports, incidents), sync_*."""
+"""Widgets shared by the pages: the status bar's sync status and the holiday-table warning."""

@@ -18,8 +18,10 @@ from PySide6.QtWidgets import QLabel, QWidget
 from ...domain.workdays import TZ
 from ...services import tables
 from ..context import AppContext
+from ..tasks import async_slot
+from ..style import WARNING
 
-AMBER = "#b26a00"
+AMBER = WARNING
 
 
 def today() -> date:
@@ -38,8 +40,9 @@ class CalendarWarning(QLabel):
         ctx.data_changed.connect(self._changed)
         self.refresh()
 
-    def refresh(self) -> None:
-        self.ctx.runner.run(tables.missing_holiday_years, self.ctx.store, today(), name="holiday calendar", on_done=self.show_missing)
+    @async_slot()
+    async def refresh(self) -> None:
+        self.show_missing(await self.ctx.runner.call(tables.missing_holiday_years, self.ctx.store, today(), guard=self))
 
     @Slot(object)
     def _changed(self, changes) -> None:

@@ -1,7 +1,6 @@
 """The sync indicator of the status bar: online/offline dot, changes waiting, last sync, a bar while syncing.
 
-The main window asks this module for `make_status_widget(ctx)`
-(main_window.STATUS_WIDGET_MODULE). The texts describing a status are shared
+The main window puts `make_status_widget(ctx)` in its status bar. The texts describing a status are shared
 with the sync page, so both say the same thing the same way.
 """
 
@@ -20,8 +19,9 @@ from PySide6.QtWidgets import (
 from ...sync.worker import SyncStatus
 from ..context import AppContext
 from ..sync_controller import NOT_LINKED, SyncController, controller_for
+from ..style import ERROR, OK, WARNING
 
-GREEN, GREY, RED, AMBER = "#2e7d32", "#9e9e9e", "#c62828", "#ef8f00"
+GREEN, GREY, RED, AMBER = OK, "#9e9e9e", ERROR, WARNING
 
 
 def error_text(status: SyncStatus, lang: str) -> str:
@@ -56,7 +56,7 @@ def state_text(status: SyncStatus) -> str:
 def last_sync_text(status: SyncStatus) -> str:
     if status.last_success is None:
         return QCoreApplication.translate("SyncText", "never synced")
-    from .fieldwork_text import local_time  # China time, as every record shows it (not the PC's clock zone)
+    from ..fieldwork.text import local_time  # China time, as every record shows it (not the PC's clock zone)
 
     return QCoreApplication.translate("SyncText", "last sync {0}").format(local_time(status.last_success))
 

@@ -39,19 +39,15 @@ from ...domain.register import InvalidRecord
 from ...services import drafts
 from ..context import AppContext
 from ..errors import format_traceback
-from .fieldwork_text import local_time
+from ..fieldwork.text import local_time
+from ..style import ERROR_STYLE, OK_STYLE, error_label
 
 DRAFT_DELAY_MS = 800
-ERROR_STYLE = "color: #b3261e;"
-HINT_STYLE = "color: #2e7d32;"
+HINT_STYLE = OK_STYLE
 
 
 def field_message() -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setStyleSheet(ERROR_STYLE)
-    label.hide()
-    return label
+    return error_label()
 
 
 def report_unexpected(ctx: AppContext, exc: BaseException) -> None:

@@ -31,7 +31,7 @@ from ...domain.register import clean_person
 from ...services import drafts, register
 from ...services import ui_queries_register as queries
 from ..context import AppContext
-from .register_form import EditorDialog
+from .form import EditorDialog
 
 IDENTITY = ("id_number", "gender", "birth_date")
 

@@ -13,8 +13,8 @@ from ...services import drafts, register
 from ...services import ui_queries_register as queries
 from ...services.search import household_card
 from ..context import AppContext
-from .register_form import EditorDialog
-from .register_person_editor import combo_value, enum_combo, set_combo
+from .form import EditorDialog
+from .person_editor import combo_value, enum_combo, set_combo
 
 FIELDS = ("unit", "room", "floor", "address", "housing", "phone", "head_person_id", "notes")
 

@@ -23,15 +23,18 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from ...services import ui_queries_fieldwork as queries
-from .fieldwork_models import Column, RowsModel, guarded
-from .fieldwork_text import esc
-from .fieldwork_forms import add_field_row, fill_area_combo
+from ..models.column import Column
+from ..models.rows import RowsModel
+from ..tasks import guarded
+from .text import esc
+from .forms import add_field_row, fill_area_combo
+from ..style import MUTED
+from ..tables import make_table
 
 
 class PlaceFields(QGroupBox):
@@ -56,7 +59,7 @@ class PlaceFields(QGroupBox):
         for edit in (self.lat, self.lon):
             edit.textEdited.connect(self._typed_by_hand)
         self.source = QLabel()
-        self.source.setStyleSheet("color: #6b7280;")
+        self.source.setStyleSheet(f"color: {MUTED};")
         self.use_photo = QPushButton(self.tr("Use the photo's position"))
         self.use_photo.clicked.connect(self._use_photo_position)
         self.use_photo.hide()
@@ -270,12 +273,7 @@ class HouseholdDialog(QDialog):
         self.model = RowsModel(
             [Column(self.tr("Address"), lambda h: h.address), Column(self.tr("Residents"), lambda h: h.people)], self
         )
-        self.table = QTableView()
-        self.table.setTabKeyNavigation(False)  # Tab leaves the list; arrows move in it
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QTableView.SelectRows)
-        self.table.setSelectionMode(QTableView.SingleSelection)
-        self.table.verticalHeader().hide()
+        self.table = make_table(self.model)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
         self.table.doubleClicked.connect(lambda _i: self.take())
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)

@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
 
 from ...domain.categories import CategoryTable, load_categories
 from ...services import tables
+from ..style import MUTED, OK
+from ..tasks import async_slot
 
 CODE_ROLE = Qt.UserRole + 1
 
@@ -118,10 +120,10 @@ class CategoryPicker(QWidget):
     def _show_current(self) -> None:
         if self._code:
             self.current.setText(self.tr("Chosen: {0}").format(self.label()))
-            self.current.setStyleSheet("color: #15803d; font-weight: bold;")
+            self.current.setStyleSheet(f"color: {OK}; font-weight: bold;")
         else:
             self.current.setText(self.tr("No category chosen yet"))
-            self.current.setStyleSheet("color: #6b7280;")
+            self.current.setStyleSheet(f"color: {MUTED};")
 
 
 class CategoryButton(QPushButton):
@@ -189,11 +191,9 @@ class CategoriesInForce(QObject):
         ctx.data_changed.connect(self._data_changed)
         self.reload()
 
-    def reload(self) -> None:
-        self.ctx.runner.run(tables.categories_of, self.ctx.store, name="categories", on_done=self._loaded)
-
-    @Slot(object)
-    def _loaded(self, table: CategoryTable) -> None:
+    @async_slot()
+    async def reload(self) -> None:
+        table = await self.ctx.runner.call(tables.categories_of, self.ctx.store, guard=self)
         if table is not self.table:
             self.table = table
             self.changed.emit(table)

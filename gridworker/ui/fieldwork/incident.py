@@ -25,9 +25,9 @@ from ...domain.enums import Action, Level, Role, Source, Status, Urgency
 from ...domain.fieldwork import IncidentEvent
 from ...photos import PhotoError, read_bytes
 from ...services.ui_queries_fieldwork import IncidentDetail
-from .fieldwork_category import categories_for
-from .fieldwork_photos import PhotoViewer, StoredPhotosStrip
-from .fieldwork_text import (
+from .category import categories_for
+from .photos import PhotoViewer, StoredPhotosStrip
+from .text import (
     STATUS_COLOURS,
     URGENCY_COLOURS,
     category_text,
@@ -39,6 +39,7 @@ from .fieldwork_text import (
     sync_text,
     time_left_text,
 )
+from ..style import ERROR, ERROR_BOX_STYLE, MUTED
 
 STAFF_ACTIONS = (
     "accept",
@@ -86,7 +87,7 @@ class IncidentDetailView(QWidget):
         self.sync.setWordWrap(True)
         self.rejections = QLabel()
         self.rejections.setWordWrap(True)
-        self.rejections.setStyleSheet("background: #fee2e2; color: #991b1b; border: 1px solid #fca5a5; padding: 6px;")
+        self.rejections.setStyleSheet(ERROR_BOX_STYLE)
         self.facts = QFormLayout()
         self.facts.setLabelAlignment(Qt.AlignRight | Qt.AlignTop)  # beside the first line of a value that wraps
         self.facts.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
@@ -152,8 +153,8 @@ class IncidentDetailView(QWidget):
         self.badges.setText(
             " ".join(
                 [
-                    badge(Status(status).label(lang), STATUS_COLOURS.get(status, "#6b7280")),
-                    badge(Urgency(inc.urgency).label(lang), URGENCY_COLOURS.get(inc.urgency, "#6b7280")),
+                    badge(Status(status).label(lang), STATUS_COLOURS.get(status, MUTED)),
+                    badge(Urgency(inc.urgency).label(lang), URGENCY_COLOURS.get(inc.urgency, MUTED)),
                     badge(level, "#475569"),
                     esc(category_text(inc.category, lang, full=True, table=categories_for(self.ctx).table)),
                 ]
@@ -195,7 +196,7 @@ class IncidentDetailView(QWidget):
                 value.setAlignment(Qt.AlignLeft | Qt.AlignTop)
                 caption = QLabel(label)
                 caption.setAlignment(Qt.AlignRight | Qt.AlignTop)
-                caption.setStyleSheet("color: #6b7280;")
+                caption.setStyleSheet(f"color: {MUTED};")
                 self.facts.addRow(caption, value)
 
         reporter = person_text(inc.reporter_id, self.names, lang)
@@ -214,10 +215,10 @@ class IncidentDetailView(QWidget):
             add(
                 self.tr("Deadline"),
                 f"{local_time(state.deadline, year=True)}  {left}".strip(),
-                "#dc2626" if late or state.overdue else None,
+                ERROR if late or state.overdue else None,
             )
         if state.overdue:
-            add(self.tr("Overdue"), self.tr("Judged overdue at a step (kept for the statistics)"), "#dc2626")
+            add(self.tr("Overdue"), self.tr("Judged overdue at a step (kept for the statistics)"), ERROR)
         if state.rework_count:
             add(self.tr("Rework"), str(state.rework_count))
         if state.rating is not None:
@@ -262,7 +263,7 @@ class IncidentDetailView(QWidget):
         who = person_text(e.actor_id, self.names, lang, e.actor_role)
         body = "<br>".join(esc(x) for x in lines)
         return (
-            f"<tr><td valign='top' style='color:#6b7280' width='90'>{esc(local_time(e.at))}</td>"
+            f"<tr><td valign='top' style='color:{MUTED}' width='90'>{esc(local_time(e.at))}</td>"
             f"<td><b>{esc(action)}</b> · {esc(who)}{mark}"
             f"{'<br>' + body if body else ''}{'<br>' + photos if photos else ''}</td></tr>"
         )

@@ -16,6 +16,8 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from ..style import ERROR, MUTED, STRONG, TEXT
+
 PALETTE = ("#2563eb", "#059669", "#d97706", "#7c3aed", "#dc2626", "#0891b2", "#65a30d", "#db2777", "#6b7280")
 
 
@@ -157,11 +159,11 @@ class FigureCard(QFrame):
         self.setObjectName("figureCard")
         self.setStyleSheet("#figureCard { background: palette(base); border: 1px solid #d1d5db; border-radius: 6px; }")
         self.value = QLabel("—")
-        self.value.setStyleSheet("font-size: 22pt; font-weight: bold; color: #1f2937;")
+        self.value.setStyleSheet(f"font-size: 22pt; font-weight: bold; color: {STRONG};")
         self.caption = QLabel(caption)
-        self.caption.setStyleSheet("font-weight: bold; color: #374151;")
+        self.caption.setStyleSheet(f"font-weight: bold; color: {TEXT};")
         self.detail = QLabel()
-        self.detail.setStyleSheet("color: #6b7280;")
+        self.detail.setStyleSheet(f"color: {MUTED};")
         self.detail.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
@@ -172,7 +174,7 @@ class FigureCard(QFrame):
 
     def set(self, value: str, detail: str = "", *, alarm: bool = False) -> None:
         self.value.setText(value)
-        self.value.setStyleSheet(f"font-size: 22pt; font-weight: bold; color: {'#dc2626' if alarm else '#1f2937'};")
+        self.value.setStyleSheet(f"font-size: 22pt; font-weight: bold; color: {ERROR if alarm else STRONG};")
         self.detail.setText(detail)
 
 
@@ -190,5 +192,5 @@ def _title(p: QPainter, title: str, width: int) -> None:
 
 
 def _empty(p: QPainter, rect, text: str) -> None:
-    p.setPen(QColor("#6b7280"))
+    p.setPen(QColor(MUTED))
     p.drawText(QRectF(rect), Qt.AlignCenter, text)

@@ -29,8 +29,9 @@ from PySide6.QtWidgets import (
 from ...domain.fieldwork import Photo
 from ...photos import PhotoError, has_photo, has_thumbnail, read_bytes
 from ..settings import PHOTO_FOLDER, Settings, pictures_folder
-from .fieldwork_models import guarded
-from .fieldwork_text import error_text, local_time
+from ..tasks import guarded
+from .text import error_text, local_time
+from ..style import MUTED
 
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif")
 PATH_ROLE = Qt.UserRole + 1
@@ -99,7 +100,7 @@ def placeholder(size: int, text: str) -> QPixmap:
     pix = QPixmap(size, size)
     pix.fill(QColor("#e5e7eb"))
     p = QPainter(pix)
-    p.setPen(QColor("#6b7280"))
+    p.setPen(QColor(MUTED))
     p.drawText(pix.rect().adjusted(6, 6, -6, -6), Qt.AlignCenter | Qt.TextWordWrap, text)
     p.end()
     return pix

@@ -23,7 +23,6 @@ from pathlib import Path
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHeaderView,
@@ -31,7 +30,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -40,8 +38,10 @@ from ...domain.errors import GridWorkerError
 from ...services import ui_queries_register as queries
 from ...services.excel_import import CellError, ImportReport
 from ..context import AppContext
-from .fieldwork_models import guarded
-from .register_form import report_unexpected
+from ..tasks import guarded
+from .form import report_unexpected
+from ..style import MUTED
+from ..tables import make_table
 
 PROGRESS_INTERVAL_S = 0.1
 
@@ -164,16 +164,10 @@ class ImportReportDialog(QDialog):
         notes = self._notes()
         self.notes = QLabel("\n".join(notes))
         self.notes.setWordWrap(True)
-        self.notes.setStyleSheet("color: #555;")
+        self.notes.setStyleSheet(f"color: {MUTED};")
         self.notes.setVisible(bool(notes))
-        self.errors = QTableView()
-        self.errors.setTabKeyNavigation(False)  # Tab leaves the list; arrows move in it
         self.errors_model = CellErrorsModel(report.errors, lang, self)
-        self.errors.setModel(self.errors_model)
-        self.errors.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.errors.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.errors.setAlternatingRowColors(True)
-        self.errors.verticalHeader().hide()
+        self.errors = make_table(self.errors_model, multi=True, alternate=True)
         header = self.errors.horizontalHeader()
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setStretchLastSection(True)

@@ -35,8 +35,9 @@ from ...services.search import mask_id_number, mask_phone
 from ...services.ui_queries_register import HouseholdChoice, PersonRow
 from ..context import AppContext
 from ..models.register_tables import label_of
-from .register_form import field_message, report_unexpected
-from .register_person_editor import combo_value, enum_combo
+from .form import field_message, report_unexpected
+from .person_editor import combo_value, enum_combo
+from ..style import MUTED
 
 
 class OperationDialog(QDialog):
@@ -179,7 +180,7 @@ class LeaveDialog(OperationDialog):
             self.form.addRow(reason_label, self.reason)
         note = QLabel(self.tr("The person stays in the register's history; their stay in the household ends on this date."))
         note.setWordWrap(True)
-        note.setStyleSheet("color: #555;")
+        note.setStyleSheet(f"color: {MUTED};")
         self.form.addRow(note)
         self.setMinimumWidth(420)
 
@@ -216,7 +217,7 @@ class MergeDialog(OperationDialog):
         note = QLabel(self.tr("Empty details of the record kept are filled from the other; its history moves over; "
                               "the other record is deleted."))  # fmt: skip
         note.setWordWrap(True)
-        note.setStyleSheet("color: #555;")
+        note.setStyleSheet(f"color: {MUTED};")
         self.form.addRow(note)
         self.setMinimumWidth(560)
 

@@ -1,4 +1,4 @@
-"""One lazy table model for the field-work lists (walk-round stops, due list, incident board, overdue list).
+"""One lazy table model over rows held in memory (the field-work lists and the sync panel: walk-round stops, due list, incident board, overdue list, conflicts).
 
 Rows are plain service dataclasses. The view is given them a page at a time
 (Qt asks with canFetchMore/fetchMore as the user scrolls): either from rows
@@ -10,24 +10,14 @@ of 20,000 incidents costs one page of work until someone scrolls.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
-from PySide6.QtGui import QColor, QFont
-from shiboken6 import isValid
+from PySide6.QtGui import QFont
+
+from .column import Column
 
 PAGE = 200
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    text: Callable[[Any], str]
-    colour: Callable[[Any], QColor | None] | None = None
-    tooltip: Callable[[Any], str | None] | None = None
-    bold: Callable[[Any], bool] | None = None
-    align_right: bool = False
 
 
 class RowsModel(QAbstractTableModel):
@@ -105,12 +95,3 @@ class RowsModel(QAbstractTableModel):
             return int(Qt.AlignRight | Qt.AlignVCenter)
         return None
 
-
-def guarded(widget, fn: Callable[..., None]) -> Callable[..., None]:
-    """A task runner callback that does nothing once its widget is gone (pages are rebuilt when the language changes)."""
-
-    def call(*args: Any) -> None:
-        if isValid(widget):
-            fn(*args)
-
-    return call

@@ -20,10 +20,11 @@ from PySide6.QtWidgets import (
 from ...domain.enums import Status
 from ...services import ui_queries_fieldwork as queries
 from ...services.ui_queries_fieldwork import DuplicateCard
-from .fieldwork_incident import IncidentDetailView
-from .fieldwork_models import guarded
-from .fieldwork_photos import placeholder, thumbnail_icon
-from .fieldwork_text import error_text, local_time
+from .incident import IncidentDetailView
+from ..tasks import guarded
+from .photos import placeholder, thumbnail_icon
+from .text import error_text, local_time
+from ..style import ERROR_STYLE, MUTED
 
 ID_ROLE = Qt.UserRole + 1
 THUMB = 240
@@ -41,7 +42,7 @@ class DuplicatesPanel(QWidget):
         title.setStyleSheet("font-weight: bold;")
         hint = QLabel(self.tr("Same category within 250 m in the last 30 days. Open one to compare before saving."))
         hint.setWordWrap(True)
-        hint.setStyleSheet("color: #6b7280;")
+        hint.setStyleSheet(f"color: {MUTED};")
         self.list = QListWidget()
         self.list.setViewMode(QListView.IconMode)
         self.list.setFlow(QListView.TopToBottom)
@@ -54,7 +55,7 @@ class DuplicatesPanel(QWidget):
         self.list.itemClicked.connect(self._open)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.summary.setStyleSheet("color: #6b7280;")
+        self.summary.setStyleSheet(f"color: {MUTED};")
         self.setMinimumWidth(200)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -109,7 +110,7 @@ class IncidentDialog(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.view)
         self.error = QLabel()
-        self.error.setStyleSheet("color: #dc2626;")
+        self.error.setStyleSheet(ERROR_STYLE)
         self.error.hide()
         buttons = QDialogButtonBox(QDialogButtonBox.Close)
         buttons.rejected.connect(self.reject)

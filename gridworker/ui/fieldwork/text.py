@@ -19,6 +19,8 @@ from ...domain.enums import Role, Tag
 from ...domain.errors import GridWorkerError
 from ...domain.fieldwork import CHINA_TZ
 from ...photos import PhotoError
+from .. import style
+from ..style import ERROR, OK, WARNING
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +35,9 @@ STATUS_COLOURS = {
     "rejected": "#9ca3af",
 }
 URGENCY_COLOURS = {"low": "#6b7280", "normal": "#2563eb", "high": "#d97706", "urgent": "#dc2626"}
-LATE = QColor("#dc2626")
-WAITING = QColor("#b45309")
-MUTED = QColor("#6b7280")
+LATE = QColor(ERROR)
+WAITING = QColor(WARNING)
+MUTED = QColor(style.MUTED)
 
 
 def local_time(moment: datetime | None, *, year: bool = False) -> str:
@@ -87,13 +89,13 @@ def short_sync_text(state: str) -> str:
 
 
 def sync_colour(state: str) -> str:
-    return {"pending": "#b45309", "rejected": "#dc2626", "photos": "#b45309"}.get(state, "#15803d")
+    return {"pending": WARNING, "rejected": ERROR, "photos": WARNING}.get(state, OK)
 
 
 def category_text(code: str, lang: str, *, full: bool = False, table: CategoryTable | None = None) -> str:
     """An incident category: the entry's own name ("井盖"), or with its class ("公用设施 › 井盖").
 
-    `table`: the one in force on this computer (fieldwork_category.categories_for); the shipped one if not given."""
+    `table`: the one in force on this computer (fieldwork.category.categories_for); the shipped one if not given."""
     table = table or load_categories()
     found = table.get(code)
     if found is None:

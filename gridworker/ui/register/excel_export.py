@@ -18,9 +18,9 @@ from ...services import excel
 from ...services import ui_queries_register as queries
 from ...services.ui_queries_register import Scope
 from ..context import AppContext
-from .fieldwork_models import guarded
-from .register_form import report_unexpected
-from .register_import import ProgressDialog, ProgressRelay
+from ..tasks import guarded
+from .form import report_unexpected
+from .excel_import import ProgressDialog, ProgressRelay
 
 XLSX_FILTER = "Excel (*.xlsx)"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal, Slot
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QTabWidget, QWidget
+from PySide6.QtWidgets import QHeaderView, QTableView, QTabWidget, QWidget
 
 from ...services import ui_queries_register as queries
 from ...services.search import find_people
@@ -18,6 +18,7 @@ from ...services.ui_queries_register import Scope
 from ..context import AppContext
 from ..models.paged import PagedModel
 from ..models.register_tables import BuildingsModel, HouseholdsModel, PeopleModel
+from ..tables import make_table
 
 SEARCH_LIMIT = 500
 PEOPLE, HOUSEHOLDS, BUILDINGS = "person", "household", "building"
@@ -41,18 +42,10 @@ def search_ids(store, query: str, include_inactive: bool) -> list[str]:
 
 
 def table_for(model: PagedModel) -> QTableView:
-    view = QTableView()
-    view.setTabKeyNavigation(False)  # Tab leaves the list; arrows move in it
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view = make_table(model, multi=True, word_wrap=False, alternate=True)
     view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
     # Fixed row heights and column widths: nothing ever measures 50,000 rows.
     rows = view.verticalHeader()
-    rows.hide()
     rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
     rows.setDefaultSectionSize(view.fontMetrics().height() + 10)
     columns = view.horizontalHeader()

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLayout, QVBoxLayout, QWidget
 
+from ..style import error_label
+
 
 def add_field_row(
     form: QFormLayout,
@@ -18,10 +20,7 @@ def add_field_row(
     spacing: int | None = None,
 ) -> QLabel:
     """A labelled row whose error message (hidden until set) sits right under the field it names."""
-    error = QLabel()
-    error.setStyleSheet("color: #dc2626;")
-    error.setWordWrap(True)
-    error.hide()
+    error = error_label()
     errors[field] = error
     box = QWidget()
     column = QVBoxLayout(box)

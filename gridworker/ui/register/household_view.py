@@ -21,10 +21,11 @@ from ...services import ui_queries_register as queries
 from ...services.search import HouseholdCard, household_card, mask_id_number, mask_phone
 from ..context import AppContext
 from ..models.register_tables import label_of, tags_text
-from .register_form import report_unexpected
+from .form import report_unexpected
+from ..style import ACCENT, ERROR, MUTED, OK, SPECIAL, TEXT
 
 log = logging.getLogger(__name__)
-REFUSED = "#dc2626"
+REFUSED = ERROR
 
 
 def load_household(store, household_id: str) -> tuple[HouseholdCard, list[queries.VisitLine], object]:
@@ -39,7 +40,7 @@ def esc(value) -> str:
 
 def quiet(text: str) -> str:
     """A grey line saying there is nothing to show."""
-    return f"<p style='color:#666'>{esc(text)}</p>"
+    return f"<p style='color:{MUTED}'>{esc(text)}</p>"
 
 
 class HouseholdView(QWidget):
@@ -59,7 +60,7 @@ class HouseholdView(QWidget):
         self._wanted: str | None = None
 
         self.title = QLabel(self.tr("Household"))
-        self.title.setStyleSheet("font-size: 13pt; font-weight: bold; color: #1f4e79;")
+        self.title.setStyleSheet(f"font-size: 13pt; font-weight: bold; color: {ACCENT};")
         self.title.setWordWrap(True)
         self.edit_button = QPushButton(self.tr("Edit household"))
         self.add_button = QPushButton(self.tr("Add resident"))
@@ -139,7 +140,7 @@ class HouseholdView(QWidget):
         facts = [label_of(Housing, hh.housing, lang), self.tr("{0} living here").format(len(card.members))]
         if phone:
             facts.append(self.tr("Phone {0}").format(phone))
-        parts = [f"<p style='color:#444'>{esc(' · '.join(f for f in facts if f))}</p>", self._members_html()]
+        parts = [f"<p style='color:{TEXT}'>{esc(' · '.join(f for f in facts if f))}</p>", self._members_html()]
         if self.refusal is not None:  # said first: nothing below is on the server
             refused = self.tr("The server refused this household: {0}. It is on this computer only; see the Sync page.")
             parts.insert(0, f"<p style='color:{REFUSED}'><b>{esc(refused.format(self.refusal.message(lang)))}</b></p>")
@@ -161,11 +162,11 @@ class HouseholdView(QWidget):
             numbers = [p.id_number if self.revealed else mask_id_number(p.id_number),
                        p.phone if self.revealed else mask_phone(p.phone)]  # fmt: skip
             tags = tags_text(p.tags, lang)
-            colour = "#b35c00" if SPECIAL_GROUP_TAGS & set(p.tags) else "#2e7d32"
+            colour = SPECIAL if SPECIAL_GROUP_TAGS & set(p.tags) else OK
             blocks.append(
                 f"<p style='margin:0 0 6px 0'><a href='person:{esc(p.id)}'><b>{esc(p.name)}</b></a>"
                 f"&nbsp;&nbsp;{esc(' · '.join(f for f in facts if f))}<br>"
-                f"<span style='color:#555'>{esc('　'.join(n for n in numbers if n))}</span>"
+                f"<span style='color:{MUTED}'>{esc('　'.join(n for n in numbers if n))}</span>"
                 + (f"<br><span style='color:{colour}'>{esc(tags)}</span>" if tags else "")
                 + "</p>"
             )

@@ -34,9 +34,10 @@ from ...domain.enums import Action, Status
 from ...domain.fieldwork import CHINA_TZ
 from ...services import incidents as incident_service
 from ...services.ui_queries_fieldwork import DuplicateCard, IncidentDetail, KnownPerson
-from .fieldwork_photos import PhotoFilesStrip
-from .fieldwork_text import error_field, error_text, person_text
-from .fieldwork_forms import add_field_row
+from .photos import PhotoFilesStrip
+from .text import error_field, error_text, person_text
+from .forms import add_field_row
+from ..style import ERROR_STYLE
 
 # What each action asks for, in order.
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -70,7 +71,7 @@ class ActionDialog(QDialog):
         self.form = QFormLayout()
         self.general_error = QLabel()
         self.general_error.setWordWrap(True)
-        self.general_error.setStyleSheet("color: #dc2626;")
+        self.general_error.setStyleSheet(ERROR_STYLE)
         self.general_error.hide()
         self.errors: dict[str, QLabel] = {}
         self.inputs: dict[str, QWidget] = {}

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -26,11 +25,14 @@ from PySide6.QtWidgets import (
 from ...domain.enums import Outcome, Urgency
 from ...services import visits as visit_service
 from ...services.ui_queries_fieldwork import BuildingChoice, StopRow
-from .fieldwork_category import CategoryButton
-from .fieldwork_models import Column, RowsModel
-from .fieldwork_photos import PhotoFilesStrip
-from .fieldwork_text import error_field, error_text, esc, tags_text
-from .fieldwork_forms import add_field_row
+from .category import CategoryButton
+from ..models.column import Column
+from ..models.rows import RowsModel
+from .photos import PhotoFilesStrip
+from .text import error_field, error_text, esc, tags_text
+from .forms import add_field_row
+from ..style import ERROR_STYLE, MUTED, SPECIAL
+from ..tables import make_table
 
 # One key per outcome, in the order a grid worker meets them most.
 OUTCOME_KEYS = (Outcome.met, Outcome.not_home, Outcome.refused, Outcome.moved_away, Outcome.other)
@@ -87,11 +89,11 @@ class VisitForm(QWidget):
         self._row(form, self.tr("Urgency"), self.urgency, "urgency")
         self._row(form, self.tr("Photos"), self.photos, "photos")
         self.general_error = QLabel()
-        self.general_error.setStyleSheet("color: #dc2626;")
+        self.general_error.setStyleSheet(ERROR_STYLE)
         self.general_error.setWordWrap(True)
         self.general_error.hide()
         hint = QLabel(self.tr("Keys 1–5 record the outcome while the list has the focus."))
-        hint.setStyleSheet("color: #6b7280;")
+        hint.setStyleSheet(f"color: {MUTED};")
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
@@ -131,7 +133,7 @@ class VisitForm(QWidget):
             else (stop.head_name or self.tr("Nobody registered here"))
         )
         special = tags_text(stop.special_tags, self.lang)
-        self.residents.setText(esc(who) + (f" · <b style='color:#c2410c'>{esc(special)}</b>" if special else ""))
+        self.residents.setText(esc(who) + (f" · <b style='color:{SPECIAL}'>{esc(special)}</b>" if special else ""))
 
     # -- values --------------------------------------------------------------------------------
     def values(self) -> dict[str, Any]:
@@ -200,17 +202,12 @@ class BuildingPlanDialog(QDialog):
             ],
             self,
         )
-        self.table = QTableView()
-        self.table.setTabKeyNavigation(False)  # Tab leaves the list; arrows move in it
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QTableView.SelectRows)
-        self.table.setSelectionMode(QTableView.ExtendedSelection)
-        self.table.verticalHeader().hide()
+        self.table = make_table(self.model, multi=True)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
         self.table.selectionModel().selectionChanged.connect(self._suggest_name)
         self.name = QLineEdit()
         self.error = QLabel()
-        self.error.setStyleSheet("color: #dc2626;")
+        self.error.setStyleSheet(ERROR_STYLE)
         self.error.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         self.buttons.button(QDialogButtonBox.Ok).setText(self.tr("Plan"))

@@ -1,6 +1,6 @@
 """The building editor: register a building in a grid, or correct one (its grid, name, address, size, location).
 
-Built like the household and person editors (register_form.EditorDialog):
+Built like the household and person editors (register.form.EditorDialog):
 each field is checked with the core's rules when it is left, a refusal is
 shown under the field it names, what is typed is kept as a draft. Moving a
 building to another grid takes its households and people with it (the
@@ -21,7 +21,7 @@ from ...services import drafts, register
 from ...services import ui_queries_register as queries
 from ...services.ui_queries_fieldwork import AreaChoice, area_choices
 from ..context import AppContext
-from .register_form import EditorDialog
+from .form import EditorDialog
 
 TEXT_FIELDS = ("estate", "name", "address", "units", "floors", "lat", "lon")
 FIELDS = ("area_id", *TEXT_FIELDS, "notes")

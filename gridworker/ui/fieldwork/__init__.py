@@ -1,0 +1,1 @@
+"""The field-work screens' widgets: visits, reports, incidents, photos, charts."""

@@ -1,0 +1,1 @@
+"""The register screen's widgets: lists, editors, dialogs, Excel import and export."""
