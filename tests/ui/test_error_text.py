@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from gridworker.domain.errors import GridWorkerError
-from gridworker.ui.widgets.fieldwork_text import error_text
+from gridworker.ui.fieldwork.text import error_text
 
 
 def test_an_unexpected_exception_is_said_in_words_and_logged(caplog):
