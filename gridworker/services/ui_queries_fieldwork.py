@@ -33,7 +33,7 @@ from ..domain.users import User
 from ..domain.workdays import WorkCalendar
 from ..photos import inspect as inspect_photo
 from ..store.areas import areas_below
-from ..sync.tables import SyncBlob
+from ..store.sync_tables import SyncBlob
 from . import incidents, tables, visits
 from .base import get_live
 from .refused import Refusal, refusal_of, refused_ids

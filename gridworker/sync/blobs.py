@@ -24,7 +24,7 @@ from ..domain.fieldwork import Photo
 from ..domain.models import Outbox
 from ..store.database import Store
 from .errors import ServerRefused
-from .tables import SyncBlob
+from ..store.sync_tables import SyncBlob
 from .transport import Transport
 
 log = logging.getLogger(__name__)

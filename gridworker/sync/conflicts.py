@@ -30,7 +30,7 @@ from ..store.database import Store
 from . import state
 from .errors import ServerRefused
 from .mapping import ENTITY_MAPS, SEARCHED
-from .tables import SyncConflict
+from ..store.sync_tables import SyncConflict
 from .transport import Transport
 
 log = logging.getLogger(__name__)

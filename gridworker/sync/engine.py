@@ -25,7 +25,8 @@ from ..domain.fieldwork import Incident, IncidentEvent, Photo
 from ..domain.models import Outbox
 from ..photos import has_photo, has_thumbnail
 from ..services import scope
-from ..services.changes import Changes, device_id, publish
+from ..services.changes import Changes, publish
+from ..store.meta import device_id
 from ..store import search
 from ..store.accounts import Account
 from ..store.database import Store
@@ -35,7 +36,7 @@ from .conflicts import receive_lost
 from .errors import ResyncRequired, ServerRefused, SyncError, UnmappedAreas
 from .feed import GROUP, FeedReader, Group, collector_paused
 from .status import Counts, counts  # noqa: F401  (re-exported: engine.counts is used by the tests)
-from .tables import SyncBlob, SyncConflict
+from ..store.sync_tables import SyncBlob, SyncConflict
 from .transport import Transport
 
 log = logging.getLogger(__name__)

@@ -37,7 +37,7 @@ from ..services import tables as server_tables
 from .mapping import ENTITY_MAPS, SEARCHED, EntityMap
 from . import state
 from .resync import after_restore
-from .tables import SyncBlob, SyncEvicted, SyncResync
+from ..store.sync_tables import SyncBlob, SyncEvicted, SyncResync
 
 log = logging.getLogger(__name__)
 

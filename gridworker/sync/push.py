@@ -26,7 +26,7 @@ from ..domain import wire
 from ..domain.models import Outbox
 from .errors import SyncError
 from .mapping import ENTITY_MAPS
-from .tables import SyncConflict
+from ..store.sync_tables import SyncConflict
 from .transport import encode_json
 
 log = logging.getLogger(__name__)

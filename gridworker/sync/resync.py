@@ -36,11 +36,11 @@ from sqlalchemy import delete, insert, literal, select, update
 from sqlmodel import Session
 
 from ..domain.models import Outbox, new_id, to_wire
-from ..services.changes import next_hlc
+from ..store.meta import next_hlc
 from ..store.areas import areas_below
 from . import state
 from .mapping import ENTITY_MAPS, BadValue, EntityMap, chunked
-from .tables import SyncResync
+from ..store.sync_tables import SyncResync
 
 log = logging.getLogger(__name__)
 OUTBOX = Outbox.__table__  # type: ignore[attr-defined]

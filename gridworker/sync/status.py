@@ -17,7 +17,7 @@ from ..domain.models import Outbox
 from ..store.accounts import Account
 from ..store.database import Store
 from . import state
-from .tables import SyncBlob, SyncConflict
+from ..store.sync_tables import SyncBlob, SyncConflict
 
 OUTBOX = Outbox.__table__  # type: ignore[attr-defined]
 

@@ -17,8 +17,8 @@ from sqlmodel import select
 from gridworker.domain.models import Household, Outbox
 from gridworker.domain.users import User
 from gridworker.services import visits
-from gridworker.services.ui_queries_sync import review_lists
-from gridworker.sync.tables import SyncConflict
+from gridworker.sync.review import review_lists
+from gridworker.store.sync_tables import SyncConflict
 
 from .conftest import ACCOUNT, PASSWORD
 from .conftest_fieldwork import demo_account, demo_store, make_ctx, spot  # noqa: F401 (fixtures)

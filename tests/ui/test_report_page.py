@@ -14,7 +14,7 @@ from gridworker.domain.models import Outbox
 from gridworker.photos import read_bytes
 from gridworker.services import drafts
 from gridworker.services import ui_queries_fieldwork as queries
-from gridworker.sync.tables import SyncBlob
+from gridworker.store.sync_tables import SyncBlob
 from gridworker.ui.pages.report import DRAFT_KEY, ReportPage
 
 from .conftest_fieldwork import WORKER, drop_files, jpeg_with_gps, show
