@@ -86,6 +86,7 @@ class WorkCalendar:
         self.years: tuple[int, ...] = tuple(sorted({p.year for p in self.periods}))
         self._off = frozenset(d for p in self.periods for d in p.days_off())
         self._on = frozenset(d for p in self.periods for d in p.workdays)
+        self._prefix: dict[int, tuple[int, ...]] = {}  # year → running count of working days (working_time_between)
         clash = self._off & self._on
         if clash:
             day = min(clash)
@@ -181,19 +182,46 @@ class WorkCalendar:
         return self.add_working_time(start, n * DAY)
 
     def working_time_between(self, a: datetime, b: datetime) -> timedelta:
-        """Working time in [a, b); negative when b is before a."""
+        """Working time in [a, b); negative when b is before a.
+
+        In time that does not grow with the span (an incident a year late on a
+        board page, a year of statistics): only the first and the last day are
+        measured; the whole days in between come from a per-year running count
+        of working days, kept on this calendar (a working day is 24 hours).
+        """
         if b < a:
             return -self.working_time_between(b, a)
         a, b = _to_china(a), _to_china(b)
+        first, last = a.date(), b.date()
+        if first == last:
+            return b - a if self.is_workday(first) else timedelta(0)
         total = timedelta(0)
-        day = a.date()
-        while day <= b.date():
-            if self.is_workday(day):
-                lo, hi = max(a, _midnight(day)), min(b, _midnight(day + DAY))
-                if hi > lo:
-                    total += hi - lo
-            day += DAY
+        if self.is_workday(first):
+            total += _midnight(first + DAY) - a
+        if self.is_workday(last):
+            total += b - _midnight(last)
+        return total + self._workdays_in(first + DAY, last) * DAY
+
+    def _workdays_in(self, start: date, end: date) -> int:
+        """How many working days there are in [start, end)."""
+        total = 0
+        while start < end:
+            jan1 = date(start.year, 1, 1)
+            stop = min(end, date(start.year + 1, 1, 1))
+            before = self._workdays_before(start.year)
+            total += before[(stop - jan1).days] - before[(start - jan1).days]
+            start = stop
         return total
+
+    def _workdays_before(self, year: int) -> tuple[int, ...]:
+        """For each day of `year` (0 = 1 January), the working days of the year before it; last: the year's total."""
+        counts = self._prefix.get(year)
+        if counts is None:
+            jan1, running = date(year, 1, 1), [0]
+            for n in range((date(year + 1, 1, 1) - jan1).days):
+                running.append(running[-1] + self.is_workday(jan1 + timedelta(days=n)))
+            counts = self._prefix[year] = tuple(running)  # the calendar never changes: computed once per year
+        return counts
 
     def workdays_between(self, a: datetime, b: datetime) -> float:
         """Working time from a to b in days (1.0 = one whole working day)."""

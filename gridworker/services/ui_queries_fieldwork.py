@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 import tempfile
-from functools import lru_cache
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -26,7 +25,7 @@ from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
 from ..domain.enums import SPECIAL_GROUP_TAGS, Action, PersonStatus, Relation, Role, Status, Tag
-from ..domain.fieldwork import CHINA_TZ, Incident, IncidentEvent, Photo, Visit, Walkround, day_start, local_day
+from ..domain.fieldwork import Incident, IncidentEvent, Photo, Visit, Walkround, local_day
 from ..domain.lifecycle import CLOCK_RUNNING, Event, IncidentState, Refusal
 from ..domain.models import Area, Building, Household, Outbox, Person, utcnow
 from ..domain.users import User
@@ -287,51 +286,7 @@ def time_left(
     `calendar`: the one in force on this device (services.tables); the shipped one when not given."""
     if status not in CLOCK_RUNNING or deadline is None:
         return None
-    return working_time(calendar or incidents.default_rules().calendar, now, deadline)
-
-
-def working_time(calendar: WorkCalendar, a: datetime, b: datetime) -> timedelta:
-    """The same as calendar.working_time_between(a, b), in time that does not grow with the span.
-
-    The calendar looks at every day between the two moments; an incident late
-    by a year on a board page of 200 rows made that 0.3 s. Here the whole days
-    in between are counted from a per-year running total of working days (a
-    working day is 24 hours); only the first and the last day are measured.
-    """
-    if b < a:
-        return -working_time(calendar, b, a)
-    a, b = a.astimezone(CHINA_TZ), b.astimezone(CHINA_TZ)
-    first, last = a.date(), b.date()
-    if first == last:
-        return b - a if calendar.is_workday(first) else timedelta(0)
-    total = timedelta(0)
-    if calendar.is_workday(first):
-        total += day_start(first + timedelta(days=1)) - a
-    if calendar.is_workday(last):
-        total += b - day_start(last)
-    return total + _workdays_in(calendar, first + timedelta(days=1), last) * timedelta(days=1)
-
-
-def _workdays_in(calendar: WorkCalendar, start: date, end: date) -> int:
-    """How many working days there are in [start, end)."""
-    total = 0
-    while start < end:
-        jan1 = date(start.year, 1, 1)
-        stop = min(end, date(start.year + 1, 1, 1))
-        before = _workdays_before(calendar, start.year)
-        total += before[(stop - jan1).days] - before[(start - jan1).days]
-        start = stop
-    return total
-
-
-@lru_cache(maxsize=32)
-def _workdays_before(calendar: WorkCalendar, year: int) -> tuple[int, ...]:
-    """For each day of `year` (0 = 1 January), the working days of the year before it; last: the year's total."""
-    jan1 = date(year, 1, 1)
-    counts = [0]
-    for n in range((date(year + 1, 1, 1) - jan1).days):
-        counts.append(counts[-1] + calendar.is_workday(jan1 + timedelta(days=n)))
-    return tuple(counts)
+    return (calendar or incidents.default_rules().calendar).working_time_between(now, deadline)
 
 
 def _board_filter(view: str, mine_of: str | None, text: str | None, now: datetime) -> list:

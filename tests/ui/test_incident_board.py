@@ -185,16 +185,3 @@ def test_the_board_lists_by_status_and_marks_late_work(qtbot, make_ctx, demo_sto
     board.tabs.setCurrentIndex(board.views.index("to_accept"))
     qtbot.waitUntil(lambda: [r.id for r in board.model.rows()] == [reported.id], timeout=10_000)
     assert board.model.data(board.model.index(0, 4)) == ""  # no clock runs before dispatch
-
-
-def test_time_left_is_the_calendars_working_time_over_any_span():
-    """The board's quick count agrees with WorkCalendar.working_time_between, holidays and make-up days included."""
-    import random
-
-    calendar = incidents.default_rules().calendar
-    rng = random.Random(7)
-    start = datetime(2024, 9, 20, tzinfo=timezone.utc)  # spans National Day, Spring Festival, year ends
-    for _ in range(400):
-        a = start + timedelta(minutes=rng.randint(0, 60 * 24 * 600))
-        b = a + timedelta(minutes=rng.randint(-60 * 24 * 400, 60 * 24 * 400))
-        assert queries.working_time(calendar, a, b) == calendar.working_time_between(a, b), (a, b)
