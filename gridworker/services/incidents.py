@@ -12,6 +12,7 @@ locally for display and never pushed (fieldwork.Incident.read_only_fields).
 from __future__ import annotations
 
 import math
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -32,6 +33,7 @@ from ..domain.lifecycle import Event, IncidentState, Refusal, Rules
 from ..domain.models import REGISTER_MODELS, Building, Household, Person, SyncedRecord, utcnow
 from ..domain.wire import SERVER_MANAGED
 from ..photos import import_photo
+from ..photos.turning import prepared_copy
 from .base import Tx, get_live, operation
 from . import tables
 from .changes import record_upsert
@@ -464,8 +466,31 @@ def get_incident(store: Any, incident_id: str) -> Incident:
     return incident
 
 
+def report_with_rotations(
+    store: Any,
+    photos_dir: str | Path,
+    photos: Sequence[tuple[str | Path, int]],
+    *,
+    keep_photo_position: bool = True,
+    **report: Any,
+) -> Incident:
+    """report_incident with photos given as (path, quarter turns clockwise).
+
+    Turned copies (and copies without GPS, when the user typed a different
+    place) are made in a temporary folder that is gone when this returns.
+    """
+    with tempfile.TemporaryDirectory(prefix="gw-report-") as tmp:
+        paths = [
+            prepared_copy(p, turns, tmp, keep_position=keep_photo_position)
+            if turns % 4 or not keep_photo_position
+            else Path(p)
+            for p, turns in photos
+        ]
+        return report_incident(store, photos_dir, photos=paths, **report)
+
+
 __all__ = [
     "OnTheSpot", "PossibleDuplicate", "Refusal", "allowed_actions", "append_record", "attach_photo", "check_category",
     "get_incident", "incident_events", "incident_state", "possible_duplicates", "report_incident",
-    "transition_incident",
+    "report_with_rotations", "transition_incident",
 ]

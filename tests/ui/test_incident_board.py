@@ -17,7 +17,7 @@ from sqlmodel import select
 from gridworker.domain.fieldwork import IncidentEvent
 from gridworker.domain.models import Outbox
 from gridworker.services import incidents
-from gridworker.services import ui_queries_fieldwork as queries
+from gridworker.services.queries import places as place_queries
 from gridworker.ui.pages.incidents import IncidentBoardPage
 
 from .conftest_fieldwork import DISPATCHER, HANDLER, WORKER, activate, click_row, jpeg_with_gps, show
@@ -30,7 +30,7 @@ pytestmark = pytest.mark.timeout(120)
 def reported(make_ctx, demo_store, tmp_path, spot):
     """A manhole cover reported by the grid worker (the report page is tested on its own)."""
     ctx = make_ctx(WORKER)
-    grid = next(a.id for a in queries.area_choices(demo_store) if a.level == "grid")
+    grid = next(a.id for a in place_queries.area_choices(demo_store) if a.level == "grid")
     return incidents.report_incident(
         demo_store, ctx.photos_dir, reporter_id=WORKER.id, reporter_role="worker", category="C0101",
         description="北门井盖破损，有行人踩空危险", photos=[jpeg_with_gps(tmp_path / "cover.jpg", *spot)], area_id=grid,

@@ -30,7 +30,9 @@ from ...domain.enums import Level, Status
 from ...domain.fieldwork import local_day
 from ...domain.models import utcnow
 from ...services import figures, statistics
-from ...services import ui_queries_fieldwork as queries
+from ...services.queries import people as people_queries
+from ...services.queries import periods as period_queries
+from ...services.queries import places as place_queries
 from ..widgets.fieldwork_category import categories_for
 from ..widgets.fieldwork_charts import BarChart, FigureCard, RingChart, Slice
 from ..widgets.fieldwork_models import Column, RowsModel, guarded
@@ -152,9 +154,9 @@ class DashboardPage(QWidget):
     def on_shown(self) -> None:
         if self._stale:
             self._stale = False
-            self.ctx.runner.run(queries.area_choices, self.ctx.store, on_done=guarded(self, self._fill_areas))
+            self.ctx.runner.run(place_queries.area_choices, self.ctx.store, on_done=guarded(self, self._fill_areas))
             self.ctx.runner.run(
-                queries.export_names, self.ctx.store, self.ctx.actor, on_done=guarded(self, self._got_names)
+                people_queries.export_names, self.ctx.store, self.ctx.actor, on_done=guarded(self, self._got_names)
             )
 
     def showEvent(self, event) -> None:
@@ -178,7 +180,7 @@ class DashboardPage(QWidget):
         self.start.setEnabled(custom)
         self.end.setEnabled(custom)
         if not custom:
-            start, end = queries.period_dates(key, self.today())
+            start, end = period_queries.period_dates(key, self.today())
             for edit, day in ((self.start, start), (self.end, end)):
                 edit.blockSignals(True)
                 edit.setDate(QDate(day.year, day.month, day.day))
@@ -291,7 +293,7 @@ class DashboardPage(QWidget):
             return
         if "user" in touched:  # a sync brought people's names: the per-worker table shows them
             self.ctx.runner.run(
-                queries.export_names, self.ctx.store, self.ctx.actor, on_done=guarded(self, self._got_names)
+                people_queries.export_names, self.ctx.store, self.ctx.actor, on_done=guarded(self, self._got_names)
             )
         self._compute_timer.start()
 

@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
 
 from ...domain.enums import Role, Status
 from ...domain.errors import NotFound
-from ...services import ui_queries_fieldwork as queries
+from ...services.queries import incidents as incident_queries
+from ...services.queries import people as people_queries
 from ..widgets.fieldwork_actions import ActionDialog
 from ..widgets.fieldwork_category import categories_for
 from ..widgets.fieldwork_incident import IncidentDetailView
@@ -57,14 +58,14 @@ class IncidentBoardPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.names = {ctx.actor.id: ctx.actor.display_name} if ctx.actor.display_name else {}
-        self._names_stale = True  # the server's users (queries.people_names): loaded with the list, again when they change
+        self._names_stale = True  # the server's users (people_names): loaded with the list, again when they change
         self._generation = 0
         self._stale = True
         self._selected_id: str | None = None
         self.action_dialog: ActionDialog | None = None
-        self._people: dict[str | None, list] = {}  # incident area → queries.known_people, for the handler pickers
+        self._people: dict[str | None, list] = {}  # incident area → known_people, for the handler pickers
 
-        self.views = list(queries.VIEWS)
+        self.views = list(incident_queries.VIEWS)
         self.tabs = QTabBar()
         self.tabs.setExpanding(False)
         for view in self.views:
@@ -204,11 +205,11 @@ class IncidentBoardPage(QWidget):
         if self._names_stale:
             self._names_stale = False
             self.ctx.runner.run(
-                queries.people_names, self.ctx.store, self.ctx.actor, on_done=guarded(self, self._names_known)
+                people_queries.people_names, self.ctx.store, self.ctx.actor, on_done=guarded(self, self._names_known)
             )
         kwargs = {"mine_of": self.ctx.actor.id if self.mine.isChecked() else None, "text": self.search.text() or None}
         self.ctx.runner.run(
-            queries.list_incidents,
+            incident_queries.list_incidents,
             self.ctx.store,
             self.current_view(),
             limit=PAGE,
@@ -216,7 +217,7 @@ class IncidentBoardPage(QWidget):
             on_done=guarded(self, lambda rows: self._first_page(generation, rows, kwargs)),
         )
         self.ctx.runner.run(
-            queries.incident_counts,
+            incident_queries.incident_counts,
             self.ctx.store,
             mine_of=kwargs["mine_of"],
             on_done=guarded(self, lambda counts: self._show_counts(generation, counts)),
@@ -241,7 +242,7 @@ class IncidentBoardPage(QWidget):
     def _more_loader(self, generation: int, offset: int, kwargs):
         def load() -> None:
             self.ctx.runner.run(
-                queries.list_incidents,
+                incident_queries.list_incidents,
                 self.ctx.store,
                 self.current_view(),
                 offset=offset,
@@ -307,7 +308,7 @@ class IncidentBoardPage(QWidget):
     def load_detail(self, incident_id: str) -> None:
         actor = self.ctx.actor
         self.ctx.runner.run(
-            queries.incident_detail,
+            incident_queries.incident_detail,
             self.ctx.store,
             incident_id,
             actor.id,
@@ -337,7 +338,7 @@ class IncidentBoardPage(QWidget):
             self._open_dialog(detail, action, self._people[area_id])
             return
         self.ctx.runner.run(
-            queries.known_people,
+            people_queries.known_people,
             self.ctx.store,
             self.ctx.actor,
             area_id=area_id,
@@ -356,7 +357,7 @@ class IncidentBoardPage(QWidget):
         inc = detail.incident
         if action == "reject" and inc.lat is not None and inc.lon is not None:
             self.ctx.runner.run(
-                queries.duplicate_cards,
+                incident_queries.duplicate_cards,
                 self.ctx.store,
                 inc.category,
                 inc.lat,

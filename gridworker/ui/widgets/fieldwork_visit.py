@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.enums import Outcome, Urgency
 from ...services import visits as visit_service
-from ...services.ui_queries_fieldwork import BuildingChoice, StopRow
+from ...services.queries.visits import BuildingChoice, StopRow
 from .fieldwork_category import CategoryButton
 from .fieldwork_models import Column, RowsModel
 from .fieldwork_photos import PhotoFilesStrip

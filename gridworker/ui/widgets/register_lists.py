@@ -10,9 +10,9 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal, Slot
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QTabWidget, QWidget
 
-from ...services import ui_queries_register as queries
+from ...services.queries import register as register_queries
 from ...services.search import find_people
-from ...services.ui_queries_register import Scope
+from ...services.queries.register import Scope
 from ..context import AppContext
 from ..models.paged import PagedModel
 from ..models.register_tables import BuildingsModel, HouseholdsModel, PeopleModel
@@ -22,7 +22,7 @@ PEOPLE, HOUSEHOLDS, BUILDINGS = "person", "household", "building"
 
 
 def people_in_scope(store, scope: Scope, include_inactive: bool) -> list[str]:
-    return queries.person_ids(store, scope, include_inactive=include_inactive)
+    return register_queries.person_ids(store, scope, include_inactive=include_inactive)
 
 
 def search_ids(store, query: str, include_inactive: bool) -> list[str]:
@@ -92,8 +92,8 @@ class RegisterLists(QTabWidget):
             self.people.load(search_ids, query, include_inactive)
         else:
             self.people.load(people_in_scope, scope, include_inactive)
-        self.households.load(queries.household_ids, scope)
-        self.buildings.load(queries.building_ids, scope)
+        self.households.load(register_queries.household_ids, scope)
+        self.buildings.load(register_queries.building_ids, scope)
 
     def reload(self) -> None:
         for kind, model in self.models.items():
