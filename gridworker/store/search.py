@@ -462,20 +462,26 @@ def _hits(ladder: _Ladder, terms: list[str], include_inactive: bool, areas: list
     hits = []
     for doc_id, (rank, match) in ladder.found.items():
         r = rows.get(doc_id)
-        if r is None:
-            continue
-        (_id, d_name, d_pinyin, d_initials, pid, name, gender, id_number, phone, household_id, status, deleted,
-         area_id, hh_address, unit, room, estate, building) = r
-        # The record is the truth: a change not yet re-indexed must not show a person the filters exclude.
-        if deleted or (not include_inactive and status != "active"):
-            continue
-        if allowed_areas is not None and area_id not in allowed_areas:
-            continue
-        if match == "number":
-            match = "id_number" if ladder.number in (id_number or "").lower() else "phone"
-        if len(terms) > 1 and all(any(t in f for f in (d_name, d_pinyin, d_initials)) for t in terms):
-            rank, match = RANK_NAME_CONTAINS, "name"
-        address = hh_address or "".join(x for x in (estate, building, _unit_label(unit), _room_label(room)) if x)
-        hits.append(SearchHit(pid, name, gender, id_number, phone, household_id, address, status, match, rank))
+        if r is not None and _shown(r, include_inactive, allowed_areas):
+            hits.append(_hit(r, ladder, terms, rank, match))
     hits.sort(key=lambda h: (h.rank, h.status != "active"))  # stable: each tier keeps its own order
     return hits
+
+
+def _shown(r: tuple, include_inactive: bool, allowed_areas: set[str] | None) -> bool:
+    """The record is the truth: a change not yet re-indexed must not show a person the filters exclude."""
+    status, deleted, area_id = r[10], r[11], r[12]
+    if deleted or (not include_inactive and status != "active"):
+        return False
+    return allowed_areas is None or area_id in allowed_areas
+
+
+def _hit(r: tuple, ladder: _Ladder, terms: list[str], rank: int, match: str) -> SearchHit:
+    (_id, d_name, d_pinyin, d_initials, pid, name, gender, id_number, phone, household_id, status, _deleted,
+     _area_id, hh_address, unit, room, estate, building) = r  # fmt: skip
+    if match == "number":
+        match = "id_number" if ladder.number in (id_number or "").lower() else "phone"
+    if len(terms) > 1 and all(any(t in f for f in (d_name, d_pinyin, d_initials)) for t in terms):
+        rank, match = RANK_NAME_CONTAINS, "name"
+    address = hh_address or "".join(x for x in (estate, building, _unit_label(unit), _room_label(room)) if x)
+    return SearchHit(pid, name, gender, id_number, phone, household_id, address, status, match, rank)

@@ -17,31 +17,27 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, update
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import select, update
 from sqlmodel import Session
 
-from ..domain.fieldwork import Incident, IncidentEvent, Photo
-from ..domain.models import Outbox
+from ..domain.fieldwork import Incident, IncidentEvent
 from ..photos import has_photo, has_thumbnail
 from ..services import scope
 from ..services.changes import Changes, publish
-from ..store.meta import device_id
 from ..store import search
 from ..store.accounts import Account
 from ..store.database import Store
+from ..store.meta import device_id
 from . import link, pull, push, resync, state
-from .blobs import BlobQueue, remove_files
+from .blobs import BlobQueue, remove_files, shas_in_use
 from .conflicts import receive_lost
 from .errors import ResyncRequired, ServerRefused, SyncError, UnmappedAreas
 from .feed import GROUP, FeedReader, Group, collector_paused
 from .status import Counts, counts  # noqa: F401  (re-exported: engine.counts is used by the tests)
-from ..store.sync_tables import SyncBlob, SyncConflict
 from .transport import Transport
 
 log = logging.getLogger(__name__)
 
-OUTBOX = Outbox.__table__  # type: ignore[attr-defined]
 PAGE_SIZE = 1000
 # Pages of N changes, one page a group (one transaction): lets a test make a small re-read span many groups.
 PAGE_ENV = "GRIDWORKER_PULL_PAGE"
@@ -370,7 +366,7 @@ class SyncEngine:
                 if bulk:
                     search.rebuild(s)
                     state.delete_meta(s, BULK_INDEX)
-            still_used = _shas_in_use(s, page.dropped_photos)
+            still_used = shas_in_use(s, page.dropped_photos)
         if page.dropped_photos:
             remove_files(self.account.photos_dir, page.dropped_photos, still_used)
         result.pulled += page.upserts + page.deletes
@@ -474,33 +470,3 @@ def _refresh_incidents(s: Session, page: pull.PageResult) -> None:
         s.connection().execute(
             update(incidents).where(incidents.c.id == iid).values(handled_at=st.handled_at, closed_at=st.closed_at)
         )
-
-
-def _shas_in_use(s: Session, shas: list[str]) -> set[str]:
-    """Of the files of evicted photos, those that must stay: still used by a local record, or not yet uploaded.
-
-    A photo this device made leaves the user's scope (an area reassigned) before
-    its file went up: its record goes, but the file is the only copy there is.
-    It is queued for upload here, in the eviction's own transaction, and kept.
-    """
-    if not shas:
-        return set()
-    conn = s.connection()
-    photo = Photo.__table__  # type: ignore[attr-defined]
-    blobs = SyncBlob.__table__  # type: ignore[attr-defined]
-    used = set(conn.execute(select(photo.c.sha256).where(photo.c.sha256.in_(shas))).scalars())
-    sha_of = func.json_extract(OUTBOX.c.fields, "$.sha256")
-    made_here = set(
-        conn.execute(
-            select(sha_of).where(OUTBOX.c.entity == "photo", OUTBOX.c.state != "rejected", sha_of.in_(shas))
-        ).scalars()
-    )
-    if made_here:
-        queue = sqlite_insert(blobs).on_conflict_do_nothing(index_elements=["sha256", "kind"])
-        conn.execute(queue, [{"sha256": sha, "kind": "upload", "state": "waiting", "attempts": 0} for sha in made_here])
-    unsent = set(
-        conn.execute(
-            select(blobs.c.sha256).where(blobs.c.kind == "upload", blobs.c.state != "done", blobs.c.sha256.in_(shas))
-        ).scalars()
-    )
-    return used | made_here | unsent

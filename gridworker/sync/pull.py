@@ -34,10 +34,10 @@ from sqlmodel import Session
 
 from ..domain.models import Outbox, utcnow
 from ..services import tables as server_tables
+from ..store.sync_tables import SyncBlob, SyncEvicted, SyncResync
 from .mapping import ENTITY_MAPS, SEARCHED, EntityMap
 from . import state
 from .resync import after_restore
-from ..store.sync_tables import SyncBlob, SyncEvicted, SyncResync
 
 log = logging.getLogger(__name__)
 
@@ -172,64 +172,101 @@ def _note_set_aside(s: Session, result: PageResult) -> None:
             state.delete_meta(s, state.SET_ASIDE)
 
 
+@dataclass
+class _Sorted:
+    """One entity's changes of a page, sorted into what to write (one statement each, after the loop)."""
+
+    inserts: list[dict[str, Any]] = field(default_factory=list)
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    tombstones: list[dict[str, Any]] = field(default_factory=list)
+    evicted: list[str] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)  # ids upserted (touched in one go: the loop runs per record)
+
+
 def _apply_entity(
     s: Session, emap: EntityMap, changes: list[dict[str, Any]], result: PageResult, resync: bool, local_state: "_LocalState",
     prepared: dict[tuple[str, str], dict[str, Any]],
 ) -> None:
     conn = s.connection()
-    table = emap.table
     ids = [c["id"] for c in changes]
     # One JSON parameter instead of a thousand bound ones: binding those costs more than the look-up.
-    local = dict(
-        conn.exec_driver_sql(f"SELECT id, version FROM {table.name} WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)).all()
-    )
+    known = f"SELECT id, version FROM {emap.table.name} WHERE id IN (SELECT value FROM json_each(?))"
+    local = dict(conn.exec_driver_sql(known, (json.dumps(ids),)).all())
     pending = pending_records(s, emap.name, ids) if local_state.has_pending else {}
-    inserts: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
-    tombstones: list[dict[str, Any]] = []
-    evicted: list[str] = []
-    written: list[str] = []  # ids upserted (touched in one go after the loop: it runs once per pulled record)
+    out = _Sorted()
     for change in changes:
-        rid, op = change["id"], change.get("op")
-        version = change.get("version") if isinstance(change.get("version"), int) else 0
-        if op == "evict":
-            if rid in pending:
-                result.kept += 1
-            elif rid in local:
-                evicted.append(rid)
-            continue
-        if rid in local and local[rid] > version and not resync:
-            result.skipped += 1  # we already hold a newer version (told by our own push)
-            continue
-        if op == "delete":
-            if rid in local:
-                tombstones.append({"b_id": rid, "b_version": version})
-                result.deletes += 1
-                result.touch(emap.name, rid)
-            continue
-        if op != "upsert" or not isinstance(change.get("data"), dict):
-            result.skipped += 1
-            continue
-        row = prepared.get((emap.name, rid))
-        if row is None or row["version"] != version:
-            row = emap.row(rid, version, change["data"], result.now)
-        (updates if rid in local else inserts).append(row)
-        written.append(rid)
-        if bad := emap.set_aside(row):
-            log.warning("pulled %s %s: unreadable %s kept aside", emap.name, rid, ", ".join(bad))
-            result.set_aside[(emap.name, rid)] = bad
-        if emap.name == "photo" and isinstance(row.get("sha256"), str):
-            result.photos.append((rid, row["sha256"]))
-    result.upserts += len(written)
-    if written:
-        result.touched.setdefault(emap.name, set()).update(written)
-    emap.insert_rows(conn, inserts)
-    emap.update_rows(conn, updates)
-    if tombstones:
+        _sort_change(emap, change, local, pending, resync, prepared, result, out)
+    result.upserts += len(out.written)
+    if out.written:
+        result.touched.setdefault(emap.name, set()).update(out.written)
+    _write(conn, emap, out, result)
+    _hold_or_release(conn, emap, changes, pending, local_state)
+    rebased = [c for c in changes if c["id"] in pending and c.get("op") in ("upsert", "delete")]
+    for change in rebased:
+        reapply_pending(s, emap, change["id"], pending[change["id"]])
+    if resync and rebased and after_restore(s):
+        _rebase_on_resync(s, emap.name, {c["id"]: c.get("version") or 0 for c in rebased})
+
+
+def _sort_change(
+    emap: EntityMap, change: dict[str, Any], local: dict[str, int], pending: dict[str, Any], resync: bool,
+    prepared: dict[tuple[str, str], dict[str, Any]], result: PageResult, out: _Sorted,
+) -> None:
+    """Where one pulled change goes: kept, skipped, a tombstone, an eviction, an insert or an update."""
+    rid, op = change["id"], change.get("op")
+    version = change.get("version") if isinstance(change.get("version"), int) else 0
+    if op == "evict":
+        if rid in pending:
+            result.kept += 1
+        elif rid in local:
+            out.evicted.append(rid)
+        return
+    if rid in local and local[rid] > version and not resync:
+        result.skipped += 1  # we already hold a newer version (told by our own push)
+        return
+    if op == "delete":
+        if rid in local:
+            out.tombstones.append({"b_id": rid, "b_version": version})
+            result.deletes += 1
+            result.touch(emap.name, rid)
+        return
+    if op != "upsert" or not isinstance(change.get("data"), dict):
+        result.skipped += 1
+        return
+    row = prepared.get((emap.name, rid))
+    if row is None or row["version"] != version:
+        row = emap.row(rid, version, change["data"], result.now)
+    (out.updates if rid in local else out.inserts).append(row)
+    out.written.append(rid)
+    if bad := emap.set_aside(row):
+        log.warning("pulled %s %s: unreadable %s kept aside", emap.name, rid, ", ".join(bad))
+        result.set_aside[(emap.name, rid)] = bad
+    if emap.name == "photo" and isinstance(row.get("sha256"), str):
+        result.photos.append((rid, row["sha256"]))
+
+
+def _write(conn: Any, emap: EntityMap, out: _Sorted, result: PageResult) -> None:
+    table = emap.table
+    emap.insert_rows(conn, out.inserts)
+    emap.update_rows(conn, out.updates)
+    if out.tombstones:
         conn.execute(
             update(table).where(table.c.id == bindparam("b_id")).values(deleted=True, version=bindparam("b_version")),
-            tombstones,
+            out.tombstones,
         )
+    if out.evicted:
+        if emap.name == "photo":
+            result.dropped_photos += conn.execute(select(table.c.sha256).where(table.c.id.in_(out.evicted))).scalars().all()
+        conn.execute(delete(table).where(table.c.id.in_(out.evicted)))
+        result.evicts += len(out.evicted)
+        for rid in out.evicted:
+            result.touch(emap.name, rid)
+
+
+def _hold_or_release(
+    conn: Any, emap: EntityMap, changes: list[dict[str, Any]], pending: dict[str, Any], local_state: "_LocalState"
+) -> None:
+    """Records evicted while they have unsent edits are held (kept until answered); those sent again are not."""
     held = [c["id"] for c in changes if c.get("op") == "evict" and c["id"] in pending]
     back = [c["id"] for c in changes if c.get("op") != "evict"]
     if back and local_state.has_held:
@@ -237,18 +274,6 @@ def _apply_entity(
     if held:
         stmt = sqlite_insert(HELD).on_conflict_do_nothing(index_elements=["entity", "record_id"])
         conn.execute(stmt, [{"entity": emap.name, "record_id": rid} for rid in held])
-    if evicted:
-        if emap.name == "photo":
-            result.dropped_photos += conn.execute(select(table.c.sha256).where(table.c.id.in_(evicted))).scalars().all()
-        conn.execute(delete(table).where(table.c.id.in_(evicted)))
-        result.evicts += len(evicted)
-        for rid in evicted:
-            result.touch(emap.name, rid)
-    rebased = [c for c in changes if c["id"] in pending and c.get("op") in ("upsert", "delete")]
-    for change in rebased:
-        reapply_pending(s, emap, change["id"], pending[change["id"]])
-    if resync and rebased and after_restore(s):
-        _rebase_on_resync(s, emap.name, {c["id"]: c.get("version") or 0 for c in rebased})
 
 
 def drop_held(s: Session) -> dict[str, set[str]]:

@@ -36,11 +36,11 @@ from sqlalchemy import delete, insert, literal, select, update
 from sqlmodel import Session
 
 from ..domain.models import Outbox, new_id, to_wire
-from ..store.meta import next_hlc
 from ..store.areas import areas_below
+from ..store.meta import next_hlc
+from ..store.sync_tables import SyncResync
 from . import state
 from .mapping import ENTITY_MAPS, BadValue, EntityMap, chunked
-from ..store.sync_tables import SyncResync
 
 log = logging.getLogger(__name__)
 OUTBOX = Outbox.__table__  # type: ignore[attr-defined]
@@ -192,8 +192,6 @@ def own_accepted(s: Session, changes: list[dict[str, Any]]) -> dict[tuple[str, s
     conflict) is the value shown now, and no unsent edit covers it (that one
     is sent anyway); a delete counts when it was the record's last sent edit.
     """
-    from .push import conflict_fields  # push imports nothing of this module; kept local all the same
-
     conn = s.connection()
     out: dict[tuple[str, str], Own] = {}
     for entity, ids in _wanted(changes).items():
@@ -203,48 +201,58 @@ def own_accepted(s: Session, changes: list[dict[str, Any]]) -> dict[tuple[str, s
             "AND entity = ? AND record_id IN (SELECT value FROM json_each(?)) ORDER BY seq",
             (entity, json.dumps(ids)),
         ).all()
-        if not rows:
+        found, covered = _sent_edits(emap, rows)
+        if found:
+            out.update(((entity, rid), own) for rid, own in _still_shown(conn, emap, found, covered).items())
+    return out
+
+
+def _sent_edits(emap: EntityMap, rows: list[Any]) -> tuple[dict[str, Own], dict[str, set[str]]]:
+    """Per record, the last accepted value of each field (or the delete), and the fields unsent edits cover."""
+    from .push import conflict_fields  # push imports nothing of this module; kept local all the same
+
+    found: dict[str, Own] = {}
+    covered: dict[str, set[str]] = {}  # fields of unsent edits ("deleted" for an unsent delete)
+    for rid, op, fields_text, hlc, st, result_text in rows:
+        sent = json.loads(fields_text) if fields_text else {}
+        if st == "pending":
+            covered.setdefault(rid, set()).update(sent if op == "upsert" else {"deleted"})
             continue
-        found: dict[str, Own] = {}
-        covered: dict[str, set[str]] = {}  # fields of unsent edits ("deleted" for an unsent delete)
-        for rid, op, fields_text, hlc, st, result_text in rows:
-            sent = json.loads(fields_text) if fields_text else {}
-            if st == "pending":
-                covered.setdefault(rid, set()).update(sent if op == "upsert" else {"deleted"})
-                continue
-            own = found.setdefault(rid, Own())
-            if op == "delete":
-                own.deleted = hlc
-                continue
-            own.deleted = None
-            for name, value in sent.items():
-                if name in emap.pushable:
-                    own.values[name] = (value, hlc)
-            result = json.loads(result_text) if result_text else {}
-            if result.get("status") == "conflict":
-                for name, _mine, _theirs, winner in conflict_fields(result, sent):
-                    if winner == "theirs":
-                        own.values.pop(name, None)  # the server kept the other value: not ours to restore
-        if not found:
+        own = found.setdefault(rid, Own())
+        if op == "delete":
+            own.deleted = hlc
             continue
-        shown = {
-            r["id"]: r
-            for part in chunked(list(found))
-            for r in conn.execute(select(emap.table).where(emap.table.c.id.in_(part))).mappings()
-        }
-        for rid, own in found.items():
-            row, skip = shown.get(rid), covered.get(rid, set())
-            if row is None or "deleted" in skip:
-                continue
-            if own.deleted is not None:
-                if row["deleted"]:
-                    out[(entity, rid)] = Own(deleted=own.deleted)
-                continue
+        own.deleted = None
+        own.values.update((name, (value, hlc)) for name, value in sent.items() if name in emap.pushable)
+        result = json.loads(result_text) if result_text else {}
+        if result.get("status") == "conflict":
+            for name, _mine, _theirs, winner in conflict_fields(result, sent):
+                if winner == "theirs":
+                    own.values.pop(name, None)  # the server kept the other value: not ours to restore
+    return found, covered
+
+
+def _still_shown(conn: Any, emap: EntityMap, found: dict[str, Own], covered: dict[str, set[str]]) -> dict[str, Own]:
+    """Of `found`, what the record shows now and no unsent edit covers."""
+    shown = {
+        r["id"]: r
+        for part in chunked(list(found))
+        for r in conn.execute(select(emap.table).where(emap.table.c.id.in_(part))).mappings()
+    }
+    out: dict[str, Own] = {}
+    for rid, own in found.items():
+        row, skip = shown.get(rid), covered.get(rid, set())
+        if row is None or "deleted" in skip:
+            continue
+        if own.deleted is not None:
             if row["deleted"]:
-                continue
-            values = {k: v for k, v in own.values.items() if k not in skip and k in row and _same(emap, k, row[k], v[0])}
-            if values:
-                out[(entity, rid)] = Own(values=values)
+                out[rid] = Own(deleted=own.deleted)
+            continue
+        if row["deleted"]:
+            continue
+        values = {k: v for k, v in own.values.items() if k not in skip and k in row and _same(emap, k, row[k], v[0])}
+        if values:
+            out[rid] = Own(values=values)
     return out
 
 
