@@ -183,7 +183,7 @@ def shoot_register_excel(shooter: Shooter, window, ctx, workdir: Path) -> None:
     import openpyxl
 
     from gridworker.services.excel_columns import SHEET_BY_KIND
-    from gridworker.services.ui_queries_register import export_workbook
+    from gridworker.services.register_excel import export_workbook
 
     page = window.pages["register"]
     page.editor = None

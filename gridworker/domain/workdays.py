@@ -86,6 +86,7 @@ class WorkCalendar:
         self.years: tuple[int, ...] = tuple(sorted({p.year for p in self.periods}))
         self._off = frozenset(d for p in self.periods for d in p.days_off())
         self._on = frozenset(d for p in self.periods for d in p.workdays)
+        self._prefix: dict[int, tuple[int, tuple[int, ...]]] = {}  # year → running count of working days (_year)
         clash = self._off & self._on
         if clash:
             day = min(clash)
@@ -181,19 +182,37 @@ class WorkCalendar:
         return self.add_working_time(start, n * DAY)
 
     def working_time_between(self, a: datetime, b: datetime) -> timedelta:
-        """Working time in [a, b); negative when b is before a."""
+        """Working time in [a, b); negative when b is before a.
+
+        In time that does not grow with the span (an incident a year late on a
+        board page, a year of statistics): only the first and the last day are
+        measured; the whole days in between come from a per-year running count
+        of working days, kept on this calendar (a working day is 24 hours).
+        """
         if b < a:
             return -self.working_time_between(b, a)
         a, b = _to_china(a), _to_china(b)
-        total = timedelta(0)
-        day = a.date()
-        while day <= b.date():
-            if self.is_workday(day):
-                lo, hi = max(a, _midnight(day)), min(b, _midnight(day + DAY))
-                if hi > lo:
-                    total += hi - lo
-            day += DAY
-        return total
+        (jan1_a, before_a), (jan1_b, before_b) = self._year(a.year), self._year(b.year)
+        i, j = a.toordinal() - jan1_a, b.toordinal() - jan1_b  # the first and last day, in their years
+        work_a, work_b = before_a[i + 1] - before_a[i], before_b[j + 1] - before_b[j]
+        into_a, into_b = _micros_into_day(a), _micros_into_day(b)
+        if a.year == b.year and i == j:
+            return timedelta(0, 0, into_b - into_a) if work_a else timedelta(0)
+        whole = before_b[j] - before_a[i + 1]
+        if a.year != b.year:
+            whole += sum(self._year(y)[1][-1] for y in range(a.year, b.year))
+        return timedelta(whole, 0, (_DAY_MICROS - into_a) * work_a + into_b * work_b)  # days, seconds, microseconds
+
+    def _year(self, year: int) -> tuple[int, tuple[int, ...]]:
+        """1 January's ordinal, and for each day of `year` (0 = 1 January) the working days of the year before it
+        (the last entry: the year's total). Counted once per calendar and year: the calendar never changes."""
+        counts = self._prefix.get(year)
+        if counts is None:
+            jan1, running = date(year, 1, 1), [0]
+            for n in range((date(year + 1, 1, 1) - jan1).days):
+                running.append(running[-1] + self.is_workday(jan1 + timedelta(days=n)))
+            counts = self._prefix[year] = (jan1.toordinal(), tuple(running))
+        return counts
 
     def workdays_between(self, a: datetime, b: datetime) -> float:
         """Working time from a to b in days (1.0 = one whole working day)."""
@@ -201,13 +220,23 @@ class WorkCalendar:
 
 
 def _to_china(moment: datetime) -> datetime:
-    if moment.tzinfo is None or moment.utcoffset() is None:
+    zone = moment.tzinfo
+    if zone is TZ:
+        return moment
+    if zone is None or (zone is not timezone.utc and moment.utcoffset() is None):
         raise ValueError("working days need a timezone-aware datetime")
     return moment.astimezone(TZ)
 
 
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=TZ)
+
+
+_DAY_MICROS = 86_400_000_000
+
+
+def _micros_into_day(local: datetime) -> int:
+    return ((local.hour * 60 + local.minute) * 60 + local.second) * 1_000_000 + local.microsecond
 
 
 # -- the table ----------------------------------------------------------------------------------

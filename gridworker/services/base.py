@@ -13,7 +13,8 @@ from ..domain.errors import NotFound
 from ..domain.models import Meta, SyncedRecord
 from ..domain.rows import new_record, row_template
 from ..store.database import Store
-from .changes import Changes, device_id, get_meta, next_hlc, publish
+from ..store.meta import device_id, get_meta, next_hlc
+from .changes import Changes, publish
 
 T = TypeVar("T", bound=SyncedRecord)
 M = TypeVar("M", bound=SQLModel)

@@ -9,7 +9,6 @@ whoever listens (the UI bridges it to a Qt signal) refreshes.
 from __future__ import annotations
 
 import threading
-import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,9 +16,9 @@ from typing import Any
 
 from sqlmodel import Session
 
-from ..domain import hlc
-from ..domain.models import Meta, Outbox, SyncedRecord, to_wire, utcnow
+from ..domain.models import Outbox, SyncedRecord, to_wire, utcnow
 from ..domain.rows import new_record
+from ..store.meta import next_hlc
 from .scope import check_area
 
 
@@ -73,39 +72,6 @@ def publish(changes: Changes) -> None:
         listeners = list(_listeners)
     for callback in listeners:
         callback(changes)
-
-
-# -- meta and clock -----------------------------------------------------------
-def get_meta(s: Session, key: str, default: str | None = None) -> str | None:
-    row = s.get(Meta, key)
-    return row.value if row else default
-
-
-def set_meta(s: Session, key: str, value: str) -> None:
-    row = s.get(Meta, key)
-    if row:
-        row.value = value
-    else:
-        s.add(Meta(key=key, value=value))
-
-
-def device_id(s: Session) -> str:
-    value = s.info.get("gw.device_id")  # it never changes: read once per transaction
-    if value is None:
-        value = get_meta(s, "device_id")
-        if value is None:
-            value = uuid.uuid4().hex[:16]
-            set_meta(s, "device_id", value)
-        s.info["gw.device_id"] = value
-    return value
-
-
-def next_hlc(s: Session) -> str:
-    """A new timestamp, persisted in the same transaction, so it never repeats or goes back."""
-    last_text = get_meta(s, "hlc")
-    stamp = hlc.tick(hlc.Hlc.parse(last_text) if last_text else None, device_id(s))
-    set_meta(s, "hlc", str(stamp))
-    return str(stamp)
 
 
 # -- records and outbox -------------------------------------------------------

@@ -22,7 +22,7 @@ from sqlmodel import col, select
 from ..domain.errors import GridWorkerError
 from ..domain.models import Meta, utcnow
 from ..store.database import Store
-from .changes import get_meta, set_meta
+from ..store.meta import get_meta, set_meta
 
 PREFIX = "draft:"
 MAX_KEY = 64 - len(PREFIX)  # Meta.key holds 64 characters

@@ -23,18 +23,17 @@ below them, and a period of China calendar days [start, end]:
 
 Everything is counted by SQL aggregation over covering indexes made for it
 (domain.fieldwork); only the working-day average walks rows, as pairs of
-floats, with a prefix sum over the calendar.
+times, each measured by the calendar (WorkCalendar.working_time_between).
 """
 
 from __future__ import annotations
 
-import math
 import os
 import unicodedata
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +45,7 @@ from ..domain.enums import SPECIAL_GROUP_TAGS, PersonStatus, Status
 from ..domain.fieldwork import CHINA_TZ, Incident, Visit, day_start
 from ..domain.lifecycle import CLOCK_RUNNING
 from ..domain.models import Household, Person, utcnow
-from ..domain.workdays import WorkCalendar
+from ..domain.workdays import DAY, WorkCalendar
 from ..store.areas import areas_below
 from . import figures, tables
 from .figures import CONTACT_OUTCOMES
@@ -244,59 +243,24 @@ def _incident_figures(s: Session, stats: Statistics, areas: list[str], lo: datet
     stats.avg_handling_hours = total_hours / stats.handled if stats.handled else None
 
 
-# SQLite's julianday() of a stored UTC time, shifted to China time, as days since 1970-01-01 (China).
-_UNIX_EPOCH_JD = 2440587.5
-_CHINA_SHIFT = f"+{int(CHINA_TZ.utcoffset(None).total_seconds() // 3600)} hours"
-
-
-def _local_days(column):
-    return func.julianday(column, _CHINA_SHIFT) - _UNIX_EPOCH_JD
-
-
 def _handling_workdays(
     s: Session, stats: Statistics, areas: list[str], lo: datetime, hi: datetime, calendar: WorkCalendar
 ) -> None:
+    """The average working time from report to handling, in working days (the calendar's own clock)."""
     if not stats.handled:
         return
     pairs = s.execute(
-        select(_local_days(Incident.reported_at), _local_days(Incident.handled_at)).where(
+        select(Incident.reported_at, Incident.handled_at).where(
             _reported(areas, lo, hi), Incident.handled_at != None  # noqa: E711
         )
     ).all()
-    clock = _WorkClock(calendar, min(a for a, _ in pairs), max(b for _, b in pairs))
-    stats.avg_handling_workdays = sum(clock.days(a, b) for a, b in pairs) / len(pairs)
+    total = sum((calendar.working_time_between(_utc(a), _utc(b)) for a, b in pairs), timedelta(0))
+    stats.avg_handling_workdays = total / DAY / len(pairs)
 
 
-class _WorkClock:
-    """Working time between moments in O(1): a prefix sum of working days over the span needed.
-
-    Moments are China-time days since 1970-01-01 as floats (what _local_days
-    selects), so no datetime object is made per incident. Same measure as
-    WorkCalendar.workdays_between: a working day counts its 24 hours.
-    """
-
-    EPOCH = date(1970, 1, 1)
-
-    def __init__(self, calendar: WorkCalendar, first: float, last: float):
-        self.first_day = math.floor(first)
-        span = math.floor(last) - self.first_day + 1
-        self.work = [calendar.is_workday(self.EPOCH + timedelta(days=self.first_day + i)) for i in range(span)]
-        self.before = [0]
-        for is_work in self.work:
-            self.before.append(self.before[-1] + is_work)
-
-    @classmethod
-    def local_days(cls, moment: datetime) -> float:
-        local = moment.astimezone(CHINA_TZ).replace(tzinfo=None)
-        return (local - datetime(1970, 1, 1)) / timedelta(days=1)
-
-    def _position(self, moment: float) -> float:
-        whole = math.floor(moment)
-        i = whole - self.first_day
-        return self.before[i] + (moment - whole if self.work[i] else 0.0)
-
-    def days(self, a: float, b: float) -> float:
-        return self._position(b) - self._position(a)
+def _utc(moment: datetime) -> datetime:
+    """A stored time (SQLite gives it back without its zone; it is UTC)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def _overdue(s: Session, areas: list[str], lo: datetime, hi: datetime, as_of: datetime) -> list[OverdueIncident]:

@@ -29,7 +29,7 @@ from ..domain.categories import CategoryTable, load_categories, table_with_recor
 from ..domain.errors import GridWorkerError
 from ..domain.lifecycle import Rules
 from ..domain.workdays import TZ, WorkCalendar
-from .changes import get_meta, set_meta
+from ..store.meta import get_meta, set_meta
 
 log = logging.getLogger(__name__)
 

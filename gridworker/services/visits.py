@@ -28,7 +28,8 @@ from ..domain.models import Area, Building, Household, Person, utcnow
 from ..domain.register import floor_of_room
 from ..store.areas import areas_below
 from .base import Tx, get_live, operation
-from .changes import apply_fields, get_meta, record_upsert, set_meta
+from ..store.meta import get_meta, set_meta
+from .changes import apply_fields, record_upsert
 # A visit with one of CONTACT_OUTCOMES counts as "visited" for the due list, the walk-round and
 # the statistics; "not home" or "refused" leaves the household due (one definition: services.figures).
 from .figures import CONTACT_OUTCOMES, counts_as_visited

@@ -463,7 +463,7 @@ def _hits(ladder: _Ladder, terms: list[str], include_inactive: bool, areas: list
     for doc_id, (rank, match) in ladder.found.items():
         r = rows.get(doc_id)
         if r is not None and _shown(r, include_inactive, allowed_areas):
-            hits.append(_hit(r, rank, match, ladder.number, terms))
+            hits.append(_hit(r, ladder, terms, rank, match))
     hits.sort(key=lambda h: (h.rank, h.status != "active"))  # stable: each tier keeps its own order
     return hits
 
@@ -476,11 +476,11 @@ def _shown(r: tuple, include_inactive: bool, allowed_areas: set[str] | None) -> 
     return allowed_areas is None or area_id in allowed_areas
 
 
-def _hit(r: tuple, rank: int, match: str, number: str, terms: list[str]) -> SearchHit:
+def _hit(r: tuple, ladder: _Ladder, terms: list[str], rank: int, match: str) -> SearchHit:
     (_id, d_name, d_pinyin, d_initials, pid, name, gender, id_number, phone, household_id, status, _deleted,
      _area_id, hh_address, unit, room, estate, building) = r  # fmt: skip
     if match == "number":
-        match = "id_number" if number in (id_number or "").lower() else "phone"
+        match = "id_number" if ladder.number in (id_number or "").lower() else "phone"
     if len(terms) > 1 and all(any(t in f for f in (d_name, d_pinyin, d_initials)) for t in terms):
         rank, match = RANK_NAME_CONTAINS, "name"
     address = hh_address or "".join(x for x in (estate, building, _unit_label(unit), _room_label(room)) if x)

@@ -5,6 +5,6 @@
     link.login / link.logout                                      sign in and out; offline areas mapped
     conflicts                                                     the user's list of collisions and rejections
 
-Kept free of imports here: gridworker.domain.all_models imports the tables
-module, and must not pull the HTTP stack in with it.
+Its local tables (conflicts, blob queue, resync checklist, held evictions)
+live in gridworker.store.sync_tables, below the services that read them.
 """

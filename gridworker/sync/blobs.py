@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session
 from sqlmodel import select as orm_select
 
 from .. import photos
@@ -23,8 +24,8 @@ from ..domain.errors import NotFound
 from ..domain.fieldwork import Photo
 from ..domain.models import Outbox
 from ..store.database import Store
-from .errors import ServerRefused, ServerStorageFull
-from .tables import SyncBlob
+from ..store.sync_tables import SyncBlob
+from .errors import ServerRefused
 from .transport import Transport
 
 log = logging.getLogger(__name__)
@@ -86,21 +87,13 @@ class BlobQueue:
         """Upload what waits, then fetch the thumbnails due. Transient errors propagate (the sync is incomplete)."""
         counts = BlobCounts()
         self.enqueue_uploads()
-        full: ServerStorageFull | None = None
         for row in self._rows("upload"):
-            try:
-                if self.upload(row.sha256):
-                    counts.uploaded += 1
-            except ServerStorageFull as exc:  # 507: the others would be refused too; say so once the thumbnails are in
-                self._set(row.sha256, "upload", "waiting", exc.en, attempt=True)
-                full = exc
-                break
+            if self.upload(row.sha256):
+                counts.uploaded += 1
         for row in self._rows("thumb"):
             if _due(row) and self.fetch_thumbnail(row.sha256):
                 counts.thumbnails += 1
         counts.waiting, counts.failed = self.counts()
-        if full is not None:
-            raise full
         return counts
 
     def counts(self) -> tuple[int, int]:
@@ -212,3 +205,34 @@ def remove_files(photos_dir: Path, shas: list[str], still_used: set[str]) -> Non
             continue
         for path in (photos.path_for(photos_dir, sha), photos.thumb_path_for(photos_dir, sha)):
             path.unlink(missing_ok=True)
+
+
+def shas_in_use(s: Session, shas: list[str]) -> set[str]:
+    """Of the files of evicted photos, those that must stay: still used by a local record, or not yet uploaded.
+
+    A photo this device made leaves the user's scope (an area reassigned) before
+    its file went up: its record goes, but the file is the only copy there is.
+    It is queued for upload here, in the eviction's own transaction, and kept.
+    """
+    if not shas:
+        return set()
+    conn = s.connection()
+    photo = Photo.__table__  # type: ignore[attr-defined]
+    blobs = SyncBlob.__table__  # type: ignore[attr-defined]
+    used = set(conn.execute(select(photo.c.sha256).where(photo.c.sha256.in_(shas))).scalars())
+    outbox = Outbox.__table__  # type: ignore[attr-defined]
+    sha_of = func.json_extract(outbox.c.fields, "$.sha256")
+    made_here = set(
+        conn.execute(
+            select(sha_of).where(outbox.c.entity == "photo", outbox.c.state != "rejected", sha_of.in_(shas))
+        ).scalars()
+    )
+    if made_here:
+        queue = sqlite_insert(blobs).on_conflict_do_nothing(index_elements=["sha256", "kind"])
+        conn.execute(queue, [{"sha256": sha, "kind": "upload", "state": "waiting", "attempts": 0} for sha in made_here])
+    unsent = set(
+        conn.execute(
+            select(blobs.c.sha256).where(blobs.c.kind == "upload", blobs.c.state != "done", blobs.c.sha256.in_(shas))
+        ).scalars()
+    )
+    return used | made_here | unsent

@@ -27,10 +27,10 @@ from ..domain.models import Outbox, to_wire
 from ..services.base import Tx, operation
 from ..services.changes import apply_fields, record_upsert
 from ..store.database import Store
+from ..store.sync_tables import SyncConflict
 from . import state
 from .errors import ServerRefused
 from .mapping import ENTITY_MAPS, SEARCHED
-from .tables import SyncConflict
 from .transport import Transport
 
 log = logging.getLogger(__name__)

@@ -17,30 +17,27 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import select, update
 from sqlmodel import Session
 
-from ..domain.fieldwork import Photo
-from ..domain.models import Outbox
+from ..domain.fieldwork import Incident, IncidentEvent
 from ..photos import has_photo, has_thumbnail
 from ..services import scope
-from ..services.changes import Changes, device_id, publish
+from ..services.changes import Changes, publish
 from ..store import search
 from ..store.accounts import Account
 from ..store.database import Store
+from ..store.meta import device_id
 from . import link, pull, push, resync, state
-from .blobs import BlobQueue, remove_files
+from .blobs import BlobQueue, remove_files, shas_in_use
 from .conflicts import receive_lost
 from .errors import ResyncRequired, ServerRefused, SyncError, UnmappedAreas
 from .feed import GROUP, FeedReader, Group, collector_paused
 from .status import Counts, counts  # noqa: F401  (re-exported: engine.counts is used by the tests)
-from .tables import SyncBlob, SyncConflict
 from .transport import Transport
 
 log = logging.getLogger(__name__)
 
-OUTBOX = Outbox.__table__  # type: ignore[attr-defined]
 PAGE_SIZE = 1000
 # Pages of N changes, one page a group (one transaction): lets a test make a small re-read span many groups.
 PAGE_ENV = "GRIDWORKER_PULL_PAGE"
@@ -355,7 +352,7 @@ class SyncEngine:
                 result.resent += len(ids)
             if not bulk:
                 search.reindex(s, pull.searched(page.touched))
-            pull.refresh_incidents(s, page)
+            _refresh_incidents(s, page)
             pull.queue_thumbnails(s, page.photos, self._has_local)
             state.set_meta(s, state.CURSOR, new_cursor)
             if group.epoch:
@@ -369,7 +366,7 @@ class SyncEngine:
                 if bulk:
                     search.rebuild(s)
                     state.delete_meta(s, BULK_INDEX)
-            still_used = _shas_in_use(s, page.dropped_photos)
+            still_used = shas_in_use(s, page.dropped_photos)
         if page.dropped_photos:
             remove_files(self.account.photos_dir, page.dropped_photos, still_used)
         result.pulled += page.upserts + page.deletes
@@ -454,31 +451,22 @@ class _Next:
         return batch, body, self.wire.submit(engine._post, transport, body)
 
 
-def _shas_in_use(s: Session, shas: list[str]) -> set[str]:
-    """Of the files of evicted photos, those that must stay: still used by a local record, or not yet uploaded.
+def _refresh_incidents(s: Session, page: pull.PageResult) -> None:
+    """Handled and closed times are the client's own, derived from the event log: update them for new events."""
+    ids = page.touched.get("incident_event")
+    if not ids:
+        return
+    from ..services.incidents import incident_state
 
-    A photo this device made leaves the user's scope (an area reassigned) before
-    its file went up: its record goes, but the file is the only copy there is.
-    It is queued for upload here, in the eviction's own transaction, and kept.
-    """
-    if not shas:
-        return set()
-    conn = s.connection()
-    photo = Photo.__table__  # type: ignore[attr-defined]
-    blobs = SyncBlob.__table__  # type: ignore[attr-defined]
-    used = set(conn.execute(select(photo.c.sha256).where(photo.c.sha256.in_(shas))).scalars())
-    sha_of = func.json_extract(OUTBOX.c.fields, "$.sha256")
-    made_here = set(
-        conn.execute(
-            select(sha_of).where(OUTBOX.c.entity == "photo", OUTBOX.c.state != "rejected", sha_of.in_(shas))
-        ).scalars()
-    )
-    if made_here:
-        queue = sqlite_insert(blobs).on_conflict_do_nothing(index_elements=["sha256", "kind"])
-        conn.execute(queue, [{"sha256": sha, "kind": "upload", "state": "waiting", "attempts": 0} for sha in made_here])
-    unsent = set(
-        conn.execute(
-            select(blobs.c.sha256).where(blobs.c.kind == "upload", blobs.c.state != "done", blobs.c.sha256.in_(shas))
-        ).scalars()
-    )
-    return used | made_here | unsent
+    events = IncidentEvent.__table__  # type: ignore[attr-defined]
+    incidents = Incident.__table__  # type: ignore[attr-defined]
+    incident_ids = set(s.connection().execute(select(events.c.incident_id).where(events.c.id.in_(list(ids)))).scalars())
+    for iid in incident_ids:
+        try:
+            st = incident_state(s, iid)
+        except Exception as exc:  # a log the local rules cannot replay must not stop the sync
+            log.warning("cannot replay incident %s: %s", iid, exc)
+            continue
+        s.connection().execute(
+            update(incidents).where(incidents.c.id == iid).values(handled_at=st.handled_at, closed_at=st.closed_at)
+        )

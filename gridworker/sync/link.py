@@ -21,7 +21,7 @@ from sqlmodel import Session
 
 from ..domain.models import Area, Outbox, new_id, utcnow
 from ..services import scope
-from ..services.changes import device_id, next_hlc
+from ..store.meta import device_id, next_hlc
 from ..store import search
 from ..store.accounts import Account
 from ..store.database import Store

@@ -32,13 +32,12 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
-from ..domain.fieldwork import Incident, IncidentEvent
 from ..domain.models import Outbox, utcnow
 from ..services import tables as server_tables
+from ..store.sync_tables import SyncBlob, SyncEvicted, SyncResync
 from .mapping import ENTITY_MAPS, SEARCHED, EntityMap
 from . import state
 from .resync import after_restore
-from .tables import SyncBlob, SyncEvicted, SyncResync
 
 log = logging.getLogger(__name__)
 
@@ -174,14 +173,14 @@ def _note_set_aside(s: Session, result: PageResult) -> None:
 
 
 @dataclass
-class _Plan:
-    """What one entity's page of changes does to the local table, sorted before anything is written."""
+class _Sorted:
+    """One entity's changes of a page, sorted into what to write (one statement each, after the loop)."""
 
     inserts: list[dict[str, Any]] = field(default_factory=list)
     updates: list[dict[str, Any]] = field(default_factory=list)
     tombstones: list[dict[str, Any]] = field(default_factory=list)
     evicted: list[str] = field(default_factory=list)
-    written: list[str] = field(default_factory=list)  # ids upserted (touched in one go: the loop runs once per record)
+    written: list[str] = field(default_factory=list)  # ids upserted (touched in one go: the loop runs per record)
 
 
 def _apply_entity(
@@ -191,15 +190,17 @@ def _apply_entity(
     conn = s.connection()
     ids = [c["id"] for c in changes]
     # One JSON parameter instead of a thousand bound ones: binding those costs more than the look-up.
-    local = dict(
-        conn.exec_driver_sql(f"SELECT id, version FROM {emap.table.name} WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)).all()
-    )
+    known = f"SELECT id, version FROM {emap.table.name} WHERE id IN (SELECT value FROM json_each(?))"
+    local = dict(conn.exec_driver_sql(known, (json.dumps(ids),)).all())
     pending = pending_records(s, emap.name, ids) if local_state.has_pending else {}
-    plan = _Plan()
+    out = _Sorted()
     for change in changes:
-        _sort_change(emap, change, local, pending, prepared, resync, plan, result)
-    _write_plan(conn, emap, plan, result)
-    _keep_held(conn, emap, changes, pending, local_state)
+        _sort_change(emap, change, local, pending, resync, prepared, result, out)
+    result.upserts += len(out.written)
+    if out.written:
+        result.touched.setdefault(emap.name, set()).update(out.written)
+    _write(conn, emap, out, result)
+    _hold_or_release(conn, emap, changes, pending, local_state)
     rebased = [c for c in changes if c["id"] in pending and c.get("op") in ("upsert", "delete")]
     for change in rebased:
         reapply_pending(s, emap, change["id"], pending[change["id"]])
@@ -208,37 +209,35 @@ def _apply_entity(
 
 
 def _sort_change(
-    emap: EntityMap, change: dict[str, Any], local: dict[str, int], pending: dict[str, Any],
-    prepared: dict[tuple[str, str], dict[str, Any]], resync: bool, plan: _Plan, result: PageResult,
+    emap: EntityMap, change: dict[str, Any], local: dict[str, int], pending: dict[str, Any], resync: bool,
+    prepared: dict[tuple[str, str], dict[str, Any]], result: PageResult, out: _Sorted,
 ) -> None:
-    """Put one pulled change into the plan (or count it as kept or skipped)."""
+    """Where one pulled change goes: kept, skipped, a tombstone, an eviction, an insert or an update."""
     rid, op = change["id"], change.get("op")
     version = change.get("version") if isinstance(change.get("version"), int) else 0
     if op == "evict":
         if rid in pending:
             result.kept += 1
         elif rid in local:
-            plan.evicted.append(rid)
-    elif rid in local and local[rid] > version and not resync:
+            out.evicted.append(rid)
+        return
+    if rid in local and local[rid] > version and not resync:
         result.skipped += 1  # we already hold a newer version (told by our own push)
-    elif op == "delete":
+        return
+    if op == "delete":
         if rid in local:
-            plan.tombstones.append({"b_id": rid, "b_version": version})
+            out.tombstones.append({"b_id": rid, "b_version": version})
             result.deletes += 1
             result.touch(emap.name, rid)
-    elif op != "upsert" or not isinstance(change.get("data"), dict):
+        return
+    if op != "upsert" or not isinstance(change.get("data"), dict):
         result.skipped += 1
-    else:
-        row = prepared.get((emap.name, rid))
-        if row is None or row["version"] != version:
-            row = emap.row(rid, version, change["data"], result.now)
-        (plan.updates if rid in local else plan.inserts).append(row)
-        plan.written.append(rid)
-        _note_upsert(emap, rid, row, result)
-
-
-def _note_upsert(emap: EntityMap, rid: str, row: dict[str, Any], result: PageResult) -> None:
-    """An upserted row's unreadable values (set aside) and, for a photo, its content to fetch."""
+        return
+    row = prepared.get((emap.name, rid))
+    if row is None or row["version"] != version:
+        row = emap.row(rid, version, change["data"], result.now)
+    (out.updates if rid in local else out.inserts).append(row)
+    out.written.append(rid)
     if bad := emap.set_aside(row):
         log.warning("pulled %s %s: unreadable %s kept aside", emap.name, rid, ", ".join(bad))
         result.set_aside[(emap.name, rid)] = bad
@@ -246,29 +245,28 @@ def _note_upsert(emap: EntityMap, rid: str, row: dict[str, Any], result: PageRes
         result.photos.append((rid, row["sha256"]))
 
 
-def _write_plan(conn: Any, emap: EntityMap, plan: _Plan, result: PageResult) -> None:
+def _write(conn: Any, emap: EntityMap, out: _Sorted, result: PageResult) -> None:
     table = emap.table
-    result.upserts += len(plan.written)
-    if plan.written:
-        result.touched.setdefault(emap.name, set()).update(plan.written)
-    emap.insert_rows(conn, plan.inserts)
-    emap.update_rows(conn, plan.updates)
-    if plan.tombstones:
+    emap.insert_rows(conn, out.inserts)
+    emap.update_rows(conn, out.updates)
+    if out.tombstones:
         conn.execute(
             update(table).where(table.c.id == bindparam("b_id")).values(deleted=True, version=bindparam("b_version")),
-            plan.tombstones,
+            out.tombstones,
         )
-    if plan.evicted:
+    if out.evicted:
         if emap.name == "photo":
-            result.dropped_photos += conn.execute(select(table.c.sha256).where(table.c.id.in_(plan.evicted))).scalars().all()
-        conn.execute(delete(table).where(table.c.id.in_(plan.evicted)))
-        result.evicts += len(plan.evicted)
-        for rid in plan.evicted:
+            result.dropped_photos += conn.execute(select(table.c.sha256).where(table.c.id.in_(out.evicted))).scalars().all()
+        conn.execute(delete(table).where(table.c.id.in_(out.evicted)))
+        result.evicts += len(out.evicted)
+        for rid in out.evicted:
             result.touch(emap.name, rid)
 
 
-def _keep_held(conn: Any, emap: EntityMap, changes: list[dict[str, Any]], pending: dict[str, Any], local_state: "_LocalState") -> None:
-    """Records evicted while they have unsent edits are held; those the server sends again are no longer."""
+def _hold_or_release(
+    conn: Any, emap: EntityMap, changes: list[dict[str, Any]], pending: dict[str, Any], local_state: "_LocalState"
+) -> None:
+    """Records evicted while they have unsent edits are held (kept until answered); those sent again are not."""
     held = [c["id"] for c in changes if c.get("op") == "evict" and c["id"] in pending]
     back = [c["id"] for c in changes if c.get("op") != "evict"]
     if back and local_state.has_held:
@@ -326,27 +324,6 @@ def _rebase_on_resync(s: Session, entity: str, versions: dict[str, int]) -> None
         .values(base_version=bindparam("b_version")),
         [{"b_id": rid, "b_version": v} for rid, v in versions.items()],
     )
-
-
-def refresh_incidents(s: Session, page: PageResult) -> None:
-    """Handled and closed times are the client's own, derived from the event log: update them for new events."""
-    ids = page.touched.get("incident_event")
-    if not ids:
-        return
-    from ..services.incidents import incident_state
-
-    events = IncidentEvent.__table__  # type: ignore[attr-defined]
-    incidents = Incident.__table__  # type: ignore[attr-defined]
-    incident_ids = set(s.connection().execute(select(events.c.incident_id).where(events.c.id.in_(list(ids)))).scalars())
-    for iid in incident_ids:
-        try:
-            st = incident_state(s, iid)
-        except Exception as exc:  # a log the local rules cannot replay must not stop the sync
-            log.warning("cannot replay incident %s: %s", iid, exc)
-            continue
-        s.connection().execute(
-            update(incidents).where(incidents.c.id == iid).values(handled_at=st.handled_at, closed_at=st.closed_at)
-        )
 
 
 def queue_thumbnails(s: Session, photos: list[tuple[str, str]], has_local: Any) -> int:

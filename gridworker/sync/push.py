@@ -24,9 +24,9 @@ from sqlmodel import Session
 
 from ..domain import wire
 from ..domain.models import Outbox
+from ..store.sync_tables import SyncConflict
 from .errors import SyncError
 from .mapping import ENTITY_MAPS
-from .tables import SyncConflict
 from .transport import encode_json
 
 log = logging.getLogger(__name__)

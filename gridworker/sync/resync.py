@@ -36,11 +36,11 @@ from sqlalchemy import delete, insert, literal, select, update
 from sqlmodel import Session
 
 from ..domain.models import Outbox, new_id, to_wire
-from ..services.changes import next_hlc
 from ..store.areas import areas_below
+from ..store.meta import next_hlc
+from ..store.sync_tables import SyncResync
 from . import state
 from .mapping import ENTITY_MAPS, BadValue, EntityMap, chunked
-from .tables import SyncResync
 
 log = logging.getLogger(__name__)
 OUTBOX = Outbox.__table__  # type: ignore[attr-defined]
@@ -202,22 +202,13 @@ def own_accepted(s: Session, changes: list[dict[str, Any]]) -> dict[tuple[str, s
             (entity, json.dumps(ids)),
         ).all()
         found, covered = _sent_edits(emap, rows)
-        if not found:
-            continue
-        shown = {
-            r["id"]: r
-            for part in chunked(list(found))
-            for r in conn.execute(select(emap.table).where(emap.table.c.id.in_(part))).mappings()
-        }
-        for rid, own in found.items():
-            still = _still_shown(emap, own, shown.get(rid), covered.get(rid, set()))
-            if still is not None:
-                out[(entity, rid)] = still
+        if found:
+            out.update(((entity, rid), own) for rid, own in _still_shown(conn, emap, found, covered).items())
     return out
 
 
 def _sent_edits(emap: EntityMap, rows: list[Any]) -> tuple[dict[str, Own], dict[str, set[str]]]:
-    """Per record: the last accepted value of each field this device sent, and the fields unsent edits cover."""
+    """Per record, the last accepted value of each field (or the delete), and the fields unsent edits cover."""
     from .push import conflict_fields  # push imports nothing of this module; kept local all the same
 
     found: dict[str, Own] = {}
@@ -241,16 +232,28 @@ def _sent_edits(emap: EntityMap, rows: list[Any]) -> tuple[dict[str, Own], dict[
     return found, covered
 
 
-def _still_shown(emap: EntityMap, own: Own, row: Any, skip: set[str]) -> Own | None:
-    """What of `own` the record still shows (and no unsent edit covers), or None."""
-    if row is None or "deleted" in skip:
-        return None
-    if own.deleted is not None:
-        return Own(deleted=own.deleted) if row["deleted"] else None
-    if row["deleted"]:
-        return None
-    values = {k: v for k, v in own.values.items() if k not in skip and k in row and _same(emap, k, row[k], v[0])}
-    return Own(values=values) if values else None
+def _still_shown(conn: Any, emap: EntityMap, found: dict[str, Own], covered: dict[str, set[str]]) -> dict[str, Own]:
+    """Of `found`, what the record shows now and no unsent edit covers."""
+    shown = {
+        r["id"]: r
+        for part in chunked(list(found))
+        for r in conn.execute(select(emap.table).where(emap.table.c.id.in_(part))).mappings()
+    }
+    out: dict[str, Own] = {}
+    for rid, own in found.items():
+        row, skip = shown.get(rid), covered.get(rid, set())
+        if row is None or "deleted" in skip:
+            continue
+        if own.deleted is not None:
+            if row["deleted"]:
+                out[rid] = Own(deleted=own.deleted)
+            continue
+        if row["deleted"]:
+            continue
+        values = {k: v for k, v in own.values.items() if k not in skip and k in row and _same(emap, k, row[k], v[0])}
+        if values:
+            out[rid] = Own(values=values)
+    return out
 
 
 def send_again(s: Session, own: dict[tuple[str, str], Own], changes: list[dict[str, Any]]) -> dict[str, set[str]]:

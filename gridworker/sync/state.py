@@ -13,7 +13,7 @@ from typing import Any
 from sqlmodel import Session
 
 from ..domain import hlc
-from ..services.changes import device_id, get_meta, set_meta
+from ..store.meta import device_id, get_meta, set_meta
 from ..domain.models import Meta
 
 TOKEN = "server.token"

@@ -16,8 +16,8 @@ from sqlmodel import Session
 from ..domain.models import Outbox
 from ..store.accounts import Account
 from ..store.database import Store
+from ..store.sync_tables import SyncBlob, SyncConflict
 from . import state
-from .tables import SyncBlob, SyncConflict
 
 OUTBOX = Outbox.__table__  # type: ignore[attr-defined]
 

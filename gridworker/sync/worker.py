@@ -12,7 +12,6 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
 
 from ..store.accounts import Account
 from ..store.database import Store

@@ -14,7 +14,7 @@ import openpyxl
 from gridworker.services import figures
 from gridworker.services import register
 from gridworker.services import statistics as st
-from gridworker.services import ui_queries_fieldwork as queries
+from gridworker.services.queries import visits as visit_queries
 from gridworker.services import visits as vs
 from tests.core.test_incidents import WORKER
 
@@ -36,8 +36,8 @@ def test_the_walk_round_and_the_dashboard_count_households_visited_the_same_way(
     for home, outcome in ((homes[0], "met"), (homes[0], "met"), (homes[1], "not_home"), (homes[2], "refused")):
         vs.log_visit(store, home, visitor_id=WORKER, outcome=outcome)
 
-    summary = next(w for w in queries.open_walkrounds(store) if w.id == walk.id)
-    stops = queries.walkround_stops(store, walk.id)
+    summary = next(w for w in visit_queries.open_walkrounds(store) if w.id == walk.id)
+    stops = visit_queries.walkround_stops(store, walk.id)
     stats = st.compute_statistics(store, [community], date.today() - timedelta(days=1), date.today() + timedelta(days=1))
 
     assert (summary.done, summary.total) == (3, 4)  # doors called at, whoever answered

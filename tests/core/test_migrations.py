@@ -12,7 +12,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlmodel import SQLModel, select
 
-import gridworker.domain.all_models  # noqa: F401  (every table on the metadata)
+import gridworker.store.all_models  # noqa: F401  (every table on the metadata)
 from gridworker.domain.fieldwork import Incident, IncidentEvent, Photo, Visit, Walkround
 from gridworker.domain.models import Household, Outbox, Person
 from gridworker.store import migrate

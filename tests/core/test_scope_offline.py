@@ -7,8 +7,9 @@ import pytest
 from gridworker.domain.errors import OutOfScope
 from gridworker.server.sync.push import _out_of_scope
 from gridworker.services import register, scope
-from gridworker.services import ui_queries_fieldwork as queries
-from gridworker.services import ui_queries_register as register_queries
+from gridworker.services.queries import places as place_queries
+from gridworker.services.queries import register as register_queries
+from gridworker.services.queries import visits as visit_queries
 from gridworker.services import visits as vs
 from tests.core.test_incidents import WORKER, count_outbox, make_place, photos_dir, snap  # noqa: F401
 
@@ -58,13 +59,13 @@ def test_creates_and_moves_outside_the_grant_are_refused_with_the_servers_words(
 
 def test_pickers_offer_only_the_granted_areas_and_what_lies_in_them(store, place):
     b2, hh2 = _outside(store, place)
-    assert {a.id for a in queries.area_choices(store)} >= {place.grid, place.other_grid}  # not linked: everything
+    assert {a.id for a in place_queries.area_choices(store)} >= {place.grid, place.other_grid}  # not linked: everything
     _grant(store, "worker", place.grid)
 
-    assert [a.id for a in queries.area_choices(store)] == [place.grid]
-    assert {b.id for b in queries.buildings_for_planning(store)} == {place.building}
-    assert all(h.id != hh2.id for h in register_queries.find_households(store, "9号楼"))
-    assert [h.id for h in register_queries.find_households(store, "2号楼")] == [place.household]
+    assert [a.id for a in place_queries.area_choices(store)] == [place.grid]
+    assert {b.id for b in visit_queries.buildings_for_planning(store)} == {place.building}
+    assert all(h.household_id != hh2.id for h in register_queries.find_households(store, "9号楼"))
+    assert [h.household_id for h in register_queries.find_households(store, "2号楼")] == [place.household]
     assert {d.household_id for d in vs.due_households(store)} == {place.household}  # never visited, and ours
 
 
@@ -74,4 +75,18 @@ def test_an_admin_writes_anywhere_and_a_handler_places_nothing(store, place):
     _grant(store, "handler")
     with pytest.raises(OutOfScope):
         register.register_building(store, {"name": "13号楼", "area_id": place.grid})
-    assert queries.area_choices(store) == []
+    assert place_queries.area_choices(store) == []
+
+
+def test_one_household_picker_serves_a_move_and_a_report(store, place):
+    """The same search finds a household by a resident or by its place, empty ones too, and gives what both
+    pickers need: the household, its address, who lives there, and its grid (a report is placed in it)."""
+    lived_in = register.register_household(store, {"building_id": place.building, "unit": "2", "room": "502"})
+    register.register_person(store, {"name": "欧阳明远", "household_id": lived_in.id, "relation": "head"})
+    register.register_person(store, {"name": "欧阳小雨", "household_id": lived_in.id, "relation": "child"})
+
+    by_name = register_queries.find_households(store, "欧阳小雨")
+    assert [(h.household_id, h.people, h.area_id) for h in by_name] == [(lived_in.id, "欧阳明远、欧阳小雨", place.grid)]
+    by_place = register_queries.find_households(store, "2号楼 301")  # nobody lives there yet
+    assert [(h.household_id, h.people, h.area_id) for h in by_place] == [(place.household, "", place.grid)]
+    assert register_queries.find_households(store, "   ") == []

@@ -156,6 +156,68 @@ def test_no_deadline_falls_on_a_non_working_day(start, tz, n):
         assert deadline.astimezone(TZ).time() == datetime.min.time()
 
 
+def _minute_stepping(calendar: WorkCalendar, a: datetime, b: datetime) -> timedelta:
+    """The reference: walk from a to b a minute at a time, counting the minutes that fall on a working day.
+
+    The day rule is read straight off the table (days off, make-up days, else Monday to Friday)."""
+    off = {d for p in calendar.periods for d in p.days_off()}
+    on = {d for p in calendar.periods for d in p.workdays}
+    sign = 1
+    if b < a:
+        a, b, sign = b, a, -1
+    a = a.astimezone(TZ)
+    minutes = 0
+    for i in range(int((b - a) / timedelta(minutes=1))):
+        day = (a + timedelta(minutes=i)).date()
+        minutes += day in on or (day not in off and day.weekday() < 5)
+    return sign * timedelta(minutes=minutes)
+
+
+# Minutes from late 2024 to early 2027: National Day, Spring Festival and its 调休 Saturdays, year ends, and
+# 2027 (not in the table: weekends only).
+spans = st.tuples(
+    st.integers(min_value=0, max_value=60 * 24 * 840).map(lambda m: datetime(2024, 9, 20, tzinfo=TZ) + timedelta(minutes=m)),
+    st.integers(min_value=-60 * 24 * 9, max_value=60 * 24 * 9),
+    offsets,
+)
+
+
+@settings(max_examples=150, deadline=None, database=None)
+@given(span=spans)
+def test_working_time_equals_counting_minute_by_minute(span):
+    start, minutes, tz = span
+    a = start.astimezone(tz)
+    b = a + timedelta(minutes=minutes)
+    assert CAL.working_time_between(a, b) == _minute_stepping(CAL, a, b)
+
+
+def test_working_time_over_long_spans_is_the_sum_of_its_parts():
+    """Over years (beyond what minute stepping can check): cut anywhere, the two parts add up; a year of
+    the table has the working days of its days one by one."""
+    a, b = cn(2023, 3, 5, 10, 17), cn(2027, 2, 1, 8)
+    for cut in (cn(2024, 1, 1), cn(2025, 1, 28, 13), cn(2026, 2, 14, 23, 59)):
+        assert CAL.working_time_between(a, b) == CAL.working_time_between(a, cut) + CAL.working_time_between(cut, b)
+    days_2026 = sum(CAL.is_workday(date(2026, 1, 1) + timedelta(days=i)) for i in range(365))
+    assert CAL.working_time_between(cn(2026, 1, 1), cn(2027, 1, 1)) == days_2026 * DAY
+    # 2026's Spring Festival: 2/15 to 2/23 off; Saturdays 2/14 and 2/28 worked: ½ + 1 + 4 (2/24–27) + 1.
+    assert CAL.working_time_between(cn(2026, 2, 13, 12), cn(2026, 3, 2)) == timedelta(hours=12) + 6 * DAY
+
+
+def test_working_time_does_not_walk_the_days_between(monkeypatch):
+    """The board shows time left on incidents years late, statistics measure a year of them: once the
+    calendar has counted a year, a span of years looks at its first and last day only."""
+    cal = WorkCalendar.from_table(CAL.to_table())
+    a, b = cn(2016, 5, 3, 9), cn(2026, 5, 3, 9)
+    expected = _minute_stepping(cal, a, a + 3 * DAY) + cal.working_time_between(a + 3 * DAY, b)
+    wider = cal.working_time_between(a - DAY, b + DAY)
+    looked_at = []
+    real = WorkCalendar.is_workday
+    monkeypatch.setattr(WorkCalendar, "is_workday", lambda self, day: looked_at.append(day) or real(self, day))
+    assert cal.working_time_between(a, b) == expected
+    assert cal.working_time_between(a - DAY, b + DAY) == wider
+    assert len(looked_at) <= 8
+
+
 # -- the table format -----------------------------------------------------------------------------
 
 

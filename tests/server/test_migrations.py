@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlmodel import SQLModel
 
-import gridworker.domain.all_models  # noqa: F401  (the client's tables)
+import gridworker.store.all_models  # noqa: F401  (the client's tables)
 from gridworker.server.core.db import VERSION_TABLE, Database, head_revision
 from gridworker.server.core.schema import metadata
 

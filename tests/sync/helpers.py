@@ -15,7 +15,7 @@ from gridworker.domain.models import Area, Household, Outbox
 from gridworker.services import register, visits
 from gridworker.services.base import Tx, transaction
 from gridworker.sync.mapping import ENTITY_MAPS
-from gridworker.sync.tables import SyncConflict
+from gridworker.store.sync_tables import SyncConflict
 
 
 def area_ids(client) -> dict[str, str]:

@@ -11,7 +11,7 @@ from gridworker.domain.categories import load_categories
 from gridworker.services import incidents
 from gridworker.sync.engine import SyncEngine
 from gridworker.sync.errors import ServerStorageFull
-from gridworker.sync.tables import SyncBlob
+from gridworker.store.sync_tables import SyncBlob
 from gridworker.sync.worker import read_status
 
 from .helpers import new_household

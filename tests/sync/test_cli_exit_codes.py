@@ -18,7 +18,7 @@ import pytest
 
 from gridworker.cli import main
 from gridworker.domain.models import Outbox
-from gridworker.services.changes import next_hlc
+from gridworker.store.meta import next_hlc
 from gridworker.store import AccountManager
 
 PASSWORD = "grid-secret-1"

@@ -9,7 +9,7 @@ from gridworker.services import register
 from gridworker.sync import conflicts as review
 from gridworker.sync import state
 from gridworker.sync.errors import ServerRefused
-from gridworker.sync.tables import SyncConflict
+from gridworker.store.sync_tables import SyncConflict
 
 from .helpers import household, open_conflicts, settle, synced_values
 

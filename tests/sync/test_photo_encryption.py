@@ -13,7 +13,7 @@ from gridworker import photos
 from gridworker.domain.categories import load_categories
 from gridworker.domain.fieldwork import Photo
 from gridworker.services import incidents
-from gridworker.sync.tables import SyncBlob
+from gridworker.store.sync_tables import SyncBlob
 
 from .helpers import new_household
 

@@ -8,10 +8,10 @@ from sqlmodel import select
 from gridworker.domain import hlc
 from gridworker.domain.models import Area, Household, Outbox, Person
 from gridworker.services import register
-from gridworker.services.changes import next_hlc
+from gridworker.store.meta import next_hlc
 from gridworker.store import search
 from gridworker.sync import link, pull, resync, state
-from gridworker.sync.tables import SyncBlob
+from gridworker.store.sync_tables import SyncBlob
 
 from tests.conftest import PASSWORD
 

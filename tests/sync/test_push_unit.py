@@ -6,7 +6,7 @@ from sqlmodel import select
 from gridworker.domain.models import Household, Outbox, Person
 from gridworker.services import register
 from gridworker.sync import push
-from gridworker.sync.tables import SyncConflict
+from gridworker.store.sync_tables import SyncConflict
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from sqlmodel import select
 
 from gridworker.domain.models import Outbox
 from gridworker.services import register
-from gridworker.services.changes import next_hlc
-from gridworker.services.ui_queries_sync import review_lists
+from gridworker.store.meta import next_hlc
+from gridworker.sync.review import review_lists
 from gridworker.sync import link, transport
 from gridworker.sync.engine import PAGE_ENV
 from gridworker.sync.errors import SignedOut, UpdateRequired

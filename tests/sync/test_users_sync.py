@@ -12,7 +12,7 @@ from sqlmodel import select
 from gridworker.domain.models import Household, Outbox, Person
 from gridworker.domain.users import User
 from gridworker.services import register
-from gridworker.services.ui_queries_fieldwork import known_people, people_names
+from gridworker.services.queries.people import known_people, people_names
 from gridworker.store import migrate
 from gridworker.sync import pull, resync, state
 

@@ -5,11 +5,11 @@ import time
 
 from gridworker.domain.models import Outbox
 from gridworker.services import register
-from gridworker.services.changes import next_hlc
+from gridworker.store.meta import next_hlc
 from gridworker.sync.backoff import Backoff, parse_retry_after
 from gridworker.sync.engine import SyncResult
 from gridworker.sync.errors import Offline
-from gridworker.sync.tables import SyncConflict
+from gridworker.store.sync_tables import SyncConflict
 from gridworker.sync.worker import SyncWorker, read_status
 
 

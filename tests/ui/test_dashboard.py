@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
 from gridworker.services import incidents, statistics, visits
-from gridworker.services import ui_queries_fieldwork as queries
+from gridworker.services.queries import places as place_queries
 from gridworker.ui.pages.dashboard import DashboardPage
 
 from .conftest_fieldwork import DISPATCHER, WORKER, jpeg_with_gps, show
@@ -49,7 +49,7 @@ def test_figures_match_the_statistics_and_export_to_excel(
     page = show(qtbot, DashboardPage(make_ctx(WORKER)))
     qtbot.waitUntil(lambda: page.stats is not None, timeout=10_000)
     area_id = page.area.currentData()
-    assert next(a for a in queries.area_choices(demo_store) if a.id == area_id).level == "community"
+    assert next(a for a in place_queries.area_choices(demo_store) if a.id == area_id).level == "community"
     start, end = page.period_range()
     assert start == end.replace(day=1)  # this month, by default
     expected = statistics.compute_statistics(demo_store, [area_id], start, end)

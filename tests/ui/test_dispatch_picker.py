@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QComboBox
 
 from gridworker.domain.users import User
 from gridworker.services import incidents
-from gridworker.services import ui_queries_fieldwork as queries
+from gridworker.services.queries import people as people_queries
+from gridworker.services.queries import places as place_queries
 
 from .conftest_fieldwork import DISPATCHER, HANDLER, WORKER, jpeg_with_gps
 from .conftest_fieldwork import demo_account, demo_store, make_ctx, spot  # noqa: F401 (fixtures)
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.timeout(120)
 
 @pytest.fixture
 def grids(demo_store) -> list[str]:
-    grids = [a.id for a in queries.area_choices(demo_store) if a.level == "grid"]
+    grids = [a.id for a in place_queries.area_choices(demo_store) if a.level == "grid"]
     assert len(grids) >= 2
     return grids
 
@@ -111,14 +112,14 @@ def test_people_known_from_events_are_offered_only_while_they_are_active_users(d
     )
     stranger = "5f0c1e2d-0000-4000-8000-00000000beef"  # seen at work, unknown to the stored users: by id, after the named
     incidents.transition_incident(store, incident.id, "comment", actor_id=stranger, actor_role="worker", note="已到现场")
-    offered = [p.id for p in queries.known_people(store, DISPATCHER, area_id=grids[0])]
+    offered = [p.id for p in people_queries.known_people(store, DISPATCHER, area_id=grids[0])]
     assert offered == [HANDLER.id, WORKER.id, stranger]
-    everyone = {p.id for p in queries.known_people(store, DISPATCHER)}
+    everyone = {p.id for p in people_queries.known_people(store, DISPATCHER)}
     assert elsewhere.id in everyone and disabled.id not in everyone
 
 
 def test_the_dashboard_and_its_workbook_name_users_and_areas(demo_store, grids, users):
-    names = queries.export_names(demo_store)
+    names = people_queries.export_names(demo_store)
     assert names[HANDLER.id] == "陈刚" and names[WORKER.id] == "张伟"
     assert names[users[3].id] == "赵磊"  # disabled: their past work keeps the name
-    assert names[grids[0]] == next(a.name for a in queries.area_choices(demo_store) if a.id == grids[0])
+    assert names[grids[0]] == next(a.name for a in place_queries.area_choices(demo_store) if a.id == grids[0])

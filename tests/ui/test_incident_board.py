@@ -17,7 +17,7 @@ from sqlmodel import select
 from gridworker.domain.fieldwork import IncidentEvent
 from gridworker.domain.models import Outbox
 from gridworker.services import incidents
-from gridworker.services import ui_queries_fieldwork as queries
+from gridworker.services.queries import places as place_queries
 from gridworker.ui.pages.incidents import IncidentBoardPage
 
 from .conftest_fieldwork import DISPATCHER, HANDLER, WORKER, activate, click_row, jpeg_with_gps, show
@@ -30,7 +30,7 @@ pytestmark = pytest.mark.timeout(120)
 def reported(make_ctx, demo_store, tmp_path, spot):
     """A manhole cover reported by the grid worker (the report page is tested on its own)."""
     ctx = make_ctx(WORKER)
-    grid = next(a.id for a in queries.area_choices(demo_store) if a.level == "grid")
+    grid = next(a.id for a in place_queries.area_choices(demo_store) if a.level == "grid")
     return incidents.report_incident(
         demo_store, ctx.photos_dir, reporter_id=WORKER.id, reporter_role="worker", category="C0101",
         description="北门井盖破损，有行人踩空危险", photos=[jpeg_with_gps(tmp_path / "cover.jpg", *spot)], area_id=grid,
@@ -187,24 +187,11 @@ def test_the_board_lists_by_status_and_marks_late_work(qtbot, make_ctx, demo_sto
     assert board.model.data(board.model.index(0, 4)) == ""  # no clock runs before dispatch
 
 
-def test_time_left_is_the_calendars_working_time_over_any_span():
-    """The board's quick count agrees with WorkCalendar.working_time_between, holidays and make-up days included."""
-    import random
-
-    calendar = incidents.default_rules().calendar
-    rng = random.Random(7)
-    start = datetime(2024, 9, 20, tzinfo=timezone.utc)  # spans National Day, Spring Festival, year ends
-    for _ in range(400):
-        a = start + timedelta(minutes=rng.randint(0, 60 * 24 * 600))
-        b = a + timedelta(minutes=rng.randint(-60 * 24 * 400, 60 * 24 * 400))
-        assert queries.working_time(calendar, a, b) == calendar.working_time_between(a, b), (a, b)
-
-
 def test_detail_labels_line_up_with_their_values(qtbot, make_ctx, demo_store, tmp_path, spot):
     from PySide6.QtWidgets import QFormLayout
 
     ctx = make_ctx(WORKER)
-    grid = next(a.id for a in queries.area_choices(demo_store) if a.level == "grid")
+    grid = next(a.id for a in place_queries.area_choices(demo_store) if a.level == "grid")
     incident = incidents.report_incident(
         demo_store, ctx.photos_dir, reporter_id=WORKER.id, reporter_role="worker", category="C0101",
         description="北门井盖破损，有行人踩空危险", photos=[jpeg_with_gps(tmp_path / "cover.jpg", *spot)], area_id=grid,

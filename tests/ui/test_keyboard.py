@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from gridworker.services import incidents
-from gridworker.services import ui_queries_fieldwork as queries
+from gridworker.services.queries import places as place_queries
 from gridworker.ui.app import make_main_window
 from gridworker.ui.pages.incidents import IncidentBoardPage
 from gridworker.ui.pages.report import ReportPage
@@ -75,7 +75,7 @@ def test_tab_leaves_the_description_without_typing_a_tab(qtbot, make_ctx):
 
 def test_the_incident_list_selects_whole_rows_and_tab_leaves_it(qtbot, make_ctx, demo_store, tmp_path, spot):
     ctx = make_ctx(WORKER)
-    grid = next(a.id for a in queries.area_choices(demo_store) if a.level == "grid")
+    grid = next(a.id for a in place_queries.area_choices(demo_store) if a.level == "grid")
     for n, text in enumerate(("north gate manhole cover broken", "street lamp out by building 3")):
         incidents.report_incident(demo_store, ctx.photos_dir, reporter_id=WORKER.id, reporter_role="worker",
                                   category="C0101", description=text, area_id=grid,

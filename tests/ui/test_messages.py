@@ -17,8 +17,8 @@ from sqlmodel import select
 from gridworker.domain.models import Household, Outbox
 from gridworker.domain.users import User
 from gridworker.services import visits
-from gridworker.services.ui_queries_sync import review_lists
-from gridworker.sync.tables import SyncConflict
+from gridworker.sync.review import review_lists
+from gridworker.store.sync_tables import SyncConflict
 
 from .conftest import ACCOUNT, PASSWORD
 from .conftest_fieldwork import demo_account, demo_store, make_ctx, spot  # noqa: F401 (fixtures)
@@ -187,13 +187,13 @@ def test_the_report_pages_errors_go_when_the_field_is_fixed(qtbot, make_ctx, dem
 
 def test_the_handle_dialogs_photo_error_goes_when_an_after_photo_is_added(qtbot, make_ctx, demo_store, tmp_path, spot):
     from gridworker.services import incidents
-    from gridworker.services import ui_queries_fieldwork as queries
+    from gridworker.services.queries import places as place_queries
 
     from .conftest_fieldwork import DISPATCHER, HANDLER, WORKER, jpeg_with_gps
     from .test_incident_board import act, open_board, wait_status
 
     ctx = make_ctx(WORKER)
-    grid = next(a.id for a in queries.area_choices(demo_store) if a.level == "grid")
+    grid = next(a.id for a in place_queries.area_choices(demo_store) if a.level == "grid")
     reported = incidents.report_incident(
         demo_store, ctx.photos_dir, reporter_id=WORKER.id, reporter_role="worker", category="C0101",
         description="北门井盖破损", photos=[jpeg_with_gps(tmp_path / "cover.jpg", *spot)], area_id=grid,

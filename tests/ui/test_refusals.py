@@ -149,11 +149,11 @@ def test_a_refused_visit_is_shown_refused_on_its_row_in_the_counts_and_in_the_st
 
         qtbot.waitUntil(lambda: "Refused" in board_says(), timeout=10_000)
         from gridworker.domain.fieldwork import Incident
-        from gridworker.services import ui_queries_fieldwork as queries
+        from gridworker.services.queries import incidents as incident_queries
 
         with store.read() as s:
             [incident] = s.exec(select(Incident.id).where(Incident.household_id == outside)).all()
-        detail = queries.incident_detail(store, incident, ME, "worker")
+        detail = incident_queries.incident_detail(store, incident, ME, "worker")
         assert detail.sync.state == "rejected"  # the detail's banner: "The server refused part of it: see below"
         assert "The record is outside your areas" in {r.message("en") for r in detail.rejections}
         assert "该记录不在您负责的范围内" in {r.message("zh") for r in detail.rejections}
@@ -166,7 +166,8 @@ def test_a_refused_visit_is_shown_refused_on_its_row_in_the_counts_and_in_the_st
 
 
 def test_the_demo_account_holds_what_the_server_grants_and_a_first_try_is_not_refused(demo_server, demo_store):
-    from gridworker.services import ui_queries_fieldwork as queries
+    from gridworker.services.queries import places as place_queries
+    from gridworker.services.queries import visits as visit_queries
 
     account, store = demo_store
     granted = _areas_of(store, DEMO_USERNAME)
@@ -175,7 +176,7 @@ def test_the_demo_account_holds_what_the_server_grants_and_a_first_try_is_not_re
     link_demo_account(account, store, demo_server.url)  # what `make run` does
 
     me = account.info["server"]
-    assert {a.id for a in queries.area_choices(store)} == granted  # the pickers offer the grant, all of it
+    assert {a.id for a in place_queries.area_choices(store)} == granted  # the pickers offer the grant, all of it
     assert set(me["area_ids"]) <= granted
     with store.read() as s:
         assert {b.area_id for b in s.exec(select(Building))} <= granted
@@ -183,7 +184,7 @@ def test_the_demo_account_holds_what_the_server_grants_and_a_first_try_is_not_re
     link_demo_account(account, store, demo_server.url)  # the next run: nothing more goes, nothing breaks
 
     # A first try: plan by the first building offered, visit its first door, sync.
-    first = queries.buildings_for_planning(store)[0]
+    first = visit_queries.buildings_for_planning(store)[0]
     assert first.area_id in granted
     with store.read() as s:
         doors = list(s.exec(select(Household.id).where(Household.building_id == first.id)))

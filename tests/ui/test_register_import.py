@@ -15,8 +15,8 @@ from gridworker.domain import idnumber
 from gridworker.domain.enums import Gender
 from gridworker.domain.models import Building, Person
 from gridworker.services import register
-from gridworker.services import ui_queries_register as queries
-from gridworker.services.ui_queries_register import Scope
+from gridworker.services import register_excel
+from gridworker.services.queries.register import Scope
 from gridworker.ui.pages.register import RegisterPage
 from gridworker.ui.register.lists import PEOPLE
 
@@ -102,8 +102,8 @@ def test_import_checks_first_names_the_bad_cell_and_imports_the_good_rows(page, 
 def test_a_stopped_import_changes_nothing(ctx, community, tmp_path):
     path = tmp_path / "新苑.xlsx"
     workbook_with_a_bad_phone(path, community)
-    with pytest.raises(queries.ImportStopped):
-        queries.import_workbook(ctx.store, path, create_areas=True, dry_run=False, skip_errors=True,
+    with pytest.raises(register_excel.ImportStopped):
+        register_excel.import_workbook(ctx.store, path, create_areas=True, dry_run=False, skip_errors=True,
                                 stop_requested=lambda: True)  # fmt: skip
     with ctx.store.read() as s:
         assert not s.exec(select(Building).where(Building.estate == "新苑")).all()

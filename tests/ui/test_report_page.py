@@ -13,8 +13,9 @@ from gridworker.domain.fieldwork import Incident, Photo
 from gridworker.domain.models import Outbox
 from gridworker.photos import read_bytes
 from gridworker.services import drafts
-from gridworker.services import ui_queries_fieldwork as queries
-from gridworker.sync.tables import SyncBlob
+from gridworker.services import turned_photos
+from gridworker.services.queries import places as place_queries
+from gridworker.store.sync_tables import SyncBlob
 from gridworker.ui.pages.report import DRAFT_KEY, ReportPage
 
 from .conftest_fieldwork import WORKER, drop_files, jpeg_with_gps, show
@@ -138,9 +139,9 @@ def test_bad_input_is_named_and_the_draft_survives_a_restart(qtbot, make_ctx, de
 def test_possible_duplicates_show_with_thumbnails_and_open(qtbot, make_ctx, demo_store, tmp_path, spot):
     ctx = make_ctx(WORKER)
     first = jpeg_with_gps(tmp_path / "first.jpg", *spot)
-    earlier = queries.report_with_rotations(
+    earlier = turned_photos.report_with_rotations(
         demo_store, ctx.photos_dir, [(first, 0)], reporter_id=WORKER.id, reporter_role="worker",
-        category="C0101", description="北门井盖破损", area_id=queries.area_choices(demo_store)[-1].id,
+        category="C0101", description="北门井盖破损", area_id=place_queries.area_choices(demo_store)[-1].id,
     )  # fmt: skip
     page = show(qtbot, ReportPage(ctx))
     drop_files(page, [jpeg_with_gps(tmp_path / "again.jpg", spot[0] + 0.0005, spot[1])])  # ~55 m north
@@ -179,10 +180,10 @@ def test_same_problem_adds_my_photos_to_the_existing_incident_and_reports_nothin
     from gridworker.services import drafts
 
     ctx = make_ctx(WORKER, lang="zh")
-    earlier = queries.report_with_rotations(
+    earlier = turned_photos.report_with_rotations(
         demo_store, ctx.photos_dir, [(jpeg_with_gps(tmp_path / "first.jpg", *spot), 0)], reporter_id=WORKER.id,
         reporter_role="worker", category="C0101", description="北门井盖破损",
-        area_id=queries.area_choices(demo_store)[-1].id,
+        area_id=place_queries.area_choices(demo_store)[-1].id,
     )  # fmt: skip
     with demo_store.read() as s:
         incidents_before = len(s.exec(select(Incident)).all())

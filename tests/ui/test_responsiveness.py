@@ -25,7 +25,7 @@ from gridworker.domain.categories import load_categories
 from gridworker.domain.fieldwork import Photo
 from gridworker.domain.models import Person
 from gridworker.services import incidents
-from gridworker.services.changes import get_meta
+from gridworker.store.meta import get_meta
 from gridworker.store import AccountManager
 from gridworker.sync import link, state
 

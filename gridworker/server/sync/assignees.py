@@ -1,6 +1,6 @@
 """Who may be given an incident of an area: the server's side of the dispatch picker.
 
-The same rule as the client's picker (services.ui_queries_fieldwork.known_people):
+The same rule as the client's picker (services.queries.people.known_people):
 an enabled handler or worker whose assigned areas lie on the branch of the
 incident's area — the area itself, an area above it or one below it — or a
 handler with no area (serves anywhere). A random id, a worker of another

@@ -2,7 +2,7 @@
 
 from alembic import context
 
-import gridworker.domain.all_models  # noqa: F401  (registers every table on the metadata)
+import gridworker.store.all_models  # noqa: F401  (registers every table on the metadata)
 from sqlmodel import SQLModel
 
 target_metadata = SQLModel.metadata

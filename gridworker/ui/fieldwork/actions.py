@@ -33,7 +33,8 @@ from PySide6.QtWidgets import (
 from ...domain.enums import Action, Status
 from ...domain.fieldwork import CHINA_TZ
 from ...services import incidents as incident_service
-from ...services.ui_queries_fieldwork import DuplicateCard, IncidentDetail, KnownPerson
+from ...services.queries.incidents import DuplicateCard, IncidentDetail
+from ...services.queries.people import KnownPerson
 from .photos import PhotoFilesStrip
 from .text import error_field, error_text, person_text
 from .forms import add_field_row

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.enums import Status
-from ...services import ui_queries_fieldwork as queries
-from ...services.ui_queries_fieldwork import DuplicateCard
+from ...services.queries import incidents as incident_queries
+from ...services.queries.incidents import DuplicateCard
 from .incident import IncidentDetailView
 from ..tasks import guarded
 from .photos import placeholder, thumbnail_icon
@@ -129,7 +129,7 @@ class IncidentDialog(QDialog):
         layout.addWidget(buttons)
         names = {ctx.actor.id: ctx.actor.display_name}
         ctx.runner.run(
-            queries.incident_detail, ctx.store, incident_id, ctx.actor.id, ctx.actor.role,
+            incident_queries.incident_detail, ctx.store, incident_id, ctx.actor.id, ctx.actor.role,
             on_done=guarded(self, lambda detail: self.view.show_detail(detail, names)),
             on_error=guarded(self, self._failed),
         )  # fmt: skip

@@ -1,7 +1,7 @@
 """One incident, as the board and the duplicate check show it: facts, photos, timeline, what may be done.
 
 The actions offered are the core's (services.incidents.allowed_actions via
-ui_queries_fieldwork.incident_detail); a button for an action not allowed
+queries.incidents.incident_detail); a button for an action not allowed
 now stays disabled and says why in its tooltip.
 """
 
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from ...domain.enums import Action, Level, Role, Source, Status, Urgency
 from ...domain.fieldwork import IncidentEvent
 from ...photos import PhotoError, read_bytes
-from ...services.ui_queries_fieldwork import IncidentDetail
+from ...services.queries.incidents import IncidentDetail
 from .category import categories_for
 from .photos import PhotoViewer, StoredPhotosStrip
 from .text import (

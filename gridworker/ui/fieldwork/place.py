@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...services import ui_queries_fieldwork as queries
+from ...services.queries import places as place_queries
+from ...services.queries import register as register_queries
 from ..models.column import Column
 from ..models.rows import RowsModel
 from ..tasks import guarded
@@ -107,7 +108,7 @@ class PlaceFields(QGroupBox):
         self._lookup.timeout.connect(self._look_around)
         self.set_place(None, None, quiet=True)
         self._show_source()
-        ctx.runner.run(queries.area_choices, ctx.store, on_done=guarded(self, self._fill_areas))
+        ctx.runner.run(place_queries.area_choices, ctx.store, on_done=guarded(self, self._fill_areas))
 
     def _row(self, form: QFormLayout, label: str, parts: list, field: str, buddy: QWidget) -> None:
         add_field_row(form, label, parts, buddy, self.errors, field, spacing=2)
@@ -168,7 +169,9 @@ class PlaceFields(QGroupBox):
             self.nearest.setText("")
             self.use_building.hide()
             return
-        self.ctx.runner.run(queries.nearest_building, self.ctx.store, *where, on_done=guarded(self, self._show_nearest))
+        self.ctx.runner.run(
+            place_queries.nearest_building, self.ctx.store, *where, on_done=guarded(self, self._show_nearest)
+        )
 
     def _show_nearest(self, nearest) -> None:
         self.nearest_building = nearest
@@ -239,7 +242,7 @@ class PlaceFields(QGroupBox):
         self.lon.setText(data.get("lon") or "")
         self.text.setText(data.get("location_text") or "")
         household = data.get("household")
-        self.set_place(queries.HouseholdChoice(**household) if household else None, None, quiet=True)
+        self.set_place(register_queries.HouseholdChoice(**household) if household else None, None, quiet=True)
         index = self.area.findData(data.get("area_id"))
         if index >= 0:
             self.area.setCurrentIndex(index)
@@ -290,7 +293,8 @@ class HouseholdDialog(QDialog):
     def _find(self) -> None:
         text = self.search.text()
         self.ctx.runner.run(
-            queries.find_households, self.ctx.store, text, on_done=guarded(self, lambda found: self._found(text, found))
+            register_queries.find_households, self.ctx.store, text,
+            on_done=guarded(self, lambda found: self._found(text, found)),
         )
 
     def _found(self, text: str, found) -> None:

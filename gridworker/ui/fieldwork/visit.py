@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.enums import Outcome, Urgency
 from ...services import visits as visit_service
-from ...services.ui_queries_fieldwork import BuildingChoice, StopRow
+from ...services.queries.visits import BuildingChoice, StopRow
 from .category import CategoryButton
 from ..models.column import Column
 from ..models.rows import RowsModel

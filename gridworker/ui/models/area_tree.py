@@ -12,8 +12,8 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QFont
 
 from ...domain.enums import AreaLevel
-from ...services import ui_queries_register as queries
-from ...services.ui_queries_register import ROOT, TreeNode
+from ...services.queries import register as register_queries
+from ...services.queries.register import ROOT, TreeNode
 from ..context import AppContext
 from .register_tables import label_of
 
@@ -89,7 +89,7 @@ class AreaTreeModel(QAbstractItemModel):
             return
         item.loading = True
         self.ctx.runner.run(
-            queries.tree_children, self.ctx.store, item.key,
+            register_queries.tree_children, self.ctx.store, item.key,
             on_done=lambda nodes: self._arrived(item, nodes), name="area tree",
         )  # fmt: skip
 
@@ -153,7 +153,7 @@ class AreaTreeModel(QAbstractItemModel):
         if not loaded:
             return
         self.ctx.runner.run(
-            queries.tree_children_many, self.ctx.store, [i.key for i in loaded],
+            register_queries.tree_children_many, self.ctx.store, [i.key for i in loaded],
             on_done=lambda fresh: self._apply(loaded, fresh), name="area tree refresh",
         )  # fmt: skip
 

@@ -1,4 +1,4 @@
-"""The three register lists: people, households, buildings (paged models over services.ui_queries_register).
+"""The three register lists: people, households, buildings (paged models over services.queries.register).
 
 ID and phone numbers are masked (services.search.mask_*) unless the user
 asked to see a row's numbers; that request is logged, by record id only.
@@ -15,7 +15,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from ...domain.enums import SPECIAL_GROUP_TAGS, Gender, Housing, Labelled, PersonStatus, Relation, Residence, Tag
 from ...domain.register import age_on
-from ...services import ui_queries_register as queries
+from ...services.queries import register as register_queries
 from ...services.search import mask_id_number, mask_phone
 from ..context import AppContext
 from .column import Column
@@ -65,7 +65,7 @@ class RevealingModel(PagedModel):
 
 class PeopleModel(RevealingModel):
     def __init__(self, ctx: AppContext, parent: QObject | None = None):
-        super().__init__(ctx, queries.person_rows, parent)
+        super().__init__(ctx, register_queries.person_rows, parent)
         lang = ctx.lang
         today = date.today()
         self.columns = [
@@ -98,7 +98,7 @@ class PeopleModel(RevealingModel):
 
 class HouseholdsModel(RevealingModel):
     def __init__(self, ctx: AppContext, parent: QObject | None = None):
-        super().__init__(ctx, queries.household_rows, parent)
+        super().__init__(ctx, register_queries.household_rows, parent)
         lang = ctx.lang
         self.columns = [
             Column(self.tr("Address"), lambda h: h.address, 34),
@@ -111,7 +111,7 @@ class HouseholdsModel(RevealingModel):
 
 class BuildingsModel(PagedModel):
     def __init__(self, ctx: AppContext, parent: QObject | None = None):
-        super().__init__(ctx, queries.building_rows, parent)
+        super().__init__(ctx, register_queries.building_rows, parent)
         self.columns = [
             Column(self.tr("Estate"), lambda b: b.estate, 12),
             Column(self.tr("Building"), lambda b: b.name, 6),

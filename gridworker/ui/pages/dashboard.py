@@ -29,7 +29,9 @@ from ...domain.enums import Level, Status
 from ...domain.fieldwork import local_day
 from ...domain.models import utcnow
 from ...services import figures, statistics
-from ...services import ui_queries_fieldwork as queries
+from ...services.queries import people as people_queries
+from ...services.queries import periods as period_queries
+from ...services.queries import places as place_queries
 from ..fieldwork.category import categories_for
 from ..fieldwork.charts import BarChart, FigureCard, RingChart, Slice
 from ..models.column import Column
@@ -157,7 +159,7 @@ class DashboardPage(QWidget):
 
     @async_slot()
     async def _load_choices(self) -> None:
-        self._fill_areas(await self.ctx.runner.call(queries.area_choices, self.ctx.store, guard=self))
+        self._fill_areas(await self.ctx.runner.call(place_queries.area_choices, self.ctx.store, guard=self))
         await self._load_names()
 
     @async_slot()
@@ -165,7 +167,7 @@ class DashboardPage(QWidget):
         await self._load_names()
 
     async def _load_names(self) -> None:
-        self._got_names(await self.ctx.runner.call(queries.export_names, self.ctx.store, self.ctx.actor, guard=self))
+        self._got_names(await self.ctx.runner.call(people_queries.export_names, self.ctx.store, self.ctx.actor, guard=self))
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -188,7 +190,7 @@ class DashboardPage(QWidget):
         self.start.setEnabled(custom)
         self.end.setEnabled(custom)
         if not custom:
-            start, end = queries.period_dates(key, self.today())
+            start, end = period_queries.period_dates(key, self.today())
             for edit, day in ((self.start, start), (self.end, end)):
                 edit.blockSignals(True)
                 edit.setDate(QDate(day.year, day.month, day.day))

@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 
 from ...domain.enums import Role, Status
 from ...domain.errors import NotFound
-from ...services import ui_queries_fieldwork as queries
+from ...services.queries import incidents as incident_queries
+from ...services.queries import people as people_queries
 from ..fieldwork.actions import ActionDialog
 from ..fieldwork.category import categories_for
 from ..fieldwork.incident import IncidentDetailView
@@ -58,14 +59,14 @@ class IncidentBoardPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.names = {ctx.actor.id: ctx.actor.display_name} if ctx.actor.display_name else {}
-        self._names_stale = True  # the server's users (queries.people_names): loaded with the list, again when they change
+        self._names_stale = True  # the server's users (people_names): loaded with the list, again when they change
         self._generation = 0
         self._stale = True
         self._selected_id: str | None = None
         self.action_dialog: ActionDialog | None = None
-        self._people: dict[str | None, list] = {}  # incident area → queries.known_people, for the handler pickers
+        self._people: dict[str | None, list] = {}  # incident area → known_people, for the handler pickers
 
-        self.views = list(queries.VIEWS)
+        self.views = list(incident_queries.VIEWS)
         self.tabs = QTabBar()
         self.tabs.setExpanding(False)
         for view in self.views:
@@ -204,10 +205,10 @@ class IncidentBoardPage(QWidget):
     @async_slot()
     async def _load(self, generation: int, with_names: bool, view: str, kwargs) -> None:
         if with_names:
-            self._names_known(await self.ctx.runner.call(queries.people_names, self.ctx.store, self.ctx.actor, guard=self))
-        rows = await self.ctx.runner.call(queries.list_incidents, self.ctx.store, view, limit=PAGE, **kwargs, guard=self)
+            self._names_known(await self.ctx.runner.call(people_queries.people_names, self.ctx.store, self.ctx.actor, guard=self))
+        rows = await self.ctx.runner.call(incident_queries.list_incidents, self.ctx.store, view, limit=PAGE, **kwargs, guard=self)
         self._first_page(generation, rows, kwargs)
-        counts = await self.ctx.runner.call(queries.incident_counts, self.ctx.store, mine_of=kwargs["mine_of"], guard=self)
+        counts = await self.ctx.runner.call(incident_queries.incident_counts, self.ctx.store, mine_of=kwargs["mine_of"], guard=self)
         self._show_counts(generation, counts)
 
     def _names_known(self, names: dict[str, str]) -> None:
@@ -232,7 +233,7 @@ class IncidentBoardPage(QWidget):
     @async_slot()
     async def _load_more(self, generation: int, offset: int, kwargs) -> None:
         rows = await self.ctx.runner.call(
-            queries.list_incidents, self.ctx.store, self.current_view(), offset=offset, limit=PAGE, **kwargs, guard=self
+            incident_queries.list_incidents, self.ctx.store, self.current_view(), offset=offset, limit=PAGE, **kwargs, guard=self
         )
         self._next_page(generation, offset, rows, kwargs)
 
@@ -293,7 +294,7 @@ class IncidentBoardPage(QWidget):
         actor = self.ctx.actor
         try:
             detail = await self.ctx.runner.call(
-                queries.incident_detail, self.ctx.store, incident_id, actor.id, actor.role, guard=self
+                incident_queries.incident_detail, self.ctx.store, incident_id, actor.id, actor.role, guard=self
             )
         except NotFound:  # anything else is not something this page can explain: the error dialog
             self._detail_gone(incident_id)
@@ -322,7 +323,7 @@ class IncidentBoardPage(QWidget):
     @async_slot()
     async def _load_people(self, detail, action: str) -> None:
         area_id = detail.incident.area_id
-        people = await self.ctx.runner.call(queries.known_people, self.ctx.store, self.ctx.actor, area_id=area_id, guard=self)
+        people = await self.ctx.runner.call(people_queries.known_people, self.ctx.store, self.ctx.actor, area_id=area_id, guard=self)
         self._people_known(detail, action, people)
 
     def _people_known(self, detail, action: str, people) -> None:
@@ -343,6 +344,6 @@ class IncidentBoardPage(QWidget):
     @async_slot()
     async def _find_duplicates(self, dialog: ActionDialog, inc) -> None:
         cards = await self.ctx.runner.call(
-            queries.duplicate_cards, self.ctx.store, inc.category, inc.lat, inc.lon, exclude_id=inc.id, guard=dialog
+            incident_queries.duplicate_cards, self.ctx.store, inc.category, inc.lat, inc.lon, exclude_id=inc.id, guard=dialog
         )
         dialog.set_duplicates(cards)

@@ -36,7 +36,7 @@ from ...domain.enums import AreaLevel, PersonStatus, Role
 from ...domain.errors import GridWorkerError
 from ...services import register
 from ...services.changes import Changes
-from ...services.ui_queries_register import Scope, TreeNode
+from ...services.queries.register import Scope, TreeNode
 from ..context import AppContext
 from ..models.area_tree import AreaTreeModel
 from ..settings import INCLUDE_INACTIVE, REGISTER_SPLITTER, Settings

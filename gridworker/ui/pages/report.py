@@ -30,7 +30,9 @@ from PySide6.QtWidgets import (
 from ...domain.enums import Urgency
 from ...photos import inspect as inspect_photo
 from ...services import drafts
-from ...services import ui_queries_fieldwork as queries
+from ...services import turned_photos
+from ...services.queries import incidents as incident_queries
+from ...services.queries import outbox as outbox_queries
 from ..fieldwork.category import CategoryPicker, follow_categories
 from ..fieldwork.duplicates import DuplicatesPanel
 from ..tasks import guarded
@@ -269,7 +271,7 @@ class ReportPage(QWidget):
             self.duplicates.show_cards(None)
             return
         self.ctx.runner.run(
-            queries.duplicate_cards, self.ctx.store, code, *where,
+            incident_queries.duplicate_cards, self.ctx.store, code, *where,
             on_done=guarded(self, lambda cards: self._duplicates_found(code, where, cards)),
         )  # fmt: skip
 
@@ -296,7 +298,7 @@ class ReportPage(QWidget):
         actor = self.ctx.actor
         self.save.setEnabled(False)
         self.ctx.runner.run(
-            queries.report_with_rotations, self.ctx.store, self.ctx.photos_dir, self.strip.files(),
+            turned_photos.report_with_rotations, self.ctx.store, self.ctx.photos_dir, self.strip.files(),
             keep_photo_position=self.place.keep_photo_position(), reporter_id=actor.id, reporter_role=actor.role,
             source="snap", category=self.category.code(), urgency=self.urgency.currentData(),
             description=self.description.toPlainText(), **self.place.report_values(),
@@ -329,7 +331,7 @@ class ReportPage(QWidget):
             on_done(state)
 
         self.ctx.runner.run(
-            queries.photos_to_existing_incident, self.ctx.store, self.ctx.photos_dir, incident_id, self.strip.files(),
+            turned_photos.photos_to_existing_incident, self.ctx.store, self.ctx.photos_dir, incident_id, self.strip.files(),
             actor_id=actor.id, actor_role=actor.role, note=note,
             keep_photo_position=self.place.keep_photo_position(),
             on_done=guarded(self, done), on_error=on_error,
@@ -343,7 +345,7 @@ class ReportPage(QWidget):
         if self._last_id:
             incident_id = self._last_id
             self.ctx.runner.run(
-                queries.sync_state, self.ctx.store, "incident", incident_id,
+                outbox_queries.sync_state, self.ctx.store, "incident", incident_id,
                 on_done=guarded(self, lambda state: self._sync_read(incident_id, state.state)),
             )  # fmt: skip
 

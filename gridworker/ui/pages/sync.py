@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 
 from ...domain import display
 from ...domain.errors import GridWorkerError
-from ...services.ui_queries_sync import ReviewLists, review_lists
 from ...sync import conflicts
+from ...sync.review import ReviewLists, review_lists
 from ...sync.worker import SyncStatus
 from ..context import AppContext
 from ..sync_controller import NOT_LINKED, controller_for

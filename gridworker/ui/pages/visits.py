@@ -35,7 +35,7 @@ from ...domain.enums import Outcome
 from ...domain.fieldwork import local_day
 from ...domain.models import utcnow
 from ...services import drafts, figures
-from ...services import ui_queries_fieldwork as queries
+from ...services.queries import visits as visit_queries
 from ...services import visits as visit_service
 from ..fieldwork.category import follow_categories
 from ..models.column import Column
@@ -267,7 +267,8 @@ class VisitsPage(QWidget):
     def reload(self) -> None:
         self._stale = False
         self.ctx.runner.run(
-            queries.open_walkrounds, self.ctx.store, keep_id=self._walk_id, on_done=guarded(self, self._show_walks)
+            visit_queries.open_walkrounds, self.ctx.store, keep_id=self._walk_id,
+            on_done=guarded(self, self._show_walks),
         )
         if self.tabs.currentIndex() == 1 or self._due_stale:
             self.load_due()
@@ -301,7 +302,7 @@ class VisitsPage(QWidget):
             return
         walk_id = self._walk_id
         self.ctx.runner.run(
-            queries.walkround_stops,
+            visit_queries.walkround_stops,
             self.ctx.store,
             walk_id,
             on_done=guarded(self, lambda stops: self._show_stops(walk_id, stops)),
@@ -452,7 +453,7 @@ class VisitsPage(QWidget):
     # -- planning --------------------------------------------------------------------------------
     def open_plan_dialog(self) -> None:
         self.ctx.runner.run(
-            queries.buildings_for_planning, self.ctx.store, on_done=guarded(self, self._open_plan_dialog)
+            visit_queries.buildings_for_planning, self.ctx.store, on_done=guarded(self, self._open_plan_dialog)
         )
 
     def _open_plan_dialog(self, buildings) -> None:

@@ -18,8 +18,8 @@ from ...domain.errors import ValidationError
 from ...domain.models import Building
 from ...domain.register import clean_building
 from ...services import drafts, register
-from ...services import ui_queries_register as queries
-from ...services.ui_queries_fieldwork import AreaChoice, area_choices
+from ...services.queries import register as register_queries
+from ...services.queries.places import AreaChoice, area_choices
 from ..context import AppContext
 from .form import EditorDialog
 
@@ -114,7 +114,7 @@ def building_values(building: Building | None, area_id: str | None = None) -> di
 
 def load_for_editor(store, building_id: str | None) -> tuple[Building | None, list[AreaChoice], Any]:
     """Off the GUI thread: the building (None for a new one), the areas to choose from, and any draft."""
-    building = queries.get_building(store, building_id) if building_id else None
+    building = register_queries.get_building(store, building_id) if building_id else None
     return building, area_choices(store), drafts.load_draft(store, draft_key(building_id))
 
 

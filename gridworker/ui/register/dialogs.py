@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
 from ...domain.enums import Gender, Relation
 from ...domain.errors import GridWorkerError
 from ...services import register
-from ...services import ui_queries_register as queries
+from ...services.queries import register as register_queries
 from ...services.search import mask_id_number, mask_phone
-from ...services.ui_queries_register import HouseholdChoice, PersonRow
+from ...services.queries.register import HouseholdChoice, PersonRow
 from ..context import AppContext
 from ..models.register_tables import label_of
 from .form import field_message, report_unexpected
@@ -128,7 +128,7 @@ class MoveDialog(OperationDialog):
         if not query:
             self.results.clear()
             return
-        self.ctx.runner.run(queries.find_households, self.ctx.store, query,
+        self.ctx.runner.run(register_queries.find_households, self.ctx.store, query,
                             on_done=lambda rows: self._found(query, rows), name="find household")  # fmt: skip
 
     def _found(self, query: str, rows: list[HouseholdChoice]) -> None:
@@ -137,10 +137,10 @@ class MoveDialog(OperationDialog):
         self.results.clear()
         nobody = self.tr("(nobody lives here yet)")
         for choice in rows:
-            if choice.id == self.person.household_id:
+            if choice.household_id == self.person.household_id:
                 continue
-            item = QListWidgetItem(f"{choice.address}　{choice.names or nobody}")
-            item.setData(Qt.ItemDataRole.UserRole, choice.id)
+            item = QListWidgetItem(f"{choice.address}　{choice.people or nobody}")
+            item.setData(Qt.ItemDataRole.UserRole, choice.household_id)
             self.results.addItem(item)
         if self.results.count():
             self.results.setCurrentRow(0)

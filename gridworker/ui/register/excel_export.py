@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
 from ...domain.errors import GridWorkerError
 from ...services import excel
-from ...services import ui_queries_register as queries
-from ...services.ui_queries_register import Scope
+from ...services import register_excel
+from ...services.queries.register import Scope
 from ..context import AppContext
 from ..tasks import guarded
 from .form import report_unexpected
@@ -83,7 +83,7 @@ class ExcelExport(QObject):
                                        can_stop=False, parent=self.window)  # fmt: skip
         self.dialogs.append(self.progress)
         self.progress.open()
-        self.ctx.runner.run(queries.export_workbook, self.ctx.store, path, self.ctx.lang, scope, relay.report,
+        self.ctx.runner.run(register_excel.export_workbook, self.ctx.store, path, self.ctx.lang, scope, relay.report,
                             on_done=guarded(self, lambda counts: self._written(path, counts)),
                             on_error=guarded(self, self._failed),
                             name="export register")  # fmt: skip

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.errors import GridWorkerError
-from ...services import ui_queries_register as queries
+from ...services import register_excel
 from ...services.excel_import import CellError, ImportReport
 from ..context import AppContext
 from ..tasks import guarded
@@ -276,7 +276,7 @@ class ExcelImport(QObject):
         self.dialogs.append(self.progress)
         self.progress.open()
         self.ctx.runner.run(
-            queries.import_workbook, self.ctx.store, self.path, create_areas=self.create_areas, dry_run=dry_run,
+            register_excel.import_workbook, self.ctx.store, self.path, create_areas=self.create_areas, dry_run=dry_run,
             skip_errors=skip_errors, progress=relay.report, stop_requested=relay.stop_requested,
             on_done=guarded(self, self._reported), on_error=guarded(self, self._failed), name="import register",
         )  # fmt: skip
@@ -300,7 +300,7 @@ class ExcelImport(QObject):
     def _failed(self, exc: BaseException) -> None:
         self._close_progress()
         self.finished.emit()
-        if isinstance(exc, queries.ImportStopped):
+        if isinstance(exc, register_excel.ImportStopped):
             return  # the worker asked for it; nothing changed
         if isinstance(exc, GridWorkerError):
             QMessageBox.warning(self.window, self.tr("Import from Excel"), exc.message(self.ctx.lang))

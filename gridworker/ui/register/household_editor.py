@@ -10,7 +10,7 @@ from ...domain.enums import Housing
 from ...domain.models import Household
 from ...domain.register import clean_household
 from ...services import drafts, register
-from ...services import ui_queries_register as queries
+from ...services.queries import register as register_queries
 from ...services.search import household_card
 from ..context import AppContext
 from .form import EditorDialog
@@ -116,7 +116,7 @@ def load_for_editor(store, household_id: str | None, building_id: str | None):
         key = f"household:{household.id}"
         place = f"{building.estate or ''}{building.name}" if building else ""
         return household, household.building_id, place, members, drafts.load_draft(store, key)
-    rows = queries.building_rows(store, [building_id]) if building_id else []
+    rows = register_queries.building_rows(store, [building_id]) if building_id else []
     place = f"{rows[0].estate}{rows[0].name}" if rows else ""
     return None, building_id, place, [], drafts.load_draft(store, f"household:new:{building_id or '-'}")
 

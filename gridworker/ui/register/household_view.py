@@ -17,7 +17,7 @@ from ...domain.enums import SPECIAL_GROUP_TAGS, Gender, Housing, Outcome, Relati
 from ...domain.errors import NotFound
 from ...domain.fieldwork import CHINA_TZ
 from ...domain.register import age_on
-from ...services import ui_queries_register as queries
+from ...services.queries import visits as visit_queries
 from ...services.search import HouseholdCard, household_card, mask_id_number, mask_phone
 from ..context import AppContext
 from ..models.register_tables import label_of, tags_text
@@ -28,10 +28,10 @@ log = logging.getLogger(__name__)
 REFUSED = ERROR
 
 
-def load_household(store, household_id: str) -> tuple[HouseholdCard, list[queries.VisitLine], object]:
+def load_household(store, household_id: str) -> tuple[HouseholdCard, list[visit_queries.VisitLine], object]:
     """Off the GUI thread: the household card, its latest visits, and why the server refused it (or None)."""
-    return (household_card(store, household_id), queries.household_visits(store, household_id),
-            queries.household_refusal(store, household_id))  # fmt: skip
+    return (household_card(store, household_id), visit_queries.household_visits(store, household_id),
+            visit_queries.household_refusal(store, household_id))  # fmt: skip
 
 
 def esc(value) -> str:
@@ -53,7 +53,7 @@ class HouseholdView(QWidget):
         self.ctx = ctx
         self.household_id: str | None = None
         self.card: HouseholdCard | None = None
-        self.visits: list[queries.VisitLine] = []
+        self.visits: list[visit_queries.VisitLine] = []
         self.refusal = None  # services.refused.Refusal of the household itself
         self.revealed = False
         self.read_only = False  # a handler reads the register, never edits it (the server refuses it)

@@ -12,9 +12,9 @@ import re
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal, Slot
 from PySide6.QtWidgets import QHeaderView, QTableView, QTabWidget, QWidget
 
-from ...services import ui_queries_register as queries
+from ...services.queries import register as register_queries
 from ...services.search import find_people
-from ...services.ui_queries_register import Scope
+from ...services.queries.register import Scope
 from ..context import AppContext
 from ..models.paged import PagedModel
 from ..models.register_tables import BuildingsModel, HouseholdsModel, PeopleModel
@@ -25,7 +25,7 @@ PEOPLE, HOUSEHOLDS, BUILDINGS = "person", "household", "building"
 
 
 def people_in_scope(store, scope: Scope, include_inactive: bool) -> list[str]:
-    return queries.person_ids(store, scope, include_inactive=include_inactive)
+    return register_queries.person_ids(store, scope, include_inactive=include_inactive)
 
 
 def natural_key(text: str) -> list[tuple[int, int | str]]:
@@ -96,8 +96,8 @@ class RegisterLists(QTabWidget):
             self.people.load(search_ids, query, include_inactive)
         else:
             self.people.load(people_in_scope, scope, include_inactive)
-        self.households.load(queries.household_ids, scope)
-        self.buildings.load(queries.building_ids, scope)
+        self.households.load(register_queries.household_ids, scope)
+        self.buildings.load(register_queries.building_ids, scope)
 
     def reload(self) -> None:
         for kind, model in self.models.items():

@@ -29,7 +29,7 @@ from ...domain.errors import GridWorkerError, ValidationError
 from ...domain.models import Person
 from ...domain.register import clean_person
 from ...services import drafts, register
-from ...services import ui_queries_register as queries
+from ...services.queries import register as register_queries
 from ..context import AppContext
 from .form import EditorDialog
 
@@ -235,9 +235,9 @@ def person_values(person: Person | None) -> dict[str, Any]:
 
 def load_for_editor(store, person_id: str | None, household_id: str | None) -> tuple[Person | None, str | None, str, Any]:
     """Off the GUI thread: the person (or None for a new one), their household id and address, and any draft."""
-    person = queries.get_person(store, person_id) if person_id else None
+    person = register_queries.get_person(store, person_id) if person_id else None
     household_id = person.household_id if person else household_id
-    address = queries.get_household(store, household_id).address or "" if household_id else ""
+    address = register_queries.get_household(store, household_id).address or "" if household_id else ""
     key = f"person:{person.id}" if person else f"person:new:{household_id or '-'}"
     return person, household_id, address, drafts.load_draft(store, key)
 

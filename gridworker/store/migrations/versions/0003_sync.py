@@ -1,4 +1,4 @@
-"""sync: conflicts list, blob queue, resync checklist, held evictions (gridworker.sync.tables)
+"""sync: conflicts list, blob queue, resync checklist, held evictions (gridworker.store.sync_tables)
 
 The search tables of 0001 are made by raw SQL, so autogenerate does not see
 them in the metadata and proposes dropping them: those drops were removed.

@@ -17,8 +17,8 @@ from ..domain.fieldwork import Incident, Photo, Visit, Walkround
 from ..domain.models import Area, Building, Household, Person
 from ..domain.users import User
 from ..store.database import Store
-from ..sync import conflicts
-from ..sync.tables import SyncBlob
+from ..store.sync_tables import SyncBlob
+from . import conflicts
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
-"""Queries behind the registers screen: the area tree, the paged people, household and building lists, households
-to move into, and the Excel import (stoppable) and export (of a part of the register) the screen runs.
+"""The register: the area tree, the paged people, household and building lists, and households to
+place someone or something in.
 
 A list is read in two steps, the way a table view needs it: first the ids
 of everything in scope, in display order (one query; 50,000 ids is a few
@@ -14,27 +14,19 @@ answers one level, `tree_children_many` several (a refresh of what is open).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from pathlib import Path
+from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from ..domain.enums import Relation
-from ..domain.errors import GridWorkerError
-from ..domain.fieldwork import Visit
-from ..domain.models import Building, Household, Person
-from ..store.database import Store
-from . import excel_export
-from .base import get_live
-from .excel_import import ImportReport, import_register
-from .refused import Refusal, refusals
-from .scope import writable_areas
-from .search import find_people
-from .visits import natural_key
-
-# -- scope: what the tree has selected --------------------------------------------
+from ...domain.enums import Relation
+from ...domain.models import Building, Household, Person
+from ...store.database import Store
+from ..base import get_live
+from ..scope import writable_areas
+from ..search import find_people
+from ..visits import natural_key
 
 
 @dataclass(frozen=True)
@@ -51,10 +43,14 @@ class Scope:
 
 
 _SUBTREE = "WITH RECURSIVE sub(id) AS (SELECT ? UNION SELECT a.id FROM area a JOIN sub ON a.parent_id = sub.id) "
+
+
 # Natural order of places in SQL: "2幢" before "10幢" because the shorter number sorts first.
 _PLACE_ORDER = (
     "b.estate IS NULL, b.estate, length(b.name), b.name, length(h.unit), h.unit, h.floor, length(h.room), h.room, h.address"
 )
+
+
 _RELATION_RANK = "CASE p.relation " + " ".join(f"WHEN '{r.value}' THEN {i}" for i, r in enumerate(Relation)) + " ELSE 99 END"
 
 
@@ -76,11 +72,9 @@ def _with(scope: Scope) -> str:
     return _SUBTREE if scope.area_id and not (scope.household_id or scope.building_id) else ""
 
 
-def _cursor(s: Session):
+def raw_cursor(s: Session):
+    """The SQLCipher connection's own cursor, for the hand-written SQL of the paged lists (no ORM rows)."""
     return s.connection().connection.driver_connection.cursor()
-
-
-# -- people --------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -110,7 +104,7 @@ def person_ids(store: Store, scope: Scope = Scope(), *, include_inactive: bool =
         f"ORDER BY h.id IS NULL, {_PLACE_ORDER}, h.id, {_RELATION_RANK}, p.birth_date, p.name"
     )
     with store.read() as s:
-        cur = _cursor(s)
+        cur = raw_cursor(s)
         cur.execute(sql, params)
         return [r[0] for r in cur.fetchall()]
 
@@ -126,7 +120,7 @@ WHERE p.id IN (SELECT value FROM json_each(?))
 def person_rows(store: Store, ids: Sequence[str]) -> list[PersonRow]:
     """The rows of `ids`, in that order; ids of records gone since are left out."""
     with store.read() as s:
-        cur = _cursor(s)
+        cur = raw_cursor(s)
         cur.execute(_PERSON_ROWS, (json.dumps(list(ids)),))
         found = {
             r[0]: PersonRow(r[0], r[1], r[2], _day(r[3]), r[4], r[5], r[6], r[7], json.loads(r[8] or "[]"), r[9], r[10],
@@ -151,9 +145,6 @@ def get_household(store: Store, household_id: str) -> Household:
         return get_live(s, Household, household_id)
 
 
-# -- households -------------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class HouseholdRow:
     id: str
@@ -174,7 +165,7 @@ def household_ids(store: Store, scope: Scope = Scope()) -> list[str]:
         f"WHERE h.deleted = 0 AND {where} ORDER BY {_PLACE_ORDER}, h.id"
     )
     with store.read() as s:
-        cur = _cursor(s)
+        cur = raw_cursor(s)
         cur.execute(sql, params)
         return [r[0] for r in cur.fetchall()]
 
@@ -189,15 +180,12 @@ WHERE h.id IN (SELECT value FROM json_each(?))
 
 def household_rows(store: Store, ids: Sequence[str]) -> list[HouseholdRow]:
     with store.read() as s:
-        cur = _cursor(s)
+        cur = raw_cursor(s)
         cur.execute(_HOUSEHOLD_ROWS, (json.dumps(list(ids)),))
         found = {
             r[0]: HouseholdRow(r[0], r[1] or "", r[2] or "", r[8], r[3], r[4], r[5], r[6], r[7]) for r in cur.fetchall()
         }
     return [found[i] for i in ids if i in found]
-
-
-# -- buildings -------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -225,7 +213,7 @@ def building_ids(store: Store, scope: Scope = Scope()) -> list[str]:
         "ORDER BY b.estate IS NULL, b.estate, length(b.name), b.name"
     )
     with store.read() as s:
-        cur = _cursor(s)
+        cur = raw_cursor(s)
         cur.execute(sql, params)
         return [r[0] for r in cur.fetchall()]
 
@@ -240,15 +228,12 @@ WHERE b.id IN (SELECT value FROM json_each(?))
 
 def building_rows(store: Store, ids: Sequence[str]) -> list[BuildingRow]:
     with store.read() as s:
-        cur = _cursor(s)
+        cur = raw_cursor(s)
         cur.execute(_BUILDING_ROWS, (json.dumps(list(ids)),))
         found = {
             r[0]: BuildingRow(r[0], r[1] or "", r[2] or "", r[3] or "", r[4], r[5], r[7], r[6] or "") for r in cur.fetchall()
         }
     return [found[i] for i in ids if i in found]
-
-
-# -- the area tree ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -274,7 +259,7 @@ def tree_children(store: Store, key: tuple) -> list[TreeNode]:
 def tree_children_many(store: Store, keys: Iterable[tuple]) -> dict[tuple, list[TreeNode]]:
     """The children of several nodes, read in one session (a refresh of every open node)."""
     with store.read() as s:
-        cur = _cursor(s)
+        cur = raw_cursor(s)
         return {key: _children(cur, key) for key in keys}
 
 
@@ -345,48 +330,14 @@ def _room_label(room: str | None) -> str:
     return f"{room}室" if room and room.isdigit() else (room or "")
 
 
-# -- a household's visits ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class VisitLine:
-    id: str
-    visited_at: datetime
-    visitor_id: str
-    outcome: str
-    notes: str | None
-    needs: str | None
-    refused: Refusal | None = None  # the server refused this visit: it does not count (services.refused)
-
-
-def household_visits(store: Store, household_id: str, *, limit: int = 20) -> list[VisitLine]:
-    """The latest visits to a household, newest first (the household view's "visits")."""
-    q = (
-        select(Visit)
-        .where(Visit.household_id == household_id, Visit.deleted == False)  # noqa: E712
-        .order_by(Visit.visited_at.desc())
-        .limit(limit)
-    )
-    with store.read() as s:
-        found = list(s.exec(q))
-        why = refusals(s, "visit", [v.id for v in found])
-    return [VisitLine(v.id, v.visited_at, v.visitor_id, v.outcome, v.notes, v.needs, why.get(v.id)) for v in found]
-
-
-def household_refusal(store: Store, household_id: str) -> Refusal | None:
-    """Why the server refused this household, if it did (it is then on this computer only)."""
-    with store.read() as s:
-        return refusals(s, "household", [household_id]).get(household_id)
-
-
-# -- households to move into, by place (empty ones too) ------------------------------------------
-
-
 @dataclass(frozen=True)
 class HouseholdChoice:
-    id: str
+    """A household to place something in: a person moving house, an incident report (its draft keeps these fields)."""
+
+    household_id: str
     address: str
-    names: str  # the active people living there, "" for an empty household
+    people: str  # the active people living there, "" for an empty household
+    area_id: str | None = None
 
 
 _HOUSEHOLD_PLACES = """
@@ -399,14 +350,15 @@ WHERE h.deleted = 0
 
 def find_households(store: Store, text: str, *, limit: int = 40) -> list[HouseholdChoice]:
     """Households found by their place (estate, building, unit, room, address; every word must match), then by a
-    resident's name or numbers (the register search). Households nobody lives in are found by their place."""
+    resident's name, pinyin initials, phone or numbers (the register search); only in the areas the user may place
+    records in (services.scope). Households nobody lives in are found by their place."""
     words = [w.casefold() for w in text.split()]
     if not words:
         return []
     with store.read() as s:
-        cur = _cursor(s)
+        cur = raw_cursor(s)
         cur.execute(_HOUSEHOLD_PLACES)
-        allowed = writable_areas(s)  # only households a person may be moved into (services.scope)
+        allowed = writable_areas(s)
         by_place = [(r[0], r[1] or "") for r in cur.fetchall()
                     if all(w in r[2].casefold() for w in words) and (allowed is None or r[3] in allowed)]  # fmt: skip
     by_place.sort(key=lambda r: natural_key(r[1]))
@@ -414,79 +366,29 @@ def find_households(store: Store, text: str, *, limit: int = 40) -> list[Househo
     for hit in find_people(store, text, limit=limit, area_ids=None if allowed is None else sorted(allowed)):
         if hit.household_id and len(found) < limit:
             found.setdefault(hit.household_id, hit.address)
-    return [HouseholdChoice(hh_id, address, names) for (hh_id, address), names in
-            zip(found.items(), _member_names(store, list(found)), strict=True)]  # fmt: skip
+    names, areas = _members_and_areas(store, list(found))
+    return [HouseholdChoice(hh_id, address, names.get(hh_id, ""), areas.get(hh_id)) for hh_id, address in found.items()]
 
 
-def _member_names(store: Store, household_ids: list[str]) -> list[str]:
+def _members_and_areas(store: Store, household_ids: list[str]) -> tuple[dict[str, str], dict[str, str | None]]:
+    """Each household's active members ("、"-joined, the head first) and its area."""
+    ids = json.dumps(household_ids)
     with store.read() as s:
-        cur = _cursor(s)
+        cur = raw_cursor(s)
         cur.execute(
             f"SELECT p.household_id, p.name FROM person p WHERE p.household_id IN (SELECT value FROM json_each(?)) "
             f"AND p.deleted = 0 AND p.status = 'active' ORDER BY {_RELATION_RANK}, p.birth_date",
-            (json.dumps(household_ids),),
+            (ids,),
         )
         names: dict[str, list[str]] = {}
         for hh_id, name in cur.fetchall():
             names.setdefault(hh_id, []).append(name)
-    return ["、".join(names.get(h, [])) for h in household_ids]
+        cur.execute("SELECT id, area_id FROM household WHERE id IN (SELECT value FROM json_each(?))", (ids,))
+        areas = dict(cur.fetchall())
+    return {h: "、".join(n) for h, n in names.items()}, areas
 
 
 def get_building(store: Store, building_id: str) -> Building:
     """One live building record (for the editor)."""
     with store.read() as s:
         return get_live(s, Building, building_id)
-
-
-# -- Excel import and export from the screen --------------------------------------------------------
-
-
-class ImportStopped(GridWorkerError):
-    code = "cancelled"
-
-    def __init__(self) -> None:
-        super().__init__("导入已取消，未做任何修改", "The import was cancelled; nothing was changed")
-
-
-def import_workbook(
-    store: Store,
-    path: str | Path,
-    *,
-    create_areas: bool,
-    dry_run: bool,
-    skip_errors: bool = False,
-    progress: Callable[[int, int], None] | None = None,
-    stop_requested: Callable[[], bool] = lambda: False,
-) -> ImportReport:
-    """`excel.import_register`, stoppable: once `stop_requested()` says so, the next progress step raises
-    ImportStopped inside the import's one transaction, which rolls back whole, so a stop leaves nothing half done."""
-
-    def step(done: int, total: int) -> None:
-        if stop_requested():
-            raise ImportStopped
-        if progress is not None:
-            progress(done, total)
-
-    return import_register(
-        store, path, create_areas=create_areas, dry_run=dry_run, skip_errors=skip_errors, progress=step,
-        initiator="import",
-    )  # fmt: skip
-
-
-def export_workbook(
-    store: Store, path: str | Path, lang: str, scope: Scope = Scope(), progress: Callable[[int, int], None] | None = None
-) -> dict[str, int]:
-    """The buildings, households and people of `scope` (all of them for the empty scope) in one workbook, in the
-    layout the import reads back; returns the rows written per kind."""
-    if scope == Scope():
-        return excel_export.export_workbook(store, path, lang, progress)
-    households = set(household_ids(store, scope))
-    people = set(person_ids(store, scope, include_inactive=True))
-    buildings = set(building_ids(store, scope))
-    with store.read() as s:
-        cur = _cursor(s)  # every household's building, or its rows could not name it
-        cur.execute("SELECT building_id FROM household WHERE id IN (SELECT value FROM json_each(?))",
-                    (json.dumps(list(households)),))  # fmt: skip
-        buildings |= {r[0] for r in cur.fetchall() if r[0]}
-    only = {"building": buildings, "household": households, "person": people}
-    return excel_export.export_workbook(store, path, lang, progress, only=only)

@@ -1,4 +1,4 @@
-"""Local tables of the sync engine: the conflicts list and the photo blob queue.
+"""Local tables of the sync engine (gridworker.sync), kept in the store so services may read them: the conflicts list and the photo blob queue.
 
 Everything else the engine keeps fits the existing tables: the outbox holds
 the mutations and their results, Meta holds the token, the cursor, the epoch,
