@@ -13,7 +13,6 @@ import logging
 import time
 
 from PySide6.QtCore import (
-    QByteArray,
     QCoreApplication,
     QEventLoop,
     QRect,
