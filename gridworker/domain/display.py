@@ -52,49 +52,6 @@ ENTITY_LABELS: dict[str, tuple[str, str]] = {
     "walkround": ("走访计划", "walk-round"),
 }
 
-# Fields beyond the register's validation labels (domain.validation.FIELD_LABELS).
-_MORE_FIELDS: dict[str, tuple[str, str]] = {
-    "parent_id": ("上级", "parent"),
-    "code": ("编码", "code"),
-    "level": ("层级", "level"),
-    "floor": ("楼层", "floor"),
-    "head_person_id": ("户主", "head of household"),
-    "person_id": ("人员", "person"),
-    "moved_in": ("迁入日期", "moved in"),
-    "moved_out": ("迁出日期", "moved out"),
-    "visitor_id": ("走访人", "visitor"),
-    "photo_ids": ("照片", "photos"),
-    "reported_at": ("上报时间", "reported at"),
-    "reporter_id": ("上报人", "reporter"),
-    "source": ("来源", "source"),
-    "overdue": ("已超期", "overdue"),
-    "rework_count": ("返工次数", "times reworked"),
-    "incident_id": ("事件", "incident"),
-    "action": ("处理动作", "action"),
-    "actor_id": ("处理人", "done by"),
-    "actor_role": ("处理人角色", "role of the person"),
-    "at": ("时间", "time"),
-    "partly_solved": ("部分解决", "partly solved"),
-    "duplicate_of": ("重复于", "duplicate of"),
-    "sha256": ("照片", "photo"),
-    "entity": ("所属记录类型", "belongs to"),
-    "entity_id": ("所属记录", "belongs to"),
-    "taken_at": ("拍摄时间", "taken at"),
-    "width": ("宽度", "width"),
-    "height": ("高度", "height"),
-    "bytes": ("大小", "size"),
-    "mime": ("格式", "format"),
-    "planner_id": ("制定人", "planned by"),
-    "planned_at": ("制定时间", "planned at"),
-    "planned_for": ("计划日期", "planned for"),
-    "household_ids": ("住户", "households"),
-    "finished_at": ("完成时间", "finished at"),
-    "username": ("用户名", "user name"),
-    "display_name": ("姓名", "name"),
-    "role": ("角色", "role"),
-    "area_ids": ("负责网格", "areas"),
-    "disabled": ("已停用", "disabled"),
-}
 # Per entity where one wire name means different things.
 _ENTITY_FIELDS: dict[tuple[str, str], tuple[str, str]] = {
     ("walkround", "name"): ("计划名称", "name"),
@@ -145,7 +102,7 @@ def entity_label(entity: str, lang: str) -> str:
 
 def field_label(field: str, lang: str, entity: str | None = None) -> str:
     """The words for a field ("Phone" in a table cell); an unknown field gets a neutral word, never its wire name."""
-    pair = _ENTITY_FIELDS.get((entity or "", field)) or FIELD_LABELS.get(field) or _MORE_FIELDS.get(field)
+    pair = _ENTITY_FIELDS.get((entity or "", field)) or FIELD_LABELS.get(field)
     if pair is None:
         pair = ("其他信息", "other detail")
     text = _pick(pair, lang)

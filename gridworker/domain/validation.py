@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from . import idnumber
@@ -11,6 +11,8 @@ from .digits import ascii_digits
 from .enums import Gender, Labelled
 from .errors import ValidationError
 
+# (Chinese, English) words for every field of every entity on the wire (domain.wire.ENTITIES): the one
+# table refusals (here, domain.wire, domain.wire_checks) and screens (domain.display) name fields with.
 FIELD_LABELS: dict[str, tuple[str, str]] = {
     "name": ("姓名", "name"),
     "gender": ("性别", "gender"),
@@ -49,6 +51,56 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "skills": ("特长", "skills"),
     "household_id": ("住户", "household"),
     "building_id": ("楼栋", "building"),
+    "parent_id": ("上级", "parent"),
+    "code": ("编码", "code"),
+    "level": ("层级", "level"),
+    "floor": ("楼层", "floor"),
+    "head_person_id": ("户主", "head of household"),
+    "person_id": ("人员", "person"),
+    "moved_in": ("迁入日期", "moving-in date"),
+    "moved_out": ("迁出日期", "moving-out date"),
+    "visitor_id": ("走访人", "visitor"),
+    "photo_ids": ("照片", "photos"),
+    "reported_at": ("上报时间", "reported at"),
+    "reporter_id": ("上报人", "reporter"),
+    "source": ("来源", "source"),
+    "overdue": ("已超期", "overdue"),
+    "rework_count": ("返工次数", "times reworked"),
+    "incident_id": ("事件", "incident"),
+    "action": ("处理动作", "action"),
+    "actor_id": ("处理人", "done by"),
+    "actor_role": ("处理人角色", "role of the person"),
+    "at": ("时间", "time"),
+    "partly_solved": ("部分解决", "partly solved"),
+    "duplicate_of": ("重复于", "duplicate of"),
+    "sha256": ("照片", "photo"),
+    "entity": ("所属记录类型", "belongs to"),
+    "entity_id": ("所属记录", "belongs to"),
+    "taken_at": ("拍摄时间", "taken at"),
+    "width": ("宽度", "width"),
+    "height": ("高度", "height"),
+    "bytes": ("大小", "size"),
+    "mime": ("格式", "format"),
+    "planner_id": ("制定人", "planned by"),
+    "planned_at": ("制定时间", "planned at"),
+    "planned_for": ("计划日期", "planned for"),
+    "household_ids": ("住户", "households"),
+    "finished_at": ("完成时间", "finished at"),
+    "username": ("用户名", "user name"),
+    "display_name": ("姓名", "name"),
+    "role": ("角色", "role"),
+    "area_ids": ("负责网格", "areas"),
+    "disabled": ("已停用", "disabled"),
+    "name_en": ("英文名称", "English name"),
+    "parent_code": ("上级类别", "parent category"),
+    "kind": ("类型", "kind"),
+    "level_default": ("默认层级", "default level"),
+    "photo_required": ("须附照片", "photo required"),
+    "keywords": ("关键词", "keywords"),
+    "year": ("年份", "year"),
+    "from": ("开始日期", "first day"),
+    "to": ("结束日期", "last day"),
+    "workdays": ("调休上班日", "make-up working days"),
 }
 
 _MOBILE = re.compile(r"^1[3-9][0-9]{9}$", re.ASCII)
@@ -66,7 +118,8 @@ def _short(value: Any, limit: int = 40) -> str:
 
 
 def label(field: str, lang: str = "zh") -> str:
-    zh, en = FIELD_LABELS.get(field, (field, field))
+    """The words for a field in a message; a field missing from the table gets a neutral word, never its wire name."""
+    zh, en = FIELD_LABELS.get(field, ("此项", "this field"))
     return zh if lang.startswith("zh") else en
 
 
@@ -198,17 +251,61 @@ def coordinate(field: str, value: Any) -> float | None:
     return f
 
 
+# Bounds of dates (docs/sync-protocol.md §4.8): field → (earliest, latest as days after today, or a fixed last day).
+# "Today" is the date on the latest clock on Earth (UTC+14), so no one's today is ever refused.
+EARLIEST_DATE = date(1900, 1, 1)
+PLAN_DAYS = 5 * 366
+DATE_BOUNDS: dict[str, tuple[date | int, date | int]] = {
+    "birth_date": (EARLIEST_DATE, 0),
+    "planned_for": (-PLAN_DAYS, PLAN_DAYS),
+    "moved_in": (EARLIEST_DATE, 366),
+    "moved_out": (EARLIEST_DATE, 366),
+    # The holiday table is published per year (its `year` runs 1900-2200).
+    "from": (EARLIEST_DATE, date(2200, 12, 31)),
+    "to": (EARLIEST_DATE, date(2200, 12, 31)),
+    "workdays": (EARLIEST_DATE, date(2200, 12, 31)),
+}
+DEFAULT_DATE_BOUNDS: tuple[date | int, date | int] = (EARLIEST_DATE, PLAN_DAYS)
+
+
+def _today() -> date:
+    return (datetime.now(timezone.utc) + timedelta(hours=14)).date()
+
+
+def date_window(field: str) -> tuple[date, date]:
+    """The first and last date a field may hold."""
+    today = _today()
+    lo, hi = DATE_BOUNDS.get(field, DEFAULT_DATE_BOUNDS)
+    return (
+        lo if isinstance(lo, date) else today + timedelta(days=lo),
+        hi if isinstance(hi, date) else today + timedelta(days=hi),
+    )
+
+
+def _bounded(field: str, day: date) -> date:
+    lo, hi = date_window(field)
+    if not lo <= day <= hi:
+        raise ValidationError(
+            field,
+            f"{label(field)}应在{lo.isoformat()}到{hi.isoformat()}之间",
+            f"{label(field, 'en')} must be between {lo.isoformat()} and {hi.isoformat()}",
+            code="date_range",
+        )
+    return day
+
+
 def a_date(field: str, value: Any) -> date | None:
+    """A date as people write it (1980-05-17, 1980/5/17, 1980年5月17日), within the field's bounds."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, date):
-        return value.date() if hasattr(value, "date") and callable(value.date) else value
+        return _bounded(field, value.date() if isinstance(value, datetime) else value)
     s = str(value).strip().replace("/", "-").replace(".", "-")
     m = re.match(r"^(\d{4})-?(\d{1,2})-?(\d{1,2})(?:[ T].*)?$", s) or re.match(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$", s)
     try:
         if not m:
             raise ValueError
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        day = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:
         raise ValidationError(
             field,
@@ -216,6 +313,7 @@ def a_date(field: str, value: Any) -> date | None:
             f"{label(field, 'en')} '{value}' is not a valid date (e.g. 1980-05-17)",
             code="date",
         ) from None
+    return _bounded(field, day)
 
 
 def person_identity(

@@ -225,13 +225,15 @@ def check_types(entity: str, fields: Mapping[str, Any]) -> list[ValidationError]
             )
         elif not _type_ok(kind, value):
             zh, en = _TYPE_WORDS[kind]
-            problems.append(ValidationError(name, f"字段“{name}”应为{zh}", f"field '{name}' must be {en}", code="wrong_type"))
+            problems.append(
+                ValidationError(name, f"{v.label(name)}应为{zh}", f"{v.label(name, 'en')} must be {en}", code="wrong_type")
+            )
         elif not _encodable(value):
             problems.append(
                 ValidationError(
                     name,
-                    f"字段“{name}”含有无效字符（不成对的代理项）",
-                    f"field '{name}' holds invalid characters (unpaired surrogates)",
+                    f"{v.label(name)}含有无效字符（不成对的代理项）",
+                    f"{v.label(name, 'en')} holds invalid characters (unpaired surrogates)",
                     code="invalid_text",
                 )
             )
@@ -266,14 +268,24 @@ TIME_AHEAD = timedelta(days=366)
 DEADLINE_AHEAD = timedelta(days=5 * 366)
 
 
+# The one form of a time on the wire: YYYY-MM-DDTHH:MM[:SS[.ffffff]] with Z or ±HH:MM (at most ±14:00), and of
+# a date: YYYY-MM-DD. Python's fromisoformat takes many more (week dates "2026-W49-1", ordinal dates,
+# "20261121T0930+0800", a space for the T) that another client's parser may not.
+_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-](?:0\d|1[0-4]):[0-5]\d)", re.ASCII)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
 def a_datetime(name: str, value: Any, *, ahead: timedelta = TIME_AHEAD) -> str | None:
-    """An ISO 8601 time with an offset (PROTOCOL.md) within its window; returned as sent, once checked."""
+    """An ISO 8601 time with an offset in the protocol's form, within its window; returned normalised
+    (seconds always, microseconds when there are any, Z as +00:00)."""
     if value is None:
         return None
-    try:
-        parsed = datetime.fromisoformat(str(value))
-    except ValueError:
-        parsed = None
+    parsed = None
+    if isinstance(value, str) and _TIME.fullmatch(value):
+        try:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:  # a month 13, a 25th hour
+            parsed = None
     if parsed is None or parsed.tzinfo is None:
         raise ValidationError(
             name,
@@ -291,7 +303,22 @@ def a_datetime(name: str, value: Any, *, ahead: timedelta = TIME_AHEAD) -> str |
             f"{v.label(name, 'en')} must be between {EARLIEST:%Y-%m-%d} and {latest:%Y-%m-%d}; check the device's date",
             code="time_range",
         )
-    return str(value)
+    return parsed.isoformat()
+
+
+def a_wire_date(name: str, value: Any) -> str | None:
+    """A date in the protocol's one form, YYYY-MM-DD, within the field's bounds (validation.date_window)."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _DATE.fullmatch(value):
+        raise ValidationError(
+            name,
+            f"{v.label(name)}“{_printable(str(value), 40)}”不是有效日期（格式如 1980-05-17）",
+            f"{v.label(name, 'en')} '{_printable(str(value), 40)}' is not a date in the form 1980-05-17",
+            code="date",
+        )
+    day = v.a_date(name, value)
+    return day.isoformat() if day else None
 
 
 def a_deadline(name: str, value: Any) -> str | None:
@@ -305,7 +332,10 @@ def an_id(name: str, value: Any) -> str | None:
         return None
     if not isinstance(value, str) or not _UUID.fullmatch(value):
         raise ValidationError(
-            name, f"{name}“{str(value)[:60]}”不是有效的编号（36位UUID）", f"{name} is not a 36-character UUID", code="id"
+            name,
+            f"{v.label(name)}“{_printable(str(value), 60)}”不是有效的编号（36位UUID）",
+            f"{v.label(name, 'en')} is not a 36-character UUID",
+            code="id",
         )
     return value
 
@@ -338,7 +368,9 @@ def validate(
     spec = ENTITIES[entity] if not problems or entity in ENTITIES else None
     if spec is not None:
         problems += [
-            ValidationError(f, f"“{f}”由服务器计算，不能修改", f"'{f}' is set by the server and cannot be written", code="read_only")
+            ValidationError(
+                f, f"{v.label(f)}由服务器计算，不能修改", f"{v.label(f, 'en')} is set by the server and cannot be written", code="read_only"
+            )
             for f in fields
             if f in spec.read_only
         ]

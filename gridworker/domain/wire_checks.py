@@ -16,7 +16,7 @@ from . import validation as v
 from .enums import Action, AreaLevel, Level, Outcome, Relation, Role, Source, Urgency
 from .errors import ValidationError
 from .register import InvalidRecord, clean_building, clean_household, clean_person
-from .wire import ENTITIES, MAX_BLOB_BYTES, PHOTO_MIMES, SERVER_MANAGED, a_datetime, a_deadline, an_id, sha256_hex
+from .wire import DATE, ENTITIES, MAX_BLOB_BYTES, PHOTO_MIMES, SERVER_MANAGED, a_datetime, a_deadline, a_wire_date, an_id, sha256_hex
 
 
 def _enum_value(cls, name: str, value: Any, *, required: bool = False) -> str | None:
@@ -77,8 +77,7 @@ def _coord(name: str, value: Any) -> float | None:
 
 
 def _date(name: str, value: Any) -> str | None:
-    d = v.a_date(name, value)
-    return d.isoformat() if d else None
+    return a_wire_date(name, value)
 
 
 def _visit(c: _Checker) -> None:
@@ -232,6 +231,13 @@ def _register(entity: str, fields: Mapping[str, Any], creating: bool, existing: 
                 an_id(name, raw[name])
             except ValidationError as e:
                 errors.append(e)
+    for name, kind in ENTITIES[entity].fields.items():
+        if kind == DATE and name in raw:  # the cleaners read the forms people type; the wire has one
+            try:
+                a_wire_date(name, raw[name])
+            except ValidationError as e:
+                errors.append(e)
+                del raw[name]
     try:
         if entity == "building":
             out = clean_building(raw, partial=not creating)

@@ -284,3 +284,44 @@ def test_clocks_far_ahead_or_not_ascii_are_refused_per_mutation(world):
     assert [r["status"] for r in results] == ["rejected"] * 4 + ["applied"], results
     assert [r["error"]["code"] for r in results[:4]] == ["clock_ahead", "clock_ahead", "bad_clock", "bad_clock"]
     assert "clock" in results[0]["error"]["message"] and "一天" in results[0]["error"]["message_zh"]
+
+
+def test_odd_date_forms_and_dates_out_of_bounds_are_refused_and_times_stored_normalised(world):
+    """A week date was stored as sent; birth dates of 9999 and 1800 and a plan for year 1 were applied."""
+    w1 = world.api("w1")
+    g1 = world.area_ids["G1"]
+    h1 = new_id()
+    assert w1.upsert("household", h1, {"area_id": g1, "room": "101"})["status"] == "applied"
+    results = w1.push(
+        [
+            w1.mutation("visit", new_id(), {"area_id": g1, "visited_at": "2026-W49-1T10:00:00+08:00"}),
+            w1.mutation("visit", new_id(), {"area_id": g1, "visited_at": "20261121T093000+0800"}),
+            w1.mutation("visit", new_id(), {"area_id": g1, "visited_at": "2026-11-21 09:30:00+08:00"}),
+            w1.mutation("person", new_id(), {"area_id": g1, "household_id": h1, "name": "张三", "birth_date": "9999-12-31"}),
+            w1.mutation("person", new_id(), {"area_id": g1, "household_id": h1, "name": "张三", "birth_date": "1800-01-01"}),
+            w1.mutation("person", new_id(), {"area_id": g1, "household_id": h1, "name": "张三", "birth_date": "1980/05/17"}),
+            w1.mutation("walkround", new_id(), {"area_id": g1, "name": "巡查", "planned_for": "0001-01-01"}),
+            w1.mutation("membership", new_id(), {"area_id": g1, "person_id": new_id(), "household_id": h1,
+                                                 "moved_in": "2026-W49-1"}),  # fmt: skip
+        ]
+    )
+    named = [{f["field"] for f in r["error"]["details"].get("fields", [])} if r["status"] == "rejected" else r for r in results]
+    assert named == [{"visited_at"}, {"visited_at"}, {"visited_at"}, {"birth_date"}, {"birth_date"}, {"birth_date"},
+                     {"planned_for"}, {"moved_in"}]  # fmt: skip
+    assert all(r["error"]["code"] == "invalid_value" for r in results)
+    assert "birth date must be between 1900-01-01" in results[3]["error"]["message"]
+    assert "planned for must be between" in results[6]["error"]["message"]
+    # The documented forms are taken and stored in one form.
+    v1, v2, p1 = new_id(), new_id(), new_id()
+    ok = w1.push(
+        [
+            w1.mutation("visit", v1, {"area_id": g1, "visited_at": "2026-11-21T09:30Z"}),
+            w1.mutation("visit", v2, {"area_id": g1, "visited_at": "2026-11-21T09:30:05.25+08:00"}),
+            w1.mutation("person", p1, {"area_id": g1, "household_id": h1, "name": "李四", "birth_date": "1980-05-17"}),
+        ]
+    )
+    assert [r["status"] for r in ok] == ["applied"] * 3, ok
+    w1.pull()
+    assert w1.records[("visit", v1)]["visited_at"] == "2026-11-21T09:30:00+00:00"
+    assert w1.records[("visit", v2)]["visited_at"] == "2026-11-21T09:30:05.250000+08:00"
+    assert w1.records[("person", p1)]["birth_date"] == "1980-05-17"
