@@ -14,7 +14,9 @@ missed or applied twice.
   field, the server must see the collision and decide by clock (and record
   the losing value), not take ours blindly.
 - delete: a tombstone. evict: the record left this user's scope; it is
-  dropped unless it has unsent edits (then it stays until they are sent).
+  dropped unless this computer's own work needs it (see keep.py: unsent
+  edits, work the server refused, what names that work); then it is held
+  until nothing needs it any more.
 - categories and holidays (server-managed, no table of their own): kept in
   Meta by services.tables, the tables this device counts deadlines and checks
   reports with from then on.
@@ -36,7 +38,7 @@ from ..domain.models import Outbox, utcnow
 from ..services import tables as server_tables
 from ..store.sync_tables import SyncBlob, SyncEvicted, SyncResync
 from .mapping import ENTITY_MAPS, SEARCHED, EntityMap
-from . import state
+from . import keep, state
 from .resync import after_restore
 
 log = logging.getLogger(__name__)
@@ -193,14 +195,16 @@ def _apply_entity(
     known = f"SELECT id, version FROM {emap.table.name} WHERE id IN (SELECT value FROM json_each(?))"
     local = dict(conn.exec_driver_sql(known, (json.dumps(ids),)).all())
     pending = pending_records(s, emap.name, ids) if local_state.has_pending else {}
+    leaving = [c["id"] for c in changes if c.get("op") == "evict" and c["id"] in local]
+    needed = keep.kept(s, leaving) if leaving else set()  # this computer's work still needs these (sync/keep.py)
     out = _Sorted()
     for change in changes:
-        _sort_change(emap, change, local, pending, resync, prepared, result, out)
+        _sort_change(emap, change, local, needed, resync, prepared, result, out)
     result.upserts += len(out.written)
     if out.written:
         result.touched.setdefault(emap.name, set()).update(out.written)
     _write(conn, emap, out, result)
-    _hold_or_release(conn, emap, changes, pending, local_state)
+    _hold_or_release(conn, emap, changes, needed, local_state)
     rebased = [c for c in changes if c["id"] in pending and c.get("op") in ("upsert", "delete")]
     for change in rebased:
         reapply_pending(s, emap, change["id"], pending[change["id"]])
@@ -209,14 +213,14 @@ def _apply_entity(
 
 
 def _sort_change(
-    emap: EntityMap, change: dict[str, Any], local: dict[str, int], pending: dict[str, Any], resync: bool,
+    emap: EntityMap, change: dict[str, Any], local: dict[str, int], needed: set[str], resync: bool,
     prepared: dict[tuple[str, str], dict[str, Any]], result: PageResult, out: _Sorted,
 ) -> None:
     """Where one pulled change goes: kept, skipped, a tombstone, an eviction, an insert or an update."""
     rid, op = change["id"], change.get("op")
     version = change.get("version") if isinstance(change.get("version"), int) else 0
     if op == "evict":
-        if rid in pending:
+        if rid in needed:
             result.kept += 1
         elif rid in local:
             out.evicted.append(rid)
@@ -264,10 +268,10 @@ def _write(conn: Any, emap: EntityMap, out: _Sorted, result: PageResult) -> None
 
 
 def _hold_or_release(
-    conn: Any, emap: EntityMap, changes: list[dict[str, Any]], pending: dict[str, Any], local_state: "_LocalState"
+    conn: Any, emap: EntityMap, changes: list[dict[str, Any]], needed: set[str], local_state: "_LocalState"
 ) -> None:
-    """Records evicted while they have unsent edits are held (kept until answered); those sent again are not."""
-    held = [c["id"] for c in changes if c.get("op") == "evict" and c["id"] in pending]
+    """Records evicted while this computer's work needs them are held; those the server sends again are no longer."""
+    held = [c["id"] for c in changes if c.get("op") == "evict" and c["id"] in needed]
     back = [c["id"] for c in changes if c.get("op") != "evict"]
     if back and local_state.has_held:
         conn.execute(delete(HELD).where(HELD.c.entity == emap.name, HELD.c.record_id.in_(back)))
@@ -277,17 +281,19 @@ def _hold_or_release(
 
 
 def drop_held(s: Session) -> dict[str, set[str]]:
-    """Records kept through an eviction for their unsent edits: drop those whose edits have all been answered."""
+    """Records kept through an eviction for this computer's work: drop those nothing needs any more (keep.py).
+
+    A record whose edit the server refused stays until the user has dismissed
+    the refusal; one the server refused outright, and what it names, stays.
+    """
     conn = s.connection()
     rows = conn.execute(select(HELD.c.entity, HELD.c.record_id)).all()
     if not rows:
         return {}
+    needed = keep.needed(s)
     dropped: dict[str, set[str]] = {}
     for entity, rid in rows:
-        still = conn.execute(
-            select(OUTBOX.c.seq).where(OUTBOX.c.state == "pending", OUTBOX.c.entity == entity, OUTBOX.c.record_id == rid).limit(1)
-        ).first()
-        if still is not None:
+        if rid in needed:
             continue
         emap = ENTITY_MAPS.get(entity)
         if emap is not None:

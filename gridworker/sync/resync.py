@@ -33,17 +33,20 @@ from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import delete, insert, literal, select, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from ..domain.models import Outbox, new_id, to_wire
 from ..store.areas import areas_below
 from ..store.meta import next_hlc
-from ..store.sync_tables import SyncResync
+from ..store.sync_tables import SyncEvicted, SyncResync
 from . import state
 from .mapping import ENTITY_MAPS, BadValue, EntityMap, chunked
+from .keep import kept
 
 log = logging.getLogger(__name__)
 OUTBOX = Outbox.__table__  # type: ignore[attr-defined]
+HELD = SyncEvicted.__table__  # type: ignore[attr-defined]
 RESYNC = SyncResync.__table__  # type: ignore[attr-defined]
 SERVER_MANAGED = frozenset({"area", "user"})
 RESTORED, REREAD = "1", "reread"  # values of state.RESYNC: after 410, or asked for by an upgrade
@@ -92,6 +95,7 @@ def finish(s: Session) -> Settled:
         if not left:
             continue
         history = _outbox_states(s, name, left)
+        needed = kept(s, left)  # this computer's work the server refused, and what names it, stays too
         drop = []
         for rid in left:
             states = history.get(rid, set())
@@ -99,6 +103,8 @@ def finish(s: Session) -> Settled:
                 out.kept += 1
             elif restored and states and name not in SERVER_MANAGED and _requeue(s, emap, rid):
                 out.requeued += 1
+            elif rid in needed:
+                out.kept += 1
             else:
                 drop.append(rid)
         for part in chunked(drop):
@@ -322,7 +328,7 @@ def _queue(s: Session, entity: str, record_id: str, op: str, fields: dict[str, A
 
 # -- areas taken away ---------------------------------------------------------
 def purge_unassigned(s: Session, old_ids: list[str], new_ids: list[str]) -> dict[str, set[str]]:
-    """Drop records of areas that were assigned and are no more, unless they have unsent edits.
+    """Drop records of areas that were assigned and are no more, unless this computer's work needs them (keep.py).
 
     The server evicts them itself; this is the fallback for a feed that did
     not (and for areas whose records arrived before the change).
@@ -339,14 +345,13 @@ def purge_unassigned(s: Session, old_ids: list[str], new_ids: list[str]) -> dict
         ids = conn.execute(select(table.c.id).where(table.c.area_id.in_(list(gone)))).scalars().all()
         if not ids:
             continue
-        keep = set(
-            conn.execute(
-                select(OUTBOX.c.record_id).where(OUTBOX.c.state == "pending", OUTBOX.c.entity == name)
-            ).scalars()
-        )
-        drop = [rid for rid in ids if rid not in keep]
+        held = kept(s, ids)  # this computer's own work and what names it (keep.py): held, not dropped
+        drop = [rid for rid in ids if rid not in held]
         for part in chunked(drop):
             conn.execute(delete(table).where(table.c.id.in_(part)))
+        if held:
+            stmt = sqlite_insert(HELD).on_conflict_do_nothing(index_elements=["entity", "record_id"])
+            conn.execute(stmt, [{"entity": name, "record_id": rid} for rid in sorted(held)])
         if drop:
             touched[name] = set(drop)
     return touched

@@ -81,3 +81,24 @@ def test_an_evicted_record_is_not_sent_again(store):
     assert re_read(store, [{"entity": "person", "id": pid, "op": "evict", "version": 3, "data": None}]) == {}
     with store.read() as s:
         assert s.exec(select(Outbox).where(Outbox.state == "pending")).all() == []
+
+
+def test_a_re_read_keeps_a_record_whose_refused_edit_the_user_has_not_read_yet(store):
+    """The server does not send it again (it left the user's scope): the refused list must still name it."""
+    unread, read = uid(), uid()
+    with store.write() as s:
+        pull.apply_page(s, [person_change(unread, 2, notes="theirs"), person_change(read, 2, notes="theirs")])
+        for pid in (unread, read):
+            answer = {"status": "rejected", "error": {"code": "out_of_scope"}}
+            if pid == read:
+                answer["dismissed_at"] = "2026-12-07T06:00:00+00:00"
+            s.add(Outbox(entity="person", record_id=pid, op="upsert", fields={"notes": "mine"}, hlc=H1, base_version=2,
+                         state="rejected", result=answer))  # fmt: skip
+        resync.start(s)
+        state.set_meta(s, state.RESYNC, resync.REREAD)  # a re-read asked for by an upgrade: nothing is re-queued
+    with store.write() as s:
+        settled = resync.finish(s)
+    with store.read() as s:
+        assert s.get(Person, unread) is not None, "dropped while its refusal is still listed"
+        assert s.get(Person, read) is None  # the user has read it: nothing needs the record any more
+    assert settled.kept == 1 and settled.dropped == 1

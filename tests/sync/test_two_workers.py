@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from gridworker.services import register
+from gridworker.services.ui_queries_sync import review_lists
 from gridworker.sync import conflicts as review
 from gridworker.sync.mapping import ENTITY_MAPS
 
@@ -78,9 +79,12 @@ def test_a_household_moved_to_another_grid_leaves_the_old_grid(server, clients, 
     assert synced_values(b, "person", person.id) is None
     still = household(b, kept.id)
     assert still is not None and still.notes == "未发送的走访记录"
-    # Sent at last, the edit is refused (the household is not b's any more), and the record goes like the other.
+    # Sent at last, the edit is refused (the household is not b's any more). The record stays while the
+    # refusal is listed (the list names it by its address) and goes like the other once the user has read it.
     result = b.sync_ok()
-    assert result.rejected == 1 and household(b, kept.id) is None
+    assert result.rejected == 1 and household(b, kept.id) is not None
+    _read_refusal(b, kept.id, still.address)
+    assert household(b, kept.id) is None
     other = clients(server, "w2")
     other.sync_ok()
     assert household(other, hh.id).area_id == area_ids(other)["G2"]
@@ -100,8 +104,18 @@ def test_an_area_taken_away_is_purged_but_unsent_work_stays_until_answered(fresh
     assert got.evicted >= 3 and household(b, hh.id) is None
     assert household(b, edited.id).notes == "未发送"
     result = b.sync_ok()
-    assert result.rejected == 1 and household(b, edited.id) is None
+    assert result.rejected == 1 and household(b, edited.id) is not None  # while its refusal is listed
+    _read_refusal(b, edited.id, household(b, edited.id).address)
+    assert household(b, edited.id) is None
     assert b.account.info["server"]["area_ids"] == [area_ids(b)["G2"]]
+
+
+def _read_refusal(client, record_id: str, address: str) -> None:
+    """The refused edit of the record is listed under its address; the user reads it and syncs again."""
+    rows = [r for r in review_lists(client.store).rejected if r.record_id == record_id]
+    assert [r.label for r in rows] == [address]
+    review.dismiss_rejected(client.store, rows[0].mutation_id)
+    client.sync_ok()
 
 
 def test_field_work_reaches_the_other_worker(pair):
