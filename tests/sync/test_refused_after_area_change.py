@@ -12,8 +12,8 @@ from gridworker.domain.fieldwork import Visit, Walkround
 from gridworker.domain.models import Household
 from gridworker.services import register, visits
 from gridworker.services.refused import refusals
-from gridworker.services.ui_queries_fieldwork import open_walkrounds
-from gridworker.services.ui_queries_sync import review_lists
+from gridworker.services.queries.visits import open_walkrounds
+from gridworker.sync.review import review_lists
 
 from .helpers import local_ids, new_household
 

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from gridworker.services import register
-from gridworker.services.ui_queries_sync import review_lists
+from gridworker.sync.review import review_lists
 from gridworker.sync import conflicts as review
 from gridworker.sync.mapping import ENTITY_MAPS
 
