@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from ...sync.worker import SyncStatus
 from ..context import AppContext
 from ..sync_controller import NOT_LINKED, SyncController, controller_for
+from .elided import ElidedStatusLabel, ElidedToolButton
 
 GREEN, GREY, RED, AMBER = "#2e7d32", "#9e9e9e", "#c62828", "#ef8f00"
 
@@ -103,10 +104,10 @@ class SyncStatusWidget(QWidget):
         self.sync_button = QToolButton()
         self.sync_button.setText(self.tr("Sync now"))
         self.sync_button.clicked.connect(controller.sync_now)
-        self.problem_label = QLabel()
+        self.problem_label = ElidedStatusLabel()  # long texts shrink with … rather than widen the window
         self.problem_label.setStyleSheet(f"color: {RED};")
         # Refusals and conflicts are said here, where the user looks, not only on the sync page.
-        self.review_button = QToolButton()
+        self.review_button = ElidedToolButton()
         self.review_button.setAutoRaise(True)
         self.review_button.setStyleSheet(f"color: {AMBER}; font-weight: bold;")
         self.review_button.setToolTip(self.tr("Open the Sync page to see why and what to do"))
@@ -138,9 +139,11 @@ class SyncStatusWidget(QWidget):
         # Needing the user (sign in, update) is said in the bar; passing troubles only in the tooltip.
         needs_user = (status.last_error or {}).get("code") in ("signed_out", "update_required") or status.state.startswith("signed out")
         self.problem_label.setText(self._demo_problem() or (problem if needs_user else ""))
+        self.problem_label.setToolTip(self.problem_label.text())
         self.problem_label.setVisible(bool(self.problem_label.text()))
         review = review_text(status) if linked else ""
         self.review_button.setText(f"⚠ {review}" if review else "")
+        self.review_button.setToolTip(f"⚠ {review}\n{self.tr('Open the Sync page to see why and what to do')}" if review else "")
         self.review_button.setVisible(bool(review))
 
     @Slot()
