@@ -14,4 +14,12 @@
         <translation>{0} 条记录无法读取</translation>
     </message>
 </context>
+<context>
+    <name>RegisterPage</name>
+    <message>
+        <location filename="../../gridworker/ui/pages/register.py" line="290"/>
+        <source>Outside your areas: you cannot add here</source>
+        <translation>不在您负责的区域内：不能在此新增</translation>
+    </message>
+</context>
 </TS>
