@@ -35,6 +35,7 @@ def inside(win, widget) -> bool:
 def test_every_page_fits_a_1024x600_netbook_with_the_status_bar_in_view(window, qtbot, lang):
     if lang != "zh":
         window.language_actions[lang].trigger()  # English labels are longer
+        qtbot.wait(20)
     from gridworker.ui.context import Actor
 
     ctx = window.ctx  # a linked user's long name and role in the status bar (what Xvfb showed at 1024×600)
@@ -46,7 +47,12 @@ def test_every_page_fits_a_1024x600_netbook_with_the_status_bar_in_view(window, 
     from gridworker.ui.widgets.sync_status import SyncStatusWidget
 
     indicator = window.statusBar().findChild(SyncStatusWidget)  # as linked: online, waiting, last sync, Sync now
-    indicator.show_status(SyncStatus("ok", True, False, 1234, 0, 0, 0, datetime.now(timezone.utc), None))
+    # Everything the bar can say at once: the December holiday warning (no table for next year) and refusals.
+    indicator.show_status(SyncStatus("ok", True, False, 1234, 3, 12, 0, datetime.now(timezone.utc), None))
+    assert indicator.review_button.isVisibleTo(window)
+    window.calendar_warning.show_missing([2027])
+    assert window.calendar_warning.isVisibleTo(window)
+    assert window.calendar_warning.toolTip().startswith(window.calendar_warning.text())  # the whole text in the tooltip
     hint = window.minimumSizeHint()
     # a netbook's screen less its task bar (40) and the window's title bar and borders
     assert hint.width() <= NETBOOK.width() - FRAME_ALLOWANCE.width()
@@ -68,6 +74,7 @@ def test_every_page_fits_a_1024x600_netbook_with_the_status_bar_in_view(window, 
         assert inside(window, window.identity_label)
         if sync is not None and sync.isVisibleTo(window):
             assert inside(window, sync)
+        assert inside(window, indicator.last_label) and inside(window, indicator.review_button)
     report = window.pages["report"]  # the form whole, scrolling up and down only
     window.show_page("report")
     qtbot.wait(20)

@@ -36,6 +36,7 @@ from ...domain.enums import AreaLevel, PersonStatus, Role
 from ...domain.errors import GridWorkerError
 from ...services import register
 from ...services.changes import Changes
+from ...services.queries.places import area_choices
 from ...services.queries.register import Scope, TreeNode
 from ..context import AppContext
 from ..models.area_tree import AreaTreeModel
@@ -89,6 +90,10 @@ class RegisterPage(QWidget):
         self._opening: tuple[str, str] | None = None  # the record whose editor is being opened
         self.transfer: ExcelImport | ExcelExport | None = None  # the import or export under way
         self._stale = True
+        # Areas a linked account may place records in (services.scope, as area_choices lists them): the tree
+        # may show other grids the store holds, to read; adding there is greyed. None until read.
+        self.writable: set[str] | None = None
+        self.chosen_area: str | None = None  # the area of the tree's choice (or the area it lies in)
 
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Search: name, pinyin initials, ID or phone digits, address…"))
@@ -165,6 +170,20 @@ class RegisterPage(QWidget):
         ctx.data_changed.connect(self._data_changed)
         self._update_actions()
         self._update_scope_label()
+        self._load_writable()
+
+    def _load_writable(self) -> None:
+        self.ctx.runner.run(area_choices, self.ctx.store, name="writable areas", on_done=self._writable_arrived)
+
+    def _writable_arrived(self, areas) -> None:
+        self.writable = {a.id for a in areas}
+        self._update_actions()
+
+    def may_add_in(self, area_id: str | None) -> bool:
+        """Whether records may be added in `area_id` (None: the whole register, wherever the account may)."""
+        if self.writable is None:
+            return True  # not read yet: the service refuses a place outside the grant in words anyway
+        return bool(self.writable) if area_id is None else area_id in self.writable
 
     def title(self) -> str:
         return self.tr("Registers")
@@ -214,6 +233,7 @@ class RegisterPage(QWidget):
         keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
         tip = tip or text.rstrip("…")
         action.setToolTip(f"{tip} ({keys})" if keys else tip)  # the toolbar is this page's menu: it says the keys
+        action.setData(action.toolTip())  # the tooltip to give back when an "outside your areas" one goes
         self.toolbar.addAction(action)
         return action
 
@@ -279,6 +299,14 @@ class RegisterPage(QWidget):
         self.merge_action.setEnabled(len(people) == 2)
         self.reveal_action.setEnabled(kind in (PEOPLE, HOUSEHOLDS) and chosen)
         self.new_person_action.setEnabled(self._current_household() is not None)
+        outside = self.tr("Outside your areas: you cannot add here")
+        add_building = self.may_add_in(self.chosen_area)
+        self.new_building_action.setEnabled(add_building)
+        self.new_building_action.setToolTip(self.new_building_action.data() if add_building else outside)
+        # Below an area node (building, unit, household) the chosen area is the one the building is in.
+        add_household = self.scope.area_id is not None or self.may_add_in(self.chosen_area)
+        self.new_household_action.setEnabled(add_household)
+        self.new_household_action.setToolTip(self.new_household_action.data() if add_household else outside)
         if self.read_only:
             for action in self._write_actions():
                 action.setEnabled(False)
@@ -309,6 +337,8 @@ class RegisterPage(QWidget):
             return
         node: TreeNode | None = self.tree_model.node(current)
         self.scope = node.scope if node else Scope()
+        self.chosen_area = self._area_of(current)
+        self._update_actions()
         self.scope_title = self._node_title(current) if node else self.tr("Whole register")
         if self.search.text():  # the tree wins over an old query
             self.search.blockSignals(True)
@@ -317,6 +347,15 @@ class RegisterPage(QWidget):
         self.reload_lists()
         if node is not None and node.kind == "household":
             self.household.show_household(node.scope.household_id)
+
+    def _area_of(self, index: QModelIndex) -> str | None:
+        """The area a tree node is or lies in (None: nothing chosen)."""
+        while index.isValid():
+            node = self.tree_model.node(index)
+            if node is not None and node.kind == "area":
+                return node.scope.area_id
+            index = index.parent()
+        return None
 
     def _node_title(self, index: QModelIndex) -> str:
         names = []
@@ -393,9 +432,12 @@ class RegisterPage(QWidget):
             open_building_editor(self.ctx, self, building_id=record_id, on_open=opened)
 
     def new_building(self, area_id: str | None = None) -> None:
-        if self.read_only:
+        if self.read_only or not self.may_add_in(None):
             return
-        open_building_editor(self.ctx, self, area_id=area_id or self.scope.area_id, on_open=self._keep_editor)
+        area_id = area_id or self.scope.area_id
+        if not self.may_add_in(area_id):
+            area_id = None  # outside the grant: the editor offers the account's own places instead
+        open_building_editor(self.ctx, self, area_id=area_id, on_open=self._keep_editor)
 
     @Slot()
     def edit_current(self) -> None:
@@ -487,8 +529,9 @@ class RegisterPage(QWidget):
         """What can be done with a node of the tree: add or edit a building, add a household, export that part."""
         menu = QMenu(self)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        if self.read_only:
-            pass
+        area_id = node.scope.area_id if node.kind == "area" else self.chosen_area
+        if self.read_only or not self.may_add_in(area_id):
+            pass  # reading and exporting only: outside the account's areas nothing is added or edited here
         elif node.kind == "area":
             menu.addAction(self.tr("New building here…"), lambda: self.new_building(node.scope.area_id))
         elif node.kind == "building":
@@ -555,6 +598,7 @@ class RegisterPage(QWidget):
 
     def _refresh(self) -> None:
         if self._register_touched:
+            self._load_writable()  # new areas, or a grant that changed with them
             self.tree_model.refresh()
             if self.isVisible():
                 self.lists.reload()

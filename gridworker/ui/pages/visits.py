@@ -89,10 +89,13 @@ class VisitsPage(QWidget):
         self.walks.currentIndexChanged.connect(self._walk_chosen)
         self.progress = QProgressBar()
         # Doors called at, whoever answered; beside it the households visited as the dashboard counts them.
+        # The figures are said in labels beside the bar: drawn on it, its filled block covered their first characters.
         lang = self.ctx.lang
-        self.progress.setFormat(f"{figures.DOORS_CALLED.name(lang)} %v / %m {'户' if lang == 'zh' else ''}".strip())
+        self.progress.setTextVisible(False)
         self.progress.setToolTip(figures.DOORS_CALLED.means(lang))
-        self.progress.setMinimumWidth(150)  # 1024×600: the bar fits in 870 px
+        self.progress.setFixedWidth(120)
+        self.progress_label = QLabel()
+        self.progress_label.setToolTip(figures.DOORS_CALLED.means(lang))
         self.met_label = QLabel()
         self.met_label.setToolTip(figures.HOUSEHOLDS_VISITED.means(lang))
         plan = QPushButton(self.tr("Plan from buildings…"))
@@ -106,11 +109,15 @@ class VisitsPage(QWidget):
         walk_label.setBuddy(self.walks)
         bar.addWidget(walk_label)
         bar.addWidget(self.walks, 1)
-        bar.addWidget(self.progress)
-        bar.addWidget(self.met_label)
         bar.addWidget(plan)
         bar.addWidget(from_due)
         bar.addWidget(self.cancel_walk)
+        figures_row = QHBoxLayout()  # a line of its own: 1024×600 in English has no room beside the buttons
+        figures_row.addWidget(self.progress)
+        figures_row.addWidget(self.progress_label)
+        figures_row.addSpacing(16)
+        figures_row.addWidget(self.met_label)
+        figures_row.addStretch(1)
         self.empty = QLabel(
             self.tr("No walk-round planned. Plan one from buildings, or from the households due a visit.")
         )
@@ -146,6 +153,7 @@ class VisitsPage(QWidget):
         tab = QWidget()
         layout = QVBoxLayout(tab)
         layout.addLayout(bar)
+        layout.addLayout(figures_row)
         layout.addWidget(split, 1)
         # Keys 1–5: while typing in a text box the digits are typed, not taken as outcomes.
         for n, outcome in enumerate(OUTCOME_KEYS, start=1):
@@ -297,6 +305,7 @@ class VisitsPage(QWidget):
             self.progress.setRange(0, 1)
             self.progress.setValue(0)
             self.progress.hide()  # no walk-round planned: no "0 of 1 visited"
+            self.progress_label.hide()
             self.met_label.hide()
             self._set_current(None)
             return
@@ -319,8 +328,12 @@ class VisitsPage(QWidget):
         self.progress.setRange(0, max(len(stops), 1))
         self.progress.setValue(done)
         self.progress.setVisible(bool(stops))
-        self.met_label.setText(f"{figures.HOUSEHOLDS_VISITED.name(self.ctx.lang)} "
-                               f"{figures.HOUSEHOLDS_VISITED.amount(sum(1 for s in stops if s.met), self.ctx.lang)}")  # fmt: skip
+        lang = self.ctx.lang
+        self.progress_label.setText(f"{figures.DOORS_CALLED.name(lang)} {figures.DOORS_CALLED.fraction(done, len(stops), lang)}")
+        self.progress_label.setVisible(bool(stops))
+        met = sum(1 for s in stops if s.met)
+        visited = figures.HOUSEHOLDS_VISITED  # "已走访住户 3 户", "Households visited: 3" (the unit once, in its name)
+        self.met_label.setText(f"{visited.name(lang)} {visited.amount(met, lang)}" if lang.startswith("zh") else f"{visited.name(lang)}: {met}")
         self.met_label.setVisible(bool(stops))
         wanted = self._current_id if any(s.household_id == self._current_id for s in stops) else None
         self._select_stop(wanted or self._next_stop_id())

@@ -119,11 +119,16 @@ def load_for_editor(store, building_id: str | None) -> tuple[Building | None, li
 
 
 def grid_of(areas: list[AreaChoice], area_id: str | None) -> str | None:
-    """The area a new building goes in: the one chosen in the tree, else the only grid there is."""
-    if area_id:
-        return area_id
-    grids = [a.id for a in areas if a.level in GRID_LEVELS]
-    return grids[0] if len(grids) == 1 else None
+    """The area a new building goes in: the one chosen in the tree if the picker offers it, else the only grid there
+    is (or the one grid all the others lie in); None leaves the choice to the user among several."""
+    places = [a for a in areas if a.level in PLACE_LEVELS]
+    if area_id and any(a.id == area_id for a in places):
+        return area_id  # (a place the picker does not offer would show blank, and read as an unsaved edit)
+    grids = [a for a in places if a.level in GRID_LEVELS]
+    if len(grids) == 1:
+        return grids[0].id
+    tops = [a for a in places if a.depth == min((p.depth for p in places), default=0)]
+    return tops[0].id if len(tops) == 1 and tops[0].level == AreaLevel.grid.value else None
 
 
 def open_building_editor(ctx: AppContext, parent: QWidget, *, building_id: str | None = None,

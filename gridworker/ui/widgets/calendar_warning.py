@@ -13,13 +13,14 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QWidget
 
 from ...domain.workdays import TZ
 from ...services import tables
 from ..context import AppContext
 from ..tasks import async_slot
 from ..style import WARNING
+from .elided import ElidedStatusLabel
 
 AMBER = WARNING
 
@@ -29,7 +30,7 @@ def today() -> date:
     return datetime.now(TZ).date()
 
 
-class CalendarWarning(QLabel):
+class CalendarWarning(ElidedStatusLabel):  # shrinks with … rather than widen the window (whole text in the tooltip)
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
@@ -60,13 +61,12 @@ class CalendarWarning(QLabel):
         sep = "、" if self.ctx.lang == "zh" else ", "
         listed = sep.join(str(y) for y in years)
         self.setText(self.tr("⚠ No holiday calendar for {0}: deadlines count Monday to Friday only").format(listed))
-        self.setToolTip(
-            self.tr(
-                "Deadlines in a year the holiday calendar does not cover skip weekends only, not public holidays, "
-                "and miss the make-up working days. Ask the server's administrator to import that year's holiday "
-                "arrangement (published by the State Council each November); it reaches this computer at the next sync."
-            )
+        explain = self.tr(
+            "Deadlines in a year the holiday calendar does not cover skip weekends only, not public holidays, "
+            "and miss the make-up working days. Ask the server's administrator to import that year's holiday "
+            "arrangement (published by the State Council each November); it reaches this computer at the next sync."
         )
+        self.setToolTip(f"{self.text()}\n\n{explain}")
         self.setVisible(True)
 
 

@@ -20,6 +20,7 @@ from ...sync.worker import SyncStatus
 from ..context import AppContext
 from ..sync_controller import NOT_LINKED, SyncController, controller_for
 from ..style import ERROR, OK, WARNING
+from .elided import ElidedStatusLabel, ElidedToolButton
 
 GREEN, GREY, RED, AMBER = OK, "#9e9e9e", ERROR, WARNING
 
@@ -66,7 +67,22 @@ def dot_colour(status: SyncStatus) -> str:
         return GREY
     if status.online is False:
         return RED
-    return AMBER if status.last_error or needs_review(status) else GREEN
+    # Never green while something is stuck: a failing round, things to review, records set aside.
+    return AMBER if status.last_error or needs_review(status) or set_aside_count(status) else GREEN
+
+
+def set_aside_count(status: SyncStatus) -> int:
+    """Pulled records this computer could not read (kept aside as the server sent them)."""
+    return len(status.set_aside) if status.state != NOT_LINKED else 0
+
+
+def set_aside_text(status: SyncStatus) -> str:
+    n = set_aside_count(status)
+    if not n:
+        return ""
+    if n == 1:
+        return QCoreApplication.translate("SyncText", "1 record could not be read")
+    return QCoreApplication.translate("SyncText", "{0} records could not be read").format(n)
 
 
 def needs_review(status: SyncStatus) -> int:
@@ -103,10 +119,10 @@ class SyncStatusWidget(QWidget):
         self.sync_button = QToolButton()
         self.sync_button.setText(self.tr("Sync now"))
         self.sync_button.clicked.connect(controller.sync_now)
-        self.problem_label = QLabel()
+        self.problem_label = ElidedStatusLabel()  # long texts shrink with … rather than widen the window
         self.problem_label.setStyleSheet(f"color: {RED};")
         # Refusals and conflicts are said here, where the user looks, not only on the sync page.
-        self.review_button = QToolButton()
+        self.review_button = ElidedToolButton()
         self.review_button.setAutoRaise(True)
         self.review_button.setStyleSheet(f"color: {AMBER}; font-weight: bold;")
         self.review_button.setToolTip(self.tr("Open the Sync page to see why and what to do"))
@@ -135,12 +151,15 @@ class SyncStatusWidget(QWidget):
         self.sync_button.setEnabled(not status.syncing)
         problem = error_text(status, self.ctx.lang)
         self.setToolTip(problem)
-        # Needing the user (sign in, update) is said in the bar; passing troubles only in the tooltip.
-        needs_user = (status.last_error or {}).get("code") in ("signed_out", "update_required") or status.state.startswith("signed out")
-        self.problem_label.setText(self._demo_problem() or (problem if needs_user else ""))
+        # A failing round is said in the bar, in words (not only by the dot's colour); being offline the state says.
+        code = (status.last_error or {}).get("code")
+        said = bool(problem) and linked and code != "offline" and status.online is not False
+        self.problem_label.setText(self._demo_problem() or (problem if said else ""))
+        self.problem_label.setToolTip(self.problem_label.text())
         self.problem_label.setVisible(bool(self.problem_label.text()))
-        review = review_text(status) if linked else ""
+        review = " · ".join(x for x in (review_text(status) if linked else "", set_aside_text(status)) if x)
         self.review_button.setText(f"⚠ {review}" if review else "")
+        self.review_button.setToolTip(f"⚠ {review}\n{self.tr('Open the Sync page to see why and what to do')}" if review else "")
         self.review_button.setVisible(bool(review))
 
     @Slot()
