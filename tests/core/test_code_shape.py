@@ -6,21 +6,11 @@ radon's cyclomatic complexity rank: A-C (up to 20) pass, D (21) and worse fail.
 
 from pathlib import Path
 
-import pytest
 from radon.complexity import cc_rank, cc_visit
 
 PACKAGE = Path(__file__).resolve().parents[2] / "gridworker"
 MAX_LINES = 500
 WORST_GRADE = "C"
-
-# Issue 13 is done in four parts at once; these offenders are in the other parts' files (services: A;
-# server and demo: B; ui: C) and leave with their refactors. Remove the marks once they are gone.
-OTHERS = pytest.mark.xfail(
-    strict=False,
-    reason="left to the other parts of issue 13: services/ui_queries_fieldwork.py (817 lines, A), "
-    "demodata.py (506 lines; _Generator.compose D/29, B), ui/pages/visits.py (522 lines, C), "
-    "server/admin.py import_areas (D/22, B)",
-)
 
 
 def modules() -> list[Path]:
@@ -37,13 +27,11 @@ def functions(blocks):
             yield from functions(block.closures)
 
 
-@OTHERS
 def test_no_module_is_over_500_lines():
     long = {str(p.relative_to(PACKAGE.parent)): n for p in modules() if (n := len(p.read_text("utf-8").splitlines())) > MAX_LINES}
     assert not long, f"modules over {MAX_LINES} lines: {long}"
 
 
-@OTHERS
 def test_no_function_is_worse_than_grade_c():
     worse = {}
     for path in modules():

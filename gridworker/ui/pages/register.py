@@ -12,18 +12,14 @@ exports the register or the part chosen in the tree, and saves the template.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import QEvent, QModelIndex, QPoint, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QFocusEvent, QHideEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMenu,
-    QMessageBox,
     QSplitter,
     QToolBar,
     QToolButton,
@@ -33,28 +29,22 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.enums import AreaLevel, PersonStatus, Role
-from ...domain.errors import GridWorkerError
-from ...services import register
 from ...services.changes import Changes
 from ...services.queries.places import area_choices
 from ...services.queries.register import Scope, TreeNode
 from ..context import AppContext
 from ..models.area_tree import AreaTreeModel
 from ..settings import INCLUDE_INACTIVE, REGISTER_SPLITTER, Settings
-from ..register.building_editor import open_building_editor
-from ..register.dialogs import LeaveDialog, MergeDialog, MoveDialog
-from ..register.excel_export import ExcelExport, ask_save_path, export_file_name, save_template, template_file_name
-from ..register.form import report_unexpected
-from ..register.household_editor import open_household_editor
-from ..register.household_view import HouseholdView
+from ..register.excel_export import ExcelExport
 from ..register.excel_import import ExcelImport
+from ..register.excel_menu import ExcelTransfers
+from ..register.household_view import HouseholdView
 from ..register.lists import BUILDINGS, HOUSEHOLDS, PEOPLE, RegisterLists
-from ..register.person_editor import open_person_editor
+from ..register.operations import RecordOperations
 from ..style import ACCENT
 
 SEARCH_DELAY_MS = 200
 REFRESH_DELAY_MS = 150
-OPENING_GUARD_MS = 3000
 REGISTER_EDITORS = {Role.admin.value, Role.dispatcher.value, Role.worker.value}
 REGISTER_ENTITIES = {"area", "building", "household", "person", "membership"}
 
@@ -77,7 +67,7 @@ class AreaTree(QTreeView):
             self.selectionModel().clearSelection()  # a focus frame on the first node, nothing chosen
 
 
-class RegisterPage(QWidget):
+class RegisterPage(RecordOperations, ExcelTransfers, QWidget):
     page_id = "register"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
@@ -397,125 +387,6 @@ class RegisterPage(QWidget):
         self.household.show_household(household_id or self.scope.household_id)
         self._update_actions()
 
-    # -- operations ----------------------------------------------------------------------------------------
-    def _keep_editor(self, editor) -> None:
-        self.editor = editor
-
-    def _edit_record(self, kind: str, record_id: str) -> None:
-        """Open the record's editor, once: a second request while it opens or is open is ignored."""
-        if self.read_only:
-            return
-        if self._opening == (kind, record_id):
-            return
-        if self.editor is not None and self.editor.isVisible() and getattr(self.editor, "record_key", None) == (kind, record_id):
-            self.editor.raise_()
-            return
-        self._opening = (kind, record_id)
-
-        def opened(editor) -> None:
-            self._opening = None
-            editor.record_key = (kind, record_id)
-            self._keep_editor(editor)
-
-        self._open_editor(kind, record_id, opened)
-        QTimer.singleShot(OPENING_GUARD_MS, self._forget_opening)
-
-    def _forget_opening(self) -> None:
-        self._opening = None  # an editor that failed to open does not block the next try for long
-
-    def _open_editor(self, kind: str, record_id: str, opened) -> None:
-        if kind == PEOPLE:
-            open_person_editor(self.ctx, self, person_id=record_id, on_open=opened)
-        elif kind == HOUSEHOLDS:
-            open_household_editor(self.ctx, self, household_id=record_id, on_open=opened)
-        elif kind == BUILDINGS:
-            open_building_editor(self.ctx, self, building_id=record_id, on_open=opened)
-
-    def new_building(self, area_id: str | None = None) -> None:
-        if self.read_only or not self.may_add_in(None):
-            return
-        area_id = area_id or self.scope.area_id
-        if not self.may_add_in(area_id):
-            area_id = None  # outside the grant: the editor offers the account's own places instead
-        open_building_editor(self.ctx, self, area_id=area_id, on_open=self._keep_editor)
-
-    @Slot()
-    def edit_current(self) -> None:
-        kind = self.lists.current_kind()
-        record_id = self.lists.current_id(kind)
-        if record_id:
-            self._edit_record(kind, record_id)
-
-    def new_person(self, household_id: str | None = None) -> None:
-        if self.read_only:
-            return
-        household_id = household_id or self._current_household()
-        if household_id:
-            open_person_editor(self.ctx, self, household_id=household_id, on_open=self._keep_editor)
-
-    def new_household(self) -> None:
-        if self.read_only:
-            return
-        building_id, unit = self.scope.building_id, self.scope.unit
-        if building_id is None and self.lists.current_kind() == BUILDINGS:
-            building_id = self.lists.current_id(BUILDINGS)
-        if building_id is None and self.lists.current_kind() == HOUSEHOLDS:
-            record = self.lists.selected_records(HOUSEHOLDS)
-            building_id = record[0].building_id if record else None
-        open_household_editor(self.ctx, self, building_id=building_id, unit=unit or None, on_open=self._keep_editor)
-
-    def _one_person(self):
-        people = self.lists.selected_records(PEOPLE)
-        return people[0] if len(people) == 1 else None
-
-    def _open_dialog(self, dialog) -> None:
-        self.editor = dialog
-        dialog.open()
-
-    @Slot()
-    def move_person(self) -> None:
-        if person := self._one_person():
-            self._open_dialog(MoveDialog(self.ctx, person, self))
-
-    def leave(self, *, deceased: bool) -> None:
-        if person := self._one_person():
-            self._open_dialog(LeaveDialog(self.ctx, person, deceased=deceased, parent=self))
-
-    @Slot()
-    def merge(self) -> None:
-        people = self.lists.selected_records(PEOPLE)
-        if len(people) == 2:
-            self._open_dialog(MergeDialog(self.ctx, people[0], people[1], self))
-
-    @Slot()
-    def delete_current(self) -> None:
-        kind = self.lists.current_kind()
-        records = self.lists.selected_records(kind)
-        if kind not in (PEOPLE, HOUSEHOLDS) or len(records) != 1:
-            return
-        record = records[0]
-        what = record.name if kind == PEOPLE else record.address
-        answer = QMessageBox.question(
-            self,
-            self.tr("Delete"),
-            self.tr("Delete “{0}” from the register? Use “Moved out” or “Deceased” if that is what happened.").format(what),
-        )
-        if answer == QMessageBox.StandardButton.Yes:
-            self.ctx.runner.run(register.delete_record, self.ctx.store, kind, record.id, initiator="register",
-                                on_error=self._operation_failed, name="delete record")  # fmt: skip
-
-    def _operation_failed(self, exc: BaseException) -> None:
-        if isinstance(exc, GridWorkerError):
-            QMessageBox.warning(self, self.tr("Not done"), exc.message(self.ctx.lang))
-        else:
-            report_unexpected(self.ctx, exc)
-
-    @Slot()
-    def reveal_numbers(self) -> None:
-        kind = self.lists.current_kind()
-        if kind in (PEOPLE, HOUSEHOLDS):
-            self.lists.models[kind].reveal(self.lists.selected_rows(kind))
-
     # -- the tree's menu -----------------------------------------------------------------------------------
     @Slot(QPoint)
     def _tree_menu(self, pos: QPoint) -> None:
@@ -539,53 +410,6 @@ class RegisterPage(QWidget):
             menu.addAction(self.tr("New household here…"), self.new_household)
         menu.addAction(self.tr("Export “{0}”…").format(node.label), lambda: self.export_excel(scope=node.scope))
         return menu
-
-    # -- Excel -------------------------------------------------------------------------------------------
-    def _busy_with_transfer(self) -> bool:
-        if self.transfer is None:
-            return False
-        QMessageBox.information(self, self.tr("Excel"), self.tr("An import or export is under way; wait for it to end."))
-        return True
-
-    def _transfer_ended(self) -> None:
-        if self.transfer is not None:
-            self.transfer.dispose()
-        self.transfer = None
-
-    def import_excel(self, path: str | Path | None = None) -> None:
-        """Check, then import, the workbook at `path` (asked for when not given)."""
-        if self._busy_with_transfer():
-            return
-        if path is None:
-            path, _filter = QFileDialog.getOpenFileName(self, self.tr("Import from Excel"), "",
-                                                        self.tr("Workbooks (*.xlsx *.csv)"))  # fmt: skip
-            if not path:
-                return
-        self.transfer = ExcelImport(self.ctx, path, self)
-        self.transfer.finished.connect(self._transfer_ended)
-        self.transfer.check()
-
-    def export_excel(self, path: str | Path | None = None, scope: Scope | None = None) -> None:
-        """Export `scope` (asked: the part chosen in the tree, or all) to `path` (asked for when not given)."""
-        if self._busy_with_transfer():
-            return
-        export = ExcelExport(self.ctx, self)
-        if scope is None:
-            scope = export.ask_scope(self.scope, self.scope_title)
-        if scope is not None and not path:
-            title = self.scope_title if scope == self.scope and scope != Scope() else self.tr("register")
-            path = ask_save_path(self, self.tr("Export"), export_file_name(title))
-        if scope is None or not path:
-            export.dispose()
-            return
-        self.transfer = export
-        export.finished.connect(self._transfer_ended)
-        export.start(Path(path), scope)
-
-    def download_template(self, path: str | Path | None = None) -> None:
-        path = Path(path) if path else ask_save_path(self, self.tr("Download template"), template_file_name(self.ctx.lang))
-        if path is not None:
-            save_template(self.ctx, self, path)
 
     # -- refresh after changes -----------------------------------------------------------------------------
     @Slot(object)
