@@ -91,11 +91,13 @@ class ServerRefused(SyncError):
 
     code = "server_refused"
 
-    def __init__(self, status: int, code: str, message: str, details: dict | None = None):
+    def __init__(self, status: int, code: str, message: str, details: dict | None = None, *, message_en: str = ""):
         # The HTTP status and the server's code stay in the details (and the log), out of the sentence.
+        # `message` is in the language asked for (Chinese); `message_en` the server's English when it sent both.
+        en = message_en or message
         super().__init__(
             f"服务器拒绝了请求：{message}" if message else "服务器拒绝了请求",
-            f"The server refused the request: {message}" if message else "The server refused the request",
+            f"The server refused the request: {en}" if en else "The server refused the request",
             details={"status": status, "code": code, **(details or {})},
         )
         self.status = status

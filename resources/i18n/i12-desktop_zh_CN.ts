@@ -49,10 +49,6 @@
             <source>Refused ({0})</source>
             <translation>被拒绝（{0}）</translation>
         </message>
-        <message>
-            <source>Photos to upload ({0})</source>
-            <translation>待上传照片（{0}）</translation>
-        </message>
     </context>
     <context>
         <name>QFileDialog</name>

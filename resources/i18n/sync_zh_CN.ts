@@ -100,11 +100,6 @@
         <translation>最近的问题</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="136"/>
-        <source>Photos waiting to upload</source>
-        <translation>等待上传的照片</translation>
-    </message>
-    <message>
         <location filename="../../ui/pages/sync.py" line="175"/>
         <source>{0} changes waiting to send · {1}</source>
         <translation>{0} 条修改待上传 · {1}</translation>
@@ -118,11 +113,6 @@
         <location filename="../../ui/pages/sync.py" line="195"/>
         <source>Changes the server refused ({0})</source>
         <translation>服务器拒绝的修改（{0}）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/sync.py" line="196"/>
-        <source>Photos waiting to upload ({0})</source>
-        <translation>等待上传的照片（{0}）</translation>
     </message>
 </context>
 <context>
