@@ -113,3 +113,26 @@ def test_the_server_refuses_an_upload_that_is_not_a_jpeg_in_both_languages(fresh
     assert caught.value.server_code == "not_a_jpeg"
     assert "JPEG" in caught.value.en and not any("\u4e00" <= ch <= "\u9fff" for ch in caught.value.en)
     assert "不是 JPEG 照片" in caught.value.zh
+
+
+def test_an_upload_the_server_refuses_as_not_a_jpeg_fails_once_and_is_not_resent(fresh_server, clients):
+    from gridworker import photos
+    from gridworker.sync import link
+    from gridworker.sync.blobs import BlobQueue
+
+    a = clients(fresh_server, "w1a")
+    a.sync_ok()
+    data = b"GIF89a" + os.urandom(2000)
+    sha = hashlib.sha256(data).hexdigest()
+    photos.storage.store_file(a.account.photos_dir, sha, data)
+    with a.store.write() as s:
+        s.add(SyncBlob(sha256=sha, kind="upload", state="waiting", attempts=0))
+    _, token = link.require_link(a.account, a.store)
+    t = Transport(fresh_server.url, token, attempts=1)
+    try:
+        assert BlobQueue(a.store, t, a.account.photos_dir).upload(sha) is False
+    finally:
+        t.close()
+    with a.store.read() as s:
+        row = s.exec(select(SyncBlob).where(SyncBlob.kind == "upload", SyncBlob.sha256 == sha)).one()
+    assert row.state == "failed" and row.attempts == 1 and "JPEG" in (row.last_error or "")
