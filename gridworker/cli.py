@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import logging
 import os
 import sys
 from importlib import import_module
@@ -92,8 +93,15 @@ class Ctx:
 
     def store(self) -> Store:
         if self._store is None:
-            _account, self._store = self.accounts.open(self.account_name(), self.password())
+            account, self._store = self.accounts.open(self.account_name(), self.password())
+            self.log_to(account)
         return self._store
+
+    def log_to(self, account) -> None:
+        """The account's log file receives the log lines from now on (like the app's)."""
+        from .logs import log_to_account
+
+        log_to_account(account.logs_dir)
 
     def account(self):
         return self.accounts.get(self.account_name())
@@ -101,6 +109,9 @@ class Ctx:
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
+        from .logs import stop_account_log
+
+        stop_account_log()
 
 
 def _global_options(parser: argparse.ArgumentParser, *, default=None) -> None:
@@ -108,6 +119,7 @@ def _global_options(parser: argparse.ArgumentParser, *, default=None) -> None:
         (("--home",), {"help": "data folder (default: GRIDWORKER_HOME, else the user data folder)"}),
         (("--account",), {"help": "local account name (default: GRIDWORKER_ACCOUNT, or the only account)"}),
         (("--password-stdin",), {"action": "store_true", "help": "read the account password from the first line of standard input"}),
+        (("--verbose",), {"action": "store_true", "help": "also print the log's lines on standard error (they always go to the account's log file)"}),
         (("--lang",), {"choices": ["zh", "en"], "help": "language of messages (default: GRIDWORKER_LANG, else the locale; Chinese unless it names another language)"}),
         (("--version",), {"action": "store_true", "help": "print the version and exit"}),
     ]  # fmt: skip
@@ -150,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     ctx = Ctx(args)
+    handler = _terminal_log(bool(getattr(args, "verbose", False)))
     try:
         return int(args.func(args, ctx) or 0)
     except GridWorkerError as e:
@@ -159,6 +172,25 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     finally:
         ctx.close()
+        logging.getLogger().removeHandler(handler)
+
+
+def _terminal_log(verbose: bool) -> logging.Handler:
+    """Log lines are English and for the log file: on the terminal only with --verbose.
+
+    Without any handler Python would print warnings on standard error (logging.lastResort);
+    a NullHandler keeps them off the user's terminal.
+    """
+    if not verbose:
+        handler: logging.Handler = logging.NullHandler()
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        app = logging.getLogger("gridworker")
+        if app.level == logging.NOTSET or app.level > logging.INFO:
+            app.setLevel(logging.INFO)
+    logging.getLogger().addHandler(handler)
+    return handler
 
 
 if __name__ == "__main__":

@@ -96,6 +96,7 @@ def login(args, ctx) -> int:
         account=ctx.args.account or os.environ.get("GRIDWORKER_ACCOUNT"), server_password=_server_password(args),
     )  # fmt: skip
     ctx._store = store  # closed by the CLI frame
+    ctx.log_to(account)
     name, url = account.name, account.info["server"]["url"]
     ctx.say(
         f"已登录 {url}：{user.get('display_name') or args.username}（{user.get('role')}），本机账户“{name}”",
@@ -175,6 +176,7 @@ def _report(ctx, args, result: SyncResult) -> int:
 
 
 def status(args, ctx) -> int:
+    from ..domain.display import time_text
     from ..sync.status import read_status
 
     account = ctx.account()
@@ -184,7 +186,7 @@ def status(args, ctx) -> int:
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2, default=str), flush=True)
         return EXIT_OK
-    last = st.last_success.astimezone().strftime("%Y-%m-%d %H:%M") if st.last_success else "—"
+    last = time_text(st.last_success) if st.last_success else "—"  # Beijing time, like the records and the app
     ctx.say(
         f"账户：{account.name}　服务器：{entry.get('url') or '未登录'}　用户：{entry.get('username') or '—'}\n"
         f"状态：{_state_zh(st.state)}　上次成功同步：{last}\n"

@@ -138,6 +138,9 @@ class BlobQueue:
                 if self.is_stored(sha):  # the answer to the last chunk was lost, not the chunk
                     self._set(sha, "upload", "done")
                     return True
+                if exc.server_code == "not_a_jpeg":  # the server takes only JPEG photos: sending it again is pointless
+                    self._set(sha, "upload", "failed", exc.en, attempt=True)
+                    return False
                 if exc.server_code == "hash_mismatch" and not photos.verify(self.photos_dir, sha):
                     self._set(sha, "upload", "failed", "local file damaged", attempt=True)
                     return False
@@ -167,7 +170,14 @@ class BlobQueue:
 
     # -- download -------------------------------------------------------------------
     def fetch_thumbnail(self, sha: str) -> bool:
-        resp = self.transport.call("GET", f"/blobs/{sha}/thumbnail")
+        try:
+            resp = self.transport.call("GET", f"/blobs/{sha}/thumbnail")
+        except ServerRefused as exc:
+            # A final 4xx for this one photo (422 not_an_image: the server holds a file nobody can show):
+            # that thumbnail failed, with the server's code as the reason; the round goes on.
+            log.warning("thumbnail of %s refused (%s %s)", sha, exc.status, exc.server_code)
+            self._set(sha, "thumb", "failed", exc.server_code, attempt=True)
+            return False
         if resp.status_code == 404:
             self._set(sha, "thumb", "unavailable", "not on the server yet", attempt=True)
             return False
@@ -191,8 +201,8 @@ class BlobQueue:
 
 
 def _due(row: SyncBlob) -> bool:
-    """A thumbnail the server did not have is asked for again after a growing pause (2^n minutes, at most a day)."""
-    if row.state != "unavailable":
+    """A thumbnail the server did not have (or refused) is asked for again after a growing pause (2^n minutes, at most a day)."""
+    if row.state not in ("unavailable", "failed"):
         return True
     pause = timedelta(minutes=min(2 ** min(row.attempts, 11), 24 * 60))
     return _now() - row.updated_at >= pause

@@ -41,13 +41,16 @@ class ServerBusy(SyncError):
     state = "server busy"
 
     def __init__(self, status: int, retry_after: float | None, message: str = ""):
+        # The server's own words (often an English reason phrase such as "Internal Server Error") stay in the
+        # details and the log: a sentence in one language does not carry a phrase of the other.
         wait = f"，{retry_after:.0f} 秒后重试" if retry_after else ""
         wait_en = f"; retrying in {retry_after:.0f} s" if retry_after else ""
-        super().__init__(
-            f"服务器繁忙，暂时无法处理{'（' + message + '）' if message else ''}{wait}",
-            f"The server is busy and cannot answer now{' (' + message + ')' if message else ''}{wait_en}",
-            details={"status": status, "retry_after": retry_after, "message": message},
-        )
+        if status in (429, 503):
+            zh, en = f"服务器繁忙，暂时无法处理{wait}", f"The server is busy and cannot answer now{wait_en}"
+        else:  # 500 and the like: a fault of the server, not a queue
+            zh = f"服务器出错，这次同步未完成，稍后会重试{wait}"
+            en = f"The server had an error: this sync did not finish and will be tried again later{wait_en}"
+        super().__init__(zh, en, details={"status": status, "retry_after": retry_after, "message": message})
         self.status = status
         self.retry_after = retry_after
 
@@ -91,11 +94,13 @@ class ServerRefused(SyncError):
 
     code = "server_refused"
 
-    def __init__(self, status: int, code: str, message: str, details: dict | None = None):
+    def __init__(self, status: int, code: str, message: str, details: dict | None = None, *, message_en: str = ""):
         # The HTTP status and the server's code stay in the details (and the log), out of the sentence.
+        # `message` is in the language asked for (Chinese); `message_en` the server's English when it sent both.
+        en = message_en or message
         super().__init__(
             f"服务器拒绝了请求：{message}" if message else "服务器拒绝了请求",
-            f"The server refused the request: {message}" if message else "The server refused the request",
+            f"The server refused the request: {en}" if en else "The server refused the request",
             details={"status": status, "code": code, **(details or {})},
         )
         self.status = status

@@ -54,6 +54,7 @@ class PhotoRow:
     owner_entity: str = ""  # what the photo belongs to ("incident", "visit"…), "" if not known here
     owner_label: str = ""
     taken_at: datetime | None = None
+    kind: str = "upload"  # "thumb": another device's photo whose thumbnail the server refused (last_error = its code)
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,9 @@ def review_lists(store: Store) -> ReviewLists:
                         conflicts.reason(r, "zh"), conflicts.reason(r, "en"), record_label(s, r.entity, r.record_id))
             for r in conflicts.rejected_edits(s)
         ]  # fmt: skip
-        waiting = s.exec(select(SyncBlob).where(SyncBlob.kind == "upload", SyncBlob.state == "waiting"))
+        waiting = s.exec(select(SyncBlob).where(
+            ((SyncBlob.kind == "upload") & (SyncBlob.state == "waiting")) | ((SyncBlob.kind == "thumb") & (SyncBlob.state == "failed"))
+        ))  # fmt: skip
         photos = [_photo_row(s, b) for b in waiting]
         ids = {v for c in found for v in _ids(c.entity, c.field, c.mine) | _ids(c.entity, c.field, c.theirs)}
         ids |= {v for r in refused for k, value in r.fields.items() for v in _ids(r.entity, k, value)}
@@ -97,9 +100,9 @@ def _ids(entity: str, name: str, value: Any) -> set[str]:
 def _photo_row(s: Session, blob: SyncBlob) -> PhotoRow:
     photo = s.exec(select(Photo).where(Photo.sha256 == blob.sha256)).first()
     if photo is None:
-        return PhotoRow(blob.sha256, blob.attempts, blob.last_error, blob.updated_at)
+        return PhotoRow(blob.sha256, blob.attempts, blob.last_error, blob.updated_at, kind=blob.kind)
     return PhotoRow(blob.sha256, blob.attempts, blob.last_error, blob.updated_at, photo.owner_entity,
-                    record_label(s, photo.owner_entity, photo.entity_id), photo.taken_at)  # fmt: skip
+                    record_label(s, photo.owner_entity, photo.entity_id), photo.taken_at, blob.kind)  # fmt: skip
 
 
 _NAMED = (Household, Person, Building, Area, Incident, Visit, Walkround)

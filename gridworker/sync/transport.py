@@ -139,7 +139,18 @@ def check_status(resp: requests.Response) -> None:
         raise ServerBusy(status, parse_retry_after(resp.headers.get("Retry-After")), message)
     if 300 <= status < 400:
         raise Offline(f"redirect {status}")
-    raise ServerRefused(status, code, message, details)
+    zh, en = _both_languages(resp)
+    raise ServerRefused(status, code, zh or message, details, message_en=en)
+
+
+def _both_languages(resp: requests.Response) -> tuple[str, str]:
+    """The server's message_zh and message_en, when it sent both ("" otherwise: `message` is all there is)."""
+    try:
+        err = resp.json().get("error") or {}
+        zh, en = err.get("message_zh"), err.get("message_en")
+    except (ValueError, AttributeError):
+        return "", ""
+    return (zh, en) if isinstance(zh, str) and isinstance(en, str) and zh and en else ("", "")
 
 
 def is_transient(exc: BaseException) -> bool:

@@ -100,11 +100,6 @@
             <translation>最近的问题</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/sync.py" line="136" />
-            <source>Photos waiting to upload</source>
-            <translation>等待上传的照片</translation>
-        </message>
-        <message>
             <location filename="../../ui/pages/sync.py" line="175" />
             <source>{0} changes waiting to send · {1}</source>
             <translation>{0} 条修改待上传 · {1}</translation>
@@ -120,11 +115,6 @@
             <translation>服务器拒绝的修改（{0}）</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/sync.py" line="196" />
-            <source>Photos waiting to upload ({0})</source>
-            <translation>等待上传的照片（{0}）</translation>
-        </message>
-        <message>
             <location filename="../../ui/pages/sync.py" line="185" />
             <source>Records from the server with a value this computer cannot read: {0}. They are kept as the server sent them, and sync goes on.</source>
             <translation>服务器发来的记录中有本机无法读取的值：{0} 条。这些值已按服务器发来的原样保留，同步照常进行。</translation>
@@ -136,10 +126,6 @@
         <message>
             <source>Refused ({0})</source>
             <translation>被拒绝（{0}）</translation>
-        </message>
-        <message>
-            <source>Photos to upload ({0})</source>
-            <translation>待上传照片（{0}）</translation>
         </message>
         <message>
             <location filename="../../ui/pages/sync.py" line="0" />
@@ -165,6 +151,26 @@
             <location filename="../../ui/pages/sync.py" line="0" />
             <source>Photo taken {0}</source>
             <translation>拍摄于 {0} 的照片</translation>
+        </message>
+        <message>
+            <source>Photos waiting to upload or that cannot be shown</source>
+            <translation>等待上传或无法显示的照片</translation>
+        </message>
+        <message>
+            <source>Photos waiting to upload or that cannot be shown ({0})</source>
+            <translation>等待上传或无法显示的照片（{0}）</translation>
+        </message>
+        <message>
+            <source>Photos ({0})</source>
+            <translation>照片（{0}）</translation>
+        </message>
+        <message>
+            <source>Cannot be shown: the file on the server is not a readable picture</source>
+            <translation>无法显示：服务器上的这个文件不是可读取的图片</translation>
+        </message>
+        <message>
+            <source>Cannot be shown: the server refused this photo</source>
+            <translation>无法显示：服务器拒绝提供这张照片</translation>
         </message>
     </context>
     <context>

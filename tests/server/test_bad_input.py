@@ -25,7 +25,8 @@ def _counts(world):
 def _error(r, status, code=None):
     assert r.status_code == status, (r.status_code, r.text)
     body = r.json()
-    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "details"}
+    assert set(body) == {"error"} and set(body["error"]) >= {"code", "message", "details"}
+    assert set(body["error"]) - {"code", "message", "details"} <= {"message_zh", "message_en"}
     assert body["error"]["message"]
     if code:
         assert body["error"]["code"] == code, body

@@ -45,7 +45,7 @@ def put(api, data: bytes, start: int = 0, total: int | None = None, sha: str | N
 
 
 def blob(size: int) -> bytes:
-    return os.urandom(size)
+    return b"\xff\xd8\xff" + os.urandom(size - 3)  # the server takes only what starts like a JPEG
 
 
 def stored(world, sha: str) -> bool:
@@ -189,3 +189,41 @@ def test_a_running_server_collects_by_itself(backend, pg_cluster, tmp_path):
         assert path.is_file()
         assert wait_for(lambda: not path.exists(), timeout=15)
     app.state.gw.db.dispose()
+
+
+def test_photo_records_without_a_live_parent_do_not_lift_the_unclaimed_quota(world):
+    """Orphan photo records (an incident nobody has) claim nothing: their files count as unclaimed (fixA, item 2)."""
+    w3 = world.api("w3")
+    with policy(world, unclaimed_bytes=700 * KIB):
+        files = [blob(300 * KIB) for _ in range(4)]
+        for data in files[:2]:
+            assert put(w3, data).status_code == 201
+        for data in files:  # every file named by a photo record of an incident that does not exist
+            sha = hashlib.sha256(data).hexdigest()
+            assert w3.upsert("photo", new_id(), photo_fields(world, new_id(), sha) | {"area_id": world.area_ids["G3"]})["status"] == "applied"
+        with world.db.engine.connect() as conn:
+            assert blob_usage.unclaimed_bytes(conn, w3.user["id"]) == 600 * KIB
+        r = put(w3, files[2])
+        assert r.status_code == 507 and r.json()["error"]["details"]["quota"] == "unclaimed", r.text
+        assert not stored(world, hashlib.sha256(files[2]).hexdigest())
+        # A live parent claims the file again: a real report's photo frees its share.
+        iid = report(world, w3, "G3")
+        assert w3.upsert("photo", new_id(), photo_fields(world, iid, hashlib.sha256(files[0]).hexdigest()))["status"] == "applied"
+        assert put(w3, files[2]).status_code == 201
+
+
+def test_a_chunk_larger_than_the_unfinished_quota_says_so(world):
+    w2 = world.api("w2")
+    with policy(world, unfinished_bytes=100 * KIB):
+        data = blob(300 * KIB)
+        for lang in ("zh", "en"):
+            r = w2.request("PUT", f"/blobs/{hashlib.sha256(data).hexdigest()}", content=data,
+                           headers={"Content-Range": f"bytes 0-{len(data) - 1}/{len(data)}", "Accept-Language": lang})  # fmt: skip
+            assert r.status_code == 507, r.text
+            err = r.json()["error"]
+            assert err["code"] == "blob_quota" and err["details"]["quota"] == "unfinished"
+            assert "0.0 MiB" not in err["message"] and "同步照片记录" not in err["message"]
+            if lang == "zh":
+                assert "大于" in err["message"] and "0.3 MiB" in err["message"] and "0.1 MiB" in err["message"]
+            else:
+                assert "larger than" in err["message"] and "0.3 MiB" in err["message"] and "0.1 MiB" in err["message"]

@@ -114,7 +114,7 @@ def login_argv(url: str) -> list[str]:
 
 # mode → (exit status, error code in the JSON, words of the message on stderr)
 FAILURES = {
-    "500": (3, "server_busy", "server is busy"),
+    "500": (3, "server_busy", "server had an error"),
     "429": (3, "server_busy", "server is busy"),
     "426": (5, "update_required", "newer version"),
     "401": (4, "signed_out", "Signed out"),

@@ -78,7 +78,7 @@ class BodyLimit:
     async def _refuse(scope: Scope, send: Send, name: str, limit: int) -> None:
         err = too_large(name, limit)
         english = any(k == b"accept-language" and v.lower().startswith(b"en") for k, v in scope["headers"])
-        payload = json.dumps(errors.body(err.code, err.en if english else err.zh, err.details), ensure_ascii=False).encode()
+        payload = json.dumps(errors.body(err.code, err.en if english else err.zh, err.details, zh=err.zh, en=err.en), ensure_ascii=False).encode()
         await send(
             {
                 "type": "http.response.start",

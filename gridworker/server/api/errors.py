@@ -24,8 +24,12 @@ def lang_of(request: Request) -> str:
     return "en" if request.headers.get("accept-language", "").lower().startswith("en") else "zh"
 
 
-def body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message, "details": details or {}}}
+def body(code: str, message: str, details: dict[str, Any] | None = None, *, zh: str = "", en: str = "") -> dict[str, Any]:
+    """The error body; `message_zh`/`message_en` carry both languages (a client shows its user's, whatever it asked in)."""
+    err: dict[str, Any] = {"code": code, "message": message, "details": details or {}}
+    if zh and en:
+        err |= {"message_zh": zh, "message_en": en}
+    return {"error": err}
 
 
 class _SafeJSON(JSONResponse):
@@ -41,7 +45,7 @@ class _SafeJSON(JSONResponse):
 
 def error_response(request: Request, err: ApiError) -> JSONResponse:
     message = err.en if lang_of(request) == "en" else err.zh
-    return _SafeJSON(body(err.code, message, err.details), status_code=err.status, headers=err.headers)
+    return _SafeJSON(body(err.code, message, err.details, zh=err.zh, en=err.en), status_code=err.status, headers=err.headers)
 
 
 def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:

@@ -1,7 +1,9 @@
 """Photo storage that no photo record uses: per-user quotas, the free-space floor, collection, usage report.
 
 A blob is *claimed* while a live (not deleted) photo record names its hash;
-*unclaimed* otherwise. Uploads are open to every signed-in user (api/blobs.py),
+*unclaimed* otherwise. For the quotas a photo record claims its blob only while
+the record it belongs to (its `entity`/`entity_id`) is live too: otherwise
+photo records of nothing would let a user store past the unclaimed quota. Uploads are open to every signed-in user (api/blobs.py),
 so without limits anyone could fill the disk with files nobody refers to:
 
 - a user's unclaimed whole blobs and their unfinished uploads each have a quota
@@ -17,7 +19,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, exists, func, select
+from sqlalchemy import JSON, cast, delete, exists, func, literal, select
 from sqlalchemy.engine import Connection
 
 from .blobs import BlobStore, ContentRange
@@ -31,22 +33,31 @@ def _named():
     return exists().where(records.c.entity == "photo", records.c.sha256 == blobs.c.sha256, records.c.deleted.is_(False))
 
 
+def _claimed(conn: Connection, sha):
+    """A live photo record whose own parent record is live names the blob `sha` (a column or a value)."""
+    photo, owner = records.alias("photo"), records.alias("owner")
+    if conn.dialect.name == "postgresql":
+        def field(key: str):
+            return func.json_extract_path_text(cast(photo.c.data, JSON), key)
+    else:
+        def field(key: str):
+            return func.json_extract(photo.c.data, f"$.{key}")
+    live_parent = exists().where(owner.c.entity == field("entity"), owner.c.id == field("entity_id"), owner.c.deleted.is_(False))
+    return exists().where(photo.c.entity == "photo", photo.c.sha256 == sha, photo.c.deleted.is_(False), live_parent)
+
+
 def is_named(conn: Connection, sha: str) -> bool:
-    return (
-        conn.execute(
-            select(records.c.id).where(records.c.entity == "photo", records.c.sha256 == sha, records.c.deleted.is_(False)).limit(1)
-        ).first()
-        is not None
-    )
+    """Whether a photo record of a live record claims this hash (its upload is then not counted)."""
+    return bool(conn.execute(select(_claimed(conn, literal(sha)))).scalar())
 
 
 def unclaimed_bytes(conn: Connection, user_id: str) -> int:
-    """Bytes of the whole blobs this user uploaded that no live photo record names."""
+    """Bytes of the whole blobs this user uploaded that no photo record of a live record claims."""
     return int(
         conn.execute(
             select(func.coalesce(func.sum(blobs.c.size), 0))
             .select_from(blobs.join(blob_uploaders, blob_uploaders.c.sha256 == blobs.c.sha256))
-            .where(blob_uploaders.c.user_id == user_id, ~_named())
+            .where(blob_uploaders.c.user_id == user_id, ~_claimed(conn, blobs.c.sha256))
         ).scalar()
     )
 
@@ -69,6 +80,8 @@ def check_upload(conn: Connection, store: BlobStore, policy: BlobPolicy, user_id
         )
     mine = store.unfinished_of(user_id)
     others = sum(n for h, n in mine.items() if h != sha)
+    if rng.end + 1 > policy.unfinished_bytes:  # this upload alone, up to this chunk, is over the limit
+        raise _too_big(rng.end + 1, policy.unfinished_bytes)
     if others + rng.end + 1 > policy.unfinished_bytes:
         raise _quota("unfinished", others + mine.get(sha, 0), policy.unfinished_bytes)
     if store.has(sha) or is_named(conn, sha):
@@ -76,6 +89,16 @@ def check_upload(conn: Connection, store: BlobStore, policy: BlobPolicy, user_id
     used = unclaimed_bytes(conn, user_id)
     if used + rng.total > policy.unclaimed_bytes:
         raise _quota("unclaimed", used, policy.unclaimed_bytes)
+
+
+def _too_big(size: int, limit: int) -> ApiError:
+    return ApiError(
+        507,
+        "blob_quota",
+        f"照片未上传：这次上传已有 {_mib(size)}，大于未完成上传的上限 {_mib(limit)}。请联系管理员",
+        f"Photo not uploaded: this upload is {_mib(size)}, larger than the limit of {_mib(limit)} for unfinished uploads. Tell the administrator",
+        {"quota": "unfinished", "used_bytes": size, "limit_bytes": limit},
+    )
 
 
 def _quota(kind: str, used: int, limit: int) -> ApiError:

@@ -37,6 +37,9 @@ THUMB_LONG_EDGE = 320
 THUMB_QUALITY = 80
 MAX_PIXELS = 1024 * 1024 * 1024 // 4 // 3  # Pillow's own default bomb limit, kept even if someone changes Pillow's
 READ_BLOCK = 1024 * 1024
+# Every photo a client sends is normalised to JPEG first (photos.import_photo): a blob that does not start like one
+# is refused at completion, so it never reaches another device as a photo nobody can show.
+JPEG_MAGIC = b"\xff\xd8\xff"
 
 
 def check_hash(value: str) -> str:
@@ -143,6 +146,8 @@ class BlobStore:
     def _finish(self, sha: str, part: Path) -> None:
         digest = hashlib.sha256()
         with open(part, "rb") as f:
+            head = f.read(len(JPEG_MAGIC))
+            digest.update(head)
             while block := f.read(READ_BLOCK):
                 digest.update(block)
         actual = digest.hexdigest()
@@ -154,6 +159,15 @@ class BlobStore:
                 "上传内容的 SHA-256 与地址中的哈希不符，已丢弃，请重新上传",
                 "The uploaded bytes do not hash to the SHA-256 in the address; they were discarded: upload again",
                 {"expected": sha, "actual": actual},
+            )
+        if head != JPEG_MAGIC:
+            part.unlink(missing_ok=True)
+            raise ApiError(
+                422,
+                "not_a_jpeg",
+                "上传的文件不是 JPEG 照片，服务器只接收 JPEG 照片；上传内容已丢弃",
+                "The uploaded file is not a JPEG photo (the server takes JPEG photos only); it was discarded",
+                {"field": "body", "expected": "image/jpeg"},
             )
         final = self.path(sha)
         final.parent.mkdir(parents=True, exist_ok=True)

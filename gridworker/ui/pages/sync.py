@@ -126,11 +126,10 @@ class SyncPage(QWidget):
         self.photos_model = RowsModel(_columns(
             (self.tr("Photo"), self._photo_text),
             (self.tr("Attempts"), lambda p: str(p.attempts)),
-            # Only photos still waiting are listed: their last problem was the network or a busy server.
-            (self.tr("Last problem"), lambda p: self.tr("Not sent yet: the server could not be reached") if p.last_error else "—"),
+            (self.tr("Last problem"), self._photo_problem),
         ), self)  # fmt: skip
         self.photos_view = _table(self.photos_model)
-        self.photos_box = self._box(self.tr("Photos waiting to upload"), self.photos_view, [])
+        self.photos_box = self._box(self.tr("Photos waiting to upload or that cannot be shown"), self.photos_view, [])
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -167,6 +166,14 @@ class SyncPage(QWidget):
         parts = [f"{field_text(k, lang, row.entity)}{'：' if lang == 'zh' else ': '}{value_text(v, lang, row.entity, k, self._names)}"
                  for k, v in row.fields.items()]  # fmt: skip
         return ("；" if lang == "zh" else "; ").join(parts)
+
+    def _photo_problem(self, row) -> str:
+        if row.kind == "thumb":  # another device's photo the server would not make a thumbnail of
+            if row.last_error == "not_an_image":
+                return self.tr("Cannot be shown: the file on the server is not a readable picture")
+            return self.tr("Cannot be shown: the server refused this photo")
+        # Uploads listed are still waiting: their last problem was the network or a busy server.
+        return self.tr("Not sent yet: the server could not be reached") if row.last_error else "—"
 
     def _photo_text(self, row) -> str:
         lang = self.ctx.lang
@@ -223,7 +230,7 @@ class SyncPage(QWidget):
         self.photos_model.set_rows(lists.photos)
         self.conflicts_box.setTitle(self.tr("Conflicts: the same field edited here and elsewhere ({0})").format(len(lists.conflicts)))
         self.rejected_box.setTitle(self.tr("Changes the server refused ({0})").format(len(lists.rejected)))
-        self.photos_box.setTitle(self.tr("Photos waiting to upload ({0})").format(len(lists.photos)))
+        self.photos_box.setTitle(self.tr("Photos waiting to upload or that cannot be shown ({0})").format(len(lists.photos)))
         for view in (self.conflicts_view, self.rejected_view, self.photos_view):
             view.resizeColumnsToContents()
         self._name_tabs(self._last_counts)
@@ -232,7 +239,7 @@ class SyncPage(QWidget):
         self._update_buttons()
 
     def _name_tabs(self, counts: tuple[int, int, int]) -> None:
-        names = (self.tr("Conflicts ({0})"), self.tr("Refused ({0})"), self.tr("Photos to upload ({0})"))
+        names = (self.tr("Conflicts ({0})"), self.tr("Refused ({0})"), self.tr("Photos ({0})"))
         for i, (name, count) in enumerate(zip(names, counts)):
             self.lists.setTabText(i, name.format(count))
 
