@@ -15,9 +15,9 @@ import pytest
 import requests
 from sqlmodel import select
 
-from gridworker.services.ui_queries_sync import review_lists
+from gridworker.sync.review import review_lists
 from gridworker.sync.errors import ServerRefused
-from gridworker.sync.tables import SyncBlob
+from gridworker.store.sync_tables import SyncBlob
 from gridworker.sync.transport import Transport
 from gridworker.sync.worker import read_status
 

@@ -7,8 +7,8 @@ from sqlmodel import select
 
 from gridworker.domain.fieldwork import Photo
 from gridworker.domain.models import Household
-from gridworker.services.ui_queries_sync import review_lists
-from gridworker.sync.tables import SyncBlob
+from gridworker.sync.review import review_lists
+from gridworker.store.sync_tables import SyncBlob
 
 from .conftest_fieldwork import demo_account, demo_store, make_ctx, spot  # noqa: F401 (fixtures)
 from .test_messages import _all_text, lang_ctx  # noqa: F401 (fixture)
