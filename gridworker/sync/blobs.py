@@ -25,7 +25,7 @@ from ..domain.fieldwork import Photo
 from ..domain.models import Outbox
 from ..store.database import Store
 from ..store.sync_tables import SyncBlob
-from .errors import ServerRefused
+from .errors import ServerRefused, ServerStorageFull
 from .transport import Transport
 
 log = logging.getLogger(__name__)
@@ -87,13 +87,21 @@ class BlobQueue:
         """Upload what waits, then fetch the thumbnails due. Transient errors propagate (the sync is incomplete)."""
         counts = BlobCounts()
         self.enqueue_uploads()
+        full: ServerStorageFull | None = None
         for row in self._rows("upload"):
-            if self.upload(row.sha256):
-                counts.uploaded += 1
+            try:
+                if self.upload(row.sha256):
+                    counts.uploaded += 1
+            except ServerStorageFull as exc:  # 507: the others would be refused too; say so once the thumbnails are in
+                self._set(row.sha256, "upload", "waiting", exc.en, attempt=True)
+                full = exc
+                break
         for row in self._rows("thumb"):
             if _due(row) and self.fetch_thumbnail(row.sha256):
                 counts.thumbnails += 1
         counts.waiting, counts.failed = self.counts()
+        if full is not None:
+            raise full
         return counts
 
     def counts(self) -> tuple[int, int]:
