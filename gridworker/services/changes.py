@@ -19,7 +19,7 @@ from sqlmodel import Session
 from ..domain.models import Outbox, SyncedRecord, to_wire, utcnow
 from ..domain.rows import new_record
 from ..store.meta import next_hlc
-from .scope import check_area
+from .scope import FOLLOWERS, check_area
 
 
 @dataclass
@@ -81,8 +81,10 @@ def record_upsert(
     """Save `obj` (already carrying the new values) and queue the changed fields for the server."""
     if not changed:
         return None
-    if "area_id" in changed:  # a record placed or moved: the server takes it only inside the user's areas
-        check_area(s, obj.entity, changed["area_id"])
+    # A record placed or moved, or one made with no area at all: the server takes it only inside the user's
+    # areas (incident events and photos take their incident's area there).
+    if "area_id" in changed or (not obj.version and obj.area_id is None and obj.entity not in FOLLOWERS):
+        check_area(s, obj.entity, obj.area_id)
     obj.updated_at = utcnow()
     s.add(obj)
     row = new_record(

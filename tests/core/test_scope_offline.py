@@ -90,3 +90,12 @@ def test_one_household_picker_serves_a_move_and_a_report(store, place):
     by_place = register_queries.find_households(store, "2号楼 301")  # nobody lives there yet
     assert [(h.household_id, h.people, h.area_id) for h in by_place] == [(place.household, "", place.grid)]
     assert register_queries.find_households(store, "   ") == []
+
+
+def test_a_record_made_with_no_area_is_refused_offline_as_the_server_would(store, place):
+    """A household typed in without a building has no area: the server refuses it, so the account does at once."""
+    _grant(store, "worker", place.grid)
+    before = count_outbox(store)
+    with pytest.raises(OutOfScope):
+        register.register_household(store, {"room": "101", "address": "临街商铺"})
+    assert count_outbox(store) == before

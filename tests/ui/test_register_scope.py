@@ -51,11 +51,13 @@ def test_write_actions_are_greyed_outside_the_workers_areas(page, qtbot, communi
     node = choose(page, qtbot, other)  # still listed: the store holds it, reading is fine
     qtbot.waitUntil(lambda: not page.new_building_action.isEnabled(), timeout=10_000)
     assert page.new_building_action.toolTip() == "不在您负责的区域内：不能在此新增"
+    assert not page.new_household_action.isEnabled()  # a household typed in there would be refused too
     assert "在此新增楼栋…" not in menu_texts(page, node)
     assert any(t.startswith("导出") for t in menu_texts(page, node))  # reading and exporting stay
 
     node = choose(page, qtbot, mine)
     qtbot.waitUntil(lambda: page.new_building_action.isEnabled(), timeout=10_000)
+    assert page.new_household_action.isEnabled()
     assert "在此新增楼栋…" in menu_texts(page, node)
 
 

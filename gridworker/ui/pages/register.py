@@ -294,7 +294,7 @@ class RegisterPage(RecordOperations, ExcelTransfers, QWidget):
         self.new_building_action.setEnabled(add_building)
         self.new_building_action.setToolTip(self.new_building_action.data() if add_building else outside)
         # Below an area node (building, unit, household) the chosen area is the one the building is in.
-        add_household = self.scope.area_id is not None or self.may_add_in(self.chosen_area)
+        add_household = self.may_add_in(self.chosen_area)
         self.new_household_action.setEnabled(add_household)
         self.new_household_action.setToolTip(self.new_household_action.data() if add_household else outside)
         if self.read_only:
