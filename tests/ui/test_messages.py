@@ -270,3 +270,21 @@ def test_english_counts_say_one_person_not_one_people(qtbot, make_ctx, demo_stor
     qtbot.waitUntil(lambda: board.stats is not None, timeout=10_000)
     assert board.cards["visits"].detail.text() == "by 1 person"
     assert board.cards["visited"].value.text().endswith(" households")
+
+
+def test_the_visit_forms_field_errors_go_when_the_field_is_fixed(qtbot, tmp_path, spot):
+    from gridworker.ui.fieldwork.visit import VisitForm
+
+    from .conftest_fieldwork import jpeg_with_gps
+
+    form = VisitForm("zh")
+    qtbot.addWidget(form)
+    form.show()
+    form.show_message("photos", "请至少拍一张现场照片")
+    form.show_message("needs", "请写明居民诉求")
+    assert form.errors["photos"].isVisible() and form.errors["needs"].isVisible()
+    form.photos.add_files([jpeg_with_gps(tmp_path / "scene.jpg", *spot)])
+    qtbot.waitUntil(lambda: not form.errors["photos"].isVisible(), timeout=5_000)
+    assert form.errors["needs"].isVisible()  # only the field that changed
+    form.needs.insertPlainText("楼道灯坏了")
+    assert not form.errors["needs"].isVisible()

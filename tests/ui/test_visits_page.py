@@ -124,11 +124,16 @@ def test_a_refused_visit_keeps_what_was_typed_and_the_draft_survives(qtbot, make
     # The core refuses a need to report with no needs described: the message names the field, the notes stay.
     page.form.raise_incident.setChecked(True)
     page.form.category.set_code("G0401")
+    page.resize(1000, 360)  # a short screen: the needs field is below the fold
+    page.form_scroll.verticalScrollBar().setValue(0)
     activate(qtbot, page)
     page.stops.setFocus()
     qtbot.keyClick(page.stops, Qt.Key_1)
     qtbot.waitUntil(lambda: page.form.errors["needs"].isVisible(), timeout=10_000)
     assert "needs" in page.form.errors["needs"].text().lower()
+    # Said where the user looks: on a short screen the form scrolls to the error.
+    label = page.form.errors["needs"]
+    qtbot.waitUntil(lambda: not label.visibleRegion().isEmpty(), timeout=5_000)
     assert page.current_stop().household_id == stop.household_id
     assert page.form.notes.toPlainText() == "租户换了，新租户姓王"
     with demo_store.read() as s:

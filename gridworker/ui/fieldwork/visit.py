@@ -107,6 +107,11 @@ class VisitForm(QWidget):
         for signal in (self.notes.textChanged, self.needs.textChanged, self.raise_incident.toggled,
                        self.category.chosen, self.urgency.currentIndexChanged, self.photos.changed):  # fmt: skip
             signal.connect(lambda *_args: self.edited.emit())
+        # A field's error goes as soon as the field is changed (the photo added, the need typed, …).
+        for field, signal in (("notes", self.notes.textChanged), ("needs", self.needs.textChanged),
+                              ("category", self.category.chosen), ("urgency", self.urgency.currentIndexChanged),
+                              ("photos", self.photos.changed)):  # fmt: skip
+            signal.connect(lambda *_args, label=self.errors[field]: label.hide())
         self.raise_incident.toggled.connect(self._incident_fields)
         self._incident_fields(False)
         self.set_stop(None)
@@ -169,12 +174,14 @@ class VisitForm(QWidget):
         for label in (*self.errors.values(), self.general_error):
             label.hide()
 
-    def show_error(self, exc: BaseException) -> None:
+    def show_error(self, exc: BaseException) -> QLabel:
+        """Show the error under its field (or below the form); the label, for the page to scroll to."""
         field = error_field(exc)
         field = {"need_category": "category", "outcome": None}.get(field, field) if field else None
         label = self.errors.get(field or "", self.general_error)
         label.setText(error_text(exc, self.lang))
         label.show()
+        return label
 
     def show_message(self, field: str, text: str) -> None:
         label = self.errors.get(field, self.general_error)

@@ -132,7 +132,7 @@ class VisitsPage(VisitColumns, QWidget):
         self.form = VisitForm(self.ctx.lang)
         follow_categories(self.ctx, self.form.category)
         self.form.outcome_chosen.connect(self.log_outcome)
-        scroll = QScrollArea()
+        scroll = self.form_scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.form)
         scroll.setMinimumWidth(320)
@@ -377,7 +377,9 @@ class VisitsPage(VisitColumns, QWidget):
         self.stops_model.layoutChanged.emit()
         self._select_stop(household_id)
         self.form.set_values(values)
-        self.form.show_error(exc)
+        label = self.form.show_error(exc)
+        # Said where the user looks: the form scrolls to the error (it may be below the fold at 1024×600).
+        QTimer.singleShot(0, guarded(self, lambda: self.form_scroll.ensureWidgetVisible(label)))
 
     def _cancel_walk(self) -> None:
         walk_id = self._walk_id
