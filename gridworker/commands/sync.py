@@ -212,7 +212,7 @@ _STATES_ZH = {
     "ok": "正常", "syncing": "同步中", "offline": "离线", "server busy": "服务器繁忙", "not signed in": "未登录",
     "signed out": "已退出登录", "signed out: sign in again": "登录已失效，请重新登录", "update the app": "请更新软件",
     "areas not on the server": "本机网格与服务器不符", "error": "出错",
-    "records set aside": "有记录无法读取",
+    "records set aside": "有记录无法读取", "needs review": "有被拒绝的修改或冲突待查看（gridworker conflicts）",
 }  # fmt: skip
 
 

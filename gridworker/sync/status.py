@@ -92,6 +92,8 @@ def read_status(account: Account, store: Store, *, online: bool | None = None, s
         current = saved_state or "ok"
     if current == "ok" and set_aside:
         current = "records set aside"  # never "ok" while something pulled could not be read
+    elif current == "ok" and (c.rejected or c.conflicts):
+        current = "needs review"  # refused edits or conflicts wait for the user (the sync page, `gridworker conflicts`)
     return SyncStatus(
         state="syncing" if syncing else current,
         online=online,
