@@ -244,17 +244,23 @@ def list_conflicts(args, ctx) -> int:
         return EXIT_OK
     if not found and not refused:
         ctx.say("没有冲突，也没有被拒绝的修改。", "No conflicts and no refused edits.")
+    from ..domain.display import entity_label, field_label, value_text
+
+    # Records and fields in words; the bracketed id is what `conflicts resolve` / `conflicts dismiss` take.
     for c in found:
         kept = "对方" if c.winner == "theirs" else "我的"
+        zh = [value_text(c.entity, c.field, v, "zh") for v in (c.mine, c.theirs)]
+        en = [value_text(c.entity, c.field, v, "en") for v in (c.mine, c.theirs)]
         ctx.say(
-            f"[{c.id}] {c.entity} {c.record_id} 字段 {c.field}：我的＝{c.mine!r}，对方＝{c.theirs!r}（服务器保留了{kept}）",
-            f"[{c.id}] {c.entity} {c.record_id} field {c.field}: mine={c.mine!r}, theirs={c.theirs!r} "
-            f"(the server kept {'theirs' if c.winner == 'theirs' else 'mine'})",
+            f"[{c.id}] {entity_label(c.entity, 'zh')}（编号 {c.record_id[:8]}）{field_label(c.field, 'zh', c.entity)}："
+            f"我的＝{zh[0]}，对方＝{zh[1]}（服务器保留了{kept}）",
+            f"[{c.id}] {entity_label(c.entity, 'en')} (no. {c.record_id[:8]}) {field_label(c.field, 'en', c.entity)}: "
+            f"mine={en[0]}, theirs={en[1]} (the server kept {'theirs' if c.winner == 'theirs' else 'mine'})",
         )
     for r in refused:
         ctx.say(
-            f"[被拒绝 {r.mutation_id}] {r.entity} {r.record_id}：{review.reason(r, 'zh')}",
-            f"[refused {r.mutation_id}] {r.entity} {r.record_id}: {review.reason(r, 'en')}",
+            f"[被拒绝 {r.mutation_id}] {entity_label(r.entity, 'zh')}（编号 {r.record_id[:8]}）：{review.reason(r, 'zh')}",
+            f"[refused {r.mutation_id}] {entity_label(r.entity, 'en')} (no. {r.record_id[:8]}): {review.reason(r, 'en')}",
         )
     return EXIT_OK
 

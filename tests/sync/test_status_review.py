@@ -25,3 +25,26 @@ def test_a_refused_edit_keeps_the_state_from_ok_until_it_is_read(account, store)
         s.add(row)
     status = read_status(account, store)
     assert status.rejected == 1 and status.state == "needs review"
+
+
+def test_conflicts_lists_records_and_fields_in_words(account, store, capsys, monkeypatch):
+    import io
+    import sys
+
+    from gridworker.cli import main
+    from gridworker.store.sync_tables import SyncConflict
+    from tests.conftest import PASSWORD
+
+    with store.write() as s:
+        s.add(SyncConflict(mutation_id="m1", entity="household", record_id="00000000-0000-4000-8000-0000000000aa", field="housing",
+                           mine="owned", theirs="rented", winner="theirs"))  # fmt: skip
+        s.add(Outbox(entity="visit", record_id="00000000-0000-4000-8000-0000000000bb", op="upsert",
+                     fields={"outcome": "met"}, hlc=next_hlc(s), state="rejected",
+                     result={"error": {"code": "out_of_scope", "message_zh": "该记录不在您负责的范围内"}}))  # fmt: skip
+    store.close()
+    monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
+    assert main(["--lang", "zh", "--account", "worker", "--password-stdin", "conflicts"]) == 0
+    out = capsys.readouterr().out
+    for raw in ("household", "housing", "visit", "rented", "00000000-0000-4000-8000-0000000000aa"):
+        assert raw not in out, (raw, out)
+    assert "住户" in out and "走访" in out
