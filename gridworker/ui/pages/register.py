@@ -42,6 +42,7 @@ from ..register.household_view import HouseholdView
 from ..register.lists import BUILDINGS, HOUSEHOLDS, PEOPLE, RegisterLists
 from ..register.operations import RecordOperations
 from ..style import ACCENT
+from ..tasks import async_slot
 
 SEARCH_DELAY_MS = 200
 REFRESH_DELAY_MS = 150
@@ -162,8 +163,9 @@ class RegisterPage(RecordOperations, ExcelTransfers, QWidget):
         self._update_scope_label()
         self._load_writable()
 
-    def _load_writable(self) -> None:
-        self.ctx.runner.run(area_choices, self.ctx.store, name="writable areas", on_done=self._writable_arrived)
+    @async_slot()
+    async def _load_writable(self) -> None:
+        self._writable_arrived(await self.ctx.runner.call(area_choices, self.ctx.store, guard=self))
 
     def _writable_arrived(self, areas) -> None:
         self.writable = {a.id for a in areas}

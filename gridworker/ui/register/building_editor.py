@@ -143,4 +143,7 @@ def open_building_editor(ctx: AppContext, parent: QWidget, *, building_id: str |
         if on_open:
             on_open(editor)
 
-    ctx.runner.run(load_for_editor, ctx.store, building_id, on_done=show, name="open building editor")
+    async def load() -> None:
+        show(await ctx.runner.call(load_for_editor, ctx.store, building_id, guard=parent))
+
+    ctx.runner.start(load(), "open building editor")

@@ -38,6 +38,7 @@ from ..models.register_tables import label_of
 from .form import field_message, report_unexpected
 from .person_editor import combo_value, enum_combo
 from ..style import MUTED
+from ..tasks import async_slot
 
 
 class OperationDialog(QDialog):
@@ -60,15 +61,19 @@ class OperationDialog(QDialog):
         """(service function, *args, **kwargs as a dict last) to run, or None when an answer is missing."""
         raise NotImplementedError
 
-    @Slot()
-    def run(self) -> None:
+    @async_slot()
+    async def run(self) -> None:
         planned = self.call()
         if planned is None:
             return
         fn, args, kwargs = planned
         self.buttons.setEnabled(False)
-        self.ctx.runner.run(fn, self.ctx.store, *args, on_done=lambda _r: self.accept(), on_error=self._failed,
-                            initiator="register", **kwargs)  # fmt: skip
+        try:
+            await self.ctx.runner.call(fn, self.ctx.store, *args, initiator="register", **kwargs, guard=self)
+        except Exception as exc:  # noqa: BLE001 - refusals are shown here, the rest goes to the error dialog
+            self._failed(exc)
+            return
+        self.accept()
 
     def _failed(self, exc: BaseException) -> None:
         self.buttons.setEnabled(True)
@@ -122,14 +127,14 @@ class MoveDialog(OperationDialog):
         self.search.textChanged.connect(self._timer.start)
         self._query = ""
 
-    def _find(self) -> None:
+    @async_slot()
+    async def _find(self) -> None:
         query = self.search.text().strip()
         self._query = query
         if not query:
             self.results.clear()
             return
-        self.ctx.runner.run(register_queries.find_households, self.ctx.store, query,
-                            on_done=lambda rows: self._found(query, rows), name="find household")  # fmt: skip
+        self._found(query, await self.ctx.runner.call(register_queries.find_households, self.ctx.store, query, guard=self))
 
     def _found(self, query: str, rows: list[HouseholdChoice]) -> None:
         if query != self._query:

@@ -12,13 +12,13 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QObject, QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
+from shiboken6 import isValid
 
 from ...domain.errors import GridWorkerError
 from ...services import excel
 from ...services import register_excel
 from ...services.queries.register import Scope
 from ..context import AppContext
-from ..tasks import guarded
 from .form import report_unexpected
 from .excel_import import ProgressDialog, ProgressRelay
 
@@ -83,10 +83,17 @@ class ExcelExport(QObject):
                                        can_stop=False, parent=self.window)  # fmt: skip
         self.dialogs.append(self.progress)
         self.progress.open()
-        self.ctx.runner.run(register_excel.export_workbook, self.ctx.store, path, self.ctx.lang, scope, relay.report,
-                            on_done=guarded(self, lambda counts: self._written(path, counts)),
-                            on_error=guarded(self, self._failed),
-                            name="export register")  # fmt: skip
+        self.ctx.runner.start(self._export(path, scope, relay), "export register")
+
+    async def _export(self, path: Path, scope: Scope, relay: ProgressRelay) -> None:
+        try:
+            counts = await self.ctx.runner.call(register_excel.export_workbook, self.ctx.store, path, self.ctx.lang,
+                                                scope, relay.report, guard=self)  # fmt: skip
+        except Exception as exc:  # noqa: BLE001 - shown by show_refusal: refusals in words, the rest as a report
+            if isValid(self):
+                self._failed(exc)
+            return
+        self._written(path, counts)
 
     def _written(self, path: Path, counts: dict[str, int]) -> None:
         self.progress.done(QDialog.DialogCode.Accepted)
@@ -131,9 +138,16 @@ def save_template(ctx: AppContext, parent: QWidget, path: Path, on_saved=None) -
         if on_saved:
             on_saved(box)
 
-    ctx.runner.run(excel.write_template, path, ctx.lang, pool="net", on_done=guarded(parent, written),
-                   on_error=guarded(parent, lambda exc: show_refusal(ctx, parent, title, exc)),
-                   name="write template")  # fmt: skip
+    async def write() -> None:
+        try:
+            result = await ctx.runner.call(excel.write_template, path, ctx.lang, pool="net", guard=parent)
+        except Exception as exc:  # noqa: BLE001 - shown by show_refusal: refusals in words, the rest as a report
+            if isValid(parent):
+                show_refusal(ctx, parent, title, exc)
+            return
+        written(result)
+
+    ctx.runner.start(write(), "write template")
 
 
 def template_file_name(lang: str) -> str:

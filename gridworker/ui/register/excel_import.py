@@ -33,12 +33,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from ...domain.errors import GridWorkerError
 from ...services import register_excel
 from ...services.excel_import import CellError, ImportReport
 from ..context import AppContext
-from ..tasks import guarded
 from .form import report_unexpected
 from ..style import MUTED
 from ..tables import make_table
@@ -275,11 +275,20 @@ class ExcelImport(QObject):
                                        parent=self.window)  # fmt: skip
         self.dialogs.append(self.progress)
         self.progress.open()
-        self.ctx.runner.run(
-            register_excel.import_workbook, self.ctx.store, self.path, create_areas=self.create_areas, dry_run=dry_run,
-            skip_errors=skip_errors, progress=relay.report, stop_requested=relay.stop_requested,
-            on_done=guarded(self, self._reported), on_error=guarded(self, self._failed), name="import register",
-        )  # fmt: skip
+        self.ctx.runner.start(self._import(relay, dry_run, skip_errors), "import register")
+
+    async def _import(self, relay: ProgressRelay, dry_run: bool, skip_errors: bool) -> None:
+        try:
+            report = await self.ctx.runner.call(
+                register_excel.import_workbook, self.ctx.store, self.path, create_areas=self.create_areas,
+                dry_run=dry_run, skip_errors=skip_errors, progress=relay.report, stop_requested=relay.stop_requested,
+                guard=self,
+            )  # fmt: skip
+        except Exception as exc:  # noqa: BLE001 - refusals in words, a stop quietly, the rest as a report
+            if isValid(self):
+                self._failed(exc)
+            return
+        self._reported(report)
 
     def _close_progress(self) -> None:
         if self.progress is not None:

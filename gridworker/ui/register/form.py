@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from ...domain.errors import GridWorkerError, ValidationError
 from ...domain.register import InvalidRecord
@@ -41,6 +42,7 @@ from ..context import AppContext
 from ..errors import format_traceback
 from ..fieldwork.text import local_time
 from ..style import ERROR_STYLE, OK_STYLE, error_label
+from ..tasks import async_slot
 
 DRAFT_DELAY_MS = 800
 HINT_STYLE = OK_STYLE
@@ -204,7 +206,8 @@ class EditorDialog(QDialog):
         self._draft_timer.stop()
         self._draft_pending = False
         if self.dirty:
-            self.ctx.runner.run(drafts.save_draft, self.ctx.store, self.draft_key, self.values(), name="save draft")
+            runner = self.ctx.runner
+            runner.start(runner.call(drafts.save_draft, self.ctx.store, self.draft_key, self.values()), "save draft")
 
     def hideEvent(self, event: QHideEvent) -> None:
         """Hidden with edits not yet kept (the main window closing, which stops every timer): keep them now."""
@@ -220,11 +223,12 @@ class EditorDialog(QDialog):
     def _discard_draft(self) -> None:
         self._draft = None
         self.banner.hide()
-        self.ctx.runner.run(drafts.discard_draft, self.ctx.store, self.draft_key, name="discard draft")
+        runner = self.ctx.runner
+        runner.start(runner.call(drafts.discard_draft, self.ctx.store, self.draft_key), "discard draft")
 
     # -- saving -----------------------------------------------------------------------------------
-    @Slot()
-    def save(self) -> None:
+    @async_slot()
+    async def save(self) -> None:
         if self._saving:
             return
         self._draft_timer.stop()
@@ -232,7 +236,13 @@ class EditorDialog(QDialog):
         self.clear_messages()
         self._saving = True
         self.save_button.setEnabled(False)
-        self.ctx.runner.run(self._save_task, self.values(), on_done=self._saved, on_error=self._failed, name="save record")
+        try:
+            record = await self.ctx.runner.call(self._save_task, self.values(), guard=self)
+        except Exception as exc:  # noqa: BLE001 - refusals by their fields, the rest as a report (_failed)
+            if isValid(self):
+                self._failed(exc)
+            return
+        self._saved(record)
 
     def _save_task(self, values: dict[str, Any]) -> Any:
         record = self.save_record(self.ctx.store, values)
@@ -292,7 +302,8 @@ class EditorDialog(QDialog):
         if clicked is discard:
             self._draft_timer.stop()
             self._draft_pending = False
-            self.ctx.runner.run(drafts.discard_draft, self.ctx.store, self.draft_key, name="discard draft")
+            runner = self.ctx.runner
+            runner.start(runner.call(drafts.discard_draft, self.ctx.store, self.draft_key), "discard draft")
             return True
         return False
 

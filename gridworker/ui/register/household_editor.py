@@ -134,4 +134,7 @@ def open_household_editor(ctx: AppContext, parent: QWidget, *, household_id: str
         if on_open:
             on_open(editor)
 
-    ctx.runner.run(load_for_editor, ctx.store, household_id, building_id, on_done=show, name="open household editor")
+    async def load() -> None:
+        show(await ctx.runner.call(load_for_editor, ctx.store, household_id, building_id, guard=parent))
+
+    ctx.runner.start(load(), "open household editor")

@@ -21,7 +21,6 @@ from ...services.queries import visits as visit_queries
 from ...services.search import HouseholdCard, household_card, mask_id_number, mask_phone
 from ..context import AppContext
 from ..models.register_tables import label_of, tags_text
-from .form import report_unexpected
 from ..style import ACCENT, ERROR, MUTED, OK, SPECIAL, TEXT
 
 log = logging.getLogger(__name__)
@@ -96,10 +95,15 @@ class HouseholdView(QWidget):
             self.title.setText(self.tr("Household"))
             self.browser.setHtml(quiet(self.tr("Choose a person or a household to see who lives there.")))
             return
-        self.ctx.runner.run(
-            load_household, self.ctx.store, household_id,
-            on_done=lambda result: self._arrived(household_id, result), on_error=self._failed, name="household view",
-        )  # fmt: skip
+        self.ctx.runner.start(self._load(household_id), "household view")
+
+    async def _load(self, household_id: str) -> None:
+        try:
+            result = await self.ctx.runner.call(load_household, self.ctx.store, household_id, guard=self)
+        except NotFound:
+            self.show_household(None)  # deleted meanwhile
+            return
+        self._arrived(household_id, result)
 
     def refresh(self) -> None:
         if self.household_id:
@@ -111,12 +115,6 @@ class HouseholdView(QWidget):
         self.household_id = household_id
         self.card, self.visits, self.refusal = result
         self._render()
-
-    def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, NotFound):
-            self.show_household(None)  # deleted meanwhile
-        else:
-            report_unexpected(self.ctx, exc)
 
     @Slot(bool)
     def _reveal(self, on: bool) -> None:

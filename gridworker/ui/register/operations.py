@@ -126,8 +126,14 @@ class RecordOperations:
             self.tr("Delete “{0}” from the register? Use “Moved out” or “Deceased” if that is what happened.").format(what),
         )
         if answer == QMessageBox.StandardButton.Yes:
-            self.ctx.runner.run(register.delete_record, self.ctx.store, kind, record.id, initiator="register",
-                                on_error=self._operation_failed, name="delete record")  # fmt: skip
+            self.ctx.runner.start(self._delete(kind, record.id), "delete record")
+
+    async def _delete(self, kind: str, record_id: str) -> None:
+        try:
+            await self.ctx.runner.call(register.delete_record, self.ctx.store, kind, record_id, initiator="register",
+                                       guard=self)  # fmt: skip
+        except Exception as exc:  # noqa: BLE001 - refusals in words, the rest as a report
+            self._operation_failed(exc)
 
     def _operation_failed(self, exc: BaseException) -> None:
         if isinstance(exc, GridWorkerError):

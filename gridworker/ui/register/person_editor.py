@@ -254,4 +254,7 @@ def open_person_editor(ctx: AppContext, parent: QWidget, *, person_id: str | Non
         if on_open:
             on_open(editor)
 
-    ctx.runner.run(load_for_editor, ctx.store, person_id, household_id, on_done=show, name="open person editor")
+    async def load() -> None:
+        show(await ctx.runner.call(load_for_editor, ctx.store, person_id, household_id, guard=parent))
+
+    ctx.runner.start(load(), "open person editor")
