@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from ...domain.enums import Action, Status
 from ...domain.fieldwork import CHINA_TZ
@@ -39,6 +40,7 @@ from .photos import PhotoFilesStrip
 from .text import error_field, error_text, person_text
 from .forms import add_field_row
 from ..style import ERROR_STYLE
+from ..tasks import async_slot
 
 # What each action asks for, in order.
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -194,26 +196,32 @@ class ActionDialog(QDialog):
             out["partly_solved"] = self.partly.isChecked()
         return out
 
-    def submit(self) -> None:
+    @async_slot()
+    async def submit(self) -> None:
         for label in (*self.errors.values(), self.general_error):
             label.hide()
         values = self.values()
         photos = values.pop("photos", [])
         self.buttons.setEnabled(False)
         actor = self.ctx.actor
-        self.ctx.runner.run(
-            incident_service.transition_incident,
-            self.ctx.store,
-            self.detail.incident.id,
-            self.action,
-            actor_id=actor.id,
-            actor_role=actor.role,
-            photos=photos,
-            photos_dir=self.ctx.photos_dir,
-            on_done=self._done,
-            on_error=self._failed,
-            **values,
-        )
+        try:
+            state = await self.ctx.runner.call(
+                incident_service.transition_incident,
+                self.ctx.store,
+                self.detail.incident.id,
+                self.action,
+                actor_id=actor.id,
+                actor_role=actor.role,
+                photos=photos,
+                photos_dir=self.ctx.photos_dir,
+                guard=self,
+                **values,
+            )
+        except Exception as exc:  # noqa: BLE001 - shown by its field in words (error_text)
+            if isValid(self):
+                self._failed(exc)
+            return
+        self._done(state)
 
     def _done(self, state) -> None:
         self.done.emit(state)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from ...domain.enums import Status
 from ...services.queries import incidents as incident_queries
@@ -128,11 +129,18 @@ class IncidentDialog(QDialog):
         layout.addWidget(self.same_button)
         layout.addWidget(buttons)
         names = {ctx.actor.id: ctx.actor.display_name}
-        ctx.runner.run(
-            incident_queries.incident_detail, ctx.store, incident_id, ctx.actor.id, ctx.actor.role,
-            on_done=guarded(self, lambda detail: self.view.show_detail(detail, names)),
-            on_error=guarded(self, self._failed),
-        )  # fmt: skip
+        ctx.runner.start(self._load(incident_id, names), "incident detail")
+
+    async def _load(self, incident_id: str, names: dict[str, str]) -> None:
+        ctx = self.ctx
+        try:
+            detail = await ctx.runner.call(incident_queries.incident_detail, ctx.store, incident_id, ctx.actor.id,
+                                           ctx.actor.role, guard=self)  # fmt: skip
+        except Exception as exc:  # noqa: BLE001 - said in words here (error_text)
+            if isValid(self):
+                self._failed(exc)
+            return
+        self.view.show_detail(detail, names)
 
     def _failed(self, exc: BaseException) -> None:
         self.error.setText(error_text(exc, self.ctx.lang))

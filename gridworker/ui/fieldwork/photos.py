@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from ...domain.fieldwork import Photo
 from ...photos import PhotoError, has_photo, has_thumbnail, read_bytes
 from ..settings import PHOTO_FOLDER, Settings, pictures_folder
-from ..tasks import guarded
 from .text import error_text, local_time
 from ..style import MUTED
 
@@ -385,10 +385,15 @@ class PhotoViewer(QDialog):
         ctx = self.ctx
         self.download_button.setEnabled(False)
         self.caption.setText(photo_caption(self.photo) + "  ·  " + self.tr("Downloading the original…"))
-        ctx.runner.run(
-            lambda: SyncEngine(ctx.account, ctx.store, attempts=2).fetch_original(self.photo.sha256),
-            pool="net", name="download original photo",
-            on_done=guarded(self, lambda _path: self._show()),
-            on_error=guarded(self, lambda exc: self._show(
-                self.tr("Not downloaded: {0}").format(error_text(exc, ctx.lang)))),
-        )  # fmt: skip
+        sha256 = self.photo.sha256
+        ctx.runner.start(self._download(lambda: SyncEngine(ctx.account, ctx.store, attempts=2).fetch_original(sha256)),
+                         "download original photo")  # fmt: skip
+
+    async def _download(self, fetch) -> None:
+        try:
+            await self.ctx.runner.call(fetch, pool="net", guard=self)
+        except Exception as exc:  # noqa: BLE001 - said in words beside the photo (error_text)
+            if isValid(self):
+                self._show(self.tr("Not downloaded: {0}").format(error_text(exc, self.ctx.lang)))
+            return
+        self._show()

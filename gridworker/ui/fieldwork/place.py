@@ -31,7 +31,7 @@ from ...services.queries import places as place_queries
 from ...services.queries import register as register_queries
 from ..models.column import Column
 from ..models.rows import RowsModel
-from ..tasks import guarded
+from ..tasks import async_slot
 from .text import esc
 from .forms import add_field_row, fill_area_combo
 from ..style import MUTED
@@ -108,10 +108,14 @@ class PlaceFields(QGroupBox):
         self._lookup.timeout.connect(self._look_around)
         self.set_place(None, None, quiet=True)
         self._show_source()
-        ctx.runner.run(place_queries.area_choices, ctx.store, on_done=guarded(self, self._fill_areas))
+        self._load_areas()
 
     def _row(self, form: QFormLayout, label: str, parts: list, field: str, buddy: QWidget) -> None:
         add_field_row(form, label, parts, buddy, self.errors, field, spacing=2)
+
+    @async_slot()
+    async def _load_areas(self) -> None:
+        self._fill_areas(await self.ctx.runner.call(place_queries.area_choices, self.ctx.store, guard=self))
 
     def _fill_areas(self, areas) -> None:
         fill_area_combo(self.area, areas, "grid")
@@ -161,7 +165,8 @@ class PlaceFields(QGroupBox):
         """False when the user typed a position other than the photo's: the photo's GPS must not win."""
         return not (self._typed and self._exif and self.position() != self._exif)
 
-    def _look_around(self) -> None:
+    @async_slot()
+    async def _look_around(self) -> None:
         self.position_changed.emit()
         where = self.position()
         if where is None:
@@ -169,9 +174,7 @@ class PlaceFields(QGroupBox):
             self.nearest.setText("")
             self.use_building.hide()
             return
-        self.ctx.runner.run(
-            place_queries.nearest_building, self.ctx.store, *where, on_done=guarded(self, self._show_nearest)
-        )
+        self._show_nearest(await self.ctx.runner.call(place_queries.nearest_building, self.ctx.store, *where, guard=self))
 
     def _show_nearest(self, nearest) -> None:
         self.nearest_building = nearest
@@ -290,12 +293,10 @@ class HouseholdDialog(QDialog):
         self._timer.timeout.connect(self._find)
         self.search.textChanged.connect(self._timer.start)
 
-    def _find(self) -> None:
+    @async_slot()
+    async def _find(self) -> None:
         text = self.search.text()
-        self.ctx.runner.run(
-            register_queries.find_households, self.ctx.store, text,
-            on_done=guarded(self, lambda found: self._found(text, found)),
-        )
+        self._found(text, await self.ctx.runner.call(register_queries.find_households, self.ctx.store, text, guard=self))
 
     def _found(self, text: str, found) -> None:
         if text == self.search.text():

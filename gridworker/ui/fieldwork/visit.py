@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from ...domain.enums import Outcome, Urgency
 from ...services import visits as visit_service
@@ -32,6 +33,7 @@ from .photos import PhotoFilesStrip
 from .text import error_field, error_text, esc, tags_text
 from .forms import add_field_row
 from ..style import ERROR_STYLE, MUTED, SPECIAL
+from ..tasks import async_slot
 from ..tables import make_table
 
 # One key per outcome, in the order a grid worker meets them most.
@@ -248,18 +250,24 @@ class BuildingPlanDialog(QDialog):
             what = chosen[0].label + (self.tr(" and {0} more").format(len(chosen) - 1) if len(chosen) > 1 else "")
             self.name.setText(self.tr("Walk-round {0} · {1}").format(self.today.strftime("%m-%d"), what))
 
-    def submit(self) -> None:
+    @async_slot()
+    async def submit(self) -> None:
         chosen = self.chosen()
         if not chosen:
             self.error.setText(self.tr("Choose at least one building"))
             self.error.show()
             return
         self.buttons.setEnabled(False)
-        self.ctx.runner.run(
-            visit_service.plan_walkround, self.ctx.store, self.name.text(),
-            building_ids=[b.id for b in chosen], planner_id=self.ctx.actor.id, planned_for=self.today,
-            on_done=self._planned, on_error=self._failed,
-        )  # fmt: skip
+        try:
+            walk = await self.ctx.runner.call(
+                visit_service.plan_walkround, self.ctx.store, self.name.text(),
+                building_ids=[b.id for b in chosen], planner_id=self.ctx.actor.id, planned_for=self.today, guard=self,
+            )  # fmt: skip
+        except Exception as exc:  # noqa: BLE001 - said in words in the dialog (error_text)
+            if isValid(self):
+                self._failed(exc)
+            return
+        self._planned(walk)
 
     def _planned(self, walk) -> None:
         self.planned.emit(walk)
