@@ -22,7 +22,7 @@ from ...domain.enums import Status
 from ...services.queries import incidents as incident_queries
 from ...services.queries.incidents import DuplicateCard
 from .incident import IncidentDetailView
-from ..tasks import guarded
+from ..tasks import async_slot
 from .photos import placeholder, thumbnail_icon
 from .text import error_text, local_time
 from ..style import ERROR_STYLE, MUTED
@@ -146,12 +146,16 @@ class IncidentDialog(QDialog):
         self.error.setText(error_text(exc, self.ctx.lang))
         self.error.show()
 
-    def _same_problem(self) -> None:
+    @async_slot()
+    async def _same_problem(self) -> None:
         self.same_button.setEnabled(False)
         self.error.hide()
-
-        def failed(exc: BaseException) -> None:
-            self.same_button.setEnabled(True)
-            self._failed(exc)
-
-        self.same_problem(self.incident_id, guarded(self, lambda _state: self.accept()), guarded(self, failed))
+        try:
+            await self.same_problem(self.incident_id)
+        except Exception as exc:  # noqa: BLE001 - said in words here (error_text)
+            if isValid(self):
+                self.same_button.setEnabled(True)
+                self._failed(exc)
+            return
+        if isValid(self):
+            self.accept()

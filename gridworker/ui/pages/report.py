@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from ...domain.enums import Urgency
 from ...photos import inspect as inspect_photo
@@ -35,11 +36,11 @@ from ...services.queries import incidents as incident_queries
 from ...services.queries import outbox as outbox_queries
 from ..fieldwork.category import CategoryPicker, follow_categories
 from ..fieldwork.duplicates import DuplicatesPanel
-from ..tasks import guarded
 from ..fieldwork.photos import PhotoFilesStrip, dropped_files, placeholder, turned
 from ..fieldwork.place import PlaceFields
 from ..fieldwork.text import error_field, error_text, esc, local_time, sync_colour, sync_text
 from ..style import ERROR_STYLE, MUTED, TEXT
+from ..tasks import async_slot
 
 DRAFT_KEY = "report:new"
 
@@ -196,9 +197,7 @@ class ReportPage(QWidget):
     def on_shown(self) -> None:
         if not self._draft_checked:
             self._draft_checked = True
-            self.ctx.runner.run(
-                drafts.load_draft, self.ctx.store, DRAFT_KEY, on_done=guarded(self, self._restore_draft)
-            )
+            self._load_draft()
         if self._last_id:
             self._check_sync()
 
@@ -242,11 +241,16 @@ class ReportPage(QWidget):
         if not first:
             self.place.set_photo_position(None)
             return
-        self.ctx.runner.run(
-            inspect_photo, first, pool="net",
-            on_done=guarded(self, lambda info: self._photo_inspected(first, info)),
-            on_error=guarded(self, lambda exc: self._photo_refused(first, exc)),
-        )  # fmt: skip
+        self.ctx.runner.start(self._inspect(first), "inspect photo")
+
+    async def _inspect(self, first: str) -> None:
+        try:
+            info = await self.ctx.runner.call(inspect_photo, first, pool="net", guard=self)
+        except Exception as exc:  # noqa: BLE001 - a photo that cannot be read is said beside it (_photo_refused)
+            if isValid(self):
+                self._photo_refused(first, exc)
+            return
+        self._photo_inspected(first, info)
 
     def _photo_inspected(self, path: str, info) -> None:
         if path != self._inspected:
@@ -265,15 +269,14 @@ class ReportPage(QWidget):
             self.show_error("photos", error_text(exc, self.ctx.lang))
 
     # -- duplicates ------------------------------------------------------------------------------------
-    def _find_duplicates(self) -> None:
+    @async_slot()
+    async def _find_duplicates(self) -> None:
         where, code = self.place.position(), self.category.code()
         if where is None or not code:
             self.duplicates.show_cards(None)
             return
-        self.ctx.runner.run(
-            incident_queries.duplicate_cards, self.ctx.store, code, *where,
-            on_done=guarded(self, lambda cards: self._duplicates_found(code, where, cards)),
-        )  # fmt: skip
+        cards = await self.ctx.runner.call(incident_queries.duplicate_cards, self.ctx.store, code, *where, guard=self)
+        self._duplicates_found(code, where, cards)
 
     def _duplicates_found(self, code: str, where, cards) -> None:
         if code == self.category.code() and where == self.place.position():
@@ -289,7 +292,8 @@ class ReportPage(QWidget):
         label.setText(text)
         label.show()
 
-    def submit(self) -> None:
+    @async_slot()
+    async def submit(self) -> None:
         for label in self.errors.values():
             label.hide()
         if not self.category.code():
@@ -297,57 +301,58 @@ class ReportPage(QWidget):
             return
         actor = self.ctx.actor
         self.save.setEnabled(False)
-        self.ctx.runner.run(
-            turned_photos.report_with_rotations, self.ctx.store, self.ctx.photos_dir, self.strip.files(),
-            keep_photo_position=self.place.keep_photo_position(), reporter_id=actor.id, reporter_role=actor.role,
-            source="snap", category=self.category.code(), urgency=self.urgency.currentData(),
-            description=self.description.toPlainText(), **self.place.report_values(),
-            on_done=guarded(self, self._saved), on_error=guarded(self, self._not_saved),
-        )  # fmt: skip
+        try:
+            incident = await self.ctx.runner.call(
+                turned_photos.report_with_rotations, self.ctx.store, self.ctx.photos_dir, self.strip.files(),
+                keep_photo_position=self.place.keep_photo_position(), reporter_id=actor.id, reporter_role=actor.role,
+                source="snap", category=self.category.code(), urgency=self.urgency.currentData(),
+                description=self.description.toPlainText(), **self.place.report_values(), guard=self,
+            )  # fmt: skip
+        except Exception as exc:  # noqa: BLE001 - said by its field in words (error_text)
+            if isValid(self):
+                self._not_saved(exc)
+            return
+        self._saved(incident)
 
     def _saved(self, incident) -> None:
         self.save.setEnabled(True)
         self._last_id, self._last_title = incident.id, incident.title
         self._draft_timer.stop()
-        self.ctx.runner.run(drafts.discard_draft, self.ctx.store, DRAFT_KEY)
+        self._write_draft(drafts.discard_draft)
         self.discard.hide()
         self.clear_form()
         self._show_sync("pending")
         self._check_sync()
 
-    def add_to_existing(self, incident_id: str, on_done, on_error) -> None:
-        """The report repeats `incident_id`: its photos go there (a comment with the description), no new incident."""
+    async def add_to_existing(self, incident_id: str):
+        """The report repeats `incident_id`: its photos go there (a comment with the description), no new incident.
+        Returns the incident's new state; raises the refusal (the caller shows it where the user acted)."""
         actor = self.ctx.actor
         note = self.description.toPlainText().strip() or self.tr("The same problem, seen again: photos added")
-
-        def done(state) -> None:
-            self._draft_timer.stop()
-            self.ctx.runner.run(drafts.discard_draft, self.ctx.store, DRAFT_KEY)
-            self.discard.hide()
-            self.clear_form()
-            self._last_id = None
-            self._sync_timer.stop()
-            self.status.setText(esc(self.tr("Not reported again: your photos were added to the existing incident.")))
-            on_done(state)
-
-        self.ctx.runner.run(
+        state = await self.ctx.runner.call(
             turned_photos.photos_to_existing_incident, self.ctx.store, self.ctx.photos_dir, incident_id, self.strip.files(),
             actor_id=actor.id, actor_role=actor.role, note=note,
-            keep_photo_position=self.place.keep_photo_position(),
-            on_done=guarded(self, done), on_error=on_error,
+            keep_photo_position=self.place.keep_photo_position(), guard=self,
         )  # fmt: skip
+        self._draft_timer.stop()
+        self._write_draft(drafts.discard_draft)
+        self.discard.hide()
+        self.clear_form()
+        self._last_id = None
+        self._sync_timer.stop()
+        self.status.setText(esc(self.tr("Not reported again: your photos were added to the existing incident.")))
+        return state
 
     def _not_saved(self, exc: BaseException) -> None:
         self.save.setEnabled(True)
         self.show_error(error_field(exc) or "general", error_text(exc, self.ctx.lang))
 
-    def _check_sync(self) -> None:
+    @async_slot()
+    async def _check_sync(self) -> None:
         if self._last_id:
             incident_id = self._last_id
-            self.ctx.runner.run(
-                outbox_queries.sync_state, self.ctx.store, "incident", incident_id,
-                on_done=guarded(self, lambda state: self._sync_read(incident_id, state.state)),
-            )  # fmt: skip
+            state = await self.ctx.runner.call(outbox_queries.sync_state, self.ctx.store, "incident", incident_id, guard=self)
+            self._sync_read(incident_id, state.state)
 
     def _sync_read(self, incident_id: str, state: str) -> None:
         if incident_id == self._last_id:
@@ -398,9 +403,18 @@ class ReportPage(QWidget):
             "place": self.place.draft_data(),
         }
         if data["photos"] or data["description"].strip() or data["category"]:
-            self.ctx.runner.run(drafts.save_draft, self.ctx.store, DRAFT_KEY, data)
+            self._write_draft(drafts.save_draft, data)
         else:
-            self.ctx.runner.run(drafts.discard_draft, self.ctx.store, DRAFT_KEY)
+            self._write_draft(drafts.discard_draft)
+
+    @async_slot()
+    async def _load_draft(self) -> None:
+        self._restore_draft(await self.ctx.runner.call(drafts.load_draft, self.ctx.store, DRAFT_KEY, guard=self))
+
+    def _write_draft(self, fn, *args) -> None:
+        """Keep or drop the draft (on the database thread, in the order asked; not tied to this page's life)."""
+        runner = self.ctx.runner
+        runner.start(runner.call(fn, self.ctx.store, DRAFT_KEY, *args), "report draft")
 
     def _restore_draft(self, draft) -> None:
         if draft is None or self.strip.paths() or self.description.toPlainText():
@@ -418,7 +432,7 @@ class ReportPage(QWidget):
         self.discard.show()
 
     def discard_draft(self) -> None:
-        self.ctx.runner.run(drafts.discard_draft, self.ctx.store, DRAFT_KEY)
+        self._write_draft(drafts.discard_draft)
         self.clear_form()
         self.status.setText("")
         self.discard.hide()

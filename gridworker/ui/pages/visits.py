@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from ...domain.fieldwork import local_day
 from ...domain.models import utcnow
@@ -38,7 +39,7 @@ from ...services.queries import visits as visit_queries
 from ...services import visits as visit_service
 from ..fieldwork.category import follow_categories
 from ..models.rows import RowsModel
-from ..tasks import guarded
+from ..tasks import async_slot, guarded
 from ..fieldwork.text import error_text, local_time
 from ..fieldwork.visit import OUTCOME_KEYS, BuildingPlanDialog, VisitForm
 from ..fieldwork.visit_columns import VisitColumns
@@ -202,12 +203,14 @@ class VisitsPage(VisitColumns, QWidget):
 
     def reload(self) -> None:
         self._stale = False
-        self.ctx.runner.run(
-            visit_queries.open_walkrounds, self.ctx.store, keep_id=self._walk_id,
-            on_done=guarded(self, self._show_walks),
-        )
+        self._load_walks()
         if self.tabs.currentIndex() == 1 or self._due_stale:
             self.load_due()
+
+    @async_slot()
+    async def _load_walks(self) -> None:
+        self._show_walks(await self.ctx.runner.call(visit_queries.open_walkrounds, self.ctx.store, keep_id=self._walk_id,
+                                                    guard=self))  # fmt: skip
 
     def _show_walks(self, walks) -> None:
         keep = self._walk_id
@@ -237,13 +240,11 @@ class VisitsPage(VisitColumns, QWidget):
             self.met_label.hide()
             self._set_current(None)
             return
-        walk_id = self._walk_id
-        self.ctx.runner.run(
-            visit_queries.walkround_stops,
-            self.ctx.store,
-            walk_id,
-            on_done=guarded(self, lambda stops: self._show_stops(walk_id, stops)),
-        )
+        self.ctx.runner.start(self._load_stops(self._walk_id), "walk-round stops")
+
+    async def _load_stops(self, walk_id: str) -> None:
+        self._show_stops(walk_id, await self.ctx.runner.call(visit_queries.walkround_stops, self.ctx.store, walk_id,
+                                                             guard=self))  # fmt: skip
 
     def _show_stops(self, walk_id: str, stops) -> None:
         if walk_id != self._walk_id:
@@ -307,13 +308,16 @@ class VisitsPage(VisitColumns, QWidget):
         self.form.set_stop(stop)
         self._draft_timer.stop()  # clearing the form is not an edit
         if stop is not None:
-            household_id = stop.household_id
-            self.ctx.runner.run(
-                drafts.load_draft,
-                self.ctx.store,
-                f"visit:{household_id}",
-                on_done=guarded(self, lambda draft: self._restore_draft(household_id, draft)),
-            )
+            self.ctx.runner.start(self._load_draft(stop.household_id), "visit draft")
+
+    async def _load_draft(self, household_id: str) -> None:
+        draft = await self.ctx.runner.call(drafts.load_draft, self.ctx.store, f"visit:{household_id}", guard=self)
+        self._restore_draft(household_id, draft)
+
+    def _write_draft(self, fn, *args) -> None:
+        """Keep or drop a draft (on the database thread, in the order asked; not tied to this page's life)."""
+        runner = self.ctx.runner
+        runner.start(runner.call(fn, self.ctx.store, *args), "visit draft")
 
     def _restore_draft(self, household_id: str, draft) -> None:
         if draft is not None and household_id == self._current_id and self.form.is_blank():
@@ -325,9 +329,9 @@ class VisitsPage(VisitColumns, QWidget):
         if self._current_id:
             key = f"visit:{self._current_id}"
             if self.form.is_blank():
-                self.ctx.runner.run(drafts.discard_draft, self.ctx.store, key)
+                self._write_draft(drafts.discard_draft, key)
             else:
-                self.ctx.runner.run(drafts.save_draft, self.ctx.store, key, self.form.values())
+                self._write_draft(drafts.save_draft, key, self.form.values())
 
     def _data_changed(self, changes) -> None:
         if not WATCHED & set(changes.ids):
@@ -355,21 +359,28 @@ class VisitsPage(VisitColumns, QWidget):
         household_id = stop.household_id
         self._saving[household_id] = outcome
         actor = self.ctx.actor
-        self.ctx.runner.run(
-            visit_service.log_visit, self.ctx.store, household_id,
+        visit = dict(
             visitor_id=actor.id, visitor_role=actor.role, outcome=outcome,
             notes=values["notes"], needs=values["needs"], photos=values["photos"], photos_dir=self.ctx.photos_dir,
             need_category=values["category"] if values["raise_incident"] else None, need_urgency=values["urgency"],
-            on_done=guarded(self, lambda _visit: self._logged(household_id)),
-            on_error=guarded(self, lambda exc: self._not_logged(household_id, values, exc)),
         )  # fmt: skip
+        self.ctx.runner.start(self._log(household_id, values, visit), "log visit")
         self.stops_model.layoutChanged.emit()
         self._select_stop(self._next_stop_id(after=household_id))
         self.stops.setFocus()
 
+    async def _log(self, household_id: str, values: dict, visit: dict) -> None:
+        try:
+            await self.ctx.runner.call(visit_service.log_visit, self.ctx.store, household_id, **visit, guard=self)
+        except Exception as exc:  # noqa: BLE001 - said by its field in the form (show_error)
+            if isValid(self):
+                self._not_logged(household_id, values, exc)
+            return
+        self._logged(household_id)
+
     def _logged(self, household_id: str) -> None:
         self._saving.pop(household_id, None)
-        self.ctx.runner.run(drafts.discard_draft, self.ctx.store, f"visit:{household_id}")
+        self._write_draft(drafts.discard_draft, f"visit:{household_id}")
         self._walk_chosen()
 
     def _not_logged(self, household_id: str, values: dict, exc: BaseException) -> None:
@@ -391,13 +402,13 @@ class VisitsPage(VisitColumns, QWidget):
         )  # fmt: skip
         if answer == QMessageBox.Yes:
             self._walk_id = None
-            self.ctx.runner.run(visit_service.cancel_walkround, self.ctx.store, walk_id)
+            runner = self.ctx.runner
+            runner.start(runner.call(visit_service.cancel_walkround, self.ctx.store, walk_id), "cancel walk-round")
 
     # -- planning --------------------------------------------------------------------------------
-    def open_plan_dialog(self) -> None:
-        self.ctx.runner.run(
-            visit_queries.buildings_for_planning, self.ctx.store, on_done=guarded(self, self._open_plan_dialog)
-        )
+    @async_slot()
+    async def open_plan_dialog(self) -> None:
+        self._open_plan_dialog(await self.ctx.runner.call(visit_queries.buildings_for_planning, self.ctx.store, guard=self))
 
     def _open_plan_dialog(self, buildings) -> None:
         self.plan_dialog = BuildingPlanDialog(self.ctx, buildings, self.today(), self)
@@ -412,7 +423,11 @@ class VisitsPage(VisitColumns, QWidget):
 
     def load_due(self) -> None:
         self._due_stale = False
-        self.ctx.runner.run(visit_service.due_households, self.ctx.store, on_done=guarded(self, self._due_loaded))
+        self._read_due()
+
+    @async_slot()
+    async def _read_due(self) -> None:
+        self._due_loaded(await self.ctx.runner.call(visit_service.due_households, self.ctx.store, guard=self))
 
     def _due_loaded(self, due) -> None:
         self._all_due = due
@@ -438,7 +453,8 @@ class VisitsPage(VisitColumns, QWidget):
             top, bottom = self.due_model.index(0, 0), self.due_model.index(last, self.due_model.columnCount() - 1)
             selection.select(QItemSelection(top, bottom), QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
 
-    def plan_from_due(self) -> None:
+    @async_slot()
+    async def plan_from_due(self) -> None:
         chosen = [self.due_model.row(i.row()) for i in self.due.selectionModel().selectedRows()]
         if not chosen:
             self.due_error.setText(self.tr("Select the households to visit first"))
@@ -446,11 +462,17 @@ class VisitsPage(VisitColumns, QWidget):
             return
         self.due_error.hide()
         name = self.tr("Visits {0} · {1} households").format(self.today().strftime("%m-%d"), len(chosen))
-        self.ctx.runner.run(
-            visit_service.plan_walkround, self.ctx.store, name,
-            household_ids=[d.household_id for d in chosen], planner_id=self.ctx.actor.id, planned_for=self.today(),
-            on_done=guarded(self, self._planned), on_error=guarded(self, self._due_failed),
-        )  # fmt: skip
+        try:
+            walk = await self.ctx.runner.call(
+                visit_service.plan_walkround, self.ctx.store, name,
+                household_ids=[d.household_id for d in chosen], planner_id=self.ctx.actor.id, planned_for=self.today(),
+                guard=self,
+            )  # fmt: skip
+        except Exception as exc:  # noqa: BLE001 - said in words beside the list (error_text)
+            if isValid(self):
+                self._due_failed(exc)
+            return
+        self._planned(walk)
 
     def _due_failed(self, exc: BaseException) -> None:
         self.due_error.setText(error_text(exc, self.ctx.lang))
