@@ -15,7 +15,7 @@ import asyncio
 import logging
 import sys
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QDialog
 
@@ -128,14 +128,12 @@ class AppController(QObject):
         from .sync_controller import controller_for
 
         ctx = self.ctx
-        ctx.runner.run(
-            start_for_demo,
-            ctx.account,
-            ctx.store,
-            pool="net",
-            name="demo server",
-            on_done=lambda _server: controller_for(ctx).account_linked(),
-        )
+
+        async def start() -> None:
+            await ctx.runner.call(start_for_demo, ctx.account, ctx.store, pool="net")
+            controller_for(ctx).account_linked()
+
+        ctx.runner.start(start(), "demo server")
 
     @Slot(str)
     def _language_changed(self, lang: str) -> None:
@@ -151,12 +149,16 @@ class AppController(QObject):
             return
         from ..sync import link
 
-        def failed(exc: BaseException) -> None:  # the account still closes; the error is shown
-            self.reporter.show_error(exc, format_traceback(exc))
-            self.leave_account()
+        async def sign_out() -> None:
+            try:
+                await ctx.runner.call(link.logout, ctx.account, ctx.store, pool="net")
+            except Exception as exc:  # noqa: BLE001 - the account still closes; the error is shown
+                self.reporter.show_error(exc, format_traceback(exc))
+            if self.ctx is ctx:
+                # After this task: closing the account waits for the runner's tasks (drain), this one included.
+                QTimer.singleShot(0, self.leave_account)
 
-        ctx.runner.run(link.logout, ctx.account, ctx.store, pool="net", on_done=lambda _revoked: self.leave_account(),
-                       on_error=failed, name="sign out")  # fmt: skip
+        ctx.runner.start(sign_out(), "sign out")
 
     @Slot()
     def leave_account(self) -> None:

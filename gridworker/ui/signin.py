@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from ..domain.errors import GridWorkerError, WrongPassword
 from ..identity import sign_in_online
@@ -223,8 +224,8 @@ class SignInDialog(QDialog):
         if not name:
             return
         show_message(self.unlock_error, "")
-        self._busy(self.tr("Opening the account…"))
-        self.runner.run(self.manager.open, name, self.password.text(), on_done=self._opened, on_error=self._unlock_failed)
+        self._busy(self.tr("Opening the account…"))  # at once: a second click cannot open it twice
+        self.runner.start(self._open(self._unlock_failed, self.manager.open, name, self.password.text()), "unlock")
 
     @Slot()
     def sign_in(self) -> None:
@@ -236,15 +237,23 @@ class SignInDialog(QDialog):
         self._busy(self.tr("Signing in to the server…"))
         self.settings.set(LAST_SERVER, server)
         self.settings.set(LAST_USERNAME, username)
-        self.runner.run(
-            sign_in_online, self.manager, server, username, password, pool="net",
-            on_done=lambda result: self._opened(result[:2]), on_error=self._online_failed,
-        )  # fmt: skip
+        self.runner.start(self._open(self._online_failed, sign_in_online, self.manager, server, username, password,
+                                     pool="net"), "sign in")  # fmt: skip
 
     @Slot()
     def open_demo(self) -> None:
         self._busy(self.tr("Preparing the demo community (a few seconds the first time)…"))
-        self.runner.run(open_demo, self.manager, on_done=self._opened, on_error=self._demo_failed)
+        self.runner.start(self._open(self._demo_failed, open_demo, self.manager), "open demo")
+
+    async def _open(self, failed, fn, *args, pool: str = "db") -> None:
+        """Open the account off the GUI thread; a refusal is said by `failed` on the page the user acted on."""
+        try:
+            result = await self.runner.call(fn, *args, pool=pool, guard=self)
+        except Exception as exc:  # noqa: BLE001 - refusals in words; the rest goes to the error dialog (_show_error)
+            if isValid(self):
+                failed(exc)
+            return
+        self._opened(result[:2])
 
     # -- results -------------------------------------------------------------------------
     def _opened(self, result: tuple[Account, Store]) -> None:
@@ -299,7 +308,7 @@ class SignInDialog(QDialog):
         self.busy_label.setVisible(bool(text))
 
     def done(self, result: int) -> None:
-        if self.runner.busy:  # an account is being opened: wait for it rather than leave it half-open
-            return
+        if self.runner.busy and self.store is None:
+            return  # an account is being opened: wait for it rather than leave it half-open (once open: accepted)
         self.runner.shutdown()
         super().done(result)

@@ -25,6 +25,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from ..sync.process import SyncProcess
 from ..sync.worker import SyncStatus, read_status
 from .context import AppContext
+from .tasks import async_slot
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +79,11 @@ class SyncController(QObject):
         self._progress_from_worker.connect(self.progress)
         ctx.data_changed.connect(self._local_change)
         self._period.start()
-        ctx.runner.run(read_status, ctx.account, ctx.store, name="sync status", on_done=self._publish_saved)
+        self._read_saved_status()
+
+    @async_slot()
+    async def _read_saved_status(self) -> None:
+        self._publish_saved(await self.ctx.runner.call(read_status, self.ctx.account, self.ctx.store))
 
     @Slot(object)
     def _publish_saved(self, status: SyncStatus) -> None:
@@ -119,8 +124,15 @@ class SyncController(QObject):
         self._running = True
         # Shown at once: the child process may take a moment to start (a first sync after sign-in).
         self._publish(replace(self._status, syncing=True, state="syncing"))
-        self.ctx.runner.run(self.worker.sync_now, pool="net", name="sync",
-                            on_done=self._finished, on_error=self._crashed)  # fmt: skip
+        self.ctx.runner.start(self._sync(self.worker), "sync")
+
+    async def _sync(self, worker: SyncProcess) -> None:
+        try:
+            result = await self.ctx.runner.call(worker.sync_now, pool="net")
+        except Exception as exc:  # noqa: BLE001 - a bug rather than a network problem: shown, and syncing goes on
+            self._crashed(exc)
+            return
+        self._finished(result)
 
     @Slot()
     def stop(self) -> None:
@@ -145,7 +157,11 @@ class SyncController(QObject):
             return  # what a sync applied must not start another sync
         self._debounce.start()  # restarted by each change: a burst of edits makes one sync
         if not self._running:  # the pending count moves at once, not only after the sync
-            self.ctx.runner.run(self.worker.status, name="sync status", on_done=self._publish)
+            self._read_status()
+
+    @async_slot()
+    async def _read_status(self) -> None:
+        self._publish(await self.ctx.runner.call(self.worker.status))
 
     @Slot(object)
     def _publish(self, status: SyncStatus) -> None:

@@ -88,10 +88,10 @@ class AreaTreeModel(QAbstractItemModel):
         if not self.canFetchMore(parent):
             return
         item.loading = True
-        self.ctx.runner.run(
-            register_queries.tree_children, self.ctx.store, item.key,
-            on_done=lambda nodes: self._arrived(item, nodes), name="area tree",
-        )  # fmt: skip
+        self.ctx.runner.start(self._fetch(item), "area tree")
+
+    async def _fetch(self, item: _Item) -> None:
+        self._arrived(item, await self.ctx.runner.call(register_queries.tree_children, self.ctx.store, item.key, guard=self))
 
     def _arrived(self, item: _Item, nodes: list[TreeNode]) -> None:
         item.loading = False
@@ -152,10 +152,12 @@ class AreaTreeModel(QAbstractItemModel):
                 stack.extend(item.children)
         if not loaded:
             return
-        self.ctx.runner.run(
-            register_queries.tree_children_many, self.ctx.store, [i.key for i in loaded],
-            on_done=lambda fresh: self._apply(loaded, fresh), name="area tree refresh",
-        )  # fmt: skip
+        self.ctx.runner.start(self._refresh(loaded), "area tree refresh")
+
+    async def _refresh(self, loaded: list[_Item]) -> None:
+        fresh = await self.ctx.runner.call(register_queries.tree_children_many, self.ctx.store, [i.key for i in loaded],
+                                           guard=self)  # fmt: skip
+        self._apply(loaded, fresh)
 
     def _apply(self, loaded: list[_Item], fresh: dict[tuple, list[TreeNode]]) -> None:
         for item in loaded:  # parents before children: a node removed here is skipped below

@@ -49,10 +49,11 @@ class PagedModel(QAbstractTableModel):
         self._source = (fetch_ids, args)
         self._generation += 1
         generation = self._generation
-        self.ctx.runner.run(
-            self._ids_and_first_page, generation, fetch_ids, args,
-            on_done=lambda result: self._ids_arrived(generation, result), name="list ids",
-        )  # fmt: skip
+        self.ctx.runner.start(self._read_ids(generation, fetch_ids, args), "list ids")
+
+    async def _read_ids(self, generation: int, fetch_ids: Callable[..., list[str]], args: tuple) -> None:
+        result = await self.ctx.runner.call(self._ids_and_first_page, generation, fetch_ids, args, guard=self)
+        self._ids_arrived(generation, result)
 
     def reload(self) -> None:
         """Run the last load again (after the data changed)."""
@@ -96,11 +97,11 @@ class PagedModel(QAbstractTableModel):
         generation = self._generation
         for page in self._wanted:
             ids = self.ids[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-            self.ctx.runner.run(
-                self._fetch_rows, self.ctx.store, ids,
-                on_done=lambda rows, page=page: self._page_arrived(generation, page, rows), name="list page",
-            )  # fmt: skip
+            self.ctx.runner.start(self._read_page(generation, page, ids), "list page")
         self._wanted.clear()
+
+    async def _read_page(self, generation: int, page: int, ids: list[str]) -> None:
+        self._page_arrived(generation, page, await self.ctx.runner.call(self._fetch_rows, self.ctx.store, ids, guard=self))
 
     def _page_arrived(self, generation: int, page: int, rows: Sequence[Any]) -> None:
         if generation != self._generation:
