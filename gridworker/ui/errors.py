@@ -1,8 +1,8 @@
 """The unexpected-error dialog: what happened in plain words, a report to copy, and the work left on screen.
 
-Three roads lead here: an exception in a Qt slot or callback (sys.excepthook),
-one in a thread that is not the task runner's (threading.excepthook), and a
-task of the runner that failed with no on_error of its own (TaskRunner.failed).
+Three roads lead here: an exception in a Qt slot or escaping an async slot of
+the task runner (sys.excepthook), one in a thread that is not the task runner's
+(threading.excepthook), and one a slot caught and handed on (TaskRunner.failed).
 The dialog is window-modal and changes nothing else: the screen behind it,
 half-typed forms included, stays as it was.
 """

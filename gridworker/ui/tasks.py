@@ -23,10 +23,8 @@ on the GUI thread, so widgets are only ever touched there. The guarantees:
 - one database thread; `busy` counts the slots and tasks under way, so
   `main_window.drain` can wait for them.
 
-`runner.run(fn, on_done=..., on_error=...)` is the callback form that the
-screens not yet converted use, over the same executors, `busy`, shutdown and
-reporting: `on_error`, or else the `failed` signal that the main window shows
-as an error dialog, gets the work's exception.
+There is no other path: work a slot starts and does not wait for (a draft
+kept while the user types) is `runner.start(runner.call(...))`.
 """
 
 from __future__ import annotations
@@ -39,11 +37,11 @@ import logging
 import sys
 import traceback
 from collections.abc import Awaitable, Callable, Coroutine
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import qasync
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QApplication
 from shiboken6 import isValid
 
@@ -83,7 +81,6 @@ def _close_loop(loop: qasync.QEventLoop) -> None:
 class TaskRunner(QObject):
     busy_changed = Signal(bool)
     failed = Signal(object, str)  # exception, formatted traceback
-    _finished = Signal(object, object, object, object)  # future, on_done, on_error, task name
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -93,9 +90,6 @@ class TaskRunner(QObject):
         self._running = 0
         self._closed = False
         self._tasks: set[asyncio.Task] = set()
-        # Always queued: even work that finished before add_done_callback reports
-        # from the event loop, never from inside run().
-        self._finished.connect(self._deliver, Qt.QueuedConnection)
 
     # -- the one path ---------------------------------------------------------------------------
     async def call(
@@ -142,49 +136,10 @@ class TaskRunner(QObject):
         if exc is not None:
             sys.excepthook(type(exc), exc, exc.__traceback__)
 
-    # -- the callback form --------------------------------------------------------------------------
-    def run(
-        self,
-        fn: Callable[..., Any],
-        *args: Any,
-        on_done: Callable[[Any], None] | None = None,
-        on_error: Callable[[BaseException], None] | None = None,
-        pool: str = "db",
-        name: str = "",
-        **kwargs: Any,
-    ) -> Future:
-        """`fn` off the GUI thread, then `on_done(result)` on it; its exception to `on_error`, else `failed`.
-
-        The callers not yet written as async slots use this form. It shares the
-        executors, `busy`, shutdown and `report` with `call`, and delivers in one
-        queued hop (the work is submitted here, the result comes back through a
-        queued signal), which screens written against it rely on for ordering.
-        """
-        if self._closed:
-            # The account is closing: late clicks and timers are dropped, not crashed on.
-            future: Future = Future()
-            future.cancel()
-            return future
-        executor = self.db if pool == "db" else self.net
-        future = executor.submit(fn, *args, **kwargs)
-        self._set_running(+1)
-        future.add_done_callback(lambda f: self._finished.emit(f, on_done, on_error, name or getattr(fn, "__name__", "")))
-        return future
-
-    @Slot(object, object, object, object)
-    def _deliver(self, future: Future, on_done, on_error, name: str) -> None:
-        self._set_running(-1)  # not busy any more when the callback runs (a dialog's done() waits while busy)
-        if self._closed or future.cancelled():
-            return
-        exc = future.exception()
-        if exc is None:
-            if on_done is not None:
-                on_done(future.result())
-            return
-        self.report(exc, on_error, name)
-
+    # -- reporting -----------------------------------------------------------------------------------
     def report(self, exc: BaseException, on_error: Callable[[BaseException], None] | None = None, name: str = "") -> None:
-        """A failed piece of work: to `on_error` if given, else to `failed` (the main window's error dialog)."""
+        """A failed piece of work a slot caught: logged (a refusal without its text), then to `on_error` if given,
+        else to `failed` (the main window's error dialog)."""
         trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
         if isinstance(exc, GridWorkerError):
             # Expected refusals (bad input, wrong password): their text may hold a typed
@@ -238,7 +193,7 @@ def async_slot(*types: type) -> Callable[[Callable[..., Awaitable[Any]]], Callab
 
 
 def guarded(widget, fn: Callable[..., None]) -> Callable[..., None]:
-    """A task runner callback that does nothing once its widget is gone (pages are rebuilt when the language changes)."""
+    """A deferred callback (QTimer.singleShot) that does nothing once its widget is gone (pages are rebuilt)."""
 
     def call(*args: Any) -> None:
         if isValid(widget):

@@ -113,7 +113,7 @@ def test_stop_in_the_progress_dialog_ends_the_check_without_a_report(page, ctx, 
     path = tmp_path / "新苑.xlsx"
     workbook_with_a_bad_phone(path, community)
     gate = threading.Event()
-    ctx.runner.run(gate.wait, 10)  # holds the database thread: the check waits behind it
+    ctx.runner.start(ctx.runner.call(gate.wait, 10))  # holds the database thread: the check waits behind it
     page.import_excel(path)
     flow = page.transfer
     qtbot.mouseClick(flow.progress.stop_button, Qt.MouseButton.LeftButton)

@@ -194,8 +194,11 @@ def test_offline_account_does_not_sync_until_linked_then_syncs(qtbot, qapp, open
         # What `make run` does once the window is up: link to the demo server off the GUI thread, then sync.
         results = []
         controller.synced.connect(results.append)
-        ctx.runner.run(link_demo_account, account, store, demo_server.url, pool="net",
-                       on_done=lambda _none: controller.account_linked())  # fmt: skip
+        async def link_then_sync() -> None:
+            await ctx.runner.call(link_demo_account, account, store, demo_server.url, pool="net")
+            controller.account_linked()
+
+        ctx.runner.start(link_then_sync())
         qtbot.waitUntil(lambda: bool(results), timeout=60_000)
         assert results[0].error is None and results[0].pulled > 1000
         assert account.info["server"]["username"] == DEMO_USERNAME

@@ -67,18 +67,36 @@ def test_an_exception_escaping_an_async_slot_reaches_the_error_hook(runner, qtbo
     assert isinstance(caught[0][1], RuntimeError) and "a bug after the work" in str(caught[0][1])
 
 
-def test_a_failed_callback_task_goes_to_on_error_else_to_failed(runner, qtbot):
+def test_a_refusal_is_the_slots_to_show_and_an_unexpected_error_reaches_the_error_hook(runner, qtbot):
     refused = []
 
     def refuse():
         raise ValidationError("name", "请填写姓名", "Enter a name")
 
-    runner.run(refuse, on_error=refused.append)
-    with qtbot.waitSignal(runner.failed, timeout=5000) as failed:
-        runner.run(lambda: 1 / 0)
-    assert isinstance(failed.args[0], ZeroDivisionError) and "ZeroDivisionError" in failed.args[1]
-    qtbot.waitUntil(lambda: bool(refused), timeout=5000)
-    assert isinstance(refused[0], ValidationError)
+    async def save() -> None:
+        try:
+            await runner.call(refuse)
+        except ValidationError as exc:
+            refused.append(exc)
+        await runner.call(lambda: 1 / 0)
+
+    with qtbot.capture_exceptions() as caught:
+        runner.start(save())
+        qtbot.waitUntil(lambda: bool(caught), timeout=5000)
+    assert isinstance(refused[0], ValidationError) and isinstance(caught[0][1], ZeroDivisionError)
+
+
+def test_there_is_one_path_no_callback_form_is_left():
+    """Issue 13 item 7: screens await work in async slots; the on_done/on_error callback form is gone."""
+    import pathlib
+    import re
+
+    import gridworker.ui
+
+    assert not hasattr(TaskRunner, "run")
+    ui = pathlib.Path(gridworker.ui.__file__).parent
+    callers = [p.relative_to(ui).as_posix() for p in ui.rglob("*.py") if re.search(r"runner\.run\(|on_done=", p.read_text("utf-8"))]
+    assert callers == []
 
 
 def test_nothing_runs_after_shutdown(qapp, qtbot):
@@ -87,15 +105,18 @@ def test_nothing_runs_after_shutdown(qapp, qtbot):
     qtbot.addWidget(screen)
     gate = threading.Event()
     done = []
-    runner.run(gate.wait, on_done=done.append)  # holds the database thread
+    async def work(fn) -> None:
+        done.append(await runner.call(fn))
+
+    runner.start(work(gate.wait))  # holds the database thread
     screen.load()
-    runner.run(lambda: "late", on_done=done.append)
+    runner.start(work(lambda: "late"))
     qtbot.waitUntil(lambda: runner.db._work_queue.qsize() == 2, timeout=5000)  # the first is running, two wait
     threading.Timer(0.2, gate.set).start()
     runner.shutdown()  # waits for the running work, drops the rest
     qtbot.wait(200)
     assert screen.seen == [] and done == []
-    assert runner.run(lambda: "after").cancelled()
+    assert runner.start(work(lambda: "after")).cancelled()
     with pytest.raises(asyncio.CancelledError):
         asyncio.run(runner.call(lambda: "after"))
 
@@ -114,10 +135,14 @@ def test_a_result_for_a_deleted_widget_is_dropped(runner, qtbot):
     assert seen == [] and caught == []
 
 
-def test_the_runner_is_no_longer_busy_when_a_callback_runs(runner, qtbot):
-    """The sign-in dialog accepts from its callback, and done() waits while the runner is busy."""
+def test_the_runner_is_busy_until_the_slot_that_awaited_is_over(runner, qtbot):
+    """drain() waits for the rest of a slot too, not only its work (the sign-in dialog's done() allows for it)."""
     busy_then = []
-    runner.run(lambda: 1, on_done=lambda _r: busy_then.append(runner.busy))
-    runner.run(lambda: 1 / 0, on_error=lambda _e: busy_then.append(runner.busy))
-    qtbot.waitUntil(lambda: len(busy_then) == 2, timeout=5000)
-    assert busy_then == [True, False]  # the first still had the second waiting; the last one nothing
+
+    async def slot() -> None:
+        await runner.call(lambda: 1)
+        busy_then.append(runner.busy)
+
+    runner.start(slot())
+    qtbot.waitUntil(lambda: not runner.busy, timeout=5000)
+    assert busy_then == [True]
