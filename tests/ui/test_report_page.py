@@ -212,3 +212,20 @@ def test_same_problem_adds_my_photos_to_the_existing_incident_and_reports_nothin
     assert len(photos) == 2 and event.photo_ids[0] in {p.id for p in photos}
     assert drafts.load_draft(demo_store, "report:new") is None  # the draft report is discarded
     assert page.strip.paths() == [] and "已有事件" in page.status.text()
+
+
+def test_a_second_click_on_save_while_saving_makes_no_second_report(qtbot, make_ctx, demo_store, tmp_path, spot):
+    """The save button goes off with the click itself, before the slot awaits the database (issue 13 item 7)."""
+    ctx = make_ctx(WORKER)
+    page = show(qtbot, ReportPage(ctx))
+    drop_files(page.strip, [jpeg_with_gps(tmp_path / "bins.jpg", *spot)])
+    choose_category(qtbot, page, "bllj")  # 暴露垃圾
+    page.description.insertPlainText("垃圾桶满溢")
+    qtbot.waitUntil(lambda: page.place.lat.text() != "", timeout=10_000)
+    qtbot.mouseClick(page.save, Qt.LeftButton)
+    assert not page.save.isEnabled()
+    qtbot.mouseClick(page.save, Qt.LeftButton)  # an impatient double click
+    qtbot.waitUntil(lambda: page.sync_state_shown() == "pending", timeout=10_000)
+    qtbot.waitUntil(lambda: not ctx.runner.busy, timeout=10_000)
+    with demo_store.read() as s:
+        assert len(s.exec(select(Incident)).all()) == 1

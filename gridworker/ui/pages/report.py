@@ -292,15 +292,17 @@ class ReportPage(QWidget):
         label.setText(text)
         label.show()
 
-    @async_slot()
-    async def submit(self) -> None:
+    def submit(self) -> None:
         for label in self.errors.values():
             label.hide()
         if not self.category.code():
             self.show_error("category", self.tr("Choose a category"))
             return
+        self.save.setEnabled(False)  # with the click itself: a second click cannot report twice
+        self.ctx.runner.start(self._submit(), "report incident")
+
+    async def _submit(self) -> None:
         actor = self.ctx.actor
-        self.save.setEnabled(False)
         try:
             incident = await self.ctx.runner.call(
                 turned_photos.report_with_rotations, self.ctx.store, self.ctx.photos_dir, self.strip.files(),
