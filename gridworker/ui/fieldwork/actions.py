@@ -40,7 +40,6 @@ from .photos import PhotoFilesStrip
 from .text import error_field, error_text, person_text
 from .forms import add_field_row
 from ..style import ERROR_STYLE
-from ..tasks import async_slot
 
 # What each action asks for, in order.
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -196,13 +195,15 @@ class ActionDialog(QDialog):
             out["partly_solved"] = self.partly.isChecked()
         return out
 
-    @async_slot()
-    async def submit(self) -> None:
+    def submit(self) -> None:
+        self.buttons.setEnabled(False)  # with the click itself: a second click cannot act twice
+        self.ctx.runner.start(self._submit(), "incident action")
+
+    async def _submit(self) -> None:
         for label in (*self.errors.values(), self.general_error):
             label.hide()
         values = self.values()
         photos = values.pop("photos", [])
-        self.buttons.setEnabled(False)
         actor = self.ctx.actor
         try:
             state = await self.ctx.runner.call(

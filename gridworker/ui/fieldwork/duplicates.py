@@ -22,7 +22,6 @@ from ...domain.enums import Status
 from ...services.queries import incidents as incident_queries
 from ...services.queries.incidents import DuplicateCard
 from .incident import IncidentDetailView
-from ..tasks import async_slot
 from .photos import placeholder, thumbnail_icon
 from .text import error_text, local_time
 from ..style import ERROR_STYLE, MUTED
@@ -146,10 +145,12 @@ class IncidentDialog(QDialog):
         self.error.setText(error_text(exc, self.ctx.lang))
         self.error.show()
 
-    @async_slot()
-    async def _same_problem(self) -> None:
-        self.same_button.setEnabled(False)
+    def _same_problem(self) -> None:
+        self.same_button.setEnabled(False)  # with the click itself: the photos are added once
         self.error.hide()
+        self.ctx.runner.start(self._add_to_existing(), "same problem")
+
+    async def _add_to_existing(self) -> None:
         try:
             await self.same_problem(self.incident_id)
         except Exception as exc:  # noqa: BLE001 - said in words here (error_text)

@@ -33,7 +33,6 @@ from .photos import PhotoFilesStrip
 from .text import error_field, error_text, esc, tags_text
 from .forms import add_field_row
 from ..style import ERROR_STYLE, MUTED, SPECIAL
-from ..tasks import async_slot
 from ..tables import make_table
 
 # One key per outcome, in the order a grid worker meets them most.
@@ -250,14 +249,16 @@ class BuildingPlanDialog(QDialog):
             what = chosen[0].label + (self.tr(" and {0} more").format(len(chosen) - 1) if len(chosen) > 1 else "")
             self.name.setText(self.tr("Walk-round {0} · {1}").format(self.today.strftime("%m-%d"), what))
 
-    @async_slot()
-    async def submit(self) -> None:
+    def submit(self) -> None:
         chosen = self.chosen()
         if not chosen:
             self.error.setText(self.tr("Choose at least one building"))
             self.error.show()
             return
-        self.buttons.setEnabled(False)
+        self.buttons.setEnabled(False)  # with the click itself: a second click cannot plan twice
+        self.ctx.runner.start(self._plan(chosen), "plan walk-round")
+
+    async def _plan(self, chosen) -> None:
         try:
             walk = await self.ctx.runner.call(
                 visit_service.plan_walkround, self.ctx.store, self.name.text(),

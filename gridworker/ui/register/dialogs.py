@@ -61,13 +61,15 @@ class OperationDialog(QDialog):
         """(service function, *args, **kwargs as a dict last) to run, or None when an answer is missing."""
         raise NotImplementedError
 
-    @async_slot()
-    async def run(self) -> None:
+    @Slot()
+    def run(self) -> None:
         planned = self.call()
         if planned is None:
             return
-        fn, args, kwargs = planned
-        self.buttons.setEnabled(False)
+        self.buttons.setEnabled(False)  # with the click itself: a second click cannot run it twice
+        self.ctx.runner.start(self._run(*planned), "register operation")
+
+    async def _run(self, fn, args, kwargs) -> None:
         try:
             await self.ctx.runner.call(fn, self.ctx.store, *args, initiator="register", **kwargs, guard=self)
         except Exception as exc:  # noqa: BLE001 - refusals are shown here, the rest goes to the error dialog

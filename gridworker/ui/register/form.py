@@ -42,7 +42,6 @@ from ..context import AppContext
 from ..errors import format_traceback
 from ..fieldwork.text import local_time
 from ..style import ERROR_STYLE, OK_STYLE, error_label
-from ..tasks import async_slot
 
 DRAFT_DELAY_MS = 800
 HINT_STYLE = OK_STYLE
@@ -227,15 +226,18 @@ class EditorDialog(QDialog):
         runner.start(runner.call(drafts.discard_draft, self.ctx.store, self.draft_key), "discard draft")
 
     # -- saving -----------------------------------------------------------------------------------
-    @async_slot()
-    async def save(self) -> None:
+    @Slot()
+    def save(self) -> None:
         if self._saving:
             return
         self._draft_timer.stop()
         self._draft_pending = False  # saved with the record, or kept again if the save fails
         self.clear_messages()
         self._saving = True
-        self.save_button.setEnabled(False)
+        self.save_button.setEnabled(False)  # with the click itself: a second click cannot save twice
+        self.ctx.runner.start(self._save(), "save record")
+
+    async def _save(self) -> None:
         try:
             record = await self.ctx.runner.call(self._save_task, self.values(), guard=self)
         except Exception as exc:  # noqa: BLE001 - refusals by their fields, the rest as a report (_failed)
