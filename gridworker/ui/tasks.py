@@ -156,7 +156,9 @@ class TaskRunner(QObject):
     def _set_running(self, delta: int) -> None:
         was = self._running > 0
         self._running += delta
-        if (self._running > 0) != was:
+        # A task can end after its runner's owner is gone (the sign-in dialog closes as the account opens):
+        # then there is nobody to tell.
+        if (self._running > 0) != was and isValid(self):
             self.busy_changed.emit(self._running > 0)
 
     @property

@@ -146,3 +146,23 @@ def test_the_runner_is_busy_until_the_slot_that_awaited_is_over(runner, qtbot):
     runner.start(slot())
     qtbot.waitUntil(lambda: not runner.busy, timeout=5000)
     assert busy_then == [True]
+
+
+def test_a_task_that_ends_after_its_runner_is_deleted_is_no_error(qapp, qtbot):
+    """The sign-in dialog's runner goes with the dialog while its last task still finishes."""
+    owner = QWidget()
+    runner = TaskRunner(owner)
+    gate = threading.Event()
+    errors: list = []
+    loop = runner.loop
+    loop.set_exception_handler(lambda _loop, context: errors.append(context))
+    try:
+        task = runner.start(runner.call(gate.wait, 5))
+        qtbot.waitUntil(lambda: runner.busy, timeout=5000)
+        delete(owner)  # the runner (a child of the dialog) is deleted now
+        gate.set()
+        qtbot.waitUntil(task.done, timeout=5000)
+        qtbot.wait(50)
+        assert errors == []
+    finally:
+        loop.set_exception_handler(None)
