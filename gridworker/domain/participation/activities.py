@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from . import tables
-from .common import MEMBER, STAFF, Refusal, check_actor, check_time, has_text
+from .common import MEMBER, STAFF, Refusal, check_actor, check_known, check_time, has_text, passing
 
 PUBLISHED, CANCELLED = "published", "cancelled"
 CHECKIN_OPENS_BEFORE = timedelta(minutes=30)
@@ -125,22 +125,14 @@ def replay(events: Iterable[Event]) -> ActivityState:
 
 def allowed_actions(state: ActivityState, actor_id: str, actor_role: str, now: datetime) -> list[str]:
     """What this actor may do at `now` (fields such as the code or the minutes are still checked)."""
-    allowed = []
-    for action in ACTIONS:
-        try:
-            _check_actor(state, action, actor_id, actor_role, now)
-        except Refusal:
-            continue
-        allowed.append(action)
-    return allowed
+    return passing(ACTIONS, lambda action: _check_actor(state, action, actor_id, actor_role, now))
 
 
 # -- checks -------------------------------------------------------------------------------------------
 
 
 def _validate(state: ActivityState, e: Event) -> None:
-    if e.action not in ACTIONS:
-        raise Refusal("unknown_action", f"未知操作：{e.action}", f"Unknown action: {e.action}")
+    check_known(e.action, ACTIONS)
     check_time(e.at, state.last_at, e.action)
     _check_actor(state, e.action, e.actor_id, e.actor_role, e.at)
     _PAYLOAD.get(e.action, lambda s, e: None)(state, e)

@@ -19,7 +19,7 @@ from typing import Any
 from .. import validation
 from ..errors import ValidationError
 from . import tables
-from .common import MEMBER, STAFF, Refusal, check_actor, check_time, has_text
+from .common import MEMBER, STAFF, Refusal, check_actor, check_known, check_time, has_text
 
 GridLookup = Callable[[str, str], "str | None"]  # (estate, building) → grid id, or None when unknown
 
@@ -135,8 +135,7 @@ _VERBS = {"submit": ("提交报到", "submit a check-in"), "place": ("划入网�
 
 
 def apply(state: ReviewState, e: Event) -> ReviewState:
-    if e.action not in _FROM:
-        raise Refusal("unknown_action", f"未知操作：{e.action}", f"Unknown action: {e.action}")
+    check_known(e.action, _FROM)
     check_time(e.at, state.last_at, e.action)
     zh, en = _VERBS[e.action]
     check_actor(e.actor_id, e.actor_role, e.action, _ROLES[e.action], zh, en)

@@ -41,6 +41,24 @@ def has_text(value: object) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
 
+def check_known(action: str, known) -> None:
+    """The action is one the rules module knows."""
+    if action not in known:
+        raise Refusal("unknown_action", f"未知操作：{action}", f"Unknown action: {action}")
+
+
+def passing(actions, check) -> list[str]:
+    """The actions for which `check(action)` raises no Refusal (what a screen may offer)."""
+    allowed = []
+    for action in actions:
+        try:
+            check(action)
+        except Refusal:
+            continue
+        allowed.append(action)
+    return allowed
+
+
 def check_time(at: datetime, last_at: datetime | None, action: str) -> None:
     if not isinstance(at, datetime) or at.tzinfo is None or at.utcoffset() is None:
         raise Refusal("naive_time", "事件时间缺少时区", "The event time has no timezone", action=action)

@@ -21,7 +21,7 @@ from datetime import datetime
 
 from ..workdays import TZ, WorkCalendar
 from . import tables
-from .common import MEMBER, RESIDENT, STAFF, WORKER, Refusal, check_actor, check_time, has_text
+from .common import MEMBER, RESIDENT, STAFF, WORKER, Refusal, check_actor, check_known, check_time, has_text, passing
 
 RAISED, PUBLISHED, ASSIGNED, TAKEN, CLOSED, VERIFIED, CANCELLED = (
     "raised", "published", "assigned", "taken", "closed", "verified", "cancelled")
@@ -150,14 +150,7 @@ class OrderRules:
     def allowed_actions(self, state: OrderState, actor_id: str, actor_role: str, actor_skills: Iterable[str] = ()) -> list[str]:
         """Actions this actor may take now (the event's own fields, e.g. a reason, are still checked)."""
         skills = tuple(actor_skills)
-        allowed = []
-        for action in ACTIONS:
-            try:
-                self._check_actor(state, action, actor_id, actor_role, skills)
-            except Refusal:
-                continue
-            allowed.append(action)
-        return allowed
+        return passing(ACTIONS, lambda action: self._check_actor(state, action, actor_id, actor_role, skills))
 
     def deadline_from(self, start: datetime, days: int | None) -> datetime:
         return self.calendar.add_workdays(start, days or DEFAULT_DAYS).astimezone(TZ)
@@ -168,8 +161,7 @@ class OrderRules:
     # -- checks -------------------------------------------------------------------------------------
 
     def _validate(self, state: OrderState, event: Event) -> None:
-        if event.action not in ACTIONS:
-            raise Refusal("unknown_action", f"未知操作：{event.action}", f"Unknown action: {event.action}")
+        check_known(event.action, ACTIONS)
         check_time(event.at, state.last_at, event.action)
         self._check_actor(state, event.action, event.actor_id, event.actor_role, tuple(event.actor_skills))
         _PAYLOAD[event.action](state, event)

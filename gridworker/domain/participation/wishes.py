@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from .common import MEMBER, STAFF, WORKER, Refusal, check_actor, check_time, has_text
+from .common import MEMBER, STAFF, WORKER, Refusal, check_actor, check_known, check_time, has_text, passing
 
 PUBLISHED, CLAIMED, FULFILLED, CONFIRMED, WITHDRAWN = "published", "claimed", "fulfilled", "confirmed", "withdrawn"
 STATUS_LABELS = {
@@ -103,19 +103,11 @@ def replay(events: Iterable[Event]) -> WishState:
 
 
 def allowed_actions(state: WishState, actor_id: str, actor_role: str) -> list[str]:
-    allowed = []
-    for action in ACTIONS:
-        try:
-            _check_actor(state, action, actor_id, actor_role)
-        except Refusal:
-            continue
-        allowed.append(action)
-    return allowed
+    return passing(ACTIONS, lambda action: _check_actor(state, action, actor_id, actor_role))
 
 
 def _validate(state: WishState, e: Event) -> None:
-    if e.action not in ACTIONS:
-        raise Refusal("unknown_action", f"未知操作：{e.action}", f"Unknown action: {e.action}")
+    check_known(e.action, ACTIONS)
     check_time(e.at, state.last_at, e.action)
     _check_actor(state, e.action, e.actor_id, e.actor_role)
     if e.action == "publish" and (not has_text(e.wish) or len(e.wish.strip()) > 200):
