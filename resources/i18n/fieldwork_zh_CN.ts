@@ -963,6 +963,10 @@ or choose them with the button below</source>
             <translation>照片没有位置信息：请填写经纬度或选择住户</translation>
         </message>
         <message>
+            <source>The photo carries no position: the place chosen below is used</source>
+            <translation>照片没有位置信息：使用下方选定的地点</translation>
+        </message>
+        <message>
             <location filename="../../ui/pages/report.py" line="275" />
             <source>Choose a category</source>
             <translation>请选择类别</translation>

@@ -229,3 +229,39 @@ def test_a_second_click_on_save_while_saving_makes_no_second_report(qtbot, make_
     qtbot.waitUntil(lambda: not ctx.runner.busy, timeout=10_000)
     with demo_store.read() as s:
         assert len(s.exec(select(Incident)).all()) == 1
+
+
+def test_choosing_a_household_answers_the_photo_note_and_a_saved_report_gives_the_grid_back(
+    qtbot, make_ctx, demo_store, tmp_path
+):
+    """A photo without GPS asks for a position or a household; once a household is chosen the note stops asking.
+    After the save the grid chooser is the one the worker had before the household lent its own."""
+    from gridworker.services.queries import register as register_queries
+
+    ctx = make_ctx(WORKER)
+    page = show(qtbot, ReportPage(ctx))
+    page.on_shown()
+    qtbot.waitUntil(lambda: page.place.area.count() > 1, timeout=10_000)
+    before = page.place.area.currentData()
+    plain = tmp_path / "plain.jpg"
+    Image.new("RGB", (320, 240), (90, 120, 200)).save(plain, "JPEG")
+    drop_files(page, [plain])
+    asking = "choose a household"
+    qtbot.waitUntil(lambda: asking in page.photo_info.text(), timeout=10_000)
+
+    choice = next(
+        c for c in register_queries.find_households(demo_store, "1") if c.area_id and c.area_id != before
+    )
+    page.place.set_place(choice, None)  # what the household dialog's `chosen` does
+    assert page.place.area.currentData() == choice.area_id
+    assert asking not in page.photo_info.text()
+    assert page.photo_info.text()  # the note still says what it knows of the photo
+
+    choose_category(qtbot, page, "bllj")  # 暴露垃圾
+    page.description.insertPlainText("楼道堆放杂物")
+    qtbot.mouseClick(page.save, Qt.LeftButton)
+    qtbot.waitUntil(lambda: page.sync_state_shown() == "pending", timeout=10_000)
+    with demo_store.read() as s:
+        assert s.exec(select(Incident)).one().household_id == choice.household_id
+    assert page.place.area.currentData() == before  # not the household's grid of the last report
+    assert page.place.area.isEnabled()

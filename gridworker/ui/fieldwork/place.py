@@ -53,6 +53,7 @@ class PlaceFields(QGroupBox):
         self.nearest_building = None
         self.errors: dict[str, QLabel] = {}
         self.household_dialog: HouseholdDialog | None = None
+        self._own_area = None  # the grid the worker chose, given back when a household no longer lends its own
 
         self.lat, self.lon = QLineEdit(), QLineEdit()
         self.lat.setPlaceholderText(self.tr("latitude"))
@@ -80,6 +81,7 @@ class PlaceFields(QGroupBox):
         self.text.textChanged.connect(lambda _t: self.edited.emit())
         self.area = QComboBox()
         self.area.currentIndexChanged.connect(lambda _i: self.edited.emit())
+        self.area.activated.connect(lambda _i: setattr(self, "_own_area", self.area.currentData()))
 
         position = QHBoxLayout()
         position.addWidget(self.lat)
@@ -204,16 +206,25 @@ class PlaceFields(QGroupBox):
             self.place.setText(esc(self.tr("Building {0}").format(building.label)))
         else:
             self.place.setText(self.tr("No household or building chosen"))
-        chosen = household is not None or building is not None
+        chosen = self.has_place()
         self.clear_place.setEnabled(chosen)
         # The household's or building's grid is the report's: shown, not chosen.
+        was_chosen = self.area.isEnabled() is False
+        if not was_chosen:
+            self._own_area = self.area.currentData()
         own_area = household.area_id if household is not None else (building.area_id if building is not None else None)
+        if not chosen:
+            own_area = self._own_area
         if own_area and self.area.findData(own_area) >= 0:
             self.area.setCurrentIndex(self.area.findData(own_area))
         self.area.setEnabled(not chosen)
         self.use_building.setVisible(self.nearest_building is not None and not chosen)
         if not quiet:
             self.edited.emit()
+
+    def has_place(self) -> bool:
+        """A household or a building is chosen: it gives the report its place and grid."""
+        return self.household is not None or self.building is not None
 
     # -- what the report is given ------------------------------------------------------------------
     def report_values(self) -> dict[str, Any]:

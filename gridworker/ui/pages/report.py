@@ -52,6 +52,7 @@ class ReportPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self._inspected = ""  # the photo whose EXIF gave the position
+        self._photo_note: tuple[list[str], bool] | None = None  # what the first photo says: words, has a position
         self._last_id: str | None = None  # the report saved last, whose sync state the page shows
         self._last_title = ""
         self._draft_checked = False
@@ -85,6 +86,7 @@ class ReportPage(QWidget):
             signal.connect(lambda *_args, field=field: self._clear_error(field))
         self.category.chosen.connect(lambda _code: self._duplicates_timer.start())
         self.place.position_changed.connect(self._duplicates_timer.start)
+        self.place.edited.connect(self._show_photo_note)  # a household chosen answers "choose a household"
         ctx.data_changed.connect(self._data_changed)
         self._show_preview("")
 
@@ -236,6 +238,7 @@ class ReportPage(QWidget):
         if first == self._inspected:
             return
         self._inspected = first
+        self._photo_note = None
         self.photo_info.setText("")
         self.errors["photos"].hide()
         if not first:
@@ -259,10 +262,22 @@ class ReportPage(QWidget):
         where = (info.lat, info.lon) if info.lat is not None and info.lon is not None else None
         if where:
             parts.append(self.tr("at {0:.5f}, {1:.5f} (from the photo's EXIF)").format(*where))
-        else:
-            parts.append(self.tr("The photo carries no position: type it or choose a household"))
-        self.photo_info.setText(" ".join(parts))
+        self._photo_note = (parts, where is not None)
+        self._show_photo_note()
         self.place.set_photo_position(where)
+
+    def _show_photo_note(self) -> None:
+        """The first photo's note; without a position it asks for one only while no place answers it."""
+        if self._photo_note is None:
+            return
+        parts, has_position = self._photo_note
+        if not has_position:
+            parts = parts + [
+                self.tr("The photo carries no position: the place chosen below is used")
+                if self.place.has_place() or self.place.position() is not None
+                else self.tr("The photo carries no position: type it or choose a household")
+            ]
+        self.photo_info.setText(" ".join(parts))
 
     def _photo_refused(self, path: str, exc: BaseException) -> None:
         if path == self._inspected:
