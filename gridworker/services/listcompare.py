@@ -80,7 +80,7 @@ class ListFile:
     def preview(self, n: int = PREVIEW_ROWS) -> list[list[str]]:
         """The first rows as text, each as wide as the headers."""
         width = len(self.headers)
-        return [[_text(r[i]) if i < len(r) else "" for i in range(width)] for r in self.rows[:n]]
+        return [[cell_text(r[i]) if i < len(r) else "" for i in range(width)] for r in self.rows[:n]]
 
 
 def read_list(path: str | Path) -> ListFile:
@@ -99,7 +99,7 @@ def read_list(path: str | Path) -> ListFile:
             code="no_rows",
         )
     width = max(len(header_values), max(len(values) for _n, values in data))
-    headers = [_text(header_values[i]) if i < len(header_values) else "" for i in range(width)]
+    headers = [cell_text(header_values[i]) if i < len(header_values) else "" for i in range(width)]
     headers = [h or get_column_letter(i + 1) for i, h in enumerate(headers)]
     rows = [values for _n, values in data]
     return ListFile(path.name, table.name, header_row, headers, rows, [n for n, _v in data],
@@ -145,14 +145,14 @@ def _header_index(rows: Sequence[tuple[int, list[Any]]]) -> int:
     merged across) loses to the real header, which has more distinct cells. No such row: the first."""
     best, best_score = 0, (0, 0)
     for i, (_n, values) in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        texts = [_text(v) for v in values]
+        texts = [cell_text(v) for v in values]
         score = (len(lc.guess_columns(texts).chosen()), len({t for t in texts if t}))
         if score[0] and score > best_score:
             best, best_score = i, score
     return best
 
 
-def _text(value: Any) -> str:
+def cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

@@ -267,10 +267,12 @@ class RegisterPage(RecordOperations, ExcelTransfers, QWidget):
         self.export_action = menu.addAction(self.tr("Export…"), lambda: self.export_excel())
         menu.addSeparator()
         self.template_action = menu.addAction(self.tr("Download template…"), lambda: self.download_template())
+        menu.addSeparator()
+        self.compare_action = menu.addAction(self.tr("Compare a list…"), lambda: self.compare_list())
         button = QToolButton()
         button.setText(self.tr("Excel") + " ▾")
         button.setStyleSheet("QToolButton::menu-indicator { image: none; }")  # the ▾ says it, without overlapping
-        button.setToolTip(self.tr("Import the register from a workbook, export it, or get the empty template"))
+        button.setToolTip(self.tr("Import the register from a workbook, export it, get the empty template, or compare an outside list with it"))
         button.setMenu(menu)
         button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         button.setAutoRaise(True)

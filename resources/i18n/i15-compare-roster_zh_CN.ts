@@ -1,0 +1,102 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+    <context>
+        <name>ListCompareDialog</name>
+        <message>
+            <source>Compare a list with the register</source>
+            <translation>名单比对</translation>
+        </message>
+        <message>
+            <source>Choose a list…</source>
+            <translation>选择名单…</translation>
+        </message>
+        <message>
+            <source>Choose a list</source>
+            <translation>选择名单</translation>
+        </message>
+        <message>
+            <source>Lists (*.xlsx *.csv)</source>
+            <translation>名单文件 (*.xlsx *.csv)</translation>
+        </message>
+        <message>
+            <source>An .xlsx or .csv file with ID numbers, or names and phone numbers.</source>
+            <translation>一个 .xlsx 或 .csv 文件，含身份证号，或者含姓名和电话。</translation>
+        </message>
+        <message>
+            <source>ID number</source>
+            <translation>身份证号</translation>
+        </message>
+        <message>
+            <source>Name</source>
+            <translation>姓名</translation>
+        </message>
+        <message>
+            <source>Phone</source>
+            <translation>电话</translation>
+        </message>
+        <message>
+            <source>(none)</source>
+            <translation>（无）</translation>
+        </message>
+        <message>
+            <source>Compare</source>
+            <translation>比对</translation>
+        </message>
+        <message>
+            <source>Export this group…</source>
+            <translation>导出本组…</translation>
+        </message>
+        <message>
+            <source>Export this group</source>
+            <translation>导出本组</translation>
+        </message>
+        <message>
+            <source>Plan visits to the missing</source>
+            <translation>走访名单中缺少的人</translation>
+        </message>
+        <message>
+            <source>A walk-round over the households of the people missing from the list, in walking order</source>
+            <translation>把名单中缺少的人所在的住户按行走顺序排成一次巡查</translation>
+        </message>
+        <message>
+            <source>Close</source>
+            <translation>关闭</translation>
+        </message>
+        <message>
+            <source>{0} · sheet “{1}” · header on row {2} · {3} rows</source>
+            <translation>{0} · 工作表“{1}” · 表头在第 {2} 行 · 共 {3} 行</translation>
+        </message>
+        <message>
+            <source>{0} ({1})</source>
+            <translation>{0}（{1}）</translation>
+        </message>
+        <message>
+            <source>{0} rows of the list compared with {1} people of the register; {2} the same.</source>
+            <translation>名单 {0} 行已与登记簿中的 {1} 人比对，其中 {2} 人信息一致。</translation>
+        </message>
+        <message>
+            <source>{0} rows have nothing in the chosen columns and were not compared.</source>
+            <translation>另有 {0} 行在所选列中没有内容，未比对。</translation>
+        </message>
+        <message>
+            <source>Saved to {0}</source>
+            <translation>已保存到 {0}</translation>
+        </message>
+        <message>
+            <source>Walk-round “{0}” planned: {1} households, on the Visits page.</source>
+            <translation>已安排巡查“{0}”：{1} 户，可在走访页查看。</translation>
+        </message>
+    </context>
+    <context>
+        <name>RegisterPage</name>
+        <message>
+            <source>Compare a list…</source>
+            <translation>名单比对…</translation>
+        </message>
+        <message>
+            <source>Import the register from a workbook, export it, get the empty template, or compare an outside list with it</source>
+            <translation>从 Excel 工作簿导入台账、导出台账、下载空白模板，或将外来名单与台账比对</translation>
+        </message>
+    </context>
+</TS>
