@@ -123,7 +123,7 @@ class ListCompareDialog(QDialog):
 
         self.preview_model = TextTableModel(parent=self)
         self.preview = make_table(self.preview_model, word_wrap=False)
-        self.preview.setMaximumHeight(8 * self.preview.verticalHeader().defaultSectionSize())
+        self.preview.setMaximumHeight(6 * self.preview.verticalHeader().defaultSectionSize())  # room for the results
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
         self.busy.hide()
