@@ -99,4 +99,27 @@
             <translation>从 Excel 工作簿导入台账、导出台账、下载空白模板，或将外来名单与台账比对</translation>
         </message>
     </context>
+    <context>
+        <name>ActionDialog</name>
+        <message>
+            <source>(nobody)</source>
+            <translation>（不选）</translation>
+        </message>
+        <message>
+            <source>A member who uses GridWorker becomes the handler; anyone else is named in the note as the person to contact</source>
+            <translation>使用本系统的成员直接作为处置人；其他成员作为联系人写入备注</translation>
+        </message>
+        <message>
+            <source>Grid team</source>
+            <translation>网格力量</translation>
+        </message>
+        <message>
+            <source>Contact: {0} ({1}, {2})</source>
+            <translation>联系人：{0}（{1}，{2}）</translation>
+        </message>
+        <message>
+            <source>no phone</source>
+            <translation>无电话</translation>
+        </message>
+    </context>
 </TS>
