@@ -98,6 +98,10 @@
             <source>Import the register from a workbook, export it, get the empty template, or compare an outside list with it</source>
             <translation>从 Excel 工作簿导入台账、导出台账、下载空白模板，或将外来名单与台账比对</translation>
         </message>
+        <message>
+            <source>Grid team (1+6+N)…</source>
+            <translation>网格力量（1+6+N）…</translation>
+        </message>
     </context>
     <context>
         <name>ActionDialog</name>
@@ -120,6 +124,163 @@
         <message>
             <source>no phone</source>
             <translation>无电话</translation>
+        </message>
+    </context>
+    <context>
+        <name>MemberDialog</name>
+        <message>
+            <source>Edit a member of the grid team</source>
+            <translation>编辑网格力量成员</translation>
+        </message>
+        <message>
+            <source>Add a member to the grid team</source>
+            <translation>添加网格力量成员</translation>
+        </message>
+        <message>
+            <source>Name, pinyin initials, ID or phone digits</source>
+            <translation>姓名、拼音首字母、身份证号或电话号码</translation>
+        </message>
+        <message>
+            <source>(not from the register)</source>
+            <translation>（不从台账选择）</translation>
+        </message>
+        <message>
+            <source>(not a user)</source>
+            <translation>（不是系统用户）</translation>
+        </message>
+        <message>
+            <source>e.g. first aid, plumbing, sign language</source>
+            <translation>如：急救、水电维修、手语</translation>
+        </message>
+        <message>
+            <source>Role</source>
+            <translation>角色</translation>
+        </message>
+        <message>
+            <source>Find in the register</source>
+            <translation>从台账查找</translation>
+        </message>
+        <message>
+            <source>User</source>
+            <translation>系统用户</translation>
+        </message>
+        <message>
+            <source>Name</source>
+            <translation>姓名</translation>
+        </message>
+        <message>
+            <source>Phone</source>
+            <translation>电话</translation>
+        </message>
+        <message>
+            <source>Skills</source>
+            <translation>特长</translation>
+        </message>
+        <message>
+            <source>Notes</source>
+            <translation>备注</translation>
+        </message>
+        <message>
+            <source>Save</source>
+            <translation>保存</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>取消</translation>
+        </message>
+    </context>
+    <context>
+        <name>RosterDialog</name>
+        <message>
+            <source>Grid team (1+6+N): {0}</source>
+            <translation>网格力量（1+6+N）：{0}</translation>
+        </message>
+        <message>
+            <source>Role</source>
+            <translation>角色</translation>
+        </message>
+        <message>
+            <source>Name</source>
+            <translation>姓名</translation>
+        </message>
+        <message>
+            <source>Phone</source>
+            <translation>电话</translation>
+        </message>
+        <message>
+            <source>Skills</source>
+            <translation>特长</translation>
+        </message>
+        <message>
+            <source>From</source>
+            <translation>来自</translation>
+        </message>
+        <message>
+            <source>Notes</source>
+            <translation>备注</translation>
+        </message>
+        <message>
+            <source>Add…</source>
+            <translation>添加…</translation>
+        </message>
+        <message>
+            <source>Edit…</source>
+            <translation>编辑…</translation>
+        </message>
+        <message>
+            <source>Remove</source>
+            <translation>移除</translation>
+        </message>
+        <message>
+            <source>Export…</source>
+            <translation>导出…</translation>
+        </message>
+        <message>
+            <source>Close</source>
+            <translation>关闭</translation>
+        </message>
+        <message>
+            <source>Incomplete: nobody is {0}</source>
+            <translation>不完整：没有{0}</translation>
+        </message>
+        <message>
+            <source>Complete: every required role is held</source>
+            <translation>完整：必需的角色都已配备</translation>
+        </message>
+        <message>
+            <source>Remove {0} ({1}) from the grid team?</source>
+            <translation>从网格力量中移除 {0}（{1}）？</translation>
+        </message>
+        <message>
+            <source>Export the grid team</source>
+            <translation>导出网格力量</translation>
+        </message>
+        <message>
+            <source>Exported to {0}</source>
+            <translation>已导出到 {0}</translation>
+        </message>
+    </context>
+    <context>
+        <name>IncompleteRosters</name>
+        <message>
+            <source>Grid</source>
+            <translation>网格</translation>
+        </message>
+        <message>
+            <source>Roles nobody holds</source>
+            <translation>缺少的角色</translation>
+        </message>
+        <message>
+            <source>Grids whose team (1+6+N) is incomplete</source>
+            <translation>网格力量（1+6+N）不完整的网格</translation>
+        </message>
+        <message>
+            <source>Every grid's team is complete.</source>
+            <translation>各网格力量均已配齐。</translation>
+        </message>
+        <message>
+            <source>Double-click a grid to fill in its team.</source>
+            <translation>双击网格可补充其力量配备。</translation>
         </message>
     </context>
 </TS>

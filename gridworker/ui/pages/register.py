@@ -38,6 +38,7 @@ from ..settings import INCLUDE_INACTIVE, REGISTER_SPLITTER, Settings
 from ..register.excel_export import ExcelExport
 from ..register.excel_import import ExcelImport
 from ..register.excel_menu import ExcelTransfers
+from ..register.roster import RosterDialog
 from ..register.household_view import HouseholdView
 from ..register.lists import BUILDINGS, HOUSEHOLDS, PEOPLE, RegisterLists
 from ..register.operations import RecordOperations
@@ -413,7 +414,17 @@ class RegisterPage(RecordOperations, ExcelTransfers, QWidget):
             menu.addAction(self.tr("Edit building…"), lambda: self._edit_record(BUILDINGS, node.scope.building_id))
             menu.addAction(self.tr("New household here…"), self.new_household)
         menu.addAction(self.tr("Export “{0}”…").format(node.label), lambda: self.export_excel(scope=node.scope))
+        if node.kind == "area" and node.detail == AreaLevel.grid.value:
+            menu.addAction(self.tr("Grid team (1+6+N)…"), lambda: self.open_roster(node.scope.area_id, node.label))
         return menu
+
+    def open_roster(self, area_id: str, name: str) -> RosterDialog:
+        """The grid's team (1+6+N); editable where the account may add records."""
+        self.roster_dialog = RosterDialog(self.ctx, area_id, name, editable=not self.read_only and self.may_add_in(area_id),
+                                          parent=self)  # fmt: skip
+        self.roster_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.roster_dialog.open()
+        return self.roster_dialog
 
     # -- refresh after changes -----------------------------------------------------------------------------
     @Slot(object)
