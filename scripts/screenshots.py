@@ -6,7 +6,7 @@
 Writes docs/screenshots/<lang>/<screen>.png at 1366×800, and every page of the main window again at
 1024×600 (a netbook) into docs/screenshots/small/<lang>/: the sign-in dialog (both faces),
 the registers page, the household view, the person, household and building
-editors, the report of checking a workbook to import, a list comparison's result,
+editors, the report of checking a workbook to import, a list comparison's result, a grid's team,
 the error dialog, and every other page of the main window that exists
 (visits, snap and report, incidents, dashboard, sync). Runs offscreen unless
 a display is set (`xvfb-run` for `make screenshots`), in a throw-away
@@ -256,6 +256,30 @@ def shoot_list_compare(shooter: Shooter, small: Shooter, window, ctx, workdir: P
     settle(shooter.app, ctx)
 
 
+def shoot_roster(shooter: Shooter, small: Shooter, window, ctx) -> None:
+    """A grid's team (1+6+N), three required roles still empty (the dashboard then lists the grid as incomplete)."""
+    from gridworker.services import roster
+    from gridworker.services.queries.places import area_choices
+    from gridworker.services.queries.register import people_to_compare
+    from gridworker.services.queries.roster import grid_roster
+
+    grid = next(a for a in area_choices(ctx.store) if a.level == "grid")
+    if not grid_roster(ctx.store, grid.id):  # the first language's run adds them; the second shows the same team
+        people = [p for p in people_to_compare(ctx.store, grid.id) if p.phone]
+        for role, person, skills in (("leader", people[0], "党员，社区工作 12 年"), ("building_head", people[3], None),
+                                     ("volunteer", people[7], "急救证")):  # fmt: skip
+            roster.add_member(ctx.store, {"area_id": grid.id, "role": role, "person_id": person.id, "skills": skills})
+        roster.add_member(ctx.store, {"area_id": grid.id, "role": "full_time", "name": "周晓梅", "phone": "13957112345"})
+        roster.add_member(ctx.store, {"area_id": grid.id, "role": "doctor", "name": "吴建国", "phone": "13857154321",
+                                      "skills": "社区卫生服务站全科医生"})  # fmt: skip
+    dialog = window.pages["register"].open_roster(grid.id, grid.name)
+    settle(shooter.app, ctx)
+    shooter.save(dialog, "roster", ctx)
+    small.save(dialog, "roster", ctx)
+    dialog.reject()
+    settle(shooter.app, ctx)
+
+
 def _first_grid(tree, page, shooter, ctx):
     """Open the tree down to the first grid and return its index."""
     from gridworker.domain.enums import AreaLevel
@@ -407,6 +431,7 @@ def main(argv: list[str] | None = None) -> int:
             shoot_register(shooter, window, ctx, person_id)
             shoot_register_excel(shooter, window, ctx, Path(home))
             shoot_list_compare(shooter, small, window, ctx, Path(home))
+            shoot_roster(shooter, small, window, ctx)
             shoot_other_pages(shooter, window, ctx)
             shoot_error(shooter, window, ctx)
             shoot_small(small, window, ctx)
