@@ -102,6 +102,10 @@
             <source>Grid team (1+6+N)…</source>
             <translation>网格力量（1+6+N）…</translation>
         </message>
+        <message>
+            <source>Grid team (1+6+N)</source>
+            <translation>网格力量（1+6+N）</translation>
+        </message>
     </context>
     <context>
         <name>ActionDialog</name>

@@ -35,8 +35,14 @@ def page(ctx, qtbot):
 def test_a_grids_team_from_the_tree_add_a_member_from_the_register_and_export(page, ctx, qtbot, tmp_path):
     grid = next(a for a in area_choices(ctx.store) if a.level == "grid")
     node = TreeNode("area", ("area", grid.id), grid.name, "grid", Scope(area_id=grid.id), False)
-    assert "网格力量（1+6+N）…" in [a.text() for a in page.tree_menu(node).actions()]
-    dialog = page.open_roster(grid.id, grid.name)
+    assert "网格力量（1+6+N）…" in [a.text() for a in page.tree_menu(node).actions()]  # the grid's menu
+    assert not page.team_button.isVisible()
+    qtbot.waitUntil(lambda: page.tree_model.find(("area", grid.id)).isValid(), timeout=WAIT)
+    page.tree.setCurrentIndex(page.tree_model.find(("area", grid.id)))  # the grid chosen: its team beside its name
+    assert page.team_button.isVisible() and page.team_button.text() == "网格力量（1+6+N）"
+    qtbot.mouseClick(page.team_button, Qt.MouseButton.LeftButton)
+    dialog = page.roster_dialog
+    assert dialog.windowTitle() == f"网格力量（1+6+N）：{grid.name}"
     qtbot.waitUntil(lambda: dialog.missing.text() != "", timeout=WAIT)
     assert dialog.model.rowCount() == 0 and dialog.missing.text().startswith("不完整：没有")
     assert "网格长" in dialog.missing.text() and "医生" in dialog.missing.text()

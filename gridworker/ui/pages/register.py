@@ -118,7 +118,16 @@ class RegisterPage(RecordOperations, ExcelTransfers, QWidget):
         middle = QWidget()
         column = QVBoxLayout(middle)
         column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.scope_label)
+        self.team_button = QToolButton()  # a grid chosen in the tree: its team (1+6+N), beside its name
+        self.team_button.setText(self.tr("Grid team (1+6+N)"))
+        self.team_button.setAutoRaise(True)
+        self.team_button.hide()
+        self.team_button.clicked.connect(lambda: self.open_roster(self.chosen_grid[0], self.chosen_grid[1]))
+        self.chosen_grid: tuple[str, str] | None = None
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.scope_label, 1)
+        title_row.addWidget(self.team_button)
+        column.addLayout(title_row)
         self.scope_label.setMinimumWidth(1)  # a long area path is cut, not widening the page (tooltip: all)
         column.addWidget(self.lists, 1)
         self.splitter = QSplitter()
@@ -333,6 +342,9 @@ class RegisterPage(RecordOperations, ExcelTransfers, QWidget):
         node: TreeNode | None = self.tree_model.node(current)
         self.scope = node.scope if node else Scope()
         self.chosen_area = self._area_of(current)
+        is_grid = node is not None and node.kind == "area" and node.detail == AreaLevel.grid.value
+        self.chosen_grid = (node.scope.area_id, node.label) if is_grid else None
+        self.team_button.setVisible(is_grid)
         self._update_actions()
         self.scope_title = self._node_title(current) if node else self.tr("Whole register")
         if self.search.text():  # the tree wins over an old query
