@@ -20,9 +20,11 @@ never a traceback.
 
 from __future__ import annotations
 
+import gc
 import xml.parsers.expat
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -59,6 +61,20 @@ def group_label(group: str, lang: str = "zh") -> str:
     return words(GROUP_LABELS[group], lang)
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic collector paused while a list's 100,000s of small objects (which hold no cycles) are
+    made: its full passes over them would cost time and, run on a worker thread, hold the GIL for half a
+    second at a time — the window would stall (as domain.listcompare does for the comparison)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 # -- reading the list ---------------------------------------------------------------------------------
 @dataclass
 class ListFile:
@@ -68,7 +84,7 @@ class ListFile:
     sheet: str
     header_row: int  # 1-based, as the spreadsheet numbers it
     headers: list[str]
-    rows: list[list[Any]]
+    rows: list[tuple]  # tuples (not lists): 50,000 of them are not scanned by every collection
     row_numbers: list[int]
     columns: lc.Columns  # as guessed
 
@@ -86,7 +102,9 @@ class ListFile:
 def read_list(path: str | Path) -> ListFile:
     """The first sheet that has rows, its header row found, its columns guessed."""
     path = Path(path)
-    table = next((t for t in _tables(path) if t.rows), None)
+    with collector_paused():
+        tables = _tables(path)
+    table = next((t for t in tables if t.rows), None)
     if table is None:
         raise GridWorkerError(f"文件“{path.name}”是空的", f"'{path.name}' is empty", code="empty_file")
     at = _header_index(table.rows)
@@ -101,7 +119,7 @@ def read_list(path: str | Path) -> ListFile:
     width = max(len(header_values), max(len(values) for _n, values in data))
     headers = [cell_text(header_values[i]) if i < len(header_values) else "" for i in range(width)]
     headers = [h or get_column_letter(i + 1) for i, h in enumerate(headers)]
-    rows = [values for _n, values in data]
+    rows = [tuple(values) for _n, values in data]  # tuples of plain values: the collector soon stops tracking them
     return ListFile(path.name, table.name, header_row, headers, rows, [n for n, _v in data],
                     lc.guess_columns(headers, rows[:50]))  # fmt: skip
 
@@ -217,24 +235,24 @@ def compare_list(store: Any, listfile: ListFile, columns: lc.Columns | None = No
 
 
 # -- the groups as tables (shown on screen and exported alike) -----------------------------------------
-def group_table(comparison: ListComparison, group: str, lang: str = "zh") -> tuple[list[str], list[list[Any]]]:
+def group_table(comparison: ListComparison, group: str, lang: str = "zh") -> tuple[list[str], list[tuple]]:
     """Headers and rows of one group: the register's people for `missing`, the list's own rows for the rest."""
     zh = lang.startswith("zh")
     f = comparison.file
     if group == "missing":
         head = ["姓名", "身份证号", "联系电话", "住址"] if zh else ["Name", "ID number", "Phone", "Address"]
         people = [comparison.people[p.person_id] for p in comparison.result.missing]
-        return head, [[p.name, p.id_number, p.phone, p.address] for p in people]
+        return head, [(p.name, p.id_number, p.phone, p.address) for p in people]
     row_no = "行号" if zh else "Row"
     if group == "unknown":
-        return [row_no, *f.headers], [[f.row_numbers[r.index], *f.rows[r.index]] for r in comparison.result.unknown]
+        return [row_no, *f.headers], [(f.row_numbers[r.index], *f.rows[r.index]) for r in comparison.result.unknown]
     if group == "differs":
         extra = ["登记簿中的姓名", "登记簿中的电话", "不一致"] if zh else ["Name in the register", "Phone in the register", "Differs in"]
         out = []
         for d in comparison.result.differs:
             person = comparison.people[d.person.person_id]
             what = ("、" if zh else ", ").join(words(FIELD_LABELS[x], lang) for x in d.fields)
-            out.append([f.row_numbers[d.row.index], *_padded(f, d.row.index), person.name, person.phone, what])
+            out.append((f.row_numbers[d.row.index], *_padded(f, d.row.index), person.name, person.phone, what))
         return [row_no, *f.headers, *extra], out
     if group == "ambiguous":
         head = [row_no, "原因" if zh else "Why", *f.headers, "可能是" if zh else "Could be"]
@@ -242,14 +260,14 @@ def group_table(comparison: ListComparison, group: str, lang: str = "zh") -> tup
         for a in comparison.result.ambiguous:
             who = ("、" if zh else ", ").join(_who(comparison.people[p.person_id], zh) for p in a.people)
             for r in a.rows:
-                out.append([f.row_numbers[r.index], a.label(lang), *_padded(f, r.index), who])
+                out.append((f.row_numbers[r.index], a.label(lang), *_padded(f, r.index), who))
         return head, out
     raise ValueError(f"unknown group {group!r}")
 
 
 def _padded(f: ListFile, index: int) -> list[Any]:
     values = f.rows[index]
-    return list(values) + [None] * (len(f.headers) - len(values))
+    return tuple(values) + (None,) * (len(f.headers) - len(values))
 
 
 def _who(p: ComparedPerson, zh: bool) -> str:

@@ -77,7 +77,8 @@ class TextTableModel(QAbstractTableModel):
 def compare_and_tabulate(store: Any, listfile: svc.ListFile, columns: Columns, lang: str):
     """On the database thread: the comparison and each group's table, so the GUI thread only shows them."""
     comparison = svc.compare_list(store, listfile, columns)
-    return comparison, {g: svc.group_table(comparison, g, lang) for g in svc.GROUPS}
+    with svc.collector_paused():
+        return comparison, {g: svc.group_table(comparison, g, lang) for g in svc.GROUPS}
 
 
 class ListCompareDialog(QDialog):
