@@ -265,7 +265,19 @@ def group_table(comparison: ListComparison, group: str, lang: str = "zh") -> tup
     raise ValueError(f"unknown group {group!r}")
 
 
-def _padded(f: ListFile, index: int) -> list[Any]:
+def number_columns(comparison: ListComparison, group: str) -> dict[int, str]:
+    """The columns of `group_table(comparison, group)` that hold ID numbers ("id_number") or phones ("phone"):
+    kept as text in the export, masked on screen until shown."""
+    if group == "missing":
+        return {1: "id_number", 2: "phone"}
+    offset = {"unknown": 1, "differs": 1, "ambiguous": 2}[group]
+    out = {offset + i: f for f, i in comparison.columns.chosen().items() if f != "name"}
+    if group == "differs":
+        out[offset + len(comparison.file.headers) + 1] = "phone"  # the register's phone
+    return out
+
+
+def _padded(f: ListFile, index: int) -> tuple:
     values = f.rows[index]
     return tuple(values) + (None,) * (len(f.headers) - len(values))
 
@@ -281,9 +293,7 @@ def export_group(comparison: ListComparison, group: str, path: str | Path, lang:
     if path.suffix.lower() != ".xlsx":
         path = path.with_name(path.name + ".xlsx")
     head, rows = group_table(comparison, group, lang)
-    text_columns = {i for i, h in enumerate(head) if h in ("身份证号", "ID number", "联系电话", "Phone")}
-    offset = {"missing": 0, "unknown": 1, "differs": 1, "ambiguous": 2}[group]
-    text_columns |= {offset + i for i in comparison.columns.chosen().values()} if group != "missing" else set()
+    text_columns = set(number_columns(comparison, group))
     widths = [max(8, min(40, 2 * len(str(h)) + 4)) for h in head]
     sheet = SheetData(group_label(group, lang)[:31], [head, *rows], widths=widths, text_columns=text_columns)
     try:

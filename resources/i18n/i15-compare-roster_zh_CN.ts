@@ -84,6 +84,14 @@
             <translation>已保存到 {0}</translation>
         </message>
         <message>
+            <source>Show numbers</source>
+            <translation>显示号码</translation>
+        </message>
+        <message>
+            <source>Show ID and phone numbers whole (the exported files always have them whole)</source>
+            <translation>完整显示身份证号和电话（导出的文件总是完整的）</translation>
+        </message>
+        <message>
             <source>Walk-round “{0}” planned: {1} households, on the Visits page.</source>
             <translation>已安排巡查“{0}”：{1} 户，可在走访页查看。</translation>
         </message>

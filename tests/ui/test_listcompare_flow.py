@@ -16,6 +16,7 @@ from gridworker.domain.enums import Gender
 from gridworker.domain.fieldwork import Walkround
 from gridworker.services.queries.register import people_to_compare
 from gridworker.services.queries.visits import open_walkrounds
+from gridworker.services.search import mask_id_number, mask_phone
 from gridworker.ui.pages.register import RegisterPage
 
 pytestmark = pytest.mark.timeout(120)
@@ -71,7 +72,14 @@ def test_compare_a_list_and_plan_the_visits(page, ctx, qtbot, tmp_path):
     tabs = [dialog.tabs.tabText(i) for i in range(4)]
     assert tabs == [f"名单中缺少的人（{missing}）", "登记簿中没有的人（2）", "信息不一致（1）", "无法确定（2）"]
     assert dialog.models["missing"].rowCount() == missing
-    assert dialog.models["missing"].index(0, 0).data() == expected["missing"][0].name
+    first = expected["missing"][0]
+    assert dialog.models["missing"].index(0, 0).data() == first.name
+    shown = [dialog.models["missing"].index(0, c).data() for c in (1, 2)]
+    assert shown == [mask_id_number(first.id_number), mask_phone(first.phone)]  # masked, as in the register
+    assert "*" in dialog.preview_model.index(0, 2).data() and "*" in dialog.models["differs"].index(0, 3).data()
+    dialog.reveal.setChecked(True)
+    assert [dialog.models["missing"].index(0, c).data() for c in (1, 2)] == [first.id_number or "", first.phone or ""]
+    assert "*" not in dialog.preview_model.index(0, 2).data()
     assert dialog.models["differs"].index(0, dialog.models["differs"].columnCount() - 1).data() == "电话"
     assert f"与登记簿中的 {expected['people']} 人" in dialog.summary.text()
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QFileDialog,
@@ -36,6 +37,7 @@ from shiboken6 import isValid
 
 from ...domain.listcompare import FIELDS, Columns
 from ...services import listcompare as svc
+from ...services.search import mask_id_number, mask_phone
 from ..context import AppContext
 from ..fieldwork.text import error_text
 from ..style import MUTED, error_label
@@ -44,17 +46,28 @@ from ..tasks import async_slot
 from .excel_export import ask_save_path, safe_file_name
 
 
-class TextTableModel(QAbstractTableModel):
-    """Headers and rows of values, shown as text; Qt asks only for the cells on screen (50,000 rows are fine)."""
+MASKS = {"id_number": mask_id_number, "phone": mask_phone}
 
-    def __init__(self, headers: list[str] | None = None, rows: list[list[Any]] | None = None, parent=None):
+
+class TextTableModel(QAbstractTableModel):
+    """Headers and rows of values, shown as text; Qt asks only for the cells on screen (50,000 rows are fine).
+    ID numbers and phones are masked (110105********1247, 138****8000) as in the register, until revealed."""
+
+    def __init__(self, headers: list[str] | None = None, rows: list | None = None, parent=None):
         super().__init__(parent)
         self.headers, self.rows = headers or [], rows or []
+        self.masks: dict[int, str] = {}  # column → "id_number" or "phone"
+        self.revealed = False
 
-    def set_table(self, headers: list[str], rows: list[list[Any]]) -> None:
+    def set_table(self, headers: list[str], rows: list, masks: dict[int, str] | None = None) -> None:
         self.beginResetModel()
-        self.headers, self.rows = headers, rows
+        self.headers, self.rows, self.masks = headers, rows, masks or {}
         self.endResetModel()
+
+    def reveal(self, on: bool) -> None:
+        self.revealed = on
+        if self.rows and self.masks:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(self.headers) - 1))
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
@@ -65,8 +78,10 @@ class TextTableModel(QAbstractTableModel):
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole) or not index.isValid():
             return None
-        row = self.rows[index.row()]
-        return svc.cell_text(row[index.column()]) if index.column() < len(row) else ""
+        row, column = self.rows[index.row()], index.column()
+        text = svc.cell_text(row[column]) if column < len(row) else ""
+        kind = self.masks.get(column)
+        return MASKS[kind](text) if kind and not self.revealed else text
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and section < len(self.headers):
@@ -150,9 +165,13 @@ class ListCompareDialog(QDialog):
         self.close_button.clicked.connect(self.reject)
         self.done_label = QLabel()
         self.done_label.setWordWrap(True)
+        self.reveal = QCheckBox(self.tr("Show numbers"))
+        self.reveal.setToolTip(self.tr("Show ID and phone numbers whole (the exported files always have them whole)"))
+        self.reveal.toggled.connect(self._reveal)
         bottom = QHBoxLayout()
         bottom.addWidget(self.export_button)
         bottom.addWidget(self.plan_button)
+        bottom.addWidget(self.reveal)
         bottom.addWidget(self.done_label, 1)
         bottom.addWidget(self.close_button)
 
@@ -203,14 +222,23 @@ class ListCompareDialog(QDialog):
             guessed = getattr(listfile.columns, field)
             combo.setCurrentIndex(0 if guessed is None else guessed + 1)
             combo.blockSignals(False)
-        self.preview_model.set_table(labels, listfile.preview())
+        self.preview_model.set_table(labels, listfile.preview(), self._preview_masks())
         self.preview.resizeColumnsToContents()
         self._clear_results()
+
+    def _preview_masks(self) -> dict[int, str]:
+        return {i: f for f, i in self.chosen_columns().chosen().items() if f != "name"}
+
+    def _reveal(self, on: bool) -> None:
+        for model in (self.preview_model, *self.models.values()):
+            model.reveal(on)
 
     def chosen_columns(self) -> Columns:
         return Columns(**{f: combo.currentData() for f, combo in self.combos.items()})
 
     def _columns_changed(self) -> None:
+        if self.listfile is not None:
+            self.preview_model.set_table(self.preview_model.headers, self.preview_model.rows, self._preview_masks())
         if self.comparison is not None:
             self._clear_results()
 
@@ -237,7 +265,7 @@ class ListCompareDialog(QDialog):
         self.comparison = comparison
         for i, group in enumerate(svc.GROUPS):
             headers, rows = tables[group]
-            self.models[group].set_table(headers, rows)
+            self.models[group].set_table(headers, rows, svc.number_columns(comparison, group))
             self.tabs.setTabText(i, self.tr("{0} ({1})").format(svc.group_label(group, self.ctx.lang), len(rows)))
             view = self.tabs.widget(i)
             view.resizeColumnsToContents()
