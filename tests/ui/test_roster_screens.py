@@ -7,7 +7,7 @@ from __future__ import annotations
 import openpyxl
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from gridworker.domain.roster import load_roles
 from gridworker.services import roster
@@ -32,7 +32,7 @@ def page(ctx, qtbot):
     return page
 
 
-def test_a_grids_team_from_the_tree_add_a_member_from_the_register_and_export(page, ctx, qtbot, tmp_path):
+def test_a_grids_team_from_the_tree_add_a_member_from_the_register_and_export(page, ctx, qtbot, tmp_path, monkeypatch):
     grid = next(a for a in area_choices(ctx.store) if a.level == "grid")
     node = TreeNode("area", ("area", grid.id), grid.name, "grid", Scope(area_id=grid.id), False)
     assert "网格力量（1+6+N）…" in [a.text() for a in page.tree_menu(node).actions()]  # the grid's menu
@@ -76,6 +76,12 @@ def test_a_grids_team_from_the_tree_add_a_member_from_the_register_and_export(pa
     qtbot.waitUntil(lambda: "已导出" in dialog.message.text(), timeout=WAIT)
     rows = list(openpyxl.load_workbook(tmp_path / "team.xlsx").active.values)
     assert rows[1][:4] == (grid.name, "楼栋长", resident.name, resident.phone)
+
+    dialog.table.selectRow(0)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    qtbot.mouseClick(dialog.remove_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 0, timeout=WAIT)
+    assert grid_roster(ctx.store, grid.id) == []
 
 
 def test_the_dashboard_lists_grids_whose_team_is_incomplete(ctx, qtbot):
