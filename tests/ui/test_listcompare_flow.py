@@ -67,6 +67,8 @@ def test_compare_a_list_and_plan_the_visits(page, ctx, qtbot, tmp_path):
 
     qtbot.mouseClick(dialog.compare_button, Qt.MouseButton.LeftButton)
     assert not dialog.compare_button.isEnabled()  # off with the click itself
+    qtbot.waitUntil(lambda: dialog.busy.isVisible() or dialog.comparison is not None, timeout=WAIT)
+    assert dialog.comparison is not None or not dialog.combos["id_number"].isEnabled()  # columns fixed while it runs
     qtbot.waitUntil(lambda: dialog.comparison is not None, timeout=WAIT)
     missing = len(expected["missing"])
     tabs = [dialog.tabs.tabText(i) for i in range(4)]

@@ -341,8 +341,9 @@ class ListCompareDialog(QDialog):
         self.busy.setVisible(on)
         if on:
             self.error.hide()
-            for button in (self.choose_button, self.compare_button, self.export_button, self.plan_button):
-                button.setEnabled(False)
+            for widget in (self.choose_button, self.compare_button, self.export_button, self.plan_button,
+                           *self.combos.values()):  # the columns too: the result must be of the columns shown
+                widget.setEnabled(False)
         else:
             self._show_state()
 
