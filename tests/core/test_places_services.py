@@ -260,3 +260,11 @@ def test_pulled_checklist_items_are_laid_over_the_shipped_table(store, shop, pho
                             at=datetime.now(CST))
     assert {(e.field, e.code) for e in info.value.errors} == {("answers.SIGN", "unanswered"), ("answers.DUTY", "unknown_item")}
     assert [p.id for p in find_places(store, "laowang")] == [shop.id]
+
+
+def test_the_checklist_of_a_place_and_its_open_hazards_for_the_screens(store, shop, photos_dir, tmp_path):
+    items = q.checklist_for_place(store, shop.id)
+    assert [i.code for i in items] == list(SHOP_ITEMS)
+    _inspect(store, photos_dir, shop.id, {"EXIT": [jpeg(tmp_path / "e.jpg")], "STOCK": [jpeg(tmp_path / "s.jpg")]},
+             datetime(2026, 11, 20, 10, 0, tzinfo=CST))
+    assert [h.item_code for h in q.open_hazards_of(store, shop.id)] in (["EXIT", "STOCK"], ["STOCK", "EXIT"])
