@@ -75,7 +75,7 @@ def test_a_grids_team_from_the_tree_add_a_member_from_the_register_and_export(pa
     dialog.export(tmp_path / "team.xlsx")
     qtbot.waitUntil(lambda: "已导出" in dialog.message.text(), timeout=WAIT)
     rows = list(openpyxl.load_workbook(tmp_path / "team.xlsx").active.values)
-    assert rows[1][:4] == (grid.name, "楼栋长", resident.name, resident.phone)
+    assert rows[1][:4] == (grid.name, "楼栋长", resident.name, resident.phone)  # services.places_excel.export_roster
 
     dialog.table.selectRow(0)
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)

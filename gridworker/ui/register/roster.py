@@ -6,7 +6,7 @@ dashboard's list of incomplete grids: the members by role (the leader, the
 member is chosen from the register's people (search by name, pinyin or
 number) or the system's users, or simply typed (the police officer and the
 doctor often are neither). Reads and writes go through services.roster,
-services.queries.roster and services.roster_export, awaited in async slots.
+services.queries.roster and services.places_excel, awaited in async slots.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from ...services import roster as roster_service
 from ...services.queries import people as people_queries
 from ...services.queries import roster as roster_queries
 from ...services.queries.roster import IncompleteGrid, RosterEntry
-from ...services.roster_export import export_roster, source_of
+from ...services.places_excel import export_roster
 from ...services.search import find_people
 from ..fieldwork.text import error_text
 from ..models.column import Column
@@ -278,19 +278,29 @@ class RosterDialog(QDialog):
 
     async def _export(self, path: Path) -> None:
         try:
-            written = await self.ctx.runner.call(export_roster, self.ctx.store, path, self.ctx.lang, [self.area_id],
-                                                 pool="net", guard=self)  # fmt: skip
+            await self.ctx.runner.call(export_roster, self.ctx.store, path, self.ctx.lang, area_ids=[self.area_id],
+                                       pool="net", guard=self)  # fmt: skip
         except Exception as exc:  # noqa: BLE001 - said in words in the dialog (error_text)
             if isValid(self):
                 self.export_button.setEnabled(True)
                 self._say(error_text(exc, self.ctx.lang), ERROR_STYLE)
             return
         self.export_button.setEnabled(True)
-        self._say(self.tr("Exported to {0}").format(str(written)), f"color: {OK};")
+        self._say(self.tr("Exported to {0}").format(str(path)), f"color: {OK};")
 
     def _say(self, text: str, style: str) -> None:
         self.message.setText(text)
         self.message.setStyleSheet(style)
+
+
+def source_of(entry: RosterEntry, lang: str) -> str:
+    """Where a member comes from: the register, the system's users, or typed in."""
+    zh = lang.startswith("zh")
+    if entry.person_id:
+        return "台账人员" if zh else "register"
+    if entry.user_id:
+        return "系统用户" if zh else "user"
+    return "手工填写" if zh else "typed"
 
 
 def _roster_and_users(store, me, area_id: str) -> tuple[list[RosterEntry], list]:
