@@ -106,5 +106,11 @@ def _print_counts(ctx, listfile, comparison) -> None:
         else:
             print(f"{label}：{c[group]}" if zh else f"{label}: {c[group]}")
     ctx.say(f"一致：{c['same']}", f"Same: {c['same']}")
+    if c["damaged_ids"]:
+        rows = ", ".join(map(str, comparison.damaged_ids[:10])) + ("…" if c["damaged_ids"] > 10 else "")
+        ctx.say(f"注意：{c['damaged_ids']} 个身份证号被 Excel 存成了数字，末几位已丢失（第 {rows} 行），无法比对；"
+                "请在名单中把该列设为“文本”后重新录入",
+                f"Note: {c['damaged_ids']} ID numbers were stored by Excel as numbers and lost their last digits "
+                f"(rows {rows}): they cannot match anyone; format the column as Text in the list and type them again")
     if c["skipped"]:
         ctx.say(f"另有 {c['skipped']} 行在所选列中没有内容，未比对", f"{c['skipped']} more rows have nothing in the chosen columns and were not compared")

@@ -21,6 +21,7 @@ never a traceback.
 from __future__ import annotations
 
 import gc
+import re
 import xml.parsers.expat
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -209,13 +210,15 @@ class ListComparison:
     columns: lc.Columns
     result: lc.Comparison
     people: dict[str, ComparedPerson] = field(default_factory=dict)  # the register's people compared, by id
+    damaged_ids: list[int] = field(default_factory=list)  # row numbers whose ID number Excel stored as a number
 
     def counts(self) -> dict[str, int]:
         """The groups' sizes, the list's rows and the register's people compared, and `skipped`: rows with
         nothing in the chosen columns (blank there), which no group holds."""
         counts = self.result.counts()
         used = counts["same"] + counts["differs"] + counts["unknown"] + counts["ambiguous_rows"]
-        return counts | {"rows": len(self.file.rows), "people": len(self.people), "skipped": len(self.file.rows) - used}
+        return counts | {"rows": len(self.file.rows), "people": len(self.people), "skipped": len(self.file.rows) - used,
+                         "damaged_ids": len(self.damaged_ids)}
 
     def missing_households(self) -> list[str]:
         """The households of the missing people, once each, in the register's walking order."""
@@ -231,7 +234,27 @@ def compare_list(store: Any, listfile: ListFile, columns: lc.Columns | None = No
     people = people_to_compare(store, area_id)
     register = [lc.RegisterPerson(p.id, p.id_number, p.name, p.phone) for p in people]
     result = lc.compare_normalised(lc.register_people(register), lc.read_rows(listfile.rows, columns))
-    return ListComparison(listfile, columns, result, {p.id: p for p in people})
+    return ListComparison(listfile, columns, result, {p.id: p for p in people}, damaged_ids(listfile, columns))
+
+
+_SCIENTIFIC = re.compile(r"^\d(\.\d+)?E\+\d{2}$", re.IGNORECASE)
+
+
+def damaged_ids(listfile: ListFile, columns: lc.Columns) -> list[int]:
+    """Row numbers whose ID number cell Excel turned into a number: 18 digits do not fit Excel's 15, so the last
+    ones became 0 (330102199608084000), or a CSV saved it as 3.30102E+17. Such a row cannot match anyone;
+    the list's maker must format the column as Text and type the numbers again."""
+    i = columns.id_number
+    if i is None:
+        return []
+    out = []
+    for number, row in zip(listfile.row_numbers, listfile.rows):
+        value = row[i] if i < len(row) else None
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) >= 1e15:
+            out.append(number)
+        elif isinstance(value, str) and _SCIENTIFIC.match(value.strip()):
+            out.append(number)
+    return out
 
 
 # -- the groups as tables (shown on screen and exported alike) -----------------------------------------

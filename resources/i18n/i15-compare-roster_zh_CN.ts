@@ -84,6 +84,10 @@
             <translation>已保存到 {0}</translation>
         </message>
         <message>
+            <source>{0} ID numbers were stored by Excel as numbers and lost their last digits (rows {1}): they cannot match anyone. Format the column as Text in the list and type them again.</source>
+            <translation>有 {0} 个身份证号被 Excel 存成了数字，末几位已丢失（第 {1} 行），无法与任何人比对。请在名单中把该列设为“文本”后重新录入。</translation>
+        </message>
+        <message>
             <source>Show numbers</source>
             <translation>显示号码</translation>
         </message>

@@ -53,6 +53,9 @@ def test_refusals_are_words_and_exit_1(store, tmp_path, monkeypatch, capsys):
     assert "The file has no column '身份证' (columns: 序号, 姓名, 公民身份号码, 联系电话, 备注)" in capsys.readouterr().err
     assert main(["--lang", "zh", "compare", str(path), "--id-col", "none", "--phone-col", "none"]) == 1
     assert "请选择身份证号列" in capsys.readouterr().err
+    rows = [[1, "张三", 3.30102199608084e17, "13800000001", ""]]
+    assert main(["--lang", "en", "compare", str(write_xlsx(tmp_path / "n.xlsx", rows))]) == 0
+    assert "Note: 1 ID numbers were stored by Excel as numbers and lost their last digits (rows 4)" in capsys.readouterr().out
     assert main(["--lang", "en", "compare", str(tmp_path / "nope.xlsx")]) == 1
     err = capsys.readouterr().err
     assert "No such file" in err and "Traceback" not in err

@@ -199,6 +199,21 @@ def test_a_walkround_outside_the_grant_is_refused(store, reg, tmp_path):
         svc.plan_visits_for_missing(store, c)
 
 
+def test_id_numbers_excel_stored_as_numbers_are_named(store, reg, tmp_path):
+    """18 digits do not fit Excel's 15: a number cell keeps 330102199608084000, a CSV from it says 3.30102E+17."""
+    rows = [list(r) for r in ROWS]
+    rows[0][2] = float(A)  # 张三's ID typed into a General cell
+    path = write_xlsx(tmp_path / "numbers.xlsx", rows)
+    c = svc.compare_list(store, svc.read_list(path))
+    assert c.damaged_ids == [4] and c.counts()["damaged_ids"] == 1
+    assert c.counts()["same"] == 2 and reg.people["p1"] in [m.person_id for m in c.result.missing]
+    rows = [list(r) for r in ROWS]
+    rows[1][2] = "3.30102E+17"
+    c = svc.compare_list(store, svc.read_list(write_csv(tmp_path / "numbers.csv", "gbk", rows)))
+    assert c.damaged_ids == [4]
+    assert svc.compare_list(store, svc.read_list(write_csv(tmp_path / "fine.csv", "gbk"))).damaged_ids == []
+
+
 def test_bad_files_get_a_message_naming_the_problem(tmp_path):
     (tmp_path / "empty.csv").write_bytes(b"")
     (tmp_path / "header.csv").write_text("姓名,身份证号\n", encoding="utf-8")

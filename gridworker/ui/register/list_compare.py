@@ -40,7 +40,7 @@ from ...services import listcompare as svc
 from ...services.search import mask_id_number, mask_phone
 from ..context import AppContext
 from ..fieldwork.text import error_text
-from ..style import MUTED, error_label
+from ..style import ERROR_STYLE, MUTED, error_label
 from ..tables import make_table
 from ..tasks import async_slot
 from .excel_export import ask_save_path, safe_file_name
@@ -276,6 +276,13 @@ class ListCompareDialog(QDialog):
             c["rows"], c["people"], c["same"])  # fmt: skip
         if c["skipped"]:
             text += " " + self.tr("{0} rows have nothing in the chosen columns and were not compared.").format(c["skipped"])
+        self.summary.setStyleSheet("")
+        if comparison.damaged_ids:
+            rows = ", ".join(map(str, comparison.damaged_ids[:5])) + ("…" if len(comparison.damaged_ids) > 5 else "")
+            text += " " + self.tr("{0} ID numbers were stored by Excel as numbers and lost their last digits (rows {1}): "
+                                  "they cannot match anyone. Format the column as Text in the list and type them "
+                                  "again.").format(c["damaged_ids"], rows)  # fmt: skip
+            self.summary.setStyleSheet(ERROR_STYLE)
         self.summary.setText(text)
         self.tabs.setCurrentIndex(0)
         self._show_state()
