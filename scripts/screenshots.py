@@ -6,7 +6,7 @@
 Writes docs/screenshots/<lang>/<screen>.png at 1366×800, and every page of the main window again at
 1024×600 (a netbook) into docs/screenshots/small/<lang>/: the sign-in dialog (both faces),
 the registers page, the household view, the person, household and building
-editors, the report of checking a workbook to import,
+editors, the report of checking a workbook to import, a list comparison's result, a grid's team,
 the error dialog, and every other page of the main window that exists
 (visits, snap and report, incidents, dashboard, sync). Runs offscreen unless
 a display is set (`xvfb-run` for `make screenshots`), in a throw-away
@@ -223,6 +223,63 @@ def shoot_register_excel(shooter: Shooter, window, ctx, workdir: Path) -> None:
     settle(shooter.app, ctx)
 
 
+def shoot_list_compare(shooter: Shooter, small: Shooter, window, ctx, workdir: Path) -> None:
+    """The comparison result (issue 15): a list of two thirds of the register's people, one phone changed, a row
+    twice and two strangers, compared; at its own size and at the netbook's."""
+    import openpyxl
+
+    from gridworker.domain import idnumber
+    from gridworker.domain.enums import Gender
+    from gridworker.services.queries.register import people_to_compare
+
+    people = people_to_compare(ctx.store)
+    listed = [p for p in people if p.id_number][: 2 * len(people) // 3]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["2025年高龄津贴发放名单" if ctx.lang == "zh" else "Old-age allowance roll 2025"])
+    sheet.append(["序号", "姓名", "身份证号码", "联系电话", "发放金额"])
+    for i, p in enumerate(listed, start=1):
+        sheet.append([i, p.name, p.id_number, "13999990000" if i == 3 else p.phone, 100])
+    sheet.append([len(listed) + 1, listed[5].name, listed[5].id_number, listed[5].phone, 100])
+    for n in (1, 2):
+        sheet.append([len(listed) + 1 + n, "林某" if n == 1 else "陈某", idnumber.make("440301", date(1950, n, 1), n, Gender.male), "", 100])
+    path = workdir / f"allowance-{ctx.lang}.xlsx"
+    book.save(path)
+    dialog = window.pages["register"].compare_list(path)
+    settle(shooter.app, ctx)
+    dialog.compare()
+    settle(shooter.app, ctx)
+    shooter.save(dialog, "list-compare", ctx)
+    dialog.resize(990, 560)  # inside 1024×600 with the window's frame
+    small.save(dialog, "list-compare", ctx)
+    dialog.reject()
+    settle(shooter.app, ctx)
+
+
+def shoot_roster(shooter: Shooter, small: Shooter, window, ctx) -> None:
+    """A grid's team (1+6+N), three required roles still empty (the dashboard then lists the grid as incomplete)."""
+    from gridworker.services import roster
+    from gridworker.services.queries.places import area_choices
+    from gridworker.services.queries.register import people_to_compare
+    from gridworker.services.queries.roster import grid_roster
+
+    grid = next(a for a in area_choices(ctx.store) if a.level == "grid")
+    if not grid_roster(ctx.store, grid.id):  # the first language's run adds them; the second shows the same team
+        people = [p for p in people_to_compare(ctx.store, grid.id) if p.phone]
+        for role, person, skills in (("leader", people[0], "党员，社区工作 12 年"), ("building_head", people[3], None),
+                                     ("volunteer", people[7], "急救证")):  # fmt: skip
+            roster.add_member(ctx.store, {"area_id": grid.id, "role": role, "person_id": person.id, "skills": skills})
+        roster.add_member(ctx.store, {"area_id": grid.id, "role": "full_time", "name": "周晓梅", "phone": "13957112345"})
+        roster.add_member(ctx.store, {"area_id": grid.id, "role": "doctor", "name": "吴建国", "phone": "13857154321",
+                                      "skills": "社区卫生服务站全科医生"})  # fmt: skip
+    dialog = window.pages["register"].open_roster(grid.id, grid.name)
+    settle(shooter.app, ctx)
+    shooter.save(dialog, "roster", ctx)
+    small.save(dialog, "roster", ctx)
+    dialog.reject()
+    settle(shooter.app, ctx)
+
+
 def _first_grid(tree, page, shooter, ctx):
     """Open the tree down to the first grid and return its index."""
     from gridworker.domain.enums import AreaLevel
@@ -373,6 +430,8 @@ def main(argv: list[str] | None = None) -> int:
             window.show()
             shoot_register(shooter, window, ctx, person_id)
             shoot_register_excel(shooter, window, ctx, Path(home))
+            shoot_list_compare(shooter, small, window, ctx, Path(home))
+            shoot_roster(shooter, small, window, ctx)
             shoot_other_pages(shooter, window, ctx)
             shoot_error(shooter, window, ctx)
             shoot_small(small, window, ctx)

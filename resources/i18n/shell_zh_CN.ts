@@ -1117,11 +1117,6 @@ Registers, visits and incidents for community grid workers, offline first.</sour
             <translation>Excel</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/register.py" line="212" />
-            <source>Import the register from a workbook, export it, or get the empty template</source>
-            <translation>从 Excel 工作簿导入台账、导出台账，或下载空白模板</translation>
-        </message>
-        <message>
             <location filename="../../ui/pages/register.py" line="285" />
             <source>Search “{0}”: {1} people found</source>
             <translation>搜索“{0}”：找到 {1} 人</translation>

@@ -22,6 +22,7 @@ from sqlmodel import Session
 
 from ...domain.enums import Relation
 from ...domain.models import Building, Household, Person
+from ...store.areas import areas_below
 from ...store.database import Store
 from ..base import get_live
 from ..scope import writable_areas
@@ -392,3 +393,36 @@ def get_building(store: Store, building_id: str) -> Building:
     """One live building record (for the editor)."""
     with store.read() as s:
         return get_live(s, Building, building_id)
+
+
+@dataclass(frozen=True)
+class ComparedPerson:
+    """A person of the register as a list comparison needs them (services.listcompare)."""
+
+    id: str
+    id_number: str | None
+    name: str
+    phone: str | None
+    household_id: str | None
+    address: str
+
+
+def people_to_compare(store: Store, area_id: str | None = None) -> list[ComparedPerson]:
+    """The active people of this account's areas (all of them when it is not limited), or of `area_id` and
+    the areas below it, in walking order. A linked worker compares the list with their own grids only."""
+    with store.read() as s:
+        allowed = writable_areas(s)
+        wanted = areas_below(s, [area_id]) if area_id else None
+        cur = raw_cursor(s)
+        cur.execute(
+            "SELECT p.id, p.id_number, p.name, p.phone, p.household_id, h.address, p.area_id FROM person p "
+            "LEFT JOIN household h ON h.id = p.household_id LEFT JOIN building b ON b.id = h.building_id "
+            f"WHERE p.deleted = 0 AND p.status = 'active' "
+            f"ORDER BY h.id IS NULL, {_PLACE_ORDER}, h.id, {_RELATION_RANK}, p.birth_date, p.name"
+        )
+        rows = cur.fetchall()
+    return [
+        ComparedPerson(r[0], r[1], r[2], r[3], r[4], r[5] or "")
+        for r in rows
+        if (allowed is None or r[6] in allowed) and (wanted is None or r[6] in wanted)
+    ]

@@ -35,7 +35,11 @@ from ...domain.enums import Action, Status
 from ...domain.fieldwork import CHINA_TZ
 from ...services import incidents as incident_service
 from ...services.queries.incidents import DuplicateCard, IncidentDetail
+from ...domain.roster import role_label
+from ...services.queries import people as people_queries
+from ...services.queries import roster as roster_queries
 from ...services.queries.people import KnownPerson
+from ...services.queries.roster import DispatchContact
 from .photos import PhotoFilesStrip
 from .text import error_field, error_text, person_text
 from .forms import add_field_row
@@ -62,12 +66,21 @@ FIELDS: dict[str, tuple[str, ...]] = {
 CHINA = QTimeZone(b"Asia/Shanghai")
 
 
+def dispatch_choices(store, me, area_id: str | None) -> tuple[list[KnownPerson], list[DispatchContact]]:
+    """On the database thread: the users who may take the incident, and its grid's team (1+6+N) beside them."""
+    people = people_queries.known_people(store, me, area_id=area_id)
+    return people, roster_queries.dispatch_contacts(store, area_id, me) if area_id else []
+
+
 class ActionDialog(QDialog):
     done = Signal(object)  # the new IncidentState
 
-    def __init__(self, ctx, detail: IncidentDetail, action: str, people: list[KnownPerson], parent=None):
+    def __init__(self, ctx, detail: IncidentDetail, action: str, people: list[KnownPerson], parent=None, *,
+                 contacts: list[DispatchContact] = ()):  # fmt: skip
         super().__init__(parent)
         self.ctx, self.detail, self.action = ctx, detail, action
+        self.contacts = list(contacts)
+        self.team: QComboBox | None = None  # the grid's roster, beside the handlers (dispatch, reopen)
         self.setWindowTitle(f"{Action(action).label(ctx.lang)} — {detail.incident.title}")
         self.setMinimumWidth(480)
         self.form = QFormLayout()
@@ -79,6 +92,8 @@ class ActionDialog(QDialog):
         self.inputs: dict[str, QWidget] = {}
         for name in FIELDS.get(action, ("note",)):
             self._add_field(name, people)
+            if name == "assignee_id" and self.contacts and action == "dispatch":
+                self._add_team()
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         self.buttons.button(QDialogButtonBox.Ok).setText(Action(action).label(ctx.lang))
         self.buttons.accepted.connect(self.submit)
@@ -146,6 +161,43 @@ class ActionDialog(QDialog):
         if name == "photos":
             return PhotoFilesStrip(icon=80)
         raise ValueError(name)
+
+    def _add_team(self) -> None:
+        """The grid's team (1+6+N): a member who is a user the incident may go to becomes the handler; any
+        other member is a contact, named in the note for the handler to call."""
+        combo = QComboBox()
+        combo.addItem(self.tr("(nobody)"), None)
+        for c in self.contacts:
+            parts = [role_label(c.role, self.ctx.lang), c.name, c.phone or ""]
+            combo.addItem(" · ".join(p for p in parts if p), c)
+            if c.skills:
+                combo.setItemData(combo.count() - 1, c.skills, Qt.ToolTipRole)
+        combo.setToolTip(self.tr("A member who uses GridWorker becomes the handler; anyone else is named in the note as the person to contact"))
+        combo.currentIndexChanged.connect(self._team_chosen)
+        caption = QLabel(self.tr("Grid team"))
+        caption.setBuddy(combo)
+        self.form.addRow(caption, combo)
+        self.team = combo
+
+    def _team_chosen(self, index: int) -> None:
+        contact = self.team.itemData(index) if self.team is not None else None
+        if not isinstance(contact, DispatchContact):
+            return
+        if contact.assignee_id:
+            handler = self.inputs["assignee_id"]
+            found = handler.findData(contact.assignee_id)
+            if found < 0:
+                handler.addItem(contact.name, contact.assignee_id)
+                found = handler.count() - 1
+            handler.setCurrentIndex(found)
+            return
+        note = self.inputs.get("note")
+        if isinstance(note, QPlainTextEdit):
+            line = self.tr("Contact: {0} ({1}, {2})").format(contact.name, role_label(contact.role, self.ctx.lang),
+                                                              contact.phone or self.tr("no phone"))  # fmt: skip
+            text = note.toPlainText().rstrip()
+            if line not in text:
+                note.setPlainText(f"{text}\n{line}" if text else line)
 
     def _stars(self) -> QWidget:
         box = QWidget()

@@ -39,10 +39,11 @@ from ..models.rows import RowsModel
 from ..tasks import async_slot
 from ..fieldwork.text import LATE, STATUS_COLOURS, category_text, error_text, local_time, person_text
 from ..fieldwork.forms import fill_area_combo
+from ..register.roster import IncompleteRosters
 from ..style import ERROR_STYLE, MUTED, OK
 from ..tables import make_table
 
-WATCHED = {"visit", "incident", "incident_event", "household", "person"}
+WATCHED = {"visit", "incident", "incident_event", "household", "person", "roster_member"}
 TOP = 8  # bars per chart; the rest are summed as "other"
 
 
@@ -128,6 +129,8 @@ class DashboardPage(QWidget):
         overdue_layout.addWidget(overdue_title)
         overdue_layout.addWidget(self.overdue, 1)
         charts.addWidget(overdue_box, 1, 1)
+        self.rosters = IncompleteRosters(ctx)  # the grids whose team (1+6+N) lacks a required role
+        charts.addWidget(self.rosters, 2, 0, 1, 2)
 
         content = QWidget()
         body = QVBoxLayout(content)
@@ -217,6 +220,7 @@ class DashboardPage(QWidget):
         self._generation += 1
         generation = self._generation
         self._compute(generation, area_id, start, end)
+        self.rosters.load(area_id)
 
     @async_slot()
     async def _compute(self, generation: int, area_id: str, start, end) -> None:

@@ -29,7 +29,7 @@ from ...domain.enums import Role, Status
 from ...domain.errors import NotFound
 from ...services.queries import incidents as incident_queries
 from ...services.queries import people as people_queries
-from ..fieldwork.actions import ActionDialog
+from ..fieldwork.actions import ActionDialog, dispatch_choices
 from ..fieldwork.category import categories_for
 from ..fieldwork.incident import IncidentDetailView
 from ..models.column import Column
@@ -64,7 +64,7 @@ class IncidentBoardPage(QWidget):
         self._stale = True
         self._selected_id: str | None = None
         self.action_dialog: ActionDialog | None = None
-        self._people: dict[str | None, list] = {}  # incident area → known_people, for the handler pickers
+        self._people: dict[str | None, tuple] = {}  # incident area → (known_people, its grid's roster), for the pickers
 
         self.views = list(incident_queries.VIEWS)
         self.tabs = QTabBar()
@@ -323,7 +323,7 @@ class IncidentBoardPage(QWidget):
     @async_slot()
     async def _load_people(self, detail, action: str) -> None:
         area_id = detail.incident.area_id
-        people = await self.ctx.runner.call(people_queries.known_people, self.ctx.store, self.ctx.actor, area_id=area_id, guard=self)
+        people = await self.ctx.runner.call(dispatch_choices, self.ctx.store, self.ctx.actor, area_id, guard=self)
         self._people_known(detail, action, people)
 
     def _people_known(self, detail, action: str, people) -> None:
@@ -331,9 +331,10 @@ class IncidentBoardPage(QWidget):
         self._people[detail.incident.area_id] = people
         self._open_dialog(detail, action, people)
 
-    def _open_dialog(self, detail, action: str, people) -> None:
+    def _open_dialog(self, detail, action: str, choices) -> None:
+        people, contacts = choices
         people = [p for p in people if p.id != self.ctx.actor.id] if action in ("dispatch", "reopen") else people
-        dialog = ActionDialog(self.ctx, detail, action, people, self)
+        dialog = ActionDialog(self.ctx, detail, action, people, self, contacts=contacts)
         dialog.done.connect(lambda _state: self.load_detail(detail.incident.id))
         inc = detail.incident
         if action == "reject" and inc.lat is not None and inc.lon is not None:

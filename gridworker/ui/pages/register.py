@@ -38,6 +38,7 @@ from ..settings import INCLUDE_INACTIVE, REGISTER_SPLITTER, Settings
 from ..register.excel_export import ExcelExport
 from ..register.excel_import import ExcelImport
 from ..register.excel_menu import ExcelTransfers
+from ..register.roster import RosterDialog
 from ..register.household_view import HouseholdView
 from ..register.lists import BUILDINGS, HOUSEHOLDS, PEOPLE, RegisterLists
 from ..register.operations import RecordOperations
@@ -117,7 +118,16 @@ class RegisterPage(RecordOperations, ExcelTransfers, QWidget):
         middle = QWidget()
         column = QVBoxLayout(middle)
         column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.scope_label)
+        self.team_button = QToolButton()  # a grid chosen in the tree: its team (1+6+N), beside its name
+        self.team_button.setText(self.tr("Grid team (1+6+N)"))
+        self.team_button.setAutoRaise(True)
+        self.team_button.hide()
+        self.team_button.clicked.connect(lambda: self.open_roster(self.chosen_grid[0], self.chosen_grid[1]))
+        self.chosen_grid: tuple[str, str] | None = None
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.scope_label, 1)
+        title_row.addWidget(self.team_button)
+        column.addLayout(title_row)
         self.scope_label.setMinimumWidth(1)  # a long area path is cut, not widening the page (tooltip: all)
         column.addWidget(self.lists, 1)
         self.splitter = QSplitter()
@@ -267,10 +277,12 @@ class RegisterPage(RecordOperations, ExcelTransfers, QWidget):
         self.export_action = menu.addAction(self.tr("Export…"), lambda: self.export_excel())
         menu.addSeparator()
         self.template_action = menu.addAction(self.tr("Download template…"), lambda: self.download_template())
+        menu.addSeparator()
+        self.compare_action = menu.addAction(self.tr("Compare a list…"), lambda: self.compare_list())
         button = QToolButton()
         button.setText(self.tr("Excel") + " ▾")
         button.setStyleSheet("QToolButton::menu-indicator { image: none; }")  # the ▾ says it, without overlapping
-        button.setToolTip(self.tr("Import the register from a workbook, export it, or get the empty template"))
+        button.setToolTip(self.tr("Import the register from a workbook, export it, get the empty template, or compare an outside list with it"))
         button.setMenu(menu)
         button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         button.setAutoRaise(True)
@@ -330,6 +342,9 @@ class RegisterPage(RecordOperations, ExcelTransfers, QWidget):
         node: TreeNode | None = self.tree_model.node(current)
         self.scope = node.scope if node else Scope()
         self.chosen_area = self._area_of(current)
+        is_grid = node is not None and node.kind == "area" and node.detail == AreaLevel.grid.value
+        self.chosen_grid = (node.scope.area_id, node.label) if is_grid else None
+        self.team_button.setVisible(is_grid)
         self._update_actions()
         self.scope_title = self._node_title(current) if node else self.tr("Whole register")
         if self.search.text():  # the tree wins over an old query
@@ -411,7 +426,17 @@ class RegisterPage(RecordOperations, ExcelTransfers, QWidget):
             menu.addAction(self.tr("Edit building…"), lambda: self._edit_record(BUILDINGS, node.scope.building_id))
             menu.addAction(self.tr("New household here…"), self.new_household)
         menu.addAction(self.tr("Export “{0}”…").format(node.label), lambda: self.export_excel(scope=node.scope))
+        if node.kind == "area" and node.detail == AreaLevel.grid.value:
+            menu.addAction(self.tr("Grid team (1+6+N)…"), lambda: self.open_roster(node.scope.area_id, node.label))
         return menu
+
+    def open_roster(self, area_id: str, name: str) -> RosterDialog:
+        """The grid's team (1+6+N); editable where the account may add records."""
+        self.roster_dialog = RosterDialog(self.ctx, area_id, name, editable=not self.read_only and self.may_add_in(area_id),
+                                          parent=self)  # fmt: skip
+        self.roster_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.roster_dialog.open()
+        return self.roster_dialog
 
     # -- refresh after changes -----------------------------------------------------------------------------
     @Slot(object)

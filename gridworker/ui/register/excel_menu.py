@@ -1,4 +1,5 @@
-"""The register page's Excel menu: import a workbook (checked first), export the register or a part, the template.
+"""The register page's Excel menu: import a workbook (checked first), export the register or a part, the template,
+and compare an outside list with the register (名单比对).
 
 A mixin of RegisterPage (ui/pages/register.py); one import or export at a time.
 """
@@ -7,11 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
+from shiboken6 import isValid
 
 from ...services.queries.register import Scope
 from .excel_export import ExcelExport, ask_save_path, export_file_name, save_template, template_file_name
 from .excel_import import ExcelImport
+from .list_compare import ListCompareDialog
 
 
 class ExcelTransfers:
@@ -61,3 +65,14 @@ class ExcelTransfers:
         path = Path(path) if path else ask_save_path(self, self.tr("Download template"), template_file_name(self.ctx.lang))
         if path is not None:
             save_template(self.ctx, self, path)
+
+    def compare_list(self, path: str | Path | None = None) -> ListCompareDialog:
+        """The list comparison dialog (one at a time), reading `path` at once when given, else asking for a list."""
+        dialog = getattr(self, "compare_dialog", None)
+        if dialog is None or not isValid(dialog) or not dialog.isVisible():
+            dialog = self.compare_dialog = ListCompareDialog(self.ctx, self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.open()
+        if path is not None or dialog.listfile is None:
+            dialog.choose_file(path)
+        return dialog

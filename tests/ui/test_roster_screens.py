@@ -1,0 +1,103 @@
+"""The grid's team (1+6+N) on screen (issue 15): opened from a grid in the register's tree, a member added from the
+register's people, the missing roles said, the roster exported; the dashboard lists the grids whose team is
+incomplete and drops a grid once its team is complete."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+
+from gridworker.domain.roster import load_roles
+from gridworker.services import roster
+from gridworker.services.queries.places import area_choices
+from gridworker.services.queries.register import Scope, TreeNode, people_to_compare
+from gridworker.services.queries.roster import grid_roster
+from gridworker.ui.pages.dashboard import DashboardPage
+from gridworker.ui.pages.register import RegisterPage
+
+pytestmark = pytest.mark.timeout(120)
+WAIT = 15_000
+
+
+@pytest.fixture
+def page(ctx, qtbot):
+    page = RegisterPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1300, 760)
+    page.show()
+    page.on_shown()
+    qtbot.waitUntil(lambda: page.lists.people.rowCount() > 0, timeout=WAIT)
+    return page
+
+
+def test_a_grids_team_from_the_tree_add_a_member_from_the_register_and_export(page, ctx, qtbot, tmp_path, monkeypatch):
+    grid = next(a for a in area_choices(ctx.store) if a.level == "grid")
+    node = TreeNode("area", ("area", grid.id), grid.name, "grid", Scope(area_id=grid.id), False)
+    assert "网格力量（1+6+N）…" in [a.text() for a in page.tree_menu(node).actions()]  # the grid's menu
+    assert not page.team_button.isVisible()
+    qtbot.waitUntil(lambda: page.tree_model.find(("area", grid.id)).isValid(), timeout=WAIT)
+    page.tree.setCurrentIndex(page.tree_model.find(("area", grid.id)))  # the grid chosen: its team beside its name
+    assert page.team_button.isVisible() and page.team_button.text() == "网格力量（1+6+N）"
+    qtbot.mouseClick(page.team_button, Qt.MouseButton.LeftButton)
+    dialog = page.roster_dialog
+    assert dialog.windowTitle() == f"网格力量（1+6+N）：{grid.name}"
+    qtbot.waitUntil(lambda: dialog.missing.text() != "", timeout=WAIT)
+    assert dialog.model.rowCount() == 0 and dialog.missing.text().startswith("不完整：没有")
+    assert "网格长" in dialog.missing.text() and "医生" in dialog.missing.text()
+
+    resident = next(p for p in people_to_compare(ctx.store, grid.id) if p.phone)
+    form = dialog.add_member()
+    form.role.setCurrentIndex(form.role.findData("building_head"))
+    form.search.setText(resident.name)
+    qtbot.waitUntil(lambda: form.hits.count() > 1, timeout=WAIT)
+    form.hits.setCurrentIndex(next(i for i in range(1, form.hits.count()) if form.hits.itemData(i).person_id == resident.id))
+    form._hit_chosen(form.hits.currentIndex())
+    assert (form.name.text(), form.phone.text()) == (resident.name, resident.phone)
+    form.skills.setText("熟悉本楼住户")
+    qtbot.mouseClick(form.buttons.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton)
+    assert not form.buttons.isEnabled()  # off with the click itself
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 1, timeout=WAIT)
+    [member] = grid_roster(ctx.store, grid.id)
+    assert (member.role, member.person_id, member.name, member.skills) == ("building_head", resident.id, resident.name, "熟悉本楼住户")
+    assert dialog.model.index(0, 0).data() == "楼栋长" and dialog.model.index(0, 4).data() == "台账人员"
+
+    bad = dialog.add_member()  # a typed member with a wrong phone: said in the form, which stays open
+    bad.role.setCurrentIndex(bad.role.findData("doctor"))
+    bad.name.setText("王医生")
+    bad.phone.setText("12345")
+    qtbot.mouseClick(bad.buttons.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bad.error.isVisible(), timeout=WAIT)
+    assert "电话" in bad.error.text() and bad.isVisible() and bad.buttons.isEnabled()
+    bad.reject()
+
+    dialog.export(tmp_path / "team.xlsx")
+    qtbot.waitUntil(lambda: "已导出" in dialog.message.text(), timeout=WAIT)
+    rows = list(openpyxl.load_workbook(tmp_path / "team.xlsx").active.values)
+    assert rows[1][:4] == (grid.name, "楼栋长", resident.name, resident.phone)  # services.places_excel.export_roster
+
+    dialog.table.selectRow(0)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    qtbot.mouseClick(dialog.remove_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 0, timeout=WAIT)
+    assert grid_roster(ctx.store, grid.id) == []
+
+
+def test_the_dashboard_lists_grids_whose_team_is_incomplete(ctx, qtbot):
+    grids = [a for a in area_choices(ctx.store) if a.level == "grid"]
+    page = DashboardPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1300, 760)
+    page.show()
+    page.on_shown()
+    qtbot.waitUntil(lambda: page.rosters.model.rowCount() == len(grids), timeout=WAIT)
+    first = page.rosters.model.row(0)
+    assert [r.code for r in first.missing] == [r.code for r in load_roles().required()]
+    for role in first.missing:
+        roster.add_member(ctx.store, {"area_id": first.area_id, "role": role.code, "name": f"测试{role.code}"})
+    qtbot.waitUntil(lambda: page.rosters.model.rowCount() == len(grids) - 1, timeout=WAIT)  # the change is seen
+    assert first.area_id not in [page.rosters.model.row(i).area_id for i in range(page.rosters.model.rowCount())]
+    dialog = page.rosters.open_grid(page.rosters.model.row(0))
+    qtbot.waitUntil(lambda: dialog.missing.text() != "", timeout=WAIT)
+    assert dialog.missing.text().startswith("不完整")
