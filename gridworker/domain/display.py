@@ -49,6 +49,12 @@ ENTITY_LABELS: dict[str, tuple[str, str]] = {
     "incident": ("事件", "incident"),
     "incident_event": ("事件处理记录", "incident update"),
     "photo": ("照片", "photo"),
+    "place": ("场所", "place"),
+    "inspection": ("场所检查", "inspection"),
+    "hazard": ("隐患", "hazard"),
+    "hazard_event": ("隐患整改记录", "hazard update"),
+    "checklist": ("检查项", "checklist item"),
+    "roster_member": ("网格力量", "grid team member"),
     "walkround": ("走访计划", "walk-round"),
 }
 
@@ -60,6 +66,14 @@ _ENTITY_FIELDS: dict[tuple[str, str], tuple[str, str]] = {
     ("incident_event", "assignee_id"): ("处置人", "assignee"),
     ("area", "name"): ("名称", "name"),
     ("building", "name"): ("楼栋名称", "building name"),
+    ("place", "name"): ("场所名称", "name of the place"),
+    ("place", "kind"): ("场所类型", "kind of place"),
+    ("place", "phone"): ("负责人电话", "phone of the person in charge"),
+    ("inspection", "at"): ("检查时间", "inspected at"),
+    ("hazard", "status"): ("整改状态", "status"),
+    ("hazard", "deadline"): ("整改期限", "deadline"),
+    ("checklist", "name"): ("检查内容", "what is checked"),
+    ("roster_member", "role"): ("网格角色", "role in the grid"),
 }
 
 # The enumeration a field's value belongs to.

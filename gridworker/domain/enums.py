@@ -121,6 +121,7 @@ class Source(Labelled):
     snap = "snap"
     request = "request"
     visit = "visit"
+    inspection = "inspection"  # a hazard found at a place's inspection, escalated (issue 15)
 
 
 class Action(Labelled):
@@ -235,6 +236,7 @@ _LABELS: dict[type, dict] = {
         Source.snap: ("随手拍", "Snap and report"),
         Source.request: ("居民提事", "Resident request"),
         Source.visit: ("走访", "Visit"),
+        Source.inspection: ("场所检查", "Place inspection"),
     },
     Action: {
         Action.report: ("上报", "Report"),

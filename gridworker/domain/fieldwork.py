@@ -86,6 +86,9 @@ class Walkround(SyncedRecord, table=True):
     planned_at: datetime = Field(default_factory=utcnow)
     planned_for: date | None = None
     household_ids: list[str] = Field(default_factory=list, sa_type=JSON)
+    # Places (场所) to inspect on the way (extension field place_ids): one walk-round mixes both, in
+    # walking order (places.schedule.walking_key); progress of a place is an inspection since planned_at.
+    place_ids: list[str] = Field(default_factory=list, sa_type=JSON)
     # open → done (every stop visited) | cancelled
     status: str = Field(default="open", index=True, max_length=12)
     finished_at: datetime | None = None
@@ -120,7 +123,7 @@ class Incident(SyncedRecord, table=True):
     reporter_id: str = Field(max_length=36)
     household_id: str | None = Field(default=None, index=True, max_length=36)
     person_id: str | None = Field(default=None, index=True, max_length=36)
-    source: str = Field(default="snap", max_length=8)
+    source: str = Field(default="snap", max_length=12)
     photo_ids: list[str] = Field(default_factory=list, sa_type=JSON)
     # Derived from the event log (read-only on the wire).
     status: str = Field(default="reported", max_length=12)

@@ -40,6 +40,11 @@ SCHEMA_VERSION = 1
 TEXT, INT, NUMBER, BOOL, DATE, DATETIME, ID, TEXT_LIST, ID_LIST = (
     "text", "int", "number", "bool", "date", "datetime", "id", "text_list", "id_list",
 )  # fmt: skip
+# A bounded list of flat objects (an inspection's answers and verdicts): at most MAX_OBJECTS objects, each
+# of at most MAX_OBJECT_KEYS string keys whose values are a string, a whole number, true/false, null or a list
+# of at most MAX_OBJECT_LIST strings. No deeper nesting: the values themselves are checked entity by entity.
+OBJECT_LIST = "object_list"
+MAX_OBJECTS, MAX_OBJECT_KEYS, MAX_OBJECT_LIST = 200, 12, 20
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,68 @@ class Entity:
 
 def _entity(name: str, fields: dict[str, str], **kw: Any) -> Entity:
     return Entity(name, fields, **kw)
+
+
+# Issue 15 (docs/places.md): places and their inspections, hazards and their event log, the inspection
+# checklist (server-managed, like categories) and the grid's roster (网格“1+6+N”). All extensions.
+HAZARD_DERIVED = frozenset({"status", "deadline", "extensions", "overdue", "rectified_at", "escalated_at", "incident_id"})
+_PLACE_ENTITIES = (
+    _entity(
+        "place",
+        {
+            "area_id": ID, "name": TEXT, "kind": TEXT, "address": TEXT, "building_id": ID, "person_in_charge": TEXT,
+            "phone": TEXT, "licence_number": TEXT, "notes": TEXT,
+        },
+        extension=True,
+    ),  # fmt: skip
+    _entity(
+        "inspection",
+        {
+            "area_id": ID, "place_id": ID, "kind": TEXT, "inspector_id": ID, "at": DATETIME, "purpose": TEXT,
+            "answers": OBJECT_LIST, "verdicts": OBJECT_LIST, "acknowledged_by": TEXT, "notes": TEXT, "photo_ids": ID_LIST,
+        },
+        create_only=True,
+        extension=True,
+    ),  # fmt: skip
+    _entity(
+        "hazard",
+        {
+            "area_id": ID, "place_id": ID, "inspection_id": ID, "item_code": TEXT, "severity": TEXT,
+            "found_at": DATETIME, "note": TEXT, "photo_ids": ID_LIST,
+            "status": TEXT, "deadline": DATETIME, "extensions": INT, "overdue": BOOL, "rectified_at": DATETIME,
+            "escalated_at": DATETIME, "incident_id": ID,
+        },
+        read_only=HAZARD_DERIVED,
+        extension=True,
+    ),  # fmt: skip
+    _entity(
+        "hazard_event",
+        {
+            "area_id": ID, "hazard_id": ID, "action": TEXT, "actor_id": ID, "at": DATETIME, "inspection_id": ID,
+            "deadline": DATETIME, "reason": TEXT, "incident_id": ID, "severity": TEXT, "item_code": TEXT,
+            "photo_ids": ID_LIST,
+        },
+        create_only=True,
+        extension=True,
+    ),  # fmt: skip
+    _entity(
+        "checklist",
+        {
+            "code": TEXT, "kinds": TEXT_LIST, "severity": TEXT, "days": INT, "category": TEXT, "name": TEXT,
+            "name_en": TEXT, "hazard": TEXT, "hazard_en": TEXT,
+        },
+        server_managed=True,
+        extension=True,
+    ),  # fmt: skip
+    _entity(
+        "roster_member",
+        {
+            "area_id": ID, "role": TEXT, "person_id": ID, "user_id": ID, "name": TEXT, "phone": TEXT,
+            "skills": TEXT, "notes": TEXT,
+        },
+        extension=True,
+    ),  # fmt: skip
+)
 
 
 ENTITIES: dict[str, Entity] = {
@@ -163,14 +230,16 @@ ENTITIES: dict[str, Entity] = {
             create_only=True,
         ),  # fmt: skip
         _entity(
-            # A planned walk-round (巡查/扫楼): households in walking order (domain.fieldwork.Walkround).
+            # A planned walk-round (巡查/扫楼): households and places in walking order (domain.fieldwork.Walkround).
             "walkround",
             {
                 "area_id": ID, "name": TEXT, "planner_id": ID, "planned_at": DATETIME, "planned_for": DATE,
-                "household_ids": ID_LIST, "status": TEXT, "finished_at": DATETIME,
+                "household_ids": ID_LIST, "status": TEXT, "finished_at": DATETIME, "place_ids": ID_LIST,
             },
             extension=True,
+            extension_fields=frozenset({"place_ids"}),
         ),  # fmt: skip
+        *_PLACE_ENTITIES,
     )
 }
 
@@ -198,7 +267,24 @@ def _type_ok(kind: str, value: Any) -> bool:
         return isinstance(value, bool)
     if kind in (TEXT_LIST, ID_LIST):
         return isinstance(value, list) and all(isinstance(x, str) for x in value)
+    if kind == OBJECT_LIST:
+        return isinstance(value, list) and len(value) <= MAX_OBJECTS and all(_flat_object(x) for x in value)
     raise AssertionError(kind)
+
+
+def _flat_object(value: Any) -> bool:
+    """One object of an OBJECT_LIST: a few string keys, scalar values or short lists of strings (no nesting)."""
+    if not isinstance(value, dict) or len(value) > MAX_OBJECT_KEYS:
+        return False
+    for key, x in value.items():
+        if not isinstance(key, str) or len(key) > 32:
+            return False
+        if isinstance(x, list):
+            if len(x) > MAX_OBJECT_LIST or not all(isinstance(i, str) for i in x):
+                return False
+        elif x is not None and not isinstance(x, (str, int, bool)):
+            return False
+    return True
 
 
 _TYPE_WORDS = {
@@ -206,6 +292,7 @@ _TYPE_WORDS = {
     ID: ("编号字符串", "an id string"), INT: ("整数", "a whole number"), NUMBER: ("数字", "a number"),
     BOOL: ("true/false", "true or false"), TEXT_LIST: ("文字列表", "a list of strings"),
     ID_LIST: ("编号列表", "a list of id strings"),
+    OBJECT_LIST: (f"对象列表（最多{MAX_OBJECTS}项，不可嵌套）", f"a list of at most {MAX_OBJECTS} flat objects"),
 }  # fmt: skip
 
 
@@ -250,7 +337,13 @@ def _encodable(value: Any) -> bool:
     """JSON allows lone UTF-16 surrogates ("\\ud800"); UTF-8, and so the database, does not."""
     texts = value if isinstance(value, list) else [value]
     for text in texts:
-        if isinstance(text, str):
+        if isinstance(text, dict):  # an object of an OBJECT_LIST: its keys and values
+            if not _encodable([*text.keys(), *text.values()]):
+                return False
+        elif isinstance(text, list):
+            if not _encodable(text):
+                return False
+        elif isinstance(text, str):
             try:
                 text.encode("utf-8")
             except UnicodeEncodeError:

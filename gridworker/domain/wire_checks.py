@@ -16,6 +16,7 @@ from . import validation as v
 from .enums import Action, AreaLevel, Level, Outcome, Relation, Role, Source, Urgency
 from .errors import ValidationError
 from .register import InvalidRecord, clean_building, clean_household, clean_person
+from .wire_places import PLACE_CHECKERS
 from .wire import DATE, ENTITIES, MAX_BLOB_BYTES, PHOTO_MIMES, SERVER_MANAGED, a_datetime, a_deadline, a_wire_date, an_id, sha256_hex
 
 
@@ -205,6 +206,7 @@ def _walkround(c: _Checker) -> None:
     c.check("planned_at", a_datetime)
     c.check("planned_for", _date)
     c.check("household_ids", _ids)
+    c.check("place_ids", _ids)
     c.check("finished_at", a_datetime)
 
     def status(name: str, value: Any) -> str | None:
@@ -261,5 +263,8 @@ def check_values(entity: str, fields: Mapping[str, Any], creating: bool, existin
     if entity in ("building", "household", "person"):
         return _register(entity, fields, creating, existing)
     checker = _Checker(fields, creating)
-    _CHECKERS[entity](checker)
+    if entity in PLACE_CHECKERS:
+        PLACE_CHECKERS[entity](checker, existing)
+    else:
+        _CHECKERS[entity](checker)
     return checker.done()

@@ -1,4 +1,5 @@
-"""The server-managed tables in force on this device: incident categories and the holiday calendar.
+"""The server-managed tables in force on this device: incident categories, the holiday calendar and the
+inspection checklists of places.
 
 The server sends its category and holiday records at every sync (server-
 managed entities, pull only). The pull keeps them here (`keep_changes`, in
@@ -28,12 +29,14 @@ from sqlmodel import Session
 from ..domain.categories import CategoryTable, load_categories, table_with_records
 from ..domain.errors import GridWorkerError
 from ..domain.lifecycle import Rules
+from ..domain.places.checklists import ChecklistTable, load_checklists
+from ..domain.places.checklists import table_with_records as checklist_table_with_records
 from ..domain.workdays import TZ, WorkCalendar
 from ..store.meta import get_meta, set_meta
 
 log = logging.getLogger(__name__)
 
-KEYS = {"holiday": "server.holiday", "category": "server.category"}  # entity → Meta key: {record id: data}
+KEYS = {"holiday": "server.holiday", "category": "server.category", "checklist": "server.checklist"}  # entity → Meta key: {record id: data}
 KEPT = frozenset(KEYS)
 
 
@@ -122,3 +125,21 @@ def category_table(s: Session) -> CategoryTable:
 def categories_of(store: Any) -> CategoryTable:
     with store.read() as s:
         return category_table(s)
+
+
+# -- the inspection checklists ------------------------------------------------------------------
+@lru_cache(maxsize=8)
+def _checklists(text: str) -> ChecklistTable:
+    shipped = load_checklists()
+    records = list(json.loads(text).values()) if text else []
+    return checklist_table_with_records(shipped, records) if records else shipped
+
+
+def checklist_table(s: Session) -> ChecklistTable:
+    """The inspection checklists in force here: the server's items laid over the shipped table."""
+    return _checklists(_held_text(s, "checklist"))
+
+
+def checklists_of(store: Any) -> ChecklistTable:
+    with store.read() as s:
+        return checklist_table(s)

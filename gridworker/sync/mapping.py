@@ -19,6 +19,7 @@ from sqlalchemy import Boolean, Connection, Date, DateTime, Float, Integer, Tabl
 from sqlalchemy.sql.schema import Column
 
 from ..domain.fieldwork import CHINA_TZ, FIELDWORK_MODELS
+from ..domain.placework import PLACE_MODELS
 from ..domain.models import LOCAL_FIELDS, REGISTER_MODELS, SyncedRecord, utcnow
 from ..domain.users import User  # server-managed: pulled for names and pickers, never pushed
 
@@ -179,7 +180,7 @@ class EntityMap:
                 extra[key] = value
                 row[key] = self.convert(key, None)
         row.update(id=record_id, version=version, deleted=False, updated_at=now or utcnow(), extra=extra)
-        if self.name == "person":
+        if self.name in ("person", "place"):
             self.derive(row)
         return row
 
@@ -197,8 +198,8 @@ class EntityMap:
         self._known = frozenset(self.columns) | LOCAL_FIELDS | _BOOKKEEPING
 
     def derive(self, row: dict[str, Any]) -> None:
-        """Local columns computed from synced ones (a person's pinyin for search)."""
-        if self.name == "person" and "name" in row:
+        """Local columns computed from synced ones (a person's or a place's pinyin for search)."""
+        if self.name in ("person", "place") and "name" in row:
             row["pinyin"], row["initials"] = _pinyin_of()(row["name"] or "")
 
     # -- bulk writes ------------------------------------------------------------
@@ -270,7 +271,7 @@ def _pinyin_of():
 
 
 def _models() -> dict[str, type[SyncedRecord]]:
-    return REGISTER_MODELS | FIELDWORK_MODELS | {User.entity: User}
+    return REGISTER_MODELS | FIELDWORK_MODELS | PLACE_MODELS | {User.entity: User}
 
 
 ENTITY_MAPS: dict[str, EntityMap] = {name: EntityMap.of(model) for name, model in _models().items()}

@@ -8,16 +8,17 @@ from gridworker.domain import wire
 from gridworker.domain.errors import ValidationError
 from gridworker.domain.fieldwork import FIELDWORK_MODELS, push_fields, wire_name
 from gridworker.domain.models import REGISTER_MODELS, wire_fields
+from gridworker.domain.placework import PLACE_MODELS
 from gridworker.domain.register import InvalidRecord
 
-CLIENT_MODELS = REGISTER_MODELS | FIELDWORK_MODELS
+CLIENT_MODELS = REGISTER_MODELS | FIELDWORK_MODELS | PLACE_MODELS
 ID = "6f1c3f9e-9a4b-4c1e-8a38-1c1f0d7e2b11"
 
 
 @pytest.mark.parametrize("entity", sorted(CLIENT_MODELS))
 def test_every_client_field_is_on_the_wire(entity):
     model = CLIENT_MODELS[entity]
-    pushed = {wire_name(model, f) for f in (push_fields(model) if entity in FIELDWORK_MODELS else wire_fields(model))}
+    pushed = {wire_name(model, f) for f in (push_fields(model) if entity in FIELDWORK_MODELS | PLACE_MODELS else wire_fields(model))}
     spec = wire.ENTITIES[entity]
     assert pushed <= set(spec.fields), pushed - set(spec.fields)
     read_only = getattr(model, "read_only_fields", frozenset())
@@ -26,8 +27,48 @@ def test_every_client_field_is_on_the_wire(entity):
 
 
 def test_extension_entities_are_named():
-    assert wire.EXTENSIONS == {"membership", "walkround", "holiday"}
-    assert wire.SERVER_MANAGED == {"area", "user", "category", "holiday"}
+    places = {"place", "inspection", "hazard", "hazard_event", "checklist", "roster_member"}
+    assert wire.EXTENSIONS == {"membership", "walkround", "holiday"} | places
+    assert wire.SERVER_MANAGED == {"area", "user", "category", "holiday", "checklist"}
+
+
+def test_inspection_answers_are_a_bounded_list_of_flat_objects():
+    ok = {"answers": [{"item_code": "EXIT", "result": "fail", "photo_ids": [ID], "photo_waiver": None}]}
+    assert wire.check_types("inspection", ok) == []
+    nested = {"answers": [{"item_code": "EXIT", "result": {"deep": ["x"]}}]}
+    too_many = {"answers": [{"item_code": str(i), "result": "pass"} for i in range(wire.MAX_OBJECTS + 1)]}
+    not_objects = {"answers": ["EXIT=pass"]}
+    long_list = {"answers": [{"item_code": "EXIT", "photo_ids": [ID] * (wire.MAX_OBJECT_LIST + 1)}]}
+    for bad in (nested, too_many, not_objects, long_list):
+        assert [(p.field, p.code) for p in wire.check_types("inspection", bad)] == [("answers", "wrong_type")]
+    surrogate = {"answers": [{"item_code": "EXIT", "note": "\ud800"}]}
+    assert [p.code for p in wire.check_types("inspection", surrogate)] == ["invalid_text"]
+
+
+def test_inspection_answers_and_verdicts_are_checked_item_by_item():
+    with pytest.raises(InvalidRecord) as info:
+        wire.validate("inspection", {"place_id": ID, "at": "2026-11-21T09:30:00+08:00",
+                                     "answers": [{"item_code": "EXIT", "result": "maybe"}]}, creating=True)
+    assert {(f["field"], f["code"]) for f in info.value.details["fields"]} == {("answers", "enum")}
+    with pytest.raises(InvalidRecord) as info:
+        wire.validate("inspection", {"place_id": ID, "at": "2026-11-21T09:30:00+08:00",
+                                     "verdicts": [{"hazard_id": "x", "outcome": "rectified"}]}, creating=True)
+    assert {(f["field"], f["code"]) for f in info.value.details["fields"]} == {("hazard_id", "id")}
+    out = wire.validate("inspection", {"place_id": ID, "at": "2026-11-21T09:30:00+08:00", "purpose": "routine",
+                                       "answers": [{"item_code": "EXIT", "result": "fail", "note": "  blocked  "}]}, creating=True)
+    assert out["answers"][0]["note"] == "blocked" and out["answers"][0]["photo_ids"] == []
+
+
+def test_a_place_and_a_roster_member_are_cleaned_as_the_client_saves_them():
+    with pytest.raises(InvalidRecord) as info:
+        wire.validate("place", {"name": "", "kind": "bakery", "licence_number": "91350100M000100Y4"}, creating=True)
+    assert {f["field"] for f in info.value.details["fields"]} == {"name", "kind", "licence_number"}
+    # An edit of one field checks that field only.
+    assert wire.validate("place", {"phone": "138 0013 8000"}) == {"phone": "13800138000"}
+    with pytest.raises(InvalidRecord) as info:
+        wire.validate("roster_member", {"role": "队长", "name": "王芳"}, creating=True)
+    assert {(f["field"], f["code"]) for f in info.value.details["fields"]} == {("role", "unknown_role")}
+    assert wire.validate("roster_member", {"role": "楼栋长", "name": "王芳"}, creating=True)["role"] == "building_head"
 
 
 def test_check_types_finds_client_bugs_not_user_typos():

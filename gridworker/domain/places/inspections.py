@@ -23,6 +23,7 @@ with its extensions used up.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -234,9 +235,13 @@ class Hazard:
     note: str | None = None
 
 
+_HAZARD_IDS = uuid.UUID("6f1d2c1e-5b0a-4c3e-9a57-15a1ce0fa2d5")  # the namespace of hazard ids (never change it)
+
+
 def hazard_id(inspection_id: str, item_code: str) -> str:
-    """Stable: the same inspection synced twice makes the same hazard."""
-    return f"{inspection_id}:{item_code}"
+    """Stable: the same inspection synced twice makes the same hazard. A UUID (every record id on the wire
+    is one), derived from the inspection and the item (uuid5), so two devices never make two ids for it."""
+    return str(uuid.uuid5(_HAZARD_IDS, f"{inspection_id}:{item_code}"))
 
 
 @dataclass(frozen=True)
