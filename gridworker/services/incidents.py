@@ -29,6 +29,7 @@ from ..domain.enums import Action, Source, Status, Urgency
 from ..domain.errors import NotFound, Refused, ValidationError
 from ..domain.fieldwork import FIELDWORK_MODELS, Incident, IncidentEvent, Photo, push_fields, wire_name
 from ..domain.lifecycle import Event, IncidentState, Refusal, Rules
+from ..domain.placework import PLACE_MODELS
 from ..domain.models import REGISTER_MODELS, Building, Household, Person, SyncedRecord, utcnow
 from ..domain.wire import SERVER_MANAGED
 from ..photos import import_photo
@@ -128,7 +129,7 @@ def attach_photo(
 
 
 def _owner(s: Session, entity: str, entity_id: str) -> SyncedRecord:
-    model = (REGISTER_MODELS | FIELDWORK_MODELS).get(entity)
+    model = (REGISTER_MODELS | FIELDWORK_MODELS | PLACE_MODELS).get(entity)
     if model is None or entity == "photo" or entity in SERVER_MANAGED:
         raise ValidationError("entity", f"照片不能属于“{entity}”", f"A photo cannot belong to '{entity}'", code="enum")
     return get_live(s, model, entity_id)

@@ -27,7 +27,7 @@ from ..store.areas import areas_below
 
 SCOPE = "server.scope"  # JSON {"role", "area_ids"}: the server user's grant at the last look
 _CACHE = "gw.scope"  # Session.info key: (stored text, allowed area ids or None) for this transaction
-UNPLACED = frozenset({"area", "user", "category", "holiday"})  # server-managed, or the tree itself
+UNPLACED = frozenset({"area", "user", "category", "holiday", "checklist"})  # server-managed, or the tree itself
 FOLLOWERS = frozenset({"incident_event", "photo"})  # take their owner's area; a handler may add them
 
 

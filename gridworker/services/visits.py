@@ -330,9 +330,15 @@ def _advance_walkrounds(tx: Tx, visit: Visit) -> None:
     )
     for walk in tx.s.exec(containing).all():
         progress = _progress(tx.s, walk.id)
-        if progress.next_stop is None:
+        if progress.next_stop is None and not (walk.place_ids and _places_left(tx.s, walk)):  # places: services.place_walks
             changed = apply_fields(walk, {"status": "done", "finished_at": visit.visited_at})
             record_upsert(tx.s, walk, changed, tx.changes)
+
+
+def _places_left(s: Session, walk: Walkround) -> int:
+    from .place_walks import places_left  # it builds on this module
+
+    return places_left(s, walk)
 
 
 @operation
