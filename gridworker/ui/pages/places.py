@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -79,6 +78,9 @@ class PlacesPage(QWidget):
             self.kind.addItem(k.label(ctx.lang), k.code)
         self.grid = QComboBox()
         self.grid.addItem(self.tr("All my grids"), "")
+        for combo in (self.kind, self.grid):  # long kind names do not take the search box's room (1024×600)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
         self.new_button = QPushButton(self.tr("New place…"))
         self.new_button.clicked.connect(self.new_place)
         self.new_button.setEnabled(not self.read_only)
@@ -90,7 +92,10 @@ class PlacesPage(QWidget):
 
         self.model = RowsModel(self._columns())
         self.table = make_table(self.model)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        digit = self.table.fontMetrics().horizontalAdvance("0")
+        for i, column in enumerate(self.model.columns):  # widths in digits (a Chinese character is two); tooltips: all
+            self.table.setColumnWidth(i, column.width * digit + 12)
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
         self.count = QLabel()
         self.count.setStyleSheet(f"color: {MUTED};")
@@ -111,8 +116,9 @@ class PlacesPage(QWidget):
         self.splitter = QSplitter()
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.card)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        self.card.setMinimumWidth(360)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
         layout.addLayout(top)
@@ -142,12 +148,12 @@ class PlacesPage(QWidget):
             return self.tr("{0} open").format(r.open_hazards)
 
         return [
-            Column(self.tr("Place"), lambda r: r.name, 16),
-            Column(self.tr("Kind"), lambda r: kinds[r.kind].label(lang) if r.kind in kinds else "", 8),
+            Column(self.tr("Place"), lambda r: r.name, 14),
+            Column(self.tr("Kind"), lambda r: kinds[r.kind].label(lang) if r.kind in kinds else "", 10),
             Column(self.tr("Address"), lambda r: r.address or "", 14),
             Column(self.tr("Person in charge"), lambda r: r.person_in_charge or "", 8),
             Column(self.tr("Last inspected"), lambda r: local_time(aware(r.last_inspected), year=True)
-                   if r.last_inspected else self.tr("never"), 12),  # fmt: skip
+                   if r.last_inspected else self.tr("never"), 14),  # fmt: skip
             Column(self.tr("Hazards"), hazards, 10, colour=lambda r: QColor(ERROR) if r.overdue_hazards else None),
         ]
 

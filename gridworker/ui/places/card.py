@@ -67,6 +67,7 @@ class PlaceCardView(QWidget):
         buttons.addStretch(1)
         self.hazards_model = RowsModel(self._hazard_columns())
         self.hazards = make_table(self.hazards_model)
+        self.hazards.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.hazards.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.hazards.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
         self.escalate_button = QPushButton(self.tr("Escalate into an incident…"))
@@ -75,6 +76,7 @@ class PlaceCardView(QWidget):
         self.escalate_button.clicked.connect(self._escalate)
         self.inspections_model = RowsModel(self._inspection_columns())
         self.inspections = make_table(self.inspections_model)
+        self.inspections.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.inspections.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.empty = QLabel(self.tr("Choose a place in the list, or register a new one."))
         self.empty.setStyleSheet(f"color: {MUTED};")
@@ -168,6 +170,8 @@ class PlaceCardView(QWidget):
         self.inspections_model.set_rows(card.inspections)
         open_count = sum(1 for h in card.hazards if h.status == "open")
         self.hazards_label.setText(self.tr("Hazards ({0} open)").format(open_count))
+        if card.hazards:
+            self.hazards.selectRow(0)  # open ones come first: the one escalation would be about
         self._update_buttons()
 
     def open_hazards(self) -> list:

@@ -38,7 +38,7 @@ from ...domain.places.inspections import HazardRules
 from ..fieldwork.forms import add_field_row
 from ..fieldwork.photos import PhotoFilesStrip
 from ..fieldwork.text import error_field, error_text, esc
-from ..style import ACCENT, ERROR, MUTED, error_label
+from ..style import ACCENT, MUTED, WARNING, error_label
 from .notice import days_text
 
 RESULT_ORDER = ("pass", "fail", "na")
@@ -84,7 +84,7 @@ class ItemRow(QFrame):
                 days=esc(days_text(item.days)), day=esc(day_text(deadline, lang)))
         )  # fmt: skip
         self.hazard.setWordWrap(True)
-        self.hazard.setStyleSheet(f"color: {ERROR};")
+        self.hazard.setStyleSheet(f"color: {WARNING};")
         self.photos = PhotoFilesStrip(icon=64)
         self.photos.changed.connect(self.changed)
         self.waiver = QLineEdit()
