@@ -3,7 +3,7 @@
 
     python scripts/screenshots_places.py [--out /tmp/shots] [--lang zh] [--persons 300]
 
-run alone, renders only these (on a small demo community) at 1366×768 and 1024×600: the places page with
+run alone, renders only these (on a small demo community) at 1366×800 (or --size) and 1024×600: the places page with
 a place's card, an inspection with two failed items, and the rectification notice (the PDF's document,
 drawn on an A4-shaped picture).
 """
@@ -123,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "gw-place-shots")
     parser.add_argument("--lang", action="append", choices=["zh", "en"])
     parser.add_argument("--persons", type=int, default=300)
+    parser.add_argument("--size", default="1366x800", help="the large size (make screenshots: 1366x800)")
     args = parser.parse_args(argv)
     if not os.environ.get("DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -144,7 +145,8 @@ def main(argv: list[str] | None = None) -> int:
             ctx = make_context(*manager.open(shots.ACCOUNT, shots.PASSWORD), lang)
             place_id = place_id or seed_places(ctx, Path(home))
             window = make_main_window(ctx, settings=Settings())
-            for size, folder in (((1366, 768), args.out / lang), (shots.SMALL, args.out / "small" / lang)):
+            wide = tuple(int(n) for n in args.size.split("x"))
+            for size, folder in ((wide, args.out / lang), (shots.SMALL, args.out / "small" / lang)):
                 shooter = shots.Shooter(app, folder.parent, folder.name)
                 shots.sized(window, size)
                 window.show()
