@@ -93,3 +93,19 @@ def test_places_due_beside_households_and_one_walk_round_of_both(qtbot, make_ctx
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)
     qtbot.waitUntil(lambda: page.walk_places.model.rowCount() == 1 and page.walk_places.model.row(0)[2].done, timeout=10_000)
     assert "1/1" in page.walk_places.title.text()
+
+
+def test_a_handler_reads_places_but_does_not_inspect_them(qtbot, make_ctx, demo_store, chinese):
+    from gridworker.ui.pages.places import PlacesPage
+
+    from .conftest_fieldwork import HANDLER
+
+    place = _place(demo_store, "老王川菜馆")
+    _inspect_days_ago(demo_store, place, 6, failed=("LPG",))  # major: it would qualify for escalation
+    page = show(qtbot, PlacesPage(make_ctx(HANDLER, "zh")))
+    qtbot.waitUntil(lambda: page.card.card is not None and bool(page.card.open_hazards()), timeout=10_000)
+    card = page.card
+    assert card.qualifies(card.current_hazard())
+    assert not any(b.isEnabled() for b in (card.edit_button, card.inspect_button, card.recheck_button,
+                                           card.escalate_button, page.new_button))  # fmt: skip
+    assert card.notice_button.isEnabled()  # printing the notice again is reading

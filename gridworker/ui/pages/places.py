@@ -103,6 +103,7 @@ class PlacesPage(QWidget):
         self.message.setWordWrap(True)
         self.message.hide()
         self.card = PlaceCardView(ctx.lang)
+        self.card.read_only = self.read_only
         self.card.edit.connect(self.edit_place)
         self.card.inspect.connect(self.inspect_place)
         self.card.recheck.connect(self.recheck_place)
@@ -215,8 +216,6 @@ class PlacesPage(QWidget):
         card = await self.ctx.runner.call(places_register.place_card, self.ctx.store, place_id, guard=self)
         if place_id == self._current_id:
             self.card.show_card(card)
-            self.card.edit_button.setEnabled(not self.read_only)
-            self.card.inspect_button.setEnabled(not self.read_only)
 
     def _data_changed(self, changes) -> None:
         if not WATCHED & set(changes.ids):

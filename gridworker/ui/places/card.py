@@ -44,6 +44,7 @@ class PlaceCardView(QWidget):
         super().__init__(parent)
         self.lang = lang
         self.card = None
+        self.read_only = False  # a handler reads places; inspecting is a grid worker's (the page says which)
         self.rules = HazardRules()
         self.checklists = load_checklists()
         self.title = QLabel()
@@ -206,9 +207,11 @@ class PlaceCardView(QWidget):
 
     def _update_buttons(self) -> None:
         has_open = bool(self.open_hazards())
-        self.recheck_button.setEnabled(has_open)
+        for button in (self.edit_button, self.inspect_button):
+            button.setEnabled(not self.read_only)
+        self.recheck_button.setEnabled(has_open and not self.read_only)
         self.notice_button.setEnabled(self.notice_inspection() is not None)
-        self.escalate_button.setEnabled(self.qualifies(self.current_hazard()))
+        self.escalate_button.setEnabled(not self.read_only and self.qualifies(self.current_hazard()))
 
     def _escalate(self) -> None:
         hazard = self.current_hazard()
