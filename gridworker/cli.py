@@ -31,7 +31,7 @@ from .language import default_language
 if TYPE_CHECKING:
     from .store import AccountManager, Store
 
-COMMAND_MODULES = ["account", "register", "excel", "demo", "backup", "sync"]
+COMMAND_MODULES = ["account", "register", "excel", "places", "demo", "backup", "sync"]
 
 
 class Ctx:

@@ -85,6 +85,15 @@ _ODD_TEXT = st.one_of(
     st.text(max_size=8),
     st.sampled_from(["\ud800", "x\udfff", "\x00", "", " ", "名" * 300, "__proto__", "area_id\x00"]),
 )
+# An inspection's answers and verdicts (wire type object_list): known keys with hostile values, odd keys,
+# nesting, ids that are not ids, huge day counts, lone surrogates in keys.
+_OBJECT_KEYS = st.one_of(st.sampled_from(["item_code", "result", "photo_ids", "photo_waiver", "note", "hazard_id", "outcome",
+                                          "reason", "days"]), _ODD_TEXT)  # fmt: skip
+_OBJECT_VALUES = st.one_of(_ODD_TEXT, _HUGE, st.booleans(), st.none(), st.lists(_ODD_TEXT, max_size=3),
+                           st.sampled_from(["pass", "fail", "na", "rectified", "extended", "not_rectified", "EXIT",
+                                            "6f1c3f9e-9a4b-4c1e-8a38-1c1f0d7e2b11"]),
+                           st.dictionaries(_ODD_TEXT, st.integers(), max_size=2))  # fmt: skip
+_OBJECTS = st.lists(st.dictionaries(_OBJECT_KEYS, _OBJECT_VALUES, max_size=6), max_size=4)
 _VALUES = st.one_of(_HUGE, st.floats(allow_nan=False, allow_infinity=False), _TIMES, _ODD_TEXT, st.booleans(), st.none(),
                     st.lists(_ODD_TEXT, max_size=3), st.dictionaries(_ODD_TEXT, st.integers(), max_size=2))  # fmt: skip
 
@@ -141,6 +150,45 @@ def test_push_fields_with_huge_numbers_odd_keys_and_extreme_times_never_give_a_5
 
     run()
     assert {200, 422} <= seen
+
+
+def test_inspections_and_hazard_events_with_hostile_answers_never_give_a_5xx(world):
+    """An existing place and hazard, so that the domain rules (validate_inspection, HazardRules) are reached."""
+    import uuid
+
+    from .conftest import Api
+
+    api = Api(world, "w1", "fuzz-places")
+    place, hazard = str(uuid.uuid4()), str(uuid.uuid4())
+    grid = world.area_ids["G1"]
+    results = api.push([api.mutation("place", place, {"name": "便利店", "kind": "shop", "area_id": grid}),
+                        api.mutation("hazard", hazard, {"place_id": place, "item_code": "EXIT", "severity": "significant",
+                                                        "found_at": "2026-11-20T10:00:00+08:00"})])  # fmt: skip
+    assert [r["status"] for r in results] == ["applied", "applied"], results
+    statuses = set()
+
+    @given(answers=_OBJECTS, verdicts=_OBJECTS, purpose=st.sampled_from(["routine", "recheck", "x", None]),
+           action=st.sampled_from(["found", "rectified", "extended", "not_rectified", "escalated", "x"]),
+           when=_TIMES, deadline=_TIMES, days=_HUGE)  # fmt: skip
+    @settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None)
+    def run(answers, verdicts, purpose, action, when, deadline, days):
+        if verdicts:
+            verdicts[0] = dict(verdicts[0], hazard_id=hazard, days=days)
+        mutations = [
+            api.mutation("inspection", str(uuid.uuid4()), {"place_id": place, "at": when, "purpose": purpose,
+                                                           "answers": answers, "verdicts": verdicts, "acknowledged_by": "王"}),
+            api.mutation("hazard_event", str(uuid.uuid4()), {"hazard_id": hazard, "action": action, "at": when,
+                                                             "deadline": deadline, "reason": "等", "severity": "major",
+                                                             "item_code": "EXIT", "inspection_id": place, "incident_id": place}),
+        ]  # fmt: skip
+        text = json.dumps({"device_id": api.device, "mutations": mutations})
+        r = api.request("POST", "/sync/push", content=text.encode(), headers={"Content-Type": "application/json"})
+        assert r.status_code < 500, (answers, verdicts, r.text[:500])
+        if r.status_code == 200:
+            statuses.update(res["status"] for res in r.json()["results"])
+
+    run()
+    assert "rejected" in statuses
 
 
 _CURSOR_VALUES = st.one_of(_HUGE, _ODD_TEXT, st.none(), st.booleans(), st.lists(st.integers(), max_size=3))

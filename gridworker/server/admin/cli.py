@@ -9,7 +9,7 @@
     user update USERNAME [--role R] [--area CODE ...] [--display-name NAME]
     user disable USERNAME | user enable USERNAME | user reset-password USERNAME --password-stdin | user list
     token revoke [TOKEN_ID] [--user NAME] [--device ID] | token list [--user NAME]
-    category import FILE | holiday import FILE | holiday list
+    category import FILE | holiday import FILE | holiday list | checklist import FILE
     demo-seed [--persons N] [--seed S]
     conflicts list [--after ID] [--limit N]
     backup FILE | restore FILE | new-epoch
@@ -48,6 +48,7 @@ from ..sync.incidents import calendar_from_db
 from ..sync.repairs import repair_photo_parents
 from ..sync.state import EPOCH_KEY, ensure_epoch
 from . import bootstrap, operations as admin
+from .checklists import cmd_checklist_import
 
 DEFAULT_PORT = 8765
 
@@ -428,7 +429,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--user")
     p.set_defaults(func=cmd_token_list)
 
-    for name, func, what in (("category", cmd_category_import, "category table"), ("holiday", cmd_holiday_import, "holiday table")):
+    for name, func, what in (("category", cmd_category_import, "category table"), ("holiday", cmd_holiday_import, "holiday table"),
+                             ("checklist", cmd_checklist_import, "inspection checklist table")):
         group = sub.add_parser(name, help=f"{what}").add_subparsers(dest="action", metavar="ACTION", required=True)
         p = group.add_parser("import", parents=[data], help=f"load a {what} (JSON, the format of the shipped one)")
         p.add_argument("file")

@@ -31,6 +31,7 @@ from ..core.schema import conflicts, mutations, records, tokens
 from .assignees import may_be_assigned
 from .blob_access import may_claim
 from .incidents import CalendarCache, derived_fields, replay, to_event
+from .places import PLACE_RULED, PlacePush
 from .merge import APPLIED, CONFLICT, REJECTED, Merge, author_of, changed_by_others, merge_fields, note_author
 from .records import SERVER_WRITER, FeedWriter, Rec, bulk, dumps, load, load_children
 from .scope import ALL, AREAS, HANDLER, Scope
@@ -92,6 +93,7 @@ class PushRun:
         self.now_ms = int(time.time() * 1000)
         self.server_hlc = str(hlc_mod.Hlc(self.now_ms, 0, SERVER_WRITER))
         self._rules: Rules | None = None
+        self.places = PlacePush(self)  # inspections and hazards (places.py)
 
     @property
     def rules(self) -> Rules:
@@ -176,11 +178,8 @@ class PushRun:
         self._check_clock(m)
         spec = ENTITIES[m.entity]
         if spec.server_managed:
-            raise Rejected(
-                "server_managed",
-                f"{entity_label(m.entity, 'zh')}由服务器管理，只能下载，不能上传",
-                f"{entity_label(m.entity, 'en').capitalize()} records are managed on the server: pull only",
-            )
+            raise Rejected("server_managed", f"{entity_label(m.entity, 'zh')}由服务器管理，只能下载，不能上传",
+                           f"{entity_label(m.entity, 'en').capitalize()} records are managed on the server: pull only")
         if self.user.role == "handler" and m.entity not in INCIDENT_CHILDREN:
             raise Rejected(
                 "role_not_allowed",
@@ -245,15 +244,13 @@ class PushRun:
         """A create-only record pushed again: fine if it says the same, refused if it tries to change it."""
         if all(rec.data.get(k) == v for k, v in values.items() if k != "area_id"):
             return Outcome(APPLIED, rec.version)
-        raise Rejected(
-            "create_only",
-            "事件记录和照片一经保存不可修改",
-            "Incident events and photos cannot be changed once saved",
-        )
+        raise Rejected("create_only", "事件记录、检查记录和照片一经保存不可修改",
+                       "Incident events, inspections, hazard updates and photos cannot be changed once saved")
 
     def _delete(self, m: Mutation, spec: wire.Entity, rec: Rec | None) -> Outcome:
         if spec.create_only:
-            raise Rejected("create_only", "事件记录和照片不能删除", "Incident events and photos cannot be deleted")
+            raise Rejected("create_only", "事件记录、检查记录和照片不能删除",
+                           "Incident events, inspections, hazard updates and photos cannot be deleted")
         if m.entity == "incident" and self.user.role not in STAFF_ROLES:
             raise Rejected(
                 "role_not_allowed",
@@ -279,6 +276,8 @@ class PushRun:
     # -- per-entity rules -----------------------------------------------------------------
     def _prepare(self, entity: str, rec: Rec, values: dict[str, Any], creating: bool) -> Any:
         """Checks and server-set values that depend on other records; returns what _save needs."""
+        if entity in PLACE_RULED:
+            return self.places.prepare(entity, rec, values, creating)
         if entity == "incident_event":
             return self._prepare_event(values)
         if entity == "photo":
@@ -383,6 +382,15 @@ class PushRun:
             self._set_derived(incident, state)
         if m.entity == "incident" and not creating and "area_id" in take:
             self._move_children(rec)
+        if m.entity in PLACE_RULED:
+            self.places.saved(rec, prepared)
+
+    def set_server_fields(self, rec: Rec, values: dict[str, Any]) -> None:
+        """Fields the server derives (a hazard's state from its events): a new version, written by the server."""
+        before = self.writer.before(rec)
+        rec.version += 1
+        rec.set_fields(values, rec.version, self.server_hlc, SERVER_WRITER)
+        self.writer.saved(rec, before)
 
     def _set_derived(self, incident: Rec, state: IncidentState) -> None:
         derived = {k: v for k, v in derived_fields(state).items() if incident.data.get(k) != v}
