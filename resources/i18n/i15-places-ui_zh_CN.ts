@@ -429,6 +429,68 @@
     </message>
 </context>
 <context>
+    <name>PlacesCheckDialog</name>
+    <message>
+        <source>Import places from {0}</source>
+        <translation>从 {0} 导入场所</translation>
+    </message>
+    <message>
+        <source>{0} new places, {1} to update, {2} unchanged.</source>
+        <translation>新增{0}个场所，更新{1}个，{2}个无变化。</translation>
+    </message>
+    <message>
+        <source>The file has {0} problems: nothing was imported. Correct the cells below and import it again.</source>
+        <translation>文件中有{0}处问题，未导入任何内容。请改正下列单元格后重新导入。</translation>
+    </message>
+    <message>
+        <source>The file is correct.</source>
+        <translation>文件检查无误。</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+</context>
+<context>
+    <name>PlacesExcel</name>
+    <message>
+        <source>Import places</source>
+        <translation>导入场所</translation>
+    </message>
+    <message>
+        <source>The file was not read: {0}</source>
+        <translation>未能读取文件：{0}</translation>
+    </message>
+    <message>
+        <source>Nothing was imported: {0}</source>
+        <translation>未导入任何内容：{0}</translation>
+    </message>
+    <message>
+        <source>Nothing was imported: the file has {0} problems</source>
+        <translation>未导入任何内容：文件中有{0}处问题</translation>
+    </message>
+    <message>
+        <source>Imported: {0} new places, {1} updated</source>
+        <translation>已导入：新增{0}个场所，更新{1}个</translation>
+    </message>
+    <message>
+        <source>Places</source>
+        <translation>场所</translation>
+    </message>
+    <message>
+        <source>Export places</source>
+        <translation>导出场所</translation>
+    </message>
+    <message>
+        <source>Not exported: {0}</source>
+        <translation>未导出：{0}</translation>
+    </message>
+    <message>
+        <source>{0} places exported to {1}</source>
+        <translation>已导出{0}个场所到 {1}</translation>
+    </message>
+</context>
+<context>
     <name>PlacesPage</name>
     <message>
         <source>Search: name, pinyin initials, address, person in charge, phone…</source>
@@ -445,6 +507,18 @@
     <message>
         <source>New place…</source>
         <translation>登记场所…</translation>
+    </message>
+    <message>
+        <source>Excel</source>
+        <translation>Excel</translation>
+    </message>
+    <message>
+        <source>Import places…</source>
+        <translation>导入场所…</translation>
+    </message>
+    <message>
+        <source>Export places…</source>
+        <translation>导出场所…</translation>
     </message>
     <message>
         <source>Places</source>

@@ -23,9 +23,11 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -43,6 +45,7 @@ from ..models.rows import RowsModel
 from ..places.card import PlaceCardView, hazard_state
 from ..places.dialogs import InspectDialog, RecheckDialog
 from ..places.editor import open_place_editor
+from ..places.excel import PlacesExcel
 from ..places.notice import write_notice
 from ..places.records import aware, hazard_of, inspection_of, place_of
 from ..register.excel_export import documents_folder, safe_file_name
@@ -84,11 +87,23 @@ class PlacesPage(QWidget):
         self.new_button = QPushButton(self.tr("New place…"))
         self.new_button.clicked.connect(self.new_place)
         self.new_button.setEnabled(not self.read_only)
+        self.excel = PlacesExcel(ctx, self)
+        self.excel.message.connect(self._say)
+        self.excel_button = QToolButton()
+        self.excel_button.setText(self.tr("Excel"))
+        self.excel_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.excel_button)
+        self.import_action = menu.addAction(self.tr("Import places…"), self.excel.ask_import)
+        self.import_action.setEnabled(not self.read_only)
+        menu.addAction(self.tr("Export places…"),
+                       lambda: self.excel.ask_export(self.grid.currentData() or None, self.grid.currentText()))
+        self.excel_button.setMenu(menu)
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.kind)
         top.addWidget(self.grid)
         top.addWidget(self.new_button)
+        top.addWidget(self.excel_button)
 
         self.model = RowsModel(self._columns())
         self.table = make_table(self.model)
