@@ -66,7 +66,8 @@ def seed_places(ctx, workdir: Path) -> str:
 
 
 def shoot_places(shooter, window, ctx, place_id: str, workdir: Path) -> None:
-    """The places page with the restaurant's card, an inspection being filled in, and its notice."""
+    """The places page with the restaurant's card, an inspection being filled in, its notice; the places due on
+the visits page and the places' figures on the dashboard."""
     from screenshots import settle
 
     from gridworker.ui.places.dialogs import InspectDialog
@@ -91,6 +92,27 @@ def shoot_places(shooter, window, ctx, place_id: str, workdir: Path) -> None:
     shooter.save(dialog, "inspection", ctx)
     dialog.reject()
     shooter.save_image(notice_image(page, workdir), "notice")
+    shoot_places_elsewhere(shooter, window, ctx)
+
+
+def shoot_places_elsewhere(shooter, window, ctx) -> None:
+    """The places due beside the households (visits page), and the places' figures (dashboard, scrolled to them)."""
+    from PySide6.QtWidgets import QScrollArea
+
+    from screenshots import settle
+
+    visits = window.pages["visits"]
+    window.show_page("visits")
+    visits.tabs.setCurrentIndex(1)
+    shooter.save(window, "visits-due", ctx)
+    visits.tabs.setCurrentIndex(0)
+    dashboard = window.pages["dashboard"]
+    window.show_page("dashboard")
+    settle(shooter.app, ctx)
+    scroll = dashboard.findChild(QScrollArea)
+    scroll.verticalScrollBar().setValue(scroll.verticalScrollBar().maximum())
+    shooter.save(window, "dashboard-places", ctx)
+    scroll.verticalScrollBar().setValue(0)
 
 
 def notice_image(page, workdir: Path):

@@ -170,6 +170,7 @@ class VisitsPage(VisitColumns, QWidget):
         self.special_only = QCheckBox(self.tr("Special groups only"))
         self.special_only.toggled.connect(self._show_due)
         self.due_count = QLabel()
+        self.due_count.setWordWrap(True)  # a long count wraps: the bar fits a 1024×600 screen in English
         first = QPushButton(self.tr("Select the first 20"))
         first.clicked.connect(lambda: self._select_due(20))
         self.plan_due = QPushButton(self.tr("Plan a walk-round with the selected"))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ...domain.places.kinds import load_kinds
 from ...services import place_walks
@@ -28,6 +28,15 @@ from ..tasks import async_slot
 from .records import aware
 
 
+def size_columns(table, model: RowsModel) -> None:
+    """Columns as wide as their width in digits (a Chinese character is two), the last one taking the rest:
+    a long kind of place in English does not squeeze the place's name away (the tooltip holds all of a cell)."""
+    digit = table.fontMetrics().horizontalAdvance("0")
+    for i, column in enumerate(model.columns):
+        table.setColumnWidth(i, column.width * digit + 12)
+    table.horizontalHeader().setStretchLastSection(True)
+
+
 class DuePlacesPanel(QWidget):
     """The places due an inspection; several can be chosen for a walk-round."""
 
@@ -38,9 +47,7 @@ class DuePlacesPanel(QWidget):
         self.title.setStyleSheet("font-weight: bold;")
         self.model = RowsModel(self._columns(), self)
         self.table = make_table(self.model, multi=True)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        size_columns(self.table, self.model)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
@@ -57,9 +64,9 @@ class DuePlacesPanel(QWidget):
             return self.tr("due {0} days ago").format(d.days_overdue) if d.days_overdue > 0 else self.tr("due today")
 
         return [
-            Column(self.tr("Place"), lambda d: d.name, 14),
+            Column(self.tr("Place"), lambda d: d.name, 12),
             Column(self.tr("Kind"), lambda d: kinds[d.kind].label(lang) if d.kind in kinds else "", 8),
-            Column(self.tr("Address"), lambda d: d.address or "", 12),
+            Column(self.tr("Address"), lambda d: d.address or "", 10),
             Column(self.tr("Why"), why, 10, colour=lambda d: QColor(ERROR) if d.overdue_hazards else None),
         ]
 
@@ -96,9 +103,7 @@ class WalkPlacesPanel(QWidget):
         self.model = RowsModel(self._columns(), self)
         self.table = make_table(self.model)
         self.table.setMaximumHeight(150)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        size_columns(self.table, self.model)
         self.inspect_button = QPushButton(self.tr("Inspect…"))
         self.inspect_button.clicked.connect(self._inspect)
         top = QHBoxLayout()
