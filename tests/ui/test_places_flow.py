@@ -149,3 +149,26 @@ def test_register_inspect_recheck_and_escalate_a_place(qtbot, make_ctx, demo_sto
     board = show(qtbot, IncidentBoardPage(ctx))
     board.on_shown()
     qtbot.waitUntil(lambda: any(r.id == incident.id for r in board.model.rows()), timeout=10_000)
+
+
+def test_the_inspection_form_is_read_on_the_gui_thread_before_the_write(qtbot, make_ctx, demo_store, chinese):
+    """The write runs on the database thread with what the form held when Save was clicked: widgets are never
+    read from another thread (Qt forbids it), and typing on meanwhile changes nothing saved."""
+    from gridworker.services import places as place_service
+    from gridworker.ui.places.dialogs import InspectDialog
+
+    grid = _grid(demo_store)
+    place = place_service.register_place(demo_store, {"name": "便民超市", "kind": "shop", "area_id": grid.id})
+    ctx = make_ctx(WORKER, "zh")
+    dialog = InspectDialog(ctx, place, PlacesPage(ctx).checklists)
+    qtbot.addWidget(dialog)
+    dialog.form.set_result("EXIT", "fail")
+    dialog.form.rows["EXIT"].waiver.setText("店主不同意拍照")
+    dialog.form.mark_rest_passed()
+    dialog.form.acknowledged_by.setText("李秀兰")
+    write = dialog._write()  # on the GUI thread: the values, not the widgets
+    dialog.form.acknowledged_by.setText("")
+    dialog.form.set_result("EXIT", "pass")
+    result = write()
+    assert result.inspection.acknowledged_by == "李秀兰"
+    assert [h.item_code for h in result.new_hazards] == ["EXIT"]

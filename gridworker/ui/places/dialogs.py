@@ -12,8 +12,10 @@ photo, extended with a reason, or recorded as not rectified.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -82,8 +84,9 @@ class _PlaceDialog(QDialog):
 
     @async_slot()
     async def _save(self) -> None:
+        write = self._write()  # what the form holds is read here, on the GUI thread; the write runs on the database's
         try:
-            result = await self.ctx.runner.call(self._write, guard=self)
+            result = await self.ctx.runner.call(write, guard=self)
         except Exception as exc:  # noqa: BLE001 - said under the item it names (error_text)
             if isValid(self):
                 self.save_button.setEnabled(True)
@@ -117,14 +120,14 @@ class InspectDialog(_PlaceDialog):
         self.layout_.addWidget(self.buttons)
         self._fit()
 
-    def _write(self):
+    def _write(self) -> Callable[[], Any]:
         answers = [
             place_service.ItemAnswer(a.item_code, a.result or "", tuple(p for p, _turns in a.photos), a.photo_waiver, a.note)
             for a in self.form.answers() if a.result
         ]  # fmt: skip
-        return place_service.save_inspection(
-            self.ctx.store, self.ctx.photos_dir, place_id=self.place.id, inspector_id=self.ctx.actor.id,
-            answers=answers, acknowledged_by=self.form.acknowledged_by.text(),
+        return partial(
+            place_service.save_inspection, self.ctx.store, self.ctx.photos_dir, place_id=self.place.id,
+            inspector_id=self.ctx.actor.id, answers=answers, acknowledged_by=self.form.acknowledged_by.text(),
             notes=self.form.notes.toPlainText(), checklists=self.checklists,
         )  # fmt: skip
 
@@ -177,16 +180,14 @@ class RecheckDialog(_PlaceDialog):
         self.layout_.addWidget(self.buttons)
         self._fit()
 
-    def _write(self):
+    def _write(self) -> Callable[[], Any]:
         verdicts = [
             place_service.HazardVerdict(v.hazard_id, v.outcome or "", v.reason, v.days, tuple(p for p, _t in v.photos),
                                         v.note)  # fmt: skip
             for v in self.form.verdicts() if v.outcome
         ]
-        return place_service.save_inspection(
-            self.ctx.store, self.ctx.photos_dir, place_id=self.place.id, inspector_id=self.ctx.actor.id,
-            verdicts=verdicts, purpose="recheck",
-        )  # fmt: skip
+        return partial(place_service.save_inspection, self.ctx.store, self.ctx.photos_dir, place_id=self.place.id,
+                       inspector_id=self.ctx.actor.id, verdicts=verdicts, purpose="recheck")  # fmt: skip
 
 
 def open_inspection(ctx, parent: QWidget, place_id: str) -> None:
