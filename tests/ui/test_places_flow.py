@@ -111,6 +111,19 @@ def test_register_inspect_recheck_and_escalate_a_place(qtbot, make_ctx, demo_sto
     place = _register(qtbot, page, grid.id)
     qtbot.waitUntil(lambda: any(r.id == place.id for r in page.model.rows()), timeout=10_000)
     assert place.area_id == grid.id and place.licence_number == "91350100M000100Y43"
+    from gridworker.services import places as place_service
+
+    place_service.register_place(demo_store, {"name": "便民超市", "kind": "shop", "area_id": grid.id})
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=10_000)
+    page.search.setText("lwcc")  # pinyin initials of 老王川菜馆
+    qtbot.waitUntil(lambda: [r.name for r in page.model.rows()] == ["老王川菜馆"], timeout=10_000)
+    page.search.clear()
+    page.kind.setCurrentIndex(page.kind.findData("shop"))
+    qtbot.waitUntil(lambda: [r.name for r in page.model.rows()] == ["便民超市"], timeout=10_000)
+    page.kind.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=10_000)
+    page.select_place(place.id)
+    qtbot.waitUntil(lambda: page.card.card is not None and page.card.card.place.id == place.id, timeout=10_000)
 
     result = _inspect(qtbot, page, tmp_path, spot)
     hazard_ids = {h.item_code: h.id for h in result.new_hazards}
