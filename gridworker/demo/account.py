@@ -17,13 +17,16 @@ DEMO_PERSONS = int(os.environ.get("GRIDWORKER_DEMO_PERSONS", "3000"))
 def open_demo_store():
     from ..store import AccountManager
     from .data import generate
-    from .load import load_demo
+    from .load import load_demo, load_places
+    from .places_data import generate_places
 
     manager = AccountManager()
     if DEMO_ACCOUNT not in manager.names():
         manager.create(DEMO_ACCOUNT, DEMO_PASSWORD)
         _account, store = manager.open(DEMO_ACCOUNT, DEMO_PASSWORD)
         print(f"Creating the demo community ({DEMO_PERSONS} people) in {manager.home} …", flush=True)
-        load_demo(store, generate(persons=DEMO_PERSONS))
+        community = generate(persons=DEMO_PERSONS)
+        load_demo(store, community)
+        load_places(store, generate_places(community))
         return store
     return manager.open(DEMO_ACCOUNT, DEMO_PASSWORD)[1]

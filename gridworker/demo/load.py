@@ -27,6 +27,7 @@ from ..services.changes import Changes, publish
 from ..store import search
 from ..store.database import Store
 from .data import DemoCommunity
+from .places_data import DemoPlaces
 
 Progress = Callable[[int, int], None]
 CHUNK = 5000
@@ -127,6 +128,19 @@ def _load_through_services(store: Store, demo: DemoCommunity, progress: Progress
             step(2)  # the person and the membership the service opens
 
 
+def load_places(store: Store, places: DemoPlaces) -> None:
+    """The demo's places, inspections, hazards and rosters (demo.places_data), bulk-inserted like load_demo:
+    no outbox rows (the demo server is seeded with the same records under the same ids)."""
+    from ..domain.placework import PLACE_MODELS
+
+    records = places.records()
+    with store.write() as s:
+        for entity, rows in records.items():
+            for start in range(0, len(rows), CHUNK):
+                s.execute(insert(PLACE_MODELS[entity].__table__), rows[start : start + CHUNK])
+    publish(Changes(ids={entity: {row["id"] for row in rows} for entity, rows in records.items()}, initiator="demo"))
+
+
 def trim_to_scope(store: Store) -> int:
     """Drop the demo fixture records lying outside the areas the linked server user was granted.
 
@@ -142,7 +156,10 @@ def trim_to_scope(store: Store) -> int:
     from ..domain.models import Outbox
     from ..services.scope import writable_areas
 
-    models = (Membership, Person, Household, Building, Visit, Walkround, IncidentEvent, Photo, Incident)
+    from ..domain.placework import Hazard, HazardEvent, Inspection, Place, RosterMember
+
+    models = (Membership, Person, Household, Building, Visit, Walkround, IncidentEvent, Photo, Incident,
+              HazardEvent, Hazard, Inspection, Place, RosterMember)  # fmt: skip
     gone: dict[str, set[str]] = {}
     with store.write() as s:
         allowed = writable_areas(s)

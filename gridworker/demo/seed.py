@@ -16,7 +16,11 @@ from ..server.admin import bootstrap
 from ..server.admin import operations as admin
 from ..server.core.schema import records, users
 from ..server.sync.scope import refresh_scopes
-from .data import DEMO_USERS, generate
+from .data import DEMO_USERS, DemoCommunity, generate
+from .places_data import generate_places
+
+# The server finds a place's hazards and a hazard's events by their parent (server/sync/places.py).
+_PARENT = {"hazard": "place_id", "hazard_event": "hazard_id"}
 
 
 def demo_seed(conn: Connection, *, persons: int = 2000, seed: int = 1) -> dict[str, int]:
@@ -36,6 +40,7 @@ def demo_seed(conn: Connection, *, persons: int = 2000, seed: int = 1) -> dict[s
                 columns["parent_id"] = row.get("parent_id")
             w.put(None, entity, row["id"], data, **columns)
         counts[entity] = len(rows)
+    counts |= _seed_places(w, community)
     w.flush()
     refresh_scopes(conn)
     codes = {a["code"] for a in community.areas}
@@ -45,4 +50,16 @@ def demo_seed(conn: Connection, *, persons: int = 2000, seed: int = 1) -> dict[s
                 conn, user.username, user.role, [c for c in user.area_codes if c in codes], user.password, user.display_name
             )
     counts["user"] = len(DEMO_USERS)
+    return counts
+
+
+def _seed_places(w: admin.ServerWrites, community: DemoCommunity) -> dict[str, int]:
+    """The demo's places, inspections, hazards (with their derived state) and rosters (demo.places_data)."""
+    counts = {}
+    for entity, rows in generate_places(community).records().items():
+        names = list(ENTITIES[entity].fields)
+        for row in rows:
+            data = {k: to_wire(row[k]) for k in names if k in row}
+            w.put(None, entity, row["id"], data, area_id=row.get("area_id"), parent_id=row.get(_PARENT.get(entity, "")))
+        counts[entity] = len(rows)
     return counts

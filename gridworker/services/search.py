@@ -20,8 +20,8 @@ from ..store import search
 from ..store.database import Store
 from ..store.search import SearchHit
 
-__all__ = ["HistoryEntry", "HouseholdCard", "SearchHit", "find_people", "household_card", "mask_id_number",
-           "mask_phone", "rebuild_index"]
+__all__ = ["HistoryEntry", "HouseholdCard", "SearchHit", "find_people", "find_places", "household_card",
+           "mask_id_number", "mask_phone", "rebuild_index"]
 
 
 def find_people(
@@ -30,6 +30,14 @@ def find_people(
     """People matching `query`, best first: exact ID or phone, then name and pinyin, then the rest."""
     with store.read() as s:
         return search.search(s, query, limit=limit, area_ids=area_ids, include_inactive=include_inactive)
+
+
+def find_places(store: Store, query: str, *, limit: int = 20, area_ids: list[str] | None = None) -> list:
+    """Places (场所) matching `query` for the same search box: name, pinyin and initials, address, licence number,
+    person in charge, phone digits (services.queries.places_register.search_places; PlaceListRow each)."""
+    from .queries.places_register import search_places
+
+    return search_places(store, query, limit=limit, area_ids=area_ids)
 
 
 def rebuild_index(store: Store) -> int:

@@ -237,3 +237,34 @@ def test_a_walkround_mixes_households_and_places_in_walking_order_and_ends_when_
     assert all(s.done for s in place_walks.walkround_stops(store, walk.id))
     with store.read() as s:
         assert s.get(Walkround, walk.id).status == "done"
+
+
+# -- the server's checklist, kept like the categories ------------------------------------------------
+def test_pulled_checklist_items_are_laid_over_the_shipped_table(store, shop, photos_dir):
+    from gridworker.services import tables
+    from gridworker.services.search import find_places
+
+    sign = {"code": "SIGN", "kinds": ["shop"], "severity": "general", "days": 5, "category": None, "name": "门头招牌牢固",
+            "name_en": "Shop sign secure", "hazard": "招牌松动", "hazard_en": "Loose shop sign"}
+    duty = {"code": "DUTY", "kinds": ["@all"], "severity": "general", "days": 10, "category": None, "name": "x",
+            "name_en": "x", "hazard": "x", "hazard_en": "x"}
+    with transaction(store) as tx:
+        tables.keep_changes(tx.s, "checklist", [{"id": "c1", "op": "upsert", "data": sign},
+                                                {"id": "c2", "op": "delete", "data": duty}])
+    table = tables.checklists_of(store)
+    codes = [i.code for i in table.for_kind("shop")]
+    assert codes[-1] == "SIGN" and "DUTY" not in codes
+    # An inspection is checked against the table in force here: the new item must be answered.
+    with pytest.raises(InvalidRecord) as info:
+        svc.save_inspection(store, photos_dir, place_id=shop.id, inspector_id=WORKER, answers=_answers(),
+                            at=datetime.now(CST))
+    assert {(e.field, e.code) for e in info.value.errors} == {("answers.SIGN", "unanswered"), ("answers.DUTY", "unknown_item")}
+    assert [p.id for p in find_places(store, "laowang")] == [shop.id]
+
+
+def test_the_checklist_of_a_place_and_its_open_hazards_for_the_screens(store, shop, photos_dir, tmp_path):
+    items = q.checklist_for_place(store, shop.id)
+    assert [i.code for i in items] == list(SHOP_ITEMS)
+    _inspect(store, photos_dir, shop.id, {"EXIT": [jpeg(tmp_path / "e.jpg")], "STOCK": [jpeg(tmp_path / "s.jpg")]},
+             datetime(2026, 11, 20, 10, 0, tzinfo=CST))
+    assert [h.item_code for h in q.open_hazards_of(store, shop.id)] in (["EXIT", "STOCK"], ["STOCK", "EXIT"])

@@ -192,3 +192,47 @@ def test_roster_members_are_scoped_by_grid(world):
     assert not w2.holds("roster_member", mid)
     res = w1.upsert("roster_member", new_id(), {"area_id": world.area_ids["G1"], "role": "队长", "name": "x"})
     assert res["error"]["code"] == "invalid_value"
+
+
+def test_the_demo_seed_holds_places_whose_hazards_the_rules_can_follow(tmp_path, monkeypatch):
+    """demo-seed writes the demo's places with the parents the server's checks look hazards and events up by:
+    a re-inspection of a demo place with open hazards is accepted, one that forgets a hazard is not."""
+    from fastapi.testclient import TestClient
+
+    from gridworker.demo.seed import demo_seed
+    from gridworker.domain.models import to_wire
+
+    from gridworker.demo.data import DEMO_PASSWORD
+
+    from . import conftest
+    from .conftest import World, make_server
+
+    monkeypatch.setattr(conftest, "PASSWORD", DEMO_PASSWORD)  # World.login signs in with it
+    app, settings = make_server(tmp_path / "data", None)
+    db = app.state.gw.db
+    with db.write() as conn:
+        counts = demo_seed(conn, persons=300, seed=2)
+    assert counts["place"] > 200 and counts["roster_member"] > 0
+    with TestClient(app) as client:
+        world = World("sqlite", app, client, settings, {}, {})
+        api = world.api("demo_worker1")
+        api.pull()
+        places = {k[1]: d for k, d in api.records.items() if k[0] == "place"}
+        hazards = [(k[1], d) for k, d in api.records.items() if k[0] == "hazard" and d["status"] == "open"]
+        assert places and hazards, "the demo worker's grid has places with open hazards"
+        hid, hazard = hazards[0]
+        open_here = [h for h, d in hazards if d["place_id"] == hazard["place_id"]]
+        now = datetime.now(CHINA)
+        fields = {"place_id": hazard["place_id"], "at": to_wire(now), "purpose": "recheck",
+                  "verdicts": [{"hazard_id": h, "outcome": "rectified"} for h in open_here]}  # fmt: skip
+        forgetful = dict(fields, verdicts=fields["verdicts"][1:])
+        res = api.upsert("inspection", new_id(), forgetful)
+        assert res["error"]["code"] in ("verdict_missing", "nothing_to_recheck")
+        rid = new_id()
+        steps = [api.mutation("hazard_event", new_id(), {"hazard_id": h, "action": "rectified", "at": to_wire(now),
+                                                         "inspection_id": rid}) for h in open_here]  # fmt: skip
+        results = api.push([api.mutation("inspection", rid, fields)] + steps)
+        assert {r["status"] for r in results} == {"applied"}, results
+        api.pull()
+        assert api.records[("hazard", hid)]["status"] == "rectified"
+    db.dispose()

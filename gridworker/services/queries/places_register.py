@@ -234,3 +234,19 @@ def places_by_id(store, ids: Iterable[str]) -> dict[str, Place]:
     wanted = list(ids)
     with store.read() as s:
         return {p.id: p for p in s.exec(select(Place).where(Place.id.in_(wanted)))}
+
+
+def checklist_for_place(store, place_id: str) -> list:
+    """The checklist items (places.checklists.ChecklistItem) an inspection of this place answers: the place's
+    kind's items in the table in force on this device (the server's records over the shipped table)."""
+    from ..base import get_live
+    from ..tables import checklist_table
+
+    with store.read() as s:
+        place = get_live(s, Place, place_id)
+        return checklist_table(s).for_kind(place.kind)
+
+
+def open_hazards_of(store, place_id: str, *, now: datetime | None = None) -> list[HazardView]:
+    """The place's open hazards (what a re-inspection must decide on), the oldest first."""
+    return sorted((h for h in place_card(store, place_id, now=now).hazards if h.status == "open"), key=lambda h: h.found_at)
