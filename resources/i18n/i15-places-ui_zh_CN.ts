@@ -491,6 +491,13 @@
     </message>
 </context>
 <context>
+    <name>PlacesFound</name>
+    <message>
+        <source>Places: {0}</source>
+        <translation>场所：{0}</translation>
+    </message>
+</context>
+<context>
     <name>PlacesPage</name>
     <message>
         <source>Search: name, pinyin initials, address, person in charge, phone…</source>

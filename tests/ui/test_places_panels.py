@@ -109,3 +109,23 @@ def test_a_handler_reads_places_but_does_not_inspect_them(qtbot, make_ctx, demo_
     assert not any(b.isEnabled() for b in (card.edit_button, card.inspect_button, card.recheck_button,
                                            card.escalate_button, page.new_button))  # fmt: skip
     assert card.notice_button.isEnabled()  # printing the notice again is reading
+
+
+def test_the_registers_search_box_finds_places_and_opens_their_card(qtbot, ctx, demo_store):
+    from gridworker.ui.app import make_main_window
+
+    place = _place(demo_store, "老王川菜馆")
+    window = make_main_window(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    register = window.pages["register"]
+    register.search.setText("lwcc")  # pinyin initials
+    qtbot.waitUntil(lambda: register.places_found.isVisible(), timeout=10_000)
+    assert [p.id for p in register.places_found.places] == [place.id]
+    assert "老王川菜馆" in register.places_found.text()
+    register.places_found.linkActivated.emit(place.id)
+    assert window.current_page_id() == "places"
+    places = window.pages["places"]
+    qtbot.waitUntil(lambda: places.card.card is not None and places.card.card.place.id == place.id, timeout=10_000)
+    register.search.setText("zzzzqqq")
+    qtbot.waitUntil(lambda: not register.places_found.isVisible() or not register.places_found.places, timeout=10_000)
