@@ -375,7 +375,7 @@ def main(argv: list[str] | None = None) -> int:
             ctx = make_context(*manager.open(ACCOUNT, PASSWORD), lang)
             if not written:
                 person_id = seed_fieldwork(ctx, community, Path(home))
-                place_id = seed_places(ctx, Path(home))
+                place_id = seed_places(ctx, Path(home), community)
             shooter = Shooter(app, args.out, lang)
             shoot_sign_in(shooter, lang, manager)
             small = Shooter(app, args.out / "small", lang)

@@ -39,11 +39,16 @@ def _picture(path: Path, colour) -> Path:
     return path
 
 
-def seed_places(ctx, workdir: Path) -> str:
-    """A few places in the first grid; the restaurant inspected a week ago with two failed items (photos).
-    Returns the restaurant's id."""
+def seed_places(ctx, workdir: Path, community=None) -> str:
+    """The demo's places (with `community`: demo.places_data, as `make run` has them), and a few more in the
+    first grid; the restaurant inspected a week ago with two failed items (photos). Returns the restaurant's id."""
     from sqlmodel import select
 
+    from gridworker.demo.load import load_places
+    from gridworker.demo.places_data import generate_places
+
+    if community is not None:
+        load_places(ctx.store, generate_places(community))
     from gridworker.domain.models import Area, Building
     from gridworker.services import places, tables
 
@@ -160,12 +165,12 @@ def main(argv: list[str] | None = None) -> int:
 
         app = QApplication.instance() or QApplication(sys.argv[:1])
         configure_application(app)
-        manager, _community = shots.make_demo(args.persons)
+        manager, community = shots.make_demo(args.persons)
         place_id = None
         for lang in args.lang or ["zh", "en"]:
             install_translators(lang)
             ctx = make_context(*manager.open(shots.ACCOUNT, shots.PASSWORD), lang)
-            place_id = place_id or seed_places(ctx, Path(home))
+            place_id = place_id or seed_places(ctx, Path(home), community)
             window = make_main_window(ctx, settings=Settings())
             wide = tuple(int(n) for n in args.size.split("x"))
             for size, folder in ((wide, args.out / lang), (shots.SMALL, args.out / "small" / lang)):
