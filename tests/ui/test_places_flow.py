@@ -185,3 +185,40 @@ def test_the_inspection_form_is_read_on_the_gui_thread_before_the_write(qtbot, m
     result = write()
     assert result.inspection.acknowledged_by == "李秀兰"
     assert [h.item_code for h in result.new_hazards] == ["EXIT"]
+
+
+def test_a_photo_that_is_not_a_picture_is_refused_in_words_and_an_unexpected_error_goes_to_the_error_dialog(
+    qtbot, make_ctx, demo_store, tmp_path, chinese, monkeypatch
+):
+    from gridworker.services import places as place_service
+    from gridworker.ui.places.dialogs import InspectDialog
+
+    grid = _grid(demo_store)
+    place = place_service.register_place(demo_store, {"name": "便民超市", "kind": "shop", "area_id": grid.id})
+    ctx = make_ctx(WORKER, "zh")
+    failures = []
+    ctx.runner.failed.connect(lambda exc, _trace: failures.append(exc))
+    dialog = InspectDialog(ctx, place, PlacesPage(ctx).checklists)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    not_a_photo = tmp_path / "notes.jpg"
+    not_a_photo.write_text("not a picture", encoding="utf-8")
+    dialog.form.set_result("EXIT", "fail")
+    dialog.form.rows["EXIT"].photos.add_files([str(not_a_photo)])
+    dialog.form.mark_rest_passed()
+    dialog.form.acknowledged_by.setText("李秀兰")
+    qtbot.mouseClick(dialog.save_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.form.general_error.isHidden(), timeout=10_000)
+    assert "notes.jpg" in dialog.form.general_error.text() and dialog.save_button.isEnabled()
+    assert failures == []  # a refusal is said on the form, not in the error dialog
+
+    def broken(*_args, **_kwargs):
+        raise KeyError("place_id")
+
+    monkeypatch.setattr(place_service, "save_inspection", broken)
+    dialog.form.rows["EXIT"].photos.clear()
+    dialog.form.rows["EXIT"].waiver.setText("店主不同意拍照")
+    qtbot.mouseClick(dialog.save_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: bool(failures), timeout=10_000)
+    assert isinstance(failures[0], KeyError) and dialog.save_button.isEnabled() and dialog.isVisible()
+    assert "place_id" not in dialog.form.general_error.text()

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from ...domain.errors import GridWorkerError
 from ...domain.places.checklists import ChecklistTable
 from ...domain.places.inspections import Hazard, HazardState
 from ...services import places as place_service
@@ -87,10 +88,15 @@ class _PlaceDialog(QDialog):
         write = self._write()  # what the form holds is read here, on the GUI thread; the write runs on the database's
         try:
             result = await self.ctx.runner.call(write, guard=self)
-        except Exception as exc:  # noqa: BLE001 - said under the item it names (error_text)
+        except GridWorkerError as exc:  # a refusal: said under the item or field it names
             if isValid(self):
                 self.save_button.setEnabled(True)
                 self.form.show_errors(exc)
+            return
+        except Exception as exc:  # noqa: BLE001 - unexpected: the error dialog (and the log); the form stays
+            if isValid(self):
+                self.save_button.setEnabled(True)
+            self.ctx.runner.report(exc, name="save inspection")
             return
         self.result_saved = result
         self.saved.emit(result)
