@@ -128,6 +128,10 @@ def test_register_inspect_recheck_and_escalate_a_place(qtbot, make_ctx, demo_sto
     result = _inspect(qtbot, page, tmp_path, spot)
     hazard_ids = {h.item_code: h.id for h in result.new_hazards}
     assert set(hazard_ids) == set(FAILED)
+    def photo_ids(hazard_id: str) -> list[str]:
+        with demo_store.read() as s:
+            return list(s.get(Hazard, hazard_id).photo_ids)
+
     with demo_store.read() as s:
         inspection = s.exec(select(Inspection).where(Inspection.place_id == place.id)).one()
         photos = s.exec(select(Photo).where(Photo.entity_id == inspection.id)).all()
@@ -136,6 +140,11 @@ def test_register_inspect_recheck_and_escalate_a_place(qtbot, make_ctx, demo_sto
         assert {"place", "inspection", "hazard"} <= queued
     qtbot.waitUntil(lambda: len(page.card.open_hazards()) == 2, timeout=10_000)
     assert page.card.notice_button.isEnabled()
+    page.card.select_hazard(hazard_ids["LPG"])  # the chosen hazard's photo, taken when it was found
+    qtbot.waitUntil(lambda: page.card.photos.count() == 1 and page.card.photos.isVisible(), timeout=10_000)
+    page.card.select_hazard(hazard_ids["EXIT"])
+    qtbot.waitUntil(lambda: page.card.photos.count() == 1 and page.card.photos._photos[0].id in photo_ids(hazard_ids["EXIT"]),
+                    timeout=10_000)  # fmt: skip
 
     _recheck(qtbot, page, tmp_path, spot, hazard_ids)
     with demo_store.read() as s:

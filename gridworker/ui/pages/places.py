@@ -37,6 +37,7 @@ from ...domain.places.checklists import ChecklistTable, load_checklists
 from ...domain.places.kinds import load_kinds
 from ...services import places as place_service
 from ...services import tables
+from ...services.queries import hazards as hazard_queries
 from ...services.queries import places_register
 from ...services.queries.places import area_choices
 from ..fieldwork.text import error_text, local_time
@@ -117,7 +118,8 @@ class PlacesPage(QWidget):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.hide()
-        self.card = PlaceCardView(ctx.lang)
+        self.card = PlaceCardView(ctx.lang, photos_dir=ctx.photos_dir, ctx=ctx)
+        self.card.hazard_chosen.connect(self._show_hazard_photos)
         self.card.read_only = self.read_only
         self.card.edit.connect(self.edit_place)
         self.card.inspect.connect(self.inspect_place)
@@ -231,6 +233,13 @@ class PlacesPage(QWidget):
         card = await self.ctx.runner.call(places_register.place_card, self.ctx.store, place_id, guard=self)
         if place_id == self._current_id:
             self.card.show_card(card)
+
+    @async_slot()
+    async def _show_hazard_photos(self, hazard) -> None:
+        photos = await self.ctx.runner.call(hazard_queries.hazard_photos, self.ctx.store,
+                                            hazard.photo_ids if hazard else (), guard=self)  # fmt: skip
+        if hazard is self.card.current_hazard():
+            self.card.photos.set_photos(photos)
 
     def _data_changed(self, changes) -> None:
         if not WATCHED & set(changes.ids):

@@ -19,6 +19,7 @@ from ...domain.places.checklists import load_checklists, severity_label
 from ...domain.places.escalation import day_text
 from ...domain.places.inspections import PURPOSES, HazardRules, HazardState, hazard_id, status_label
 from ...domain.places.kinds import load_kinds
+from ..fieldwork.photos import StoredPhotosStrip
 from ..fieldwork.text import esc, local_time
 from ..models.column import Column
 from ..models.rows import RowsModel
@@ -39,8 +40,9 @@ class PlaceCardView(QWidget):
     recheck = Signal()
     notice = Signal()
     escalate = Signal(str)  # hazard id
+    hazard_chosen = Signal(object)  # the hazard (services' HazardView) now chosen, or None: the page shows its photos
 
-    def __init__(self, lang: str, parent=None):
+    def __init__(self, lang: str, parent=None, *, photos_dir=None, ctx=None):
         super().__init__(parent)
         self.lang = lang
         self.card = None
@@ -70,7 +72,9 @@ class PlaceCardView(QWidget):
         self.hazards = make_table(self.hazards_model)
         self.hazards.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.hazards.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.hazards.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
+        self.hazards.selectionModel().currentRowChanged.connect(self._hazard_row_changed)
+        self.photos = StoredPhotosStrip(photos_dir or ".", icon=72, ctx=ctx)  # the chosen hazard's, when found
+        self.photos.hide()
         self.escalate_button = QPushButton(self.tr("Escalate into an incident…"))
         self.escalate_button.setToolTip(self.tr("A major hazard, or a significant one overdue, or one overdue with "
                                                 "no extension left, becomes an incident on the incident board"))  # fmt: skip
@@ -95,6 +99,7 @@ class PlaceCardView(QWidget):
         layout.addLayout(buttons)
         layout.addLayout(hazard_row)
         layout.addWidget(self.hazards, 3)
+        layout.addWidget(self.photos)
         label = QLabel(self.tr("Inspections"))
         label.setStyleSheet("font-weight: bold;")
         layout.addWidget(label)
@@ -150,6 +155,7 @@ class PlaceCardView(QWidget):
             w.setVisible(shown)
         self.empty.setVisible(not shown)
         if card is None:
+            self.photos.set_photos([])
             self.hazards_model.set_rows([])
             self.inspections_model.set_rows([])
             return
@@ -212,6 +218,10 @@ class PlaceCardView(QWidget):
         self.recheck_button.setEnabled(has_open and not self.read_only)
         self.notice_button.setEnabled(self.notice_inspection() is not None)
         self.escalate_button.setEnabled(not self.read_only and self.qualifies(self.current_hazard()))
+
+    def _hazard_row_changed(self, *_args) -> None:
+        self._update_buttons()
+        self.hazard_chosen.emit(self.current_hazard())
 
     def _escalate(self) -> None:
         hazard = self.current_hazard()
