@@ -8,7 +8,9 @@ Writes docs/screenshots/<lang>/<screen>.png at 1366×800, and every page of the 
 the registers page, the household view, the person, household and building
 editors, the report of checking a workbook to import, a list comparison's result, a grid's team,
 the error dialog, and every other page of the main window that exists
-(visits, snap and report, incidents, dashboard, sync). Runs offscreen unless
+(places, visits, snap and report, incidents, dashboard, sync); the places page
+with a place's card, an inspection and the rectification notice
+(scripts/screenshots_places.py). Runs offscreen unless
 a display is set (`xvfb-run` for `make screenshots`), in a throw-away
 GRIDWORKER_HOME, so a user's own data and settings are never touched.
 """
@@ -110,6 +112,13 @@ class Shooter:
         settle(self.app, ctx)
         path = self.folder / f"{name}.png"
         if not widget.grab().save(str(path)):
+            raise SystemExit(f"could not write {path}")
+        self.written.append(path)
+
+    def save_image(self, image, name: str) -> None:
+        """A picture drawn off screen (the rectification notice as it prints)."""
+        path = self.folder / f"{name}.png"
+        if not image.save(str(path)):
             raise SystemExit(f"could not write {path}")
         self.written.append(path)
 
@@ -407,6 +416,7 @@ def main(argv: list[str] | None = None) -> int:
         from PySide6.QtWidgets import QApplication
 
         from gridworker.demo.server import DemoServer
+        from screenshots_places import seed_places, shoot_places
         from gridworker.ui.app import configure_application, make_context, make_main_window
         from gridworker.ui.settings import Settings, install_translators
 
@@ -422,6 +432,7 @@ def main(argv: list[str] | None = None) -> int:
             ctx = make_context(*manager.open(ACCOUNT, PASSWORD), lang)
             if not written:
                 person_id = seed_fieldwork(ctx, community, Path(home))
+                place_id = seed_places(ctx, Path(home), community)
             shooter = Shooter(app, args.out, lang)
             shoot_sign_in(shooter, lang, manager)
             small = Shooter(app, args.out / "small", lang)
@@ -433,6 +444,7 @@ def main(argv: list[str] | None = None) -> int:
             shoot_list_compare(shooter, small, window, ctx, Path(home))
             shoot_roster(shooter, small, window, ctx)
             shoot_other_pages(shooter, window, ctx)
+            shoot_places(shooter, window, ctx, place_id, Path(home))
             shoot_error(shooter, window, ctx)
             shoot_small(small, window, ctx)
             window.close()

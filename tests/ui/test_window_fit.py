@@ -96,6 +96,35 @@ def test_every_page_fits_a_1024x600_netbook_with_the_status_bar_in_view(window, 
     assert view.viewport().height() >= 6 * view.verticalHeader().defaultSectionSize()
 
 
+def test_the_due_lists_with_their_counts_fit_a_1024x600_netbook_in_english(window, qtbot):
+    """The households due and the places due side by side, the count said in full (it once pushed the bar wide).
+
+    In the app's own font size (app.configure_application: the tests' default font is smaller)."""
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QApplication
+
+    from gridworker.ui.app import BASE_POINT_SIZE
+
+    app = QApplication.instance()
+    before = QFont(app.font())
+    font = QFont(before)
+    font.setPointSize(max(font.pointSize(), BASE_POINT_SIZE))
+    app.setFont(font)
+    try:
+        window.language_actions["en"].trigger()
+        qtbot.wait(20)
+        window.resize(NETBOOK.width() - FRAME_ALLOWANCE.width(), NETBOOK.height() - 40 - FRAME_ALLOWANCE.height())
+        window.show_page("visits")
+        visits = window.pages["visits"]
+        visits.tabs.setCurrentIndex(1)
+        qtbot.waitUntil(lambda: "households due" in visits.due_count.text(), timeout=10_000)
+        qtbot.wait(20)
+        assert visits.tabs.currentWidget().minimumSizeHint().width() <= window.stack.width()  # the bar, the lists
+        assert visits.due_places.isVisibleTo(window) and inside(window, visits.plan_due)
+    finally:
+        app.setFont(before)
+
+
 def test_the_window_opens_inside_a_1366x768_laptop_screen(ctx, qtbot):
     win = make_main_window(ctx)
     qtbot.addWidget(win)

@@ -39,11 +39,15 @@ from ..models.rows import RowsModel
 from ..tasks import async_slot
 from ..fieldwork.text import LATE, STATUS_COLOURS, category_text, error_text, local_time, person_text
 from ..fieldwork.forms import fill_area_combo
+from ..places.figures_panel import PlaceFiguresPanel
 from ..register.roster import IncompleteRosters
 from ..style import ERROR_STYLE, MUTED, OK
 from ..tables import make_table
 
-WATCHED = {"visit", "incident", "incident_event", "household", "person", "roster_member"}
+WATCHED = {
+    "visit", "incident", "incident_event", "household", "person", "roster_member",
+    "place", "inspection", "hazard", "hazard_event",
+}  # fmt: skip
 TOP = 8  # bars per chart; the rest are summed as "other"
 
 
@@ -136,6 +140,8 @@ class DashboardPage(QWidget):
         body = QVBoxLayout(content)
         body.addLayout(cards)
         body.addLayout(charts)
+        self.places = PlaceFiguresPanel(ctx)  # places inspected, hazards found / rectified / overdue (issue 15)
+        body.addWidget(self.places)
         body.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -221,6 +227,8 @@ class DashboardPage(QWidget):
         generation = self._generation
         self._compute(generation, area_id, start, end)
         self.rosters.load(area_id)
+        names = {self.area.itemData(i): self.area.itemText(i).strip() for i in range(self.area.count())}
+        self.places.compute(area_id, start, end, names)
 
     @async_slot()
     async def _compute(self, generation: int, area_id: str, start, end) -> None:

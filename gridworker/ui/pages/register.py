@@ -42,6 +42,7 @@ from ..register.roster import RosterDialog
 from ..register.household_view import HouseholdView
 from ..register.lists import BUILDINGS, HOUSEHOLDS, PEOPLE, RegisterLists
 from ..register.operations import RecordOperations
+from ..places.found import PlacesFound
 from ..style import ACCENT
 from ..tasks import async_slot
 
@@ -147,6 +148,8 @@ class RegisterPage(RecordOperations, ExcelTransfers, QWidget):
         search_row.addWidget(self.include_inactive)
         search_row.addWidget(self.excel_button)
         layout.addLayout(search_row)
+        self.places_found = PlacesFound(ctx)  # the one search box finds places too: links to their cards
+        layout.addWidget(self.places_found)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.splitter, 1)
 
@@ -329,6 +332,7 @@ class RegisterPage(RecordOperations, ExcelTransfers, QWidget):
         if query:
             self.lists.setCurrentIndex(0)  # the people found
         self.lists.load(self.scope, query, self.include_inactive.isChecked())
+        self.places_found.search(query)
         self._update_scope_label()
 
     def _include_inactive_toggled(self, on: bool) -> None:

@@ -37,6 +37,7 @@ from ...domain.models import utcnow
 from ...services import drafts, figures
 from ...services.queries import visits as visit_queries
 from ...services import visits as visit_service
+from ...services import place_walks
 from ..fieldwork.category import follow_categories
 from ..models.rows import RowsModel
 from ..tasks import async_slot, guarded
@@ -45,8 +46,10 @@ from ..fieldwork.visit import OUTCOME_KEYS, BuildingPlanDialog, VisitForm
 from ..fieldwork.visit_columns import VisitColumns
 from .. import style
 from ..tables import make_table
+from ..places.dialogs import open_inspection
+from ..places.walk import DuePlacesPanel, WalkPlacesPanel
 
-WATCHED = {"visit", "walkround", "household", "person"}
+WATCHED = {"visit", "walkround", "household", "person", "place", "inspection", "hazard"}
 
 
 class VisitsPage(VisitColumns, QWidget):
@@ -143,6 +146,9 @@ class VisitsPage(VisitColumns, QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.empty)
         column.addWidget(self.stops, 1)
+        self.walk_places = WalkPlacesPanel(self.ctx)  # the places of the walk-round, in its walking order (issue 15)
+        self.walk_places.inspect.connect(lambda place_id: open_inspection(self.ctx, self, place_id))
+        column.addWidget(self.walk_places)
         split.addWidget(left)
         split.addWidget(scroll)
         split.setStretchFactor(0, 3)
@@ -164,6 +170,7 @@ class VisitsPage(VisitColumns, QWidget):
         self.special_only = QCheckBox(self.tr("Special groups only"))
         self.special_only.toggled.connect(self._show_due)
         self.due_count = QLabel()
+        self.due_count.setWordWrap(True)  # a long count wraps: the bar fits a 1024×600 screen in English
         first = QPushButton(self.tr("Select the first 20"))
         first.clicked.connect(lambda: self._select_due(20))
         self.plan_due = QPushButton(self.tr("Plan a walk-round with the selected"))
@@ -184,7 +191,11 @@ class VisitsPage(VisitColumns, QWidget):
         tab = QWidget()
         layout = QVBoxLayout(tab)
         layout.addLayout(bar)
-        layout.addWidget(self.due, 1)
+        self.due_places = DuePlacesPanel(self.ctx)  # beside the households: the places due an inspection
+        split = QSplitter()
+        split.addWidget(self.due)
+        split.addWidget(self.due_places)
+        layout.addWidget(split, 1)
         layout.addWidget(self.due_error)
         self._all_due: list = []
         return tab
@@ -231,6 +242,7 @@ class VisitsPage(VisitColumns, QWidget):
 
     def _walk_chosen(self, _index: int = -1) -> None:
         self._walk_id = self.walks.currentData()
+        self.walk_places.show_walk(self._walk_id)
         if not self._walk_id:
             self.stops_model.set_rows([])
             self.progress.setRange(0, 1)
@@ -424,6 +436,7 @@ class VisitsPage(VisitColumns, QWidget):
     def load_due(self) -> None:
         self._due_stale = False
         self._read_due()
+        self.due_places.load()
 
     @async_slot()
     async def _read_due(self) -> None:
@@ -456,17 +469,18 @@ class VisitsPage(VisitColumns, QWidget):
     @async_slot()
     async def plan_from_due(self) -> None:
         chosen = [self.due_model.row(i.row()) for i in self.due.selectionModel().selectedRows()]
-        if not chosen:
+        places = self.due_places.selected_ids()  # households and places make one walk-round, in walking order
+        if not chosen and not places:
             self.due_error.setText(self.tr("Select the households to visit first"))
             self.due_error.show()
             return
         self.due_error.hide()
         name = self.tr("Visits {0} · {1} households").format(self.today().strftime("%m-%d"), len(chosen))
+        plan, more = (place_walks.plan_mixed_walkround, {"place_ids": places}) if places else (visit_service.plan_walkround, {})
         try:
             walk = await self.ctx.runner.call(
-                visit_service.plan_walkround, self.ctx.store, name,
-                household_ids=[d.household_id for d in chosen], planner_id=self.ctx.actor.id, planned_for=self.today(),
-                guard=self,
+                plan, self.ctx.store, name, household_ids=[d.household_id for d in chosen], planner_id=self.ctx.actor.id,
+                planned_for=self.today(), guard=self, **more,
             )  # fmt: skip
         except Exception as exc:  # noqa: BLE001 - said in words beside the list (error_text)
             if isValid(self):

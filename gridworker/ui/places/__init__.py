@@ -1,0 +1,1 @@
+"""The desktop screens of places and their safety inspections (issue 15; the core is gridworker/domain/places/)."""

@@ -1,0 +1,131 @@
+"""Places on the other pages (issue 15): the dashboard's place figures and overdue hazards, the places due an
+inspection beside the households on the visits page, and one walk-round of both, in walking order."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from sqlmodel import select
+
+from gridworker.domain.fieldwork import Walkround, local_day
+from gridworker.domain.models import Area, Building, utcnow
+from gridworker.services import places as place_service
+from gridworker.services import tables
+from gridworker.ui.pages.dashboard import DashboardPage
+from gridworker.ui.pages.visits import VisitsPage
+
+from .conftest_fieldwork import WORKER, click_row, show
+from .conftest_fieldwork import demo_account, demo_store, make_ctx, spot  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.timeout(120)
+
+
+def _place(store, name: str):
+    with store.read() as s:
+        grid = s.exec(select(Area).where(Area.level == "grid", Area.deleted == False).order_by(Area.code)).first()  # noqa: E712
+        building = s.exec(select(Building).where(Building.area_id == grid.id)).first()
+    return place_service.register_place(store, {"name": name, "kind": "restaurant", "area_id": grid.id,
+                                                "building_id": building.id if building else None, "address": "幸福路12号"})
+
+
+def _inspect_days_ago(store, place, days: int, failed=("EXIT",)):
+    items = tables.checklists_of(store).for_kind(place.kind)
+    answers = [place_service.ItemAnswer(i.code, "fail" if i.code in failed else "pass", photo_waiver="店主不在" if i.code in failed else None)
+               for i in items]  # fmt: skip
+    return place_service.save_inspection(store, None, place_id=place.id, inspector_id=WORKER.id, answers=answers,
+                                         acknowledged_by="王建国", at=utcnow() - timedelta(days=days))  # fmt: skip
+
+
+def test_the_dashboard_shows_place_figures_and_overdue_hazards(qtbot, make_ctx, demo_store, chinese):
+    place = _place(demo_store, "老王川菜馆")
+    _inspect_days_ago(demo_store, place, 6)  # 1 working day to clear the exit: overdue by now
+    other = _place(demo_store, "小李便利店")
+    ctx = make_ctx(WORKER, "zh")
+    page = show(qtbot, DashboardPage(ctx), size=(1366, 800))
+    page.on_shown()
+    panel = page.places
+    qtbot.waitUntil(lambda: panel.stats is not None, timeout=10_000)
+    today = local_day(utcnow())
+    panel.compute(page.area.currentData(), today - timedelta(days=10), today, {})  # a period holding the inspection
+    qtbot.waitUntil(lambda: panel.stats is not None and panel.stats.total.found >= 1, timeout=10_000)
+    total = panel.stats.total
+    assert total.places >= 2 and total.inspected >= 1 and total.overdue >= 1
+    assert [h.place_name for h in panel.overdue_model.rows()] == ["老王川菜馆"]
+    assert panel.cards["overdue"].value.text() == "1"
+    assert panel.cards["inspected"].value.text() == f"{total.inspected}/{total.places}"
+    labels = [r.label for r in panel.figures_model.rows()]
+    assert labels[0] == "全部场所" and "小餐饮" in labels
+    kind_row = next(r for r in panel.figures_model.rows() if r.label == "小餐饮")
+    assert kind_row.figures.places >= 2 and kind_row.figures.found >= 1
+    assert other.id  # never inspected: counted in the places, not the inspected
+
+
+def test_places_due_beside_households_and_one_walk_round_of_both(qtbot, make_ctx, demo_store, chinese):
+    place = _place(demo_store, "老王川菜馆")
+    ctx = make_ctx(WORKER, "zh")
+    page = show(qtbot, VisitsPage(ctx), size=(1366, 800))
+    page.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: page.due_model.rowCount() >= 2 and page.due_places.model.rowCount() >= 1, timeout=10_000)
+    due = page.due_places.model.rows()
+    assert place.id in [d.place_id for d in due]
+    row = next(i for i, d in enumerate(due) if d.place_id == place.id)
+    assert page.due_places.model.data(page.due_places.model.index(row, 3)) == "从未检查"
+    click_row(qtbot, page.due, 0)
+    click_row(qtbot, page.due, 1, Qt.ShiftModifier)
+    click_row(qtbot, page.due_places.table, row)
+    households = [page.due_model.row(i).household_id for i in range(2)]
+    qtbot.mouseClick(page.plan_due, Qt.LeftButton)
+    qtbot.waitUntil(lambda: page.tabs.currentIndex() == 0 and page.walk_places.model.rowCount() == 1, timeout=10_000)
+    with demo_store.read() as s:
+        walk = s.exec(select(Walkround)).one()
+    assert set(walk.household_ids) == set(households) and walk.place_ids == [place.id]
+    n, total, stop = page.walk_places.model.row(0)
+    assert total == 3 and stop.id == place.id and not stop.done
+    assert "0/1" in page.walk_places.title.text()
+    # inspecting it from the walk-round marks the stop done
+    qtbot.mouseClick(page.walk_places.inspect_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: getattr(page, "place_dialog", None) is not None and page.place_dialog.isVisible(), timeout=10_000)
+    dialog = page.place_dialog
+    dialog.form.mark_rest_passed()
+    qtbot.mouseClick(dialog.save_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: page.walk_places.model.rowCount() == 1 and page.walk_places.model.row(0)[2].done, timeout=10_000)
+    assert "1/1" in page.walk_places.title.text()
+
+
+def test_a_handler_reads_places_but_does_not_inspect_them(qtbot, make_ctx, demo_store, chinese):
+    from gridworker.ui.pages.places import PlacesPage
+
+    from .conftest_fieldwork import HANDLER
+
+    place = _place(demo_store, "老王川菜馆")
+    _inspect_days_ago(demo_store, place, 6, failed=("LPG",))  # major: it would qualify for escalation
+    page = show(qtbot, PlacesPage(make_ctx(HANDLER, "zh")))
+    qtbot.waitUntil(lambda: page.card.card is not None and bool(page.card.open_hazards()), timeout=10_000)
+    card = page.card
+    assert card.qualifies(card.current_hazard())
+    assert not any(b.isEnabled() for b in (card.edit_button, card.inspect_button, card.recheck_button,
+                                           card.escalate_button, page.new_button))  # fmt: skip
+    assert card.notice_button.isEnabled()  # printing the notice again is reading
+
+
+def test_the_registers_search_box_finds_places_and_opens_their_card(qtbot, ctx, demo_store):
+    from gridworker.ui.app import make_main_window
+
+    place = _place(demo_store, "老王川菜馆")
+    window = make_main_window(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    register = window.pages["register"]
+    register.search.setText("lwcc")  # pinyin initials
+    qtbot.waitUntil(lambda: register.places_found.isVisible(), timeout=10_000)
+    assert [p.id for p in register.places_found.places] == [place.id]
+    assert "老王川菜馆" in register.places_found.text()
+    register.places_found.linkActivated.emit(place.id)
+    assert window.current_page_id() == "places"
+    places = window.pages["places"]
+    qtbot.waitUntil(lambda: places.card.card is not None and places.card.card.place.id == place.id, timeout=10_000)
+    register.search.setText("zzzzqqq")
+    qtbot.waitUntil(lambda: not register.places_found.isVisible() or not register.places_found.places, timeout=10_000)
