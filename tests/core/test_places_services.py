@@ -268,3 +268,16 @@ def test_the_checklist_of_a_place_and_its_open_hazards_for_the_screens(store, sh
     _inspect(store, photos_dir, shop.id, {"EXIT": [jpeg(tmp_path / "e.jpg")], "STOCK": [jpeg(tmp_path / "s.jpg")]},
              datetime(2026, 11, 20, 10, 0, tzinfo=CST))
     assert [h.item_code for h in q.open_hazards_of(store, shop.id)] in (["EXIT", "STOCK"], ["STOCK", "EXIT"])
+
+
+def test_hazard_ids_are_uuids_the_wire_accepts_and_stable_for_an_inspection():
+    """The core made `<inspection id>:<item>` (41+ characters): every push carrying one was refused whole
+    (422: record ids are 36-character UUIDs). Now a uuid5 of the same, still the same for the same pair."""
+    import re
+
+    from gridworker.domain.places.inspections import hazard_id
+
+    inspection = "6f1c3f9e-9a4b-4c1e-8a38-1c1f0d7e2b11"
+    made = hazard_id(inspection, "EXIT")
+    assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", made)
+    assert made == hazard_id(inspection, "EXIT") != hazard_id(inspection, "WIRING")
