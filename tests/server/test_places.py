@@ -12,7 +12,7 @@ from gridworker.domain.places.inspections import hazard_id
 from gridworker.server.admin import checklists as admin
 
 from .conftest import new_id
-from .helpers import CHINA
+from .helpers import CHINA, report
 
 SHOP_ITEMS = [i.code for i in load_checklists().for_kind("shop")]
 WHEN = datetime(2026, 11, 20, 10, 0, tzinfo=CHINA)  # a Friday
@@ -139,8 +139,11 @@ def test_a_reinspection_and_hazard_events_follow_the_hazard_rules(world):
     res = w1.upsert("hazard_event", new_id(), {"hazard_id": new_id(), "action": "escalated", "at": later.isoformat(),
                                                "incident_id": new_id()})  # fmt: skip
     assert res["error"]["code"] == "unknown_hazard"
-    # A major hazard escalates: the hazard names the incident.
-    incident = new_id()
+    # A major hazard escalates: the hazard names the incident, which must exist.
+    res = w1.upsert("hazard_event", new_id(), {"hazard_id": hazards["NO-SLEEP"], "action": "escalated", "at": later.isoformat(),
+                                               "incident_id": new_id()})  # fmt: skip
+    assert res["error"]["code"] == "unknown_incident"
+    incident = report(world, w1)
     res = w1.upsert("hazard_event", new_id(), {"hazard_id": hazards["NO-SLEEP"], "action": "escalated", "at": later.isoformat(),
                                                "incident_id": incident})  # fmt: skip
     assert res["status"] == "applied", res

@@ -20,7 +20,8 @@ A refusal rejects the mutation with the rule's code (`unanswered`,
 `wrong_state`, `not_serious`, `extension_limit`, `out_of_order`, ...; the
 first problem's code when there are several, every problem in
 `details.fields`), or `unknown_place` / `unknown_hazard` for a record that
-is not there.
+is not there; an `escalated` event must name an incident the user sees
+(`unknown_incident`).
 """
 
 from __future__ import annotations
@@ -171,6 +172,8 @@ class PlacePush:
         values["area_id"] = hazard.area_id
         self._actor(values, "actor_id")
         rec.parent_id = hazard.id
+        if values.get("action") == "escalated" and values.get("incident_id"):
+            self._owner("incident", values["incident_id"], "unknown_incident", "找不到该事件", "No such incident")
         try:
             state = self.rules.apply(self.state(hazard.id), to_step(values))
         except HazardRefusal as r:
