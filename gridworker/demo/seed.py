@@ -19,8 +19,8 @@ from ..server.sync.scope import refresh_scopes
 from .data import DEMO_USERS, DemoCommunity, generate
 from .places_data import generate_places
 
-# The server finds a place's hazards and a hazard's events by their parent (server/sync/places.py).
-_PARENT = {"hazard": "place_id", "hazard_event": "hazard_id"}
+# The server finds a place's inspections and hazards, and a hazard's events, by their parent (server/sync/places.py).
+_PARENT = {"inspection": "place_id", "hazard": "place_id", "hazard_event": "hazard_id"}
 
 
 def demo_seed(conn: Connection, *, persons: int = 2000, seed: int = 1) -> dict[str, int]:

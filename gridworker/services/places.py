@@ -85,7 +85,27 @@ def update_place(tx: Tx, place_id: str, fields: dict[str, Any]) -> Place:
     if "name" in changed:
         _set_names(place)
     record_upsert(tx.s, place, changed, tx.changes)
+    if "area_id" in changed:
+        _move_records(tx, place)
     return place
+
+
+def _move_records(tx: Tx, place: Place) -> None:
+    """A place moved to another grid: its inspections (and their photos), hazards and hazard events follow
+    here at once, for the lists. No outbox rows: the server moves them itself (create-only records cannot be
+    pushed again) and sends their new versions."""
+    inspections = list(tx.s.exec(select(Inspection.id).where(Inspection.place_id == place.id)))
+    hazards = list(tx.s.exec(select(Hazard.id).where(Hazard.place_id == place.id)))
+    moved = {
+        Inspection: Inspection.id.in_(inspections), Hazard: Hazard.id.in_(hazards),
+        HazardEvent: HazardEvent.hazard_id.in_(hazards),
+        Photo: (Photo.owner_entity == "inspection") & Photo.entity_id.in_(inspections),
+    }  # fmt: skip
+    for model, where in moved.items():
+        for row in tx.s.exec(select(model).where(where)):
+            row.area_id = place.area_id
+            tx.s.add(row)
+            tx.changes.add(model.entity, row.id)
 
 
 def _notes(value: Any) -> str | None:

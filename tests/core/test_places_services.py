@@ -268,3 +268,28 @@ def test_the_checklist_of_a_place_and_its_open_hazards_for_the_screens(store, sh
     _inspect(store, photos_dir, shop.id, {"EXIT": [jpeg(tmp_path / "e.jpg")], "STOCK": [jpeg(tmp_path / "s.jpg")]},
              datetime(2026, 11, 20, 10, 0, tzinfo=CST))
     assert [h.item_code for h in q.open_hazards_of(store, shop.id)] in (["EXIT", "STOCK"], ["STOCK", "EXIT"])
+
+
+def test_hazard_ids_are_uuids_the_wire_accepts_and_stable_for_an_inspection():
+    """The core made `<inspection id>:<item>` (41+ characters): every push carrying one was refused whole
+    (422: record ids are 36-character UUIDs). Now a uuid5 of the same, still the same for the same pair."""
+    import re
+
+    from gridworker.domain.places.inspections import hazard_id
+
+    inspection = "6f1c3f9e-9a4b-4c1e-8a38-1c1f0d7e2b11"
+    made = hazard_id(inspection, "EXIT")
+    assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", made)
+    assert made == hazard_id(inspection, "EXIT") != hazard_id(inspection, "WIRING")
+
+
+def test_a_place_moved_to_another_grid_takes_its_records_along_here_at_once(store, grid, shop, photos_dir, tmp_path):
+    _inspect(store, photos_dir, shop.id, {"EXIT": [jpeg(tmp_path / "e.jpg")]}, datetime(2026, 11, 20, 10, 0, tzinfo=CST))
+    before = len(outbox(store))
+    svc.update_place(store, shop.id, {"area_id": grid.other_grid})
+    assert [r.fields for r in outbox(store)[before:]] == [{"area_id": grid.other_grid}]  # the place only: the server moves the rest
+    with store.read() as s:
+        for model in (Inspection, Hazard, HazardEvent):
+            assert {r.area_id for r in s.exec(select(model))} == {grid.other_grid}, model
+        assert {p.area_id for p in s.exec(select(Photo).where(Photo.owner_entity == "inspection"))} == {grid.other_grid}
+    assert [h.item_code for h in q.overdue_hazards(store, area_ids=[grid.other_grid], now=datetime(2026, 12, 1, tzinfo=CST))] == ["EXIT"]

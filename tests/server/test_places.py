@@ -12,7 +12,7 @@ from gridworker.domain.places.inspections import hazard_id
 from gridworker.server.admin import checklists as admin
 
 from .conftest import new_id
-from .helpers import CHINA
+from .helpers import CHINA, report
 
 SHOP_ITEMS = [i.code for i in load_checklists().for_kind("shop")]
 WHEN = datetime(2026, 11, 20, 10, 0, tzinfo=CHINA)  # a Friday
@@ -139,8 +139,11 @@ def test_a_reinspection_and_hazard_events_follow_the_hazard_rules(world):
     res = w1.upsert("hazard_event", new_id(), {"hazard_id": new_id(), "action": "escalated", "at": later.isoformat(),
                                                "incident_id": new_id()})  # fmt: skip
     assert res["error"]["code"] == "unknown_hazard"
-    # A major hazard escalates: the hazard names the incident.
-    incident = new_id()
+    # A major hazard escalates: the hazard names the incident, which must exist.
+    res = w1.upsert("hazard_event", new_id(), {"hazard_id": hazards["NO-SLEEP"], "action": "escalated", "at": later.isoformat(),
+                                               "incident_id": new_id()})  # fmt: skip
+    assert res["error"]["code"] == "unknown_incident"
+    incident = report(world, w1)
     res = w1.upsert("hazard_event", new_id(), {"hazard_id": hazards["NO-SLEEP"], "action": "escalated", "at": later.isoformat(),
                                                "incident_id": incident})  # fmt: skip
     assert res["status"] == "applied", res
@@ -180,6 +183,10 @@ def test_checklists_are_server_managed_and_an_admin_edits_them(world):
     assert res["status"] == "applied", res
     changes = [c for c in w1.pull() if c["entity"] == "checklist"]
     assert {(c["data"]["code"], c["op"]) for c in changes} >= {("SIGN", "delete"), ("DUTY", "delete")}
+    with world.db.write() as conn:  # the shipped table again, for the other tests of the module
+        admin.import_checklists(conn, shipped)
+    w1.pull()
+    assert {d["code"] for (e, _i), d in w1.records.items() if e == "checklist" and not d["_deleted"]} >= {"DUTY"}
 
 
 def test_roster_members_are_scoped_by_grid(world):
@@ -236,3 +243,31 @@ def test_the_demo_seed_holds_places_whose_hazards_the_rules_can_follow(tmp_path,
         api.pull()
         assert api.records[("hazard", hid)]["status"] == "rectified"
     db.dispose()
+
+
+def test_a_place_moved_to_another_grid_takes_its_inspections_hazards_events_and_photos(world):
+    w1, w2, disp = world.api("w1"), world.api("w2"), world.api("disp")
+    pid = _place(w1, world)
+    iid, hazards, results = _inspection_push(w1, pid, ["EXIT"])
+    assert {r["status"] for r in results} == {"applied"}
+    photo = new_id()
+    photo_fields = {"sha256": "d" * 64, "entity": "inspection", "entity_id": iid, "mime": "image/jpeg", "width": 10,
+                    "height": 10, "bytes": 100, "area_id": world.area_ids["G1"]}  # fmt: skip
+    assert w1.upsert("photo", photo, photo_fields)["status"] == "applied"
+    w1.pull()
+    disp.pull()
+    assert disp.upsert("place", pid, {"area_id": world.area_ids["G2"]})["status"] == "applied"
+    w2.pull()
+    assert w2.holds("place", pid) and w2.holds("inspection", iid) and w2.holds("hazard", hazards["EXIT"])
+    assert w2.holds("photo", photo)
+    assert any(e == "hazard_event" and d["hazard_id"] == hazards["EXIT"] for (e, _i), d in w2.records.items())
+    w1.pull()
+    assert not w1.holds("inspection", iid) and not w1.holds("hazard", hazards["EXIT"]) and not w1.holds("photo", photo)
+    # The new grid's worker re-inspects it: the hazard's log moved with it.
+    rid, later = new_id(), (WHEN + timedelta(days=1)).isoformat()
+    results = w2.push([
+        w2.mutation("inspection", rid, {"place_id": pid, "at": later, "purpose": "recheck",
+                                        "verdicts": [{"hazard_id": hazards["EXIT"], "outcome": "rectified"}]}),
+        w2.mutation("hazard_event", new_id(), {"hazard_id": hazards["EXIT"], "action": "rectified", "at": later, "inspection_id": rid}),
+    ])  # fmt: skip
+    assert {r["status"] for r in results} == {"applied"}, results

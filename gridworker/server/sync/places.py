@@ -8,19 +8,25 @@ The rules are domain.places' — the same code the client runs offline:
   (the shipped table with the server's `checklist` records laid over it) and
   the place's open hazards (replayed from their stored events);
 - a `hazard` belongs to a live place the user may write to and takes its
-  area; its place is its parent (so the place's hazards are found by index);
+  area; its place is its parent (so the place's hazards are found by index),
+  as it is an inspection's (whose photos name the inspection as theirs);
 - a `hazard_event` belongs to a hazard and takes its area; its actor is the
   signed-in user; it is checked with `HazardRules.apply` against the state
   replayed from the hazard's stored events (its parent is the hazard), on the
   server's holiday calendar. An accepted event sets the hazard's derived
   fields (a new version of the hazard).
 
+A place moved to another area takes its inspections and their photos, its
+hazards and their events along (new versions, written by the server), as an
+incident takes its events and photos.
+
 A refusal rejects the mutation with the rule's code (`unanswered`,
 `photo_required`, `acknowledgement_required`, `verdict_missing`,
 `wrong_state`, `not_serious`, `extension_limit`, `out_of_order`, ...; the
 first problem's code when there are several, every problem in
 `details.fields`), or `unknown_place` / `unknown_hazard` for a record that
-is not there.
+is not there; an `escalated` event must name an incident the user sees
+(`unknown_incident`).
 """
 
 from __future__ import annotations
@@ -144,6 +150,7 @@ class PlacePush:
             return None
         self._actor(values, "inspector_id")
         values["kind"] = place.data.get("kind")
+        rec.parent_id = place.id
         self._check_inspection(rec, values)
         return None
 
@@ -171,14 +178,21 @@ class PlacePush:
         values["area_id"] = hazard.area_id
         self._actor(values, "actor_id")
         rec.parent_id = hazard.id
+        if values.get("action") == "escalated" and values.get("incident_id"):
+            self._owner("incident", values["incident_id"], "unknown_incident", "找不到该事件", "No such incident")
         try:
             state = self.rules.apply(self.state(hazard.id), to_step(values))
         except HazardRefusal as r:
             raise Rejected(r.code, r.zh, r.en, r.details) from None
         return hazard, state
 
-    def saved(self, rec: Rec, prepared: Any) -> None:
-        """After a hazard event is written: it joins its hazard's log, and the hazard's derived fields follow."""
+    def saved(self, rec: Rec, prepared: Any, creating: bool = False, take: dict[str, Any] | None = None) -> None:
+        """After a hazard event is written: it joins its hazard's log, and the hazard's derived fields follow.
+        After a place moved to another area: its records go with it."""
+        if rec.entity == "place":
+            if not creating and "area_id" in (take or {}):
+                self._move(rec)
+            return
         if rec.entity != "hazard_event":
             return
         hazard, state = prepared
@@ -186,3 +200,20 @@ class PlacePush:
         derived = {k: v for k, v in derived_fields(state).items() if hazard.data.get(k) != v}
         if derived:
             self.run.set_server_fields(hazard, derived)
+
+    # -- a place moved to another area ----------------------------------------------------------
+    def _children(self, parent_id: str, entities: tuple[str, ...]) -> list[Rec]:
+        rows = self.run.conn.execute(
+            select(records).where(records.c.parent_id == parent_id, records.c.entity.in_(entities)).order_by(records.c.created_seq)
+        )
+        return [self.run.recs.get((r.entity, r.id)) or rec_from_row(r) for r in rows]
+
+    def _move(self, place: Rec) -> None:
+        """A place moved to another grid takes its inspections (and their photos), hazards and hazard events:
+        they share its scope, so the new grid's workers can re-inspect it (new versions, written by the server)."""
+        for child in self._children(place.id, ("inspection", "hazard")):
+            below = self._children(child.id, ("photo",) if child.entity == "inspection" else ("hazard_event",))
+            for rec in (child, *below):
+                if rec.area_id != place.area_id and not rec.deleted:
+                    self.run.set_server_fields(rec, {"area_id": place.area_id})
+                    self.run.recs[rec.key] = rec

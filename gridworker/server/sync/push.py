@@ -327,10 +327,11 @@ class PushRun:
         if incident is not None:
             values["area_id"] = incident.area_id  # a photo lives where its incident lives
             rec.parent_id = incident.id
-        elif owner == "incident" and isinstance(owner_id, str):
+        elif owner in ("incident", "inspection") and isinstance(owner_id, str):
             # A report sends its photos before the incident itself (they are made first, in
             # one transaction): the parent is named all the same, so that whoever sees the
-            # incident — a handler, through this link only — receives the photo too.
+            # incident — a handler, through this link only — receives the photo too. An
+            # inspection's photos name it too: they move with it (places.py).
             rec.parent_id = owner_id
         if not may_claim(self.conn, self.scope, self.user.id, values["sha256"]):
             raise Rejected(
@@ -382,8 +383,8 @@ class PushRun:
             self._set_derived(incident, state)
         if m.entity == "incident" and not creating and "area_id" in take:
             self._move_children(rec)
-        if m.entity in PLACE_RULED:
-            self.places.saved(rec, prepared)
+        if m.entity in PLACE_RULED or m.entity == "place":
+            self.places.saved(rec, prepared, creating, take)
 
     def set_server_fields(self, rec: Rec, values: dict[str, Any]) -> None:
         """Fields the server derives (a hazard's state from its events): a new version, written by the server."""
