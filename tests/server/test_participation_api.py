@@ -155,3 +155,61 @@ def test_staff_use_the_desktop_and_web_accounts_sign_in_by_phone(world):
     taken = c.post(P + "/auth/register", json={"role": "member", "phone": "13900000008", "password": "secret-pass-1", "name": "x",
                                               "community_id": world.area_ids["C1"]})  # fmt: skip
     assert taken.status_code == 409 and taken.json()["error"]["code"] == "phone_taken"
+
+
+def _verified_resident(world, phone: str, special: bool = True) -> Web:
+    import datetime as dt
+
+    from gridworker.domain.enums import Gender
+    from gridworker.domain.idnumber import make
+
+    number = make("330106", dt.date(1950, 3, 4), int(phone[-3:]), Gender.female)
+    w1 = world.api("w1")
+    tags = ["hardship"] if special else []
+    assert w1.upsert("person", new_id(), {"name": "赵兰", "id_number": number, "area_id": world.area_ids["G1"], "tags": tags})["status"] == "applied"
+    resident = Web(world, "resident", phone)
+    assert resident.ok("POST", "/resident/verify", json={"name": "赵兰", "id_number": number})["special_group"] is special
+    return resident
+
+
+def test_a_micro_wish_from_a_verified_resident_is_published_claimed_fulfilled_confirmed_and_paid(world):
+    disp = world.api("disp")
+    plain = Web(world, "resident", "13900000010")
+    refused = plain.call("POST", "/wishes", json={"wish": "一个新书包"})
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "not_eligible"
+    resident = _verified_resident(world, "13900000011")
+    wish = resident.ok("POST", "/wishes", json={"wish": "一个新书包"})
+    assert wish["status"] is None and wish["status_name"] == "awaiting publication"
+    member = checked_in_member(world, disp, "13900000012")
+    assert member.ok("GET", "/wishes")["wishes"] == []  # not published yet
+    assert disp.upsert("wish_event", new_id(), {"wish_id": wish["id"], "action": "publish", "at": now()})["status"] == "applied"
+    assert member.ok("POST", f"/wishes/{wish['id']}/claim")["claimed_by_me"] is True
+    photo = member.call("POST", "/photos", content=jpeg_with_exif(), headers={"Content-Type": "image/jpeg"}).json()["photo_id"]
+    done = member.ok("POST", f"/wishes/{wish['id']}/fulfil", json={"note": "已送到", "photo_ids": [photo]})
+    assert done["status"] == "fulfilled"
+    assert disp.upsert("wish_event", new_id(), {"wish_id": wish["id"], "action": "confirm", "at": now()})["status"] == "applied"
+    award = {"member_id": member.id, "points": 5, "source_kind": "wish", "source_id": wish["id"], "rule_item": rule_item(), "at": now()}
+    assert disp.upsert("ledger_entry", new_id(), award)["status"] == "applied"
+    assert member.ok("GET", "/points")["balance"] == 5
+    assert resident.ok("GET", "/wishes")["wishes"][0]["status"] == "confirmed"
+
+
+def test_nobody_sees_anothers_orders_or_anything_of_the_register(world):
+    disp = world.api("disp")
+    asker = Web(world, "resident", "13900000013")
+    other = Web(world, "resident", "13900000014")
+    far = Web(world, "member", "13900000015", community="C2")
+    order = asker.ok("POST", "/orders", json={"title": "修灯", "need": "楼道灯坏了"})
+    assert other.call("GET", f"/orders/{order['id']}").status_code == 404
+    assert other.ok("GET", "/orders")["orders"] == []
+    disp.upsert("order_event", new_id(), {"order_id": order["id"], "action": "publish", "at": now()})
+    assert far.call("POST", f"/orders/{order['id']}/take").status_code == 404  # another community's order
+    r = other.call("POST", f"/orders/{order['id']}/cancel", json={"reason": "x"})
+    assert r.status_code == 404
+    # No route of the API answers with register records: every GET a resident may call, scanned.
+    w1 = world.api("w1")
+    pid = new_id()
+    w1.upsert("person", pid, {"name": "钱多多", "phone": "13512345678", "area_id": world.area_ids["G1"]})
+    for path in ("/me", "/activities", "/orders", "/wishes", "/notices", "/opinions", "/communities", "/tables"):
+        text = other.call("GET", path).text
+        assert "钱多多" not in text and "13512345678" not in text and pid not in text, path
