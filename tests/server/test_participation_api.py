@@ -213,3 +213,17 @@ def test_nobody_sees_anothers_orders_or_anything_of_the_register(world):
     for path in ("/me", "/activities", "/orders", "/wishes", "/notices", "/opinions", "/communities", "/tables"):
         text = other.call("GET", path).text
         assert "钱多多" not in text and "13512345678" not in text and pid not in text, path
+
+
+def test_rankings_show_names_and_points_of_the_members_group_only(world):
+    disp = world.api("disp")
+    first = checked_in_member(world, disp, "13900000020")
+    second = checked_in_member(world, disp, "13900000021")
+    for member, points in ((first, 30), (second, 50)):
+        entry = {"member_id": member.id, "points": points, "source_kind": "manual", "rule_item": rule_item(), "note": "x", "at": now()}
+        assert disp.upsert("ledger_entry", new_id(), entry)["status"] == "applied"
+    rows = first.ok("GET", "/rankings", params={"by": "grid", "period": "year"})["rows"]
+    mine = [r for r in rows if r["me"]]
+    assert mine and mine[0]["points"] == 30 and set(rows[0]) == {"rank", "name", "points", "me"}
+    assert [r["points"] for r in rows] == sorted((r["points"] for r in rows), reverse=True)
+    assert first.call("GET", "/rankings", params={"by": "street"}).status_code == 422

@@ -23,7 +23,7 @@ def two_workers(backend, database_url, tmp_path_factory):
     from gridworker.server.core.config import WebLimits
 
     data = tmp_path_factory.mktemp(f"limits-{backend}")
-    web = WebLimits(per_account=3, per_address=1000, signups_per_address=4, verify_tries=3)
+    web = WebLimits(per_account=3, per_address=1000, signups_per_address=4, verify_tries=3, photo_bytes=20_000)
     first, _settings = make_server(data, database_url, web=web)
     area_ids, _users = build_world(first)
     second, _settings = make_server(data, database_url, web=web)
@@ -103,3 +103,25 @@ def _push_person(client, area_ids, name: str, number: str) -> None:
          "hlc": f"{int(time.time() * 1000):013d}-0000-w1-limits"}  # fmt: skip
     res = client.post("/api/v1/sync/push", json={"device_id": "w1-limits", "mutations": [m]}, headers=h).json()
     assert res["results"][0]["status"] == "applied", res
+
+
+def test_a_photo_over_the_limit_is_refused_before_it_is_read(two_workers):
+    import io
+    import os
+
+    from PIL import Image
+
+    a, _b, area_ids, app = two_workers
+    with app.state.gw.db.write() as conn:
+        from sqlalchemy import delete
+
+        from gridworker.server.core.schema import login_failures
+
+        conn.execute(delete(login_failures))
+    token = _register(a, area_ids, "13600000031", role="member").json()["token"]
+    noise = Image.frombytes("RGB", (200, 200), os.urandom(200 * 200 * 3))
+    out = io.BytesIO()
+    noise.save(out, "JPEG", quality=95)
+    assert len(out.getvalue()) > 20_000
+    r = a.post(P + "/photos", content=out.getvalue(), headers={"Authorization": f"Bearer {token}", "Content-Type": "image/jpeg"})
+    assert r.status_code == 413 and r.json()["error"]["code"] == "too_large"
