@@ -97,6 +97,18 @@ def test_the_shop_on_the_phone(world):
     assert "Not enough points" in refused.json()["error"]["message"]
     back = member.ok("POST", f"/redemptions/{got['redemption']['id']}/cancel", json={})
     assert back["balance"] == 25 and back["redemption"]["status"] == "cancelled"
+    kept = member.ok("POST", "/shop/redeem", json={"item_id": item, "qty": 1})["redemption"]
+    disp.pull()
+    assert disp.upsert("redemption", kept["id"], {"status": "handed_over"})["status"] in ("applied", "merged")
+    late = member.call("POST", f"/redemptions/{kept['id']}/cancel", json={})
+    assert late.status_code == 409 and late.json()["error"]["code"] == "redemption_closed"
+    assert member.ok("GET", "/redemptions")["redemptions"][0]["status"] == "handed_over"
+    again = member.call("PUT", "/member/checkin", json={"name": "李强", "phone": "13900000005", "employer": "县医院", "estate": "x",
+                                                       "building": "y", "community_id": world.area_ids["C1"]})  # fmt: skip
+    assert again.status_code == 200 and again.json()["member"]["to_place"] is True  # a changed check-in: reviewed again
+    twice = member.call("PUT", "/member/checkin", json={"name": "李强", "phone": "13900000005", "employer": "县医院", "estate": "x",
+                                                       "building": "y", "community_id": world.area_ids["C1"]})  # fmt: skip
+    assert twice.status_code == 409 and twice.json()["error"]["code"] == "already_submitted"
 
 
 def test_notices_are_read_once_and_opinions_answered(world):
