@@ -75,6 +75,10 @@ def test_activity_sign_up_and_check_in_with_the_code(world):
     wrong = member.call("POST", f"/activities/{aid}/checkin", json={"code": "000000"})
     assert wrong.status_code == 409 and wrong.json()["error"]["code"] == "wrong_code"
     assert member.ok("POST", f"/activities/{aid}/checkin", json={"code": "482913"})["attended"] is True
+    for _ in range(2):  # 5 tries per member and activity in all
+        assert member.call("POST", f"/activities/{aid}/checkin", json={"code": "111111"}).status_code == 409
+    guessing = member.call("POST", f"/activities/{aid}/checkin", json={"code": "222222"})
+    assert guessing.status_code == 429 and guessing.json()["error"]["code"] == "rate_limited"
     disp.pull()
     assert disp.records[("activity", aid)]["attended"] == [member.id]
     typed = [d for (e, _i), d in disp.records.items() if e == "activity_event" and d["action"] == "check_in"]
