@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -34,99 +33,15 @@ from . import validation as v
 from .errors import ValidationError
 from .register import InvalidRecord
 
-SCHEMA_VERSION = 1
-
-# JSON types of field values on the wire. Every field may also be null.
-TEXT, INT, NUMBER, BOOL, DATE, DATETIME, ID, TEXT_LIST, ID_LIST = (
-    "text", "int", "number", "bool", "date", "datetime", "id", "text_list", "id_list",
-)  # fmt: skip
-# A bounded list of flat objects (an inspection's answers and verdicts): at most MAX_OBJECTS objects, each
-# of at most MAX_OBJECT_KEYS string keys whose values are a string, a whole number, true/false, null or a list
-# of at most MAX_OBJECT_LIST strings. No deeper nesting: the values themselves are checked entity by entity.
-OBJECT_LIST = "object_list"
-MAX_OBJECTS, MAX_OBJECT_KEYS, MAX_OBJECT_LIST = 200, 12, 20
-
-
-@dataclass(frozen=True)
-class Entity:
-    name: str
-    fields: Mapping[str, str]  # field → wire type
-    server_managed: bool = False  # pull only
-    create_only: bool = False  # upsert of a new id only; never changed or deleted afterwards
-    read_only: frozenset[str] = frozenset()  # derived by the server; in pull data, never in push fields
-    extension: bool = False  # not in PROTOCOL.md's table of core entities
-    extension_fields: frozenset[str] = frozenset()  # fields beyond PROTOCOL.md's table
-
-    def writable(self) -> frozenset[str]:
-        """Fields a client may send in a push mutation (the sync engine filters its outbox rows with it)."""
-        return frozenset(self.fields) - self.read_only
-
-
-def _entity(name: str, fields: dict[str, str], **kw: Any) -> Entity:
-    return Entity(name, fields, **kw)
-
-
-# Issue 15 (docs/places.md): places and their inspections, hazards and their event log, the inspection
-# checklist (server-managed, like categories) and the grid's roster (网格“1+6+N”). All extensions.
-HAZARD_DERIVED = frozenset({"status", "deadline", "extensions", "overdue", "rectified_at", "escalated_at", "incident_id"})
-_PLACE_ENTITIES = (
-    _entity(
-        "place",
-        {
-            "area_id": ID, "name": TEXT, "kind": TEXT, "address": TEXT, "building_id": ID, "person_in_charge": TEXT,
-            "phone": TEXT, "licence_number": TEXT, "notes": TEXT,
-        },
-        extension=True,
-    ),  # fmt: skip
-    _entity(
-        "inspection",
-        {
-            "area_id": ID, "place_id": ID, "kind": TEXT, "inspector_id": ID, "at": DATETIME, "purpose": TEXT,
-            "answers": OBJECT_LIST, "verdicts": OBJECT_LIST, "acknowledged_by": TEXT, "notes": TEXT, "photo_ids": ID_LIST,
-        },
-        create_only=True,
-        extension=True,
-    ),  # fmt: skip
-    _entity(
-        "hazard",
-        {
-            "area_id": ID, "place_id": ID, "inspection_id": ID, "item_code": TEXT, "severity": TEXT,
-            "found_at": DATETIME, "note": TEXT, "photo_ids": ID_LIST,
-            "status": TEXT, "deadline": DATETIME, "extensions": INT, "overdue": BOOL, "rectified_at": DATETIME,
-            "escalated_at": DATETIME, "incident_id": ID,
-        },
-        read_only=HAZARD_DERIVED,
-        extension=True,
-    ),  # fmt: skip
-    _entity(
-        "hazard_event",
-        {
-            "area_id": ID, "hazard_id": ID, "action": TEXT, "actor_id": ID, "at": DATETIME, "inspection_id": ID,
-            "deadline": DATETIME, "reason": TEXT, "incident_id": ID, "severity": TEXT, "item_code": TEXT,
-            "photo_ids": ID_LIST,
-        },
-        create_only=True,
-        extension=True,
-    ),  # fmt: skip
-    _entity(
-        "checklist",
-        {
-            "code": TEXT, "kinds": TEXT_LIST, "severity": TEXT, "days": INT, "category": TEXT, "name": TEXT,
-            "name_en": TEXT, "hazard": TEXT, "hazard_en": TEXT,
-        },
-        server_managed=True,
-        extension=True,
-    ),  # fmt: skip
-    _entity(
-        "roster_member",
-        {
-            "area_id": ID, "role": TEXT, "person_id": ID, "user_id": ID, "name": TEXT, "phone": TEXT,
-            "skills": TEXT, "notes": TEXT,
-        },
-        extension=True,
-    ),  # fmt: skip
+from .wire_types import (  # noqa: F401  (re-exported: the wire's types are named through this module)
+    BOOL, DATE, DATETIME, ID, ID_LIST, INT, MAX_OBJECT_KEYS, MAX_OBJECT_LIST, MAX_OBJECTS, NUMBER, OBJECT_LIST, TEXT,
+    TEXT_LIST, Entity,
 )
+from .wire_types import entity as _entity
+from .wire_participation import PARTICIPATION_ENTITIES
+from .wire_place_entities import PLACE_ENTITIES
 
+SCHEMA_VERSION = 1
 
 ENTITIES: dict[str, Entity] = {
     e.name: e
@@ -239,7 +154,8 @@ ENTITIES: dict[str, Entity] = {
             extension=True,
             extension_fields=frozenset({"place_ids"}),
         ),  # fmt: skip
-        *_PLACE_ENTITIES,
+        *PLACE_ENTITIES,
+        *PARTICIPATION_ENTITIES,
     )
 }
 

@@ -27,9 +27,11 @@ def test_every_client_field_is_on_the_wire(entity):
 
 
 def test_extension_entities_are_named():
-    places = {"place", "inspection", "hazard", "hazard_event", "checklist", "roster_member"}
-    assert wire.EXTENSIONS == {"membership", "walkround", "holiday"} | places
-    assert wire.SERVER_MANAGED == {"area", "user", "category", "holiday", "checklist"}
+    places = {"place", "inspection", "hazard", "hazard_event", "checklist", "roster_member"}  # issue 15
+    participation = {"point_rule", "member", "resident", "service_order", "order_event", "activity", "activity_event", "ledger_entry",
+                     "shop_item", "redemption", "wish", "wish_event", "notice", "notice_read", "opinion"}  # issue 16
+    assert wire.EXTENSIONS == {"membership", "walkround", "holiday"} | places | participation
+    assert wire.SERVER_MANAGED == {"area", "user", "category", "holiday", "checklist", "point_rule"}
 
 
 def test_inspection_answers_are_a_bounded_list_of_flat_objects():

@@ -26,13 +26,16 @@ from ...domain.errors import OUT_OF_SCOPE
 from ...domain.lifecycle import IncidentState, Refusal, Rules
 from ...domain.register import InvalidRecord
 from ...domain.wire import ENTITIES, INCIDENT_CHILDREN
+from ...domain.wire_participation import PARTICIPATION
 from ..core.auth import User
-from ..core.schema import conflicts, mutations, records, tokens
+from ..core.schema import conflicts, mutations, records
 from .assignees import may_be_assigned
 from .blob_access import may_claim
 from .incidents import CalendarCache, derived_fields, replay, to_event
 from .places import PLACE_RULED, PlacePush
-from .merge import APPLIED, CONFLICT, REJECTED, Merge, author_of, changed_by_others, merge_fields, note_author
+from .push_conflicts import ConflictNotes
+from .merge import APPLIED, REJECTED, Merge, changed_by_others, merge_fields, note_author
+from .participation import ParticipationRun
 from .records import SERVER_WRITER, FeedWriter, Rec, bulk, dumps, load, load_children
 from .scope import ALL, AREAS, HANDLER, Scope
 
@@ -71,7 +74,7 @@ class Outcome:
 
 
 @dataclass
-class PushRun:
+class PushRun(ConflictNotes):
     """The state of one push while it is applied."""
 
     conn: Connection
@@ -94,6 +97,7 @@ class PushRun:
         self.server_hlc = str(hlc_mod.Hlc(self.now_ms, 0, SERVER_WRITER))
         self._rules: Rules | None = None
         self.places = PlacePush(self)  # inspections and hazards (places.py)
+        self.part = ParticipationRun(self)  # issue 16's entities (participation.py)
 
     @property
     def rules(self) -> Rules:
@@ -249,8 +253,10 @@ class PushRun:
 
     def _delete(self, m: Mutation, spec: wire.Entity, rec: Rec | None) -> Outcome:
         if spec.create_only:
-            raise Rejected("create_only", "事件记录、检查记录和照片不能删除",
-                           "Incident events, inspections, hazard updates and photos cannot be deleted")
+            raise Rejected("create_only", "办理记录、检查记录和照片不能删除",
+                           "Updates (of incidents, hazards, orders…), inspections and photos cannot be deleted")
+        if m.entity in PARTICIPATION:
+            self.part.check_delete(m.entity)
         if m.entity == "incident" and self.user.role not in STAFF_ROLES:
             raise Rejected(
                 "role_not_allowed",
@@ -278,6 +284,8 @@ class PushRun:
         """Checks and server-set values that depend on other records; returns what _save needs."""
         if entity in PLACE_RULED:
             return self.places.prepare(entity, rec, values, creating)
+        if entity in PARTICIPATION:
+            return self.part.prepare(entity, rec, values, creating)
         if entity == "incident_event":
             return self._prepare_event(values)
         if entity == "photo":
@@ -377,6 +385,8 @@ class PushRun:
             rec.meta["r"] = self.now_ms / 1000
         self.recs[rec.key] = rec
         self.writer.saved(rec, before)
+        if m.entity in PARTICIPATION:
+            self.part.saved(m.entity, rec, prepared, creating)
         if m.entity == "incident_event":
             incident, state = prepared
             self.log_of(incident).append(rec)
@@ -414,47 +424,6 @@ class PushRun:
             child.set_fields({"area_id": incident.area_id}, child.version, self.server_hlc, SERVER_WRITER)
             self.recs[child.key] = child
             self.writer.saved(child, before)
-
-    def _record_conflicts(self, m: Mutation, rec: Rec, merge: Merge) -> None:
-        now = time.time()
-        for name, c in merge.collisions.items():
-            loser_user, loser_device = self._author(rec, merge.overwritten.get(name))
-            self.conflict_rows.append(
-                {
-                    "at": now, "entity": m.entity, "record_id": m.id, "area_id": rec.area_id, "field": name,
-                    "mine": dumps(c["mine"]), "theirs": dumps(c["theirs"]), "winner": c["winner"],
-                    "user_id": self.user.id, "device_id": self.device_id, "mutation_id": m.mutation_id,
-                    "loser_user_id": loser_user, "loser_device_id": loser_device,
-                }
-            )  # fmt: skip
-
-    def _author(self, rec: Rec, stamp: list | None) -> tuple[str | None, str | None]:
-        """(user, device) that wrote a value this push overwrote, or (None, None): the server's own
-        values have no one to tell, and neither has a value whose author cannot be told apart."""
-        if stamp is None:
-            return None, None
-        device = stamp[2]
-        user = author_of(rec, stamp)
-        if user is not None:
-            return user, device
-        if device == SERVER_WRITER:
-            return None, None
-        # Written before authors were kept: the device's user, if only one user ever signed in with it.
-        if device not in self._device_users:
-            q = select(tokens.c.user_id).where(tokens.c.device_id == device).distinct().limit(2)
-            users = self.conn.execute(q).scalars().all()
-            self._device_users[device] = users[0] if len(users) == 1 else None
-        user = self._device_users[device]
-        return (user, device) if user else (None, None)
-
-    def _conflict_error(self, merge: Merge) -> dict[str, Any] | None:
-        if not merge.collisions:
-            return None
-        if "deleted" in merge.collisions:
-            zh, en = "该记录已被他人删除或修改，双方的内容都已保留在服务器上", "The record was deleted or changed by someone else; both versions are kept on the server"
-        else:
-            zh, en = "与他人的修改冲突：按时间较晚的修改逐项保留，另一方的值已记录", "Conflicts with someone else's edit: the later edit wins field by field, the other value is recorded"
-        return {"code": CONFLICT, "message": self.msg(zh, en), "details": merge.collisions}
 
     def finish(self, results: list[tuple[Mutation, dict[str, Any]]]) -> None:
         self.writer.flush()
