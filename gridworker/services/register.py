@@ -237,8 +237,13 @@ def update_person(tx: Tx, person_id: str, fields: dict[str, Any], *, id_checked:
         hh = tx.s.get(Household, p.household_id)
         if hh is not None and changed["relation"] == Relation.head.value and hh.head_person_id != p.id:
             record_upsert(tx.s, hh, apply_fields(hh, {"head_person_id": p.id}), tx.changes)
-    tx.touch("person", p.id)
+    if changed.keys() & _SEARCHED_FIELDS:  # a note or a tag is not in the search index: nothing to re-index
+        tx.touch("person", p.id)
     return p
+
+
+# What a person's search entry is made of (store/search.py _SOURCE_SQL); a move re-indexes in move_person.
+_SEARCHED_FIELDS = frozenset({"name", "id_number", "phone", "status", "area_id", "household_id"})
 
 
 @operation

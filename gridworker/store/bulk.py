@@ -9,7 +9,8 @@ executemany, its values converted by the column types' own bind processors
 
 Held rows reach the database, in the same transaction, before anything could
 read them: before any ORM statement of the session (a query, `s.get` that
-misses the identity map), before the ORM's own flush, before the commit, and
+misses the identity map) unless it runs under `no_autoflush` (where the ORM's
+own pending changes are not written either), before the ORM's own flush, before the commit, and
 when a caller about to use the raw cursor asks (`flush`). A rolled-back
 transaction drops them with the session. A held object may still be changed
 until then (its current values are written).
@@ -118,7 +119,8 @@ def _flush_before(s: Session, *_args: Any) -> None:
 
 
 def _on_orm_execute(state) -> None:
-    if state.session.info.get(_KEY):
+    # Like pending ORM changes: written before a statement unless the caller said no_autoflush.
+    if state.session.info.get(_KEY) and state.session.autoflush:
         flush(state.session)
 
 

@@ -120,3 +120,38 @@ def test_json_text_keeps_chinese_characters_unescaped(store, home):
     with store.read() as s:
         fields = s.connection().exec_driver_sql("SELECT fields FROM outbox WHERE entity = 'person'").scalar()
     assert "孙八" in fields and "\\u" not in fields
+
+
+def test_an_edit_of_text_outside_the_search_index_reindexes_nobody(store, home):
+    """10,000 note edits in one transaction: the search index is not re-read for them (a name change still is)."""
+    p = register.register_person(store, {"name": "周九", "household_id": home.id})
+    with transaction(store) as tx:
+        register.update_person(tx, p.id, {"notes": "走访一次", "tags": ["elderly"]})
+        assert not tx.reindex["person"]
+        register.update_person(tx, p.id, {"name": "周久"})
+        assert tx.reindex["person"] == {p.id}
+    from gridworker.store import search
+
+    with store.read() as s:
+        assert [h.person_id for h in search.search(s, "周久")] == [p.id]
+        assert search.search(s, "zhoujiu")[0].person_id == p.id
+
+
+def test_edits_by_id_in_one_transaction_are_saved_in_one_batch_at_the_commit(store, home):
+    """Looking the next record up by id does not flush the edits before it: one UPDATE batch, not one per edit."""
+    people = [register.register_person(store, {"name": f"吴{i}", "household_id": home.id}) for i in range(30)]
+    with _Statements(store) as seen, transaction(store) as tx:
+        for p in people:
+            register.update_person(tx, p.id, {"phone": f"1380013{len(p.name):01d}{people.index(p):03d}"})
+    assert seen.count("UPDATE PERSON") <= 2  # the first edit meets the clock's first read; then one batch (not 30)
+    with store.read() as s:
+        assert all(s.get(Person, p.id).phone.startswith("1380013") for p in people)
+
+
+def test_a_record_added_to_the_session_and_not_flushed_is_still_found_by_id(store, home):
+    from gridworker.services.base import get_live
+
+    with transaction(store) as tx:
+        p = Person(name="郑十", household_id=home.id, area_id=home.area_id)
+        tx.s.add(p)  # pending in the ORM, not yet flushed
+        assert get_live(tx.s, Person, p.id) is p
