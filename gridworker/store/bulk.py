@@ -75,14 +75,11 @@ def flush(s: Session) -> None:
         return
     s.info[_COUNT] = 0
     conn = s.connection()
-    dialect = conn.dialect
-    cur = conn.connection.driver_connection.cursor()
-    try:
-        for model, objs in held_rows.items():
-            sql, values = _insert(model, dialect)
-            cur.executemany(sql, [values(obj.__dict__) for obj in objs])
-    finally:
-        cur.close()
+    for model, objs in held_rows.items():
+        sql, values = _insert(model, conn.dialect)
+        # One executemany through SQLAlchemy's connection: its cost is per call, not per row, and a failure
+        # (a unique key, a full disk) comes wrapped as every other database error does.
+        conn.exec_driver_sql(sql, [values(obj.__dict__) for obj in objs])
 
 
 @cache

@@ -50,8 +50,10 @@ def test_many_people_in_one_transaction_insert_without_the_orm_and_read_the_cloc
     with _Statements(store) as seen, transaction(store) as tx:
         for i in range(300):
             register.register_person(tx, {"name": f"张{i}", "household_id": home.id, "relation": "other"})
-    assert seen.count('INSERT INTO "PERSON"') + seen.count("INSERT INTO PERSON") == 0
-    assert seen.count("INSERT INTO OUTBOX") == 0
+    # An executemany per table at each flush point (here the clock's first read, then the commit);
+    # the ORM sent one INSERT statement per person (300).
+    assert seen.count('INSERT INTO "PERSON"') + seen.count("INSERT INTO PERSON") <= 2
+    assert seen.count('INSERT INTO "OUTBOX"') + seen.count("INSERT INTO OUTBOX") <= 2
     assert seen.count("SELECT META") <= 3  # once per transaction, not once per change (300)
     with store.read() as s:
         assert s.exec(select(func.count()).select_from(Person)).one() == 300
@@ -70,7 +72,7 @@ def test_ten_thousand_style_updates_read_the_clock_once(store, home):
         for p in people:
             register.update_person(tx, p.id, {"notes": f"走访 {p.name}"})
     assert seen.count("SELECT META") <= 3
-    assert seen.count("INSERT INTO OUTBOX") == 0
+    assert seen.count('INSERT INTO "OUTBOX"') + seen.count("INSERT INTO OUTBOX") == 1
     with store.read() as s:
         notes = s.exec(select(Outbox).where(Outbox.entity == "person", Outbox.op == "upsert")).all()
     assert sum(1 for r in notes if "notes" in r.fields) == 50
