@@ -3,15 +3,15 @@
 The ORM's unit of work costs ~60-130 µs per INSERT (state tracking, one
 parameter dict per row, the insertmanyvalues batches); a 50,000-person import
 makes ~250,000 rows. `hold(s, obj)` keeps a new row of a table model in the
-session instead; `flush(s)` writes every held row with the DB-API cursor's
-executemany, its values converted by the column types' own bind processors
-(JSON, dates), so the stored text is what the ORM would have written.
+session instead; `flush(s)` writes every held row with one executemany per
+table, its values converted by the column types' own bind processors (JSON,
+dates), so the stored text is what the ORM would have written.
 
 Held rows reach the database, in the same transaction, before anything could
 read them: before any ORM statement of the session (a query, `s.get` that
 misses the identity map) unless it runs under `no_autoflush` (where the ORM's
-own pending changes are not written either), before the ORM's own flush, before the commit, and
-when a caller about to use the raw cursor asks (`flush`). A rolled-back
+own pending changes are not written either), before the ORM's own flush,
+before the commit, and when a caller about to use raw SQL asks (`flush`). A rolled-back
 transaction drops them with the session. A held object may still be changed
 until then (its current values are written).
 
