@@ -8,18 +8,30 @@ characters begin a word of its phrase dictionary. For those the syllables
 come from a per-character table filled from pypinyin itself (the same answer
 at about 1 µs); a name where a phrase may start (张长江) still goes to
 `lazy_pinyin` whole, so the result is the same in every case.
+
+pypinyin is imported at the first name (its phrase dictionary takes ~0.3-0.5 s
+to load): commands that read no name, such as a `gridworker sync` with
+nothing to do, never pay for it.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 
-from pypinyin import Style, lazy_pinyin
-from pypinyin.constants import PHRASES_DICT, RE_HANS
-
-# Two-character beginnings of pypinyin's phrases: a name holding none of them is read character by character.
-_PHRASE_STARTS = frozenset(phrase[:2] for phrase in PHRASES_DICT if len(phrase) > 1)
 _BY_CHARACTER: dict[str, list[str]] = {}  # a Chinese character → its syllables, as pypinyin reads it alone
+
+
+@cache
+def _pypinyin():
+    """pypinyin's reader, the Han-character pattern, and the two-character beginnings of its phrases
+    (a name holding none of them is read character by character), loaded once, at first use."""
+    from pypinyin import Style, lazy_pinyin
+    from pypinyin.constants import PHRASES_DICT, RE_HANS
+
+    def read(text: str) -> list[str]:
+        return lazy_pinyin(text, style=Style.NORMAL, errors=_as_typed)
+
+    return read, RE_HANS, frozenset(phrase[:2] for phrase in PHRASES_DICT if len(phrase) > 1)
 
 
 def _as_typed(text: str) -> list[str]:
@@ -28,16 +40,17 @@ def _as_typed(text: str) -> list[str]:
 
 
 def _syllables(name: str) -> list[str]:
-    if any(name[i : i + 2] in _PHRASE_STARTS for i in range(len(name) - 1)):
-        return lazy_pinyin(name, style=Style.NORMAL, errors=_as_typed)
+    read, hans, phrase_starts = _pypinyin()
+    if any(name[i : i + 2] in phrase_starts for i in range(len(name) - 1)):
+        return read(name)
     table = _BY_CHARACTER
     syllables: list[str] = []
     for char in name:
         known = table.get(char)
         if known is None:
-            if not RE_HANS.match(char):  # latin letters, "·", digits: pypinyin groups them; let it
-                return lazy_pinyin(name, style=Style.NORMAL, errors=_as_typed)
-            known = table[char] = lazy_pinyin(char, style=Style.NORMAL, errors=_as_typed)
+            if not hans.match(char):  # latin letters, "·", digits: pypinyin groups them; let it
+                return read(name)
+            known = table[char] = read(char)
         syllables += known
     return syllables
 

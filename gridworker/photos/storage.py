@@ -24,11 +24,9 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from PIL import Image
 
 from . import crypto, errors
 from .crypto import TEMP_SUFFIX
-from .normalise import THUMB_LONG_EDGE
 
 THUMBS = "thumbs"
 SUFFIX = ".jpg"
@@ -155,6 +153,10 @@ def save_bytes(
 
 
 def _check_thumbnail(data: bytes, sha256: str) -> None:
+    from PIL import Image  # here, not at the top: a sync with no thumbnail to check does not load Pillow
+
+    from .normalise import THUMB_LONG_EDGE
+
     if not data.startswith(b"\xff\xd8\xff"):
         raise errors.bad_thumbnail(sha256, "not a JPEG")
     try:

@@ -92,7 +92,7 @@ def operation(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def get_live(s: Session, model: type[T], record_id: str | None) -> T:
-    obj = s.get(model, record_id) if record_id else None
+    obj = _get(s, model, record_id) if record_id else None
     if obj is None or obj.deleted:
         kind = {
             "building": ("楼栋", "building"),
@@ -107,3 +107,16 @@ def get_live(s: Session, model: type[T], record_id: str | None) -> T:
         )
         raise NotFound(f"找不到该{kind[0]}（{record_id}）", f"No such {kind[1]} ({record_id})")
     return obj
+
+
+def _get(s: Session, model: type[T], record_id: str) -> T | None:
+    """`s.get` without flushing the transaction's earlier changes first, unless the record is not found without it.
+
+    A key look-up cannot depend on unsaved changes to other rows: 10,000 edits in
+    one transaction then save in one batch at the commit, not one flush per edit.
+    A record added to the session and not yet saved is only found after a flush:
+    the second look-up.
+    """
+    with s.no_autoflush:
+        obj = s.get(model, record_id)
+    return obj if obj is not None else s.get(model, record_id)

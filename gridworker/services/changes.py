@@ -2,7 +2,10 @@
 
 Every service writes through `record_upsert` / `record_delete`, inside one
 `store.write()` transaction, so a record and its outbox row are committed
-together or not at all. After the commit the service calls `publish`, and
+together or not at all. New records and outbox rows are held in the session
+and inserted per table with one executemany (store/bulk.py) before anything
+can read them; the clock is read once per transaction (store/meta.py).
+After the commit the service calls `publish`, and
 whoever listens (the UI bridges it to a Qt signal) refreshes.
 """
 
@@ -18,6 +21,7 @@ from sqlmodel import Session
 
 from ..domain.models import Outbox, SyncedRecord, to_wire, utcnow
 from ..domain.rows import new_record
+from ..store import bulk
 from ..store.meta import next_hlc
 from .scope import FOLLOWERS, check_area
 
@@ -86,7 +90,7 @@ def record_upsert(
     if "area_id" in changed or (not obj.version and obj.area_id is None and obj.entity not in FOLLOWERS):
         check_area(s, obj.entity, obj.area_id)
     obj.updated_at = utcnow()
-    s.add(obj)
+    bulk.add(s, obj)  # a new record is inserted with the others of its table in one executemany
     row = new_record(
         Outbox,
         entity=obj.entity,
@@ -96,7 +100,7 @@ def record_upsert(
         base_version=obj.version or None,
         hlc=next_hlc(s),
     )
-    s.add(row)
+    bulk.hold(s, row, attach=False)  # written with the others in one executemany (store/bulk.py)
     if changes is not None:
         changes.add(obj.entity, obj.id)
     return row
@@ -106,11 +110,11 @@ def record_delete(s: Session, obj: SyncedRecord, changes: Changes | None = None)
     """Tombstone `obj`: it stays in the table, flagged, so the delete can be synced and audited."""
     obj.deleted = True
     obj.updated_at = utcnow()
-    s.add(obj)
+    bulk.add(s, obj)
     row = new_record(
         Outbox, entity=obj.entity, record_id=obj.id, op="delete", fields={}, base_version=obj.version or None, hlc=next_hlc(s)
     )
-    s.add(row)
+    bulk.hold(s, row, attach=False)
     if changes is not None:
         changes.add(obj.entity, obj.id)
     return row

@@ -221,7 +221,7 @@ class _Importer:
             return None
         existing = self.index.building(key)
         if existing is None:
-            b = reg.register_building(self.tx, values | {"area_id": area.id})
+            b = reg.register_building(self.tx, values | {"area_id": area.id}, cleaned=True)
             self.index.add_building(b)
             return "new"
         changed = _changed(existing, values)
@@ -242,7 +242,7 @@ class _Importer:
             return None
         existing = self.index.household(key)
         if existing is None:
-            hh = reg.register_household(self.tx, values | {"building_id": building.id})
+            hh = reg.register_household(self.tx, values | {"building_id": building.id}, cleaned=True)
             self.index.add_household(hh)
             return "new"
         changed = _changed(existing, {k: v for k, v in values.items() if k in raw})
@@ -352,7 +352,7 @@ def _register_person(tx: Tx, values: dict[str, Any], household, area):
     fields = values | {"household_id": household.id if household is not None else None}
     if household is None and area is not None:
         fields["area_id"] = area.id
-    p = reg.register_person(tx, fields, id_checked=True)
+    p = reg.register_person(tx, fields, id_checked=True, cleaned=True)
     if status in _LEAVE:
         _LEAVE[status](tx, p.id)
     return p

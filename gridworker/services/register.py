@@ -38,8 +38,9 @@ def register_area(tx: Tx, *, code: str, name: str, level: str, parent_id: str | 
 
 # -- buildings ---------------------------------------------------------------
 @operation
-def register_building(tx: Tx, fields: dict[str, Any]) -> Building:
-    values = clean_building(fields)
+def register_building(tx: Tx, fields: dict[str, Any], *, cleaned: bool = False) -> Building:
+    """A new building; `cleaned=True`: `fields` are clean_building's output already (an import cleans each row once)."""
+    values = dict(fields) if cleaned else clean_building(fields)
     building, changed = create_record(Building, values)
     record_upsert(tx.s, building, changed | {"name": building.name}, tx.changes)
     return building
@@ -103,8 +104,9 @@ def _default_address(s, values: dict[str, Any]) -> str | None:
 
 
 @operation
-def register_household(tx: Tx, fields: dict[str, Any]) -> Household:
-    values = clean_household(fields)
+def register_household(tx: Tx, fields: dict[str, Any], *, cleaned: bool = False) -> Household:
+    """A new household; `cleaned` as for register_building."""
+    values = dict(fields) if cleaned else clean_household(fields)
     if values.get("building_id"):
         building = get_live(tx.s, Building, values["building_id"])
         values.setdefault("area_id", building.area_id)
@@ -189,14 +191,17 @@ def _close_membership(tx: Tx, p: Person, on: date | None, reason: str | None) ->
 
 
 @operation
-def register_person(tx: Tx, fields: dict[str, Any], *, moved_in: date | None = None, id_checked: bool = False) -> Person:
+def register_person(
+    tx: Tx, fields: dict[str, Any], *, moved_in: date | None = None, id_checked: bool = False, cleaned: bool = False
+) -> Person:
     """A new person, and their stay in `household_id` if given.
 
     `id_checked=True`: the caller has already made sure no other live person has
     this ID number (an import checks 50,000 rows against one preloaded index
-    instead of one query each).
+    instead of one query each). `cleaned=True`: `fields` are clean_person's
+    output already (the import cleans each row once, to name its bad cells).
     """
-    values = clean_person(fields)
+    values = dict(fields) if cleaned else clean_person(fields)
     if not id_checked:
         _check_unique_id(tx.s, values.get("id_number"), None)
     household = None
@@ -232,8 +237,13 @@ def update_person(tx: Tx, person_id: str, fields: dict[str, Any], *, id_checked:
         hh = tx.s.get(Household, p.household_id)
         if hh is not None and changed["relation"] == Relation.head.value and hh.head_person_id != p.id:
             record_upsert(tx.s, hh, apply_fields(hh, {"head_person_id": p.id}), tx.changes)
-    tx.touch("person", p.id)
+    if changed.keys() & _SEARCHED_FIELDS:  # a note or a tag is not in the search index: nothing to re-index
+        tx.touch("person", p.id)
     return p
+
+
+# What a person's search entry is made of (store/search.py _SOURCE_SQL); a move re-indexes in move_person.
+_SEARCHED_FIELDS = frozenset({"name", "id_number", "phone", "status", "area_id", "household_id"})
 
 
 @operation

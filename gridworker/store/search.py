@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from ..domain.names import pinyin_of
+from . import bulk
 
 # Ranks: lower is better. Name, pinyin and initials share the name ranks.
 RANK_ID_NUMBER = 0
@@ -138,7 +139,8 @@ def _ids_param(ids: Iterable[str]) -> str:
 def _cursor(s: Session, *, flush: bool = False):
     """A DB-API cursor on the session's own connection and transaction (no per-statement ORM overhead)."""
     if flush:
-        s.flush()  # pending ORM changes must be in the database the SQL reads
+        bulk.flush(s)  # held rows and pending ORM changes must be in the database the SQL reads
+        s.flush()
     return s.connection().connection.driver_connection.cursor()
 
 

@@ -25,10 +25,12 @@ from collections.abc import Iterable
 from sqlmodel import Session
 
 from ..domain import wire
+from ..store import bulk
 
 
 def needed(s: Session) -> set[str]:
     """Ids of every record this device must keep through an eviction (ids are unique across entities)."""
+    bulk.flush(s)  # rows held by this transaction's own edits (store/bulk.py) must be in what the SQL reads
     rows = s.connection().exec_driver_sql(
         "SELECT entity, record_id, fields FROM outbox WHERE state = 'pending' OR (state = 'rejected' AND "
         "(base_version IS NULL OR json_extract(result, '$.dismissed_at') IS NULL))"

@@ -36,6 +36,7 @@ from sqlmodel import Session
 
 from ..domain.models import Outbox, utcnow
 from ..services import tables as server_tables
+from ..store import bulk
 from ..store.sync_tables import SyncBlob, SyncEvicted, SyncResync
 from .mapping import ENTITY_MAPS, SEARCHED, EntityMap
 from . import keep, state
@@ -95,6 +96,7 @@ class _OutboxRow:
 
 def pending_records(s: Session, entity: str, ids: list[str]) -> dict[str, list[Any]]:
     """Unsent outbox rows of these records, in order: record id → rows."""
+    bulk.flush(s)  # rows held by this transaction's own edits (store/bulk.py) must be in what the SQL reads
     rows = s.connection().exec_driver_sql(
         "SELECT seq, record_id, op, fields FROM outbox WHERE state = 'pending' AND entity = ? "
         "AND record_id IN (SELECT value FROM json_each(?)) ORDER BY seq",

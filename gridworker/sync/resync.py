@@ -38,6 +38,7 @@ from sqlmodel import Session
 
 from ..domain.models import Outbox, new_id, to_wire
 from ..store.areas import areas_below
+from ..store import bulk
 from ..store.meta import next_hlc
 from ..store.sync_tables import SyncEvicted, SyncResync
 from . import state
@@ -198,6 +199,7 @@ def own_accepted(s: Session, changes: list[dict[str, Any]]) -> dict[tuple[str, s
     conflict) is the value shown now, and no unsent edit covers it (that one
     is sent anyway); a delete counts when it was the record's last sent edit.
     """
+    bulk.flush(s)  # rows held by this transaction's own edits (store/bulk.py) must be in what the SQL reads
     conn = s.connection()
     out: dict[tuple[str, str], Own] = {}
     for entity, ids in _wanted(changes).items():

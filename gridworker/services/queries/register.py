@@ -24,6 +24,7 @@ from ...domain.enums import Relation
 from ...domain.models import Building, Household, Person
 from ...store.areas import areas_below
 from ...store.database import Store
+from ...store import bulk
 from ..base import get_live
 from ..scope import writable_areas
 from ..search import find_people
@@ -75,6 +76,7 @@ def _with(scope: Scope) -> str:
 
 def raw_cursor(s: Session):
     """The SQLCipher connection's own cursor, for the hand-written SQL of the paged lists (no ORM rows)."""
+    bulk.flush(s)  # rows held by this transaction's own edits (store/bulk.py) must be in what the SQL reads
     return s.connection().connection.driver_connection.cursor()
 
 
