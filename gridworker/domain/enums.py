@@ -100,6 +100,8 @@ class Role(Labelled):
     dispatcher = "dispatcher"
     worker = "worker"
     handler = "handler"
+    member = "member"  # 在职党员 / volunteer: the web pages only (issue 16), never /sync or the register
+    resident = "resident"  # the web pages only
 
 
 class Outcome(Labelled):
@@ -121,6 +123,7 @@ class Source(Labelled):
     snap = "snap"
     request = "request"
     visit = "visit"
+    resident = "resident"  # a resident's 随手拍 on the phone pages (server/web)
 
 
 class Action(Labelled):
@@ -217,6 +220,8 @@ _LABELS: dict[type, dict] = {
         Role.dispatcher: ("社区工作人员", "Dispatcher"),
         Role.worker: ("网格员", "Grid worker"),
         Role.handler: ("处置人员", "Handler"),
+        Role.member: ("党员志愿者", "Party member"),
+        Role.resident: ("居民", "Resident"),
     },
     Outcome: {
         Outcome.met: ("见面", "Met"),
@@ -235,6 +240,7 @@ _LABELS: dict[type, dict] = {
         Source.snap: ("随手拍", "Snap and report"),
         Source.request: ("居民提事", "Resident request"),
         Source.visit: ("走访", "Visit"),
+        Source.resident: ("居民随手拍", "Resident's report"),
     },
     Action: {
         Action.report: ("上报", "Report"),
