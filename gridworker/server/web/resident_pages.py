@@ -64,7 +64,9 @@ async def verify_post(request: Request):
         with state.db.plain() as conn:
             limits.hit(conn, "verify", res.user.id, address(request))
         with state.db.write() as conn:
-            verify(conn, res, fields.get("name", ""), fields.get("id_number", "")[:40])
+            refused = verify(conn, res, fields.get("name", ""), fields.get("id_number", "")[:40])
+        if refused is not None:
+            raise refused
     except WebError as err:
         return refusal(request, err, "verify.html", form={"name": fields.get("name", "")[:30]}, locked=err.key == "verify_locked", **_frame(res))
     return page(request, "message.html", notice=Words(lang_of(request))("verify_done"), **_frame(res))

@@ -172,13 +172,20 @@ def _count_miss(conn: Connection, key: str) -> int:
     return failures + 1
 
 
-def verify(conn: Connection, res: Resident, name: str, id_number: str) -> None:
-    """Match name and ID number with a person of the resident's community; WebError on a miss or a lock."""
+def verify(conn: Connection, res: Resident, name: str, id_number: str) -> WebError | None:
+    """Match name and ID number with a person of the resident's community.
+
+    Returns the refusal (a miss, or the lock) instead of raising it, so that the caller's transaction
+    commits the miss it counted: a refusal raised through the transaction would roll the count back.
+    """
     key = "verify:" + res.user.id
     minutes = verify_locked_for(conn, res.user.id)
     if minutes:
-        raise WebError("verify_locked", status=429, minutes=minutes)
-    name = clean_name(name)
+        return WebError("verify_locked", status=429, minutes=minutes)
+    try:
+        name = clean_name(name)
+    except WebError as err:
+        return err
     try:
         number = idnumber.normalise(id_number or "")
     except Exception:  # noqa: BLE001 - any text that is no ID number is a miss like another
@@ -187,8 +194,8 @@ def verify(conn: Connection, res: Resident, name: str, id_number: str) -> None:
     if person is None:
         misses = _count_miss(conn, key)
         if misses >= VERIFY_TRIES:
-            raise WebError("verify_locked", status=429, minutes=VERIFY_LOCK_S // 60)
-        raise WebError("verify_failed", "id_number", left=VERIFY_TRIES - misses)
+            return WebError("verify_locked", status=429, minutes=VERIFY_LOCK_S // 60)
+        return WebError("verify_failed", "id_number", left=VERIFY_TRIES - misses)
     person_id, area_id = person
     conn.execute(delete(login_failures).where(login_failures.c.key == key))
     conn.execute(
@@ -196,6 +203,7 @@ def verify(conn: Connection, res: Resident, name: str, id_number: str) -> None:
         .where(web_residents.c.user_id == res.user.id)
         .values(person_id=person_id, area_id=area_id, verified_at=time.time(), verified_by=None)
     )
+    return None
 
 
 def _match(conn: Connection, community_id: str, name: str, number: str) -> tuple[str, str] | None:

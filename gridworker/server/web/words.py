@@ -1,6 +1,6 @@
 """Every word the phone pages show, in Chinese (the default) and English: key → (zh, en).
 
-Templates say `t("key")`; messages built in Python use `Words.get`. A test
+Templates say `t("app_name")`; messages built in Python use `Words.get`. A test
 checks that every key used in a template or in this package is here, with
 both languages filled in.
 """
