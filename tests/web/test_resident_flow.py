@@ -62,3 +62,52 @@ def test_a_resident_reports_with_a_photo_and_the_desktop_board_has_it_after_a_sy
     kept = Image.open(io.BytesIO(blob))
     assert dict(kept.getexif()) == {} and b"PhoneCam" not in blob
     assert max(kept.size) <= 1600  # made smaller in the browser before it was sent
+
+
+def test_the_resident_follows_the_timeline_and_rates_what_was_done(phone, web_server, tmp_path):
+    from gridworker.services import incidents
+
+    from ..sync.server import make_client
+    from .helpers import small_jpeg
+
+    register_resident(phone)
+    verify_resident(phone)
+    phone.goto("/h5/snap")
+    phone.set_input_files("input[name=photo]", files=[{"name": "a.jpg", "mimeType": "image/jpeg", "buffer": small_jpeg()}])
+    phone.wait_for_selector("[data-previews] img")
+    phone.get_by_placeholder("搜索类别").fill("jg")
+    phone.get_by_label("问题描述").fill("5栋井盖缺失（评价）")
+    phone.get_by_label("地址").fill("幸福小区5栋")
+    phone.get_by_role("button", name="提交").click()
+    phone.wait_for_url("**/h5/mine?sent=1")
+    phone.get_by_role("link", name="5栋井盖缺失（评价）").click()
+    assert phone.inner_text(".badge") == "已上报"  # the status in words
+    assert phone.locator("input[name=rating]").count() == 0  # not closed yet: nothing to rate
+
+    disp = make_client(tmp_path / "disp-home", web_server, "disp")
+    try:
+        disp.sync_ok()
+        found = [r for r in list_incidents(disp.store, "all") if r.title.startswith("5栋井盖缺失（评价）")]
+        assert len(found) == 1
+        entry = disp.account.info["server"]
+        who = {"actor_id": entry["user_id"], "actor_role": entry["role"]}
+        incidents.transition_incident(disp.store, found[0].id, "accept", **who)
+        incidents.transition_incident(disp.store, found[0].id, "close", note="已更换新井盖", **who)
+        disp.sync_ok()
+
+        phone.reload()
+        main = phone.inner_text("main")
+        assert "已更换新井盖" in main and "办结" in main and "受理" in main
+        assert "T" not in phone.inner_text(".timeline").replace("Timeline", "")  # times in words, no ISO stamps
+        phone.get_by_label("5 · 非常满意").check()
+        phone.get_by_label("意见（选填）").fill("修得很快，谢谢")
+        phone.get_by_role("button", name="提交").click()
+        phone.wait_for_url(f"**/h5/mine/{found[0].id}")
+        assert "您的评价：5" in phone.inner_text("main")
+
+        disp.sync_ok()
+        with disp.store.read() as s:
+            assert s.get(Incident, found[0].id).rating == 5
+    finally:
+        disp.close()
+    assert phone.errors == [] and phone.context.outside == []
