@@ -36,12 +36,12 @@ def test_the_session_cookie_is_httponly_lax_and_secure_only_over_tls(web_server)
     v = Visitor(web_server)
     v.get("/h5/c/C1")
     r = v.post("/h5/register", {"name": "钱多", "phone": new_phone(), "password": PASSWORD}, allow_redirects=False)
-    cookie = _cookie_header(r, "gw_session").lower()
+    cookie = _cookie_header(r, "gw_h5").lower()
     assert "httponly" in cookie and "samesite=lax" in cookie and "path=/h5" in cookie and "secure" not in cookie
     # Behind nginx with TLS (X-Forwarded-Proto from the trusted local proxy): Secure, every cookie.
     phone = v.register(name="孙丽")
     r = v.post("/h5/sign-in", {"phone": phone, "password": PASSWORD}, allow_redirects=False, headers={"X-Forwarded-Proto": "https"})
-    assert r.status_code == 303 and "secure" in _cookie_header(r, "gw_session").lower()
+    assert r.status_code == 303 and "secure" in _cookie_header(r, "gw_h5").lower()
     r = Visitor(web_server).get("/h5/c/C1", headers={"X-Forwarded-Proto": "https"})
     assert "secure" in _cookie_header(r, "gw_community").lower() and "secure" in _cookie_header(r, "gw_seed").lower()
 
@@ -144,3 +144,16 @@ def test_guessing_a_residents_password_is_slowed_down(web_server):
     texts = [other.post("/h5/sign-in", {"phone": phone, "password": f"wrong-{n}"}).text for n in range(7)]
     assert "手机号或密码不正确" in texts[0]
     assert "操作过于频繁" in texts[-1]
+
+
+def test_a_verified_resident_is_a_record_staff_pull_and_the_register_stays_out_of_the_pages(web_server):
+    v = Visitor(web_server)
+    phone = v.register(name="吴桂兰")
+    v.verify()
+    mine = [c for (entity, _id), c in web_server.records("disp").items() if entity == "resident" and c["data"].get("phone") == phone]
+    assert len(mine) == 1
+    data = mine[0]["data"]
+    assert data["verified"] is True and data["person_id"] and data["name"] == "吴桂兰"
+    # The resident's own pages show that they are verified, and nothing of the person they matched.
+    home = v.get("/h5/").text
+    assert "已实名认证" in home and data["person_id"] not in home and "王秀英" not in home

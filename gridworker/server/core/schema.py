@@ -189,17 +189,3 @@ blob_uploaders = Table(
     Column("sha256", String(64), primary_key=True),
     Column("user_id", ID, primary_key=True),
 )
-
-# The phone pages' residents (issue 17): the community they registered in, and — once their name and ID
-# number matched a person of the register, or a grid worker confirmed them — that person and its area.
-web_residents = Table(
-    "web_residents",
-    metadata,
-    Column("user_id", ID, primary_key=True),
-    Column("community_id", ID, nullable=False),
-    Column("person_id", ID),
-    Column("area_id", ID),  # the verified person's area: where their reports go
-    Column("verified_at", Float),
-    Column("verified_by", ID),  # null: matched by the resident; else the confirming user
-    Column("created_at", Float, nullable=False),
-)

@@ -1,8 +1,9 @@
 """Residents of the phone pages: registering, signing in, and verification against the register.
 
 A resident is a server user with role `resident` (username: their mobile
-number) plus a `web_residents` row: the community they registered in and,
-once verified, the person of the register they are and that person's area.
+number) plus a `resident` record of the change feed (issue 16's entity, id =
+the user id, area = the community they registered in), which staff desktops
+sync; once verified, it names the person of the register they are.
 Only the server compares the name and ID number with the register; the
 resident learns nothing of it but "matched" or "did not" — and after three
 misses the form is locked for an hour (per resident and per address).
@@ -14,16 +15,20 @@ import json
 import time
 import uuid
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
+from ...domain import hlc as hlc_mod
 from ...domain import idnumber, passwords, validation
+from ...domain.enums import SPECIAL_GROUP_TAGS
 from ...domain.errors import ValidationError
 from ..core.auth import User, hash_password, user_from_row, verify_password
-from ..core.schema import login_failures, records, users, web_residents
+from ..core.schema import login_failures, records, users
+from ..sync.records import SERVER_WRITER, FeedWriter, Rec, load
 from ..sync.scope import area_tree, closure, refresh_scopes
 
 RESIDENT = "resident"
@@ -52,7 +57,7 @@ class Resident:
     user: User
     community: Community
     person_id: str | None
-    area_id: str | None
+    area_id: str | None  # the verified person's area (where their reports go); None until verified
 
     @property
     def verified(self) -> bool:
@@ -126,17 +131,42 @@ def register(conn: Connection, community: Community, name: str, phone: str, pass
             disabled=False, area_ids=json.dumps([community.id]), scope_id=None, created_at=now,
         )
     )  # fmt: skip
-    conn.execute(insert(web_residents).values(user_id=user_id, community_id=community.id, created_at=now))
     refresh_scopes(conn, [user_id])
+    registered = datetime.fromtimestamp(now, timezone.utc).isoformat()
+    _write(conn, None, user_id, {"area_id": community.id, "name": name, "phone": phone, "registered_at": registered,
+                                 "verified": False, "special_group": False})  # fmt: skip
     return user_id
 
 
+def _write(conn: Connection, rec: Rec | None, user_id: str, data: dict) -> None:
+    """Create or change the resident record through the feed, the server as its writer (staff devices pull it)."""
+    writer = FeedWriter(conn)
+    rec = rec or Rec("resident", user_id)
+    hlc = str(hlc_mod.Hlc(int(time.time() * 1000), 0, SERVER_WRITER))
+    before = writer.before(rec)
+    rec.version += 1
+    rec.set_fields(data, rec.version, hlc, SERVER_WRITER)
+    writer.saved(rec, before)
+    writer.flush()
+
+
+def _record(conn: Connection, user_id: str) -> Rec | None:
+    rec = load(conn, [("resident", user_id)]).get(("resident", user_id))
+    return None if rec is None or rec.deleted else rec
+
+
 def resident(conn: Connection, user: User) -> Resident | None:
-    row = conn.execute(select(web_residents).where(web_residents.c.user_id == user.id)).first()
-    if row is None or user.role != RESIDENT:
+    rec = _record(conn, user.id) if user.role == RESIDENT else None
+    if rec is None:
         return None
-    community = community_by_id(conn, row.community_id) or Community(row.community_id, "", "")
-    return Resident(user, community, row.person_id, row.area_id)
+    community = community_by_id(conn, rec.area_id) or Community(rec.area_id or "", "", "")
+    person_id = rec.data.get("person_id") if rec.data.get("verified") else None
+    area_id = None
+    if person_id:  # the person's area now (people move between grids); the community if the person is gone
+        area_id = conn.execute(
+            select(records.c.area_id).where(records.c.entity == "person", records.c.id == person_id, records.c.deleted.is_(False))
+        ).scalar() or rec.area_id
+    return Resident(user, community, person_id, area_id)
 
 
 def check_sign_in(conn: Connection, phone: str, password: str) -> User | None:
@@ -196,17 +226,20 @@ def verify(conn: Connection, res: Resident, name: str, id_number: str) -> WebErr
         if misses >= VERIFY_TRIES:
             return WebError("verify_locked", status=429, minutes=VERIFY_LOCK_S // 60)
         return WebError("verify_failed", "id_number", left=VERIFY_TRIES - misses)
-    person_id, area_id = person
     conn.execute(delete(login_failures).where(login_failures.c.key == key))
-    conn.execute(
-        update(web_residents)
-        .where(web_residents.c.user_id == res.user.id)
-        .values(person_id=person_id, area_id=area_id, verified_at=time.time(), verified_by=None)
-    )
+    _mark_verified(conn, res.user.id, person)
     return None
 
 
-def _match(conn: Connection, community_id: str, name: str, number: str) -> tuple[str, str] | None:
+def _mark_verified(conn: Connection, user_id: str, person: dict) -> None:
+    tags = set(person.get("tags") or ())
+    _write(conn, _record(conn, user_id), user_id, {
+        "person_id": person["id"], "household_id": person.get("household_id"), "verified": True,
+        "verified_at": datetime.now(timezone.utc).isoformat(), "special_group": bool(tags & SPECIAL_GROUP_TAGS),
+    })  # fmt: skip
+
+
+def _match(conn: Connection, community_id: str, name: str, number: str) -> dict | None:
     areas = closure([community_id], area_tree(conn))
     q = select(records.c.id, records.c.area_id, records.c.data).where(
         records.c.entity == "person", records.c.deleted.is_(False), records.c.area_id.in_(sorted(areas))
@@ -214,25 +247,5 @@ def _match(conn: Connection, community_id: str, name: str, number: str) -> tuple
     for person_id, area_id, data in conn.execute(q):
         p = json.loads(data)
         if p.get("name", "").strip() == name and idnumber.normalise(p.get("id_number") or "") == number:
-            return person_id, area_id
+            return p | {"id": person_id, "area_id": area_id}
     return None
-
-
-def confirm(conn: Connection, phone: str, person_id: str, by: str) -> None:
-    """A grid worker (or staff) confirms a resident as this person of the register, without the ID number."""
-    row = conn.execute(
-        select(web_residents.c.user_id).select_from(web_residents.join(users, users.c.id == web_residents.c.user_id))
-        .where(users.c.username == phone)
-    ).first()  # fmt: skip
-    if row is None:
-        raise WebError("bad_phone", "phone")
-    area_id = conn.execute(
-        select(records.c.area_id).where(records.c.entity == "person", records.c.id == person_id, records.c.deleted.is_(False))
-    ).scalar()
-    if area_id is None:
-        raise WebError("not_found")
-    conn.execute(
-        update(web_residents)
-        .where(web_residents.c.user_id == row.user_id)
-        .values(person_id=person_id, area_id=area_id, verified_at=time.time(), verified_by=by)
-    )

@@ -23,7 +23,7 @@ from ..core.auth import User, user_from_row
 from ..core.schema import server_meta, users
 
 SECRET_KEY = "web_secret"
-SESSION_COOKIE = "gw_session"
+SESSION_COOKIE = "gw_h5"  # not the participation API's gw_session (Path=/): these pages' own, Path=/h5
 SEED_COOKIE = "gw_seed"
 SESSION_TTL_S = 12 * 3600
 
