@@ -19,7 +19,7 @@ from ..sync.repairs import repair_photo_parents
 from ..sync.state import ServerState, ensure_epoch
 from ..web import site as web_site
 from ..web.uploads import WEB_UPLOAD_BYTES, too_large_page
-from . import blobs, errors, routes
+from . import blobs, errors, participation_auth, participation_routes, routes
 
 log = logging.getLogger("gridworker.server")
 
@@ -32,15 +32,18 @@ class BodyLimit:
     false one, is caught as surely as one that declares too much.
     """
 
-    def __init__(self, app: ASGIApp, limits: Limits):
+    def __init__(self, app: ASGIApp, limits: Limits, web_photo_bytes: int = 8 * 1024 * 1024):
         self.app = app
         self.limits = limits
+        self.web_photo_bytes = web_photo_bytes
 
     def _limit(self, method: str, path: str) -> tuple[str, int]:
         if path.rstrip("/") == "/api/v1/sync/push":
             return "push body", self.limits.push_bytes
         if method == "PUT" and path.startswith("/api/v1/blobs/"):
             return "upload chunk", self.limits.chunk_bytes
+        if path.rstrip("/") == "/api/v1/p/photos":
+            return "photo", self.web_photo_bytes
         if path.startswith("/h5/"):  # the phone pages: a form with its photos
             return "photo upload", WEB_UPLOAD_BYTES
         return "request body", self.limits.other_body_bytes
@@ -147,8 +150,10 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
     app.include_router(routes.public)
     app.include_router(routes.router)
     app.include_router(blobs.router)
+    app.include_router(participation_auth.router)
+    app.include_router(participation_routes.router)
     web_site.install(app, state)
-    app.add_middleware(BodyLimit, limits=settings.limits)
+    app.add_middleware(BodyLimit, limits=settings.limits, web_photo_bytes=settings.web.photo_bytes)
     return app
 
 

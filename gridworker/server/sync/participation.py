@@ -244,6 +244,7 @@ class ParticipationRun:
         if not creating:
             raise self.reject("create_only", "阅读记录不可修改", "A read receipt cannot be changed")
         values.update(user_id=self.run.user.id, area_id=notice.area_id, at=values.get("at") or _now())
+        rec.parent_id = notice.id
 
     def _opinion(self, rec: Rec, values: dict[str, Any], creating: bool) -> None:
         if self.role in ("member", "resident"):
