@@ -69,7 +69,7 @@ def test_an_expired_session_mid_form_keeps_what_was_typed(phone, web_server, tmp
     _fill_snap(phone, "路灯不亮（会话过期）")
     phone.set_input_files("input[name=photo]", str(tmp_path.joinpath("p.jpg").write_bytes(small_jpeg()) and tmp_path / "p.jpg"))
     phone.wait_for_selector("[data-previews] img")
-    phone.context.clear_cookies(name="gw_h5")  # the session ran out while the form was being filled
+    phone.context.clear_cookies(name="gw_session")  # the session ran out while the form was being filled
     phone.get_by_role("button", name="提交").click()
     phone.wait_for_url("**/h5/sign-in**")
     assert "登录已过期" in phone.content()

@@ -36,12 +36,12 @@ def test_the_session_cookie_is_httponly_lax_and_secure_only_over_tls(web_server)
     v = Visitor(web_server)
     v.get("/h5/c/C1")
     r = v.post("/h5/register", {"name": "钱多", "phone": new_phone(), "password": PASSWORD}, allow_redirects=False)
-    cookie = _cookie_header(r, "gw_h5").lower()
-    assert "httponly" in cookie and "samesite=lax" in cookie and "path=/h5" in cookie and "secure" not in cookie
+    cookie = _cookie_header(r, "gw_session").lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie and "path=/;" in cookie + ";" and "secure" not in cookie
     # Behind nginx with TLS (X-Forwarded-Proto from the trusted local proxy): Secure, every cookie.
     phone = v.register(name="孙丽")
     r = v.post("/h5/sign-in", {"phone": phone, "password": PASSWORD}, allow_redirects=False, headers={"X-Forwarded-Proto": "https"})
-    assert r.status_code == 303 and "secure" in _cookie_header(r, "gw_h5").lower()
+    assert r.status_code == 303 and "secure" in _cookie_header(r, "gw_session").lower()
     r = Visitor(web_server).get("/h5/c/C1", headers={"X-Forwarded-Proto": "https"})
     assert "secure" in _cookie_header(r, "gw_community").lower() and "secure" in _cookie_header(r, "gw_seed").lower()
 
@@ -157,3 +157,15 @@ def test_a_verified_resident_is_a_record_staff_pull_and_the_register_stays_out_o
     # The resident's own pages show that they are verified, and nothing of the person they matched.
     home = v.get("/h5/").text
     assert "已实名认证" in home and data["person_id"] not in home and "王秀英" not in home
+
+
+def test_signing_out_ends_the_session_for_the_pages_and_the_json_api_alike(web_server):
+    v = Visitor(web_server)
+    v.register()
+    token = v.http.cookies.get("gw_session")
+    assert v.get("/api/v1/p/me").json()["role"] == "resident"  # the pages' sign-in is the API's session
+    assert "退出登录" in v.post("/h5/sign-out", {}, form_page="/h5/").text
+    other = Visitor(web_server)
+    other.http.cookies.set("gw_session", token)  # the old token, kept by whoever had it
+    assert other.get("/api/v1/p/me").status_code == 401
+    assert other.get("/h5/mine", allow_redirects=False).status_code == 303

@@ -120,10 +120,10 @@ async def sign_in(request: Request):
         user = check_sign_in(conn, phone, fields.get("password", "")[:1024])
     if user is None:
         return refusal(request, WebError("bad_login", status=401), "sign_in.html", **again)
+    response = redirect(request, again["next"] or "/h5/")
     with state.db.plain() as conn:
         state.limiter.succeeded(conn, phone, address(request))
-    response = redirect(request, again["next"] or "/h5/")
-    request.app.state.web.sessions.start(request, response, user.id)
+        request.app.state.web.sessions.start(request, response, conn, user.id)
     return response
 
 
@@ -153,7 +153,8 @@ async def register_post(request: Request):
     except WebError as err:
         return refusal(request, err, "register.html", **again)
     response = redirect(request, "/h5/")
-    request.app.state.web.sessions.start(request, response, user_id)
+    with state.db.plain() as conn:
+        request.app.state.web.sessions.start(request, response, conn, user_id)
     return response
 
 
@@ -163,5 +164,6 @@ async def sign_out(request: Request):
     if fields is None:
         return bad_form(request)
     response = page(request, "message.html", notice=Words(lang_of(request))("signed_out"))
-    request.app.state.web.sessions.end(request, response)
+    with gw(request).db.plain() as conn:
+        request.app.state.web.sessions.end(request, response, conn)
     return response

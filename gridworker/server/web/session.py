@@ -1,11 +1,14 @@
-"""Signed session cookies and CSRF tokens for the phone pages.
+"""Sessions and CSRF tokens for the phone pages.
 
-A session cookie is `user_id.issued.signature` (HMAC-SHA256 with the
-server's web secret, kept in server_meta); it is HttpOnly, SameSite=Lax and
-Secure when the request came over TLS (directly or through a proxy that
-uvicorn trusts). The user row is read on every request, so a disabled user
-is out at once. A CSRF token is the HMAC of a random per-browser seed (its
-own HttpOnly cookie): a form posted from another site has neither.
+A session is the participation API's (issue 16): a bearer token in the
+tokens table, carried by the `gw_session` cookie (HttpOnly, SameSite=Strict,
+Path=/, and Secure when the request came over TLS, directly or through a
+proxy uvicorn trusts), so the pages' own forms and the JSON API their
+scripts call (/api/v1/p) know one sign-in. The token and its user are read
+on every request: a revoked token or a disabled user is out at once; signing
+out revokes it. A CSRF token is the HMAC (with the server's web secret, kept
+in server_meta) of a random per-browser seed in its own HttpOnly cookie: a
+form posted from another site has neither.
 """
 
 from __future__ import annotations
@@ -13,19 +16,18 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import time
 
 from fastapi import Request, Response
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
-from ..core.auth import User, user_from_row
-from ..core.schema import server_meta, users
+from ..core.auth import User, issue_token, revoke, user_for_token
+from ..core.schema import server_meta
 
 SECRET_KEY = "web_secret"
-SESSION_COOKIE = "gw_h5"  # not the participation API's gw_session (Path=/): these pages' own, Path=/h5
+SESSION_COOKIE = "gw_session"  # the participation API's (api/participation_common.COOKIE)
 SEED_COOKIE = "gw_seed"
-SESSION_TTL_S = 12 * 3600
+WEB_DEVICE = "web"
 
 
 def load_secret(conn: Connection) -> bytes:
@@ -45,45 +47,34 @@ def _secure(request: Request) -> bool:
     return request.url.scheme == "https"
 
 
-def _set(request: Request, response: Response, name: str, value: str, max_age: int | None) -> None:
-    response.set_cookie(
-        name, value, max_age=max_age, path="/h5", httponly=True, samesite="lax", secure=_secure(request)
-    )
+def _set(request: Request, response: Response, name: str, value: str, max_age: int | None, *, path: str = "/h5",
+         samesite: str = "lax") -> None:  # fmt: skip
+    response.set_cookie(name, value, max_age=max_age, path=path, httponly=True, samesite=samesite, secure=_secure(request))
 
 
 class Sessions:
-    def __init__(self, secret: bytes, ttl_s: int = SESSION_TTL_S):
+    def __init__(self, secret: bytes, ttl_s: int):
         self.secret = secret
         self.ttl_s = ttl_s
 
     # -- session ---------------------------------------------------------------------------
-    def start(self, request: Request, response: Response, user_id: str) -> None:
-        body = f"{user_id}.{int(time.time())}"
-        _set(request, response, SESSION_COOKIE, f"{body}.{_sign(self.secret, 'session:' + body)}", self.ttl_s)
+    def start(self, request: Request, response: Response, conn: Connection, user_id: str) -> None:
+        agent = request.headers.get("user-agent", "")[:100] or None
+        token, _expires = issue_token(conn, user_id, WEB_DEVICE, agent, self.ttl_s)
+        _set(request, response, SESSION_COOKIE, token, self.ttl_s, path="/", samesite="strict")
 
-    @staticmethod
-    def end(request: Request, response: Response) -> None:
-        response.delete_cookie(SESSION_COOKIE, path="/h5", httponly=True, samesite="lax", secure=_secure(request))
-
-    def user_id(self, request: Request) -> str | None:
-        """The signed-in user's id, or None (no cookie, a forged one, or one past its time)."""
-        raw = request.cookies.get(SESSION_COOKIE, "")
-        body, _, sig = raw.rpartition(".")
-        user_id, _, issued = body.partition(".")
-        if not (user_id and issued.isdigit() and hmac.compare_digest(sig, _sign(self.secret, "session:" + body))):
-            return None
-        if time.time() - int(issued) > self.ttl_s:
-            return None
-        return user_id
+    def end(self, request: Request, response: Response, conn: Connection) -> None:
+        user = self.user(request, conn)
+        if user is not None and user.token_id:
+            revoke(conn, token_id=user.token_id)
+        response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict", secure=_secure(request))
 
     def user(self, request: Request, conn: Connection) -> User | None:
-        user_id = self.user_id(request)
-        if user_id is None:
+        """The signed-in user, or None (no cookie, an unknown, expired or revoked token, a disabled user)."""
+        token = request.cookies.get(SESSION_COOKIE, "")
+        if not token or len(token) > 200:
             return None
-        row = conn.execute(select(users).where(users.c.id == user_id)).first()
-        if row is None or row.disabled:
-            return None
-        return user_from_row(row)
+        return user_for_token(conn, token)
 
     # -- CSRF ------------------------------------------------------------------------------
     def seed(self, request: Request) -> str:

@@ -31,7 +31,7 @@ def install(app: FastAPI, state: ServerState) -> None:
     except IntegrityError:  # another worker process made it at the same moment
         with state.db.plain() as conn:
             secret = load_secret(conn)
-    app.state.web = WebState(Sessions(secret))
+    app.state.web = WebState(Sessions(secret, state.settings.token_ttl_s))
     app.mount("/h5/static", StaticFiles(directory=str(HERE / "static")), name="h5-static")
     app.include_router(auth_pages.router)
     app.include_router(resident_pages.router)
