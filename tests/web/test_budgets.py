@@ -32,7 +32,7 @@ def test_every_page_is_small_same_origin_and_fits_a_phone(phone, web_server):
     register_resident(phone)
     verify_resident(phone)
     pages = ["/h5/c/C1", "/h5/sign-in", "/h5/register", "/h5/", "/h5/verify", "/h5/snap", "/h5/mine",
-             "/h5/c/C1/poster", "/h5/lang?to=en&next=/h5/snap", "/h5/lang?to=zh&next=/h5/"]  # fmt: skip
+             "/h5/c/C1/poster", "/h5/orders", "/h5/opinions", "/h5/notices", "/h5/lang?to=en&next=/h5/snap", "/h5/lang?to=zh&next=/h5/"]  # fmt: skip
     for path in pages:
         size = _load(phone, path)
         assert size < BUDGET, f"{path}: {size} bytes"

@@ -12,7 +12,7 @@ from ..core.errors import ApiError
 from . import limits
 from .render import HEADERS, LANG_COOKIE, lang_of, page, redirect
 from .residents import WebError, check_sign_in, clean_phone, community_by_code, register
-from .site import COMMUNITY_COOKIE, address, community_of, current_resident, gw, refusal
+from .site import COMMUNITY_COOKIE, address, community_of, current_resident, current_user, gw, refusal
 from .words import Words
 
 router = APIRouter(prefix="/h5", include_in_schema=False)
@@ -43,6 +43,10 @@ def home(request: Request):
     res = current_resident(request)
     if res is not None:
         return page(request, "home.html", user=res.user, verified=res.verified, community_name=res.community.name)
+    member = current_user(request)
+    if member is not None:
+        community = community_of(request)
+        return page(request, "home.html", user=member, community_name=community.name if community else None)
     community = community_of(request)
     if community is None:
         return refusal(request, WebError("bad_community", status=200))
@@ -144,12 +148,14 @@ async def register_post(request: Request):
     if community is None:
         return refusal(request, WebError("bad_community"))
     state = gw(request)
-    again = {"community_name": community.name, "form": {"name": fields.get("name", "")[:30], "phone": fields.get("phone", "")[:11]}}
+    again = {"community_name": community.name,
+             "form": {"name": fields.get("name", "")[:30], "phone": fields.get("phone", "")[:11], "role": fields.get("role")}}  # fmt: skip
     try:
         with state.db.plain() as conn:
             limits.hit(conn, "register", None, address(request))
         with state.db.write() as conn:
-            user_id = register(conn, community, fields.get("name", ""), fields.get("phone", ""), fields.get("password", ""))
+            user_id = register(conn, community, fields.get("name", ""), fields.get("phone", ""), fields.get("password", ""),
+                               fields.get("role", "resident"))  # fmt: skip
     except WebError as err:
         return refusal(request, err, "register.html", **again)
     response = redirect(request, "/h5/")

@@ -32,6 +32,8 @@ from ..sync.records import SERVER_WRITER, FeedWriter, Rec, load
 from ..sync.scope import area_tree, closure, refresh_scopes
 
 RESIDENT = "resident"
+MEMBER = "member"
+WEB_ROLES = (RESIDENT, MEMBER)
 MIN_PASSWORD = 8
 VERIFY_TRIES = 3
 VERIFY_LOCK_S = 3600
@@ -112,8 +114,11 @@ def clean_name(raw: str) -> str:
     return name
 
 
-def register(conn: Connection, community: Community, name: str, phone: str, password: str) -> str:
-    """A new resident's user id; WebError for a bad field or a number already registered."""
+def register(conn: Connection, community: Community, name: str, phone: str, password: str, role: str = RESIDENT) -> str:
+    """A new resident's or member's user id; WebError for a bad field or a number already registered.
+
+    A member belongs to no area until their check-in (报到) places them (the participation API)."""
+    role = MEMBER if role == MEMBER else RESIDENT
     name, phone = clean_name(name), clean_phone(phone)
     try:
         passwords.check_password(password or "", min_length=MIN_PASSWORD)
@@ -127,11 +132,13 @@ def register(conn: Connection, community: Community, name: str, phone: str, pass
     now = time.time()
     conn.execute(
         insert(users).values(
-            id=user_id, username=phone, display_name=name, role=RESIDENT, password_hash=hash_password(password),
-            disabled=False, area_ids=json.dumps([community.id]), scope_id=None, created_at=now,
+            id=user_id, username=phone, display_name=name, role=role, password_hash=hash_password(password),
+            disabled=False, area_ids=json.dumps([community.id] if role == RESIDENT else []), scope_id=None, created_at=now,
         )
     )  # fmt: skip
     refresh_scopes(conn, [user_id])
+    if role == MEMBER:
+        return user_id
     registered = datetime.fromtimestamp(now, timezone.utc).isoformat()
     _write(conn, None, user_id, {"area_id": community.id, "name": name, "phone": phone, "registered_at": registered,
                                  "verified": False, "special_group": False})  # fmt: skip
@@ -170,10 +177,10 @@ def resident(conn: Connection, user: User) -> Resident | None:
 
 
 def check_sign_in(conn: Connection, phone: str, password: str) -> User | None:
-    """The resident with this number and password, or None (the caller counts the attempt first)."""
+    """The resident or member with this number and password, or None (the caller counts the attempt first)."""
     row = conn.execute(select(users).where(users.c.username == phone)).first()
     ok = verify_password(row.password_hash if row else None, password or "")
-    if not ok or row is None or row.disabled or row.role != RESIDENT:
+    if not ok or row is None or row.disabled or row.role not in WEB_ROLES:
         return None
     return user_from_row(row)
 

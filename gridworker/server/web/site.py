@@ -10,7 +10,8 @@ from sqlalchemy.exc import IntegrityError
 
 from ..sync.state import ServerState
 from .render import HERE, page
-from .residents import Community, Resident, WebError, community_by_code, resident
+from ..core.auth import User
+from .residents import WEB_ROLES, Community, Resident, WebError, community_by_code, resident
 from .session import Sessions, load_secret
 from .words import Words
 
@@ -23,7 +24,7 @@ class WebState:
 
 
 def install(app: FastAPI, state: ServerState) -> None:
-    from . import auth_pages, resident_pages
+    from . import auth_pages, part_pages, resident_pages
 
     try:
         with state.db.plain() as conn:
@@ -35,6 +36,7 @@ def install(app: FastAPI, state: ServerState) -> None:
     app.mount("/h5/static", StaticFiles(directory=str(HERE / "static")), name="h5-static")
     app.include_router(auth_pages.router)
     app.include_router(resident_pages.router)
+    app.include_router(part_pages.router)
 
 
 def gw(request: Request) -> ServerState:
@@ -43,6 +45,13 @@ def gw(request: Request) -> ServerState:
 
 def address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
+
+
+def current_user(request: Request) -> User | None:
+    """The signed-in resident or member (a staff account's token opens none of these pages)."""
+    with gw(request).db.engine.connect() as conn:
+        user = request.app.state.web.sessions.user(request, conn)
+    return user if user is not None and user.role in WEB_ROLES else None
 
 
 def current_resident(request: Request) -> Resident | None:
