@@ -169,3 +169,31 @@ def test_signing_out_ends_the_session_for_the_pages_and_the_json_api_alike(web_s
     other.http.cookies.set("gw_session", token)  # the old token, kept by whoever had it
     assert other.get("/api/v1/p/me").status_code == 401
     assert other.get("/h5/mine", allow_redirects=False).status_code == 303
+
+
+def test_no_page_shows_the_register_to_a_resident_or_a_member(web_server):
+    """Every page of /h5 (and every path the JSON API has), as a verified resident and as a member: no ID number,
+    no name of the register but their own, no household's address, no 500."""
+    from gridworker.server.api import participation_auth, participation_routes
+    from gridworker.server.web import auth_pages, part_pages, resident_pages
+
+    from .conftest import PERSON_ID, PERSON_NAME
+
+    routers = (auth_pages.router, resident_pages.router, part_pages.router, participation_auth.router, participation_routes.router)
+    paths = sorted({r.path for router in routers for r in router.routes if "GET" in (getattr(r, "methods", None) or ())})
+    assert "/h5/snap" in paths and "/api/v1/p/orders" in paths
+    resident = Visitor(web_server)
+    resident.register(name="冯雪")
+    resident.verify()
+    member = Visitor(web_server)
+    member.get("/h5/c/C1")
+    member.post("/h5/register", {"name": "褚刚", "phone": new_phone(), "password": PASSWORD, "role": "member"})
+    some_id = "00000000-0000-4000-8000-000000000000"
+    for who in (resident, member):
+        for path in paths:
+            concrete = re.sub(r"{[^}]+}", lambda m: "C1" if m.group(0) == "{code}" else some_id, path)
+            r = who.get(concrete)
+            assert r.status_code < 500, (concrete, r.status_code)
+            assert PERSON_ID not in r.text, concrete
+            assert "3号楼" not in r.text and "2单元" not in r.text, concrete
+            assert PERSON_NAME not in r.text or concrete.endswith("/verify"), concrete
