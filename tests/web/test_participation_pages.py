@@ -73,21 +73,26 @@ def test_a_resident_asks_for_a_service_and_leaves_an_opinion(phone, web_server):
     assert phone.errors == [] and phone.context.outside == []
 
 
-def test_a_member_checks_in_signs_up_checks_in_at_the_venue_and_redeems_points(phone, web_server):
-    staff = Staff(web_server)
+def _checked_in_member(phone, staff: Staff) -> dict:
+    """A member registered on the phone, checked in to 幸福小区 3号楼 with the first skill, approved by staff."""
     _register_member(phone)
     assert "党员报到" in phone.inner_text("nav")
     phone.goto("/h5/checkin")
     phone.get_by_label("工作单位").fill("县人民医院")
     phone.get_by_label("居住小区").fill("幸福小区")
     phone.get_by_label("楼栋").fill("3号楼")
-    first_skill = next(iter(tables.skills().values()))
-    phone.get_by_label(first_skill.label("zh")).check()
+    phone.get_by_label(next(iter(tables.skills().values())).label("zh")).check()
     phone.get_by_role("button", name="提交").click()
     phone.wait_for_selector("text=报到信息已提交，等待社区审核")
     me = phone.evaluate("fetch('/api/v1/p/me').then(r => r.json())")
     assert me["member"]["area_id"] == staff.areas["G1"]  # placed in the grid holding 幸福小区 3号楼
     staff.upsert("member", me["id"], {"status": "approved"})
+    return me
+
+
+def test_a_member_checks_in_signs_up_checks_in_at_the_venue_and_redeems_points(phone, web_server):
+    staff = Staff(web_server)
+    me = _checked_in_member(phone, staff)
 
     activity = str(uuid.uuid4())
     staff.upsert("activity", activity, {"title": "垃圾分类宣讲", "kind": next(iter(tables.activity_kinds())), "place": "社区礼堂",
@@ -126,4 +131,49 @@ def test_a_member_checks_in_signs_up_checks_in_at_the_venue_and_redeems_points(p
     phone.goto("/h5/points")
     phone.wait_for_selector("[data-items] .card")
     assert "25" in phone.inner_text("[data-items]") and phone.inner_text("[data-root=balance]") == "5"
+    assert phone.errors == [] and phone.context.outside == []
+
+
+def test_a_member_takes_an_order_closes_it_with_a_photo_and_the_resident_rates_it(phone, browser, web_server, tmp_path):
+    from .helpers import gps_jpeg
+
+    staff = Staff(web_server)
+    register_resident(phone)
+    phone.goto("/h5/orders")
+    phone.get_by_label("需要什么服务").fill("修门锁（接单）")
+    phone.get_by_label("具体说明").fill("单元门锁坏了")
+    phone.get_by_role("button", name="提交").click()
+    phone.wait_for_selector("[data-items] .card")
+    order_id = phone.evaluate("fetch('/api/v1/p/orders').then(r => r.json()).then(d => d.orders[0].id)")
+
+    context = browser.new_context(viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True, locale="zh-CN",
+                                  base_url=web_server.url)  # fmt: skip
+    member = context.new_page()
+    try:
+        _checked_in_member(member, staff)
+        skill = next(iter(tables.skills()))
+        staff.upsert("order_event", str(uuid.uuid4()), {"order_id": order_id, "action": "publish", "skill": skill, "at": _now()})
+        member.goto("/h5/orders")
+        member.wait_for_selector("[data-items] .card")
+        member.get_by_role("button", name="接单", exact=True).click()
+        member.wait_for_selector("text=接单成功")
+        member.get_by_label("工作简述").fill("已更换新门锁")
+        member.set_input_files("[data-if-can=close] input[type=file]", str(gps_jpeg(tmp_path / "after.jpg")))
+        member.get_by_role("button", name="完成并提交纪实").click()
+        member.wait_for_selector("text=已提交完成情况，等待居民评价和社区核实")
+    finally:
+        context.close()
+
+    phone.reload()
+    phone.wait_for_selector("[data-items] .card")
+    assert "已更换新门锁" in phone.inner_text("[data-items] .card")
+    phone.get_by_label("满意度").select_option("5")
+    phone.get_by_label("意见（选填）").fill("很及时")
+    phone.get_by_role("button", name="评价", exact=True).click()
+    phone.wait_for_selector("text=感谢您的评价")
+    records = web_server.records("disp")
+    order = records[("service_order", order_id)]["data"]
+    assert order["rating"] == 5 and order["status"] == "closed"
+    photos = [c["data"] for (e, _i), c in records.items() if e == "photo" and c["data"].get("entity") == "order_event"]
+    assert photos and all(p["mime"] == "image/jpeg" for p in photos)
     assert phone.errors == [] and phone.context.outside == []

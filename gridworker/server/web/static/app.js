@@ -73,6 +73,8 @@
     });
   }
 
+  window.gwShrink = shrink;  // part.js: a write-up's photos go to the participation API made smaller too
+
   function photos(input) {
     var form = input.form, box = form.querySelector("[data-photo-error]"), previews = form.querySelector("[data-previews]");
     var limit = +input.getAttribute("data-limit"), max = +input.getAttribute("data-max");

@@ -42,6 +42,7 @@
     node.querySelectorAll("[data-time]").forEach(function (el) { el.textContent = when(item[el.getAttribute("data-time")]); });
     node.querySelectorAll("[data-if]").forEach(function (el) { el.hidden = !item[el.getAttribute("data-if")]; });
     node.querySelectorAll("[data-if-not]").forEach(function (el) { el.hidden = !!item[el.getAttribute("data-if-not")]; });
+    node.querySelectorAll("[data-if-can]").forEach(function (el) { el.hidden = (item.can || []).indexOf(el.getAttribute("data-if-can")) < 0; });
     node.querySelectorAll("[data-text-value]").forEach(function (el) { el.value = item.id; });
     node.querySelectorAll("[data-post]").forEach(function (b) {
       b.setAttribute("data-url", b.getAttribute("data-post").replace("{id}", encodeURIComponent(item.id)));
@@ -71,11 +72,28 @@
     var body = {};
     fields.forEach(function (el) {
       if (!el.name || el.type === "submit" || (el.type === "checkbox" && !el.checked)) return;
-      var v = el.type === "number" ? (el.value === "" ? null : Number(el.value)) : el.value;
+      var v = el.type === "number" || el.hasAttribute("data-number") ? (el.value === "" ? null : Number(el.value)) : el.value;
       if (el.hasAttribute("data-list-value")) { (body[el.name] = body[el.name] || []).push(v); return; }
       if (v !== "" && v !== null) body[el.name] = v;
     });
     return body;
+  }
+
+  // Photos of a write-up: each made smaller (app.js) and sent to /photos first; the record then names their ids.
+  function photoIds(b) {
+    var input = b.parentNode.querySelector("input[type=file]");
+    var files = input ? Array.prototype.slice.call(input.files || []) : [];
+    return Promise.all(files.map(function (f) {
+      return window.gwShrink(f).then(function (jpeg) {
+        return fetch("/api/v1/p/photos", { method: "POST", credentials: "same-origin", body: jpeg,
+          headers: { "Content-Type": "image/jpeg", "Accept-Language": lang } }).then(function (r) {
+          return r.json().then(function (data) {
+            if (!r.ok) throw new Error((data.error && data.error.message) || r.statusText);
+            return data.photo_id;
+          });
+        });
+      }, function () { throw new Error(input.getAttribute("data-not-photo").replace("{name}", f.name)); });
+    }));
   }
 
   document.addEventListener("click", function (ev) {
@@ -84,7 +102,12 @@
     b.disabled = true;
     say(box(), ""); say(done(), "");
     var inputs = Array.prototype.slice.call(b.parentNode.querySelectorAll("[data-input]"));
-    call("POST", b.getAttribute("data-url"), inputs.length ? bodyOf(inputs) : undefined)
+    var photos = b.hasAttribute("data-with-photos") ? photoIds(b) : Promise.resolve(null);
+    photos.then(function (ids) {
+      var body = inputs.length ? bodyOf(inputs) : undefined;
+      if (ids) { body = body || {}; body.photo_ids = ids; }
+      return call("POST", b.getAttribute("data-url"), body);
+    })
       .then(function () { say(done(), b.getAttribute("data-done")); return reloadAll(); })
       .catch(function (e) { if (e) say(box(), e.message); })
       .then(function () { b.disabled = false; });
