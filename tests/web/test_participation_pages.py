@@ -9,6 +9,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 import requests
+from playwright.sync_api import expect
 
 from gridworker.domain.participation import tables
 
@@ -123,7 +124,7 @@ def test_a_member_checks_in_signs_up_checks_in_at_the_venue_and_redeems_points(p
     phone.get_by_label("数量").fill("2")
     phone.get_by_role("button", name="兑换").click()
     phone.wait_for_selector("text=兑换成功，请到社区领取")
-    phone.wait_for_function("document.querySelector('[data-root=balance]').textContent === '5'")
+    expect(phone.locator("[data-root=balance]")).to_have_text("5")  # (no wait_for_function: the pages' CSP forbids eval)
     assert "库存 3" in phone.inner_text("[data-items] .card")  # the stock as it is now
     phone.get_by_role("button", name="兑换").click()  # 2 × 10 again: not enough points
     phone.wait_for_selector("[data-api-error]:not([hidden])")
