@@ -178,3 +178,44 @@ def test_a_member_takes_an_order_closes_it_with_a_photo_and_the_resident_rates_i
     photos = [c["data"] for (e, _i), c in records.items() if e == "photo" and c["data"].get("entity") == "order_event"]
     assert photos and all(p["mime"] == "image/jpeg" for p in photos)
     assert phone.errors == [] and phone.context.outside == []
+
+
+def test_a_micro_wish_of_a_resident_in_need_is_claimed_and_fulfilled_by_a_member(phone, browser, web_server, tmp_path):
+    from datetime import date
+
+    from gridworker.domain import idnumber
+    from gridworker.domain.enums import Gender
+
+    from .helpers import small_jpeg, verify_resident
+
+    staff = Staff(web_server, "w1a")  # the grid worker records a person in hardship
+    number = idnumber.make("500223", date(1948, 5, 9), 37, Gender.female)
+    staff.upsert("person", str(uuid.uuid4()), {"name": "卫秀兰", "id_number": number, "area_id": staff.areas["G1"], "tags": ["hardship"]})
+    register_resident(phone, name="卫秀兰")
+    verify_resident(phone, name="卫秀兰", id_number=number)
+    phone.goto("/h5/wishes")
+    phone.get_by_label("我的心愿").fill("一副老花镜（微心愿）")
+    phone.get_by_role("button", name="提交").click()
+    phone.wait_for_selector("[data-items] .card")
+    wish_id = phone.evaluate("fetch('/api/v1/p/wishes').then(r => r.json()).then(d => d.wishes[0].id)")
+    Staff(web_server).upsert("wish_event", str(uuid.uuid4()), {"wish_id": wish_id, "action": "publish", "at": _now()})
+
+    context = browser.new_context(viewport={"width": 360, "height": 640}, is_mobile=True, locale="zh-CN", base_url=web_server.url)
+    member = context.new_page()
+    try:
+        _checked_in_member(member, Staff(web_server))
+        member.goto("/h5/wishes")
+        card = member.locator(".card", has_text="一副老花镜（微心愿）")
+        card.get_by_role("button", name="认领").click()
+        member.wait_for_selector("text=认领成功")
+        card = member.locator(".card", has_text="一副老花镜（微心愿）")
+        card.get_by_label("工作简述").fill("已送到家中")
+        card.locator("input[type=file]").set_input_files(files=[{"name": "g.jpg", "mimeType": "image/jpeg", "buffer": small_jpeg()}])
+        card.get_by_role("button", name="已实现，提交纪实").click()
+        member.wait_for_selector("text=已提交，等待社区确认")
+    finally:
+        context.close()
+    phone.reload()
+    phone.wait_for_selector("[data-items] .card")
+    assert web_server.records("disp")[("wish", wish_id)]["data"]["status"] == "fulfilled"
+    assert phone.errors == []

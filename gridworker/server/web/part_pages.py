@@ -1,5 +1,5 @@
-"""The pages on the participation API (issue 16, docs/participation-api.md): residents' 我要点单, 意见箱 and
-notices; members' 报到, E动态, 接单, points and rankings, and the shop.
+"""The pages on the participation API (issue 16, docs/participation-api.md): residents' 我要点单, 微心愿, 意见箱
+and notices; members' 报到, E动态, 接单, 微心愿 to claim, points and rankings, and the shop.
 
 Each page is rendered here with its words; its script (static/part.js) reads and writes through
 /api/v1/p with the same session cookie, so every rule, limit and refusal is the API's own.
@@ -26,6 +26,7 @@ PAGES = {
     "points": ("points", {"member"}),
     "shop": ("shop", {"member"}),
     "checkin": ("checkin", {"member"}),
+    "wishes": ("wishes", {"resident", "member"}),
 }
 
 
@@ -68,6 +69,11 @@ def points(request: Request):
 @router.get("/shop")
 def shop(request: Request):
     return _open(request, "shop")
+
+
+@router.get("/wishes")
+def wishes(request: Request):
+    return _open(request, "wishes")
 
 
 @router.get("/checkin")
