@@ -38,7 +38,9 @@ def _open(request: Request, name: str, **context):
     words = Words(lang_of(request))
     if user.role not in roles:
         return refusal(request, WebError("not_for_role", status=403), user=user)
-    return page(request, f"{name}.html", user=user, heading=words(heading), **context)
+    community = community_of(request)
+    return page(request, f"{name}.html", user=user, heading=words(heading), community_name=community.name if community else None,
+                **context)  # fmt: skip
 
 
 @router.get("/notices")
