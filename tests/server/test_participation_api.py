@@ -75,6 +75,10 @@ def test_activity_sign_up_and_check_in_with_the_code(world):
     wrong = member.call("POST", f"/activities/{aid}/checkin", json={"code": "000000"})
     assert wrong.status_code == 409 and wrong.json()["error"]["code"] == "wrong_code"
     assert member.ok("POST", f"/activities/{aid}/checkin", json={"code": "482913"})["attended"] is True
+    for _ in range(2):  # 5 tries per member and activity in all
+        assert member.call("POST", f"/activities/{aid}/checkin", json={"code": "111111"}).status_code == 409
+    guessing = member.call("POST", f"/activities/{aid}/checkin", json={"code": "222222"})
+    assert guessing.status_code == 429 and guessing.json()["error"]["code"] == "rate_limited"
     disp.pull()
     assert disp.records[("activity", aid)]["attended"] == [member.id]
     typed = [d for (e, _i), d in disp.records.items() if e == "activity_event" and d["action"] == "check_in"]
@@ -97,6 +101,18 @@ def test_the_shop_on_the_phone(world):
     assert "Not enough points" in refused.json()["error"]["message"]
     back = member.ok("POST", f"/redemptions/{got['redemption']['id']}/cancel", json={})
     assert back["balance"] == 25 and back["redemption"]["status"] == "cancelled"
+    kept = member.ok("POST", "/shop/redeem", json={"item_id": item, "qty": 1})["redemption"]
+    disp.pull()
+    assert disp.upsert("redemption", kept["id"], {"status": "handed_over"})["status"] in ("applied", "merged")
+    late = member.call("POST", f"/redemptions/{kept['id']}/cancel", json={})
+    assert late.status_code == 409 and late.json()["error"]["code"] == "redemption_closed"
+    assert member.ok("GET", "/redemptions")["redemptions"][0]["status"] == "handed_over"
+    again = member.call("PUT", "/member/checkin", json={"name": "李强", "phone": "13900000005", "employer": "县医院", "estate": "x",
+                                                       "building": "y", "community_id": world.area_ids["C1"]})  # fmt: skip
+    assert again.status_code == 200 and again.json()["member"]["to_place"] is True  # a changed check-in: reviewed again
+    twice = member.call("PUT", "/member/checkin", json={"name": "李强", "phone": "13900000005", "employer": "县医院", "estate": "x",
+                                                       "building": "y", "community_id": world.area_ids["C1"]})  # fmt: skip
+    assert twice.status_code == 409 and twice.json()["error"]["code"] == "already_submitted"
 
 
 def test_notices_are_read_once_and_opinions_answered(world):
@@ -227,3 +243,40 @@ def test_rankings_show_names_and_points_of_the_members_group_only(world):
     assert mine and mine[0]["points"] == 30 and set(rows[0]) == {"rank", "name", "points", "me"}
     assert [r["points"] for r in rows] == sorted((r["points"] for r in rows), reverse=True)
     assert first.call("GET", "/rankings", params={"by": "street"}).status_code == 422
+
+
+def test_staff_work_through_sync_lands_in_the_same_records(world):
+    """A grid worker raises an order from a visit, staff assign it to a member without the skill, the member takes
+    it on the phone; staff mark attendance of an activity, and its points are due to those who attended only."""
+    disp, w1 = world.api("disp"), world.api("w1")
+    member = checked_in_member(world, disp, "13900000030", skills=())
+    oid, vid = new_id(), new_id()
+    raised = w1.push([
+        w1.mutation("service_order", oid, {"title": "陪同就医", "need": "独居老人需要陪诊", "area_id": world.area_ids["G1"], "visit_id": vid}),
+        w1.mutation("order_event", new_id(), {"order_id": oid, "action": "raise", "resident_id": new_id(), "visit_id": vid, "at": now()}),
+    ])  # fmt: skip
+    assert [r["status"] for r in raised] == ["applied", "applied"], raised
+    published = disp.upsert("order_event", new_id(), {"order_id": oid, "action": "publish", "skill": "medical", "at": now()})
+    assert published["status"] == "applied"
+    assert oid not in {o["id"] for o in member.ok("GET", "/orders")["orders"]}  # published to a skill the member lacks
+    assigned = disp.upsert("order_event", new_id(), {"order_id": oid, "action": "assign", "member_ids": [member.id], "at": now()})
+    assert assigned["status"] == "applied", assigned
+    assert member.ok("POST", f"/orders/{oid}/take")["taken_by_me"] is True
+    w1.pull()
+    order = w1.records[("service_order", oid)]
+    assert order["source"] == "visit" and order["status"] == "taken" and order["deadline"]
+    worker_verify = w1.upsert("order_event", new_id(), {"order_id": oid, "action": "verify", "at": now()})
+    assert worker_verify["error"]["code"] in ("role_not_allowed", "wrong_state")
+
+    aid = new_id()
+    fields = {"title": "议事会", "kind": "deliberation", "place": "会议室", "starts_at": now(-20), "ends_at": now(40),
+              "signup_deadline": now(-30), "points": 4, "area_id": world.area_ids["C1"]}  # fmt: skip
+    assert disp.upsert("activity", aid, fields)["status"] == "applied"
+    assert disp.upsert("activity_event", new_id(), {"activity_id": aid, "action": "publish", "at": now(-40)})["status"] == "applied"
+    marked = disp.upsert("activity_event", new_id(), {"activity_id": aid, "action": "mark_attended", "member_ids": [member.id], "at": now()})
+    assert marked["status"] == "applied", marked
+    other = checked_in_member(world, disp, "13900000031")
+    due = {"points": 4, "source_kind": "activity", "source_id": aid, "rule_item": rule_item(), "at": now()}
+    assert disp.upsert("ledger_entry", new_id(), due | {"member_id": member.id})["status"] == "applied"
+    assert disp.upsert("ledger_entry", new_id(), due | {"member_id": other.id})["error"]["code"] == "not_due"
+    assert member.ok("GET", "/activities")["activities"][0]["attended"] is True

@@ -219,6 +219,7 @@ def verify(body: VerifyIn, request: Request, user: User = Depends(web_user)) -> 
     if left:
         raise ApiError(429, "verify_locked", "核验失败次数过多，请一小时后再试", "Too many failed verifications: try again in an hour",
                        {"retry_after": left}, headers={"Retry-After": str(left)})  # fmt: skip
+    limit(request, None, "verify")  # per address; the account has its lock above
     with gw.db.engine.connect() as conn:
         resident = get(conn, "resident", user.id)
         person = _match(conn, resident.area_id if resident else None, body.name.strip(), number)

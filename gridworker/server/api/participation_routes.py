@@ -18,6 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ...domain.participation import activities, orders, tables
 from ..core.auth import User
+from ..core.blob_usage import check_upload
 from ..core.blobs import ContentRange
 from ..core.errors import ApiError, not_found
 from ..core.schema import blob_uploaders, blobs
@@ -275,7 +276,7 @@ def cancel_order(body: ReasonIn, request: Request, order_id: str = RecordId(), u
 _JPEG_BODY = {"requestBody": {"required": True, "content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}}}}
 
 
-@router.post("/photos", status_code=201, responses={413: {}, 415: {}, 429: {}}, openapi_extra=_JPEG_BODY)
+@router.post("/photos", status_code=201, responses={413: {}, 415: {}, 429: {}, 507: {}}, openapi_extra=_JPEG_BODY)
 async def upload_photo(request: Request, user: User = Depends(web_user)) -> dict[str, Any]:
     limit(request, user, "photo", per_account=server_state(request).settings.web.photos_per_account)
     data = await request.body()  # bounded before (app.BodyLimit)
@@ -301,7 +302,10 @@ def _store_photo(request: Request, user: User, data: bytes) -> dict[str, Any]:
     sha = hashlib.sha256(stripped).hexdigest()
     gw = server_state(request)
     if not gw.blobs.has(sha):
-        gw.blobs.put_chunk(sha, user.id, ContentRange(0, len(stripped) - 1, len(stripped)), stripped)
+        rng = ContentRange(0, len(stripped) - 1, len(stripped))
+        with gw.db.engine.connect() as conn:
+            check_upload(conn, gw.blobs, gw.settings.blob_policy, user.id, sha, rng)  # the uploader's quota, free space: 507
+        gw.blobs.put_chunk(sha, user.id, rng, stripped)
     dialect_insert = sqlite_insert if gw.db.is_sqlite else pg_insert
     with gw.db.plain() as conn:
         conn.execute(dialect_insert(blobs).values(sha256=sha, size=len(stripped), created_at=time.time()).on_conflict_do_nothing())
