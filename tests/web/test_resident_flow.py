@@ -111,3 +111,43 @@ def test_the_resident_follows_the_timeline_and_rates_what_was_done(phone, web_se
     finally:
         disp.close()
     assert phone.errors == [] and phone.context.outside == []
+
+
+def test_the_phones_location_is_read_only_when_the_resident_taps_for_it(browser, web_server, tmp_path):
+    from .helpers import small_jpeg
+
+    context = browser.new_context(viewport={"width": 360, "height": 640}, is_mobile=True, locale="en-GB", base_url=web_server.url,
+                                  permissions=["geolocation"], geolocation={"latitude": 29.6012, "longitude": 106.5123})  # fmt: skip
+    phone = context.new_page()
+    try:
+        from .helpers import PASSWORD, new_phone
+        from .conftest import PERSON_ID, PERSON_NAME
+
+        phone.goto("/h5/c/C1")
+        phone.get_by_role("link", name="Register").click()
+        phone.get_by_label("Name").fill("Li Ming")
+        phone.get_by_label("Mobile number").fill(new_phone())
+        phone.get_by_label("Password").fill(PASSWORD)
+        phone.get_by_role("button", name="Register").click()
+        phone.goto("/h5/verify")
+        phone.get_by_label("Name").fill(PERSON_NAME)
+        phone.get_by_label("ID number").fill(PERSON_ID)
+        phone.get_by_role("button", name="Submit").click()
+        phone.goto("/h5/snap")
+        assert phone.input_value("input[name=lat]") == ""  # nothing read before the tap
+        phone.set_input_files("input[name=photo]", files=[{"name": "a.jpg", "mimeType": "image/jpeg", "buffer": small_jpeg()}])
+        phone.wait_for_selector("[data-previews] img")
+        phone.get_by_placeholder("Search kinds").fill("manhole")
+        phone.get_by_label("What is wrong").fill("Loose manhole cover (GPS)")
+        phone.get_by_role("button", name="Use my phone's location").click()
+        phone.wait_for_selector("text=Located")
+        phone.get_by_role("button", name="Submit").click()
+        phone.wait_for_url("**/h5/mine?sent=1")
+        assert "Loose manhole cover (GPS)" in phone.inner_text("main")
+    finally:
+        context.close()
+    web_server.worker.sync_ok()
+    with web_server.worker.store.read() as s:
+        found = [i for i in s.exec(select(Incident)) if i.description == "Loose manhole cover (GPS)"]
+    assert len(found) == 1 and abs(found[0].lat - 29.6012) < 1e-4 and abs(found[0].lon - 106.5123) < 1e-4
+    assert found[0].location_text is None  # the place is the phone's: no address was typed
