@@ -29,6 +29,7 @@ test: $(STAMP) translations
 
 screenshots: $(STAMP) translations
 	QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshots.py
+	$(PY) scripts/screenshots_mobile.py
 
 bench: $(STAMP)
 	$(PY) -m benchmarks $(BENCH_ARGS)

@@ -138,6 +138,7 @@ class Source(Labelled):
     request = "request"
     visit = "visit"
     inspection = "inspection"  # a hazard found at a place's inspection, escalated (issue 15)
+    resident = "resident"  # a resident's 随手拍 on the phone pages (server/web)
 
 
 class Action(Labelled):
@@ -255,6 +256,7 @@ _LABELS: dict[type, dict] = {
         Source.request: ("居民提事", "Resident request"),
         Source.visit: ("走访", "Visit"),
         Source.inspection: ("场所检查", "Place inspection"),
+        Source.resident: ("居民随手拍", "Resident's report"),
     },
     Action: {
         Action.report: ("上报", "Report"),

@@ -246,6 +246,7 @@ class MainWindow(QMainWindow):
         self.sign_out_action = account.addAction(self.tr("Sign &out"))
         self.sign_out_action.triggered.connect(self.sign_out_requested)
         self.sign_out_action.setToolTip(self.tr("Close this account; a linked account also signs out of the server"))
+        self.qr_action = account.addAction(self.tr("Community &QR codes…"), self.community_qr_codes)
         account.addSeparator()
         quit_action = account.addAction(self.tr("&Quit"), self.close)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -276,6 +277,12 @@ class MainWindow(QMainWindow):
         help_menu = bar.addMenu(self.tr("&Help"))
         help_menu.addAction(self.tr("Open the &log folder"), self.open_log_folder)
         help_menu.addAction(self.tr("&About GridWorker"), self.about)
+
+    def community_qr_codes(self) -> None:
+        """The phone pages' QR codes, one per community, to print for the notice boards."""
+        from .community_qr import open_dialog
+
+        open_dialog(self.ctx, self)
 
     def _build_status_bar(self) -> None:
         bar = QStatusBar()

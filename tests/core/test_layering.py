@@ -24,8 +24,9 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("sync", "identity"),  # the client sync engine; signing in (links an account online)
     ("ui", "commands", "cli", "server", "selftest", "bundle_main", "demo", "demo_account", "demo_server", "__main__"),
 )
-# The server shares only the domain with the client.
-ONLY_FROM: dict[str, set[str]] = {"server": {"", "language", "logs", "domain", "demodata", "demo", "server"}}
+# The server shares only the domain with the client — and the photo pipeline, which its phone pages use
+# to read and strip an upload's EXIF (tests/server/test_layout.py keeps that to server/web/).
+ONLY_FROM: dict[str, set[str]] = {"server": {"", "language", "logs", "domain", "demodata", "demo", "photos", "server"}}
 QT = ("PySide6", "qasync", "shiboken6")
 
 

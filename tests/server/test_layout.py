@@ -8,8 +8,15 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[2] / "gridworker"
 SERVER = PACKAGE / "server"
-# What each server package may import of the server: core ← sync ← api, admin (admin starts the api).
-MAY_USE = {"core": {"core"}, "sync": {"core", "sync"}, "api": {"core", "sync", "api"}, "admin": {"core", "sync", "api", "admin"}}
+# What each server package may import of the server: core ← sync ← web (the phone pages) ← api, admin
+# (api mounts the pages, admin starts the api).
+MAY_USE = {
+    "core": {"core"},
+    "sync": {"core", "sync"},
+    "web": {"core", "sync", "web"},
+    "api": {"core", "sync", "web", "api"},
+    "admin": {"core", "sync", "web", "api", "admin"},
+}
 
 
 def _gridworker_imports(path: Path) -> list[tuple[str, ast.AST]]:
@@ -47,6 +54,10 @@ def test_the_server_imports_only_the_domain_of_the_rest_of_gridworker():
     for path in _server_modules():
         tree = ast.parse(path.read_text("utf-8"))
         for module, node in _gridworker_imports(path):
+            # The phone pages read and strip an upload's EXIF with the app's photo pipeline (it imports only
+            # the domain), so that the server keeps the same normalised JPEG a desktop would.
+            if module.startswith("gridworker.photos") and path.relative_to(SERVER).parts[0] == "web":
+                continue
             # the package's own bottom layer: its version and where the shipped tables are
             if module.startswith(allowed) or module in ("gridworker.__version__", "gridworker.resources_path"):
                 continue
@@ -81,3 +92,12 @@ def test_nothing_below_the_front_ends_imports_the_demo_and_the_demo_package_impo
     ]
     assert bad == []
     assert _gridworker_imports(PACKAGE / "demo" / "__init__.py") == []
+
+
+def test_the_web_pages_stand_beside_the_api_and_only_they_use_the_photo_pipeline():
+    web = SERVER / "web"
+    assert (web / "templates" / "base.html").is_file() and (web / "static" / "app.js").is_file()
+    users = {p.relative_to(SERVER).parts[0] for p in _server_modules() for m, _n in _gridworker_imports(p) if m.startswith("gridworker.photos")}
+    assert users == {"web"}
+    app = (SERVER / "api" / "app.py").read_text("utf-8")
+    assert "web_site.install(app, state)" in app

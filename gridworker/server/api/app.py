@@ -17,6 +17,8 @@ from ..core.db import Database
 from ..core.errors import too_large
 from ..sync.repairs import repair_photo_parents
 from ..sync.state import ServerState, ensure_epoch
+from ..web import site as web_site
+from ..web.uploads import WEB_UPLOAD_BYTES, too_large_page
 from . import blobs, errors, participation_auth, participation_routes, routes
 
 log = logging.getLogger("gridworker.server")
@@ -42,6 +44,8 @@ class BodyLimit:
             return "upload chunk", self.limits.chunk_bytes
         if path.rstrip("/") == "/api/v1/p/photos":
             return "photo", self.web_photo_bytes
+        if path.startswith("/h5/"):  # the phone pages: a form with its photos
+            return "photo upload", WEB_UPLOAD_BYTES
         return "request body", self.limits.other_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -79,6 +83,9 @@ class BodyLimit:
 
     @staticmethod
     async def _refuse(scope: Scope, send: Send, name: str, limit: int) -> None:
+        if scope["path"].startswith("/h5/"):
+            await too_large_page(scope, limit)(scope, _no_body, send)
+            return
         err = too_large(name, limit)
         english = any(k == b"accept-language" and v.lower().startswith(b"en") for k, v in scope["headers"])
         payload = json.dumps(errors.body(err.code, err.en if english else err.zh, err.details, zh=err.zh, en=err.en), ensure_ascii=False).encode()
@@ -90,6 +97,10 @@ class BodyLimit:
             }
         )
         await send({"type": "http.response.body", "body": payload})
+
+
+async def _no_body() -> Message:
+    return {"type": "http.disconnect"}
 
 
 async def _collect_periodically(state: ServerState) -> None:
@@ -141,6 +152,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
     app.include_router(blobs.router)
     app.include_router(participation_auth.router)
     app.include_router(participation_routes.router)
+    web_site.install(app, state)
     app.add_middleware(BodyLimit, limits=settings.limits, web_photo_bytes=settings.web.photo_bytes)
     return app
 

@@ -68,3 +68,16 @@ def area_choices(store: Any) -> list[AreaChoice]:
 
     walk(None, 0)
     return out
+
+
+@dataclass(frozen=True)
+class CommunityChoice:
+    code: str
+    name: str
+
+
+def communities(store: Any) -> list[CommunityChoice]:
+    """Every community on this computer (the area tree is pulled whole): for the phone pages' QR codes."""
+    with store.read() as s:
+        found = s.exec(select(Area).where(Area.deleted == False, Area.level == "community"))  # noqa: E712
+        return sorted((CommunityChoice(a.code, a.name) for a in found), key=lambda c: visits.natural_key(c.code))
