@@ -277,7 +277,7 @@ def test_close_before_handling_needs_a_reason_and_handlers_cannot_close():
         ("dispatched", "comment", WORKER, {}, "note_required", "备注内容不能为空"),
         ("closed", "start", HANDLER, {}, "closed", "事件已办结"),
         ("reported", "fly", WORKER, {}, "unknown_action", "未知操作：fly"),
-        ("reported", "accept", ("x1", "resident"), {}, "unknown_role", "未知角色：resident"),
+        ("reported", "accept", ("x1", "visitor"), {}, "unknown_role", "未知角色：visitor"),
     ],
 )
 def test_each_refusal_has_its_message(setup, action, actor, fields, code, zh):
