@@ -1,0 +1,179 @@
+"""Local tables of participation (issue 16): members, service orders, the points ledger, the points shop.
+
+The same pattern as `fieldwork.py`: columns named as on the wire, event logs
+create-only, derived state (an order's status, a member's review status, a
+redemption's status) read-only on the wire — the client replays the log with
+the rules of `domain/participation/` for display, the server derives it
+authoritatively. docs/sync-protocol.md lists the entities and who sees what.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar
+
+from sqlalchemy import JSON, Index
+from sqlmodel import Field
+
+from .models import SyncedRecord, utcnow
+
+
+class Member(SyncedRecord, table=True):
+    """A party member's (or volunteer's) check-in record (报到): the form, where they were placed, the review.
+
+    Its `id` is the member's user id on the server (the actor of their orders, sign-ups and ledger
+    entries). `area_id` is the grid they were placed in (the community's while they wait to be placed).
+    """
+
+    entity: ClassVar[str] = "member"
+    read_only_fields: ClassVar[frozenset[str]] = frozenset({"status", "reviewed_by", "return_reason"})
+
+    name: str = Field(max_length=50)
+    phone: str = Field(max_length=20)
+    employer: str = Field(max_length=100)
+    estate: str = Field(max_length=100)
+    building: str = Field(max_length=50)
+    grid_id: str | None = Field(default=None, index=True, max_length=36)
+    skills: list[str] = Field(default_factory=list, sa_type=JSON)
+    posts: list[str] = Field(default_factory=list, sa_type=JSON)
+    team: str | None = Field(default=None, max_length=50)
+    submitted_at: datetime = Field(default_factory=utcnow)
+    # Derived from the check-in events.
+    status: str = Field(default="submitted", index=True, max_length=12)
+    reviewed_by: str | None = Field(default=None, max_length=36)
+    return_reason: str | None = Field(default=None, max_length=200)
+
+
+class CheckinEvent(SyncedRecord, table=True):
+    """One step of a check-in's review (submit, place, approve, return). Create only."""
+
+    __tablename__ = "checkin_event"
+    entity: ClassVar[str] = "checkin_event"
+    create_only: ClassVar[bool] = True
+    read_only_fields: ClassVar[frozenset[str]] = frozenset({"actor_role"})
+    __table_args__ = (Index("ix_checkin_event_member_at", "member_id", "at"),)
+
+    member_id: str = Field(max_length=36)
+    action: str = Field(max_length=12)
+    actor_id: str = Field(max_length=36)
+    actor_role: str = Field(max_length=16)
+    at: datetime = Field(default_factory=utcnow)
+    grid_id: str | None = Field(default=None, max_length=36)
+    team: str | None = Field(default=None, max_length=50)
+    reason: str | None = Field(default=None, max_length=200)
+
+
+class ServiceOrder(SyncedRecord, table=True):
+    """A service order (服务点单): the need as raised, and the state derived from its events."""
+
+    __tablename__ = "service_order"
+    entity: ClassVar[str] = "service_order"
+    read_only_fields: ClassVar[frozenset[str]] = frozenset(
+        {"status", "taker_ids", "deadline", "overdue", "rating", "verified_at", "closed_at"}
+    )
+    __table_args__ = (Index("ix_service_order_status_deadline", "status", "deadline"),)
+
+    title: str = Field(max_length=100)
+    need: str
+    skill: str | None = Field(default=None, max_length=32)
+    takers_wanted: int = 1
+    rule_item: str = Field(default="A09.01", max_length=16)  # point_rules.json: what verified work earns
+    points: int = 5
+    source: str = Field(default="staff", max_length=8)  # resident | visit | staff
+    raised_by: str = Field(max_length=36)
+    raised_at: datetime = Field(default_factory=utcnow, index=True)
+    person_id: str | None = Field(default=None, index=True, max_length=36)  # the resident (register)
+    household_id: str | None = Field(default=None, max_length=36)
+    visit_id: str | None = Field(default=None, max_length=36)
+    # Derived from the order's events.
+    status: str = Field(default="raised", max_length=12)
+    taker_ids: list[str] = Field(default_factory=list, sa_type=JSON)
+    deadline: datetime | None = None
+    overdue: bool = False
+    rating: int | None = None
+    closed_at: datetime | None = None
+    verified_at: datetime | None = None
+
+
+class OrderEvent(SyncedRecord, table=True):
+    """One step of a service order (domain/participation/orders.py Event). Create only."""
+
+    __tablename__ = "order_event"
+    entity: ClassVar[str] = "order_event"
+    create_only: ClassVar[bool] = True
+    read_only_fields: ClassVar[frozenset[str]] = frozenset({"actor_role"})
+    __table_args__ = (Index("ix_order_event_order_at", "order_id", "at"),)
+
+    order_id: str = Field(max_length=36)
+    action: str = Field(max_length=12)
+    actor_id: str = Field(max_length=36)
+    actor_role: str = Field(max_length=16)
+    at: datetime = Field(default_factory=utcnow)
+    note: str | None = None
+    reason: str | None = Field(default=None, max_length=200)
+    skill: str | None = Field(default=None, max_length=32)
+    takers_wanted: int | None = None
+    member_ids: list[str] = Field(default_factory=list, sa_type=JSON)
+    photo_ids: list[str] = Field(default_factory=list, sa_type=JSON)
+    rating: int | None = None
+    days_allowed: int | None = None
+    resident_id: str | None = Field(default=None, max_length=36)  # raise: whose need (register person or household)
+    visit_id: str | None = Field(default=None, max_length=36)  # raise from a visit
+
+
+class LedgerEntry(SyncedRecord, table=True):
+    """One entry of the points ledger (domain/participation/points.py Entry). Create only: never edited."""
+
+    __tablename__ = "ledger_entry"
+    entity: ClassVar[str] = "ledger_entry"
+    create_only: ClassVar[bool] = True
+    __table_args__ = (Index("ix_ledger_entry_member_at", "member_id", "at", "points", "source_kind"),)
+
+    member_id: str = Field(max_length=36)
+    points: int
+    source_kind: str = Field(max_length=12)
+    source_id: str | None = Field(default=None, max_length=80)
+    rule_item: str | None = Field(default=None, max_length=16)
+    verified_by: str | None = Field(default=None, max_length=36)
+    reverses: str | None = Field(default=None, max_length=80)
+    note: str | None = Field(default=None, max_length=200)
+    at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class ShopItem(SyncedRecord, table=True):
+    """An item of the points shop. `stock` is what is left (the server's count: it decides redemptions)."""
+
+    __tablename__ = "shop_item"
+    entity: ClassVar[str] = "shop_item"
+
+    name: str = Field(max_length=100)
+    price: int
+    stock: int = 0
+    active: bool = True
+    description: str | None = Field(default=None, max_length=500)
+
+
+class Redemption(SyncedRecord, table=True):
+    """A redemption (兑换): requested (points and stock reserved), handed over, or cancelled.
+
+    Requested at the desk while offline it is only a request: the server decides, and a refused one
+    comes back as a rejected outbox row whose reason the shop page shows.
+    """
+
+    entity: ClassVar[str] = "redemption"
+    read_only_fields: ClassVar[frozenset[str]] = frozenset({"points"})
+
+    member_id: str = Field(index=True, max_length=36)
+    item_id: str = Field(index=True, max_length=36)
+    qty: int = 1
+    points: int = 0
+    status: str = Field(default="requested", max_length=12)
+    requested_at: datetime = Field(default_factory=utcnow)
+    closed_at: datetime | None = None
+    closed_by: str | None = Field(default=None, max_length=36)
+    reason: str | None = Field(default=None, max_length=200)
+
+
+PARTICIPATION_MODELS: dict[str, type[SyncedRecord]] = {
+    m.entity: m for m in (Member, CheckinEvent, ServiceOrder, OrderEvent, LedgerEntry, ShopItem, Redemption)
+}

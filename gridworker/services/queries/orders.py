@@ -1,0 +1,114 @@
+"""Service orders (服务点单) on this computer: the board by status, overdue now in working days, one order's steps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import select
+
+from ...domain.models import Area, Person, utcnow
+from ...domain.participation.orders import CLOCK_RUNNING
+from ...domain.participation_records import Member, OrderEvent, ServiceOrder
+from ..refused import refusals
+from ..participation import orders as order_service
+
+VIEWS = ("to_publish", "open", "to_verify", "overdue", "done", "all")
+_STATUSES = {
+    "to_publish": ("raised",),
+    "open": ("published", "assigned", "taken"),
+    "to_verify": ("closed",),
+    "done": ("verified", "cancelled"),
+}
+
+
+@dataclass(frozen=True)
+class OrderRow:
+    id: str
+    title: str
+    need: str
+    skill: str | None
+    status: str
+    source: str
+    resident: str
+    grid_name: str
+    takers: tuple[str, ...]  # names
+    raised_at: datetime
+    deadline: datetime | None
+    late_now: bool
+    overdue: bool
+    rating: int | None
+    points: int
+    refused: str | None  # the server's reason, in both languages "zh / en", if it refused the order
+
+
+def _late(o: ServiceOrder, now: datetime) -> bool:
+    return o.status in CLOCK_RUNNING and o.deadline is not None and now > o.deadline
+
+
+def orders(store: Any, view: str = "all", lang: str = "zh", now: datetime | None = None) -> list[OrderRow]:
+    now = now or utcnow()
+    q = select(ServiceOrder).where(ServiceOrder.deleted == False)  # noqa: E712
+    if view in _STATUSES:
+        q = q.where(ServiceOrder.status.in_(_STATUSES[view]))
+    elif view == "overdue":
+        q = q.where(ServiceOrder.status.in_(tuple(CLOCK_RUNNING)), ServiceOrder.deadline < now)
+    with store.read() as s:
+        rows = list(s.exec(q.order_by(ServiceOrder.raised_at.desc())))
+        people = {p: n for p, n in s.exec(select(Person.id, Person.name).where(
+            Person.id.in_([o.person_id for o in rows if o.person_id])))}
+        members = dict(s.exec(select(Member.id, Member.name)).all())
+        areas = dict(s.exec(select(Area.id, Area.name)).all())
+        refused = refusals(s, "service_order", [o.id for o in rows])
+    return [
+        OrderRow(o.id, o.title, o.need, o.skill, o.status, o.source, people.get(o.person_id or "", ""),
+                 areas.get(o.area_id or "", ""), tuple(members.get(t, "") for t in o.taker_ids), o.raised_at, o.deadline,
+                 _late(o, now), o.overdue or _late(o, now), o.rating, o.points,
+                 refused[o.id].message(lang) if o.id in refused else None)
+        for o in rows
+    ]
+
+
+def counts(store: Any, now: datetime | None = None) -> dict[str, int]:
+    now = now or utcnow()
+    with store.read() as s:
+        rows = list(s.exec(select(ServiceOrder.status, ServiceOrder.deadline).where(ServiceOrder.deleted == False)))  # noqa: E712
+    out = {view: 0 for view in VIEWS}
+    for status, deadline in rows:
+        out["all"] += 1
+        for view, statuses in _STATUSES.items():
+            if status in statuses:
+                out[view] += 1
+        if status in CLOCK_RUNNING and deadline is not None and now > deadline:
+            out["overdue"] += 1
+    return out
+
+
+@dataclass(frozen=True)
+class StepRow:
+    action: str
+    actor: str
+    at: datetime
+    note: str | None
+    reason: str | None
+    rating: int | None
+
+
+@dataclass(frozen=True)
+class OrderDetail:
+    order: OrderRow
+    steps: list[StepRow]
+    allowed: list[str]
+
+
+def detail(store: Any, order_id: str, actor_id: str, actor_role: str, lang: str = "zh") -> OrderDetail:
+    row = next(r for r in orders(store, "all", lang) if r.id == order_id)
+    with store.read() as s:
+        events = order_service.events(s, order_id)
+        members = dict(s.exec(select(Member.id, Member.name)).all())
+    steps = [StepRow(e.action, members.get(e.actor_id, ""), e.at, e.note, e.reason, e.rating) for e in events]
+    return OrderDetail(row, steps, order_service.allowed(store, order_id, actor_id, actor_role))
+
+
+__all__ = ["OrderDetail", "OrderRow", "StepRow", "VIEWS", "counts", "detail", "orders"]
