@@ -15,9 +15,12 @@ DEMO_PERSONS = int(os.environ.get("GRIDWORKER_DEMO_PERSONS", "3000"))
 
 
 def open_demo_store():
+    from datetime import date
+
     from ..store import AccountManager
     from .data import generate
     from .load import load_demo
+    from .participation import seed_participation
 
     manager = AccountManager()
     if DEMO_ACCOUNT not in manager.names():
@@ -25,5 +28,8 @@ def open_demo_store():
         _account, store = manager.open(DEMO_ACCOUNT, DEMO_PASSWORD)
         print(f"Creating the demo community ({DEMO_PERSONS} people) in {manager.home} …", flush=True)
         load_demo(store, generate(persons=DEMO_PERSONS))
-        return store
-    return manager.open(DEMO_ACCOUNT, DEMO_PASSWORD)[1]
+    else:
+        store = manager.open(DEMO_ACCOUNT, DEMO_PASSWORD)[1]
+    # Members, orders, a shop and a year of points (issue 16); an older demo account gets them once too.
+    seed_participation(store, today=date.today())
+    return store

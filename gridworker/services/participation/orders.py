@@ -72,6 +72,10 @@ def raise_order(
     """A need raised for a resident (by staff at the desk, or by a grid worker from a visit)."""
     text = v.text("need", need, required=True, max_len=2000)
     head = v.text("title", title, max_len=100) or text.splitlines()[0][:40]
+    at = when(at)
+    event = Event("raise", actor_id, actor_role, at, note=text, skill=skill or None, takers_wanted=takers_wanted,
+                  resident_id=person_id or household_id, visit_id=visit_id)
+    state = rules(tx.s).apply(OrderState(), event)  # raises the rule's Refusal (no resident named, …)
     person = get_live(tx.s, Person, person_id) if person_id else None
     household_id = household_id or (person.household_id if person else None)
     household = get_live(tx.s, Household, household_id) if household_id else None
@@ -79,11 +83,6 @@ def raise_order(
     if area is None:
         raise ValidationError("area_id", "请选择服务单所属网格", "Choose the grid the order belongs to", code="required")
     item = _rule_item(rule_item)
-    at = when(at)
-    resident = person_id or household_id
-    event = Event("raise", actor_id, actor_role, at, note=text, skill=skill or None, takers_wanted=takers_wanted,
-                  resident_id=resident, visit_id=visit_id)
-    state = rules(tx.s).apply(OrderState(), event)  # raises the rule's Refusal
     values = {
         "area_id": area, "title": head, "need": text, "skill": skill or None, "takers_wanted": state.takers_wanted,
         "rule_item": item, "points": rule_tables.rule_items()[item].points, "source": state.source, "raised_by": actor_id,

@@ -34,9 +34,21 @@ class MemberRow:
     balance: int
 
 
-def members(store: Any, view: str = "all", text: str = "") -> list[MemberRow]:
-    """Members of the view (to review, to place by hand, approved, returned, all), newest check-ins first."""
+def members(store: Any, view: str = "all", text: str = "", *, also: str | None = None) -> list[MemberRow]:
+    """Members of the view (to review, to place by hand, approved, returned, all), newest check-ins first.
+
+    `also`: a member shown whatever the view (the one being worked on, whose step took it out of the view),
+    at the end of the list."""
+    rows = _members(store, view, text)
+    if also is not None and not any(r.id == also for r in rows):
+        rows += [r for r in _members(store, "all", "", only=also)]
+    return rows
+
+
+def _members(store: Any, view: str, text: str, only: str | None = None) -> list[MemberRow]:
     q = select(Member).where(Member.deleted == False)  # noqa: E712
+    if only is not None:
+        q = q.where(Member.id == only)
     if view == "submitted":
         q = q.where(Member.status == "submitted")
     elif view == "to_place":
@@ -87,4 +99,11 @@ def grids(store: Any) -> list[tuple[str, str]]:
         return sorted(rows, key=lambda r: r[1])
 
 
-__all__ = ["MemberRow", "VIEWS", "counts", "grids", "member_names", "members", "teams"]
+def communities(store: Any) -> list[tuple[str, str]]:
+    """(id, name) of the communities on this computer (where shop items are offered)."""
+    with store.read() as s:
+        rows = s.exec(select(Area.id, Area.name).where(Area.level == "community", Area.deleted == False))  # noqa: E712
+        return sorted(rows, key=lambda r: r[1])
+
+
+__all__ = ["MemberRow", "VIEWS", "communities", "counts", "grids", "member_names", "members", "teams"]

@@ -11,11 +11,14 @@ from PySide6.QtWidgets import QWidget
 
 from .dashboard import DashboardPage
 from .incidents import IncidentBoardPage
+from .participation import ParticipationPage
 from .register import RegisterPage
 from .report import ReportPage
 from .sync import SyncPage
 from .visits import VisitsPage
 
 # Navigation order. "sync" is the sync panel (conflicts, rejected edits, photos waiting).
-PAGES: tuple[type[QWidget], ...] = (RegisterPage, VisitsPage, ReportPage, IncidentBoardPage, DashboardPage, SyncPage)
+PAGES: tuple[type[QWidget], ...] = (
+    RegisterPage, VisitsPage, ReportPage, IncidentBoardPage, DashboardPage, ParticipationPage, SyncPage
+)
 PAGE_IDS = tuple(page.page_id for page in PAGES)

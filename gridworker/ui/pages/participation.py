@@ -1,0 +1,42 @@
+"""党群服务: the community staff's participation work in one navigation entry, as tabs — check-ins (党员报到),
+service orders (服务点单), points (积分) and the points shop (积分商城)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from ..participation.members import MembersTab
+from ..participation.orders import OrdersTab
+from ..participation.points import PointsTab
+from ..participation.shop import ShopTab
+
+
+class ParticipationPage(QWidget):
+    page_id = "participation"
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.members = MembersTab(ctx)
+        self.orders = OrdersTab(ctx)
+        self.points = PointsTab(ctx)
+        self.shop = ShopTab(ctx)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.members, self.tr("Member check-ins"))
+        self.tabs.addTab(self.orders, self.tr("Service orders"))
+        self.tabs.addTab(self.points, self.tr("Points"))
+        self.tabs.addTab(self.shop, self.tr("Points shop"))
+        self.tabs.currentChanged.connect(lambda _i: self.on_shown())
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+
+    def title(self) -> str:
+        return self.tr("Participation")
+
+    def on_shown(self) -> None:
+        self.tabs.currentWidget().on_shown()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.on_shown()

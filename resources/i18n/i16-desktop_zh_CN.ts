@@ -1,0 +1,610 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>MembersTab</name>
+    <message>
+        <source>Search name, employer or phone</source>
+        <translation>搜索姓名、单位或电话</translation>
+    </message>
+    <message>
+        <source>Choose a member in the list.</source>
+        <translation>请在列表中选择一名党员。</translation>
+    </message>
+    <message>
+        <source>Place in this grid</source>
+        <translation>划入该网格</translation>
+    </message>
+    <message>
+        <source>Volunteer team, if any</source>
+        <translation>志愿服务队（如有）</translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation>审核通过</translation>
+    </message>
+    <message>
+        <source>Why it goes back to the member</source>
+        <translation>退回原因</translation>
+    </message>
+    <message>
+        <source>Return</source>
+        <translation>退回</translation>
+    </message>
+    <message>
+        <source>Save skills, posts and team</source>
+        <translation>保存特长、岗位和服务队</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation>服务队</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Skills</source>
+        <translation>特长</translation>
+    </message>
+    <message>
+        <source>Posts</source>
+        <translation>认领岗位</translation>
+    </message>
+    <message>
+        <source>To review</source>
+        <translation>待审核</translation>
+    </message>
+    <message>
+        <source>To place by hand</source>
+        <translation>待划网格</translation>
+    </message>
+    <message>
+        <source>Approved</source>
+        <translation>已通过</translation>
+    </message>
+    <message>
+        <source>Returned</source>
+        <translation>已退回</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Employer</source>
+        <translation>工作单位</translation>
+    </message>
+    <message>
+        <source>Lives in</source>
+        <translation>居住楼栋</translation>
+    </message>
+    <message>
+        <source>to place</source>
+        <translation>待划入</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>积分</translation>
+    </message>
+    <message>
+        <source>Checked in</source>
+        <translation>报到时间</translation>
+    </message>
+    <message>
+        <source>Status: {0}</source>
+        <translation>状态：{0}</translation>
+    </message>
+    <message>
+        <source>The register does not know this building: place the member in a grid by hand.</source>
+        <translation>台账中没有该楼栋，请手工划入网格。</translation>
+    </message>
+    <message>
+        <source>Returned: {0}</source>
+        <translation>退回原因：{0}</translation>
+    </message>
+    <message>
+        <source>Placed in {0}.</source>
+        <translation>已划入{0}。</translation>
+    </message>
+    <message>
+        <source>{0} is approved.</source>
+        <translation>{0}的报到已审核通过。</translation>
+    </message>
+    <message>
+        <source>Returned to {0}.</source>
+        <translation>已退回给{0}。</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>已保存。</translation>
+    </message>
+</context>
+<context>
+    <name>NewOrderDialog</name>
+    <message>
+        <source>New service order</source>
+        <translation>新建服务单</translation>
+    </message>
+    <message>
+        <source>Resident's name, phone or ID number</source>
+        <translation>居民姓名、电话或身份证号</translation>
+    </message>
+    <message>
+        <source>What the resident needs</source>
+        <translation>居民的需求</translation>
+    </message>
+    <message>
+        <source>Any member</source>
+        <translation>不限特长</translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation>查找</translation>
+    </message>
+    <message>
+        <source>Resident</source>
+        <translation>居民</translation>
+    </message>
+    <message>
+        <source>Need</source>
+        <translation>需求</translation>
+    </message>
+    <message>
+        <source>Skill needed</source>
+        <translation>所需特长</translation>
+    </message>
+    <message>
+        <source>The order is raised: publish it or assign it.</source>
+        <translation>服务单已录入，请发布或指派。</translation>
+    </message>
+</context>
+<context>
+    <name>OrdersTab</name>
+    <message>
+        <source>New order…</source>
+        <translation>新建服务单…</translation>
+    </message>
+    <message>
+        <source>To publish</source>
+        <translation>待派单</translation>
+    </message>
+    <message>
+        <source>Under way</source>
+        <translation>办理中</translation>
+    </message>
+    <message>
+        <source>To verify</source>
+        <translation>待核实</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>已超期</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>已完结</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Need</source>
+        <translation>需求</translation>
+    </message>
+    <message>
+        <source>Resident</source>
+        <translation>居民</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Skill</source>
+        <translation>特长</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Taken by</source>
+        <translation>接单人</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>办理期限</translation>
+    </message>
+    <message>
+        <source>Rating</source>
+        <translation>评价</translation>
+    </message>
+    <message>
+        <source>Raised</source>
+        <translation>点单时间</translation>
+    </message>
+    <message>
+        <source>Refused by the server</source>
+        <translation>服务器已拒绝</translation>
+    </message>
+    <message>
+        <source>Choose an order in the list.</source>
+        <translation>请在列表中选择一张服务单。</translation>
+    </message>
+    <message>
+        <source>Any member</source>
+        <translation>不限特长</translation>
+    </message>
+    <message>
+        <source> working days</source>
+        <translation>个工作日</translation>
+    </message>
+    <message>
+        <source>Publish</source>
+        <translation>发布</translation>
+    </message>
+    <message>
+        <source>Assign</source>
+        <translation>指派</translation>
+    </message>
+    <message>
+        <source> stars</source>
+        <translation>星</translation>
+    </message>
+    <message>
+        <source>Rate for the resident</source>
+        <translation>代居民评价</translation>
+    </message>
+    <message>
+        <source>Verify and award the points</source>
+        <translation>核实并记分</translation>
+    </message>
+    <message>
+        <source>Reason (to send back or cancel)</source>
+        <translation>原因（退回重做或取消时填写）</translation>
+    </message>
+    <message>
+        <source>Send back for rework</source>
+        <translation>退回重做</translation>
+    </message>
+    <message>
+        <source>Cancel the order</source>
+        <translation>取消服务单</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>办理过程</translation>
+    </message>
+    <message>
+        <source>Time allowed</source>
+        <translation>办理时限</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>党员</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Resident: {0}</source>
+        <translation>居民：{0}</translation>
+    </message>
+    <message>
+        <source>Source: {0}</source>
+        <translation>来源：{0}</translation>
+    </message>
+    <message>
+        <source>Status: {0}</source>
+        <translation>状态：{0}</translation>
+    </message>
+    <message>
+        <source>Deadline: {0}</source>
+        <translation>办理期限：{0}</translation>
+    </message>
+    <message>
+        <source>The server refused this order: {0}</source>
+        <translation>服务器拒绝了该服务单：{0}</translation>
+    </message>
+    <message>
+        <source>Done: {0}.</source>
+        <translation>已{0}。</translation>
+    </message>
+</context>
+<context>
+    <name>ParticipationPage</name>
+    <message>
+        <source>Member check-ins</source>
+        <translation>党员报到</translation>
+    </message>
+    <message>
+        <source>Service orders</source>
+        <translation>服务点单</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>积分</translation>
+    </message>
+    <message>
+        <source>Points shop</source>
+        <translation>积分商城</translation>
+    </message>
+    <message>
+        <source>Participation</source>
+        <translation>党群服务</translation>
+    </message>
+</context>
+<context>
+    <name>PointsTab</name>
+    <message>
+        <source>Search a member</source>
+        <translation>搜索党员</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Balance</source>
+        <translation>积分余额</translation>
+    </message>
+    <message>
+        <source>Choose a member in the list.</source>
+        <translation>请在列表中选择一名党员。</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Record points</source>
+        <translation>记分</translation>
+    </message>
+    <message>
+        <source>Reverse the chosen entry</source>
+        <translation>冲正所选记录</translation>
+    </message>
+    <message>
+        <source>Ledger</source>
+        <translation>积分明细</translation>
+    </message>
+    <message>
+        <source>Rule item</source>
+        <translation>积分细则</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>积分</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source> (reversed)</source>
+        <translation>（已冲正）</translation>
+    </message>
+    <message>
+        <source>By community</source>
+        <translation>按社区</translation>
+    </message>
+    <message>
+        <source>By grid</source>
+        <translation>按网格</translation>
+    </message>
+    <message>
+        <source>By team</source>
+        <translation>按服务队</translation>
+    </message>
+    <message>
+        <source>This month</source>
+        <translation>本月</translation>
+    </message>
+    <message>
+        <source>Last month</source>
+        <translation>上月</translation>
+    </message>
+    <message>
+        <source>This year</source>
+        <translation>本年</translation>
+    </message>
+    <message>
+        <source>All time</source>
+        <translation>全部时间</translation>
+    </message>
+    <message>
+        <source>Rank the groups</source>
+        <translation>比拼各组总分</translation>
+    </message>
+    <message>
+        <source>Rank</source>
+        <translation>名次</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>所属</translation>
+    </message>
+    <message>
+        <source>Rankings</source>
+        <translation>晾晒比拼</translation>
+    </message>
+    <message>
+        <source>{0}: {1} points</source>
+        <translation>{0}：{1}分</translation>
+    </message>
+    <message>
+        <source>Recorded.</source>
+        <translation>已记分。</translation>
+    </message>
+    <message>
+        <source>Reversed.</source>
+        <translation>已冲正。</translation>
+    </message>
+</context>
+<context>
+    <name>ShopTab</name>
+    <message>
+        <source>New item</source>
+        <translation>新增商品</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>所需积分</translation>
+    </message>
+    <message>
+        <source>In stock</source>
+        <translation>库存</translation>
+    </message>
+    <message>
+        <source>On the shelf</source>
+        <translation>上架</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source> points</source>
+        <translation>分</translation>
+    </message>
+    <message>
+        <source>Save the item</source>
+        <translation>保存商品</translation>
+    </message>
+    <message>
+        <source>Add to stock</source>
+        <translation>补货</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Community</source>
+        <translation>社区</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <source>Stock</source>
+        <translation>库存</translation>
+    </message>
+    <message>
+        <source>Redeem the chosen item</source>
+        <translation>兑换所选商品</translation>
+    </message>
+    <message>
+        <source>Redeem at the desk</source>
+        <translation>现场兑换</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>党员</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Refused by the server</source>
+        <translation>服务器已拒绝</translation>
+    </message>
+    <message>
+        <source>Qty</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>积分</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Requested</source>
+        <translation>兑换时间</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Handed over</source>
+        <translation>已领取</translation>
+    </message>
+    <message>
+        <source>Reason to cancel</source>
+        <translation>取消原因</translation>
+    </message>
+    <message>
+        <source>Cancel the redemption</source>
+        <translation>取消兑换</translation>
+    </message>
+    <message>
+        <source>Redemptions</source>
+        <translation>兑换记录</translation>
+    </message>
+    <message>
+        <source>{0} ({1} points)</source>
+        <translation>{0}（{1}分）</translation>
+    </message>
+    <message>
+        <source>Add the item</source>
+        <translation>添加商品</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>已保存。</translation>
+    </message>
+    <message>
+        <source>Stock added.</source>
+        <translation>已补货。</translation>
+    </message>
+    <message>
+        <source>Recorded: hand it over now, or when the member comes.</source>
+        <translation>已登记兑换：可当场发放，或待党员来领取。</translation>
+    </message>
+    <message>
+        <source>Handed over.</source>
+        <translation>已登记领取。</translation>
+    </message>
+    <message>
+        <source>Cancelled: the points and the stock come back.</source>
+        <translation>已取消：积分和库存将退回。</translation>
+    </message>
+</context>
+</TS>
