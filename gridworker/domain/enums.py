@@ -100,6 +100,8 @@ class Role(Labelled):
     dispatcher = "dispatcher"
     worker = "worker"
     handler = "handler"
+    member = "member"  # 在职党员 / volunteer: the web pages only (issue 16), never /sync or the register
+    resident = "resident"  # the web pages only
 
 
 class Outcome(Labelled):
@@ -217,6 +219,8 @@ _LABELS: dict[type, dict] = {
         Role.dispatcher: ("社区工作人员", "Dispatcher"),
         Role.worker: ("网格员", "Grid worker"),
         Role.handler: ("处置人员", "Handler"),
+        Role.member: ("党员志愿者", "Party member"),
+        Role.resident: ("居民", "Resident"),
     },
     Outcome: {
         Outcome.met: ("见面", "Met"),

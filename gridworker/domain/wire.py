@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -36,30 +35,11 @@ from .register import InvalidRecord
 
 SCHEMA_VERSION = 1
 
-# JSON types of field values on the wire. Every field may also be null.
-TEXT, INT, NUMBER, BOOL, DATE, DATETIME, ID, TEXT_LIST, ID_LIST = (
-    "text", "int", "number", "bool", "date", "datetime", "id", "text_list", "id_list",
-)  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Entity:
-    name: str
-    fields: Mapping[str, str]  # field → wire type
-    server_managed: bool = False  # pull only
-    create_only: bool = False  # upsert of a new id only; never changed or deleted afterwards
-    read_only: frozenset[str] = frozenset()  # derived by the server; in pull data, never in push fields
-    extension: bool = False  # not in PROTOCOL.md's table of core entities
-    extension_fields: frozenset[str] = frozenset()  # fields beyond PROTOCOL.md's table
-
-    def writable(self) -> frozenset[str]:
-        """Fields a client may send in a push mutation (the sync engine filters its outbox rows with it)."""
-        return frozenset(self.fields) - self.read_only
-
-
-def _entity(name: str, fields: dict[str, str], **kw: Any) -> Entity:
-    return Entity(name, fields, **kw)
-
+from .wire_types import (  # noqa: F401  (re-exported: the wire's types are named through this module)
+    BOOL, DATE, DATETIME, ID, ID_LIST, INT, NUMBER, TEXT, TEXT_LIST, Entity,
+)
+from .wire_types import entity as _entity
+from .wire_participation import PARTICIPATION_ENTITIES
 
 ENTITIES: dict[str, Entity] = {
     e.name: e
@@ -171,6 +151,7 @@ ENTITIES: dict[str, Entity] = {
             },
             extension=True,
         ),  # fmt: skip
+        *PARTICIPATION_ENTITIES,
     )
 }
 

@@ -16,6 +16,7 @@ from . import validation as v
 from .enums import Action, AreaLevel, Level, Outcome, Relation, Role, Source, Urgency
 from .errors import ValidationError
 from .register import InvalidRecord, clean_building, clean_household, clean_person
+from .wire_checks_participation import PARTICIPATION_CHECKERS
 from .wire import DATE, ENTITIES, MAX_BLOB_BYTES, PHOTO_MIMES, SERVER_MANAGED, a_datetime, a_deadline, a_wire_date, an_id, sha256_hex
 
 
@@ -219,6 +220,7 @@ _CHECKERS = {
     "visit": _visit, "incident": _incident, "incident_event": _incident_event, "photo": _photo,
     "membership": _membership, "area": _area, "user": _user, "category": _category, "holiday": _holiday,
     "walkround": _walkround,
+    **PARTICIPATION_CHECKERS,
 }  # fmt: skip
 
 

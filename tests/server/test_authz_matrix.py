@@ -134,3 +134,50 @@ def _anonymous(world, inside):
             assert r.json()["error"]["code"] == "no_token"
     r = c.post("/api/v1/auth/login", json={"username": "w1", "password": "wrong", "device_id": "d"}, headers=h)
     assert r.status_code == 401
+
+
+# -- members and residents (issue 16): the participation API only, nothing of the sync protocol ----------
+def _web_account(world, username: str, role: str) -> tuple[str, str]:
+    """A member's or resident's account and a token for it (issued directly: /auth/login refuses them)."""
+    from gridworker.server.admin import operations as admin
+    from gridworker.server.core.auth import issue_token
+
+    with world.db.write() as conn:
+        user_id = admin.add_user(conn, username, role, [], "password-1")
+        token, _expires = issue_token(conn, user_id, "phone", None, 3600)
+    return user_id, token
+
+
+@pytest.mark.parametrize("role", ["member", "resident"])
+def test_web_roles_reach_nothing_of_the_sync_protocol(world, targets, role):
+    username = f"1380000{'1111' if role == 'member' else '2222'}"
+    user_id, token = _web_account(world, username, role)
+    h = {"X-Gridworker-Schema": "1", "Accept-Language": "en"}
+    r = world.client.post("/api/v1/auth/login", json={"username": username, "password": "password-1", "device_id": "d"}, headers=h)
+    assert r.status_code == 403 and r.json()["error"]["code"] == "web_only"
+    wrong = world.client.post("/api/v1/auth/login", json={"username": username, "password": "nope", "device_id": "d"}, headers=h)
+    assert wrong.status_code == 401  # the refusal above is told only to who knows the password
+    auth = h | {"Authorization": f"Bearer {token}"}
+    sha = targets["G1"]["sha"]
+    bid = targets["G1"]["building"]
+    mutation = {"mutation_id": new_id(), "entity": "building", "id": bid, "op": "upsert", "base_version": None,
+                "fields": {"notes": "x"}, "hlc": stamp(0, "phone")}  # fmt: skip
+    calls = [
+        ("GET", "/me", {}), ("POST", "/sync/push", {"json": {"device_id": "phone", "mutations": [mutation]}}),
+        ("GET", "/sync/pull", {}), ("HEAD", f"/blobs/{sha}", {}), ("GET", f"/blobs/{sha}", {}),
+        ("GET", f"/blobs/{sha}/thumbnail", {}), ("GET", f"/blobs/{sha}/upload", {}),
+        ("PUT", f"/blobs/{sha}", {"content": b"x", "headers": {"Content-Range": "bytes 0-0/1"}}),
+        ("GET", "/conflicts", {}), ("GET", "/conflicts/mine", {}),
+    ]  # fmt: skip
+    for method, path, kw in calls:
+        r = world.client.request(method, "/api/v1" + path, headers=auth | kw.pop("headers", {}), **kw)
+        assert r.status_code == 403, (method, path, r.status_code)
+        if method != "HEAD":
+            assert r.json()["error"]["code"] == "web_only", (method, path, r.text)
+    # Nothing was written through the refused push.
+    disp = world.api("disp")
+    disp.pull()
+    assert disp.records[("building", bid)].get("notes") != "x"
+    # Their user records reach no staff device (their usernames are phone numbers).
+    assert not disp.holds("user", user_id)
+    assert world.client.post("/api/v1/auth/logout", headers=auth).status_code == 204

@@ -265,7 +265,7 @@ def _role(role: str) -> str:
     try:
         return Role(role).value
     except ValueError:
-        raise AdminError(f"角色“{role}”无效（worker、dispatcher、handler、admin）", f"Role '{role}' is not one of worker, dispatcher, handler, admin") from None
+        raise AdminError(f"角色“{role}”无效（worker、dispatcher、handler、admin、member、resident）", f"Role '{role}' is not one of worker, dispatcher, handler, admin, member, resident") from None
 
 
 def get_user(conn: Connection, username: str):

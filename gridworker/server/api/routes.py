@@ -20,8 +20,8 @@ from ..core.errors import ApiError, forbidden, too_large
 from ..core.schema import conflicts, records, tokens, users
 from ..sync.pull import Puller
 from ..sync.push import Mutation, PushRun, apply_push
-from ..sync.scope import ALL, AREAS, Scope
-from ..sync.state import check_schema, current_user, scope_of, server_state
+from ..sync.scope import ALL, AREAS, WEB_ROLES, Scope
+from ..sync.state import check_schema, current_user, scope_of, server_state, web_only
 from .errors import lang_of
 
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
@@ -133,6 +133,10 @@ def login(body: LoginIn, request: Request) -> dict[str, Any]:
         gw.limiter.attempt(conn, body.username, address)  # counted before the password is checked
         row = conn.execute(select(users).where(users.c.username == body.username)).first()
     ok = verify_password(row.password_hash if row else None, body.password) and row is not None and not row.disabled
+    if ok and row.role in WEB_ROLES:
+        with gw.db.plain() as conn:
+            gw.limiter.succeeded(conn, body.username, address)
+        raise web_only()
     if ok:
         with gw.db.plain() as conn:
             gw.limiter.succeeded(conn, body.username, address)

@@ -4,7 +4,11 @@
 - dispatcher, worker: records whose area_id is one of their areas or below
   one (`areas`, with the closure of the assigned areas precomputed);
 - handler: incidents assigned to them, and those incidents' events and
-  photos (`handler`) — never people, households or buildings.
+  photos (`handler`) — never people, households or buildings;
+- member, resident (issue 16): nothing (`none`). They never use /sync: their
+  web pages read and write through the participation API, which applies its
+  own rules (a member's own records, a resident's own), and /sync, /me,
+  /conflicts and /blobs refuse them (state.scope_of).
 
 Server-managed entities (areas, users, categories, holidays) are visible to
 every signed-in user.
@@ -30,8 +34,9 @@ from sqlalchemy.engine import Connection
 from ...domain.wire import SERVER_MANAGED
 from ..core.schema import records, scopes, users
 
-ALL, AREAS, HANDLER = "all", "areas", "handler"
-KIND_OF_ROLE = {"admin": ALL, "dispatcher": AREAS, "worker": AREAS, "handler": HANDLER}
+ALL, AREAS, HANDLER, NONE = "all", "areas", "handler", "none"
+KIND_OF_ROLE = {"admin": ALL, "dispatcher": AREAS, "worker": AREAS, "handler": HANDLER, "member": NONE, "resident": NONE}
+WEB_ROLES = frozenset({"member", "resident"})  # sign in through the participation API only
 
 
 @dataclass(frozen=True)

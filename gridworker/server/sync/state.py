@@ -17,7 +17,7 @@ from ..core.db import Database
 from ..core.errors import ApiError, bad_request, unauthorized
 from ..core.schema import server_meta
 from .incidents import CalendarCache
-from .scope import Scope, ScopeCache
+from .scope import NONE, Scope, ScopeCache
 
 EPOCH_KEY = "epoch"
 
@@ -95,4 +95,15 @@ def scope_of(request: Request, user: User = Depends(current_user)) -> Scope:
         scope = gw.scopes.get(conn, user.scope_id) if user.scope_id is not None else None
     if scope is None:
         raise ApiError(403, "no_scope", "该账户尚未分配负责范围", "This account has no scope assigned yet")
+    if scope.kind == NONE:  # members and residents: the participation API only, never the sync protocol
+        raise web_only()
     return scope
+
+
+def web_only() -> ApiError:
+    return ApiError(
+        403,
+        "web_only",
+        "党员和居民账户请使用网页版（手机）登录，不能使用网格员工作台同步",
+        "Member and resident accounts use the web pages; they cannot sign in to the sync protocol",
+    )

@@ -10,6 +10,10 @@
   whose areas lie on the branch of the handler's areas (every dispatcher for
   a handler with no area).
 
+Members' and residents' user records (their usernames are phone numbers)
+reach no device but an admin's: the desktop knows them by their `member`
+and `resident` records.
+
 Nobody else's username reaches a device, so a worker cannot learn whom to
 lock out (and sign-in limits slow guessing down rather than lock: auth.py).
 The rule is applied where pull sends records (pull.Puller).
@@ -24,7 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from ..core.schema import users
-from .scope import ALL, AREAS, Scope, area_tree, closure
+from .scope import ALL, AREAS, WEB_ROLES, Scope, area_tree, closure
 
 
 def _with_ancestors(conn: Connection, areas: set[str]) -> set[str]:
@@ -48,6 +52,8 @@ def user_filter(conn: Connection, scope: Scope) -> Callable[[str, dict], bool]:
         branch = _with_ancestors(conn, set(scope.areas))
 
         def for_areas(uid: str, data: dict) -> bool:
+            if data.get("role") in WEB_ROLES:
+                return False
             areas = set(data.get("area_ids") or ())
             return uid == me or bool(areas & branch) or (data.get("role") == "handler" and not areas)
 
