@@ -23,44 +23,29 @@ class Member(SyncedRecord, table=True):
 
     Its `id` is the member's user id on the server (the actor of their orders, sign-ups and ledger
     entries). `area_id` is the grid they were placed in (the community's while they wait to be placed).
+    The review is the record's own `status` (submitted → approved, or returned with a reason), checked
+    with domain.participation.checkin before it is written; `to_place` and `reviewed_by` are the server's.
     """
 
     entity: ClassVar[str] = "member"
-    read_only_fields: ClassVar[frozenset[str]] = frozenset({"status", "reviewed_by", "return_reason"})
+    read_only_fields: ClassVar[frozenset[str]] = frozenset({"to_place", "reviewed_by"})
 
     name: str = Field(max_length=50)
-    phone: str = Field(max_length=20)
-    employer: str = Field(max_length=100)
-    estate: str = Field(max_length=100)
-    building: str = Field(max_length=50)
-    grid_id: str | None = Field(default=None, index=True, max_length=36)
+    phone: str | None = Field(default=None, max_length=20)
+    employer: str | None = Field(default=None, max_length=100)
+    estate: str | None = Field(default=None, max_length=100)
+    building: str | None = Field(default=None, max_length=50)
+    building_id: str | None = Field(default=None, max_length=36)
     skills: list[str] = Field(default_factory=list, sa_type=JSON)
     posts: list[str] = Field(default_factory=list, sa_type=JSON)
-    team: str | None = Field(default=None, max_length=50)
+    team: str | None = Field(default=None, max_length=100)
     submitted_at: datetime = Field(default_factory=utcnow)
-    # Derived from the check-in events.
     status: str = Field(default="submitted", index=True, max_length=12)
-    reviewed_by: str | None = Field(default=None, max_length=36)
     return_reason: str | None = Field(default=None, max_length=200)
-
-
-class CheckinEvent(SyncedRecord, table=True):
-    """One step of a check-in's review (submit, place, approve, return). Create only."""
-
-    __tablename__ = "checkin_event"
-    entity: ClassVar[str] = "checkin_event"
-    create_only: ClassVar[bool] = True
-    read_only_fields: ClassVar[frozenset[str]] = frozenset({"actor_role"})
-    __table_args__ = (Index("ix_checkin_event_member_at", "member_id", "at"),)
-
-    member_id: str = Field(max_length=36)
-    action: str = Field(max_length=12)
-    actor_id: str = Field(max_length=36)
-    actor_role: str = Field(max_length=16)
-    at: datetime = Field(default_factory=utcnow)
-    grid_id: str | None = Field(default=None, max_length=36)
-    team: str | None = Field(default=None, max_length=50)
-    reason: str | None = Field(default=None, max_length=200)
+    reviewed_at: datetime | None = None
+    # The server's (read-only on the wire); kept here for display, set locally as the rules would.
+    to_place: bool = False
+    reviewed_by: str | None = Field(default=None, max_length=36)
 
 
 class ServiceOrder(SyncedRecord, table=True):
@@ -68,31 +53,39 @@ class ServiceOrder(SyncedRecord, table=True):
 
     __tablename__ = "service_order"
     entity: ClassVar[str] = "service_order"
-    read_only_fields: ClassVar[frozenset[str]] = frozenset(
-        {"status", "taker_ids", "deadline", "overdue", "rating", "verified_at", "closed_at"}
-    )
+    read_only_fields: ClassVar[frozenset[str]] = frozenset({
+        "status", "source", "raised_by", "skill", "takers_wanted", "takers", "invited", "deadline", "overdue",
+        "write_up", "closed_at", "rating", "comment", "verified_at", "on_time", "rework_count",
+    })
     __table_args__ = (Index("ix_service_order_status_deadline", "status", "deadline"),)
 
     title: str = Field(max_length=100)
-    need: str
-    skill: str | None = Field(default=None, max_length=32)
-    takers_wanted: int = 1
-    rule_item: str = Field(default="A09.01", max_length=16)  # point_rules.json: what verified work earns
-    points: int = 5
-    source: str = Field(default="staff", max_length=8)  # resident | visit | staff
-    raised_by: str = Field(max_length=36)
-    raised_at: datetime = Field(default_factory=utcnow, index=True)
-    person_id: str | None = Field(default=None, index=True, max_length=36)  # the resident (register)
+    need: str | None = None
+    resident_id: str | None = Field(default=None, max_length=36)  # a resident's web account (they raised it)
+    person_id: str | None = Field(default=None, index=True, max_length=36)  # the resident in the register
     household_id: str | None = Field(default=None, max_length=36)
     visit_id: str | None = Field(default=None, max_length=36)
-    # Derived from the order's events.
+    raised_at: datetime = Field(default_factory=utcnow, index=True)
+    rule_item: str | None = Field(default=None, max_length=16)  # point_rules.json: what verified work earns
+    points: int = 0
+    photo_ids: list[str] = Field(default_factory=list, sa_type=JSON)
+    # Derived from the order's events (read-only on the wire).
     status: str = Field(default="raised", max_length=12)
-    taker_ids: list[str] = Field(default_factory=list, sa_type=JSON)
+    source: str = Field(default="staff", max_length=8)  # resident | visit | staff
+    raised_by: str | None = Field(default=None, max_length=36)
+    skill: str | None = Field(default=None, max_length=32)
+    takers_wanted: int = 1
+    takers: list[str] = Field(default_factory=list, sa_type=JSON)
+    invited: list[str] = Field(default_factory=list, sa_type=JSON)
     deadline: datetime | None = None
     overdue: bool = False
-    rating: int | None = None
+    write_up: str | None = None
     closed_at: datetime | None = None
+    rating: int | None = None
+    comment: str | None = None
     verified_at: datetime | None = None
+    on_time: bool | None = None
+    rework_count: int = 0
 
 
 class OrderEvent(SyncedRecord, table=True):
@@ -116,6 +109,7 @@ class OrderEvent(SyncedRecord, table=True):
     member_ids: list[str] = Field(default_factory=list, sa_type=JSON)
     photo_ids: list[str] = Field(default_factory=list, sa_type=JSON)
     rating: int | None = None
+    comment: str | None = None
     days_allowed: int | None = None
     resident_id: str | None = Field(default=None, max_length=36)  # raise: whose need (register person or household)
     visit_id: str | None = Field(default=None, max_length=36)  # raise from a visit
@@ -132,25 +126,29 @@ class LedgerEntry(SyncedRecord, table=True):
     member_id: str = Field(max_length=36)
     points: int
     source_kind: str = Field(max_length=12)
-    source_id: str | None = Field(default=None, max_length=80)
+    source_id: str | None = Field(default=None, max_length=36)
     rule_item: str | None = Field(default=None, max_length=16)
     verified_by: str | None = Field(default=None, max_length=36)
-    reverses: str | None = Field(default=None, max_length=80)
+    reverses: str | None = Field(default=None, max_length=36)
     note: str | None = Field(default=None, max_length=200)
     at: datetime = Field(default_factory=utcnow, index=True)
 
 
 class ShopItem(SyncedRecord, table=True):
-    """An item of the points shop. `stock` is what is left (the server's count: it decides redemptions)."""
+    """An item of the points shop: `stock_total` pieces supplied in all; `stock` the pieces left (the
+    server's count, read-only: it decides redemptions; kept here as the desk last knew it)."""
 
     __tablename__ = "shop_item"
     entity: ClassVar[str] = "shop_item"
+    read_only_fields: ClassVar[frozenset[str]] = frozenset({"stock"})
 
     name: str = Field(max_length=100)
+    description: str | None = None
     price: int
-    stock: int = 0
+    stock_total: int = 0
     active: bool = True
-    description: str | None = Field(default=None, max_length=500)
+    photo_ids: list[str] = Field(default_factory=list, sa_type=JSON)
+    stock: int = 0
 
 
 class Redemption(SyncedRecord, table=True):
@@ -161,19 +159,21 @@ class Redemption(SyncedRecord, table=True):
     """
 
     entity: ClassVar[str] = "redemption"
-    read_only_fields: ClassVar[frozenset[str]] = frozenset({"points"})
+    read_only_fields: ClassVar[frozenset[str]] = frozenset({"points", "recorded_by", "closed_by", "closed_at"})
 
     member_id: str = Field(index=True, max_length=36)
     item_id: str = Field(index=True, max_length=36)
     qty: int = 1
-    points: int = 0
-    status: str = Field(default="requested", max_length=12)
     requested_at: datetime = Field(default_factory=utcnow)
-    closed_at: datetime | None = None
-    closed_by: str | None = Field(default=None, max_length=36)
+    status: str = Field(default="requested", max_length=12)
     reason: str | None = Field(default=None, max_length=200)
+    # The server's (read-only on the wire); set here too for display until it says.
+    points: int = 0
+    recorded_by: str | None = Field(default=None, max_length=36)
+    closed_by: str | None = Field(default=None, max_length=36)
+    closed_at: datetime | None = None
 
 
 PARTICIPATION_MODELS: dict[str, type[SyncedRecord]] = {
-    m.entity: m for m in (Member, CheckinEvent, ServiceOrder, OrderEvent, LedgerEntry, ShopItem, Redemption)
+    m.entity: m for m in (Member, ServiceOrder, OrderEvent, LedgerEntry, ShopItem, Redemption)
 }

@@ -69,8 +69,10 @@ def test_a_checkin_is_placed_by_the_register_or_by_hand_and_approved(places):
     assert rows[M2].status == "approved" and rows[M2].grid_name == "第二网格" and rows[M2].team == "医疗服务队"
     assert rows[M1].status == "returned" and rows[M1].return_reason == "单位名称不全"
     with places.read() as s:
-        pushed = {(o.entity, o.fields.get("action")) for o in s.exec(select(Outbox))}
-        assert ("checkin_event", "place") in pushed and ("checkin_event", "approve") in pushed
+        pushed = [o.fields for o in s.exec(select(Outbox).where(Outbox.entity == "member", Outbox.record_id == M2))]
+        assert {"area_id": "grid-2"} in pushed  # placed by hand
+        assert any(f.get("status") == "approved" and f.get("team") == "医疗服务队" for f in pushed)
+        assert not any("to_place" in f or "reviewed_by" in f for f in pushed)  # the server's, never pushed
         assert s.get(Member, M2).area_id == "grid-2"
 
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from sqlmodel import select
 
 from gridworker.domain.models import Outbox
-from gridworker.domain.participation_records import CheckinEvent, Member
+from gridworker.domain.participation_records import Member
 from gridworker.ui.participation.members import MembersTab, checked
 
 from .conftest_participation import STAFF, p_account, p_ctx, p_store, participation_template, show  # noqa: F401
@@ -53,11 +53,9 @@ def test_approve_place_and_return_check_ins(qtbot, p_ctx, p_store):
     qtbot.waitUntil(lambda: tab.message.text() == f"{unplaced.name} is approved.", timeout=10_000)
     with p_store.read() as s:
         member = s.get(Member, unplaced.id)
-        assert (member.status, member.grid_id, member.area_id, member.team) == ("approved", grid_id, grid_id, "医疗志愿服务队")
-        actions = [e.action for e in s.exec(select(CheckinEvent).where(CheckinEvent.member_id == unplaced.id))]
-        assert actions[-2:] == ["place", "approve"]
-        assert s.exec(select(Outbox).where(Outbox.entity == "checkin_event", Outbox.record_id.in_(
-            select(CheckinEvent.id).where(CheckinEvent.member_id == unplaced.id)))).all()
+        assert (member.status, member.to_place, member.area_id, member.team) == ("approved", False, grid_id, "医疗志愿服务队")
+        pushed = [o.fields for o in s.exec(select(Outbox).where(Outbox.entity == "member", Outbox.record_id == unplaced.id))]
+        assert pushed[0] == {"area_id": grid_id} and pushed[1]["status"] == "approved"
 
     # Returning needs a reason.
     loaded(qtbot, tab, "submitted")

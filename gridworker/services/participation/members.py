@@ -1,7 +1,8 @@
 """Check-in review (党员报到): place a member in a grid, approve (with a volunteer team), return with a reason;
 the member's skills and posts as the community records them.
 
-The review state is replayed from the member's check-in events with `domain.participation.checkin.apply`.
+The review is the record's status (docs/sync-protocol.md §3.4: no event log), each step checked with
+`domain.participation.checkin.apply` against the state the record holds before it is written.
 The grid a check-in names is found from the register (estate + building → the building's grid):
 `grid_of` here is that lookup, also used by the member's web form on the server side.
 """
@@ -12,7 +13,6 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, literal_column
 from sqlmodel import Session, select
 
 from ...domain.errors import ValidationError
@@ -20,58 +20,47 @@ from ...domain.models import Area, Building
 from ...domain.participation import checkin as rules
 from ...domain.participation import tables as rule_tables
 from ...domain.participation.checkin import Checkin, Event, ReviewState
-from ...domain.participation_records import CheckinEvent, Member
+from ...domain.participation_records import Member
 from ..base import Tx, get_live, operation
 from ..changes import apply_fields, record_upsert
-from .common import append, present, when
+from .common import present, when
 
 
 def grid_of(s: Session, estate: str, building: str) -> str | None:
     """The grid holding that building of that estate in the register, or None (to place by hand)."""
+    found = _building(s, estate, building)
+    return found[1] if found is not None else None
+
+
+def _building(s: Session, estate: str, building: str) -> tuple[str, str] | None:
     row = s.exec(
-        select(Building.area_id).where(
+        select(Building.id, Building.area_id).where(
             Building.estate == estate.strip(), Building.name == building.strip(), Building.deleted == False  # noqa: E712
         )
     ).first()
-    return row
+    return (row[0], row[1]) if row is not None and row[1] else None
 
 
-def events(s: Session, member_id: str) -> list[CheckinEvent]:
-    q = (
-        select(CheckinEvent)
-        .where(CheckinEvent.member_id == member_id, CheckinEvent.deleted == False)  # noqa: E712
-        .order_by(func.min(CheckinEvent.at, CheckinEvent.updated_at), literal_column("checkin_event.rowid"))
-    )
-    return list(s.exec(q))
+def state_of(member: Member) -> ReviewState:
+    """The review as the record holds it (its status, the grid it was placed in)."""
+    grid = None if member.to_place else member.area_id
+    form = Checkin(member.name, member.phone or "", member.employer or "", member.estate or "", member.building or "",
+                   grid, tuple(member.skills), tuple(member.posts))
+    return ReviewState(status=member.status, member_id=member.id, checkin=form, grid_id=grid, team=member.team,
+                       reviewed_by=member.reviewed_by, return_reason=member.return_reason,
+                       last_at=member.reviewed_at or member.submitted_at)
 
 
-def _checkin_of(member: Member) -> Checkin:
-    return Checkin(member.name, member.phone, member.employer, member.estate, member.building, member.grid_id,
-                   tuple(member.skills), tuple(member.posts))
-
-
-def state_of(s: Session, member: Member) -> ReviewState:
-    state = ReviewState()
-    for row in events(s, member.id):
-        event = Event(row.action, row.actor_id, row.actor_role, row.at, checkin=_checkin_of(member) if row.action == "submit" else None,
-                      grid_id=row.grid_id, team=row.team, reason=row.reason)
-        state = rules.apply(state, event)
-    return state
-
-
-def _append(tx: Tx, member: Member, state: ReviewState, event: Event) -> ReviewState:
-    new = rules.apply(state, event)
-    values = {
-        "area_id": member.area_id, "member_id": member.id, "action": event.action, "actor_id": event.actor_id,
-        "actor_role": event.actor_role, "at": event.at, "grid_id": event.grid_id, "team": event.team, "reason": event.reason,
-    }
-    append(tx, CheckinEvent(**values), values)
-    member.status = new.status
-    member.reviewed_by = new.reviewed_by
-    member.return_reason = new.return_reason
-    tx.s.add(member)
-    tx.changes.add(member.entity, member.id)
-    return new
+def _save(tx: Tx, member: Member, values: dict[str, Any], local: dict[str, Any]) -> None:
+    """Push `values` that changed; set `local` (the server's read-only fields) for display only."""
+    changed = apply_fields(member, values)
+    for name, value in local.items():
+        setattr(member, name, value)
+    if changed:
+        record_upsert(tx.s, member, changed, tx.changes)
+    else:
+        tx.s.add(member)
+        tx.changes.add(member.entity, member.id)
 
 
 @operation
@@ -82,39 +71,42 @@ def submit(tx: Tx, form: dict[str, Any], *, member_id: str, community_id: str, a
     checked = rules.validate_checkin(form, lambda e, b: grid_of(tx.s, e, b), offered_posts)
     at = when(at)
     existing = tx.s.get(Member, member_id)
-    state = state_of(tx.s, existing) if existing is not None else ReviewState()
-    event = Event("submit", member_id, "member", at, checkin=checked)
-    rules.apply(state, event)  # the rule's refusal before anything is written
+    state = state_of(existing) if existing is not None else ReviewState()
+    rules.apply(state, Event("submit", member_id, "member", max(at, state.last_at or at), checkin=checked))
+    building = _building(tx.s, checked.estate, checked.building)
     values = {
         "area_id": checked.grid_id or community_id, "name": checked.name, "phone": checked.phone,
-        "employer": checked.employer, "estate": checked.estate, "building": checked.building, "grid_id": checked.grid_id,
-        "skills": list(checked.skills), "posts": list(checked.posts), "submitted_at": at,
+        "employer": checked.employer, "estate": checked.estate, "building": checked.building,
+        "building_id": building[0] if building else None, "skills": list(checked.skills), "posts": list(checked.posts),
+        "submitted_at": at, "status": rules.SUBMITTED, "return_reason": None,
     }
     if existing is None:
-        member = Member(id=member_id, **values)
+        member = Member(id=member_id, to_place=checked.to_place, **values)
         record_upsert(tx.s, member, present(values), tx.changes)
-    else:
-        member = existing
-        record_upsert(tx.s, member, apply_fields(member, values), tx.changes)
-    _append(tx, member, state, event)
-    return member
+        return member
+    _save(tx, existing, values, {"to_place": checked.to_place})
+    return existing
 
 
 @operation
 def review(tx: Tx, member_id: str, action: str, *, actor_id: str, actor_role: str, grid_id: str | None = None,
            team: str | None = None, reason: str | None = None, at: datetime | None = None) -> ReviewState:
-    """place (in a grid), approve (with a team), or return (with a reason)."""
+    """place (in a grid), approve (with a team), or return (with a reason): checked by the rules, then the
+    record's new status (and grid, team, reason) pushed."""
     member = get_live(tx.s, Member, member_id)
-    state = state_of(tx.s, member)
+    state = state_of(member)
     event = Event(action, actor_id, actor_role, when(at, state.last_at), grid_id=grid_id,
                   team=team.strip() if team and team.strip() else None, reason=reason)
-    rules.apply(state, event)  # refuses before anything is written
+    new = rules.apply(state, event)  # the rule's refusal before anything is written
     if action == "place":
         get_live(tx.s, Area, grid_id)
-        record_upsert(tx.s, member, apply_fields(member, {"grid_id": grid_id, "area_id": grid_id}), tx.changes)
-    if action == "approve" and event.team != member.team:
-        record_upsert(tx.s, member, apply_fields(member, {"team": event.team}), tx.changes)
-    return _append(tx, member, state, event)
+        _save(tx, member, {"area_id": grid_id}, {"to_place": False})
+        return new
+    values = {"status": new.status, "reviewed_at": event.at, "return_reason": new.return_reason}
+    if action == "approve":
+        values["team"] = new.team
+    _save(tx, member, values, {"reviewed_by": actor_id})
+    return new
 
 
 def _codes(field: str, values: Sequence[str], known: dict, limit: int) -> list[str]:

@@ -84,11 +84,10 @@ def raise_order(
         raise ValidationError("area_id", "请选择服务单所属网格", "Choose the grid the order belongs to", code="required")
     item = _rule_item(rule_item)
     values = {
-        "area_id": area, "title": head, "need": text, "skill": skill or None, "takers_wanted": state.takers_wanted,
-        "rule_item": item, "points": rule_tables.rule_items()[item].points, "source": state.source, "raised_by": actor_id,
+        "area_id": area, "title": head, "need": text, "rule_item": item, "points": rule_tables.rule_items()[item].points,
         "raised_at": at, "person_id": person_id, "household_id": household_id, "visit_id": visit_id,
     }
-    order = ServiceOrder(**values)
+    order = ServiceOrder(raised_by=actor_id, source=state.source, skill=state.skill, **values)
     record_upsert(tx.s, order, present(values), tx.changes)
     _append(tx, order, OrderState(), event)
     return order
@@ -100,17 +99,18 @@ def _append(tx: Tx, order: ServiceOrder, state: OrderState, event: Event) -> Ord
         "area_id": order.area_id, "order_id": order.id, "action": event.action, "actor_id": event.actor_id,
         "actor_role": event.actor_role, "at": event.at, "note": event.note, "reason": event.reason, "skill": event.skill,
         "takers_wanted": event.takers_wanted, "member_ids": list(event.member_ids), "photo_ids": list(event.photo_ids),
-        "rating": event.rating, "days_allowed": event.days_allowed, "resident_id": event.resident_id,
+        "rating": event.rating, "comment": None, "days_allowed": event.days_allowed, "resident_id": event.resident_id,
         "visit_id": event.visit_id,
     }
     append(tx, OrderEvent(**values), values)
-    order.status = new.status
-    order.taker_ids = list(new.takers)
-    order.deadline = new.deadline
-    order.overdue = new.overdue
-    order.rating = new.rating
-    order.closed_at = new.closed_at
-    order.verified_at = new.verified_at
+    derived = {
+        "status": new.status, "source": new.source, "raised_by": new.raised_by, "skill": new.skill,
+        "takers_wanted": new.takers_wanted, "takers": list(new.takers), "invited": list(new.invited),
+        "deadline": new.deadline, "overdue": new.overdue, "write_up": new.write_up, "closed_at": new.closed_at,
+        "rating": new.rating, "verified_at": new.verified_at, "on_time": new.on_time, "rework_count": new.rework_count,
+    }
+    for name, value in derived.items():  # for display: never pushed (the server derives them from the events)
+        setattr(order, name, value)
     tx.s.add(order)
     tx.changes.add(order.entity, order.id)
     return new
@@ -137,9 +137,10 @@ def act(
         raise refusal
     new = _append(tx, order, state, replace(event, actor_skills=()))
     if action == "verify":
+        item = order.rule_item if order.rule_item in rule_tables.rule_items() else DEFAULT_RULE_ITEM
+        due = order.points or rule_tables.rule_items()[item].points
         for member in new.points_due_to:
-            award(tx, "order", order.id, member, order.rule_item, order.points, verified_by=actor_id, at=event.at,
-                  area_id=order.area_id)
+            award(tx, "order", order.id, member, item, due, verified_by=actor_id, at=event.at)
     return new
 
 

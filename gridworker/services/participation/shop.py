@@ -40,7 +40,7 @@ def save_item(tx: Tx, *, area_id: str, name: str, price: int, active: bool = Tru
     }
     if item_id is None:
         item = ShopItem(**values)
-        record_upsert(tx.s, item, present(values) | {"active": values["active"], "stock": 0}, tx.changes)
+        record_upsert(tx.s, item, present(values) | {"active": values["active"], "stock_total": 0}, tx.changes)
         return item
     item = get_live(tx.s, ShopItem, item_id)
     record_upsert(tx.s, item, apply_fields(item, values), tx.changes)
@@ -51,7 +51,9 @@ def save_item(tx: Tx, *, area_id: str, name: str, price: int, active: bool = Tru
 def restock(tx: Tx, item_id: str, qty: int) -> ShopItem:
     item = get_live(tx.s, ShopItem, item_id)
     qty = _whole("qty", qty, 1, "补货数量须为正整数", "The quantity added must be a positive whole number")
-    record_upsert(tx.s, item, apply_fields(item, {"stock": item.stock + qty}), tx.changes)
+    changed = apply_fields(item, {"stock_total": item.stock_total + qty})
+    item.stock += qty  # the pieces left, as the server will count them (read-only on the wire)
+    record_upsert(tx.s, item, changed, tx.changes)
     return item
 
 
@@ -68,7 +70,7 @@ def request(tx: Tx, member_id: str, item_id: str, qty: int, *, actor_id: str, ac
         raise decision.refusal()
     values = {"area_id": member.area_id, "member_id": member_id, "item_id": item_id, "qty": qty,
               "status": REQUESTED, "requested_at": when(at)}
-    redemption = Redemption(points=row.price * qty, **values)
+    redemption = Redemption(points=row.price * qty, recorded_by=actor_id, **values)
     record_upsert(tx.s, redemption, present(values) | {"status": REQUESTED}, tx.changes)
     return redemption
 
@@ -85,8 +87,9 @@ def _open(tx: Tx, redemption_id: str, action: str) -> Redemption:
 def hand_over(tx: Tx, redemption_id: str, *, actor_id: str, actor_role: str, at: datetime | None = None) -> Redemption:
     check_actor(actor_id, actor_role, "hand_over", STAFF, "登记领取", "record a hand-over")
     redemption = _open(tx, redemption_id, "hand_over")
-    values = {"status": HANDED_OVER, "closed_at": when(at, redemption.requested_at), "closed_by": actor_id}
-    record_upsert(tx.s, redemption, apply_fields(redemption, values), tx.changes)
+    changed = apply_fields(redemption, {"status": HANDED_OVER})
+    redemption.closed_at, redemption.closed_by = when(at, redemption.requested_at), actor_id  # the server's, for display
+    record_upsert(tx.s, redemption, changed, tx.changes)
     return redemption
 
 
@@ -98,9 +101,9 @@ def cancel(tx: Tx, redemption_id: str, reason: str, *, actor_id: str, actor_role
     redemption = _open(tx, redemption_id, "cancel")
     if not has_text(reason):
         raise Refusal("reason_required", "取消兑换须填写原因", "A reason is required to cancel a redemption", action="cancel")
-    values = {"status": CANCELLED, "closed_at": when(at, redemption.requested_at), "closed_by": actor_id,
-              "reason": v.text("reason", reason, max_len=200)}
-    record_upsert(tx.s, redemption, apply_fields(redemption, values), tx.changes)
+    changed = apply_fields(redemption, {"status": CANCELLED, "reason": v.text("reason", reason, max_len=200)})
+    redemption.closed_at, redemption.closed_by = when(at, redemption.requested_at), actor_id  # the server's, for display
+    record_upsert(tx.s, redemption, changed, tx.changes)
     return redemption
 
 

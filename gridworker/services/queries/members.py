@@ -52,7 +52,7 @@ def _members(store: Any, view: str, text: str, only: str | None = None) -> list[
     if view == "submitted":
         q = q.where(Member.status == "submitted")
     elif view == "to_place":
-        q = q.where(Member.status == "submitted", Member.grid_id == None)  # noqa: E711
+        q = q.where(Member.status == "submitted", Member.to_place == True)  # noqa: E712
     elif view in ("approved", "returned"):
         q = q.where(Member.status == view)
     if text.strip():
@@ -63,7 +63,8 @@ def _members(store: Any, view: str, text: str, only: str | None = None) -> list[
         names = dict(s.exec(select(Area.id, Area.name)).all())
         points = balances_in(s)
     return [
-        MemberRow(m.id, m.name, m.phone, m.employer, m.estate, m.building, m.grid_id, names.get(m.grid_id, ""),
+        MemberRow(m.id, m.name, m.phone or "", m.employer or "", m.estate or "", m.building or "",
+                  None if m.to_place else m.area_id, "" if m.to_place else names.get(m.area_id, ""),
                   tuple(m.skills), tuple(m.posts), m.team, m.status, m.return_reason, m.submitted_at, points.get(m.id, 0))
         for m in rows
     ]
@@ -71,13 +72,13 @@ def _members(store: Any, view: str, text: str, only: str | None = None) -> list[
 
 def counts(store: Any) -> dict[str, int]:
     with store.read() as s:
-        rows = list(s.exec(select(Member.status, Member.grid_id).where(Member.deleted == False)))  # noqa: E712
+        rows = list(s.exec(select(Member.status, Member.to_place).where(Member.deleted == False)))  # noqa: E712
     out = {view: 0 for view in VIEWS}
-    for status, grid in rows:
+    for status, to_place in rows:
         out["all"] += 1
         if status in out:
             out[status] += 1
-        if status == "submitted" and grid is None:
+        if status == "submitted" and to_place:
             out["to_place"] += 1
     return out
 

@@ -63,8 +63,8 @@ def orders(store: Any, view: str = "all", lang: str = "zh", now: datetime | None
         refused = refusals(s, "service_order", [o.id for o in rows])
     return [
         OrderRow(o.id, o.title, o.need, o.skill, o.status, o.source, people.get(o.person_id or "", ""),
-                 areas.get(o.area_id or "", ""), tuple(members.get(t, "") for t in o.taker_ids), o.raised_at, o.deadline,
-                 _late(o, now), o.overdue or _late(o, now), o.rating, o.points,
+                 areas.get(o.area_id or "", ""), tuple(members.get(t, "") for t in o.takers), o.raised_at, o.deadline,
+                 _late(o, now), o.overdue or _late(o, now), o.rating, o.points or 0,
                  refused[o.id].message(lang) if o.id in refused else None)
         for o in rows
     ]

@@ -59,7 +59,7 @@ def set_checked(widget: QListWidget, codes) -> None:
 
 
 class MembersTab(ListTab):
-    watched = frozenset({"member", "checkin_event", "area", "ledger_entry"})
+    watched = frozenset({"member", "area", "ledger_entry"})
 
     def __init__(self, ctx, parent=None):
         self.views = list(member_queries.VIEWS)
