@@ -322,8 +322,28 @@
         <translation>服务器拒绝了该服务单：{0}</translation>
     </message>
     <message>
-        <source>Done: {0}.</source>
-        <translation>已{0}。</translation>
+        <source>Published to the members.</source>
+        <translation>已发布给党员。</translation>
+    </message>
+    <message>
+        <source>Assigned.</source>
+        <translation>已指派。</translation>
+    </message>
+    <message>
+        <source>Rated.</source>
+        <translation>已评价。</translation>
+    </message>
+    <message>
+        <source>Verified: the takers' points are in the ledger.</source>
+        <translation>已核实，接单党员的积分已记入。</translation>
+    </message>
+    <message>
+        <source>Sent back for rework.</source>
+        <translation>已退回重做。</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
     </message>
 </context>
 <context>

@@ -93,7 +93,7 @@ def test_an_order_raised_published_taken_closed_rated_verified_pays_its_taker_on
     assert order.source == "visit" and order.status == "raised"
     orders.act(places, order.id, "publish", actor_id=STAFF[0], actor_role=STAFF[1], days_allowed=2, at=T0)
     with pytest.raises(Refusal) as refused:  # the member's skills are medical, not repair
-        orders.act(places, order.id, "take", actor_id=M1, actor_role="member", actor_skills=["medical"], at=T0)
+        orders.act(places, order.id, "take", actor_id=M1, actor_role="member", at=T0)
     assert refused.value.code == "skill_missing"
     orders.act(places, order.id, "assign", actor_id=STAFF[0], actor_role=STAFF[1], member_ids=[M1], at=T0)
     orders.act(places, order.id, "take", actor_id=M1, actor_role="member", at=T0 + timedelta(hours=1))

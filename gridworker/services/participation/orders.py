@@ -9,7 +9,6 @@ member, so a second desk cannot pay twice).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -21,7 +20,7 @@ from ...domain.errors import ValidationError
 from ...domain.models import Household, Person
 from ...domain.participation import tables as rule_tables
 from ...domain.participation.orders import Event, OrderRules, OrderState
-from ...domain.participation_records import OrderEvent, ServiceOrder
+from ...domain.participation_records import Member, OrderEvent, ServiceOrder
 from ..base import Tx, get_live, operation
 from ..changes import record_upsert
 from .. import tables
@@ -45,10 +44,14 @@ def events(s: Session, order_id: str) -> list[OrderEvent]:
 
 
 def to_event(row: OrderEvent) -> Event:
+    """A logged event for replay. A `take` already happened (the server took it): its skill check is not redone,
+    so the taker counts as having every skill (a member's skills may have changed since)."""
+    skills = tuple(rule_tables.skills()) if row.action == "take" else ()
     return Event(
         action=row.action, actor_id=row.actor_id, actor_role=row.actor_role, at=row.at, note=row.note, reason=row.reason,
         skill=row.skill, takers_wanted=row.takers_wanted, member_ids=tuple(row.member_ids), photo_ids=tuple(row.photo_ids),
         rating=row.rating, days_allowed=row.days_allowed, resident_id=row.resident_id, visit_id=row.visit_id,
+        actor_skills=skills,
     )
 
 
@@ -70,12 +73,12 @@ def raise_order(
     visit_id: str | None = None, area_id: str | None = None, rule_item: str | None = None, at: datetime | None = None,
 ) -> ServiceOrder:
     """A need raised for a resident (by staff at the desk, or by a grid worker from a visit)."""
-    text = v.text("need", need, required=True, max_len=2000)
-    head = v.text("title", title, max_len=100) or text.splitlines()[0][:40]
+    text = v.text("need", need, max_len=2000)
     at = when(at)
     event = Event("raise", actor_id, actor_role, at, note=text, skill=skill or None, takers_wanted=takers_wanted,
                   resident_id=person_id or household_id, visit_id=visit_id)
-    state = rules(tx.s).apply(OrderState(), event)  # raises the rule's Refusal (no resident named, …)
+    state = rules(tx.s).apply(OrderState(), event)  # raises the rule's Refusal (no need described, no resident …)
+    head = v.text("title", title, max_len=100) or text.splitlines()[0][:40]
     person = get_live(tx.s, Person, person_id) if person_id else None
     household_id = household_id or (person.household_id if person else None)
     household = get_live(tx.s, Household, household_id) if household_id else None
@@ -121,7 +124,7 @@ def act(
     tx: Tx, order_id: str, action: str, *, actor_id: str, actor_role: str, at: datetime | None = None,
     note: str | None = None, reason: str | None = None, skill: str | None = None, takers_wanted: int | None = None,
     member_ids: Sequence[str] = (), rating: int | None = None, days_allowed: int | None = None,
-    photo_ids: Sequence[str] = (), actor_skills: Sequence[str] = (),
+    photo_ids: Sequence[str] = (),
 ) -> OrderState:
     """One step of an order (publish, assign, rate, verify, send_back, cancel …); verify pays the takers."""
     order = get_live(tx.s, ServiceOrder, order_id)
@@ -130,18 +133,24 @@ def act(
         action, actor_id, actor_role, when(at, state.last_at), note=v.text("note", note, max_len=2000),
         reason=v.text("reason", reason, max_len=200), skill=skill or None, takers_wanted=takers_wanted,
         member_ids=tuple(member_ids), photo_ids=tuple(photo_ids), rating=rating, days_allowed=days_allowed,
-        actor_skills=tuple(actor_skills),
+        actor_skills=_skills_of(tx.s, actor_id) if action == "take" else (),
     )
     refusal = rules(tx.s).check(state, event)
     if refusal:
         raise refusal
-    new = _append(tx, order, state, replace(event, actor_skills=()))
+    new = _append(tx, order, state, event)
     if action == "verify":
         item = order.rule_item if order.rule_item in rule_tables.rule_items() else DEFAULT_RULE_ITEM
         due = order.points or rule_tables.rule_items()[item].points
         for member in new.points_due_to:
             award(tx, "order", order.id, member, item, due, verified_by=actor_id, at=event.at)
     return new
+
+
+def _skills_of(s: Session, member_id: str) -> tuple[str, ...]:
+    """A taker's skills as their member record holds them (never what a client says)."""
+    member = s.get(Member, member_id)
+    return tuple(member.skills) if member is not None else ()
 
 
 def allowed(store: Any, order_id: str, actor_id: str, actor_role: str) -> list[str]:

@@ -47,7 +47,10 @@ def _late(o: ServiceOrder, now: datetime) -> bool:
     return o.status in CLOCK_RUNNING and o.deadline is not None and now > o.deadline
 
 
-def orders(store: Any, view: str = "all", lang: str = "zh", now: datetime | None = None) -> list[OrderRow]:
+def orders(store: Any, view: str = "all", lang: str = "zh", now: datetime | None = None, *,
+           also: str | None = None) -> list[OrderRow]:
+    """The orders of a view, newest first; `also`: the order being worked on, at the end if its step took it
+    out of the view."""
     now = now or utcnow()
     q = select(ServiceOrder).where(ServiceOrder.deleted == False)  # noqa: E712
     if view in _STATUSES:
@@ -56,6 +59,8 @@ def orders(store: Any, view: str = "all", lang: str = "zh", now: datetime | None
         q = q.where(ServiceOrder.status.in_(tuple(CLOCK_RUNNING)), ServiceOrder.deadline < now)
     with store.read() as s:
         rows = list(s.exec(q.order_by(ServiceOrder.raised_at.desc())))
+        if also is not None and not any(o.id == also for o in rows):
+            rows += list(s.exec(select(ServiceOrder).where(ServiceOrder.id == also, ServiceOrder.deleted == False)))  # noqa: E712
         people = {p: n for p, n in s.exec(select(Person.id, Person.name).where(
             Person.id.in_([o.person_id for o in rows if o.person_id])))}
         members = dict(s.exec(select(Member.id, Member.name)).all())

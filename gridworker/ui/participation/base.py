@@ -34,6 +34,7 @@ class ListTab(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self._stale = True
+        self._generation = 0  # reloads overlap (a view change while one is under way): only the latest shows
         self.model = RowsModel(self.columns(), self)
         self.table = make_table(self.model, word_wrap=False)
         header = self.table.horizontalHeader()
@@ -58,6 +59,13 @@ class ListTab(QWidget):
         """The selected row changed (None: nothing selected)."""
 
     # -- shared ----------------------------------------------------------------------------------------
+    def begin_load(self) -> int:
+        self._generation += 1
+        return self._generation
+
+    def is_latest(self, generation: int) -> bool:
+        return generation == self._generation
+
     def on_shown(self) -> None:
         if self._stale:
             self._stale = False

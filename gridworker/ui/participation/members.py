@@ -167,12 +167,15 @@ class MembersTab(ListTab):
     # -- loading ----------------------------------------------------------------------------------------
     @async_slot()
     async def reload(self) -> None:
+        generation = self.begin_load()
         view = self.views[self.tabs.currentIndex()]
         store = self.ctx.store
         rows = await self.ctx.runner.call(member_queries.members, store, view, self.search.text(),
                                           also=self.current.id if self.current is not None else None, guard=self)
         counts = await self.ctx.runner.call(member_queries.counts, store, guard=self)
         grids = await self.ctx.runner.call(member_queries.grids, store, guard=self)
+        if not self.is_latest(generation):
+            return
         if self.grid.count() != len(grids):
             self.grid.clear()
             for grid_id, name in grids:

@@ -239,11 +239,15 @@ class OrdersTab(ListTab):
     # -- loading ----------------------------------------------------------------------------------------
     @async_slot()
     async def reload(self) -> None:
+        generation = self.begin_load()
         view = self.views[self.tabs.currentIndex()]
         store, lang = self.ctx.store, self.ctx.lang
-        rows = await self.ctx.runner.call(order_queries.orders, store, view, lang, guard=self)
+        rows = await self.ctx.runner.call(order_queries.orders, store, view, lang, guard=self,
+                                          also=self.current.id if self.current is not None else None)
         counts = await self.ctx.runner.call(order_queries.counts, store, guard=self)
         members = await self.ctx.runner.call(member_queries.members, store, "approved", guard=self)
+        if not self.is_latest(generation):
+            return
         chosen = self.member.currentData()
         self.member.clear()
         for m in members:
@@ -311,7 +315,11 @@ class OrdersTab(ListTab):
         if self.current is None:
             return
         actor = self.ctx.actor
-        done = self.tr("Done: {0}.").format(pick(self.ctx.lang, order_rules.ACTION_LABELS[action]))
+        done = {
+            "publish": self.tr("Published to the members."), "assign": self.tr("Assigned."), "rate": self.tr("Rated."),
+            "verify": self.tr("Verified: the takers' points are in the ledger."),
+            "send_back": self.tr("Sent back for rework."), "cancel": self.tr("Cancelled."),
+        }[action]
         self.detail = None
         self.start_work(self._buttons(), order_service.act, self.current.id, action, actor_id=actor.id,
                         actor_role=actor.role, done=done, **kwargs)

@@ -186,7 +186,10 @@ class PointsTab(ListTab):
     # -- loading ------------------------------------------------------------------------------------------------
     @async_slot()
     async def reload(self) -> None:
+        generation = self.begin_load()
         rows = await self.ctx.runner.call(member_queries.members, self.ctx.store, "all", self.search.text(), guard=self)
+        if not self.is_latest(generation):
+            return
         self.show_rows(rows, self.current.id if self.current is not None else None)
         self.load_board()
 

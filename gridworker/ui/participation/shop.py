@@ -164,11 +164,14 @@ class ShopTab(ListTab):
     # -- loading ----------------------------------------------------------------------------------------------
     @async_slot()
     async def reload(self) -> None:
+        generation = self.begin_load()
         store = self.ctx.store
         items = await self.ctx.runner.call(shop_queries.items, store, guard=self)
         redemptions = await self.ctx.runner.call(shop_queries.redemptions, store, self.ctx.lang, guard=self)
         members = await self.ctx.runner.call(member_queries.members, store, "approved", guard=self)
         communities = await self.ctx.runner.call(member_queries.communities, store, guard=self)
+        if not self.is_latest(generation):
+            return
         if self.community.count() != len(communities):
             self.community.clear()
             for area_id, name in communities:
