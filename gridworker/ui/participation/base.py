@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QItemSelectionModel, QTimer
 from PySide6.QtWidgets import QHeaderView, QLabel, QPushButton, QWidget
+from shiboken6 import isValid
 
 from ...domain.errors import GridWorkerError
 from ..models.column import Column
@@ -118,8 +119,9 @@ class ListTab(QWidget):
         try:
             result = await self.ctx.runner.call(fn, self.ctx.store, *args, guard=self, **kwargs)
         except GridWorkerError as exc:
-            self.refused(exc)
-            self.enable_buttons()
+            if isValid(self):  # a refusal arrives even if the tab went while it waited (runner.call's guard is
+                self.refused(exc)  # checked only on success)
+                self.enable_buttons()
             return
         self.say(done)
         self.enable_buttons()
