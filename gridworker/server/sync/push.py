@@ -26,12 +26,14 @@ from ...domain.errors import OUT_OF_SCOPE
 from ...domain.lifecycle import IncidentState, Refusal, Rules
 from ...domain.register import InvalidRecord
 from ...domain.wire import ENTITIES, INCIDENT_CHILDREN
+from ...domain.wire_participation import PARTICIPATION
 from ..core.auth import User
 from ..core.schema import conflicts, mutations, records, tokens
 from .assignees import may_be_assigned
 from .blob_access import may_claim
 from .incidents import CalendarCache, derived_fields, replay, to_event
 from .merge import APPLIED, CONFLICT, REJECTED, Merge, author_of, changed_by_others, merge_fields, note_author
+from .participation import ParticipationRun
 from .records import SERVER_WRITER, FeedWriter, Rec, bulk, dumps, load, load_children
 from .scope import ALL, AREAS, HANDLER, Scope
 
@@ -92,6 +94,7 @@ class PushRun:
         self.now_ms = int(time.time() * 1000)
         self.server_hlc = str(hlc_mod.Hlc(self.now_ms, 0, SERVER_WRITER))
         self._rules: Rules | None = None
+        self.part = ParticipationRun(self)  # issue 16's entities (participation.py)
 
     @property
     def rules(self) -> Rules:
@@ -254,6 +257,8 @@ class PushRun:
     def _delete(self, m: Mutation, spec: wire.Entity, rec: Rec | None) -> Outcome:
         if spec.create_only:
             raise Rejected("create_only", "事件记录和照片不能删除", "Incident events and photos cannot be deleted")
+        if m.entity in PARTICIPATION:
+            self.part.check_delete(m.entity)
         if m.entity == "incident" and self.user.role not in STAFF_ROLES:
             raise Rejected(
                 "role_not_allowed",
@@ -279,6 +284,8 @@ class PushRun:
     # -- per-entity rules -----------------------------------------------------------------
     def _prepare(self, entity: str, rec: Rec, values: dict[str, Any], creating: bool) -> Any:
         """Checks and server-set values that depend on other records; returns what _save needs."""
+        if entity in PARTICIPATION:
+            return self.part.prepare(entity, rec, values, creating)
         if entity == "incident_event":
             return self._prepare_event(values)
         if entity == "photo":
@@ -377,6 +384,8 @@ class PushRun:
             rec.meta["r"] = self.now_ms / 1000
         self.recs[rec.key] = rec
         self.writer.saved(rec, before)
+        if m.entity in PARTICIPATION:
+            self.part.saved(m.entity, rec, prepared, creating)
         if m.entity == "incident_event":
             incident, state = prepared
             self.log_of(incident).append(rec)
