@@ -76,6 +76,19 @@ def test_a_checkin_is_placed_by_the_register_or_by_hand_and_approved(places):
         assert s.get(Member, M2).area_id == "grid-2"
 
 
+def test_a_building_of_a_micro_grid_places_the_member_in_the_grid_above(places):
+    with places.write() as s:
+        s.add(Area(id="micro-1", parent_id="grid-2", code="m1", name="第二网格第1微网格", level="microgrid"))
+        s.add(Building(id="b7", area_id="micro-1", estate="幸福小区", name="7幢"))
+    members.submit(places, form(building="7幢"), member_id=M1, community_id="community", at=T0)
+    with places.read() as s:
+        member = s.get(Member, M1)
+    assert (member.area_id, member.to_place, member.building_id) == ("grid-2", False, "b7")
+    with pytest.raises(ValidationError) as bad:  # the server approves no one placed outside a grid
+        members.review(places, M1, "place", actor_id=STAFF[0], actor_role=STAFF[1], grid_id="micro-1")
+    assert bad.value.code == "not_a_grid"
+
+
 def test_a_member_cannot_be_given_an_unknown_skill_or_four_posts(places):
     approved(places, M1)
     with pytest.raises(ValidationError) as bad:

@@ -27,9 +27,25 @@ from .common import present, when
 
 
 def grid_of(s: Session, estate: str, building: str) -> str | None:
-    """The grid holding that building of that estate in the register, or None (to place by hand)."""
+    """The grid holding that building of that estate in the register, or None (to place by hand).
+
+    A building of a micro-grid is in the grid above it: members are placed in grids (the server approves
+    no one placed elsewhere)."""
     found = _building(s, estate, building)
-    return found[1] if found is not None else None
+    return _grid_above(s, found[1]) if found is not None else None
+
+
+def _grid_above(s: Session, area_id: str | None) -> str | None:
+    seen = set()
+    while area_id is not None and area_id not in seen:
+        seen.add(area_id)
+        area = s.get(Area, area_id)
+        if area is None or area.deleted:
+            return None
+        if area.level == "grid":
+            return area.id
+        area_id = area.parent_id
+    return None
 
 
 def _building(s: Session, estate: str, building: str) -> tuple[str, str] | None:
@@ -99,7 +115,9 @@ def review(tx: Tx, member_id: str, action: str, *, actor_id: str, actor_role: st
                   team=team.strip() if team and team.strip() else None, reason=reason)
     new = rules.apply(state, event)  # the rule's refusal before anything is written
     if action == "place":
-        get_live(tx.s, Area, grid_id)
+        if get_live(tx.s, Area, grid_id).level != "grid":
+            raise ValidationError("area_id", "党员须划入网格（不是社区或微网格）", "Members are placed in a grid (not a community or a micro-grid)",
+                                  code="not_a_grid")
         _save(tx, member, {"area_id": grid_id}, {"to_place": False})
         return new
     values = {"status": new.status, "reviewed_at": event.at, "return_reason": new.return_reason}

@@ -94,9 +94,9 @@ def teams(store: Any) -> list[str]:
 
 
 def grids(store: Any) -> list[tuple[str, str]]:
-    """(id, name) of the grids (and micro-grids) to place members in."""
+    """(id, name) of the grids to place members in."""
     with store.read() as s:
-        rows = s.exec(select(Area.id, Area.name).where(Area.level.in_(("grid", "microgrid")), Area.deleted == False))  # noqa: E712
+        rows = s.exec(select(Area.id, Area.name).where(Area.level == "grid", Area.deleted == False))  # noqa: E712
         return sorted(rows, key=lambda r: r[1])
 
 
