@@ -627,4 +627,19 @@
         <translation>已取消：积分和库存将退回。</translation>
     </message>
 </context>
+<context>
+    <name>VisitForm</name>
+    <message>
+        <source>Raise the needs as a service order for party members</source>
+        <translation>将诉求作为服务点单发给党员</translation>
+    </message>
+    <message>
+        <source>Any member</source>
+        <translation>不限特长</translation>
+    </message>
+    <message>
+        <source>Skill needed</source>
+        <translation>所需特长</translation>
+    </message>
+</context>
 </TS>
