@@ -2,6 +2,93 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>EvaluationTab</name>
+    <message>
+        <source>PDF for the chosen member…</source>
+        <translation>导出所选党员的PDF…</translation>
+    </message>
+    <message>
+        <source>Excel for each employer…</source>
+        <translation>按工作单位导出Excel…</translation>
+    </message>
+    <message>
+        <source>Year</source>
+        <translation>年度</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Employer</source>
+        <translation>工作单位</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation>服务队</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>积分</translation>
+    </message>
+    <message>
+        <source>Activities</source>
+        <translation>参加活动</translation>
+    </message>
+    <message>
+        <source>Orders completed</source>
+        <translation>完成点单</translation>
+    </message>
+    <message>
+        <source>Average rating</source>
+        <translation>平均评价</translation>
+    </message>
+    <message>
+        <source>Wishes fulfilled</source>
+        <translation>实现心愿</translation>
+    </message>
+    <message>
+        <source>Save the files in</source>
+        <translation>选择保存文件的文件夹</translation>
+    </message>
+    <message>
+        <source>Points this year</source>
+        <translation>年度积分</translation>
+    </message>
+    <message>
+        <source>Activities attended</source>
+        <translation>参加活动（次）</translation>
+    </message>
+    <message>
+        <source>Service orders completed</source>
+        <translation>完成服务点单（单）</translation>
+    </message>
+    <message>
+        <source>Micro-wishes fulfilled</source>
+        <translation>实现微心愿（个）</translation>
+    </message>
+    <message>
+        <source>Party member's year-end evaluation {0}: {1}</source>
+        <translation>{0}年度党员双管三评：{1}</translation>
+    </message>
+    <message>
+        <source>Made on {0} by the community.</source>
+        <translation>社区于{0}出具。</translation>
+    </message>
+    <message>
+        <source>Saved {0}.</source>
+        <translation>已保存：{0}。</translation>
+    </message>
+    <message>
+        <source>Saved {0} workbooks in {1}.</source>
+        <translation>已在{1}保存{0}个工作簿。</translation>
+    </message>
+</context>
+<context>
     <name>MembersTab</name>
     <message>
         <source>Search name, employer or phone</source>
@@ -363,6 +450,10 @@
     <message>
         <source>Points shop</source>
         <translation>积分商城</translation>
+    </message>
+    <message>
+        <source>Year-end evaluation</source>
+        <translation>年度评价</translation>
     </message>
     <message>
         <source>Participation</source>

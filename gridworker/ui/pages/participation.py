@@ -1,10 +1,11 @@
 """党群服务: the community staff's participation work in one navigation entry, as tabs — check-ins (党员报到),
-service orders (服务点单), points (积分) and the points shop (积分商城)."""
+service orders (服务点单), points (积分), the points shop (积分商城) and the year-end evaluation (年度评价)."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from ..participation.evaluation import EvaluationTab
 from ..participation.members import MembersTab
 from ..participation.orders import OrdersTab
 from ..participation.points import PointsTab
@@ -21,12 +22,14 @@ class ParticipationPage(QWidget):
         self.orders = OrdersTab(ctx)
         self.points = PointsTab(ctx)
         self.shop = ShopTab(ctx)
+        self.evaluation = EvaluationTab(ctx)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.members, self.tr("Member check-ins"))
         self.tabs.addTab(self.orders, self.tr("Service orders"))
         self.tabs.addTab(self.points, self.tr("Points"))
         self.tabs.addTab(self.shop, self.tr("Points shop"))
+        self.tabs.addTab(self.evaluation, self.tr("Year-end evaluation"))
         self.tabs.currentChanged.connect(lambda _i: self.on_shown())
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
