@@ -179,6 +179,55 @@ class Redemption(SyncedRecord, table=True):
     closed_at: datetime | None = None
 
 
+class Activity(SyncedRecord, table=True):
+    """An activity (E动态): what was published; its state (sign-ups, attendance, minutes) from its events."""
+
+    entity: ClassVar[str] = "activity"
+    read_only_fields: ClassVar[frozenset[str]] = frozenset(
+        {"status", "signed_up", "attended", "minutes", "decisions", "cancel_reason"}
+    )
+
+    title: str = Field(max_length=100)
+    kind: str = Field(max_length=32)
+    place: str | None = Field(default=None, max_length=200)
+    description: str | None = None
+    starts_at: datetime = Field(index=True)
+    ends_at: datetime
+    signup_deadline: datetime | None = None
+    capacity: int | None = None
+    points: int = 0
+    rule_item: str | None = Field(default=None, max_length=16)
+    # Derived from the activity's events (read-only on the wire).
+    status: str | None = Field(default=None, max_length=12)
+    signed_up: list[str] = Field(default_factory=list, sa_type=JSON)
+    attended: list[str] = Field(default_factory=list, sa_type=JSON)
+    minutes: str | None = None
+    decisions: list[str] = Field(default_factory=list, sa_type=JSON)
+    cancel_reason: str | None = Field(default=None, max_length=200)
+
+
+class ActivityEvent(SyncedRecord, table=True):
+    """One step of an activity (domain/participation/activities.py Event). Create only. A member's check-in
+    arrives without the code they typed; staff's `open_checkin` keeps the code (never sent to members)."""
+
+    __tablename__ = "activity_event"
+    entity: ClassVar[str] = "activity_event"
+    create_only: ClassVar[bool] = True
+    read_only_fields: ClassVar[frozenset[str]] = frozenset({"actor_role"})
+    __table_args__ = (Index("ix_activity_event_activity_at", "activity_id", "at"),)
+
+    activity_id: str = Field(max_length=36)
+    action: str = Field(max_length=16)
+    actor_id: str = Field(max_length=36)
+    actor_role: str = Field(max_length=16)
+    at: datetime = Field(default_factory=utcnow)
+    code: str | None = Field(default=None, max_length=6)
+    member_ids: list[str] = Field(default_factory=list, sa_type=JSON)
+    minutes: str | None = None
+    decisions: list[str] = Field(default_factory=list, sa_type=JSON)
+    reason: str | None = Field(default=None, max_length=200)
+
+
 PARTICIPATION_MODELS: dict[str, type[SyncedRecord]] = {
-    m.entity: m for m in (Member, ServiceOrder, OrderEvent, LedgerEntry, ShopItem, Redemption)
+    m.entity: m for m in (Member, ServiceOrder, OrderEvent, LedgerEntry, ShopItem, Redemption, Activity, ActivityEvent)
 }

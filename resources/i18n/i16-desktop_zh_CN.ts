@@ -2,6 +2,133 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>ActivitiesTab</name>
+    <message>
+        <source>New activity…</source>
+        <translation>新建活动…</translation>
+    </message>
+    <message>
+        <source>Activity</source>
+        <translation>活动</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Starts</source>
+        <translation>开始时间</translation>
+    </message>
+    <message>
+        <source>Place</source>
+        <translation>地点</translation>
+    </message>
+    <message>
+        <source>Signed up</source>
+        <translation>报名</translation>
+    </message>
+    <message>
+        <source>Attended</source>
+        <translation>到场</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Published</source>
+        <translation>已发布</translation>
+    </message>
+    <message>
+        <source>Choose an activity in the list.</source>
+        <translation>请在列表中选择一项活动。</translation>
+    </message>
+    <message>
+        <source>Open the check-in code</source>
+        <translation>开启签到码</translation>
+    </message>
+    <message>
+        <source>The code is open: show it at the venue.</source>
+        <translation>签到码已开启，请在现场展示。</translation>
+    </message>
+    <message>
+        <source>Save attendance</source>
+        <translation>保存到场登记</translation>
+    </message>
+    <message>
+        <source>Award the points to those who attended</source>
+        <translation>为到场党员记分</translation>
+    </message>
+    <message>
+        <source>Minutes of the meeting</source>
+        <translation>会议纪要</translation>
+    </message>
+    <message>
+        <source>Decisions, one a line</source>
+        <translation>议定事项，每行一条</translation>
+    </message>
+    <message>
+        <source>Save the minutes</source>
+        <translation>保存会议纪要</translation>
+    </message>
+    <message>
+        <source>Reason to cancel</source>
+        <translation>取消原因</translation>
+    </message>
+    <message>
+        <source>Cancel the activity</source>
+        <translation>取消活动</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <source>Attendance</source>
+        <translation>到场登记</translation>
+    </message>
+    <message>
+        <source>Minutes</source>
+        <translation>会议纪要</translation>
+    </message>
+    <message>
+        <source>Decisions</source>
+        <translation>议定事项</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Signed up: {0}; attended: {1}; points: {2}</source>
+        <translation>报名{0}人，到场{1}人，积分{2}分</translation>
+    </message>
+    <message>
+        <source>Cancelled: {0}</source>
+        <translation>取消原因：{0}</translation>
+    </message>
+    <message>
+        <source>Decisions: {0}</source>
+        <translation>议定事项：{0}</translation>
+    </message>
+    <message>
+        <source>Attendance saved.</source>
+        <translation>已保存到场登记。</translation>
+    </message>
+    <message>
+        <source>Minutes saved.</source>
+        <translation>已保存会议纪要。</translation>
+    </message>
+    <message>
+        <source>Points awarded to {0} members.</source>
+        <translation>已为{0}名党员记分。</translation>
+    </message>
+</context>
+<context>
     <name>EvaluationTab</name>
     <message>
         <source>PDF for the chosen member…</source>
@@ -37,7 +164,7 @@
     </message>
     <message>
         <source>Activities</source>
-        <translation>参加活动</translation>
+        <translation>活动</translation>
     </message>
     <message>
         <source>Orders completed</source>
@@ -217,6 +344,57 @@
     <message>
         <source>Saved.</source>
         <translation>已保存。</translation>
+    </message>
+</context>
+<context>
+    <name>NewActivityDialog</name>
+    <message>
+        <source>New activity</source>
+        <translation>新建活动</translation>
+    </message>
+    <message>
+        <source>No limit</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Place</source>
+        <translation>地点</translation>
+    </message>
+    <message>
+        <source>Community</source>
+        <translation>社区</translation>
+    </message>
+    <message>
+        <source>Starts</source>
+        <translation>开始时间</translation>
+    </message>
+    <message>
+        <source>Ends</source>
+        <translation>结束时间</translation>
+    </message>
+    <message>
+        <source>Sign-up until</source>
+        <translation>报名截止</translation>
+    </message>
+    <message>
+        <source>Places</source>
+        <translation>名额</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>积分</translation>
+    </message>
+    <message>
+        <source>Published.</source>
+        <translation>已发布。</translation>
     </message>
 </context>
 <context>
@@ -442,6 +620,10 @@
     <message>
         <source>Service orders</source>
         <translation>服务点单</translation>
+    </message>
+    <message>
+        <source>Activities</source>
+        <translation>活动</translation>
     </message>
     <message>
         <source>Points</source>

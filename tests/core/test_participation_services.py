@@ -204,3 +204,36 @@ def test_a_redemption_the_server_refused_shows_as_refused_with_its_reason_and_co
     assert refused.status == "refused" and refused.reason == "“洗衣液”已兑完"
     assert shop_queries.redemptions(places, "en")[0].reason == "'洗衣液' is out of stock"
     assert point_queries.ledger(places, M1)[0] == 30 and shop_queries.items(places)[0].stock == 1
+
+
+def test_an_activity_published_attendance_ticked_code_opened_minutes_and_points_once(places):
+    from gridworker.services.participation import activities
+
+    approved(places, M1)
+    approved(places, M2, "王芳", "99幢")
+    start = T0 + timedelta(days=3)
+    with pytest.raises(Refusal) as refused:
+        activities.publish(places, area_id="community", actor_id=STAFF[0], actor_role=STAFF[1], title="议事会", kind="deliberation",
+                           place="", starts_at=start, ends_at=start + timedelta(hours=2), at=T0)
+    assert refused.value.code == "place_required"
+    meeting = activities.publish(places, area_id="community", actor_id=STAFF[0], actor_role=STAFF[1], title="小区停车议事会",
+                                 kind="deliberation", place="社区会议室", starts_at=start, ends_at=start + timedelta(hours=2),
+                                 capacity=30, points=3, rule_item="A12.01", at=T0)
+    with pytest.raises(Refusal) as refused:  # too early to tick anyone
+        activities.act(places, meeting.id, "mark_attended", actor_id=STAFF[0], actor_role=STAFF[1], member_ids=[M1], at=T0)
+    assert refused.value.code == "not_started"
+    during = start + timedelta(minutes=10)
+    state = activities.act(places, meeting.id, "open_checkin", actor_id=STAFF[0], actor_role=STAFF[1], at=during)
+    assert len(state.checkin_code) == 6 and state.checkin_code.isdigit()
+    assert activities.code_of(places, meeting.id) == state.checkin_code
+    activities.act(places, meeting.id, "mark_attended", actor_id=STAFF[0], actor_role=STAFF[1], member_ids=[M1, M2],
+                   at=during + timedelta(minutes=1))
+    activities.act(places, meeting.id, "record_minutes", actor_id=STAFF[0], actor_role=STAFF[1], minutes="讨论停车位划线",
+                   decisions=["东门增设20个车位"], at=during + timedelta(hours=1))
+    assert activities.award_attendance(places, meeting.id, verified_by=STAFF[0], at=during + timedelta(hours=2)) == 2
+    assert activities.award_attendance(places, meeting.id, verified_by=STAFF[0], at=during + timedelta(hours=3)) == 0
+    assert point_queries.ledger(places, M1)[0] == 3
+    with places.read() as s:
+        pushed = [o.fields for o in s.exec(select(Outbox).where(Outbox.entity == "activity_event").order_by(Outbox.seq))]
+    assert [f["action"] for f in pushed] == ["publish", "open_checkin", "mark_attended", "record_minutes"]
+    assert pushed[1]["code"] == state.checkin_code and "code" not in pushed[2]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from ..participation.activities import ActivitiesTab
 from ..participation.evaluation import EvaluationTab
 from ..participation.members import MembersTab
 from ..participation.orders import OrdersTab
@@ -20,6 +21,7 @@ class ParticipationPage(QWidget):
         self.ctx = ctx
         self.members = MembersTab(ctx)
         self.orders = OrdersTab(ctx)
+        self.activities = ActivitiesTab(ctx)
         self.points = PointsTab(ctx)
         self.shop = ShopTab(ctx)
         self.evaluation = EvaluationTab(ctx)
@@ -27,6 +29,7 @@ class ParticipationPage(QWidget):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.members, self.tr("Member check-ins"))
         self.tabs.addTab(self.orders, self.tr("Service orders"))
+        self.tabs.addTab(self.activities, self.tr("Activities"))
         self.tabs.addTab(self.points, self.tr("Points"))
         self.tabs.addTab(self.shop, self.tr("Points shop"))
         self.tabs.addTab(self.evaluation, self.tr("Year-end evaluation"))
