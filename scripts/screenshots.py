@@ -8,7 +8,7 @@ Writes docs/screenshots/<lang>/<screen>.png at 1366×800, and every page of the 
 the registers page, the household view, the person, household and building
 editors, the report of checking a workbook to import,
 the error dialog, and every other page of the main window that exists
-(visits, snap and report, incidents, dashboard, sync). Runs offscreen unless
+(visits, snap and report, incidents, dashboard, participation with each of its tabs, sync). Runs offscreen unless
 a display is set (`xvfb-run` for `make screenshots`), in a throw-away
 GRIDWORKER_HOME, so a user's own data and settings are never touched.
 """
@@ -65,6 +65,9 @@ def make_demo(persons: int):
     community = generate(persons=persons, seed=1, as_of=AS_OF)
     try:
         load_demo(store, community)
+        from gridworker.demo.participation import seed_participation
+
+        seed_participation(store, today=AS_OF)  # members, orders, a shop, a year of points (issue 16)
     finally:
         store.close()
     return manager, community
@@ -269,6 +272,22 @@ def shoot_other_pages(shooter: Shooter, window, ctx) -> None:
         shooter.save(window, page_id, ctx)
 
 
+def shoot_participation(shooter: Shooter, window, ctx, size=None) -> None:
+    """Each tab of the participation page (党群服务), a row chosen where the tab has a list."""
+    window.show_page("participation")
+    page = window.pages["participation"]
+    for index in range(page.tabs.count()):
+        page.tabs.setCurrentIndex(index)
+        tab = page.tabs.currentWidget()
+        settle(shooter.app, ctx)
+        if tab.model.rowCount():
+            tab.table.selectRow(0)
+            settle(shooter.app, ctx)
+        name = ("members", "orders", "activities", "points", "shop", "evaluation")[index]
+        shooter.save(window, f"participation-{name}", ctx)
+    page.tabs.setCurrentIndex(0)
+
+
 def shoot_sync(shooter: Shooter, manager, server, lang: str, small: Shooter | None = None) -> None:
     """The sync page of an account linked to a real (demo) server, with a conflict to review.
 
@@ -374,8 +393,10 @@ def main(argv: list[str] | None = None) -> int:
             shoot_register(shooter, window, ctx, person_id)
             shoot_register_excel(shooter, window, ctx, Path(home))
             shoot_other_pages(shooter, window, ctx)
+            shoot_participation(shooter, window, ctx)
             shoot_error(shooter, window, ctx)
             shoot_small(small, window, ctx)
+            shoot_participation(small, window, ctx)
             window.close()
             settle(app, ctx)
             ctx.close()
