@@ -20,7 +20,7 @@ from ..domain.models import Area, Building, Outbox, Person
 from ..domain.participation import tables as rule_tables
 from ..domain.participation_records import PARTICIPATION_MODELS, Member
 from ..services.base import transaction
-from ..services.participation import members, orders, points, shop
+from ..services.participation import activities, members, orders, points, shop
 from .names import MOBILE_PREFIXES, SURNAMES
 
 STAFF = ("demo-staff-0001", "dispatcher")  # the community staff member who reviews and verifies in the demo
@@ -70,8 +70,9 @@ def seed_participation(store: Any, *, today: date, count: int = 40, seed: int = 
         history = _ledger(tx, rng, approved, today)
         made = _orders(tx, rng, approved, people, today)
         redeemed = _shop(tx, rng, community, approved, today)
+        held = _activities(tx, rng, community, approved, today)
         s.exec(delete(Outbox).where(Outbox.entity.in_(tuple(PARTICIPATION_MODELS))))
-    return {"member": count, "ledger_entry": history, "service_order": made, "redemption": redeemed}
+    return {"member": count, "ledger_entry": history, "service_order": made, "redemption": redeemed, "activity": held}
 
 
 def _members(tx, rng, community, buildings, count, today) -> list[tuple[str, str]]:
@@ -171,3 +172,31 @@ def _shop(tx, rng, community, approved, today) -> int:
         if rng.random() < 0.6:
             shop.hand_over(tx, redemption.id, actor_id=STAFF[0], actor_role=STAFF[1])
     return redeemed
+
+
+ACTIVITIES = (  # title, kind, place, days from today, points, rule item
+    ("清理楼道堆物志愿服务", "volunteering", "各小区楼道", -40, 3, "A13.01"),
+    ("小区停车难议事会", "deliberation", "社区二楼会议室", -12, 3, "A12.01"),
+    ("反诈宣讲进小区", "outreach", "社区广场", -5, 2, "A06.01"),
+    ("重阳节敬老文艺演出", "culture_sports", "社区活动中心", 6, 2, "A04.01"),
+)
+
+
+def _activities(tx, rng, community, approved, today) -> int:
+    """Activities held (attendance ticked, a meeting's minutes, points paid) and one to come."""
+    staff = {"actor_id": STAFF[0], "actor_role": STAFF[1]}
+    for title, kind, place, days, points_, item in ACTIVITIES:
+        start = datetime(today.year, today.month, today.day, 14, 0, tzinfo=CHINA_TZ) + timedelta(days=days)
+        activity = activities.publish(tx, area_id=community.id, title=title, kind=kind, place=place, starts_at=start,
+                                      ends_at=start + timedelta(hours=2), capacity=30, points=points_, rule_item=item,
+                                      at=start - timedelta(days=7), **staff)
+        if days > 0:
+            continue
+        present = [m for m, _skill in rng.sample(approved, min(len(approved), rng.randint(6, 12)))]
+        activities.act(tx, activity.id, "mark_attended", member_ids=present, at=start + timedelta(minutes=10), **staff)
+        if kind == "deliberation":
+            activities.act(tx, activity.id, "record_minutes", minutes="居民代表、物业和党员共同商议停车位划线方案。",
+                           decisions=["东门增设20个临时车位", "每月第一个周六开展停车秩序督导"],
+                           at=start + timedelta(hours=1), **staff)
+        activities.award_attendance(tx, activity.id, verified_by=STAFF[0], at=start + timedelta(hours=3))
+    return len(ACTIVITIES)

@@ -27,7 +27,7 @@ _STATUSES = {
 class OrderRow:
     id: str
     title: str
-    need: str
+    need: str | None
     skill: str | None
     status: str
     source: str

@@ -173,7 +173,10 @@ class ActivitiesTab(ListTab):
         self.cancel_button = QPushButton(self.tr("Cancel the activity"))
         self.cancel_button.clicked.connect(lambda: self._act("cancel", self.tr("Cancelled."), reason=self.reason.text()))
         panel = QWidget()
-        form = QFormLayout(panel)
+        outer = QVBoxLayout(panel)
+        form = QFormLayout()
+        outer.addLayout(form)
+        outer.addStretch(1)  # rows keep their height; the room left stays below them
         form.addRow(self.facts)
         form.addRow(self.message)
         form.addRow(self.code)

@@ -113,7 +113,10 @@ class MembersTab(ListTab):
         self.save_button.clicked.connect(self.save_profile)
 
         panel = QWidget()
-        form = QFormLayout(panel)
+        outer = QVBoxLayout(panel)
+        form = QFormLayout()
+        outer.addLayout(form)
+        outer.addStretch(1)  # rows keep their height; the room left stays below them
         form.addRow(self.facts)
         form.addRow(self.message)
         form.addRow(self.tr("Grid"), self._pair(self.grid, self.place_button))

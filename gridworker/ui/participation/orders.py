@@ -209,7 +209,10 @@ class OrdersTab(ListTab):
         self.cancel_button = QPushButton(self.tr("Cancel the order"))
         self.cancel_button.clicked.connect(lambda: self._act("cancel", reason=self.reason.text()))
         panel = QWidget()
-        form = QFormLayout(panel)
+        outer = QVBoxLayout(panel)
+        form = QFormLayout()
+        outer.addLayout(form)
+        outer.addStretch(1)  # rows keep their height; the room left stays below them
         form.addRow(self.facts)
         form.addRow(self.message)
         form.addRow(self.tr("Steps"), self.steps)
@@ -280,7 +283,9 @@ class OrdersTab(ListTab):
 
     def _show_detail(self, detail) -> None:
         row, lang = detail.order, self.ctx.lang
-        lines = [row.title, row.need, self.tr("Resident: {0}").format(row.resident or "—"),
+        need = row.need or ""
+        lines = [row.title] if not need.startswith(row.title) else []
+        lines += [need, self.tr("Resident: {0}").format(row.resident or "—"),
                  self.tr("Source: {0}").format(pick(lang, SOURCES.get(row.source, (row.source, row.source)))),
                  self.tr("Status: {0}").format(self._status_text(row))]
         if row.deadline is not None:
