@@ -228,6 +228,46 @@ class ActivityEvent(SyncedRecord, table=True):
     reason: str | None = Field(default=None, max_length=200)
 
 
+class Wish(SyncedRecord, table=True):
+    """A micro-wish (微心愿) of a resident in need; its state (claimed, fulfilled, confirmed) from its events."""
+
+    entity: ClassVar[str] = "wish"
+    read_only_fields: ClassVar[frozenset[str]] = frozenset({"status", "claimed_by", "confirmed_by", "photo_ids"})
+
+    wish: str = Field(max_length=200)
+    resident_id: str | None = Field(default=None, max_length=36)
+    person_id: str | None = Field(default=None, max_length=36)
+    household_id: str | None = Field(default=None, max_length=36)
+    raised_at: datetime = Field(default_factory=utcnow)
+    rule_item: str | None = Field(default=None, max_length=16)
+    points: int = 0
+    # Derived from the wish's events (read-only on the wire).
+    status: str | None = Field(default=None, max_length=12)
+    claimed_by: str | None = Field(default=None, max_length=36)
+    confirmed_by: str | None = Field(default=None, max_length=36)
+    photo_ids: list[str] = Field(default_factory=list, sa_type=JSON)
+
+
+class WishEvent(SyncedRecord, table=True):
+    """One step of a micro-wish (domain/participation/wishes.py Event). Create only."""
+
+    __tablename__ = "wish_event"
+    entity: ClassVar[str] = "wish_event"
+    create_only: ClassVar[bool] = True
+    read_only_fields: ClassVar[frozenset[str]] = frozenset({"actor_role"})
+    __table_args__ = (Index("ix_wish_event_wish_at", "wish_id", "at"),)
+
+    wish_id: str = Field(max_length=36)
+    action: str = Field(max_length=12)
+    actor_id: str = Field(max_length=36)
+    actor_role: str = Field(max_length=16)
+    at: datetime = Field(default_factory=utcnow)
+    note: str | None = None
+    photo_ids: list[str] = Field(default_factory=list, sa_type=JSON)
+    reason: str | None = Field(default=None, max_length=200)
+
+
 PARTICIPATION_MODELS: dict[str, type[SyncedRecord]] = {
-    m.entity: m for m in (Member, ServiceOrder, OrderEvent, LedgerEntry, ShopItem, Redemption, Activity, ActivityEvent)
+    m.entity: m
+    for m in (Member, ServiceOrder, OrderEvent, LedgerEntry, ShopItem, Redemption, Activity, ActivityEvent, Wish, WishEvent)
 }

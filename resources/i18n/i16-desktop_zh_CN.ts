@@ -634,6 +634,10 @@
         <translation>积分商城</translation>
     </message>
     <message>
+        <source>Micro-wishes</source>
+        <translation>微心愿</translation>
+    </message>
+    <message>
         <source>Year-end evaluation</source>
         <translation>年度评价</translation>
     </message>
@@ -913,6 +917,93 @@
     <message>
         <source>Skill needed</source>
         <translation>所需特长</translation>
+    </message>
+    <message>
+        <source>Publish the needs as a micro-wish</source>
+        <translation>将诉求作为微心愿发布</translation>
+    </message>
+</context>
+<context>
+    <name>WishesTab</name>
+    <message>
+        <source>Wish</source>
+        <translation>心愿</translation>
+    </message>
+    <message>
+        <source>Resident</source>
+        <translation>居民</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Claimed by</source>
+        <translation>认领人</translation>
+    </message>
+    <message>
+        <source>Raised</source>
+        <translation>点单时间</translation>
+    </message>
+    <message>
+        <source>Resident's name, phone or ID number</source>
+        <translation>居民姓名、电话或身份证号</translation>
+    </message>
+    <message>
+        <source>What is wished for (a school bag, a visit, a repair…)</source>
+        <translation>心愿内容（如书包、上门看望、维修……）</translation>
+    </message>
+    <message>
+        <source>Publish the wish</source>
+        <translation>发布心愿</translation>
+    </message>
+    <message>
+        <source>New micro-wish</source>
+        <translation>新增微心愿</translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation>查找</translation>
+    </message>
+    <message>
+        <source>Confirm: fulfilled</source>
+        <translation>确认已实现</translation>
+    </message>
+    <message>
+        <source>Confirmed: the member's points are in the ledger.</source>
+        <translation>已确认，认领党员的积分已记入。</translation>
+    </message>
+    <message>
+        <source>Reason (to send back or withdraw)</source>
+        <translation>原因（退回或撤回时填写）</translation>
+    </message>
+    <message>
+        <source>Send back</source>
+        <translation>退回</translation>
+    </message>
+    <message>
+        <source>Sent back to the member.</source>
+        <translation>已退回给党员。</translation>
+    </message>
+    <message>
+        <source>Withdraw</source>
+        <translation>撤回</translation>
+    </message>
+    <message>
+        <source>Withdrawn.</source>
+        <translation>已撤回。</translation>
+    </message>
+    <message>
+        <source>The chosen wish</source>
+        <translation>所选心愿</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Published.</source>
+        <translation>已发布。</translation>
     </message>
 </context>
 </TS>

@@ -1,4 +1,4 @@
-"""A grid worker's visit raises a service order in one step (服务点单 from a visit), as it raises an incident:
+"""A grid worker's visit raises a service order (and a micro-wish) in one step (服务点单 from a visit), as it raises an incident:
 the order names the household and the visit, needs the chosen skill, and waits for community staff."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from gridworker.domain.fieldwork import Visit
 from gridworker.domain.models import Outbox
-from gridworker.domain.participation_records import OrderEvent, ServiceOrder
+from gridworker.domain.participation_records import OrderEvent, ServiceOrder, Wish
 from gridworker.ui.pages.visits import VisitsPage
 
 from .conftest_fieldwork import WORKER, show
@@ -36,6 +36,7 @@ def test_needs_raised_in_a_visit_become_a_service_order_in_one_step(qtbot, make_
         assert s.exec(select(ServiceOrder)).all() == []
 
     form.needs.insertPlainText("独居老人家的水龙头一直滴水")
+    form.raise_wish.setChecked(True)  # and a micro-wish of the household, in the same step
     qtbot.mouseClick(form.outcome_buttons["met"], Qt.LeftButton)
     qtbot.waitUntil(
         lambda: any(s.household_id == stop.household_id and s.visit_id for s in page.stops_model.rows()), timeout=10_000
@@ -49,4 +50,7 @@ def test_needs_raised_in_a_visit_become_a_service_order_in_one_step(qtbot, make_
     assert (order.household_id, order.visit_id, order.area_id) == (stop.household_id, visit.id, visit.area_id)
     assert order.need == "独居老人家的水龙头一直滴水" and order.raised_by == WORKER.id
     assert (raised.action, raised.visit_id, raised.resident_id, raised.skill) == ("raise", visit.id, stop.household_id, "repair")
-    assert {"visit", "service_order", "order_event"} <= pushed
+    assert {"visit", "service_order", "order_event", "wish", "wish_event"} <= pushed
+    with demo_store.read() as s:
+        wish = s.exec(select(Wish)).one()
+    assert (wish.wish, wish.household_id, wish.status) == ("独居老人家的水龙头一直滴水", stop.household_id, "published")

@@ -80,6 +80,7 @@ class VisitForm(QWidget):
             self.urgency.addItem(u.label(lang), u.value)
         self.urgency.setCurrentIndex(self.urgency.findData(Urgency.normal.value))
         self.raise_order = QCheckBox(self.tr("Raise the needs as a service order for party members"))
+        self.raise_wish = QCheckBox(self.tr("Publish the needs as a micro-wish"))
         self.skill = QComboBox()
         self.skill.addItem(self.tr("Any member"), None)
         for skill in participation_tables.skills().values():
@@ -96,6 +97,7 @@ class VisitForm(QWidget):
         self._row(form, self.tr("Urgency"), self.urgency, "urgency")
         form.addRow("", self.raise_order)
         self._row(form, self.tr("Skill needed"), self.skill, "skill")
+        form.addRow("", self.raise_wish)
         self._row(form, self.tr("Photos"), self.photos, "photos")
         self.general_error = QLabel()
         self.general_error.setStyleSheet(ERROR_STYLE)
@@ -115,7 +117,7 @@ class VisitForm(QWidget):
 
         for signal in (self.notes.textChanged, self.needs.textChanged, self.raise_incident.toggled,
                        self.category.chosen, self.urgency.currentIndexChanged, self.photos.changed,
-                       self.raise_order.toggled, self.skill.currentIndexChanged):  # fmt: skip
+                       self.raise_order.toggled, self.skill.currentIndexChanged, self.raise_wish.toggled):  # fmt: skip
             signal.connect(lambda *_args: self.edited.emit())
         # A field's error goes as soon as the field is changed (the photo added, the need typed, …).
         for field, signal in (("notes", self.notes.textChanged), ("needs", self.needs.textChanged),
@@ -159,6 +161,7 @@ class VisitForm(QWidget):
             "needs": self.needs.toPlainText().strip() or None,
             "raise_incident": self.raise_incident.isChecked(),
             "raise_order": self.raise_order.isChecked(),
+            "raise_wish": self.raise_wish.isChecked(),
             "skill": self.skill.currentData(),
             "category": self.category.code() or None,
             "urgency": self.urgency.currentData(),
@@ -170,6 +173,7 @@ class VisitForm(QWidget):
         self.needs.setPlainText(values.get("needs") or "")
         self.raise_incident.setChecked(bool(values.get("raise_incident")))
         self.raise_order.setChecked(bool(values.get("raise_order")))
+        self.raise_wish.setChecked(bool(values.get("raise_wish")))
         self.skill.setCurrentIndex(max(self.skill.findData(values.get("skill")), 0))
         self.category.set_code(values.get("category") or "")
         index = self.urgency.findData(values.get("urgency") or Urgency.normal.value)
@@ -179,7 +183,7 @@ class VisitForm(QWidget):
 
     def is_blank(self) -> bool:
         v = self.values()
-        return not (v["notes"] or v["needs"] or v["photos"] or v["raise_incident"] or v["raise_order"])
+        return not (v["notes"] or v["needs"] or v["photos"] or v["raise_incident"] or v["raise_order"] or v["raise_wish"])
 
     def clear(self) -> None:
         self.set_values({})

@@ -11,6 +11,7 @@ from ..participation.members import MembersTab
 from ..participation.orders import OrdersTab
 from ..participation.points import PointsTab
 from ..participation.shop import ShopTab
+from ..participation.wishes import WishesTab
 
 
 class ParticipationPage(QWidget):
@@ -24,6 +25,7 @@ class ParticipationPage(QWidget):
         self.activities = ActivitiesTab(ctx)
         self.points = PointsTab(ctx)
         self.shop = ShopTab(ctx)
+        self.wishes = WishesTab(ctx)
         self.evaluation = EvaluationTab(ctx)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -32,6 +34,7 @@ class ParticipationPage(QWidget):
         self.tabs.addTab(self.activities, self.tr("Activities"))
         self.tabs.addTab(self.points, self.tr("Points"))
         self.tabs.addTab(self.shop, self.tr("Points shop"))
+        self.tabs.addTab(self.wishes, self.tr("Micro-wishes"))
         self.tabs.addTab(self.evaluation, self.tr("Year-end evaluation"))
         self.tabs.currentChanged.connect(lambda _i: self.on_shown())
         layout = QVBoxLayout(self)
