@@ -71,6 +71,7 @@ def seed_participation(store: Any, *, today: date, count: int = 40, seed: int = 
         made = _orders(tx, rng, approved, people, today)
         redeemed = _shop(tx, rng, community, approved, today)
         held = _activities(tx, rng, community, approved, today)
+        _notices(tx, rng, community, approved, today)
         s.exec(delete(Outbox).where(Outbox.entity.in_(tuple(PARTICIPATION_MODELS))))
     return {"member": count, "ledger_entry": history, "service_order": made, "redemption": redeemed, "activity": held}
 
@@ -200,3 +201,27 @@ def _activities(tx, rng, community, approved, today) -> int:
                            at=start + timedelta(hours=1), **staff)
         activities.award_attendance(tx, activity.id, verified_by=STAFF[0], at=start + timedelta(hours=3))
     return len(ACTIVITIES)
+
+
+OPINIONS = ("小区东门路灯坏了很久，晚上出行不便", "希望增加电动车充电桩", "垃圾分类投放点离3幢太远",
+            "建议周末开放社区图书室", "楼下广场舞音量太大", "希望组织老年人智能手机培训")
+
+
+def _notices(tx, rng, community, approved, today) -> None:
+    """Two notices (read by some members) and a few months of opinions, some answered."""
+    from ..domain.participation_records import NoticeRead, Opinion
+    from ..services.participation import notices
+
+    for days, title, body in ((-20, "关于开展消防安全检查的通知", "本周六上午社区将对各楼道开展消防安全检查，请清理楼道堆物。"),
+                              (-3, "重阳节敬老活动报名", "社区将于下周举办重阳节敬老文艺演出，欢迎党员志愿者报名参加服务。")):
+        notice = notices.publish_notice(tx, area_id=community.id, title=title, body=body, actor_id=STAFF[0],
+                                        at=_moment(today + timedelta(days=days), rng))
+        for member_id, _skill in rng.sample(approved, min(len(approved), rng.randint(8, 20))):
+            tx.s.add(NoticeRead(area_id=community.id, notice_id=notice.id, user_id=member_id, at=notice.published_at))
+    for n, content in enumerate(OPINIONS):
+        opinion = Opinion(area_id=community.id, topic=None, content=content,
+                          submitted_at=_moment(today - timedelta(days=15 * n + 2), rng))
+        tx.s.add(opinion)
+        tx.s.flush()
+        if n % 2:
+            notices.answer_opinion(tx, opinion.id, "已转物业处理，感谢您的建议。", actor_id=STAFF[0], close=n % 4 == 3)

@@ -9,7 +9,7 @@ authoritatively. docs/sync-protocol.md lists the entities and who sees what.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import ClassVar
 
 from sqlalchemy import JSON, Index, text
@@ -267,7 +267,50 @@ class WishEvent(SyncedRecord, table=True):
     reason: str | None = Field(default=None, max_length=200)
 
 
+class Notice(SyncedRecord, table=True):
+    """A notice (公告) to the members and residents of an area and below; `read_count` is the server's."""
+
+    entity: ClassVar[str] = "notice"
+    read_only_fields: ClassVar[frozenset[str]] = frozenset({"published_by", "read_count"})
+
+    title: str = Field(max_length=100)
+    body: str
+    published_at: datetime = Field(default_factory=utcnow, index=True)
+    expires_on: date | None = None
+    published_by: str | None = Field(default=None, max_length=36)
+    read_count: int = 0
+
+
+class NoticeRead(SyncedRecord, table=True):
+    """A member or resident opened a notice (written by the server; pulled, never pushed)."""
+
+    __tablename__ = "notice_read"
+    entity: ClassVar[str] = "notice_read"
+    create_only: ClassVar[bool] = True
+
+    notice_id: str = Field(index=True, max_length=36)
+    user_id: str = Field(max_length=36)
+    at: datetime = Field(default_factory=utcnow)
+
+
+class Opinion(SyncedRecord, table=True):
+    """An opinion left in the box (意见箱) by a resident or member; staff answer and close it."""
+
+    entity: ClassVar[str] = "opinion"
+    read_only_fields: ClassVar[frozenset[str]] = frozenset({"answered_by", "answered_at"})
+
+    resident_id: str | None = Field(default=None, max_length=36)
+    topic: str | None = Field(default=None, max_length=100)
+    content: str
+    submitted_at: datetime = Field(default_factory=utcnow, index=True)
+    status: str = Field(default="open", max_length=12)  # open | answered | closed
+    answer: str | None = None
+    answered_by: str | None = Field(default=None, max_length=36)
+    answered_at: datetime | None = None
+
+
 PARTICIPATION_MODELS: dict[str, type[SyncedRecord]] = {
     m.entity: m
-    for m in (Member, ServiceOrder, OrderEvent, LedgerEntry, ShopItem, Redemption, Activity, ActivityEvent, Wish, WishEvent)
+    for m in (Member, ServiceOrder, OrderEvent, LedgerEntry, ShopItem, Redemption, Activity, ActivityEvent, Wish, WishEvent,
+              Notice, NoticeRead, Opinion)
 }

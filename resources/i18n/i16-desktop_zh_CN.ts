@@ -41,7 +41,7 @@
     </message>
     <message>
         <source>Published</source>
-        <translation>已发布</translation>
+        <translation>发布时间</translation>
     </message>
     <message>
         <source>Choose an activity in the list.</source>
@@ -437,6 +437,125 @@
     </message>
 </context>
 <context>
+    <name>NoticesTab</name>
+    <message>
+        <source>Notice</source>
+        <translation>公告</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>发布范围</translation>
+    </message>
+    <message>
+        <source>Published</source>
+        <translation>发布时间</translation>
+    </message>
+    <message>
+        <source>Read by</source>
+        <translation>已读人数</translation>
+    </message>
+    <message>
+        <source>Until</source>
+        <translation>截止日期</translation>
+    </message>
+    <message>
+        <source>Publish the notice</source>
+        <translation>发布公告</translation>
+    </message>
+    <message>
+        <source>New notice</source>
+        <translation>新建公告</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>正文</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>待答复</translation>
+    </message>
+    <message>
+        <source>Answered</source>
+        <translation>已答复</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>已关闭</translation>
+    </message>
+    <message>
+        <source>Opinion</source>
+        <translation>意见</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>收到时间</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>The answer to the resident</source>
+        <translation>给居民的答复</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>答复</translation>
+    </message>
+    <message>
+        <source>Answer and close</source>
+        <translation>答复并关闭</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Opinion box</source>
+        <translation>意见箱</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>月份</translation>
+    </message>
+    <message>
+        <source>Notices</source>
+        <translation>公告数</translation>
+    </message>
+    <message>
+        <source>Opinions</source>
+        <translation>意见数</translation>
+    </message>
+    <message>
+        <source>Per month</source>
+        <translation>按月统计</translation>
+    </message>
+    <message>
+        <source>Published.</source>
+        <translation>已发布。</translation>
+    </message>
+    <message>
+        <source>Answered and closed.</source>
+        <translation>已答复并关闭。</translation>
+    </message>
+    <message>
+        <source>Answered.</source>
+        <translation>已答复。</translation>
+    </message>
+    <message>
+        <source>Closed.</source>
+        <translation>已关闭。</translation>
+    </message>
+</context>
+<context>
     <name>OrdersTab</name>
     <message>
         <source>New order…</source>
@@ -636,6 +755,10 @@
     <message>
         <source>Micro-wishes</source>
         <translation>微心愿</translation>
+    </message>
+    <message>
+        <source>Notices and opinions</source>
+        <translation>公告与意见箱</translation>
     </message>
     <message>
         <source>Year-end evaluation</source>

@@ -1,5 +1,6 @@
 """党群服务: the community staff's participation work in one navigation entry, as tabs — check-ins (党员报到),
-service orders (服务点单), points (积分), the points shop (积分商城) and the year-end evaluation (年度评价)."""
+service orders (服务点单), activities (活动), points (积分), the points shop (积分商城), micro-wishes (微心愿),
+notices and the opinion box (公告与意见箱) and the year-end evaluation (年度评价)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 from ..participation.activities import ActivitiesTab
 from ..participation.evaluation import EvaluationTab
 from ..participation.members import MembersTab
+from ..participation.notices import NoticesTab
 from ..participation.orders import OrdersTab
 from ..participation.points import PointsTab
 from ..participation.shop import ShopTab
@@ -26,6 +28,7 @@ class ParticipationPage(QWidget):
         self.points = PointsTab(ctx)
         self.shop = ShopTab(ctx)
         self.wishes = WishesTab(ctx)
+        self.notices = NoticesTab(ctx)
         self.evaluation = EvaluationTab(ctx)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -35,6 +38,7 @@ class ParticipationPage(QWidget):
         self.tabs.addTab(self.points, self.tr("Points"))
         self.tabs.addTab(self.shop, self.tr("Points shop"))
         self.tabs.addTab(self.wishes, self.tr("Micro-wishes"))
+        self.tabs.addTab(self.notices, self.tr("Notices and opinions"))
         self.tabs.addTab(self.evaluation, self.tr("Year-end evaluation"))
         self.tabs.currentChanged.connect(lambda _i: self.on_shown())
         layout = QVBoxLayout(self)

@@ -3,7 +3,7 @@ their events, the points ledger, shop items, redemptions)
 
 Revision ID: 0006_i16_desktop
 Revises: 0005_i11_server
-Create Date: 2026-12-07 08:44:31.429873
+Create Date: 2026-12-07 08:46:52.639029
 """
 from alembic import op
 import sqlalchemy as sa
@@ -120,6 +120,62 @@ def upgrade() -> None:
     with op.batch_alter_table('member', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_member_area_id'), ['area_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_member_status'), ['status'], unique=False)
+
+    op.create_table('notice',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
+    sa.Column('area_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('deleted', sa.Boolean(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('extra', sa.JSON(), nullable=False),
+    sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+    sa.Column('body', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('published_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('expires_on', sa.Date(), nullable=True),
+    sa.Column('published_by', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=True),
+    sa.Column('read_count', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('notice', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_notice_area_id'), ['area_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notice_published_at'), ['published_at'], unique=False)
+
+    op.create_table('notice_read',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
+    sa.Column('area_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('deleted', sa.Boolean(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('extra', sa.JSON(), nullable=False),
+    sa.Column('notice_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
+    sa.Column('user_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
+    sa.Column('at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('notice_read', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_notice_read_area_id'), ['area_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notice_read_notice_id'), ['notice_id'], unique=False)
+
+    op.create_table('opinion',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
+    sa.Column('area_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('deleted', sa.Boolean(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('extra', sa.JSON(), nullable=False),
+    sa.Column('resident_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=True),
+    sa.Column('topic', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
+    sa.Column('content', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('submitted_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+    sa.Column('answer', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    sa.Column('answered_by', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=True),
+    sa.Column('answered_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('opinion', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_opinion_area_id'), ['area_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_opinion_submitted_at'), ['submitted_at'], unique=False)
 
     op.create_table('order_event',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
@@ -314,6 +370,21 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_order_event_area_id'))
 
     op.drop_table('order_event')
+    with op.batch_alter_table('opinion', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_opinion_submitted_at'))
+        batch_op.drop_index(batch_op.f('ix_opinion_area_id'))
+
+    op.drop_table('opinion')
+    with op.batch_alter_table('notice_read', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_notice_read_notice_id'))
+        batch_op.drop_index(batch_op.f('ix_notice_read_area_id'))
+
+    op.drop_table('notice_read')
+    with op.batch_alter_table('notice', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_notice_published_at'))
+        batch_op.drop_index(batch_op.f('ix_notice_area_id'))
+
+    op.drop_table('notice')
     with op.batch_alter_table('member', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_member_status'))
         batch_op.drop_index(batch_op.f('ix_member_area_id'))
