@@ -174,6 +174,8 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "answer": ("答复", "answer"),
     "answered_by": ("答复人", "answered by"),
     "answered_at": ("答复时间", "answered at"),
+    "password": ("密码", "password"),
+    "community_id": ("社区", "community"),
 }
 
 _MOBILE = re.compile(r"^1[3-9][0-9]{9}$", re.ASCII)

@@ -28,10 +28,12 @@ def _error_shape(error: dict) -> bool:
     return {"code", "message", "details"} <= keys and keys - {"code", "message", "details"} <= {"message_zh", "message_en"}
 
 
-def _check(case, world, token):
+def _check(case, world, token, web_token=None):
     auth = token
     if case.path == "/api/v1/auth/logout":  # would end the shared token: use one of its own
         auth = world.login("disp", "fuzz-logout")["token"]
+    elif case.path.startswith("/api/v1/p/") and web_token is not None:  # the participation API: a member's phone
+        auth = web_token() if case.path == "/api/v1/p/auth/logout" else web_token.member
     headers = dict(case.headers or {}) | {"X-Gridworker-Schema": "1", "Authorization": f"Bearer {auth}"}
     if case.path == "/api/v1/auth/login" and isinstance(case.body, dict) and "password" in case.body:
         case.body |= {"username": "w2", "password": PASSWORD}  # so that some logins succeed
@@ -42,11 +44,27 @@ def _check(case, world, token):
     return response.status_code
 
 
-def _fuzz(operation, mode, world, token, seen: set) -> None:
+class _WebTokens:
+    """A checked-in member's token for the participation API, and fresh ones for its logout."""
+
+    def __init__(self, world):
+        self.world = world
+        self.n = itertools.count()
+        self.member = self()
+
+    def __call__(self) -> str:
+        body = {"role": "member", "phone": f"1370000{next(self.n):04d}", "password": "fuzz-pass-1", "name": "党员",
+                "community_id": self.world.area_ids["C1"]}  # fmt: skip
+        r = self.world.client.post("/api/v1/p/auth/register", json=body)
+        assert r.status_code == 201, r.text
+        return r.json()["token"]
+
+
+def _fuzz(operation, mode, world, token, seen: set, web_token=None) -> None:
     @given(case=operation.as_strategy(generation_mode=mode))
     @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None)
     def run(case):
-        seen.add(_check(case, world, token))
+        seen.add(_check(case, world, token, web_token))
 
     try:
         run()
@@ -57,11 +75,12 @@ def _fuzz(operation, mode, world, token, seen: set) -> None:
 def test_no_server_errors(world):
     schema = schemathesis.openapi.from_asgi("/openapi.json", world.app)
     token = world.login("disp", "fuzz")["token"]
+    web_token = _WebTokens(world)
     tried: dict[str, set] = {}
     for result, mode in itertools.product(schema.get_all_operations(), GenerationMode):
         operation = result.ok()
-        _fuzz(operation, mode, world, token, tried.setdefault(f"{operation.method.upper()} {operation.path}", set()))
-    assert len(tried) >= 12  # every route of the document was fuzzed
+        _fuzz(operation, mode, world, token, tried.setdefault(f"{operation.method.upper()} {operation.path}", set()), web_token)
+    assert len(tried) >= 40  # every route of the document was fuzzed, the participation API's too
     assert all(tried.values())
 
 

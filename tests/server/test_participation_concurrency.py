@@ -145,3 +145,40 @@ def test_fifty_redemptions_of_the_last_pieces_never_oversell(live_server):
     applied = [r for r in results if r["status"] == "applied"]
     assert len(applied) == 5, results
     assert {r["error"]["code"] for r in results if r["status"] == "rejected"} == {"out_of_stock"}
+
+
+def test_phones_and_desks_redeeming_at_once_never_overspend(live_server):
+    """25 redemptions from the member's phone (the JSON API) race 25 recorded at desks (/sync)."""
+    base, area_ids = live_server
+    root = base.rsplit("/api/v1", 1)[0]
+    phone = requests.Session()
+    r = phone.post(root + "/api/v1/p/auth/register", json={"role": "member", "phone": "13700009999", "password": "secret-pass-1",
+                                                            "name": "李强", "community_id": area_ids["C1"]}, timeout=60)  # fmt: skip
+    assert r.status_code == 201, r.text
+    member = r.json()["user"]["id"]
+    body = {"name": "李强", "phone": "13700009999", "employer": "县医院", "estate": "无此小区", "building": "1幢",
+            "community_id": area_ids["C1"]}  # fmt: skip
+    assert phone.put(root + "/api/v1/p/member/checkin", json=body, timeout=60).status_code == 200  # placed by hand: the community
+    setup = Desk(base, "setup3")
+    item = str(uuid.uuid4())
+    assert setup.push("shop_item", {"name": "毛巾", "price": 4, "stock_total": 30, "area_id": area_ids["C1"]}, item)["status"] == "applied"
+    award = {"member_id": member, "points": 50, "source_kind": "manual", "rule_item": _rule_item(), "note": "x",
+             "at": datetime.now(timezone.utc).isoformat()}  # fmt: skip
+    assert setup.push("ledger_entry", award)["status"] == "applied"
+    desks = [Desk(base, f"mixed-{n:02d}") for n in range(RACERS // 2)]
+    start = threading.Barrier(RACERS)
+
+    def race(n: int) -> bool:
+        start.wait()
+        if n % 2:
+            return desks[n // 2].push("redemption", {"member_id": member, "item_id": item, "qty": 1})["status"] == "applied"
+        res = phone.post(root + "/api/v1/p/shop/redeem", json={"item_id": item, "qty": 1}, timeout=120)
+        assert res.status_code in (201, 409), res.text
+        return res.status_code == 201
+
+    with ThreadPoolExecutor(RACERS) as pool:
+        won = sum(pool.map(race, range(RACERS)))
+    assert won == 50 // 4  # 12 pieces: the balance, not the stock, stops it
+    me = phone.get(root + "/api/v1/p/shop", timeout=60).json()
+    assert me["balance"] == 50 - 4 * won >= 0
+    assert next(i for i in me["items"] if i["id"] == item)["stock"] == 30 - won

@@ -17,7 +17,7 @@ from ..core.db import Database
 from ..core.errors import too_large
 from ..sync.repairs import repair_photo_parents
 from ..sync.state import ServerState, ensure_epoch
-from . import blobs, errors, routes
+from . import blobs, errors, participation_auth, participation_routes, routes
 
 log = logging.getLogger("gridworker.server")
 
@@ -30,15 +30,18 @@ class BodyLimit:
     false one, is caught as surely as one that declares too much.
     """
 
-    def __init__(self, app: ASGIApp, limits: Limits):
+    def __init__(self, app: ASGIApp, limits: Limits, web_photo_bytes: int = 8 * 1024 * 1024):
         self.app = app
         self.limits = limits
+        self.web_photo_bytes = web_photo_bytes
 
     def _limit(self, method: str, path: str) -> tuple[str, int]:
         if path.rstrip("/") == "/api/v1/sync/push":
             return "push body", self.limits.push_bytes
         if method == "PUT" and path.startswith("/api/v1/blobs/"):
             return "upload chunk", self.limits.chunk_bytes
+        if path.rstrip("/") == "/api/v1/p/photos":
+            return "photo", self.web_photo_bytes
         return "request body", self.limits.other_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -136,7 +139,9 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
     app.include_router(routes.public)
     app.include_router(routes.router)
     app.include_router(blobs.router)
-    app.add_middleware(BodyLimit, limits=settings.limits)
+    app.include_router(participation_auth.router)
+    app.include_router(participation_routes.router)
+    app.add_middleware(BodyLimit, limits=settings.limits, web_photo_bytes=settings.web.photo_bytes)
     return app
 
 

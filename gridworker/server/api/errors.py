@@ -55,6 +55,24 @@ def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
     return out
 
 
+def _named(errors: list[dict[str, Any]]) -> ApiError:
+    """The participation API's answer to a request its models refuse: 422 naming the (first) field."""
+    from ...domain.validation import label
+
+    first = errors[0] if errors else {"loc": [], "type": ""}
+    names = [p for p in first["loc"][1:] if not p.isdigit()] or ["body"]
+    field = names[-1]
+    zh, en = (label(field), label(field, "en")) if field != "body" else ("请求内容", "the request")
+    kind = first.get("type", "")
+    if kind == "missing":
+        words = (f"{zh}不能为空", f"{en[:1].upper()}{en[1:]} is required")
+    elif kind == "extra_forbidden":
+        words = (f"不认识的字段“{field[:40]}”", f"unknown field '{field[:40]}'")
+    else:
+        words = (f"{zh}的值无效", f"{en[:1].upper()}{en[1:]} has an invalid value")
+    return ApiError(422, "invalid_value", words[0], words[1], {"field": field, "errors": errors})
+
+
 def install(app: FastAPI) -> None:
     """Route every kind of failure through our error body."""
 
@@ -71,6 +89,8 @@ def install(app: FastAPI) -> None:
             )
         elif any(e["type"] == "json_invalid" for e in errors):
             err = bad_request("malformed_json", "请求体不是有效的 JSON", "The request body is not valid JSON", {"errors": errors})
+        elif request.url.path.startswith("/api/v1/p/"):
+            err = _named(errors)  # the web pages show the message: it names the field in the user's words
         else:
             err = ApiError(422, "invalid_request", "请求内容无效", "The request is not valid", {"errors": errors})
         return error_response(request, err)

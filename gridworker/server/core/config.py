@@ -69,6 +69,20 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class WebLimits:
+    """What members and residents may create through the participation API (docs/participation-api.md)."""
+
+    window_s: int = 3600
+    per_account: int = 60  # creations of any kind per account per window
+    per_address: int = 300  # per client address per window
+    signups_per_address: int = 50  # new accounts per address per window (a sign-up event at the centre shares one address)
+    photos_per_account: int = 30
+    photo_bytes: int = 8 * MIB
+    verify_tries: int = 3  # wrong name + ID number before the account's verification locks
+    verify_lock_s: int = 3600
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path
     database_url: str | None = None  # None: SQLite file server.db in data_dir
@@ -82,6 +96,7 @@ class Settings:
     login_delay_max_user_s: float = 60.0
     login_delay_max_address_s: float = 15 * 60.0
     limits: Limits = field(default_factory=Limits)
+    web: WebLimits = field(default_factory=WebLimits)
     blob_policy: BlobPolicy = field(default_factory=BlobPolicy)
 
     @classmethod

@@ -211,8 +211,10 @@ class ParticipationRun:
     def _member(self, rec: Rec, values: dict[str, Any], creating: bool) -> None:
         user = self.run.user
         if self.role == "member":
-            if rec.id != user.id or values.get("status") != "submitted" or rec.data.get("status") == "submitted":
+            if rec.id != user.id or values.get("status") != "submitted":
                 raise self.reject("not_owner", "只能提交自己的报到", "You can only submit your own check-in")
+            if rec.data.get("status") == "submitted":
+                raise self.reject("already_submitted", "报到正在审核中，请等待社区审核", "The check-in is waiting for the community's review")
             values.setdefault("submitted_at", _now())
         elif "status" in values and values["status"] != rec.data.get("status"):
             self._review(rec, values)
@@ -244,6 +246,7 @@ class ParticipationRun:
         if not creating:
             raise self.reject("create_only", "阅读记录不可修改", "A read receipt cannot be changed")
         values.update(user_id=self.run.user.id, area_id=notice.area_id, at=values.get("at") or _now())
+        rec.parent_id = notice.id
 
     def _opinion(self, rec: Rec, values: dict[str, Any], creating: bool) -> None:
         if self.role in ("member", "resident"):
