@@ -1,0 +1,118 @@
+"""Participation across the desktop and the server's JSON API (issue 16), with a real server process: a service
+order raised in a visit offline, taken and closed with a photo by a party member on the web, rated by the grid
+worker, verified on the community's desktop — the member's points in their balance, on the web and the desk."""
+
+from __future__ import annotations
+
+import io
+import uuid
+
+import requests
+from PIL import Image
+from sqlmodel import select
+
+from gridworker.domain.fieldwork import Photo
+from gridworker.domain.models import Outbox
+from gridworker.domain.participation_records import Member, ServiceOrder
+from gridworker.identity import identity_of
+from gridworker.services import visits
+from gridworker.services.participation import members, orders
+from gridworker.services.queries import points as point_queries
+
+from .helpers import area_ids, new_household
+
+P = "/api/v1/p"
+
+
+class Phone:
+    """A party member on their phone: the participation API with a bearer token, over HTTP."""
+
+    def __init__(self, server, community_id: str, phone: str):
+        self.url = server.url + P
+        r = requests.post(self.url + "/auth/register", json={"role": "member", "phone": phone, "password": "secret-pass-1",
+                                                            "name": "李强", "community_id": community_id}, timeout=10)
+        assert r.status_code == 201, r.text
+        self.token, self.id = r.json()["token"], r.json()["user"]["id"]
+
+    def call(self, method: str, path: str, **kw):
+        headers = {"Authorization": f"Bearer {self.token}", "Accept-Language": "en"} | kw.pop("headers", {})
+        return requests.request(method, self.url + path, headers=headers, timeout=10, **kw)
+
+    def ok(self, method: str, path: str, **kw):
+        r = self.call(method, path, **kw)
+        assert r.status_code in (200, 201), (path, r.status_code, r.text)
+        return r.json()
+
+
+def jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (30, 120, 200)).save(out, "JPEG")
+    return out.getvalue()
+
+
+def test_an_order_from_a_visit_is_taken_closed_rated_verified_and_paid(server, clients):
+    worker, desk = clients(server, "w1a"), clients(server, "disp")
+    worker.sync_ok()
+    building, household = new_household(worker, room=f"{uuid.uuid4().int % 900 + 100}")
+    worker.sync_ok()
+    areas = area_ids(worker)
+    me = identity_of(worker.account)
+
+    # The grid worker at the door, offline: the visit raises a service order in the same step.
+    visit = visits.log_visit(worker.store, household.id, visitor_id=me.id, visitor_role="worker", outcome="met",
+                             needs="独居老人家水龙头漏水，需上门维修", need_order=True, order_skill="repair")
+    with worker.store.read() as s:
+        order = s.exec(select(ServiceOrder).where(ServiceOrder.visit_id == visit.id)).one()
+    worker.sync_ok()
+    with worker.store.read() as s:
+        assert not s.exec(select(Outbox).where(Outbox.state != "sent")).all(), "every change was taken"
+
+    # A party member living in that building checks in on the web; the register places them in grid G1.
+    phone = Phone(server, areas["C1"], f"139{uuid.uuid4().int % 10**8:08d}")
+    got = phone.ok("PUT", "/member/checkin", json={
+        "name": "李强", "phone": "13900000009", "employer": "县人民医院", "estate": building.estate, "building": building.name,
+        "community_id": areas["C1"], "skills": ["repair"], "posts": []})["member"]
+    assert got["area_id"] == areas["G1"] and not got["to_place"]
+
+    # The community's desktop approves the member and publishes the order to members who repair.
+    desk.sync_ok()
+    staff = identity_of(desk.account)
+    with desk.store.read() as s:
+        assert s.get(Member, phone.id).status == "submitted"
+        assert s.get(ServiceOrder, order.id).source == "visit"
+    members.review(desk.store, phone.id, "approve", actor_id=staff.id, actor_role=staff.role)
+    orders.act(desk.store, order.id, "publish", actor_id=staff.id, actor_role=staff.role, skill="repair", days_allowed=3)
+    desk.sync_ok()
+
+    # The member takes it on the phone and closes it with a photo and a write-up.
+    listed = phone.ok("GET", "/orders")["orders"]
+    assert order.id in [o["id"] for o in listed]
+    assert phone.ok("POST", f"/orders/{order.id}/take")["status"] == "taken"
+    photo = phone.call("POST", "/photos", data=jpeg(), headers={"Content-Type": "image/jpeg"})
+    assert photo.status_code == 201, photo.text
+    closed = phone.ok("POST", f"/orders/{order.id}/close", json={"write_up": "已更换阀门", "photo_ids": [photo.json()["photo_id"]]})
+    assert closed["status"] == "closed"
+
+    # The grid worker rates it for the resident; the desk verifies it, which pays the member.
+    worker.sync_ok()
+    with worker.store.read() as s:
+        assert s.get(ServiceOrder, order.id).status == "closed"
+    orders.act(worker.store, order.id, "rate", actor_id=me.id, actor_role="worker", rating=5)
+    worker.sync_ok()
+    desk.sync_ok()
+    with desk.store.read() as s:
+        local = s.get(ServiceOrder, order.id)
+        assert (local.status, local.rating, local.takers, local.write_up) == ("closed", 5, [phone.id], "已更换阀门")
+        assert s.exec(select(Photo).where(Photo.owner_entity == "order_event")).all()
+    state = orders.act(desk.store, order.id, "verify", actor_id=staff.id, actor_role=staff.role)
+    assert state.points_due_to == (phone.id,)
+    desk.sync_ok()
+    with desk.store.read() as s:
+        refused = s.exec(select(Outbox).where(Outbox.state == "rejected")).all()
+    assert not refused, [r.result for r in refused]
+
+    assert phone.ok("GET", "/points")["balance"] == 5  # 完成服务点单
+    desk.sync_ok()
+    assert point_queries.ledger(desk.store, phone.id)[0] == 5
+    with desk.store.read() as s:
+        assert s.get(ServiceOrder, order.id).status == "verified"
