@@ -72,6 +72,7 @@ def seed_participation(store: Any, *, today: date, count: int = 40, seed: int = 
         redeemed = _shop(tx, rng, community, approved, today)
         held = _activities(tx, rng, community, approved, today)
         _notices(tx, rng, community, approved, today)
+        _wishes(tx, rng, approved, people, today)
         s.exec(delete(Outbox).where(Outbox.entity.in_(tuple(PARTICIPATION_MODELS))))
     return {"member": count, "ledger_entry": history, "service_order": made, "redemption": redeemed, "activity": held}
 
@@ -225,3 +226,28 @@ def _notices(tx, rng, community, approved, today) -> None:
         tx.s.flush()
         if n % 2:
             notices.answer_opinion(tx, opinion.id, "已转物业处理，感谢您的建议。", actor_id=STAFF[0], close=n % 4 == 3)
+
+
+WISHES = ("想要一个新书包", "希望有人陪老人去医院复查", "家里的旧电扇坏了，想修一修", "想要一套课外读物", "希望有人上门理发")
+
+
+def _wishes(tx, rng, approved, people, today) -> None:
+    """Micro-wishes of residents: published, claimed, fulfilled and waiting, confirmed (points paid)."""
+    from ..services.participation import wishes
+
+    staff = {"actor_id": STAFF[0], "actor_role": STAFF[1]}
+    for n, text in enumerate(WISHES):
+        if not people or not approved:
+            return
+        at = _moment(today - timedelta(days=25 - n * 4), rng)
+        wish = wishes.publish(tx, wish=text, person_id=people[rng.randrange(len(people))].id, at=at, **staff)
+        if n == 0:
+            continue
+        member = rng.choice(approved)[0]
+        wishes.act(tx, wish.id, "claim", actor_id=member, actor_role="member", at=at + timedelta(hours=2))
+        if n == 1:
+            continue
+        wishes.act(tx, wish.id, "fulfil", actor_id=member, actor_role="member", note="已送到居民手中",
+                   photo_ids=(str(uuid.UUID(int=rng.getrandbits(128), version=4)),), at=at + timedelta(days=1))
+        if n >= 3:
+            wishes.act(tx, wish.id, "confirm", at=at + timedelta(days=2), **staff)

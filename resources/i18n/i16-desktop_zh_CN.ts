@@ -780,10 +780,6 @@
         <translation>姓名</translation>
     </message>
     <message>
-        <source>Grid</source>
-        <translation>网格</translation>
-    </message>
-    <message>
         <source>Balance</source>
         <translation>积分余额</translation>
     </message>

@@ -29,12 +29,12 @@ def test_publish_confirm_and_withdraw_wishes(qtbot, p_ctx, p_store):
     tab.resident.setCurrentIndex(tab.resident.findData(person.id))
     qtbot.mouseClick(tab.publish_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: tab.message.text() == "Describe the wish (at most 200 characters)", timeout=10_000)
-    tab.wish.setText("想要一个新书包")
+    tab.wish.setText("想要一副羽毛球拍")
     qtbot.waitUntil(tab.publish_button.isEnabled)
     qtbot.mouseClick(tab.publish_button, Qt.LeftButton)
-    qtbot.waitUntil(lambda: any(r.wish == "想要一个新书包" for r in tab.model.rows()), timeout=10_000)
+    qtbot.waitUntil(lambda: any(r.wish == "想要一副羽毛球拍" for r in tab.model.rows()), timeout=10_000)
     with p_store.read() as s:
-        wish = s.exec(select(Wish).where(Wish.wish == "想要一个新书包")).one()
+        wish = s.exec(select(Wish).where(Wish.wish == "想要一副羽毛球拍")).one()
     assert (wish.person_id, wish.household_id, wish.status, wish.area_id) == (person.id, person.household_id, "published", person.area_id)
 
     # The member claims and fulfils it on the web; the sync brings the events.

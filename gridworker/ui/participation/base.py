@@ -16,8 +16,11 @@ from ..tables import make_table
 
 
 def pick(lang: str, pair: tuple[str, str]) -> str:
-    """The Chinese or English word of a (zh, en) pair of the domain's tables."""
-    return pair[0] if lang.startswith("zh") else pair[1]
+    """The Chinese or English word of a (zh, en) pair of the domain's tables, the English as a label
+    ("Handed over"; the tables' lower-case words read as the codes they name)."""
+    if lang.startswith("zh"):
+        return pair[0]
+    return pair[1][:1].upper() + pair[1][1:]
 
 
 def named(lang: str, table: dict, code: str | None) -> str:

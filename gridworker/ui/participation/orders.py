@@ -171,7 +171,7 @@ class OrdersTab(ListTab):
     def _status_text(self, r) -> str:
         if r.refused:
             return self.tr("Refused by the server")
-        return order_rules.status_label(r.status, self.ctx.lang)
+        return pick(self.ctx.lang, (order_rules.status_label(r.status, "zh"), order_rules.status_label(r.status, "en")))
 
     def _status_colour(self, r) -> QColor:
         if r.refused or r.late_now:

@@ -38,8 +38,8 @@ from ..tasks import async_slot
 from .base import ListTab
 
 SOURCE_LABELS = {
-    "activity": ("活动", "activity"), "order": ("服务点单", "service order"), "wish": ("微心愿", "micro-wish"),
-    "manual": ("手工记分", "manual"), "redemption": ("积分兑换", "shop"), "reversal": ("冲正", "reversal"),
+    "activity": ("活动", "Activity"), "order": ("服务点单", "Service order"), "wish": ("微心愿", "Micro-wish"),
+    "manual": ("手工记分", "Manual entry"), "redemption": ("积分兑换", "Points shop"), "reversal": ("冲正", "Reversal"),
 }
 
 
@@ -87,8 +87,7 @@ class PointsTab(ListTab):
 
     def columns(self) -> list[Column]:
         return [
-            Column(self.tr("Name"), lambda r: r.name),
-            Column(self.tr("Grid"), lambda r: r.grid_name),
+            Column(self.tr("Name"), lambda r: r.name, tooltip=lambda r: r.grid_name),
             Column(self.tr("Balance"), lambda r: str(r.balance), align_right=True),
         ]
 
