@@ -41,7 +41,7 @@
     </message>
     <message>
         <source>Published</source>
-        <translation>发布时间</translation>
+        <translation>已发布</translation>
     </message>
     <message>
         <source>Choose an activity in the list.</source>
@@ -447,7 +447,7 @@
         <translation>发布范围</translation>
     </message>
     <message>
-        <source>Published</source>
+        <source>Published on</source>
         <translation>发布时间</translation>
     </message>
     <message>
@@ -923,8 +923,8 @@
         <translation>补货</translation>
     </message>
     <message>
-        <source>Name</source>
-        <translation>姓名</translation>
+        <source>Item name</source>
+        <translation>商品名称</translation>
     </message>
     <message>
         <source>Community</source>

@@ -64,7 +64,7 @@ class NoticesTab(ListTab):
         return [
             Column(self.tr("Notice"), lambda r: r.title, tooltip=lambda r: r.body),
             Column(self.tr("To"), lambda r: r.area_name),
-            Column(self.tr("Published"), lambda r: local_time(r.published_at)),
+            Column(self.tr("Published on"), lambda r: local_time(r.published_at)),
             Column(self.tr("Read by"), lambda r: str(r.read_count), align_right=True),
         ]
 

@@ -95,7 +95,7 @@ class ShopTab(ListTab):
         self.restock_button.clicked.connect(self.restock)
         box = QGroupBox(self.tr("Item"))
         form = QFormLayout(box)
-        form.addRow(self.tr("Name"), self.name)
+        form.addRow(self.tr("Item name"), self.name)
         form.addRow(self.tr("Community"), self.community)
         form.addRow(self.tr("Price"), self.price)
         form.addRow(self.tr("Description"), self.description)
