@@ -50,6 +50,7 @@ ENTITY_LABELS: dict[str, tuple[str, str]] = {
     "incident_event": ("事件处理记录", "incident update"),
     "photo": ("照片", "photo"),
     "walkround": ("走访计划", "walk-round"),
+    "point_rule": ("积分细则", "points rule"),
     "member": ("党员报到", "member check-in"),
     "resident": ("居民账户", "resident account"),
     "service_order": ("服务点单", "service order"),

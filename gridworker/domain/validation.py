@@ -175,6 +175,10 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "answered_by": ("答复人", "answered by"),
     "answered_at": ("答复时间", "answered at"),
     "password": ("密码", "password"),
+    "area_code": ("积分方面编码", "rule area code"),
+    "area_name": ("积分方面", "rule area"),
+    "area_name_en": ("积分方面英文名称", "rule area in English"),
+    "from_seed": ("来自原始细则", "from the seed rules"),
     "community_id": ("社区", "community"),
 }
 

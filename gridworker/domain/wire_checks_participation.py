@@ -88,7 +88,8 @@ def _flag(_name: str, value: Any) -> bool:
 
 
 def _rule_item(name: str, value: Any) -> str | None:
-    return _one_of(tables.rule_items())(name, value)
+    """A code of the points rules: the server checks it against the table it holds (editable there)."""
+    return v.text(name, value, max_len=32)
 
 
 def _ids_of(c, *names: str) -> None:
@@ -248,7 +249,19 @@ def _opinion(c) -> None:
     c.check("answer", _text(2000))
 
 
+def _point_rule(c) -> None:
+    for name in ("code", "area_code"):
+        c.check(name, _text(32, True), required=True)
+    for name in ("name", "area_name"):
+        c.check(name, _text(100, True), required=True)
+    for name in ("name_en", "area_name_en"):
+        c.check(name, _text(100))
+    c.check("points", _int(-points.MAX_POINTS, points.MAX_POINTS), required=True)
+    c.check("from_seed", _flag)
+
+
 PARTICIPATION_CHECKERS = {
+    "point_rule": _point_rule,
     "member": _member, "resident": _resident, "service_order": _service_order, "order_event": _order_event,
     "activity": _activity, "activity_event": _activity_event, "ledger_entry": _ledger_entry,
     "shop_item": _shop_item, "redemption": _redemption, "wish": _wish, "wish_event": _wish_event,

@@ -23,6 +23,17 @@ _EVENT = {"area_id": ID, "action": TEXT, "actor_id": ID, "actor_role": TEXT, "at
 
 PARTICIPATION_ENTITIES = (
     entity(
+        # One item of the points rules (积分细则), as the server holds them: the shipped table
+        # (resources/point_rules.json) until an admin imports the local one (gridworker-server points import).
+        "point_rule",
+        {
+            "code": TEXT, "name": TEXT, "name_en": TEXT, "area_code": TEXT, "area_name": TEXT, "area_name_en": TEXT,
+            "points": INT, "from_seed": BOOL,
+        },
+        server_managed=True,
+        extension=True,
+    ),  # fmt: skip
+    entity(
         # A party member's check-in (报到); the record's id is the member's user id.
         "member",
         {
@@ -160,7 +171,7 @@ PARTICIPATION_ENTITIES = (
     ),  # fmt: skip
 )
 
-PARTICIPATION = frozenset(e.name for e in PARTICIPATION_ENTITIES)
+PARTICIPATION = frozenset(e.name for e in PARTICIPATION_ENTITIES if not e.server_managed)
 # Records whose state is a fold of an event log: event entity → (parent entity, parent field).
 EVENT_PARENTS = {
     "order_event": ("service_order", "order_id"),

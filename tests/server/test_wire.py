@@ -36,10 +36,10 @@ def test_the_desktop_keeps_every_participation_field_in_a_column(entity):
 
 
 def test_extension_entities_are_named():
-    participation = {"member", "resident", "service_order", "order_event", "activity", "activity_event", "ledger_entry",
+    participation = {"point_rule", "member", "resident", "service_order", "order_event", "activity", "activity_event", "ledger_entry",
                      "shop_item", "redemption", "wish", "wish_event", "notice", "notice_read", "opinion"}  # issue 16
     assert wire.EXTENSIONS == {"membership", "walkround", "holiday"} | participation
-    assert wire.SERVER_MANAGED == {"area", "user", "category", "holiday"}
+    assert wire.SERVER_MANAGED == {"area", "user", "category", "holiday", "point_rule"}
 
 
 def test_check_types_finds_client_bugs_not_user_typos():

@@ -25,7 +25,7 @@ def is_initialised(conn: Connection) -> bool:
 
 
 def initialise(conn: Connection, username: str, password: str) -> str:
-    """The first admin, and the shipped category and holiday tables; refused once a user exists."""
+    """The first admin, and the shipped category, holiday and points rules tables; refused once a user exists."""
     if is_initialised(conn):
         raise admin.AdminError("服务器已初始化（已有用户）", "The server is already initialised (it has users)")
     load_shipped_tables(conn)
@@ -37,6 +37,8 @@ def load_shipped_tables(conn: Connection) -> None:
         admin.import_categories(conn, shipped_table("categories.json"))
     if conn.execute(select(records.c.id).where(records.c.entity == "holiday").limit(1)).first() is None:
         admin.import_holidays(conn, shipped_table("holidays.json"))
+    if conn.execute(select(records.c.id).where(records.c.entity == "point_rule").limit(1)).first() is None:
+        admin.import_point_rules(conn, shipped_table("point_rules.json"))
 
 
 def make_private(data_dir: Path) -> None:

@@ -9,7 +9,7 @@
     user update USERNAME [--role R] [--area CODE ...] [--display-name NAME]
     user disable USERNAME | user enable USERNAME | user reset-password USERNAME --password-stdin | user list
     token revoke [TOKEN_ID] [--user NAME] [--device ID] | token list [--user NAME]
-    category import FILE | holiday import FILE | holiday list
+    category import FILE | holiday import FILE | holiday list | points import FILE
     demo-seed [--persons N] [--seed S]
     conflicts list [--after ID] [--limit N]
     backup FILE | restore FILE | new-epoch
@@ -222,6 +222,13 @@ def cmd_holiday_import(cli: Cli) -> int:
     return 0
 
 
+def cmd_points_import(cli: Cli) -> int:
+    with cli.database().write() as conn:
+        c = admin.import_point_rules(conn, admin.read_json_file(cli.args.file))
+    cli.say(f"积分细则：新增 {c.created}，更新 {c.updated}，未变 {c.unchanged}", f"Points rules: {c.created} created, {c.updated} updated, {c.unchanged} unchanged")
+    return 0
+
+
 def _today() -> date:
     """Today in China (the holiday table's days); tests replace it."""
     return datetime.now(TZ).date()
@@ -428,7 +435,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--user")
     p.set_defaults(func=cmd_token_list)
 
-    for name, func, what in (("category", cmd_category_import, "category table"), ("holiday", cmd_holiday_import, "holiday table")):
+    tables = (("category", cmd_category_import, "category table"), ("holiday", cmd_holiday_import, "holiday table"),
+              ("points", cmd_points_import, "points rules table"))  # fmt: skip
+    for name, func, what in tables:
         group = sub.add_parser(name, help=f"{what}").add_subparsers(dest="action", metavar="ACTION", required=True)
         p = group.add_parser("import", parents=[data], help=f"load a {what} (JSON, the format of the shipped one)")
         p.add_argument("file")

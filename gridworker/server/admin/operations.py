@@ -27,6 +27,8 @@ from ...domain import passwords
 from ...domain import validation as v
 from ...domain.enums import AreaLevel, Role
 from ...domain.errors import GridWorkerError, ValidationError
+from ...domain.register import InvalidRecord
+from ...domain.wire import validate as wire_validate
 from ...domain.workdays import TABLE_FORMAT, TABLE_VERSION, WorkCalendar, parse_table as parse_holiday_table
 from ..core import auth
 from ..core.schema import conflicts, records, tokens, users
@@ -385,6 +387,37 @@ def import_categories(conn: Connection, table: dict[str, Any]) -> ImportCounts:
             counts.unchanged += 1
     for cid, rec in old.items():
         if cid not in kept:
+            w.delete(rec)
+    w.flush()
+    return counts
+
+
+def import_point_rules(conn: Connection, table: dict[str, Any]) -> ImportCounts:
+    """Replace the points rules (format of resources/point_rules.json); items not in it are withdrawn."""
+    if not isinstance(table, dict) or table.get("format") != "gridworker-point-rules" or not isinstance(table.get("areas"), list):
+        raise AdminError("积分细则文件格式不对（应为 gridworker-point-rules）", "The file is not a points rules table (gridworker-point-rules)")
+    w = ServerWrites(conn)
+    old = w.existing("point_rule")
+    counts, kept = ImportCounts(), set()
+    for area in table["areas"]:
+        for item in area.get("items") or []:
+            data = {"code": item.get("code"), "name": item.get("name"), "name_en": item.get("name_en"), "area_code": area.get("code"),
+                    "area_name": area.get("name"), "area_name_en": area.get("name_en"), "points": item.get("points"),
+                    "from_seed": bool(area.get("from_seed"))}  # fmt: skip
+            try:
+                data = wire_validate("point_rule", data, creating=True)
+            except InvalidRecord as e:
+                raise AdminError(f"积分细则“{item.get('code')}”有误：{e.zh}", f"Rule item '{item.get('code')}' is not valid: {e.en}") from None
+            rid = str(uuid.uuid5(NAMESPACE, "point_rule:" + data["code"]))
+            kept.add(rid)
+            rec = old.get(rid)
+            if w.put(rec, "point_rule", rid, data):
+                counts.created += rec is None or rec.deleted
+                counts.updated += rec is not None and not rec.deleted
+            else:
+                counts.unchanged += 1
+    for rid, rec in old.items():
+        if rid not in kept:
             w.delete(rec)
     w.flush()
     return counts

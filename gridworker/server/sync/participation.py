@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from ...domain.participation import points as pts
-from ...domain.participation import shop
+from ...domain.participation import shop, tables
 from ...domain.participation.common import Refusal
 from ..core.schema import records
 from .participation_events import EVENT_OF_PARENT, FIELD_OF_EVENT, PARENT_OF_EVENT, Folds, derived, load_events
@@ -62,7 +62,8 @@ class ParticipationRun:
         self._states: dict[str, Any] = {}
         self._ledgers: dict[str, pts.Ledger] = {}
         self._taken: dict[str, int] = {}
-        self._derived: dict[tuple[str, str], dict[str, Any]] = {}  # set in place once the record is saved
+        self._derived: dict[tuple[str, str], dict[str, Any]] = {}
+        self._rules: set[str] | None = None  # set in place once the record is saved
 
     # -- helpers -------------------------------------------------------------------------------------
     @property
@@ -127,9 +128,25 @@ class ParticipationRun:
     def prepare(self, entity: str, rec: Rec, values: dict[str, Any], creating: bool) -> Any:
         if self.role not in WRITERS[entity]:
             raise self.reject("role_not_allowed", "您的角色不能提交此类记录", "Your role cannot write records of this kind")
+        if values.get("rule_item"):
+            self._check_rule(values["rule_item"])
         if entity in PARENT_OF_EVENT:
             return self._event(entity, rec, values)
         return getattr(self, "_" + entity)(rec, values, creating)
+
+    def _check_rule(self, code: str) -> None:
+        """A rule item of the server's points rules (the shipped table while none were imported)."""
+        if self._rules is None:
+            rows = self.run.conn.execute(
+                select(records.c.data).where(records.c.entity == "point_rule", records.c.deleted.is_(False))
+            )
+            stored = {json.loads(r.data).get("code") for r in rows}
+            self._rules = stored or set(tables.rule_items())
+        if code not in self._rules:
+            raise self.reject(
+                "invalid_value", f"未知的积分细则条目“{code[:32]}”", f"Unknown points rule item '{code[:32]}'",
+                {"fields": [{"field": "rule_item", "code": "unknown_rule_item"}]},
+            )
 
     def saved(self, entity: str, rec: Rec, prepared: Any, creating: bool) -> None:
         own = self._derived.pop(rec.key, None)
