@@ -48,6 +48,25 @@ class Member(SyncedRecord, table=True):
     reviewed_by: str | None = Field(default=None, max_length=36)
 
 
+class Resident(SyncedRecord, table=True):
+    """A resident's web account (its id is the user id): who raised an order, a wish or an opinion on the web.
+    The server alone matches it with the register (person, household, special group): read-only here."""
+
+    entity: ClassVar[str] = "resident"
+    read_only_fields: ClassVar[frozenset[str]] = frozenset(
+        {"person_id", "household_id", "verified", "verified_at", "special_group"}
+    )
+
+    name: str = Field(max_length=50)
+    phone: str | None = Field(default=None, max_length=20)
+    registered_at: datetime | None = None
+    person_id: str | None = Field(default=None, max_length=36)
+    household_id: str | None = Field(default=None, max_length=36)
+    verified: bool = False
+    verified_at: datetime | None = None
+    special_group: bool = False
+
+
 class ServiceOrder(SyncedRecord, table=True):
     """A service order (服务点单): the need as raised, and the state derived from its events."""
 
@@ -311,6 +330,6 @@ class Opinion(SyncedRecord, table=True):
 
 PARTICIPATION_MODELS: dict[str, type[SyncedRecord]] = {
     m.entity: m
-    for m in (Member, ServiceOrder, OrderEvent, LedgerEntry, ShopItem, Redemption, Activity, ActivityEvent, Wish, WishEvent,
+    for m in (Member, Resident, ServiceOrder, OrderEvent, LedgerEntry, ShopItem, Redemption, Activity, ActivityEvent, Wish, WishEvent,
               Notice, NoticeRead, Opinion)
 }

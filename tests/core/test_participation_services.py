@@ -237,3 +237,15 @@ def test_an_activity_published_attendance_ticked_code_opened_minutes_and_points_
         pushed = [o.fields for o in s.exec(select(Outbox).where(Outbox.entity == "activity_event").order_by(Outbox.seq))]
     assert [f["action"] for f in pushed] == ["publish", "open_checkin", "mark_attended", "record_minutes"]
     assert pushed[1]["code"] == state.checkin_code and "code" not in pushed[2]
+
+
+def test_an_order_a_resident_raised_on_the_web_names_them_on_the_board(places):
+    """Pulled as the server sends it: the order names the resident's web account, not a register person."""
+    from gridworker.domain.participation_records import Resident
+
+    with places.write() as s:
+        s.add(Resident(id="resident-1", area_id="community", name="赵阿姨", phone="13900000001", version=3))
+        s.add(ServiceOrder(id="order-web", area_id="grid-1", title="修水龙头", need="厨房水龙头漏水", resident_id="resident-1",
+                           raised_at=T0, status="raised", source="resident", raised_by="resident-1", version=2))
+    [row] = order_queries.orders(places, "to_publish")
+    assert (row.id, row.resident, row.source) == ("order-web", "赵阿姨", "resident")

@@ -3,7 +3,7 @@ their events, the points ledger, shop items, redemptions)
 
 Revision ID: 0006_i16_desktop
 Revises: 0005_i11_server
-Create Date: 2026-12-07 08:46:52.639029
+Create Date: 2026-12-07 09:06:55.206812
 """
 from alembic import op
 import sqlalchemy as sa
@@ -230,6 +230,26 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_redemption_item_id'), ['item_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_redemption_member_id'), ['member_id'], unique=False)
 
+    op.create_table('resident',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
+    sa.Column('area_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('deleted', sa.Boolean(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('extra', sa.JSON(), nullable=False),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=50), nullable=False),
+    sa.Column('phone', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
+    sa.Column('registered_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('person_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=True),
+    sa.Column('household_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=True),
+    sa.Column('verified', sa.Boolean(), nullable=False),
+    sa.Column('verified_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('special_group', sa.Boolean(), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('resident', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_resident_area_id'), ['area_id'], unique=False)
+
     op.create_table('service_order',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
     sa.Column('area_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=True),
@@ -359,6 +379,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_service_order_area_id'))
 
     op.drop_table('service_order')
+    with op.batch_alter_table('resident', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_resident_area_id'))
+
+    op.drop_table('resident')
     with op.batch_alter_table('redemption', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_redemption_member_id'))
         batch_op.drop_index(batch_op.f('ix_redemption_item_id'))
