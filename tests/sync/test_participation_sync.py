@@ -116,3 +116,48 @@ def test_an_order_from_a_visit_is_taken_closed_rated_verified_and_paid(server, c
     assert point_queries.ledger(desk.store, phone.id)[0] == 5
     with desk.store.read() as s:
         assert s.get(ServiceOrder, order.id).status == "verified"
+
+
+def test_two_desks_redeem_the_last_piece_offline_and_the_refused_one_says_why(server, clients):
+    """The same staff member on two desks (two devices), both offline: each desk finds one piece in stock and
+    enough points, and records the redemption; the server takes the first and refuses the second, which that
+    desk shows as refused with the server's reason — costing neither points nor stock."""
+    desk_a, desk_b = clients(server, "disp"), clients(server, "disp", account="disp-laptop")
+    desk_a.sync_ok()
+    areas = area_ids(desk_a)
+    staff = identity_of(desk_a.account)
+    worker = clients(server, "w1a")
+    worker.sync_ok()
+    building, _household = new_household(worker, room=f"{uuid.uuid4().int % 900 + 100}")
+    worker.sync_ok()
+    phone = Phone(server, areas["C1"], f"138{uuid.uuid4().int % 10**8:08d}")
+    phone.ok("PUT", "/member/checkin", json={
+        "name": "李强", "phone": "13800000008", "employer": "区司法局", "estate": building.estate, "building": building.name,
+        "community_id": areas["C1"], "skills": [], "posts": []})
+    desk_a.sync_ok()
+    members.review(desk_a.store, phone.id, "approve", actor_id=staff.id, actor_role=staff.role)
+    from gridworker.services.participation import points, shop
+    from gridworker.services.queries import shop as shop_queries
+
+    points.manual_entry(desk_a.store, phone.id, 40, "A05.01", "义诊", verified_by=staff.id)
+    item = shop.save_item(desk_a.store, area_id=areas["C1"], name=f"保温杯{uuid.uuid4().hex[:4]}", price=30)
+    shop.restock(desk_a.store, item.id, 1)
+    desk_a.sync_ok()
+    desk_b.sync_ok()
+
+    # Both desks, offline, each records one for the member: each sees 40 points and one piece.
+    first = shop.request(desk_a.store, phone.id, item.id, 1, actor_id=staff.id, actor_role=staff.role)
+    second = shop.request(desk_b.store, phone.id, item.id, 1, actor_id=staff.id, actor_role=staff.role)
+    desk_a.sync_ok()
+    desk_b.sync()  # the server refuses B's redemption: a rejected change, not an error of the sync
+    desk_b.sync_ok()
+
+    [mine] = [r for r in shop_queries.redemptions(desk_b.store, "en") if r.id == second.id]
+    assert mine.status == "refused" and mine.reason and ("stock" in mine.reason or "points" in mine.reason), mine
+    [zh] = [r for r in shop_queries.redemptions(desk_b.store, "zh") if r.id == second.id]
+    assert zh.reason != mine.reason  # the server's own words, in each language
+    # Desk B, after the pull: the first redemption holds the piece and 30 points; the refused one holds nothing.
+    assert point_queries.ledger(desk_b.store, phone.id)[0] == 10
+    assert [i.stock for i in shop_queries.items(desk_b.store) if i.id == item.id] == [0]
+    assert [r.status for r in shop_queries.redemptions(desk_b.store, "en") if r.id == first.id] == ["requested"]
+    assert phone.ok("GET", "/points")["balance"] == 10

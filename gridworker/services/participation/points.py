@@ -93,7 +93,7 @@ def manual_entry(tx: Tx, member_id: str, points: int, rule_item: str, note: str,
     reason = v.text("note", note, max_len=200)
     entry = Entry(derived_id(f"manual:{member_id}:{when(at).isoformat()}:{points}:{reason}"), member_id, points, MANUAL,
                   when(at), rule_item=_rule_item(rule_item), verified_by=verified_by, note=reason)
-    return _write(tx, entry, None)
+    return _write(tx, entry, _area_of(tx, member_id, None))  # the member's area: the server scopes entries by it
 
 
 @operation
