@@ -279,6 +279,10 @@ def shoot_participation(shooter: Shooter, window, ctx, size=None) -> None:
     for index in range(page.tabs.count()):
         page.tabs.setCurrentIndex(index)
         tab = page.tabs.currentWidget()
+        if hasattr(tab, "year"):  # the demo's year, not the calendar's
+            tab.year.setValue(AS_OF.year)
+        if hasattr(tab, "period"):  # all time: the demo's points are dated before today
+            tab.period.setCurrentIndex(tab.period.count() - 1)
         settle(shooter.app, ctx)
         if tab.model.rowCount():
             tab.table.selectRow(0)
