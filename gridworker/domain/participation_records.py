@@ -18,6 +18,23 @@ from sqlmodel import Field
 from .models import SyncedRecord, utcnow
 
 
+class PointRule(SyncedRecord, table=True):
+    """One item of the points rules (积分细则) as the server holds them (server-managed, pulled only): the
+    shipped table until an admin imports the local one. With none pulled, the shipped table is used."""
+
+    __tablename__ = "point_rule"
+    entity: ClassVar[str] = "point_rule"
+
+    code: str = Field(index=True, max_length=16)
+    name: str = Field(max_length=100)
+    name_en: str | None = Field(default=None, max_length=200)
+    area_code: str | None = Field(default=None, max_length=16)
+    area_name: str | None = Field(default=None, max_length=100)
+    area_name_en: str | None = Field(default=None, max_length=200)
+    points: int = 0
+    from_seed: bool = False
+
+
 class Member(SyncedRecord, table=True):
     """A party member's (or volunteer's) check-in record (报到): the form, where they were placed, the review.
 
@@ -330,6 +347,6 @@ class Opinion(SyncedRecord, table=True):
 
 PARTICIPATION_MODELS: dict[str, type[SyncedRecord]] = {
     m.entity: m
-    for m in (Member, Resident, ServiceOrder, OrderEvent, LedgerEntry, ShopItem, Redemption, Activity, ActivityEvent, Wish, WishEvent,
+    for m in (PointRule, Member, Resident, ServiceOrder, OrderEvent, LedgerEntry, ShopItem, Redemption, Activity, ActivityEvent, Wish, WishEvent,
               Notice, NoticeRead, Opinion)
 }

@@ -249,3 +249,22 @@ def test_an_order_a_resident_raised_on_the_web_names_them_on_the_board(places):
                            raised_at=T0, status="raised", source="resident", raised_by="resident-1", version=2))
     [row] = order_queries.orders(places, "to_publish")
     assert (row.id, row.resident, row.source) == ("order-web", "赵阿姨", "resident")
+
+
+def test_the_servers_point_rules_are_the_ones_in_force_once_pulled(places):
+    """Until the server sends its rules the shipped table holds; then only the server's items are accepted."""
+    from gridworker.domain.participation_records import PointRule
+    from gridworker.services.rule_items import rule_choices
+
+    approved(places, M1)
+    points.manual_entry(places, M1, 5, "A05.01", "义诊", verified_by=STAFF[0], at=T0)  # shipped item
+    with places.write() as s:  # what a pull of the server's imported rules writes
+        s.add(PointRule(id="11111111-0000-4000-8000-000000000001", code="Z01.01", name="参加夜间巡逻", name_en="Night patrol",
+                        area_code="Z01", area_name="平安建设", area_name_en="Safety", points=6, version=1))
+    assert rule_choices(places, "zh") == [("Z01.01", "平安建设 · 参加夜间巡逻（6）", 6)]
+    with pytest.raises(ValidationError) as bad:
+        points.manual_entry(places, M1, 5, "A05.01", "义诊", verified_by=STAFF[0], at=T0 + timedelta(hours=1))
+    assert bad.value.field == "rule_item"
+    points.manual_entry(places, M1, 6, "Z01.01", "夜间巡逻", verified_by=STAFF[0], at=T0 + timedelta(hours=2))
+    _balance, history = point_queries.ledger(places, M1)
+    assert [(h.rule_name, h.rule_name_en) for h in history][0] == ("参加夜间巡逻", "Night patrol")

@@ -22,6 +22,7 @@ from ...domain.participation import tables as rule_tables
 from ...domain.participation.orders import Event, OrderRules, OrderState
 from ...domain.participation_records import Member, OrderEvent, ServiceOrder
 from ..base import Tx, get_live, operation
+from ..rule_items import pick_item, rule_items_in
 from ..changes import record_upsert
 from .. import tables
 from .common import append, present, when
@@ -59,9 +60,10 @@ def state_of(s: Session, order_id: str) -> OrderState:
     return rules(s).replay(to_event(e) for e in events(s, order_id))
 
 
-def _rule_item(code: str | None) -> str:
-    code = code or DEFAULT_RULE_ITEM
-    if code not in rule_tables.rule_items():
+def _rule_item(s: Session, code: str | None) -> str:
+    if code is None:
+        return pick_item(s, None, DEFAULT_RULE_ITEM)
+    if code not in rule_items_in(s):
         raise ValidationError("rule_item", "未知的积分细则条目", "Unknown item of the point rules", code="unknown_choice")
     return code
 
@@ -85,9 +87,9 @@ def raise_order(
     area = area_id or (person.area_id if person else None) or (household.area_id if household else None)
     if area is None:
         raise ValidationError("area_id", "请选择服务单所属网格", "Choose the grid the order belongs to", code="required")
-    item = _rule_item(rule_item)
+    item = _rule_item(tx.s, rule_item)
     values = {
-        "area_id": area, "title": head, "need": text, "rule_item": item, "points": rule_tables.rule_items()[item].points,
+        "area_id": area, "title": head, "need": text, "rule_item": item, "points": rule_items_in(tx.s)[item].points,
         "raised_at": at, "person_id": person_id, "household_id": household_id, "visit_id": visit_id,
     }
     order = ServiceOrder(raised_by=actor_id, source=state.source, skill=state.skill, **values)
@@ -140,8 +142,8 @@ def act(
         raise refusal
     new = _append(tx, order, state, event)
     if action == "verify":
-        item = order.rule_item if order.rule_item in rule_tables.rule_items() else DEFAULT_RULE_ITEM
-        due = order.points or rule_tables.rule_items()[item].points
+        item = pick_item(tx.s, order.rule_item, DEFAULT_RULE_ITEM)
+        due = order.points or rule_items_in(tx.s)[item].points
         for member in new.points_due_to:
             award(tx, "order", order.id, member, item, due, verified_by=actor_id, at=event.at)
     return new

@@ -14,11 +14,11 @@ from sqlmodel import Session, select
 
 from ...domain import validation as v
 from ...domain.errors import ValidationError
-from ...domain.participation import tables as rule_tables
 from ...domain.participation.common import Refusal
 from ...domain.participation.points import MANUAL, REVERSAL, Entry, Ledger
 from ...domain.participation_records import LedgerEntry, Member
 from ..base import Tx, get_live, operation
+from ..rule_items import rule_items_in
 from .common import append, derived_id, when
 
 
@@ -79,8 +79,8 @@ def award(tx: Tx, kind: str, source_id: str, member_id: str, rule_item: str, poi
     return _write(tx, entry, _area_of(tx, member_id, area_id))
 
 
-def _rule_item(code: str | None) -> str:
-    if not code or code not in rule_tables.rule_items():
+def _rule_item(s, code: str | None) -> str:
+    if not code or code not in rule_items_in(s):
         raise ValidationError("rule_item", "请选择积分细则条目", "Choose an item of the point rules", code="required")
     return code
 
@@ -92,7 +92,7 @@ def manual_entry(tx: Tx, member_id: str, points: int, rule_item: str, note: str,
     get_live(tx.s, Member, member_id)
     reason = v.text("note", note, max_len=200)
     entry = Entry(derived_id(f"manual:{member_id}:{when(at).isoformat()}:{points}:{reason}"), member_id, points, MANUAL,
-                  when(at), rule_item=_rule_item(rule_item), verified_by=verified_by, note=reason)
+                  when(at), rule_item=_rule_item(tx.s, rule_item), verified_by=verified_by, note=reason)
     return _write(tx, entry, _area_of(tx, member_id, None))  # the member's area: the server scopes entries by it
 
 

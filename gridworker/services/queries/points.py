@@ -26,6 +26,7 @@ from ...domain.participation.points import REDEMPTION, rank
 from ...domain.participation.shop import CANCELLED, REQUESTED
 from ...domain.participation_records import LedgerEntry, Member, Redemption, ShopItem
 from ..refused import accepted
+from ..rule_items import rule_items_in
 
 LIVE = LedgerEntry.deleted == False  # noqa: E712
 
@@ -170,7 +171,7 @@ def ledger(store: Any, member_id: str) -> tuple[int, list[LedgerRow]]:
         reversed_ids = set(s.exec(select(LedgerEntry.reverses).where(LedgerEntry.member_id == member_id, LIVE,
                                                                      LedgerEntry.reverses != None)))  # noqa: E711
         balance = balance_in(s, member_id)
-    items = rule_tables.rule_items()
+        items = rule_items_in(s)
     out = []
     for r in rows:
         item = items.get(r.rule_item or "")

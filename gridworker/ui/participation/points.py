@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.fieldwork import local_day
 from ...domain.models import utcnow
-from ...domain.participation import tables as rule_tables
+from ...services import rule_items
 from ...services.participation import points as point_service
 from ...services.queries import members as member_queries
 from ...services.queries import points as point_queries
@@ -98,11 +98,8 @@ class PointsTab(ListTab):
         self.ledger_table = make_table(self.ledger_model, word_wrap=False)
         self.ledger_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.ledger_table.selectionModel().currentRowChanged.connect(lambda _c, _p: self.enable_buttons())
-        self.rule = QComboBox()
-        for area in rule_tables.rule_areas():
-            for item in area.items:
-                self.rule.addItem(f"{area.label(lang)} · {item.label(lang)}（{item.points}）" if lang.startswith("zh")
-                                  else f"{area.label(lang)} · {item.label(lang)} ({item.points})", item.code)
+        self.rule = QComboBox()  # the rules in force: the server's once pulled (filled at each reload)
+        self.rule_points: dict[str, int] = {}
         self.rule.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.rule.setMinimumContentsLength(16)
         self.rule.currentIndexChanged.connect(self._rule_chosen)
@@ -178,17 +175,32 @@ class PointsTab(ListTab):
         return box
 
     def _rule_chosen(self, *_args) -> None:
-        item = rule_tables.rule_items().get(self.rule.currentData() or "")
-        if item is not None:
-            self.points.setValue(item.points)
+        points = self.rule_points.get(self.rule.currentData() or "")
+        if points is not None:
+            self.points.setValue(points)
+
+    def _fill_rules(self, choices) -> None:
+        if [c for c, _l, _p in choices] == [self.rule.itemData(i) for i in range(self.rule.count())]:
+            return
+        chosen = self.rule.currentData()
+        self.rule_points = {code: points for code, _label, points in choices}
+        self.rule.blockSignals(True)
+        self.rule.clear()
+        for code, label, _points in choices:
+            self.rule.addItem(label, code)
+        self.rule.blockSignals(False)
+        self.rule.setCurrentIndex(max(self.rule.findData(chosen), 0))
+        self._rule_chosen()
 
     # -- loading ------------------------------------------------------------------------------------------------
     @async_slot()
     async def reload(self) -> None:
         generation = self.begin_load()
         rows = await self.ctx.runner.call(member_queries.members, self.ctx.store, "all", self.search.text(), guard=self)
+        choices = await self.ctx.runner.call(rule_items.rule_choices, self.ctx.store, self.ctx.lang, guard=self)
         if not self.is_latest(generation):
             return
+        self._fill_rules(choices)
         self.show_rows(rows, self.current.id if self.current is not None else None)
         self.load_board()
 

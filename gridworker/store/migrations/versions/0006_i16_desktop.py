@@ -3,7 +3,7 @@ their events, the points ledger, shop items, redemptions)
 
 Revision ID: 0006_i16_desktop
 Revises: 0005_i11_server
-Create Date: 2026-12-07 09:06:55.206812
+Create Date: 2026-12-07 09:17:14.527624
 """
 from alembic import op
 import sqlalchemy as sa
@@ -206,6 +206,27 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_order_event_area_id'), ['area_id'], unique=False)
         batch_op.create_index('ix_order_event_order_at', ['order_id', 'at'], unique=False)
 
+    op.create_table('point_rule',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
+    sa.Column('area_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('deleted', sa.Boolean(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('extra', sa.JSON(), nullable=False),
+    sa.Column('code', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+    sa.Column('name_en', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+    sa.Column('area_code', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
+    sa.Column('area_name', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
+    sa.Column('area_name_en', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+    sa.Column('points', sa.Integer(), nullable=False),
+    sa.Column('from_seed', sa.Boolean(), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('point_rule', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_point_rule_area_id'), ['area_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_point_rule_code'), ['code'], unique=False)
+
     op.create_table('redemption',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
     sa.Column('area_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=True),
@@ -389,6 +410,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_redemption_area_id'))
 
     op.drop_table('redemption')
+    with op.batch_alter_table('point_rule', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_point_rule_code'))
+        batch_op.drop_index(batch_op.f('ix_point_rule_area_id'))
+
+    op.drop_table('point_rule')
     with op.batch_alter_table('order_event', schema=None) as batch_op:
         batch_op.drop_index('ix_order_event_order_at')
         batch_op.drop_index(batch_op.f('ix_order_event_area_id'))
