@@ -17,11 +17,11 @@ from sqlmodel import Session, select
 
 from ...domain import validation as v
 from ...domain.participation import activities as rules
-from ...domain.participation import tables as rule_tables
 from ...domain.participation.activities import ActivityState, Event
 from ...domain.participation.common import Refusal
 from ...domain.participation_records import Activity, ActivityEvent
 from ..base import Tx, get_live, operation
+from ..rule_items import pick_item
 from ..changes import record_upsert
 from .common import append, present, when
 from .points import award
@@ -86,7 +86,7 @@ def publish(tx: Tx, *, area_id: str, actor_id: str, actor_role: str, title: str,
                   place=(place or "").strip(), starts_at=starts_at, ends_at=ends_at, signup_deadline=deadline,
                   capacity=capacity, points=points)
     rules.apply(ActivityState(), event)  # the rule's refusal before anything is written
-    item = rule_item if rule_item in rule_tables.rule_items() else DEFAULT_RULE_ITEM
+    item = pick_item(tx.s, rule_item, DEFAULT_RULE_ITEM)
     values = {
         "area_id": area_id, "title": event.title, "kind": kind, "place": event.place,
         "description": v.text("description", description, max_len=2000), "starts_at": starts_at, "ends_at": ends_at,
@@ -125,7 +125,7 @@ def award_attendance(tx: Tx, activity_id: str, *, verified_by: str, at: datetime
     paid = 0
     for member in state.points_due_to:
         try:
-            award(tx, "activity", activity.id, member, activity.rule_item or DEFAULT_RULE_ITEM, activity.points,
+            award(tx, "activity", activity.id, member, pick_item(tx.s, activity.rule_item, DEFAULT_RULE_ITEM), activity.points,
                   verified_by=verified_by, at=when(at, state.last_at))
         except Refusal as refusal:
             if refusal.code != "already_awarded":  # paid before (another desk, an earlier click): not twice

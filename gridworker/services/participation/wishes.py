@@ -13,11 +13,11 @@ from sqlmodel import Session, select
 from ...domain import validation as v
 from ...domain.errors import ValidationError
 from ...domain.models import Household, Person
-from ...domain.participation import tables as rule_tables
 from ...domain.participation import wishes as rules
 from ...domain.participation.wishes import Event, WishState
 from ...domain.participation_records import Wish, WishEvent
 from ..base import Tx, get_live, operation
+from ..rule_items import pick_item, rule_items_in
 from ..changes import record_upsert
 from .common import append, present, when
 from .points import award
@@ -72,7 +72,7 @@ def publish(tx: Tx, *, actor_id: str, actor_role: str, wish: str, person_id: str
     if area is None:
         raise ValidationError("household_id", "请选择心愿所属的居民或住户", "Choose the resident or household of the wish",
                               code="required")
-    item = rule_tables.rule_items()[DEFAULT_RULE_ITEM]
+    item = rule_items_in(tx.s)[pick_item(tx.s, None, DEFAULT_RULE_ITEM)]
     values = {"area_id": area, "wish": event.wish, "person_id": person_id, "household_id": household_id, "raised_at": at,
               "rule_item": item.code, "points": points if points is not None else item.points}
     record = Wish(**values)
@@ -94,8 +94,9 @@ def act(tx: Tx, wish_id: str, action: str, *, actor_id: str, actor_role: str, re
         raise refusal
     new = _append(tx, wish, state, event)
     for member in new.points_due_to if action == "confirm" else ():
-        award(tx, "wish", wish.id, member, wish.rule_item or DEFAULT_RULE_ITEM,
-              wish.points or rule_tables.rule_items()[DEFAULT_RULE_ITEM].points, verified_by=actor_id, at=event.at)
+        item = pick_item(tx.s, wish.rule_item, DEFAULT_RULE_ITEM)
+        award(tx, "wish", wish.id, member, item, wish.points or rule_items_in(tx.s)[item].points, verified_by=actor_id,
+              at=event.at)
     return new
 
 
