@@ -8,7 +8,7 @@ Writes docs/screenshots/<lang>/<screen>.png at 1366×800, and every page of the 
 the registers page, the household view, the person, household and building
 editors, the report of checking a workbook to import, a list comparison's result, a grid's team,
 the error dialog, and every other page of the main window that exists
-(places, visits, snap and report, incidents, dashboard, sync); the places page
+(places, visits, snap and report, incidents, dashboard, participation with each of its tabs, sync); the places page
 with a place's card, an inspection and the rectification notice
 (scripts/screenshots_places.py). Runs offscreen unless
 a display is set (`xvfb-run` for `make screenshots`), in a throw-away
@@ -67,6 +67,9 @@ def make_demo(persons: int):
     community = generate(persons=persons, seed=1, as_of=AS_OF)
     try:
         load_demo(store, community)
+        from gridworker.demo.participation import seed_participation
+
+        seed_participation(store, today=AS_OF)  # members, orders, a shop, a year of points (issue 16)
     finally:
         store.close()
     return manager, community
@@ -335,6 +338,26 @@ def shoot_other_pages(shooter: Shooter, window, ctx) -> None:
         shooter.save(window, page_id, ctx)
 
 
+def shoot_participation(shooter: Shooter, window, ctx, size=None) -> None:
+    """Each tab of the participation page (党群服务), a row chosen where the tab has a list."""
+    window.show_page("participation")
+    page = window.pages["participation"]
+    for index in range(page.tabs.count()):
+        page.tabs.setCurrentIndex(index)
+        tab = page.tabs.currentWidget()
+        if hasattr(tab, "year"):  # the demo's year, not the calendar's
+            tab.year.setValue(AS_OF.year)
+        if hasattr(tab, "period"):  # all time: the demo's points are dated before today
+            tab.period.setCurrentIndex(tab.period.count() - 1)
+        settle(shooter.app, ctx)
+        if tab.model.rowCount():
+            tab.table.selectRow(0)
+            settle(shooter.app, ctx)
+        name = ("members", "orders", "activities", "points", "shop", "wishes", "notices", "evaluation")[index]
+        shooter.save(window, f"participation-{name}", ctx)
+    page.tabs.setCurrentIndex(0)
+
+
 def shoot_sync(shooter: Shooter, manager, server, lang: str, small: Shooter | None = None) -> None:
     """The sync page of an account linked to a real (demo) server, with a conflict to review.
 
@@ -445,8 +468,12 @@ def main(argv: list[str] | None = None) -> int:
             shoot_roster(shooter, small, window, ctx)
             shoot_other_pages(shooter, window, ctx)
             shoot_places(shooter, window, ctx, place_id, Path(home))
+            shoot_participation(shooter, window, ctx)
             shoot_error(shooter, window, ctx)
             shoot_small(small, window, ctx)
+            sized(window, SMALL)
+            shoot_participation(small, window, ctx)
+            sized(window, SIZE)
             window.close()
             settle(app, ctx)
             ctx.close()

@@ -15,9 +15,12 @@ DEMO_PERSONS = int(os.environ.get("GRIDWORKER_DEMO_PERSONS", "3000"))
 
 
 def open_demo_store():
+    from datetime import date
+
     from ..store import AccountManager
     from .data import generate
     from .load import load_demo, load_places
+    from .participation import seed_participation
     from .places_data import generate_places
 
     manager = AccountManager()
@@ -28,5 +31,8 @@ def open_demo_store():
         community = generate(persons=DEMO_PERSONS)
         load_demo(store, community)
         load_places(store, generate_places(community))
-        return store
-    return manager.open(DEMO_ACCOUNT, DEMO_PASSWORD)[1]
+    else:
+        store = manager.open(DEMO_ACCOUNT, DEMO_PASSWORD)[1]
+    # Members, orders, a shop and a year of points (issue 16); an older demo account gets them once too.
+    seed_participation(store, today=date.today())
+    return store

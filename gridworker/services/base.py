@@ -102,6 +102,11 @@ def get_live(s: Session, model: type[T], record_id: str | None) -> T:
             "incident": ("事件", "incident"),
             "walkround": ("巡查计划", "walk-round"),
             "photo": ("照片", "photo"),
+            "member": ("党员", "member"),
+            "service_order": ("服务单", "service order"),
+            "ledger_entry": ("积分记录", "ledger entry"),
+            "shop_item": ("商品", "shop item"),
+            "redemption": ("兑换单", "redemption"),
         }.get(
             model.entity, (model.entity, model.entity)
         )

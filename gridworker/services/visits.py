@@ -34,6 +34,8 @@ from .changes import apply_fields, record_upsert
 # the statistics; "not home" or "refused" leaves the household due (one definition: services.figures).
 from .figures import CONTACT_OUTCOMES, counts_as_visited
 from .incidents import attach_photo, aware, coordinates, present, report_incident
+from .participation.orders import raise_order
+from .participation.wishes import publish as publish_wish
 from .refused import Refusal, accepted, refusals
 from .scope import writable_areas
 
@@ -60,15 +62,20 @@ def log_visit(
     need_category: str | None = None,
     need_urgency: str = "normal",
     visitor_role: str = "worker",
+    need_order: bool = False,
+    order_skill: str | None = None,
+    need_wish: bool = False,
 ) -> Visit:
     """Record a visit to a household (or a whole building).
 
     With `need_category`, the needs raised become an incident (source
-    "visit") in the same transaction. Photos are stored first; their EXIF
+    "visit") in the same transaction; with `need_order`, a service order for
+    party members (服务点单, source "visit", needing `order_skill` if given);
+    with `need_wish`, a micro-wish (微心愿) of the household, published. Photos are stored first; their EXIF
     position is the visit's position when none is typed.
     """
     values = _clean_visit(outcome, visited_at, notes, needs, lat, lon)
-    if need_category and not values["needs"]:
+    if (need_category or need_order or need_wish) and not values["needs"]:
         raise ValidationError("needs", "请填写提出的诉求", "Describe the needs raised", code="required")
     values |= _visit_place(tx.s, household_id, building_id) | {"visitor_id": visitor_id}
     if photos and photos_dir is None:
@@ -83,6 +90,12 @@ def log_visit(
     tx.s.flush()
     if need_category:
         raise_need(tx, visit.id, category=need_category, urgency=need_urgency, reporter_role=visitor_role)
+    if need_order:
+        raise_order(tx, actor_id=visitor_id, actor_role=visitor_role, need=values["needs"], skill=order_skill,
+                    household_id=visit.household_id, visit_id=visit.id, area_id=visit.area_id, at=values["visited_at"])
+    if need_wish:
+        publish_wish(tx, actor_id=visitor_id, actor_role=visitor_role, wish=values["needs"][:200],
+                     household_id=visit.household_id, area_id=visit.area_id, at=values["visited_at"])
     if visit.household_id:
         _advance_walkrounds(tx, visit)
     return visit

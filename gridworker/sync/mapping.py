@@ -21,6 +21,7 @@ from sqlalchemy.sql.schema import Column
 from ..domain.fieldwork import CHINA_TZ, FIELDWORK_MODELS
 from ..domain.placework import PLACE_MODELS
 from ..domain.models import LOCAL_FIELDS, REGISTER_MODELS, SyncedRecord, utcnow
+from ..domain.participation_records import PARTICIPATION_MODELS
 from ..domain.users import User  # server-managed: pulled for names and pickers, never pushed
 
 log = logging.getLogger(__name__)
@@ -271,7 +272,7 @@ def _pinyin_of():
 
 
 def _models() -> dict[str, type[SyncedRecord]]:
-    return REGISTER_MODELS | FIELDWORK_MODELS | PLACE_MODELS | {User.entity: User}
+    return REGISTER_MODELS | FIELDWORK_MODELS | PLACE_MODELS | PARTICIPATION_MODELS | {User.entity: User}
 
 
 ENTITY_MAPS: dict[str, EntityMap] = {name: EntityMap.of(model) for name, model in _models().items()}

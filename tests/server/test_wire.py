@@ -11,19 +11,31 @@ from gridworker.domain.models import REGISTER_MODELS, wire_fields
 from gridworker.domain.placework import PLACE_MODELS
 from gridworker.domain.register import InvalidRecord
 
-CLIENT_MODELS = REGISTER_MODELS | FIELDWORK_MODELS | PLACE_MODELS
+from gridworker.domain.participation_records import PARTICIPATION_MODELS
+
+CLIENT_MODELS = REGISTER_MODELS | FIELDWORK_MODELS | PLACE_MODELS | PARTICIPATION_MODELS
 ID = "6f1c3f9e-9a4b-4c1e-8a38-1c1f0d7e2b11"
 
 
 @pytest.mark.parametrize("entity", sorted(CLIENT_MODELS))
 def test_every_client_field_is_on_the_wire(entity):
     model = CLIENT_MODELS[entity]
-    pushed = {wire_name(model, f) for f in (push_fields(model) if entity in FIELDWORK_MODELS | PLACE_MODELS else wire_fields(model))}
+    with_markers = FIELDWORK_MODELS | PLACE_MODELS | PARTICIPATION_MODELS
+    pushed = {wire_name(model, f) for f in (push_fields(model) if entity in with_markers else wire_fields(model))}
     spec = wire.ENTITIES[entity]
+    if spec.server_managed and "area_id" not in spec.fields:
+        pushed.discard("area_id")  # a local column every record has (e.g. point_rule); never pushed, never sent
     assert pushed <= set(spec.fields), pushed - set(spec.fields)
     read_only = getattr(model, "read_only_fields", frozenset())
     assert read_only == spec.read_only
     assert bool(getattr(model, "create_only", False)) == spec.create_only
+
+
+@pytest.mark.parametrize("entity", sorted(PARTICIPATION_MODELS))
+def test_the_desktop_keeps_every_participation_field_in_a_column(entity):
+    """What the server sends of a participation record lands in the desktop's columns, not in `extra`."""
+    columns = set(wire_fields(PARTICIPATION_MODELS[entity]))
+    assert set(wire.ENTITIES[entity].fields) <= columns, set(wire.ENTITIES[entity].fields) - columns
 
 
 def test_extension_entities_are_named():

@@ -53,7 +53,9 @@ def test_pages_and_the_status_widget_are_imported_by_name():
     for name, text in ui_sources().items():
         assert "import_module" not in text, name
     assert [page.page_id for page in pages.PAGES] == list(pages.PAGE_IDS)
-    assert pages.PAGE_IDS == ("register", "places", "visits", "report", "incidents", "dashboard", "sync")
+    assert pages.PAGE_IDS == (
+        "register", "places", "visits", "report", "incidents", "dashboard", "participation", "sync"
+    )
 
 
 def test_one_column_class_for_every_table_model():

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from ...domain.enums import Outcome, Urgency
+from ...domain.participation import tables as participation_tables
 from ...services import visits as visit_service
 from ...services.queries.visits import BuildingChoice, StopRow
 from .category import CategoryButton
@@ -78,6 +79,12 @@ class VisitForm(QWidget):
         for u in Urgency:
             self.urgency.addItem(u.label(lang), u.value)
         self.urgency.setCurrentIndex(self.urgency.findData(Urgency.normal.value))
+        self.raise_order = QCheckBox(self.tr("Raise the needs as a service order for party members"))
+        self.raise_wish = QCheckBox(self.tr("Publish the needs as a micro-wish"))
+        self.skill = QComboBox()
+        self.skill.addItem(self.tr("Any member"), None)
+        for skill in participation_tables.skills().values():
+            self.skill.addItem(skill.label(lang), skill.code)
         self.photos = PhotoFilesStrip(icon=72)
         self.errors: dict[str, QLabel] = {}
 
@@ -88,6 +95,9 @@ class VisitForm(QWidget):
         form.addRow("", self.raise_incident)
         self._row(form, self.tr("Category"), self.category, "category")
         self._row(form, self.tr("Urgency"), self.urgency, "urgency")
+        form.addRow("", self.raise_order)
+        self._row(form, self.tr("Skill needed"), self.skill, "skill")
+        form.addRow("", self.raise_wish)
         self._row(form, self.tr("Photos"), self.photos, "photos")
         self.general_error = QLabel()
         self.general_error.setStyleSheet(ERROR_STYLE)
@@ -106,7 +116,8 @@ class VisitForm(QWidget):
         layout.addStretch(1)
 
         for signal in (self.notes.textChanged, self.needs.textChanged, self.raise_incident.toggled,
-                       self.category.chosen, self.urgency.currentIndexChanged, self.photos.changed):  # fmt: skip
+                       self.category.chosen, self.urgency.currentIndexChanged, self.photos.changed,
+                       self.raise_order.toggled, self.skill.currentIndexChanged, self.raise_wish.toggled):  # fmt: skip
             signal.connect(lambda *_args: self.edited.emit())
         # A field's error goes as soon as the field is changed (the photo added, the need typed, …).
         for field, signal in (("notes", self.notes.textChanged), ("needs", self.needs.textChanged),
@@ -115,6 +126,8 @@ class VisitForm(QWidget):
             signal.connect(lambda *_args, label=self.errors[field]: label.hide())
         self.raise_incident.toggled.connect(self._incident_fields)
         self._incident_fields(False)
+        self.raise_order.toggled.connect(self.skill.setEnabled)
+        self.skill.setEnabled(False)
         self.set_stop(None)
 
     def _row(self, form: QFormLayout, label: str, widget: QWidget, field: str) -> None:
@@ -147,6 +160,9 @@ class VisitForm(QWidget):
             "notes": self.notes.toPlainText().strip() or None,
             "needs": self.needs.toPlainText().strip() or None,
             "raise_incident": self.raise_incident.isChecked(),
+            "raise_order": self.raise_order.isChecked(),
+            "raise_wish": self.raise_wish.isChecked(),
+            "skill": self.skill.currentData(),
             "category": self.category.code() or None,
             "urgency": self.urgency.currentData(),
             "photos": self.photos.paths(),
@@ -156,6 +172,9 @@ class VisitForm(QWidget):
         self.notes.setPlainText(values.get("notes") or "")
         self.needs.setPlainText(values.get("needs") or "")
         self.raise_incident.setChecked(bool(values.get("raise_incident")))
+        self.raise_order.setChecked(bool(values.get("raise_order")))
+        self.raise_wish.setChecked(bool(values.get("raise_wish")))
+        self.skill.setCurrentIndex(max(self.skill.findData(values.get("skill")), 0))
         self.category.set_code(values.get("category") or "")
         index = self.urgency.findData(values.get("urgency") or Urgency.normal.value)
         self.urgency.setCurrentIndex(max(index, 0))
@@ -164,7 +183,7 @@ class VisitForm(QWidget):
 
     def is_blank(self) -> bool:
         v = self.values()
-        return not (v["notes"] or v["needs"] or v["photos"] or v["raise_incident"])
+        return not (v["notes"] or v["needs"] or v["photos"] or v["raise_incident"] or v["raise_order"] or v["raise_wish"])
 
     def clear(self) -> None:
         self.set_values({})

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QWidget
 
 from .dashboard import DashboardPage
 from .incidents import IncidentBoardPage
+from .participation import ParticipationPage
 from .places import PlacesPage
 from .register import RegisterPage
 from .report import ReportPage
@@ -18,5 +19,7 @@ from .sync import SyncPage
 from .visits import VisitsPage
 
 # Navigation order. "sync" is the sync panel (conflicts, rejected edits, photos waiting).
-PAGES: tuple[type[QWidget], ...] = (RegisterPage, PlacesPage, VisitsPage, ReportPage, IncidentBoardPage, DashboardPage, SyncPage)
+PAGES: tuple[type[QWidget], ...] = (
+    RegisterPage, PlacesPage, VisitsPage, ReportPage, IncidentBoardPage, DashboardPage, ParticipationPage, SyncPage
+)
 PAGE_IDS = tuple(page.page_id for page in PAGES)

@@ -375,6 +375,8 @@ class VisitsPage(VisitColumns, QWidget):
             visitor_id=actor.id, visitor_role=actor.role, outcome=outcome,
             notes=values["notes"], needs=values["needs"], photos=values["photos"], photos_dir=self.ctx.photos_dir,
             need_category=values["category"] if values["raise_incident"] else None, need_urgency=values["urgency"],
+            need_order=values["raise_order"], order_skill=values["skill"] if values["raise_order"] else None,
+            need_wish=values.get("raise_wish", False),
         )  # fmt: skip
         self.ctx.runner.start(self._log(household_id, values, visit), "log visit")
         self.stops_model.layoutChanged.emit()

@@ -1,0 +1,138 @@
+"""年度评价: each member's year — points, activities attended, orders completed, average rating, wishes
+fulfilled — with one PDF per member and one Excel workbook per employer unit to send to the employers."""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF
+from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout
+
+from ...domain.fieldwork import local_day
+from ...domain.models import utcnow
+from ...services.participation import evaluation as evaluation_service
+from ...services.queries import evaluation as evaluation_queries
+from ..models.column import Column
+from ..tasks import async_slot
+from .base import ListTab
+
+
+class EvaluationTab(ListTab):
+    watched = frozenset({"member", "ledger_entry", "service_order"})
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(ctx, parent)
+        self.export_folder: str | None = None  # the folder chosen last (tests set it instead of the dialog)
+        self.year = QSpinBox()
+        self.year.setRange(2020, 2100)
+        self.year.setValue(local_day(utcnow()).year)
+        self.year.valueChanged.connect(lambda _y: self.reload())
+        self.pdf_button = QPushButton(self.tr("PDF for the chosen member…"))
+        self.pdf_button.clicked.connect(self.export_pdf)
+        self.excel_button = QPushButton(self.tr("Excel for each employer…"))
+        self.excel_button.clicked.connect(self.export_excel)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(self.tr("Year")))
+        bar.addWidget(self.year)
+        bar.addStretch(1)
+        bar.addWidget(self.pdf_button)
+        bar.addWidget(self.excel_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.message)
+        layout.addWidget(self.table, 1)
+        self.enable_buttons()
+
+    def columns(self) -> list[Column]:
+        return [
+            Column(self.tr("Name"), lambda r: r.name),
+            Column(self.tr("Employer"), lambda r: r.employer),
+            Column(self.tr("Grid"), lambda r: r.grid_name),
+            Column(self.tr("Team"), lambda r: r.team),
+            Column(self.tr("Points"), lambda r: str(r.points), align_right=True),
+            Column(self.tr("Activities"), lambda r: str(r.activities), align_right=True),
+            Column(self.tr("Orders completed"), lambda r: str(r.orders), align_right=True),
+            Column(self.tr("Average rating"), lambda r: f"{r.rating:.1f}" if r.rating is not None else "", align_right=True),
+            Column(self.tr("Wishes fulfilled"), lambda r: str(r.wishes), align_right=True),
+        ]
+
+    @async_slot()
+    async def reload(self) -> None:
+        generation = self.begin_load()
+        rows = await self.ctx.runner.call(evaluation_queries.evaluation, self.ctx.store, self.year.value(), guard=self)
+        if not self.is_latest(generation):
+            return
+        chosen = self.selected()
+        self.show_rows(rows, chosen.member_id if chosen is not None else None)
+
+    def show_rows(self, rows, keep_id=None) -> None:
+        self.model.set_rows(rows)
+        index = next((i for i, r in enumerate(rows) if r.member_id == keep_id), None)
+        if index is not None:
+            self.table.selectRow(index)
+        self.enable_buttons()
+
+    def row_chosen(self, row) -> None:
+        self.enable_buttons()
+
+    def enable_buttons(self) -> None:
+        self.pdf_button.setEnabled(self.selected() is not None)
+        self.excel_button.setEnabled(self.model.rowCount() > 0)
+
+    def _folder(self) -> str | None:
+        if self.export_folder is None:
+            chosen = QFileDialog.getExistingDirectory(self, self.tr("Save the files in"))
+            if not chosen:
+                return None
+            self.export_folder = chosen
+        return self.export_folder
+
+    # -- one PDF per member ---------------------------------------------------------------------------------
+    def report_html(self, row) -> str:
+        year = self.year.value()
+        facts = [
+            (self.tr("Employer"), row.employer), (self.tr("Grid"), row.grid_name), (self.tr("Team"), row.team or "—"),
+            (self.tr("Points this year"), str(row.points)), (self.tr("Activities attended"), str(row.activities)),
+            (self.tr("Service orders completed"), str(row.orders)),
+            (self.tr("Average rating"), f"{row.rating:.1f}" if row.rating is not None else "—"),
+            (self.tr("Micro-wishes fulfilled"), str(row.wishes)),
+        ]
+        cells = "".join(f"<tr><td><b>{escape(k)}</b></td><td>{escape(v)}</td></tr>" for k, v in facts)
+        title = self.tr("Party member's year-end evaluation {0}: {1}").format(year, row.name)
+        made = self.tr("Made on {0} by the community.").format(local_day(utcnow()).isoformat())
+        return (f"<h2>{escape(title)}</h2><table border='1' cellspacing='0' cellpadding='6' width='100%'>{cells}</table>"
+                f"<p>{escape(self.tr('Self-assessment:'))}</p><p>&nbsp;</p><p>&nbsp;</p>"
+                f"<p>{escape(self.tr('The community’s rating:'))}</p><p>&nbsp;</p><p>&nbsp;</p><p>{escape(made)}</p>")
+
+    def write_pdf(self, path: Path, row) -> None:
+        writer = QPdfWriter(str(path))
+        writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        writer.setPageMargins(QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter)
+        writer.setTitle(row.name)
+        document = QTextDocument()
+        document.setHtml(self.report_html(row))
+        document.print_(writer)
+
+    def export_pdf(self) -> None:
+        row = self.selected()
+        folder = self._folder() if row is not None else None
+        if folder is None:
+            return
+        stem = evaluation_service.file_stem(f"{self.year.value()}_{row.name}_{row.employer}")
+        path = Path(folder) / f"{stem}.pdf"
+        self.write_pdf(path, row)  # Qt's own PDF writer: on the GUI thread, a page in a few milliseconds
+        self.say(self.tr("Saved {0}.").format(str(path)))
+
+    # -- one workbook per employer ----------------------------------------------------------------------------
+    def export_excel(self) -> None:
+        folder = self._folder()
+        if folder is None:
+            return
+        self.start_work((self.excel_button,), evaluation_service.export_by_employer, self.year.value(), folder,
+                        self.ctx.lang, after=self._exported)
+
+    def _exported(self, paths) -> None:
+        self.say(self.tr("Saved {0} workbooks in {1}.").format(len(paths), self.export_folder))

@@ -1,0 +1,242 @@
+"""党员报到: check-ins to review — place in a grid (the register's building → grid, or by hand), approve with a
+volunteer team, return with a reason — and each member's skills, posts and team."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTabBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain.participation import checkin
+from ...domain.participation import tables as rule_tables
+from ...services.participation import members as member_service
+from ...services.queries import members as member_queries
+from ..fieldwork.text import local_time
+from ..models.column import Column
+from ..style import ERROR, MUTED, OK, WARNING
+from ..tasks import async_slot
+from .base import ListTab, named, pick
+
+STATUS_COLOURS = {"submitted": WARNING, "returned": ERROR, "approved": OK}
+
+
+def checklist(entries) -> QListWidget:
+    """A list of checkable entries (code in UserRole), e.g. the skills of the resource table."""
+    widget = QListWidget()
+    for code, label in entries:
+        item = QListWidgetItem(label)
+        item.setData(Qt.ItemDataRole.UserRole, code)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Unchecked)
+        widget.addItem(item)
+    widget.setMaximumHeight(140)
+    return widget
+
+
+def checked(widget: QListWidget) -> list[str]:
+    return [widget.item(i).data(Qt.ItemDataRole.UserRole) for i in range(widget.count())
+            if widget.item(i).checkState() == Qt.CheckState.Checked]
+
+
+def set_checked(widget: QListWidget, codes) -> None:
+    for i in range(widget.count()):
+        item = widget.item(i)
+        item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in codes else Qt.CheckState.Unchecked)
+
+
+class MembersTab(ListTab):
+    watched = frozenset({"member", "area", "ledger_entry"})
+
+    def __init__(self, ctx, parent=None):
+        self.views = list(member_queries.VIEWS)
+        super().__init__(ctx, parent)
+        self.current = None
+        self.tabs = QTabBar()
+        self.tabs.setExpanding(False)
+        for view in self.views:
+            self.tabs.addTab(self._view_label(view))
+        self.tabs.currentChanged.connect(lambda _i: self.reload())
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Search name, employer or phone"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(lambda _t: self._timer.start())
+
+        left = QWidget()
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.tabs)
+        column.addWidget(self.search)
+        column.addWidget(self.table, 1)
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(self._detail())
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(split)
+        self.enable_buttons()
+
+    def _detail(self) -> QWidget:
+        lang = self.ctx.lang
+        self.facts = QLabel(self.tr("Choose a member in the list."))
+        self.facts.setWordWrap(True)
+        self.facts.setTextFormat(Qt.TextFormat.PlainText)
+        self.grid = QComboBox()
+        self.place_button = QPushButton(self.tr("Place in this grid"))
+        self.place_button.clicked.connect(self.place)
+        self.team = QLineEdit()
+        self.team.setPlaceholderText(self.tr("Volunteer team, if any"))
+        self.approve_button = QPushButton(self.tr("Approve"))
+        self.approve_button.clicked.connect(self.approve)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText(self.tr("Why it goes back to the member"))
+        self.return_button = QPushButton(self.tr("Return"))
+        self.return_button.clicked.connect(self.send_back)
+        self.skills = checklist((s.code, s.label(lang)) for s in rule_tables.skills().values())
+        self.posts = checklist((p.code, p.label(lang)) for p in rule_tables.posts().values())
+        self.save_button = QPushButton(self.tr("Save skills, posts and team"))
+        self.save_button.clicked.connect(self.save_profile)
+
+        panel = QWidget()
+        outer = QVBoxLayout(panel)
+        form = QFormLayout()
+        outer.addLayout(form)
+        outer.addStretch(1)  # rows keep their height; the room left stays below them
+        form.addRow(self.facts)
+        form.addRow(self.message)
+        form.addRow(self.tr("Grid"), self._pair(self.grid, self.place_button))
+        form.addRow(self.tr("Team"), self.team)
+        form.addRow("", self.approve_button)
+        form.addRow(self.tr("Reason"), self._pair(self.reason, self.return_button))
+        form.addRow(self.tr("Skills"), self.skills)
+        form.addRow(self.tr("Posts"), self.posts)
+        form.addRow("", self.save_button)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(panel)
+        scroll.setMinimumWidth(300)
+        return scroll
+
+    @staticmethod
+    def _pair(first: QWidget, second: QWidget) -> QWidget:
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(first, 1)
+        row.addWidget(second)
+        return box
+
+    def _view_label(self, view: str, count: int | None = None) -> str:
+        label = {
+            "submitted": self.tr("To review"), "to_place": self.tr("To place by hand"), "approved": self.tr("Approved"),
+            "returned": self.tr("Returned"), "all": self.tr("All"),
+        }[view]
+        return f"{label} ({count})" if count is not None else label
+
+    def columns(self) -> list[Column]:
+        lang = self.ctx.lang
+        skills, posts = rule_tables.skills(), rule_tables.posts()
+        return [
+            Column(self.tr("Name"), lambda r: r.name, tooltip=lambda r: r.phone),
+            Column(self.tr("Employer"), lambda r: r.employer),
+            Column(self.tr("Lives in"), lambda r: f"{r.estate} {r.building}"),
+            Column(self.tr("Grid"), lambda r: r.grid_name or self.tr("to place"),
+                   colour=lambda r: None if r.grid_id else QColor(WARNING)),
+            Column(self.tr("Skills"), lambda r: "、".join(named(lang, skills, c) for c in r.skills)),
+            Column(self.tr("Posts"), lambda r: "、".join(named(lang, posts, c) for c in r.posts)),
+            Column(self.tr("Team"), lambda r: r.team or ""),
+            Column(self.tr("Status"), lambda r: pick(lang, checkin.STATUS_LABELS[r.status]),
+                   colour=lambda r: QColor(STATUS_COLOURS.get(r.status, MUTED)), tooltip=lambda r: r.return_reason),
+            Column(self.tr("Points"), lambda r: str(r.balance), align_right=True),
+            Column(self.tr("Checked in"), lambda r: local_time(r.submitted_at)),
+        ]
+
+    # -- loading ----------------------------------------------------------------------------------------
+    @async_slot()
+    async def reload(self) -> None:
+        generation = self.begin_load()
+        view = self.views[self.tabs.currentIndex()]
+        store = self.ctx.store
+        rows = await self.ctx.runner.call(member_queries.members, store, view, self.search.text(),
+                                          also=self.current.id if self.current is not None else None, guard=self)
+        counts = await self.ctx.runner.call(member_queries.counts, store, guard=self)
+        grids = await self.ctx.runner.call(member_queries.grids, store, guard=self)
+        if not self.is_latest(generation):
+            return
+        if self.grid.count() != len(grids):
+            self.grid.clear()
+            for grid_id, name in grids:
+                self.grid.addItem(name, grid_id)
+        for i, v in enumerate(self.views):
+            self.tabs.setTabText(i, self._view_label(v, counts.get(v, 0)))
+        self.show_rows(rows, self.current.id if self.current is not None else None)
+
+    def row_chosen(self, row) -> None:
+        self.current = row
+        if row is None:
+            self.facts.setText(self.tr("Choose a member in the list."))
+        else:
+            status = pick(self.ctx.lang, checkin.STATUS_LABELS[row.status])
+            lines = [f"{row.name}  {row.phone}", row.employer, f"{row.estate} {row.building}",
+                     self.tr("Status: {0}").format(status)]
+            if row.grid_id is None:
+                lines.append(self.tr("The register does not know this building: place the member in a grid by hand."))
+            if row.return_reason:
+                lines.append(self.tr("Returned: {0}").format(row.return_reason))
+            self.facts.setText("\n".join(lines))
+            index = self.grid.findData(row.grid_id)
+            if index >= 0:
+                self.grid.setCurrentIndex(index)
+            self.team.setText(row.team or "")
+            set_checked(self.skills, row.skills)
+            set_checked(self.posts, row.posts)
+        self.enable_buttons()
+
+    def enable_buttons(self) -> None:
+        row = self.current
+        waiting = row is not None and row.status == "submitted"
+        self.place_button.setEnabled(waiting and self.grid.count() > 0)
+        self.approve_button.setEnabled(waiting)
+        self.return_button.setEnabled(waiting)
+        self.save_button.setEnabled(row is not None)
+
+    # -- acting ---------------------------------------------------------------------------------------------
+    def _review(self, action: str, done: str, **kwargs) -> None:
+        actor = self.ctx.actor
+        buttons = (self.place_button, self.approve_button, self.return_button, self.save_button)
+        self.start_work(buttons, member_service.review, self.current.id, action, actor_id=actor.id, actor_role=actor.role,
+                        done=done, **kwargs)
+
+    def place(self) -> None:
+        if self.current is not None:
+            self._review("place", self.tr("Placed in {0}.").format(self.grid.currentText()), grid_id=self.grid.currentData())
+
+    def approve(self) -> None:
+        if self.current is not None:
+            self._review("approve", self.tr("{0} is approved.").format(self.current.name), team=self.team.text())
+
+    def send_back(self) -> None:
+        if self.current is not None:
+            self._review("return", self.tr("Returned to {0}.").format(self.current.name), reason=self.reason.text())
+
+    def save_profile(self) -> None:
+        if self.current is None:
+            return
+        self.start_work((self.save_button,), member_service.set_profile, self.current.id, skills=checked(self.skills),
+                        posts=checked(self.posts), team=self.team.text(), done=self.tr("Saved."))

@@ -1,0 +1,93 @@
+"""党员报到 driven like community staff: approve a check-in the register placed, place one by hand, return one
+with a reason (refused without), record skills, posts and team — offline, in the outbox."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from sqlmodel import select
+
+from gridworker.domain.models import Outbox
+from gridworker.domain.participation_records import Member
+from gridworker.ui.participation.members import MembersTab, checked
+
+from .conftest_participation import STAFF, p_account, p_ctx, p_store, participation_template, show  # noqa: F401
+
+pytestmark = pytest.mark.timeout(120)
+
+
+def choose(qtbot, tab, name: str) -> None:
+    rows = tab.model.rows()
+    index = next(i for i, r in enumerate(rows) if r.name == name)
+    tab.table.selectRow(index)
+    qtbot.waitUntil(lambda: tab.current is not None and tab.current.name == name)
+
+
+def loaded(qtbot, tab, view: str) -> None:
+    tab.tabs.setCurrentIndex(tab.views.index(view))
+    qtbot.waitUntil(lambda: tab.model.rowCount() > 0 and not tab.ctx.runner.busy, timeout=10_000)
+
+
+def test_approve_place_and_return_check_ins(qtbot, p_ctx, p_store):
+    tab = show(qtbot, MembersTab(p_ctx(STAFF)))
+    tab.on_shown()
+    loaded(qtbot, tab, "to_place")
+    assert "(2)" in tab.tabs.tabText(tab.views.index("to_place"))
+    unplaced = tab.model.rows()[0]
+    choose(qtbot, tab, unplaced.name)
+    assert "place the member in a grid by hand" in tab.facts.text()
+
+    # Approving before placing is refused with the rule's words, and nothing is written.
+    qtbot.mouseClick(tab.approve_button, Qt.LeftButton)
+    assert not tab.approve_button.isEnabled()  # off with the click itself
+    qtbot.waitUntil(lambda: tab.message.isVisible())
+    assert tab.message.text() == "Place the member in a grid first"
+
+    tab.grid.setCurrentIndex(1)
+    grid_id, grid_name = tab.grid.currentData(), tab.grid.currentText()
+    qtbot.mouseClick(tab.place_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: tab.message.text() == f"Placed in {grid_name}.", timeout=10_000)
+    tab.team.setText("医疗志愿服务队")
+    qtbot.waitUntil(lambda: tab.approve_button.isEnabled(), timeout=10_000)
+    qtbot.mouseClick(tab.approve_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: tab.message.text() == f"{unplaced.name} is approved.", timeout=10_000)
+    with p_store.read() as s:
+        member = s.get(Member, unplaced.id)
+        assert (member.status, member.to_place, member.area_id, member.team) == ("approved", False, grid_id, "医疗志愿服务队")
+        pushed = [o.fields for o in s.exec(select(Outbox).where(Outbox.entity == "member", Outbox.record_id == unplaced.id))]
+        assert pushed[0] == {"area_id": grid_id} and pushed[1]["status"] == "approved"
+
+    # Returning needs a reason.
+    loaded(qtbot, tab, "submitted")
+    waiting = next(r for r in tab.model.rows() if r.grid_id is not None)
+    choose(qtbot, tab, waiting.name)
+    qtbot.mouseClick(tab.return_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: tab.message.text() == "A reason is required to return a check-in", timeout=10_000)
+    tab.reason.setText("请补充工作单位全称")
+    qtbot.waitUntil(lambda: tab.return_button.isEnabled())
+    qtbot.mouseClick(tab.return_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: tab.message.text() == f"Returned to {waiting.name}.", timeout=10_000)
+    with p_store.read() as s:
+        assert s.get(Member, waiting.id).return_reason == "请补充工作单位全称"
+
+
+def test_skills_posts_and_team_are_saved_and_four_posts_refused(qtbot, p_ctx, p_store):
+    tab = show(qtbot, MembersTab(p_ctx(STAFF, "zh")))
+    tab.on_shown()
+    loaded(qtbot, tab, "approved")
+    member = tab.model.rows()[0]
+    choose(qtbot, tab, member.name)
+    for i in range(tab.posts.count()):
+        tab.posts.item(i).setCheckState(Qt.CheckState.Checked if i < 4 else Qt.CheckState.Unchecked)
+    qtbot.mouseClick(tab.save_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: tab.message.text() == "认领岗位最多选3项", timeout=10_000)
+    tab.posts.item(3).setCheckState(Qt.CheckState.Unchecked)
+    for i in range(tab.skills.count()):
+        tab.skills.item(i).setCheckState(Qt.CheckState.Checked if i == 0 else Qt.CheckState.Unchecked)
+    qtbot.waitUntil(lambda: tab.save_button.isEnabled())
+    qtbot.mouseClick(tab.save_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: tab.message.text() == "已保存。", timeout=10_000)
+    with p_store.read() as s:
+        saved = s.get(Member, member.id)
+    assert saved.posts == checked(tab.posts) and len(saved.posts) == 3
+    assert saved.skills == [tab.skills.item(0).data(Qt.ItemDataRole.UserRole)]

@@ -1,0 +1,84 @@
+"""积分 driven like community staff: a manual award with its rule item and reason, a deduction beyond the
+balance refused in the ledger's words, a wrong entry reversed once, and the rankings by grid and team."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from sqlmodel import select
+
+from gridworker.domain.models import Outbox
+from gridworker.domain.participation_records import LedgerEntry
+from gridworker.services.queries import points as point_queries
+from gridworker.ui.participation.points import PointsTab
+
+from .conftest_participation import STAFF, p_account, p_ctx, p_store, participation_template, show  # noqa: F401
+
+pytestmark = pytest.mark.timeout(120)
+
+
+def choose_member(qtbot, tab, index: int = 0):
+    qtbot.waitUntil(lambda: tab.model.rowCount() > index, timeout=10_000)
+    member = tab.model.row(index)
+    tab.table.selectRow(index)
+    qtbot.waitUntil(lambda: tab.balance.text().startswith(member.name), timeout=10_000)
+    return member
+
+
+def test_award_refused_deduction_and_reversal(qtbot, p_ctx, p_store):
+    tab = show(qtbot, PointsTab(p_ctx(STAFF)))
+    tab.on_shown()
+    member = choose_member(qtbot, tab)
+    before = point_queries.ledger(p_store, member.id)[0]
+
+    tab.rule.setCurrentIndex(tab.rule.findData("A07.02"))  # 调解成功: 8 points by default
+    assert tab.points.value() == 8
+    tab.note.setText("调解邻里漏水纠纷")
+    qtbot.mouseClick(tab.award_button, Qt.LeftButton)
+    assert not tab.award_button.isEnabled()  # off with the click itself
+    qtbot.waitUntil(lambda: tab.message.text() == "Recorded.", timeout=10_000)
+    qtbot.waitUntil(lambda: tab.balance.text() == f"{member.name}: {before + 8} points", timeout=10_000)
+    assert tab.note.text() == ""
+
+    tab.points.setValue(-(before + 9))
+    tab.note.setText("扣分")
+    qtbot.waitUntil(lambda: tab.award_button.isEnabled())
+    qtbot.mouseClick(tab.award_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: tab.message.text() == f"Not enough points: the balance is {before + 8}", timeout=10_000)
+
+    # Reverse the award just made: the newest entry is at the top.
+    qtbot.waitUntil(lambda: tab.ledger_model.rowCount() > 0 and tab.ledger_model.row(0).points == 8, timeout=10_000)
+    tab.ledger_table.selectRow(0)
+    assert tab.reverse_button.isEnabled()
+    tab.note.setText("记错了人")
+    qtbot.mouseClick(tab.reverse_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: tab.message.text() == "Reversed.", timeout=10_000)
+    qtbot.waitUntil(lambda: tab.balance.text() == f"{member.name}: {before} points", timeout=10_000)
+    reversed_row = next(r for r in tab.ledger_model.rows() if r.points == 8 and r.note == "调解邻里漏水纠纷")
+    assert reversed_row.reversed
+    with p_store.read() as s:
+        entries = list(s.exec(select(LedgerEntry).where(LedgerEntry.member_id == member.id, LedgerEntry.reverses == reversed_row.id)))
+        assert len(entries) == 1 and entries[0].points == -8 and entries[0].verified_by == STAFF.id
+        assert s.exec(select(Outbox).where(Outbox.entity == "ledger_entry", Outbox.record_id == entries[0].id)).one()
+    # A reversed entry is not offered for reversal again.
+    index = tab.ledger_model.rows().index(reversed_row)
+    tab.ledger_table.selectRow(index)
+    assert not tab.reverse_button.isEnabled()
+
+
+def test_rankings_by_grid_team_and_groups_in_chinese(qtbot, p_ctx, p_store):
+    tab = show(qtbot, PointsTab(p_ctx(STAFF, "zh")))
+    tab.on_shown()
+    qtbot.waitUntil(lambda: tab.board_model.rowCount() > 0, timeout=10_000)
+    tab.period.setCurrentIndex(tab.period.count() - 1)  # 全部时间
+    tab.by.setCurrentIndex(tab.by.findData("team"))
+    tab.groups.setChecked(True)
+    expected = point_queries.board(p_store, "team", None, groups=True)
+    qtbot.waitUntil(lambda: [(r.name, r.points) for r in tab.board_model.rows()] == [(r.name, r.points) for r in expected],
+                    timeout=10_000)
+    ranks = [r.rank for r in tab.board_model.rows()]
+    assert ranks == sorted(ranks) and ranks[0] == 1
+    assert tab.period.currentText() == "全部时间" and tab.by.currentText() == "按服务队"
+    tab.groups.setChecked(False)
+    tab.by.setCurrentIndex(tab.by.findData("grid"))
+    qtbot.waitUntil(lambda: tab.board_model.rowCount() > 0 and all(r.group for r in tab.board_model.rows()), timeout=10_000)
