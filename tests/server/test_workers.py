@@ -231,3 +231,42 @@ def test_pushes_through_two_processes_number_one_feed_that_a_puller_never_skips(
     finally:
         db.dispose()
     assert (low, high) == (1, count)  # one numbering for every process: no gap, no repeat
+
+
+def test_a_burst_of_sign_ins_does_not_hold_up_the_other_requests(tmp_path):
+    """Sign-ins wait for argon2 (two at a time per process) without taking the threads that pushes and pulls need."""
+    data = tmp_path / "data"
+    app, _settings = make_server(data, None)
+    app.state.gw.db.dispose()
+    port, log = _free_port(), tmp_path / "serve.log"
+    env = os.environ.copy()
+    env.pop("GRIDWORKER_KDF", None)  # argon2 at its real cost, as in production
+    cmd = [sys.executable, "-m", "gridworker.server.admin.cli", "serve", "--data", str(data), "--host", "127.0.0.1", "--port", str(port)]
+    proc = subprocess.Popen(cmd, env=env, stdout=open(log, "ab"), stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}/api/v1"
+    burst = 80  # twice the server's thread pool
+    try:
+        _up(base, proc, log)
+        finished = []
+
+        def sign_in(i: int) -> None:
+            # Unknown names from addresses of their own (nginx passes them on): argon2 runs, no limit applies.
+            r = requests.post(base + "/auth/login", json={"username": f"nobody{i}", "password": "x", "device_id": "d"},
+                              headers=H | {"X-Forwarded-For": f"10.0.{i // 250}.{i % 250 + 1}"}, timeout=300)  # fmt: skip
+            finished.append(r.status_code)
+
+        with ThreadPoolExecutor(burst) as pool:
+            futures = [pool.submit(sign_in, i) for i in range(burst)]
+            time.sleep(1.0)  # all of them sent and waiting
+            r = requests.get(base + "/health", timeout=300)
+            pending_when_answered = burst - len(finished)
+            for f in futures:
+                f.result()
+        assert r.status_code == 200
+        assert finished == [401] * burst
+        # Answered while (nearly) every sign-in still waited its turn; queued behind them, it would
+        # have waited until at least half of them were done.
+        assert pending_when_answered > burst * 3 // 4, pending_when_answered
+    finally:
+        proc.terminate()
+        proc.wait(30)
