@@ -342,8 +342,7 @@ class Puller:
             .order_by(records.c.seq).limit(limit + 1).subquery()
         )  # fmt: skip
         union = union_all(*(select(w.c.seq) for w in [*walks, managed])).subquery()
-        seqs = self.conn.execute(select(union.c.seq).order_by(union.c.seq).limit(limit + 1)).scalars().all()
-        return seqs[limit] if len(seqs) > limit else None
+        return self.conn.execute(select(union.c.seq).order_by(union.c.seq).offset(limit).limit(1)).scalar()
 
     def _feed(self, cursor: Cursor, limit: int, head: int) -> tuple[Cursor, bool, Page]:
         old = self.scopes.get(self.conn, cursor.old_scope_id) if cursor.old_scope_id is not None else None
