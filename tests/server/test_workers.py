@@ -18,7 +18,7 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from pathlib import Path
 
 import pytest
@@ -267,6 +267,50 @@ def test_a_burst_of_sign_ins_does_not_hold_up_the_other_requests(tmp_path):
         # Answered while (nearly) every sign-in still waited its turn; queued behind them, it would
         # have waited until at least half of them were done.
         assert pending_when_answered > burst * 3 // 4, pending_when_answered
+    finally:
+        proc.terminate()
+        proc.wait(30)
+
+
+def _children(pid: int) -> set[int]:
+    """uvicorn's worker processes (not multiprocessing's resource tracker)."""
+    found = set()
+    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        try:
+            if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
+                found.add(int(child))
+        except OSError:
+            pass
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs /proc and SIGSTOP (Linux)")
+def test_a_worker_busy_for_several_seconds_is_not_killed(pg_cluster, tmp_path):
+    """uvicorn kills a worker that misses its 5 s health check: under a burst of sign-ins (argon2 on every
+    core) that dropped the requests in flight on it. `serve` gives a worker a minute."""
+    import signal
+
+    if pg_cluster is None:
+        pytest.skip("PostgreSQL 15 binaries not found")
+    url = pg_cluster.url(pg_cluster.fresh_database())
+    data = tmp_path / "data"
+    app, _settings = make_server(data, url)
+    app.state.gw.db.dispose()
+    port, log = _free_port(), tmp_path / "serve.log"
+    proc = _serve(data, url, port, 2, log)
+    try:
+        base = f"http://127.0.0.1:{port}/api/v1"
+        _up(base, proc, log)
+        assert wait_for(lambda: len(_children(proc.pid)) >= 2, timeout=30)
+        workers = _children(proc.pid)
+        stalled = min(workers)
+        os.kill(stalled, signal.SIGSTOP)  # as unresponsive as a worker whose cores are all taken
+        time.sleep(9)
+        with suppress(ProcessLookupError):  # killed and replaced meanwhile: the assertion below says so
+            os.kill(stalled, signal.SIGCONT)
+        time.sleep(2)
+        assert _children(proc.pid) == workers, log.read_text(errors="replace")[-2000:]
+        assert "died" not in log.read_text(errors="replace")
     finally:
         proc.terminate()
         proc.wait(30)
