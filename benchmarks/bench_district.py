@@ -1,7 +1,12 @@
 """A district's morning against a real server on PostgreSQL, with locust: 2,000 devices at 1 and 4 workers.
 
-    make bench BENCH_ARGS="--only district"            # 200 and 2,000 devices (about 15 minutes on 2 cores)
+    make bench BENCH_ARGS="--only district"            # 200 and 2,000 devices
     make bench BENCH_ARGS="--only district --quick"    # 200 devices only
+    GRIDWORKER_DISTRICT_SIZES=2000 make bench BENCH_ARGS="--only district"
+
+Time on this 2-core machine (shared, load 10–19): seeding 2,000 grids 4 min; 200
+devices 2–3 min per worker count; 2,000 devices about 10 min per worker count. The
+sign-ins dominate: argon2 at its default cost, two at a time per worker.
 
 The district: 10 streets × 10 communities × 20 grids (2,000 grids, 2,100 areas
 above and including them), 250 households in each grid (500,000 records) and one
@@ -145,7 +150,11 @@ def _one(report, data: Path, url: str, folder: Path, devices: int, workers: int,
         got = _locust(base, devices, folder)
     finally:
         proc.terminate()
-        proc.wait(60)
+        try:
+            proc.wait(60)
+        except subprocess.TimeoutExpired:  # connections locust left open keep a graceful shutdown waiting
+            proc.kill()
+            proc.wait(60)
     t, stats = got["times"], got["stats"]
     wall = (t["last"] or 0) - (t["first"] or 0)
     total = stats.get("Aggregated", {})
@@ -173,6 +182,8 @@ def run(report, scale: str) -> None:
         print("locust is not installed (pip install -e '.[bench]'): district figures skipped", flush=True)
         return
     sizes = [200] if scale == "small" else [200, 2000]
+    if os.environ.get("GRIDWORKER_DISTRICT_SIZES"):  # e.g. "2000": some sizes only
+        sizes = [int(n) for n in os.environ["GRIDWORKER_DISTRICT_SIZES"].split(",")]
     folder = Path(tempfile.mkdtemp(prefix="gw-district-"))
     try:
         with pgtemp.TempCluster(max_connections=400) as cluster:
