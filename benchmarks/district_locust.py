@@ -44,6 +44,9 @@ class Device(FastHttpUser):
             _times["first"] = time.time()
         try:
             self._morning(k)
+        except BaseException:  # gevent's Timeout is no Exception: a request that waited network_timeout
+            _times["incomplete"] += 1
+            raise
         finally:
             _times["done"] += 1
             _times["last"] = time.time()
@@ -88,6 +91,8 @@ class Device(FastHttpUser):
             if r.status_code != 200 or any(x["status"] not in ("applied", "merged") for x in r.json()["results"]):
                 r.failure(f"push {r.status_code}")
                 _times["incomplete"] += 1
+                return
+        _times["served"] = _times.get("served", 0) + 1
 
 
 @events.quitting.add_listener
