@@ -1,6 +1,8 @@
 """`make bench`: every benchmarks/bench_*.py, figures printed with the raw baseline beside them.
 
-    python -m benchmarks [--scale small|full] [--only NAME ...]
+    python -m benchmarks [--scale small|full|huge] [--only NAME ...]
+
+huge: full, and the server at 1,000,000 records (bench_server); the others run as full.
 
 Timings are never asserted anywhere: this machine is shared and noisy, so
 compare the ratio to the baseline measured in the same run.
@@ -24,7 +26,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
-    parser.add_argument("--scale", choices=["small", "full"], default="full")
+    parser.add_argument("--scale", choices=["small", "full", "huge"], default="full")
+    parser.add_argument("--quick", action="store_true", help="district: the 200-device run only, one and four workers")
     parser.add_argument("--only", nargs="*", help="bench module names, e.g. search import")
     args = parser.parse_args(argv)
     names = sorted(p.stem.removeprefix("bench_") for p in Path(__file__).parent.glob("bench_*.py"))
@@ -38,7 +41,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n== {name} ==", flush=True)
         started = time.perf_counter()
         try:
-            importlib.import_module(f"benchmarks.bench_{name}").run(report, args.scale)
+            scale = "full" if args.scale == "huge" and name != "server" else args.scale
+            importlib.import_module(f"benchmarks.bench_{name}").run(report, "small" if args.quick and name == "district" else scale)
         except Exception:
             traceback.print_exc()
             failed.append(name)

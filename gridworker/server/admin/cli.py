@@ -51,6 +51,7 @@ from . import bootstrap, operations as admin
 from .checklists import cmd_checklist_import
 
 DEFAULT_PORT = 8765
+WORKER_HEALTHCHECK_S = 60  # serve --workers: how long a worker may take to answer before it is restarted
 
 
 class Cli:
@@ -127,6 +128,9 @@ def cmd_serve(cli: Cli) -> int:
     cli.close()
     if cli.args.workers > 1:
         os.environ["GRIDWORKER_SERVER_DATA"] = str(settings.data_dir)
+        # uvicorn kills a worker that does not answer its health check within 5 s; a worker whose
+        # cores are all taken by sign-ins (argon2) can miss that, and its requests in flight were lost.
+        options["timeout_worker_healthcheck"] = WORKER_HEALTHCHECK_S
         uvicorn.run("gridworker.server.api.app:app_from_env", factory=True, workers=cli.args.workers, **options)
     else:
         uvicorn.run(create_app(settings), **options)

@@ -103,17 +103,25 @@ async def _no_body() -> Message:
     return {"type": "http.disconnect"}
 
 
+COLLECT_CHECK_S = 300.0  # how often each process asks whether a collection is due
+
+
 async def _collect_periodically(state: ServerState) -> None:
-    """Blob collection (blob_usage.collect) at start and then every `collect_every_s` while the server runs."""
+    """Blob collection (blob_usage.collect) at start and then every `collect_every_s` while the server runs.
+
+    With several server processes (workers, hosts) on one database, each asks the database every
+    few minutes whether a round is due and only the first to ask runs it (blob_usage.claim_round).
+    """
     policy = state.settings.blob_policy
     while True:
         try:
-            done = await asyncio.to_thread(blob_usage.collect, state.db, state.blobs, policy)
-            if done.blobs or done.uploads:
-                log.info("blob collection: %d unused blobs (%d bytes), %d abandoned uploads", done.blobs, done.bytes, done.uploads)
+            if await asyncio.to_thread(blob_usage.claim_round, state.db, policy.collect_every_s):
+                done = await asyncio.to_thread(blob_usage.collect, state.db, state.blobs, policy)
+                if done.blobs or done.uploads:
+                    log.info("blob collection: %d unused blobs (%d bytes), %d abandoned uploads", done.blobs, done.bytes, done.uploads)
         except Exception:  # a failed round (database away) must not end the server; the next round tries again
             log.exception("blob collection failed")
-        await asyncio.sleep(policy.collect_every_s)
+        await asyncio.sleep(min(policy.collect_every_s, COLLECT_CHECK_S))
 
 
 def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:

@@ -87,10 +87,13 @@ async def put_chunk(
     data = await request.body()  # at most one chunk: the body limit is enforced before (app.BodyLimit)
     rng = parse_range(content_range, len(data), gw.settings.limits.blob_bytes)
     await run_in_threadpool(_check_quota, request, sha256, user.id, rng)
-    received, complete = await run_in_threadpool(gw.blobs.put_chunk, sha256, user.id, rng, data)
+
+    def register() -> None:  # before the file is put in place: core/blobs.py
+        _register_blob(request, sha256, rng.total, user.id)
+
+    received, complete = await run_in_threadpool(gw.blobs.put_chunk, sha256, user.id, rng, data, register)
     if not complete:
         return {"received": received}
-    await run_in_threadpool(_register_blob, request, sha256, rng.total, user.id)
     return JSONResponse({"received": received}, status_code=201)
 
 
@@ -101,10 +104,12 @@ def _check_quota(request: Request, sha: str, user_id: str, rng) -> None:
 
 
 def _register_blob(request: Request, sha: str, size: int, user_id: str) -> None:
+    """The blob's row, its upload time set to now: an upload again restarts the grace period (blob_usage.collect)."""
     gw = server_state(request)
     dialect_insert = sqlite_insert if gw.db.is_sqlite else pg_insert
     with gw.db.plain() as conn:
-        conn.execute(dialect_insert(blobs).values(sha256=sha, size=size, created_at=time.time()).on_conflict_do_nothing())
+        row = dialect_insert(blobs).values(sha256=sha, size=size, created_at=time.time())
+        conn.execute(row.on_conflict_do_update(index_elements=[blobs.c.sha256], set_={"created_at": row.excluded.created_at}))
         conn.execute(dialect_insert(blob_uploaders).values(sha256=sha, user_id=user_id).on_conflict_do_nothing())
 
 

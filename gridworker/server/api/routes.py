@@ -7,7 +7,9 @@ import time
 from datetime import datetime, timezone
 from typing import Annotated, Any, Literal
 
+import anyio
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import and_, false, func, select, update
@@ -15,7 +17,7 @@ from sqlalchemy import and_, false, func, select, update
 from ... import __version__
 from ...domain import hlc as hlc_mod
 from ...domain.wire import SCHEMA_VERSION, check_types
-from ..core.auth import User, issue_token, user_from_row, verify_password
+from ..core.auth import User, argon2_limiter, issue_token, user_from_row, verify_password
 from ..core.errors import ApiError, forbidden, too_large
 from ..core.schema import conflicts, records, tokens, users
 from ..sync.pull import Puller
@@ -126,24 +128,39 @@ def health() -> dict[str, Any]:
 
 
 @router.post("/auth/login", response_model=LoginOut, responses={401: {}, 429: {}})
-def login(body: LoginIn, request: Request) -> dict[str, Any]:
+async def login(body: LoginIn, request: Request) -> dict[str, Any]:
+    # Async, with each step in a thread of its own: a sign-in waiting for argon2 (a few at a time,
+    # core.auth) holds no thread of the pool that pushes and pulls run in, so a morning's burst of
+    # sign-ins does not stall the syncs of the devices already signed in.
     gw = server_state(request)
     address = request.client.host if request.client else "unknown"
-    with gw.db.plain() as conn:
-        gw.limiter.attempt(conn, body.username, address)  # counted before the password is checked
-        row = conn.execute(select(users).where(users.c.username == body.username)).first()
-    ok = verify_password(row.password_hash if row else None, body.password) and row is not None and not row.disabled
-    if ok and row.role in WEB_ROLES:
-        with gw.db.plain() as conn:
-            gw.limiter.succeeded(conn, body.username, address)
-        raise web_only()
-    if ok:
-        with gw.db.plain() as conn:
-            gw.limiter.succeeded(conn, body.username, address)
-            token, expires = issue_token(conn, row.id, body.device_id, body.device_name, gw.settings.token_ttl_s)
-    if not ok:
+    row = await run_in_threadpool(_counted_attempt, gw, body.username, address)
+    stored = row.password_hash if row else None
+    ok = await anyio.to_thread.run_sync(verify_password, stored, body.password, limiter=argon2_limiter())
+    if not (ok and row is not None and not row.disabled):
         raise ApiError(401, "bad_credentials", "用户名或密码错误", "Wrong username or password")
+    if row.role in WEB_ROLES:  # the right password, but members and residents use the web pages only
+        await run_in_threadpool(_succeeded, gw, body.username, address)
+        raise web_only()
+    token, expires = await run_in_threadpool(_signed_in, gw, row, body, address)
     return {"token": token, "expires_at": _iso(expires), "user": user_from_row(row).public()}
+
+
+def _counted_attempt(gw, username: str, address: str):
+    with gw.db.plain() as conn:
+        gw.limiter.attempt(conn, username, address)  # counted before the password is checked
+        return conn.execute(select(users).where(users.c.username == username)).first()
+
+
+def _succeeded(gw, username: str, address: str) -> None:
+    with gw.db.plain() as conn:
+        gw.limiter.succeeded(conn, username, address)
+
+
+def _signed_in(gw, row, body: LoginIn, address: str) -> tuple[str, float]:
+    with gw.db.plain() as conn:
+        gw.limiter.succeeded(conn, body.username, address)
+        return issue_token(conn, row.id, body.device_id, body.device_name, gw.settings.token_ttl_s)
 
 
 @router.post("/auth/logout", status_code=204, response_class=Response)

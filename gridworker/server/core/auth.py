@@ -6,15 +6,18 @@ user, so revoking it or disabling the user takes effect at once.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import os
 import secrets
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 
+import anyio
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, insert, select, update
@@ -38,7 +41,17 @@ def _hasher() -> PasswordHasher:
 _HASHER = _hasher()
 # Each argon2 run takes its memory cost (64 MiB by default) for a moment: a burst
 # of logins must not multiply that by the thread pool's size.
-_ARGON2_SLOTS = threading.BoundedSemaphore(2)
+ARGON2_AT_ONCE = 2
+_ARGON2_SLOTS = threading.BoundedSemaphore(ARGON2_AT_ONCE)
+_limiters: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # event loop → its limiter
+
+
+def argon2_limiter() -> anyio.CapacityLimiter:
+    """For async callers: as many threads as argon2 slots, so that waiting sign-ins hold no thread of the shared pool."""
+    loop = asyncio.get_running_loop()
+    if loop not in _limiters:
+        _limiters[loop] = anyio.CapacityLimiter(ARGON2_AT_ONCE)
+    return _limiters[loop]
 
 
 @lru_cache(maxsize=1)

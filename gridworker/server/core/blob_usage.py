@@ -19,13 +19,15 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from sqlalchemy import JSON, cast, delete, exists, func, literal, select
+from sqlalchemy import JSON, cast, delete, exists, func, literal, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
 from .blobs import BlobStore, ContentRange
 from .config import MIB, BlobPolicy
 from .errors import ApiError
-from .schema import blob_uploaders, blobs, records, users
+from .schema import blob_uploaders, blobs, records, server_meta, users
 
 
 def _named():
@@ -122,24 +124,52 @@ class Collected:
 
 
 def collect(db, store: BlobStore, policy: BlobPolicy, *, now: float | None = None) -> Collected:
-    """Delete blobs no live photo record names, uploaded more than the grace period ago, and abandoned uploads."""
+    """Delete blobs no live photo record names, uploaded more than the grace period ago, and abandoned uploads.
+
+    Several server processes may share the blobs folder. Each row is deleted only if it is still
+    stale and unnamed at the moment of the DELETE, and its file is removed before that transaction
+    commits: an upload of the same blob registers its row first (api/blobs.py), so it either
+    refreshed the row before (nothing deleted) or waits for this commit and then puts its file
+    back. Pushes take turns with this transaction (Database.write): a photo record pushed after it
+    names a blob the server no longer has, so its author is asked to upload it again
+    (blob_access.may_claim).
+    """
     now = time.time() if now is None else now
     cutoff = now - policy.grace_s
     out = Collected()
-    with db.write() as conn:
+    with db.read() as conn:
         stale = conn.execute(select(blobs.c.sha256).where(blobs.c.created_at < cutoff, ~_named())).scalars().all()
-        if stale:
-            for start in range(0, len(stale), 500):
-                batch = stale[start : start + 500]
-                conn.execute(delete(blob_uploaders).where(blob_uploaders.c.sha256.in_(batch)))
-                conn.execute(delete(blobs).where(blobs.c.sha256.in_(batch)))
-    # Files go after the rows: a photo record pushed from now on names a blob the server does not
-    # have, so its author is asked to upload it again (blob_access.may_claim).
-    for sha in stale:
-        out.bytes += store.remove(sha)
-        out.blobs += 1
+    for start in range(0, len(stale), 500):
+        with db.write() as conn:
+            gone = conn.execute(
+                delete(blobs)
+                .where(blobs.c.sha256.in_(stale[start : start + 500]), blobs.c.created_at < cutoff, ~_named())
+                .returning(blobs.c.sha256)
+            ).scalars().all()
+            if gone:
+                conn.execute(delete(blob_uploaders).where(blob_uploaders.c.sha256.in_(gone)))
+            for sha in gone:
+                out.bytes += store.remove(sha)
+                out.blobs += 1
     out.uploads = store.sweep_uploads()
     return out
+
+
+COLLECT_DUE = "blob_collect_due"  # server_meta: when the next collection is due (unix seconds)
+
+
+def claim_round(db, every_s: float, *, now: float | None = None) -> bool:
+    """Whether this process runs the collection now: the first to ask once it is due, of every process on the database."""
+    now = time.time() if now is None else now
+    dialect_insert = pg_insert if not db.is_sqlite else sqlite_insert
+    with db.plain() as conn:  # SQLite: one writer at a time; PostgreSQL: the row lock below
+        conn.execute(dialect_insert(server_meta).values(key=COLLECT_DUE, value="0").on_conflict_do_nothing())
+        q = select(server_meta.c.value).where(server_meta.c.key == COLLECT_DUE)
+        due = float(conn.execute(q if db.is_sqlite else q.with_for_update()).scalar() or 0)
+        if due > now:
+            return False
+        conn.execute(update(server_meta).where(server_meta.c.key == COLLECT_DUE).values(value=repr(now + every_s)))
+        return True
 
 
 # -- the report -----------------------------------------------------------------------------------------

@@ -8,15 +8,19 @@ the server made):
     blobs/thumbs/ab/cd/<sha256>.jpg      thumbnails, made on first request
     blobs/uploads/<sha256>/<user>-<total>.part   uploads in progress, one per user
 
-A chunk is appended under an exclusive file lock, so two requests for the
-same upload cannot interleave; `received` is the size of the part file.
-After the last chunk the part is hashed: a match is renamed into place
-(atomic, fsynced), a mismatch is deleted (422 hash_mismatch).
+A chunk is appended under an exclusive lock on the part file (flock; on
+Windows a byte-range lock), so two requests for the same upload cannot
+interleave, whichever server process or host (over a shared mount) they
+reach; `received` is the size of the part file. After the last chunk the part
+is fsynced and hashed: a mismatch is deleted (422 hash_mismatch); a match is
+first registered in the database (`register`, which waits for a collection
+that is deleting the same blob to commit, blob_usage.collect) and only then
+renamed into place (atomic, directory fsynced) — so a collection never
+deletes a file that an upload has just put back.
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import io
 import os
@@ -24,8 +28,15 @@ import re
 import secrets
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
+    import msvcrt
 
 from PIL import Image, ImageOps
 
@@ -113,8 +124,12 @@ class BlobStore:
         part = self._part(sha, user_id)
         return part.stat().st_size if part else 0
 
-    def put_chunk(self, sha: str, user_id: str, rng: ContentRange, data: bytes) -> tuple[int, bool]:
-        """Append a chunk; returns (received, complete). Raises ApiError on a wrong range or a bad hash."""
+    def put_chunk(
+        self, sha: str, user_id: str, rng: ContentRange, data: bytes, register: Callable[[], None] | None = None
+    ) -> tuple[int, bool]:
+        """Append a chunk; returns (received, complete). Raises ApiError on a wrong range or a bad hash.
+
+        `register` runs once the whole file is checked, before it is put in place (see the module doc)."""
         folder = self._upload_dir(sha)
         folder.mkdir(parents=True, exist_ok=True)
         existing = self._part(sha, user_id)
@@ -124,7 +139,7 @@ class BlobStore:
                 raise _range_mismatch(existing.stat().st_size, "total")
             existing.unlink(missing_ok=True)  # a new upload of the same hash with another size: start over
         with open(part, "ab") as f:
-            fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+            _lock(f)
             try:
                 have = os.fstat(f.fileno()).st_size
                 if rng.start == 0 and have:
@@ -138,12 +153,12 @@ class BlobStore:
                 if received < rng.total:
                     return received, False
                 os.fsync(f.fileno())
-                self._finish(sha, part)
+                self._finish(sha, part, register)
                 return received, True
             finally:
-                fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+                _unlock(f)
 
-    def _finish(self, sha: str, part: Path) -> None:
+    def _finish(self, sha: str, part: Path, register: Callable[[], None] | None = None) -> None:
         digest = hashlib.sha256()
         with open(part, "rb") as f:
             head = f.read(len(JPEG_MAGIC))
@@ -169,6 +184,8 @@ class BlobStore:
                 "The uploaded file is not a JPEG photo (the server takes JPEG photos only); it was discarded",
                 {"field": "body", "expected": "image/jpeg"},
             )
+        if register is not None:
+            register()
         final = self.path(sha)
         final.parent.mkdir(parents=True, exist_ok=True)
         if final.exists():
@@ -251,8 +268,11 @@ class BlobStore:
             ) from exc
         thumb.parent.mkdir(parents=True, exist_ok=True)
         temp = thumb.with_name(f".{thumb.name}.{secrets.token_hex(4)}.tmp")
-        temp.write_bytes(out.getvalue())
-        os.replace(temp, thumb)
+        with open(temp, "wb") as f:
+            f.write(out.getvalue())
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(temp, thumb)  # another process making the same thumbnail at once: either file is whole
         return thumb
 
 
@@ -266,7 +286,26 @@ def _range_mismatch(received: int, what: str) -> ApiError:
     )
 
 
+def _lock(f) -> None:
+    """Exclusive lock on an open part file, held across processes (and hosts, on a mount that supports locks)."""
+    if fcntl is not None:
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+    else:
+        f.seek(0)
+        msvcrt.locking(f.fileno(), msvcrt.LK_LOCK, 1)
+
+
+def _unlock(f) -> None:
+    if fcntl is not None:
+        fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+    else:
+        f.seek(0)
+        msvcrt.locking(f.fileno(), msvcrt.LK_UNLCK, 1)
+
+
 def _fsync_dir(folder: Path) -> None:
+    if os.name == "nt":
+        return  # Windows cannot open a folder to fsync it; NTFS journals the rename
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)

@@ -36,6 +36,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 
 metadata = MetaData(
@@ -75,9 +76,9 @@ records = Table(
     Column("updated_at", Float, nullable=False),
     Index(None, "seq"),
     Index(None, "area_id", "seq"),
-    Index(None, "parent_id"),
-    Index(None, "sha256"),
-    Index(None, "assignee_id"),
+    # Partial: most records have none of these (migration 0004); queries say IS NOT NULL too.
+    *(Index(None, c, sqlite_where=text(f"{c} IS NOT NULL"), postgresql_where=text(f"{c} IS NOT NULL"))
+      for c in ("parent_id", "sha256", "assignee_id")),
 )
 
 changes = Table(

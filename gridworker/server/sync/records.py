@@ -8,6 +8,7 @@ handed out in commit order (db.py).
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 import time
@@ -54,6 +55,7 @@ class Rec:
     created_seq: int = 0
     stored: bool = False  # a row exists in the table
     updated_at: float | None = None  # the row's last write (server clock), None until stored
+    loaded: tuple | None = None  # the indexed columns as read from the row (FeedWriter writes only those that change)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -90,6 +92,7 @@ def rec_from_row(row) -> Rec:
         created_seq=row.created_seq,
         stored=True,
         updated_at=row.updated_at,
+        loaded=(row.area_id, row.assignee_id, row.parent_id, row.sha256),
     )
 
 
@@ -162,23 +165,32 @@ class FeedWriter:
         return seq
 
     def flush(self) -> None:
-        """Write every changed record and its feed rows (call before commit)."""
+        """Write every changed record and its feed rows (call before commit).
+
+        An update sets only the indexed columns whose value changed: assigning a column, even
+        to its own value, makes SQLite rewrite that index's entry. Rows are grouped by which
+        of them changed, one executemany per group (nearly always the one with none).
+        """
         if not self._dirty:
             return
         now = time.time()
-        new_rows, old_rows = [], []
+        new_rows: list[tuple] = []
+        old_rows: dict[tuple[str, ...], list[tuple]] = {}
         for rec in self._dirty.values():
-            values = (
-                rec.area_id, rec.seq, rec.created_seq, rec.version, rec.deleted, dumps(rec.data), dumps(rec.meta),
-                rec.assignee_id, rec.parent_id, rec.sha256, now,
-            )  # fmt: skip
+            body = (rec.seq, rec.version, rec.deleted, dumps(rec.data), dumps(rec.meta), now)
+            indexed = (rec.area_id, rec.assignee_id, rec.parent_id, rec.sha256)
             if rec.stored:
-                old_rows.append(values + (rec.entity, rec.id))
+                was = rec.loaded
+                moved = tuple(i for i in range(len(indexed)) if was is None or was[i] != indexed[i])
+                names = tuple(_INDEXED[i] for i in moved)
+                old_rows.setdefault(names, []).append(body + tuple(indexed[i] for i in moved) + (rec.entity, rec.id))
             else:
-                new_rows.append((rec.entity, rec.id) + values)
+                new_rows.append((rec.entity, rec.id, rec.created_seq) + body + indexed)
                 rec.stored = True
+            rec.loaded = indexed
         bulk(self.conn, _INSERT_RECORD, new_rows)
-        bulk(self.conn, _UPDATE_RECORD, old_rows)
+        for names, rows in old_rows.items():
+            bulk(self.conn, _update_record(names), rows)
         bulk(self.conn, _INSERT_CHANGE, self._feed)
         _GROWTH.inserted(self.conn, len(new_rows) + len(self._feed))
         self._dirty.clear()
@@ -219,11 +231,20 @@ class _Growth:
 _GROWTH = _Growth()
 
 
-_RECORD_COLUMNS = "area_id, seq, created_seq, version, deleted, data, meta, assignee_id, parent_id, sha256, updated_at"
-_INSERT_RECORD = f"INSERT INTO records (entity, id, {_RECORD_COLUMNS}) VALUES ({', '.join('?' * 13)})"
-_UPDATE_RECORD = (
-    "UPDATE records SET " + ", ".join(f"{c} = ?" for c in _RECORD_COLUMNS.split(", ")) + " WHERE entity = ? AND id = ?"
+_BODY = ("seq", "version", "deleted", "data", "meta", "updated_at")
+_INDEXED = ("area_id", "assignee_id", "parent_id", "sha256")
+_INSERT_RECORD = (
+    f"INSERT INTO records (entity, id, created_seq, {', '.join(_BODY + _INDEXED)}) "
+    f"VALUES ({', '.join('?' * (3 + len(_BODY) + len(_INDEXED)))})"
 )
+
+
+@functools.lru_cache(maxsize=32)
+def _update_record(indexed: tuple[str, ...]) -> str:
+    """UPDATE of the body columns and of the indexed columns named (those whose value changed)."""
+    return "UPDATE records SET " + ", ".join(f"{c} = ?" for c in _BODY + indexed) + " WHERE entity = ? AND id = ?"
+
+
 _INSERT_CHANGE = (
     "INSERT INTO changes (seq, entity, record_id, version, area_old, area_new, owner_old, owner_new, parent_id, at) "
     f"VALUES ({', '.join('?' * 10)})"
