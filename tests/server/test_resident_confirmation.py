@@ -93,7 +93,7 @@ def test_a_resident_cannot_verify_themselves_by_any_path(world):
         assert r.status_code in (401, 403), r.text
     # The push rules refuse a resident writing the confirmation, whatever route brings it there.
     for fields in ({"confirmed": True}, {"confirm_person_id": new_id()}, {"undo_reason": "x"}):
-        out = _push_as(world, resident.id, "resident", fields)
+        out = _push_as(world, resident.id, "resident", resident.id, fields)
         assert out["status"] == "rejected" and out["error"]["code"] == "role_not_allowed", out
     assert resident.ok("GET", "/me")["resident"]["verified"] is False
     # Nor does the phone's API take a confirmation.
@@ -101,7 +101,19 @@ def test_a_resident_cannot_verify_themselves_by_any_path(world):
     assert resident.ok("GET", "/me")["resident"]["verified"] is False
 
 
-def _push_as(world, user_id: str, role: str, fields: dict) -> dict:
+def test_a_grid_worker_who_sees_the_community_confirms_and_writes_nothing_else(world):
+    """A worker whose areas hold the resident's community (here: a scope over everything) may confirm; the other
+    fields of the resident's account stay theirs and the server's."""
+    resident = Web(world, "resident", "13900000105")
+    worker = world.user_ids["w1"]
+    out = _push_as(world, worker, "worker", resident.id, {"name": "改名"})
+    assert out["status"] == "rejected" and out["error"]["code"] == "role_not_allowed", out
+    out = _push_as(world, worker, "worker", resident.id, {"confirmed": True})
+    assert out["status"] in ("applied", "merged"), out
+    assert resident.ok("GET", "/me")["resident"]["verified"] is True
+
+
+def _push_as(world, user_id: str, role: str, record_id: str, fields: dict) -> dict:
     """A push as the participation API makes one for a web user (participation_common.act), without the HTTP."""
     import time
     import uuid
@@ -116,4 +128,4 @@ def _push_as(world, user_id: str, role: str, fields: dict) -> dict:
     stamp = str(hlc.Hlc(int(time.time() * 1000), 0, "web-" + user_id))
     with gw.db.write() as conn:
         run = PushRun(conn, user, Scope(0, user_id, ALL, frozenset()), "web-" + user_id, gw.calendars, "en")
-        return apply_push(run, [Mutation(str(uuid.uuid4()), "resident", user_id, "upsert", None, fields, stamp)])[0]
+        return apply_push(run, [Mutation(str(uuid.uuid4()), "resident", record_id, "upsert", None, fields, stamp)])[0]
