@@ -353,7 +353,7 @@ def shoot_participation(shooter: Shooter, window, ctx, size=None) -> None:
         if tab.model.rowCount():
             tab.table.selectRow(0)
             settle(shooter.app, ctx)
-        name = ("members", "orders", "activities", "points", "shop", "wishes", "notices", "evaluation")[index]
+        name = ("members", "residents", "orders", "activities", "points", "shop", "wishes", "notices", "evaluation")[index]
         shooter.save(window, f"participation-{name}", ctx)
     page.tabs.setCurrentIndex(0)
 

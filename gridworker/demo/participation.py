@@ -73,6 +73,7 @@ def seed_participation(store: Any, *, today: date, count: int = 40, seed: int = 
         held = _activities(tx, rng, community, approved, today)
         _notices(tx, rng, community, approved, today)
         _wishes(tx, rng, approved, people, today)
+        _residents(tx, rng, community, people, today)
         s.exec(delete(Outbox).where(Outbox.entity.in_(tuple(PARTICIPATION_MODELS))))
     return {"member": count, "ledger_entry": history, "service_order": made, "redemption": redeemed, "activity": held}
 
@@ -251,3 +252,19 @@ def _wishes(tx, rng, approved, people, today) -> None:
                    photo_ids=(str(uuid.UUID(int=rng.getrandbits(128), version=4)),), at=at + timedelta(days=1))
         if n >= 3:
             wishes.act(tx, wish.id, "confirm", at=at + timedelta(days=2), **staff)
+
+
+def _residents(tx, rng, community, people, today) -> None:
+    """Residents registered on the phone pages: three wait for verification (the first has the name of a person of
+    the register, to link when confirming), one matched the register with their ID number."""
+    from ..domain.participation_records import Resident
+
+    for n in range(4):
+        name = people[n].name if n in (0, 3) and len(people) > n else _name(rng)
+        verified = n == 3
+        tx.s.add(Resident(
+            id=_member_id(rng), area_id=community.id, name=name, phone=_phone(rng),
+            registered_at=_moment(today - timedelta(days=6 - n), rng), verified=verified,
+            verified_at=_moment(today - timedelta(days=1), rng) if verified else None,
+            person_id=people[n].id if verified else None,
+        ))  # fmt: skip

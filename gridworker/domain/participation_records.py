@@ -67,11 +67,13 @@ class Member(SyncedRecord, table=True):
 
 class Resident(SyncedRecord, table=True):
     """A resident's web account (its id is the user id): who raised an order, a wish or an opinion on the web.
-    The server alone matches it with the register (person, household, special group): read-only here."""
+    The server alone decides whether they are verified (their name and ID number matched the register, or staff
+    confirmed them: `confirmed`, optionally naming `confirm_person_id`; undone with `undo_reason`) and derives
+    person, household, special group and who confirmed: read-only here."""
 
     entity: ClassVar[str] = "resident"
     read_only_fields: ClassVar[frozenset[str]] = frozenset(
-        {"person_id", "household_id", "verified", "verified_at", "special_group"}
+        {"person_id", "household_id", "verified", "verified_at", "special_group", "confirmed_by", "confirmed_at"}
     )
 
     name: str = Field(max_length=50)
@@ -82,6 +84,11 @@ class Resident(SyncedRecord, table=True):
     verified: bool = False
     verified_at: datetime | None = None
     special_group: bool = False
+    confirmed: bool = False  # staff confirmed them (written by staff; the server checks and derives the rest)
+    confirm_person_id: str | None = Field(default=None, max_length=36)
+    undo_reason: str | None = Field(default=None, max_length=200)
+    confirmed_by: str | None = Field(default=None, max_length=36)
+    confirmed_at: datetime | None = None
 
 
 class ServiceOrder(SyncedRecord, table=True):

@@ -118,6 +118,9 @@ def _resident(c) -> None:
     c.check("name", _text(50, True), required=True)
     c.check("phone", _phone)
     c.check("registered_at", a_datetime)
+    c.check("confirmed", _flag)
+    c.check("confirm_person_id", an_id)
+    c.check("undo_reason", _text(200))
 
 
 def _service_order(c) -> None:

@@ -45,13 +45,18 @@ PARTICIPATION_ENTITIES = (
         extension=True,
     ),  # fmt: skip
     entity(
-        # A resident's web account (its id is the user id); verified against the register by the server only.
+        # A resident's web account (its id is the user id); verified by the server only: when the name and ID
+        # number they enter match the register, or when staff of their area confirm them (`confirmed`, written
+        # by staff only, optionally naming the person of the register; undone with `undo_reason`).
         "resident",
         {
             "area_id": ID, "name": TEXT, "phone": TEXT, "registered_at": DATETIME, "person_id": ID,
             "household_id": ID, "verified": BOOL, "verified_at": DATETIME, "special_group": BOOL,
+            "confirmed": BOOL, "confirm_person_id": ID, "undo_reason": TEXT, "confirmed_by": ID, "confirmed_at": DATETIME,
         },
-        read_only=frozenset({"person_id", "household_id", "verified", "verified_at", "special_group"}),
+        read_only=frozenset({
+            "person_id", "household_id", "verified", "verified_at", "special_group", "confirmed_by", "confirmed_at",
+        }),
         extension=True,
     ),  # fmt: skip
     entity(

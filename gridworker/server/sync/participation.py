@@ -21,6 +21,7 @@ from ...domain.participation import points as pts
 from ...domain.participation import shop, tables
 from ...domain.participation.common import Refusal
 from ..core.schema import records
+from .participation_confirm import Confirmation
 from .participation_events import EVENT_OF_PARENT, FIELD_OF_EVENT, PARENT_OF_EVENT, Folds, derived, load_events
 from .records import SERVER_WRITER, Rec, rec_from_row
 
@@ -31,7 +32,7 @@ STAFF = frozenset({"admin", "dispatcher"})
 EVERYONE = frozenset({"admin", "dispatcher", "worker", "member", "resident"})
 # Who may push each entity at all (the rules modules then check each event's actor).
 WRITERS = {
-    "member": STAFF | {"member"}, "resident": STAFF | {"resident"}, "service_order": STAFF | {"worker", "resident"},
+    "member": STAFF | {"member"}, "resident": STAFF | {"worker", "resident"}, "service_order": STAFF | {"worker", "resident"},
     "order_event": EVERYONE, "activity": STAFF, "activity_event": EVERYONE, "ledger_entry": STAFF,
     "shop_item": STAFF, "redemption": STAFF | {"member"}, "wish": STAFF | {"worker", "resident"},
     "wish_event": EVERYONE, "notice": STAFF, "notice_read": frozenset({"member", "resident"}),
@@ -69,6 +70,10 @@ class ParticipationRun:
     @property
     def role(self) -> str:
         return self.run.user.role
+
+    @property
+    def confirmation(self) -> Confirmation:
+        return Confirmation(self)
 
     @property
     def folds(self) -> Folds:
@@ -252,6 +257,9 @@ class ParticipationRun:
     def _resident(self, rec: Rec, values: dict[str, Any], creating: bool) -> None:
         if self.role == "resident" and rec.id != self.run.user.id:
             raise self.reject("not_owner", "只能修改自己的账户", "You can only change your own account")
+        if self.role == "worker" and (creating or set(values) - {"confirmed", "confirm_person_id", "undo_reason"}):
+            raise self.reject("role_not_allowed", "网格员只能确认或撤销确认居民身份", "Grid workers only confirm residents or undo a confirmation")
+        self.confirmation.check(rec, values, creating)
 
     def _notice(self, rec: Rec, values: dict[str, Any], creating: bool) -> None:
         if creating:

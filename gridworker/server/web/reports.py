@@ -115,7 +115,7 @@ def rate(conn: Connection, res: Resident, calendars: CalendarCache, incident_id:
         "area_id": item["area_id"], "incident_id": incident_id, "action": Action.rate.value, "actor_id": res.user.id,
         "at": _now(), "rating": rating, "note": comment,
     }  # fmt: skip
-    results = _push(conn, Resident(res.user, res.community, res.person_id, item["area_id"]), calendars,
+    results = _push(conn, Resident(res.user, res.community, res.person_id, item["area_id"], res.verified), calendars,
                     [_mutation(incident_id, "incident_event", event_id, fields, hlc)], lang)  # fmt: skip
     if results[0]["status"] == "rejected":
         raise _refusal(results[0], lang)

@@ -59,11 +59,8 @@ class Resident:
     user: User
     community: Community
     person_id: str | None
-    area_id: str | None  # the verified person's area (where their reports go); None until verified
-
-    @property
-    def verified(self) -> bool:
-        return self.person_id is not None
+    area_id: str | None  # the verified person's area (where their reports go), else their community; None until verified
+    verified: bool = False  # the register matched, or staff confirmed them (server/sync/participation_confirm.py)
 
 
 def community_by_code(conn: Connection, code: str) -> Community | None:
@@ -167,13 +164,14 @@ def resident(conn: Connection, user: User) -> Resident | None:
     if rec is None:
         return None
     community = community_by_id(conn, rec.area_id) or Community(rec.area_id or "", "", "")
-    person_id = rec.data.get("person_id") if rec.data.get("verified") else None
-    area_id = None
+    verified = bool(rec.data.get("verified"))
+    person_id = rec.data.get("person_id") if verified else None
+    area_id = rec.area_id if verified else None
     if person_id:  # the person's area now (people move between grids); the community if the person is gone
         area_id = conn.execute(
             select(records.c.area_id).where(records.c.entity == "person", records.c.id == person_id, records.c.deleted.is_(False))
         ).scalar() or rec.area_id
-    return Resident(user, community, person_id, area_id)
+    return Resident(user, community, person_id, area_id, verified)
 
 
 def check_sign_in(conn: Connection, phone: str, password: str) -> User | None:

@@ -46,9 +46,10 @@ WORDS: dict[str, tuple[str, str]] = {
     # -- verification ------------------------------------------------------------------------
     "verify": ("实名认证", "Verify your identity"),
     "verify_intro": (
-        "填写与社区台账一致的姓名和身份证号。只有服务器核对，不会显示台账中的任何信息。",
+        "填写与社区台账一致的姓名和身份证号。只有服务器核对，不会显示台账中的任何信息。"
+        "也可以请网格员当面为您确认身份。",
         "Enter your name and ID number as the community's register holds them. Only the server compares;"
-        " nothing of the register is shown.",
+        " nothing of the register is shown. Your grid worker can also confirm you in person.",
     ),
     "id_number": ("身份证号", "ID number"),
     "verified": ("已实名认证", "Verified resident"),

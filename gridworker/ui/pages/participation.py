@@ -1,4 +1,4 @@
-"""党群服务: the community staff's participation work in one navigation entry, as tabs — check-ins (党员报到),
+"""党群服务: the community staff's participation work in one navigation entry, as tabs — check-ins (党员报到), residents to confirm (居民身份确认),
 service orders (服务点单), activities (活动), points (积分), the points shop (积分商城), micro-wishes (微心愿),
 notices and the opinion box (公告与意见箱) and the year-end evaluation (年度评价)."""
 
@@ -12,6 +12,7 @@ from ..participation.members import MembersTab
 from ..participation.notices import NoticesTab
 from ..participation.orders import OrdersTab
 from ..participation.points import PointsTab
+from ..participation.residents import ResidentsTab
 from ..participation.shop import ShopTab
 from ..participation.wishes import WishesTab
 
@@ -23,6 +24,7 @@ class ParticipationPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.members = MembersTab(ctx)
+        self.residents = ResidentsTab(ctx)
         self.orders = OrdersTab(ctx)
         self.activities = ActivitiesTab(ctx)
         self.points = PointsTab(ctx)
@@ -33,6 +35,7 @@ class ParticipationPage(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.members, self.tr("Member check-ins"))
+        self.tabs.addTab(self.residents, self.tr("Residents to confirm"))
         self.tabs.addTab(self.orders, self.tr("Service orders"))
         self.tabs.addTab(self.activities, self.tr("Activities"))
         self.tabs.addTab(self.points, self.tr("Points"))

@@ -1,0 +1,78 @@
+"""Residents' web accounts on this computer (issue 17): those waiting to be verified, those verified, and the
+people of the register who may be them (only people this computer's register already holds: the staff's own)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import select
+
+from ...domain.models import Area, Person
+from ...domain.participation_records import Resident
+
+VIEWS = ("waiting", "verified", "all")
+
+
+@dataclass(frozen=True)
+class ResidentRow:
+    id: str
+    name: str
+    phone: str
+    community: str
+    registered_at: datetime | None
+    verified: bool
+    confirmed: bool  # by staff (else, if verified, the register matched what they entered)
+    person_id: str | None
+    undo_reason: str | None
+
+
+def residents(store: Any, view: str = "waiting", text: str = "", *, also: str | None = None) -> list[ResidentRow]:
+    """Residents of the view (waiting for verification, verified, all), the oldest registration first;
+    `also`: the one being worked on, shown whatever the view."""
+    q = select(Resident).where(Resident.deleted == False)  # noqa: E712
+    if text.strip():
+        like = f"%{text.strip()}%"
+        q = q.where(Resident.name.like(like) | Resident.phone.like(like))
+    with store.read() as s:
+        names = dict(s.exec(select(Area.id, Area.name)).all())
+        rows = list(s.exec(q.order_by(Resident.registered_at, Resident.name)))
+    keep = {"waiting": lambda r: not r.verified, "verified": lambda r: r.verified}.get(view, lambda r: True)
+    return [
+        ResidentRow(r.id, r.name, r.phone or "", names.get(r.area_id or "", ""), r.registered_at, r.verified, r.confirmed,
+                    r.person_id, r.undo_reason)
+        for r in rows if keep(r) or r.id == also
+    ]
+
+
+def counts(store: Any) -> dict[str, int]:
+    with store.read() as s:
+        flags = list(s.exec(select(Resident.verified).where(Resident.deleted == False)))  # noqa: E712
+    return {"waiting": flags.count(False), "verified": flags.count(True), "all": len(flags)}
+
+
+def register_matches(store: Any, resident_id: str) -> list[tuple[str, str]]:
+    """(person id, label) of living people of the resident's community on this computer who have the resident's
+    name — to link when confirming. The label is the person's name and grid: what staff see in the register."""
+    with store.read() as s:
+        resident = s.get(Resident, resident_id)
+        if resident is None:
+            return []
+        areas = list(s.exec(select(Area.id, Area.parent_id, Area.name).where(Area.deleted == False)))  # noqa: E712
+        below: dict[str | None, list[str]] = {}
+        for area_id, parent_id, _name in areas:
+            below.setdefault(parent_id, []).append(area_id)
+        seen, stack = set(), [resident.area_id]
+        while stack:
+            area = stack.pop()
+            if area is not None and area not in seen:
+                seen.add(area)
+                stack.extend(below.get(area, ()))
+        names = {a: n for a, _p, n in areas}
+        people = s.exec(select(Person).where(Person.name == resident.name.strip(), Person.deleted == False,  # noqa: E712
+                                             Person.status == "active", Person.area_id.in_(sorted(seen))))
+        return [(p.id, f"{p.name} · {names.get(p.area_id or '', '')}") for p in people]
+
+
+__all__ = ["ResidentRow", "VIEWS", "counts", "register_matches", "residents"]

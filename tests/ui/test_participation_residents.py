@@ -1,0 +1,67 @@
+"""居民身份确认 driven like community staff: the residents waiting for verification (name and phone only), confirm
+one linking the person of the register with their name, undo it (refused without a reason) — offline, in the
+outbox for the next sync."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from sqlmodel import select
+
+from gridworker.domain.models import Outbox, Person
+from gridworker.domain.participation_records import Resident
+from gridworker.ui.participation.residents import ResidentsTab
+
+from .conftest_participation import STAFF, p_account, p_ctx, p_store, participation_template, show  # noqa: F401
+
+pytestmark = pytest.mark.timeout(120)
+
+
+def test_confirm_a_waiting_resident_linking_the_register_then_undo(qtbot, p_ctx, p_store):
+    tab = show(qtbot, ResidentsTab(p_ctx(STAFF)))
+    tab.on_shown()
+    qtbot.waitUntil(lambda: tab.model.rowCount() > 0 and not tab.ctx.runner.busy, timeout=10_000)
+    assert tab.tabs.tabText(0) == "Waiting (3)"
+    with p_store.read() as s:
+        waiting = [r for r in s.exec(select(Resident)) if not r.verified]
+        namesakes = {r.id: [p.id for p in s.exec(select(Person).where(Person.name == r.name))] for r in waiting}
+    target = next(r for r in waiting if namesakes[r.id])
+    index = next(i for i, r in enumerate(tab.model.rows()) if r.id == target.id)
+    tab.table.selectRow(index)
+    qtbot.waitUntil(lambda: tab.person.count() > 1, timeout=10_000)
+    assert tab.person.itemText(0) == "Not linked" and tab.person.currentData() in namesakes[target.id]
+    assert target.phone in tab.facts.text() and tab.facts.text().count("\n") == 2  # name and phone, community, status
+    person_id = tab.person.currentData()
+    assert not tab.undo_button.isEnabled()
+
+    qtbot.mouseClick(tab.confirm_button, Qt.LeftButton)
+    assert not tab.confirm_button.isEnabled()  # off with the click itself
+    qtbot.waitUntil(lambda: tab.message.text() == f"{target.name} is confirmed: verified on their phone after the next sync.",
+                    timeout=10_000)
+    qtbot.waitUntil(lambda: tab.tabs.tabText(0) == "Waiting (2)", timeout=10_000)
+    with p_store.read() as s:
+        res = s.get(Resident, target.id)
+        assert res.confirmed and res.verified and res.person_id == person_id and res.confirmed_by == STAFF.id
+        pushed = [o.fields for o in s.exec(select(Outbox).where(Outbox.entity == "resident", Outbox.record_id == target.id))]
+    assert pushed == [{"confirmed": True, "confirm_person_id": person_id}]  # the server's fields are never pushed
+
+    # Undo needs a reason, then takes the verification back.
+    qtbot.waitUntil(lambda: tab.undo_button.isEnabled(), timeout=10_000)
+    qtbot.mouseClick(tab.undo_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: tab.message.text() == "A reason is required to undo a confirmation", timeout=10_000)
+    tab.reason.setText("认错了人")
+    qtbot.waitUntil(lambda: tab.undo_button.isEnabled())
+    qtbot.mouseClick(tab.undo_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: tab.message.text() == f"The confirmation of {target.name} is undone.", timeout=10_000)
+    with p_store.read() as s:
+        res = s.get(Resident, target.id)
+        assert not res.confirmed and not res.verified and res.undo_reason == "认错了人" and res.person_id is None
+
+
+def test_the_tab_in_chinese(qtbot, p_ctx):
+    tab = show(qtbot, ResidentsTab(p_ctx(STAFF, "zh")))
+    tab.on_shown()
+    qtbot.waitUntil(lambda: tab.model.rowCount() > 0 and not tab.ctx.runner.busy, timeout=10_000)
+    assert tab.confirm_button.text() == "确认身份" and tab.tabs.tabText(0).startswith("待确认")
+    statuses = {tab.model.data(tab.model.index(r, 4), Qt.DisplayRole) for r in range(tab.model.rowCount())}
+    assert statuses == {"待核验"}
