@@ -191,7 +191,7 @@ def test_the_year_end_rating_from_an_offline_desk_and_the_members_self_assessmen
     desk.sync_ok()
 
     year = local_day(datetime.now(timezone.utc)).year
-    evaluation.rate(desk.store, phone.id, year, "qualified", "按时报到", actor_id=staff.id)  # offline
+    evaluation.rate(desk.store, phone.id, year, "qualified", "按时报到", actor_id=staff.id, actor_role=staff.role)  # offline
     assert phone.ok("PUT", f"/evaluations/{year}", json={"self_assessment": "参加活动八次。"})["grade"] is None
     desk.sync_ok()
     with desk.store.read() as s:

@@ -13,7 +13,7 @@ from sqlmodel import select
 from gridworker.domain.participation_records import LedgerEntry, Member, ServiceOrder
 from gridworker.ui.participation.evaluation import EvaluationTab
 
-from .conftest_participation import STAFF, TODAY, p_account, p_ctx, p_store, participation_template, show  # noqa: F401
+from .conftest_participation import STAFF, TODAY, WORKER, p_account, p_ctx, p_store, participation_template, show  # noqa: F401
 
 pytestmark = pytest.mark.timeout(120)
 CN = timezone.utc  # the demo's entries are far from midnight: UTC bounds give the same year
@@ -138,7 +138,20 @@ def test_a_rating_needs_a_grade_and_a_known_member(p_store):
     with p_store.read() as s:
         member = s.exec(select(Member).where(Member.status == "approved")).first()
     with pytest.raises(GridWorkerError) as refused:
-        rate(p_store, member.id, TODAY.year, "", None, actor_id=STAFF.id)
+        rate(p_store, member.id, TODAY.year, "", None, actor_id=STAFF.id, actor_role=STAFF.role)
     assert refused.value.field == "grade"
     with pytest.raises(GridWorkerError):
-        rate(p_store, "0b6c1f7e-0000-4000-8000-00000000ffff", TODAY.year, "qualified", None, actor_id=STAFF.id)
+        rate(p_store, "0b6c1f7e-0000-4000-8000-00000000ffff", TODAY.year, "qualified", None, actor_id=STAFF.id, actor_role=STAFF.role)
+    with pytest.raises(GridWorkerError) as refused:  # the server would refuse a grid worker's rating: refused here first
+        rate(p_store, member.id, TODAY.year, "qualified", None, actor_id=WORKER.id, actor_role=WORKER.role)
+    assert refused.value.code == "role_not_allowed"
+
+
+def test_a_grid_worker_sees_the_self_assessment_but_cannot_rate(qtbot, p_ctx, p_store):
+    tab = show(qtbot, EvaluationTab(p_ctx(WORKER, "en")))
+    tab.year.setValue(TODAY.year)
+    tab.on_shown()
+    qtbot.waitUntil(lambda: tab.model.rowCount() > 0, timeout=10_000)
+    tab.table.selectRow(0)
+    tab.grade.setCurrentIndex(1)
+    assert tab.grade.currentText() == "Excellent" and not tab.rate_button.isEnabled()

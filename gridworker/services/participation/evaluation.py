@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from ...domain import validation as v
-from ...domain.errors import ValidationError
+from ...domain.errors import Refused, ValidationError
 from ...domain.participation import evaluation as rules
+from ...domain.participation.common import STAFF
 from ...domain.participation_records import Evaluation, Member
 from ..base import Tx, get_live, operation
 from ..changes import apply_fields, record_upsert
@@ -39,9 +40,11 @@ def row_values(r: EvaluationRow, lang: str = "zh") -> list[Any]:
 
 
 @operation
-def rate(tx: Tx, member_id: str, year: int, grade: str, note: str | None, *, actor_id: str) -> Evaluation:
-    """The community's rating (社区测评) of a member for a year: saved here, pushed at the next sync. The
-    member's self-assessment on the same record is theirs and is never written here."""
+def rate(tx: Tx, member_id: str, year: int, grade: str, note: str | None, *, actor_id: str, actor_role: str) -> Evaluation:
+    """The community's rating (社区测评) of a member for a year, by community staff: saved here, pushed at the
+    next sync. The member's self-assessment on the same record is theirs and is never written here."""
+    if actor_role not in STAFF:
+        raise Refused("只有社区工作人员可以测评", "Only community staff rate members", code="role_not_allowed")
     member = get_live(tx.s, Member, member_id)
     if grade not in rules.GRADE_LABELS:
         raise ValidationError("grade", "请选择社区测评等次", "Choose the community's rating", code="required")

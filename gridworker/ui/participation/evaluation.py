@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QHBoxLayout,
 
 from ...domain.fieldwork import local_day
 from ...domain.models import utcnow
+from ...domain.participation.common import STAFF
 from ...domain.participation.evaluation import GRADE_LABELS, MAX_GRADE_NOTE
 from ...services.participation import evaluation as evaluation_service
 from ...services.queries import evaluation as evaluation_queries
@@ -120,7 +121,7 @@ class EvaluationTab(ListTab):
         self.pdf_button.setEnabled(chosen)
         self.excel_button.setEnabled(self.model.rowCount() > 0)
         if hasattr(self, "rate_button"):
-            self.rate_button.setEnabled(chosen and self.grade.currentData() is not None)
+            self.rate_button.setEnabled(chosen and self.grade.currentData() is not None and self.ctx.actor.role in STAFF)
 
     def save_rating(self) -> None:
         row = self.selected()
@@ -128,6 +129,7 @@ class EvaluationTab(ListTab):
             return
         self.start_work((self.rate_button,), evaluation_service.rate, row.member_id, self.year.value(),
                         self.grade.currentData(), self.grade_note.text(), actor_id=self.ctx.actor.id,
+                        actor_role=self.ctx.actor.role,
                         done=self.tr("Rating saved: it goes to the server at the next sync."))
 
     def _folder(self) -> str | None:
