@@ -74,6 +74,7 @@ def seed_participation(store: Any, *, today: date, count: int = 40, seed: int = 
         _notices(tx, rng, community, approved, today)
         _wishes(tx, rng, approved, people, today)
         _residents(tx, rng, community, people, today)
+        _evaluations(tx, approved, today)
         s.exec(delete(Outbox).where(Outbox.entity.in_(tuple(PARTICIPATION_MODELS))))
     return {"member": count, "ledger_entry": history, "service_order": made, "redemption": redeemed, "activity": held}
 
@@ -268,3 +269,25 @@ def _residents(tx, rng, community, people, today) -> None:
             verified_at=_moment(today - timedelta(days=1), rng) if verified else None,
             person_id=people[n].id if verified else None,
         ))  # fmt: skip
+
+
+SELF_ASSESSMENTS = (
+    "本年度按时到社区报到，参加志愿服务活动多次，能够主动认领居民点单并按时完成。",
+    "积极参加社区组织的环境整治和文明宣传活动，今后将进一步发挥专业特长服务居民。",
+    "参与了防汛值守和敬老助老活动，服务次数还不够多，明年争取多参加点单服务。",
+)
+
+
+def _evaluations(tx, approved, today) -> None:
+    """双管三评: a few members' self-assessments for the year (as pulled from the phone pages), two of them rated."""
+    from ..domain.participation.evaluation import evaluation_id
+    from ..domain.participation_records import Evaluation
+    from ..services.participation import evaluation
+
+    for n, (member_id, _skill) in enumerate(approved[-len(SELF_ASSESSMENTS):] if len(approved) > 5 else ()):
+        area_id = tx.s.get(Member, member_id).area_id
+        tx.s.add(Evaluation(id=evaluation_id(member_id, today.year), area_id=area_id, version=1, member_id=member_id,
+                            year=today.year, self_assessment=SELF_ASSESSMENTS[n], self_assessed_at=_moment(today, random.Random(n))))
+        tx.s.flush()
+        if n < 2:
+            evaluation.rate(tx, member_id, today.year, ("excellent", "qualified")[n], None, actor_id=STAFF[0], actor_role=STAFF[1])

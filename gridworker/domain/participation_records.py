@@ -352,8 +352,27 @@ class Opinion(SyncedRecord, table=True):
     answered_at: datetime | None = None
 
 
+class Evaluation(SyncedRecord, table=True):
+    """One member's year-end evaluation (双管三评) for one year: their self-assessment (written on the phone
+    pages, pulled) and the community's rating (written here). Its id is derived from the member and year
+    (domain.participation.evaluation.evaluation_id); `area_id` is the member's."""
+
+    __table_args__ = (Index("ix_evaluation_member_year", "member_id", "year"),)
+    entity: ClassVar[str] = "evaluation"
+    read_only_fields: ClassVar[frozenset[str]] = frozenset({"self_assessed_at", "rated_by", "rated_at"})
+
+    member_id: str = Field(max_length=36)
+    year: int
+    self_assessment: str | None = None
+    self_assessed_at: datetime | None = None
+    grade: str | None = Field(default=None, max_length=24)  # excellent | qualified | basically_qualified | unqualified
+    grade_note: str | None = None
+    rated_by: str | None = Field(default=None, max_length=36)
+    rated_at: datetime | None = None
+
+
 PARTICIPATION_MODELS: dict[str, type[SyncedRecord]] = {
     m.entity: m
     for m in (PointRule, Member, Resident, ServiceOrder, OrderEvent, LedgerEntry, ShopItem, Redemption, Activity, ActivityEvent, Wish, WishEvent,
-              Notice, NoticeRead, Opinion)
+              Notice, NoticeRead, Opinion, Evaluation)
 }

@@ -207,6 +207,12 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "area_name_en": ("积分方面英文名称", "rule area in English"),
     "from_seed": ("来自原始细则", "from the seed rules"),
     "community_id": ("社区", "community"),
+    "self_assessment": ("个人自评", "self-assessment"),
+    "self_assessed_at": ("自评时间", "self-assessed at"),
+    "grade": ("社区测评等次", "community's rating"),
+    "grade_note": ("测评意见", "rating note"),
+    "rated_by": ("测评人", "rated by"),
+    "rated_at": ("测评时间", "rated at"),
 }
 
 _MOBILE = re.compile(r"^1[3-9][0-9]{9}$", re.ASCII)

@@ -13,6 +13,7 @@ from typing import Any
 from . import validation as v
 from .errors import ValidationError
 from .participation import activities, checkin, orders, points, shop, tables, wishes
+from .participation import evaluation as year_end
 from .wire import a_datetime, a_wire_date, an_id
 
 MAX_ID_LIST = 200
@@ -252,6 +253,15 @@ def _opinion(c) -> None:
     c.check("answer", _text(2000))
 
 
+def _evaluation(c) -> None:
+    c.check("area_id", an_id)
+    c.check("member_id", an_id, required=True)
+    c.check("year", _int(2000, 2100), required=True)
+    c.check("self_assessment", _text(year_end.MAX_SELF_ASSESSMENT))
+    c.check("grade", _one_of(year_end.GRADE_LABELS))
+    c.check("grade_note", _text(year_end.MAX_GRADE_NOTE))
+
+
 def _point_rule(c) -> None:
     for name in ("code", "area_code"):
         c.check(name, _text(32, True), required=True)
@@ -268,5 +278,5 @@ PARTICIPATION_CHECKERS = {
     "member": _member, "resident": _resident, "service_order": _service_order, "order_event": _order_event,
     "activity": _activity, "activity_event": _activity_event, "ledger_entry": _ledger_entry,
     "shop_item": _shop_item, "redemption": _redemption, "wish": _wish, "wish_event": _wish_event,
-    "notice": _notice, "notice_read": _notice_read, "opinion": _opinion,
+    "notice": _notice, "notice_read": _notice_read, "opinion": _opinion, "evaluation": _evaluation,
 }  # fmt: skip

@@ -174,6 +174,18 @@ PARTICIPATION_ENTITIES = (
         read_only=frozenset({"answered_by", "answered_at"}),
         extension=True,
     ),  # fmt: skip
+    entity(
+        # One member's year-end evaluation (双管三评) for one year; its id is derived from both
+        # (domain.participation.evaluation.evaluation_id). The member writes the self-assessment (API only),
+        # staff of the member's area the grade; the server stamps who and when.
+        "evaluation",
+        {
+            "area_id": ID, "member_id": ID, "year": INT, "self_assessment": TEXT, "self_assessed_at": DATETIME,
+            "grade": TEXT, "grade_note": TEXT, "rated_by": ID, "rated_at": DATETIME,
+        },
+        read_only=frozenset({"self_assessed_at", "rated_by", "rated_at"}),
+        extension=True,
+    ),  # fmt: skip
 )
 
 PARTICIPATION = frozenset(e.name for e in PARTICIPATION_ENTITIES if not e.server_managed)

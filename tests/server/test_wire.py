@@ -41,7 +41,7 @@ def test_the_desktop_keeps_every_participation_field_in_a_column(entity):
 def test_extension_entities_are_named():
     places = {"place", "inspection", "hazard", "hazard_event", "checklist", "roster_member"}  # issue 15
     participation = {"point_rule", "member", "resident", "service_order", "order_event", "activity", "activity_event", "ledger_entry",
-                     "shop_item", "redemption", "wish", "wish_event", "notice", "notice_read", "opinion"}  # issue 16
+                     "shop_item", "redemption", "wish", "wish_event", "notice", "notice_read", "opinion", "evaluation"}  # issue 16
     assert wire.EXTENSIONS == {"membership", "walkround", "holiday"} | places | participation
     assert wire.SERVER_MANAGED == {"area", "user", "category", "holiday", "checklist", "point_rule"}
 

@@ -161,3 +161,45 @@ def test_two_desks_redeem_the_last_piece_offline_and_the_refused_one_says_why(se
     assert [i.stock for i in shop_queries.items(desk_b.store) if i.id == item.id] == [0]
     assert [r.status for r in shop_queries.redemptions(desk_b.store, "en") if r.id == first.id] == ["requested"]
     assert phone.ok("GET", "/points")["balance"] == 10
+
+
+def test_the_year_end_rating_from_an_offline_desk_and_the_members_self_assessment_meet_in_one_record(server, clients):
+    """双管三评: the desk rates a member offline while the member writes their self-assessment on the phone; both
+    create the same record (its id derived from member and year): after the sync each side sees both parts."""
+    from datetime import datetime, timezone
+
+    from gridworker.domain.fieldwork import local_day
+    from gridworker.domain.participation.evaluation import evaluation_id
+    from gridworker.domain.participation_records import Evaluation
+    from gridworker.services.participation import evaluation
+    from gridworker.services.queries import evaluation as evaluation_queries
+
+    desk = clients(server, "disp")
+    desk.sync_ok()
+    areas = area_ids(desk)
+    staff = identity_of(desk.account)
+    worker = clients(server, "w1a")
+    worker.sync_ok()
+    building, _household = new_household(worker, room=f"{uuid.uuid4().int % 900 + 100}")
+    worker.sync_ok()
+    phone = Phone(server, areas["C1"], f"137{uuid.uuid4().int % 10**8:08d}")
+    phone.ok("PUT", "/member/checkin", json={
+        "name": "李强", "phone": "13700000007", "employer": "县人民医院", "estate": building.estate, "building": building.name,
+        "community_id": areas["C1"], "skills": [], "posts": []})
+    desk.sync_ok()
+    members.review(desk.store, phone.id, "approve", actor_id=staff.id, actor_role=staff.role)
+    desk.sync_ok()
+
+    year = local_day(datetime.now(timezone.utc)).year
+    evaluation.rate(desk.store, phone.id, year, "qualified", "按时报到", actor_id=staff.id, actor_role=staff.role)  # offline
+    assert phone.ok("PUT", f"/evaluations/{year}", json={"self_assessment": "参加活动八次。"})["grade"] is None
+    desk.sync_ok()
+    with desk.store.read() as s:
+        refused = s.exec(select(Outbox).where(Outbox.state == "rejected")).all()
+        both = s.get(Evaluation, evaluation_id(phone.id, year))
+    assert not refused, [r.result for r in refused]
+    assert (both.self_assessment, both.grade, both.grade_note, both.rated_by) == ("参加活动八次。", "qualified", "按时报到", staff.id)
+    [row] = [r for r in evaluation_queries.evaluation(desk.store, year) if r.member_id == phone.id]
+    assert (row.self_assessment, row.grade) == ("参加活动八次。", "qualified")
+    mine = [e for e in phone.ok("GET", "/evaluations")["evaluations"] if e["year"] == year]
+    assert [(e["self_assessment"], e["grade"], e["grade_name"]) for e in mine] == [("参加活动八次。", "qualified", "Qualified")]

@@ -219,3 +219,29 @@ def test_a_micro_wish_of_a_resident_in_need_is_claimed_and_fulfilled_by_a_member
     phone.wait_for_selector("[data-items] .card")
     assert web_server.records("disp")[("wish", wish_id)]["data"]["status"] == "fulfilled"
     assert phone.errors == []
+
+
+def test_a_member_writes_the_year_end_self_assessment_and_sees_the_communitys_rating(phone, web_server):
+    from gridworker.domain.fieldwork import local_day
+    from gridworker.domain.participation.evaluation import evaluation_id
+
+    staff = Staff(web_server)
+    me = _checked_in_member(phone, staff)
+    year = local_day(datetime.now(timezone.utc)).year
+    phone.goto("/h5/points")
+    phone.get_by_label(f"{year}年度个人自评").fill("全年参加志愿服务十次 <b>认真</b>")
+    phone.get_by_role("button", name="提交").first.dblclick()  # a double tap saves once
+    phone.wait_for_selector("text=自评已保存")
+    phone.wait_for_selector("article.card:has-text('全年参加志愿服务十次')")
+    assert "<b>认真</b>" in phone.inner_text("article.card:has-text('全年参加志愿服务十次')")  # text, never markup
+    staff.upsert("evaluation", evaluation_id(me["id"], year), {"member_id": me["id"], "year": year, "grade": "excellent",
+                                                               "grade_note": "服务积极"})  # fmt: skip
+    phone.reload()
+    phone.wait_for_selector("article.card:has-text('优秀')")
+    card = phone.inner_text("article.card:has-text('优秀')")
+    assert "服务积极" in card and "全年参加志愿服务十次" in card
+    phone.get_by_label(f"{year - 1}年度个人自评").fill("   ")
+    phone.get_by_role("button", name="提交").nth(1).click()
+    phone.wait_for_selector("[data-api-error]:not([hidden])")
+    assert "自评" in phone.inner_text("[data-api-error]")  # the API's refusal names the field, in words
+    assert phone.errors == [] and phone.context.outside == []

@@ -26,10 +26,12 @@ from ..sync.participation_events import Folds
 from ..sync.state import server_state
 from .errors import lang_of
 from .participation_common import Areas, Body, act, by_parent, get, home_area, in_areas, limit, web_user, words
+from .participation_evaluation import router as evaluation_router
 from .participation_points import router as points_router
 
 router = APIRouter(prefix="/api/v1/p", tags=["participation"])
 router.include_router(points_router)
+router.include_router(evaluation_router)
 def RecordId():  # noqa: N802  (one Path per parameter: FastAPI binds a shared one to its first name)
     return Path(pattern=r"^[0-9a-fA-F-]{36}$", description="the record's id (a UUID)")
 Printable = r"^[^\x00-\x1f\x7f]*$"

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from ...domain.participation import points as pts
 from ...domain.participation import shop, tables
+from ...domain.participation import evaluation as year_end
 from ...domain.participation.common import Refusal
 from ..core.schema import records
 from .participation_confirm import Confirmation
@@ -36,7 +37,7 @@ WRITERS = {
     "order_event": EVERYONE, "activity": STAFF, "activity_event": EVERYONE, "ledger_entry": STAFF,
     "shop_item": STAFF, "redemption": STAFF | {"member"}, "wish": STAFF | {"worker", "resident"},
     "wish_event": EVERYONE, "notice": STAFF, "notice_read": frozenset({"member", "resident"}),
-    "opinion": STAFF | {"member", "resident"},
+    "opinion": STAFF | {"member", "resident"}, "evaluation": STAFF | {"member"},
 }  # fmt: skip
 DELETABLE = frozenset({"notice"})  # the rest is cancelled, withdrawn or taken off the shelf, never deleted
 NS = uuid.UUID("5b7f6a43-2d1e-4c4b-9a57-1f0c8c3e9d21")  # ids of the entries the server writes for a redemption
@@ -282,6 +283,34 @@ class ParticipationRun:
         if "answer" in values and values["answer"] != rec.data.get("answer"):
             values.update(answered_by=self.run.user.id, answered_at=_now())
             values.setdefault("status", "answered")
+
+    def _evaluation(self, rec: Rec, values: dict[str, Any], creating: bool) -> None:
+        """The member writes their self-assessment, staff of the member's area the grade: neither the other's."""
+        fixed = [f for f in ("member_id", "year") if not creating and f in values and values[f] != rec.data.get(f)]
+        if fixed:
+            raise self.reject("evaluation_fixed", "年度评价的党员和年份不能修改", "An evaluation's member and year cannot change",
+                              {"fields": [{"field": f, "code": "evaluation_fixed"} for f in fixed]})
+        member = self._parent("member", values.get("member_id", rec.data.get("member_id")))
+        year = values.get("year", rec.data.get("year"))
+        if rec.id != year_end.evaluation_id(member.id, year):
+            raise self.reject("invalid_value", "年度评价的编号应由党员和年份生成", "An evaluation's id must be derived from its member and year",
+                              {"fields": [{"field": "id", "code": "evaluation_id"}]})
+        theirs = year_end.STAFF_FIELDS if self.role == "member" else year_end.MEMBER_FIELDS
+        wrong = [f for f in sorted(theirs) if f in values and values[f] != rec.data.get(f)]
+        if wrong:
+            zh, en = (("社区测评只能由社区工作人员填写", "Only community staff write the community's rating") if self.role == "member"
+                      else ("个人自评只能由党员本人填写", "Only the member writes their self-assessment"))
+            raise self.reject("not_owner", zh, en, {"fields": [{"field": f, "code": "not_owner"} for f in wrong]})
+        if self.role == "member":
+            if member.id != self.run.user.id:
+                raise self.reject("not_owner", "只能填写自己的自评", "You can only write your own self-assessment")
+            values["self_assessed_at"] = _now()
+        else:
+            self.run._check_scope(member, member.area_id, False, None)
+            if any(f in values and values[f] != rec.data.get(f) for f in ("grade", "grade_note")):
+                values.update(rated_by=self.run.user.id, rated_at=_now())
+        values["area_id"] = member.area_id
+        rec.parent_id = member.id
 
     # -- points and the shop ---------------------------------------------------------------------------
     def ledger(self, member_id: str) -> pts.Ledger:

@@ -7,8 +7,12 @@ Each page is rendered here with its words; its script (static/part.js) reads and
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from fastapi import APIRouter, Request
 
+from ...domain.fieldwork import local_day
+from ...domain.participation import evaluation as year_end
 from ...domain.participation import tables
 from .render import lang_of, page, redirect
 from .residents import WebError, communities
@@ -65,7 +69,9 @@ def activities(request: Request):
 
 @router.get("/points")
 def points(request: Request):
-    return _open(request, "points")
+    """My points, the ranking, and the year-end self-assessment (for the years still open to it)."""
+    today = local_day(datetime.now(timezone.utc))
+    return _open(request, "points", evaluation_years=sorted(year_end.years_open(today), reverse=True))
 
 
 @router.get("/shop")

@@ -12,7 +12,8 @@ from sqlmodel import select
 from ...domain.fieldwork import day_start
 from ...domain.models import Area
 from ...domain.participation.points import ACTIVITY, WISH
-from ...domain.participation_records import LedgerEntry, Member, ServiceOrder
+from ...domain.participation.evaluation import evaluation_id
+from ...domain.participation_records import Evaluation, LedgerEntry, Member, ServiceOrder
 from .points import earned_in
 
 
@@ -28,6 +29,9 @@ class EvaluationRow:
     orders: int  # service orders they took that staff verified in the year
     rating: float | None  # the average rating of those orders
     wishes: int  # micro-wishes fulfilled and confirmed (their wish awards not reversed)
+    self_assessment: str = ""  # the member's own words (written on the phone pages)
+    grade: str | None = None  # the community's rating (domain.participation.evaluation.GRADE_LABELS)
+    grade_note: str = ""
 
 
 def _awards(s, kind: str, lo, hi) -> dict[str, int]:
@@ -54,6 +58,8 @@ def evaluation(store: Any, year: int) -> list[EvaluationRow]:
         verified = list(s.exec(select(ServiceOrder.takers, ServiceOrder.rating).where(
             ServiceOrder.deleted == False, ServiceOrder.status == "verified",  # noqa: E712
             ServiceOrder.verified_at >= lo, ServiceOrder.verified_at < hi)))
+        evaluations = {e.member_id: e for e in s.exec(select(Evaluation).where(Evaluation.deleted == False, Evaluation.year == year))  # noqa: E712
+                       if e.id == evaluation_id(e.member_id, year)}
     orders: dict[str, list[int | None]] = {}
     for takers, rating in verified:
         for member in takers or ():
@@ -61,10 +67,12 @@ def evaluation(store: Any, year: int) -> list[EvaluationRow]:
     rows = []
     for m in members:
         ratings = [r for r in orders.get(m.id, []) if r is not None]
+        own = evaluations.get(m.id)
         rows.append(EvaluationRow(
             m.id, m.name, m.employer or "", grids.get(m.area_id, ""), m.team or "", points.get(m.id, 0),
             activities.get(m.id, 0), len(orders.get(m.id, [])), round(sum(ratings) / len(ratings), 1) if ratings else None,
-            wishes.get(m.id, 0),
+            wishes.get(m.id, 0), (own.self_assessment or "") if own else "", own.grade if own else None,
+            (own.grade_note or "") if own else "",
         ))
     return sorted(rows, key=lambda r: (r.employer, r.name))
 

@@ -1,5 +1,6 @@
 """年度评价: each member's year — points, activities attended, orders completed, average rating, wishes
-fulfilled — with one PDF per member and one Excel workbook per employer unit to send to the employers."""
+fulfilled, their self-assessment (written on the phone pages) and the community's rating (chosen and saved
+here, synced) — with one PDF per member and one Excel workbook per employer unit to send to the employers."""
 
 from __future__ import annotations
 
@@ -8,19 +9,22 @@ from pathlib import Path
 
 from PySide6.QtCore import QMarginsF
 from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
+                               QPushButton, QSpinBox, QVBoxLayout)
 
 from ...domain.fieldwork import local_day
 from ...domain.models import utcnow
+from ...domain.participation.common import STAFF
+from ...domain.participation.evaluation import GRADE_LABELS, MAX_GRADE_NOTE
 from ...services.participation import evaluation as evaluation_service
 from ...services.queries import evaluation as evaluation_queries
 from ..models.column import Column
 from ..tasks import async_slot
-from .base import ListTab
+from .base import ListTab, pick
 
 
 class EvaluationTab(ListTab):
-    watched = frozenset({"member", "ledger_entry", "service_order"})
+    watched = frozenset({"member", "ledger_entry", "service_order", "evaluation"})
 
     def __init__(self, ctx, parent=None):
         super().__init__(ctx, parent)
@@ -44,7 +48,32 @@ class EvaluationTab(ListTab):
         layout.addLayout(bar)
         layout.addWidget(self.message)
         layout.addWidget(self.table, 1)
+        layout.addLayout(self._rating_form())
         self.enable_buttons()
+
+    def _rating_form(self) -> QFormLayout:
+        """The chosen member's self-assessment (read only: theirs) and the community's rating (ours)."""
+        self.self_text = QPlainTextEdit(readOnly=True)
+        self.self_text.setMaximumHeight(90)
+        self.self_text.setPlaceholderText(self.tr("The member has not written a self-assessment for this year yet."))
+        self.grade = QComboBox()
+        self.grade.addItem(self.tr("Choose…"), None)
+        for code, pair in GRADE_LABELS.items():
+            self.grade.addItem(pick(self.ctx.lang, pair), code)
+        self.grade.currentIndexChanged.connect(lambda _i: self.enable_buttons())
+        self.grade_note = QLineEdit()
+        self.grade_note.setMaxLength(MAX_GRADE_NOTE)
+        self.grade_note.setPlaceholderText(self.tr("Why (optional)"))
+        self.rate_button = QPushButton(self.tr("Save the rating"))
+        self.rate_button.clicked.connect(self.save_rating)
+        rating = QHBoxLayout()
+        rating.addWidget(self.grade)
+        rating.addWidget(self.grade_note, 1)
+        rating.addWidget(self.rate_button)
+        form = QFormLayout()
+        form.addRow(self.tr("Self-assessment"), self.self_text)
+        form.addRow(self.tr("The community’s rating"), rating)
+        return form
 
     def columns(self) -> list[Column]:
         return [
@@ -57,7 +86,13 @@ class EvaluationTab(ListTab):
             Column(self.tr("Orders completed"), lambda r: str(r.orders), align_right=True),
             Column(self.tr("Average rating"), lambda r: f"{r.rating:.1f}" if r.rating is not None else "", align_right=True),
             Column(self.tr("Wishes fulfilled"), lambda r: str(r.wishes), align_right=True),
+            Column(self.tr("Self-assessment"), lambda r: self.tr("Written") if r.self_assessment else ""),
+            Column(self.tr("The community’s rating"), self.grade_name),
         ]
+
+    def grade_name(self, row) -> str:
+        pair = GRADE_LABELS.get(row.grade or "")
+        return pick(self.ctx.lang, pair) if pair else ""
 
     @async_slot()
     async def reload(self) -> None:
@@ -76,11 +111,26 @@ class EvaluationTab(ListTab):
         self.enable_buttons()
 
     def row_chosen(self, row) -> None:
+        self.self_text.setPlainText(row.self_assessment if row is not None else "")
+        self.grade.setCurrentIndex(max(0, self.grade.findData(row.grade)) if row is not None and row.grade else 0)
+        self.grade_note.setText(row.grade_note if row is not None else "")
         self.enable_buttons()
 
     def enable_buttons(self) -> None:
-        self.pdf_button.setEnabled(self.selected() is not None)
+        chosen = self.selected() is not None
+        self.pdf_button.setEnabled(chosen)
         self.excel_button.setEnabled(self.model.rowCount() > 0)
+        if hasattr(self, "rate_button"):
+            self.rate_button.setEnabled(chosen and self.grade.currentData() is not None and self.ctx.actor.role in STAFF)
+
+    def save_rating(self) -> None:
+        row = self.selected()
+        if row is None or self.grade.currentData() is None:
+            return
+        self.start_work((self.rate_button,), evaluation_service.rate, row.member_id, self.year.value(),
+                        self.grade.currentData(), self.grade_note.text(), actor_id=self.ctx.actor.id,
+                        actor_role=self.ctx.actor.role,
+                        done=self.tr("Rating saved: it goes to the server at the next sync."))
 
     def _folder(self) -> str | None:
         if self.export_folder is None:
@@ -103,9 +153,11 @@ class EvaluationTab(ListTab):
         cells = "".join(f"<tr><td><b>{escape(k)}</b></td><td>{escape(v)}</td></tr>" for k, v in facts)
         title = self.tr("Party member's year-end evaluation {0}: {1}").format(year, row.name)
         made = self.tr("Made on {0} by the community.").format(local_day(utcnow()).isoformat())
+        own = escape(row.self_assessment).replace("\n", "<br>") if row.self_assessment else "&nbsp;</p><p>&nbsp;"
+        rating = " — ".join(escape(x) for x in (self.grade_name(row), row.grade_note) if x) or "&nbsp;</p><p>&nbsp;"
         return (f"<h2>{escape(title)}</h2><table border='1' cellspacing='0' cellpadding='6' width='100%'>{cells}</table>"
-                f"<p>{escape(self.tr('Self-assessment:'))}</p><p>&nbsp;</p><p>&nbsp;</p>"
-                f"<p>{escape(self.tr('The community’s rating:'))}</p><p>&nbsp;</p><p>&nbsp;</p><p>{escape(made)}</p>")
+                f"<p><b>{escape(self.tr('Self-assessment:'))}</b></p><p>{own}</p>"
+                f"<p><b>{escape(self.tr('The community’s rating:'))}</b></p><p>{rating}</p><p>{escape(made)}</p>")
 
     def write_pdf(self, path: Path, row) -> None:
         writer = QPdfWriter(str(path))
