@@ -187,11 +187,19 @@ def async_slot(*types: type) -> Callable[[Callable[..., Awaitable[Any]]], Callab
             runner = self.ctx.runner if hasattr(self, "ctx") else self.runner
             if takes is not None:
                 args = args[:takes]  # Qt passes a signal's arguments the slot does not take (clicked's `checked`)
-            return runner.start(fn(self, *args), fn.__name__)
+            return runner.start(_while_alive(self, fn, args), fn.__name__)
 
         return slot
 
     return decorate
+
+
+async def _while_alive(owner: Any, fn: Callable[..., Awaitable[Any]], args: tuple) -> Any:
+    """The slot's body, unless its widget was deleted between the call and the loop running it (a page rebuilt,
+    a window closed): the body would read deleted widgets before its first await."""
+    if isinstance(owner, QObject) and not isValid(owner):
+        return None
+    return await fn(owner, *args)
 
 
 def guarded(widget, fn: Callable[..., None]) -> Callable[..., None]:

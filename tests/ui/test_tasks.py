@@ -166,3 +166,28 @@ def test_a_task_that_ends_after_its_runner_is_deleted_is_no_error(qapp, qtbot):
         assert errors == []
     finally:
         loop.set_exception_handler(None)
+
+
+class Reader(QWidget):
+    """A slot that reads its widgets before its first await, as most reloads do."""
+
+    def __init__(self, runner: TaskRunner):
+        super().__init__()
+        self.runner = runner
+        self.box = QWidget(self)
+
+    @async_slot()
+    async def reload(self) -> None:
+        self.box.isVisible()  # a deleted widget raises here: "Internal C++ object already deleted"
+        await self.runner.call(lambda: None, guard=self)
+
+
+def test_a_slot_started_just_before_its_widget_is_deleted_does_not_run(runner, qtbot):
+    """A reload started by a signal, its page deleted before the loop runs it (a test's teardown, a rebuilt
+    page): the body never runs, so it never reads a deleted widget."""
+    screen = Reader(runner)
+    with qtbot.capture_exceptions() as caught:
+        screen.reload()
+        delete(screen)
+        qtbot.waitUntil(lambda: not runner.busy, timeout=5000)
+    assert caught == []
