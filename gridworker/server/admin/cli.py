@@ -24,13 +24,11 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import os
 import secrets
 import shutil
 import sqlite3
 import sys
-from dataclasses import asdict, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -39,15 +37,14 @@ from sqlalchemy import update
 from ...domain.errors import GridWorkerError
 from ...domain.workdays import TZ
 from ...language import default_language
-from ..core import blob_usage
-from ..core.blobs import BlobStore
-from ..core.config import MIB, Settings
+from ..core.config import Settings
 from ..core.db import Database
 from ..core.schema import server_meta
 from ..sync.incidents import calendar_from_db
 from ..sync.repairs import repair_photo_parents
 from ..sync.state import EPOCH_KEY, ensure_epoch
 from . import bootstrap, operations as admin
+from .blob_cmds import cmd_blobs, cmd_blobs_collect
 from .checklists import cmd_checklist_import
 
 DEFAULT_PORT = 8765
@@ -328,53 +325,6 @@ def cmd_new_epoch(cli: Cli) -> int:
         ensure_epoch(conn)
         conn.execute(update(server_meta).where(server_meta.c.key == EPOCH_KEY).values(value=secrets.token_hex(8)))
     cli.say("已开始新纪元：客户端下次同步时将完整重新读取", "New epoch: clients re-read everything at their next sync")
-    return 0
-
-
-def _size(n: int) -> str:
-    return f"{n / MIB:.1f} MiB"
-
-
-def cmd_blobs(cli: Cli) -> int:
-    """Photo storage: all, unclaimed (no live photo record names it), unfinished uploads; per user."""
-    settings = cli.settings()
-    store = BlobStore(settings.blob_dir)
-    settings.blob_dir.mkdir(parents=True, exist_ok=True)
-    with cli.database().read() as conn:
-        u = blob_usage.usage(conn, store)
-    if cli.args.json:
-        print(json.dumps(asdict(u), ensure_ascii=False, indent=2))
-        return 0
-    cli.say(
-        f"照片文件：{u.blobs} 个，{_size(u.bytes)}\n"
-        f"未被照片记录使用：{u.unclaimed_blobs} 个，{_size(u.unclaimed_bytes)}\n"
-        f"未完成的上传：{u.unfinished_uploads} 个，{_size(u.unfinished_bytes)}\n"
-        f"磁盘剩余：{_size(u.free_bytes)}",
-        f"Blobs: {u.blobs}, {_size(u.bytes)}\n"
-        f"Unclaimed (no photo record uses them): {u.unclaimed_blobs}, {_size(u.unclaimed_bytes)}\n"
-        f"Unfinished uploads: {u.unfinished_uploads}, {_size(u.unfinished_bytes)}\n"
-        f"Free disk space: {_size(u.free_bytes)}",
-    )
-    if u.per_user:
-        cli.say("用户\t已上传\t未使用\t未完成", "user\tuploaded\tunclaimed\tunfinished")
-        for e in u.per_user:
-            print(f"{e.username}\t{_size(e.uploaded_bytes)}\t{_size(e.unclaimed_bytes)}\t{_size(e.unfinished_bytes)}", flush=True)
-    return 0
-
-
-def cmd_blobs_collect(cli: Cli) -> int:
-    settings = cli.settings()
-    policy = settings.blob_policy
-    if cli.args.grace_hours is not None:
-        if not 0 <= cli.args.grace_hours < 1e6:
-            raise GridWorkerError("--grace-hours 应为不小于 0 的数字", "--grace-hours must be 0 or more")
-        policy = replace(policy, grace_s=cli.args.grace_hours * 3600)
-    settings.blob_dir.mkdir(parents=True, exist_ok=True)
-    done = blob_usage.collect(cli.database(), BlobStore(settings.blob_dir), policy)
-    cli.say(
-        f"已删除 {done.blobs} 个未被照片记录使用的文件（{_size(done.bytes)}）和 {done.uploads} 个中断的上传",
-        f"Removed {done.blobs} blobs no photo record uses ({_size(done.bytes)}) and {done.uploads} abandoned uploads",
-    )
     return 0
 
 
