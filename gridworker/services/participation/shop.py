@@ -3,7 +3,7 @@ handed over, or cancelled.
 
 The server decides every redemption in one transaction (the member's balance, the item's stock). The
 desk decides first with what it knows (`decide_redemption` on the local balance and stock, less what
-is already requested here and not yet decided), so an obvious refusal is said at once; a request the
+is already requested or handed over here and not yet settled), so an obvious refusal is said at once; a request the
 desk accepted offline and the server refused comes back as a rejected outbox row, and the shop page
 shows it as refused with the server's reason.
 """
