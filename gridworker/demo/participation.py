@@ -24,6 +24,7 @@ from ..services.participation import activities, members, orders, points, shop
 from .names import MOBILE_PREFIXES, SURNAMES
 
 STAFF = ("demo-staff-0001", "dispatcher")  # the community staff member who reviews and verifies in the demo
+_ACTOR = {"actor_id": STAFF[0], "actor_role": STAFF[1]}
 EMPLOYERS = ("区人民医院", "区司法局", "市第二中学", "区市场监管局", "国网杭州供电公司", "区税务局", "浙江大学", "区城管局",
              "区教育局", "杭州银行文三路支行")
 TEAMS = ("红色先锋服务队", "医疗志愿服务队", "法治宣传服务队")
@@ -111,10 +112,11 @@ def _ledger(tx, rng, approved, today) -> int:
         for _ in range(rng.randint(6, 24)):
             item = rng.choice(items)
             at = _moment(today - timedelta(days=rng.randint(1, 360)), rng)
-            entry = points.manual_entry(tx, member_id, item.points, item.code, item.name, verified_by=STAFF[0], at=at)
+            entry = points.manual_entry(tx, member_id, item.points, item.code, item.name, verified_by=STAFF[0],
+                                          actor_role=STAFF[1], at=at)
             made += 1
             if rng.random() < 0.03:
-                points.reverse(tx, entry.id, "重复记分", verified_by=STAFF[0], at=at + timedelta(days=1))
+                points.reverse(tx, entry.id, "重复记分", verified_by=STAFF[0], actor_role=STAFF[1], at=at + timedelta(days=1))
                 made += 1
     return made
 
@@ -160,9 +162,9 @@ def _advance(tx, rng, order_id, last, approved, at) -> None:
 def _shop(tx, rng, community, approved, today) -> int:
     made = []
     for name, price, stock in ITEMS:
-        item = shop.save_item(tx, area_id=community.id, name=name, price=price, description=None)
+        item = shop.save_item(tx, area_id=community.id, name=name, price=price, description=None, **_ACTOR)
         if stock:
-            shop.restock(tx, item.id, stock)
+            shop.restock(tx, item.id, stock, **_ACTOR)
         made.append(item)
     redeemed = 0
     for member_id, _skill in approved[:12]:
@@ -202,7 +204,7 @@ def _activities(tx, rng, community, approved, today) -> int:
             activities.act(tx, activity.id, "record_minutes", minutes="居民代表、物业和党员共同商议停车位划线方案。",
                            decisions=["东门增设20个临时车位", "每月第一个周六开展停车秩序督导"],
                            at=start + timedelta(hours=1), **staff)
-        activities.award_attendance(tx, activity.id, verified_by=STAFF[0], at=start + timedelta(hours=3))
+        activities.award_attendance(tx, activity.id, verified_by=STAFF[0], actor_role=STAFF[1], at=start + timedelta(hours=3))
     return len(ACTIVITIES)
 
 
@@ -217,7 +219,7 @@ def _notices(tx, rng, community, approved, today) -> None:
 
     for days, title, body in ((-20, "关于开展消防安全检查的通知", "本周六上午社区将对各楼道开展消防安全检查，请清理楼道堆物。"),
                               (-3, "重阳节敬老活动报名", "社区将于下周举办重阳节敬老文艺演出，欢迎党员志愿者报名参加服务。")):
-        notice = notices.publish_notice(tx, area_id=community.id, title=title, body=body, actor_id=STAFF[0],
+        notice = notices.publish_notice(tx, area_id=community.id, title=title, body=body, **_ACTOR,
                                         at=_moment(today + timedelta(days=days), rng))
         for member_id, _skill in rng.sample(approved, min(len(approved), rng.randint(8, 20))):
             tx.s.add(NoticeRead(area_id=community.id, notice_id=notice.id, user_id=member_id, at=notice.published_at))
@@ -227,7 +229,7 @@ def _notices(tx, rng, community, approved, today) -> None:
         tx.s.add(opinion)
         tx.s.flush()
         if n % 2:
-            notices.answer_opinion(tx, opinion.id, "已转物业处理，感谢您的建议。", actor_id=STAFF[0], close=n % 4 == 3)
+            notices.answer_opinion(tx, opinion.id, "已转物业处理，感谢您的建议。", **_ACTOR, close=n % 4 == 3)
 
 
 WISHES = ("想要一个新书包", "希望有人陪老人去医院复查", "家里的旧电扇坏了，想修一修", "想要一套课外读物", "希望有人上门理发")

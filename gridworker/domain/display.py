@@ -228,6 +228,10 @@ def _named_text(entity: str | None, field: str, value: Any, lang: str) -> str:
         return _pick(_WALKROUND_STATUS.get(str(value), ("其他", "other")), lang)
     if field == "category":
         return _category_text(str(value), lang)
+    coded = _participation_words(entity, field)
+    if coded is not None:
+        words = [_coded_text(coded, str(v), lang) for v in (value if isinstance(value, list) else [value])]
+        return joiner.join(words)
     cls = _ENUMS.get((entity, field)) or _ENUMS.get((None, field))
     if cls is not None:
         if isinstance(value, list):
@@ -250,3 +254,43 @@ def _category_text(code: str, lang: str) -> str:
 
     category = load_categories().get(code)
     return category.label(lang) if category is not None else ("其他类别" if lang.startswith("zh") else "another category")
+
+
+_OPINION_STATUS = {"open": ("待答复", "open"), "answered": ("已答复", "answered"), "closed": ("已关闭", "closed")}
+_ACTIVITY_STATUS = {"published": ("已发布", "published"), "cancelled": ("已取消", "cancelled")}
+_ORDER_SOURCES = {"resident": ("居民点单", "a resident's request"), "visit": ("走访中发现", "raised in a visit"),
+                  "staff": ("社区录入", "entered by staff")}
+_SOURCE_KINDS = {"activity": ("活动", "activity"), "order": ("服务点单", "service order"), "wish": ("微心愿", "micro-wish"),
+                 "manual": ("手工记分", "manual entry"), "redemption": ("积分兑换", "points shop"), "reversal": ("冲正", "reversal")}
+
+
+def _participation_words(entity: str | None, field: str) -> dict[str, tuple[str, str]] | None:
+    """The (zh, en) words of a participation record's coded field (issue 16), or None for any other field."""
+    from .participation import activities, checkin, orders, shop, tables, wishes
+
+    def named(table) -> dict[str, tuple[str, str]]:
+        return {code: (entry.label("zh"), entry.label("en")) for code, entry in table.items()}
+
+    if field in ("skills", "skill") and entity in ("member", "service_order", "order_event"):
+        return named(tables.skills())
+    if field == "rule_item" and entity in ("service_order", "activity", "ledger_entry", "wish"):
+        return named(tables.rule_items())
+    by_field = {
+        ("member", "posts"): lambda: named(tables.posts()), ("member", "status"): lambda: checkin.STATUS_LABELS,
+        ("service_order", "status"): lambda: orders.STATUS_LABELS, ("service_order", "source"): lambda: _ORDER_SOURCES,
+        ("order_event", "action"): lambda: orders.ACTION_LABELS, ("activity", "kind"): lambda: named(tables.activity_kinds()),
+        ("activity", "status"): lambda: _ACTIVITY_STATUS, ("activity_event", "action"): lambda: activities.ACTION_LABELS,
+        ("ledger_entry", "source_kind"): lambda: _SOURCE_KINDS, ("redemption", "status"): lambda: shop.STATUS_LABELS,
+        ("wish", "status"): lambda: wishes.STATUS_LABELS, ("wish_event", "action"): lambda: wishes.ACTION_LABELS,
+        ("opinion", "status"): lambda: _OPINION_STATUS,
+    }
+    words = by_field.get((entity or "", field))
+    return words() if words is not None else None
+
+
+def _coded_text(words: dict[str, tuple[str, str]], code: str, lang: str) -> str:
+    pair = words.get(code)
+    if pair is None:
+        return "其他" if lang.startswith("zh") else "other"
+    text = _pick(pair, lang)
+    return text if lang.startswith("zh") else text[:1].upper() + text[1:]

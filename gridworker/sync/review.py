@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from ..domain import wire
 from ..domain.fieldwork import Incident, Photo, Visit, Walkround
+from ..domain import participation_records as pr
 from ..domain.models import Area, Building, Household, Person
 from ..domain.users import User
 from ..store.database import Store
@@ -121,6 +122,12 @@ def name_of(s: Session, record_id: str) -> str:
 
 def record_label(s: Session, entity: str, record_id: str) -> str:
     """The words a grid worker knows a record by: a household's address, a person's name, an incident's title."""
+    if entity in _PARTICIPATION:
+        return _participation_label(s, entity, record_id)
+    return _register_label(s, entity, record_id)
+
+
+def _register_label(s: Session, entity: str, record_id: str) -> str:
     model = {"household": Household, "person": Person, "building": Building, "area": Area,
              "incident": Incident, "visit": Visit, "walkround": Walkround}.get(entity)  # fmt: skip
     obj = s.get(model, record_id) if model is not None else None
@@ -137,3 +144,22 @@ def record_label(s: Session, entity: str, record_id: str) -> str:
     if entity == "walkround":
         return " ".join(p for p in (obj.name, obj.planned_for and obj.planned_for.isoformat()) if p)
     return obj.name
+
+
+_PARTICIPATION = {"member": pr.Member, "service_order": pr.ServiceOrder, "activity": pr.Activity, "shop_item": pr.ShopItem,
+                  "redemption": pr.Redemption, "wish": pr.Wish, "notice": pr.Notice, "opinion": pr.Opinion,
+                  "ledger_entry": pr.LedgerEntry}  # fmt: skip
+
+
+def _participation_label(s: Session, entity: str, record_id: str) -> str:
+    """A participation record (issue 16) by its name or title; a redemption or a points entry by its member."""
+    obj = s.get(_PARTICIPATION[entity], record_id)
+    if obj is None:
+        return ""
+    if entity in ("redemption", "ledger_entry"):
+        member = s.get(pr.Member, obj.member_id)
+        item = s.get(pr.ShopItem, obj.item_id) if entity == "redemption" else None
+        return " ".join(p for p in (member.name if member else "", item.name if item else "") if p)
+    text = {"service_order": lambda: obj.title or obj.need, "activity": lambda: obj.title, "wish": lambda: obj.wish,
+            "notice": lambda: obj.title, "opinion": lambda: obj.content}.get(entity, lambda: obj.name)()
+    return (text or "")[:30]

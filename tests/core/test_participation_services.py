@@ -92,10 +92,10 @@ def test_a_building_of_a_micro_grid_places_the_member_in_the_grid_above(places):
 def test_a_member_cannot_be_given_an_unknown_skill_or_four_posts(places):
     approved(places, M1)
     with pytest.raises(ValidationError) as bad:
-        members.set_profile(places, M1, skills=["juggling"], posts=[], team=None)
+        members.set_profile(places, M1, skills=["juggling"], posts=[], team=None, actor_id=STAFF[0], actor_role=STAFF[1])
     assert bad.value.field == "skills"
     with pytest.raises(ValidationError) as bad:
-        members.set_profile(places, M1, skills=[], posts=["tn_sentiment", "tn_party", "tn_policy", "tn_mediation"], team=None)
+        members.set_profile(places, M1, skills=[], posts=["tn_sentiment", "tn_party", "tn_policy", "tn_mediation"], team=None, actor_id=STAFF[0], actor_role=STAFF[1])
     assert bad.value.field == "posts"
 
 
@@ -138,14 +138,14 @@ def test_an_order_not_taken_in_its_working_days_is_overdue_on_the_board(places):
 def test_manual_points_reversal_and_no_balance_below_zero(places):
     approved(places, M1)
     with pytest.raises(ValidationError):
-        points.manual_entry(places, M1, 5, "", "组织义诊", verified_by=STAFF[0])
-    entry = points.manual_entry(places, M1, 5, "A05.01", "组织义诊", verified_by=STAFF[0], at=T0)
+        points.manual_entry(places, M1, 5, "", "组织义诊", verified_by=STAFF[0], actor_role=STAFF[1])
+    entry = points.manual_entry(places, M1, 5, "A05.01", "组织义诊", verified_by=STAFF[0], actor_role=STAFF[1], at=T0)
     with pytest.raises(Refusal) as refused:
-        points.manual_entry(places, M1, -8, "A17.02", "扣分", verified_by=STAFF[0], at=T0 + timedelta(hours=1))
+        points.manual_entry(places, M1, -8, "A17.02", "扣分", verified_by=STAFF[0], actor_role=STAFF[1], at=T0 + timedelta(hours=1))
     assert refused.value.code == "not_enough_points"
-    points.reverse(places, entry.id, "记错人", verified_by=STAFF[0])
+    points.reverse(places, entry.id, "记错人", verified_by=STAFF[0], actor_role=STAFF[1])
     with pytest.raises(Refusal) as refused:
-        points.reverse(places, entry.id, "再冲一次", verified_by=STAFF[0])
+        points.reverse(places, entry.id, "再冲一次", verified_by=STAFF[0], actor_role=STAFF[1])
     assert refused.value.code == "already_reversed"
     assert point_queries.ledger(places, M1)[0] == 0
     with places.read() as s:
@@ -155,8 +155,8 @@ def test_manual_points_reversal_and_no_balance_below_zero(places):
 def test_rankings_by_community_grid_team_and_period(places):
     approved(places, M1, team="红色服务队")
     approved(places, M2, "王芳", "99幢", team="红色服务队")
-    points.manual_entry(places, M1, 5, "A05.01", "义诊", verified_by=STAFF[0], at=T0)
-    points.manual_entry(places, M2, 8, "A07.02", "调解", verified_by=STAFF[0], at=T0 + timedelta(days=40))
+    points.manual_entry(places, M1, 5, "A05.01", "义诊", verified_by=STAFF[0], actor_role=STAFF[1], at=T0)
+    points.manual_entry(places, M2, 8, "A07.02", "调解", verified_by=STAFF[0], actor_role=STAFF[1], at=T0 + timedelta(days=40))
     board = point_queries.board(places, "community")
     assert [(r.rank, r.name, r.group, r.points) for r in board] == [(1, "王芳", "幸福社区", 8), (2, "李明", "幸福社区", 5)]
     march = point_queries.board(places, "grid", (date(2026, 3, 1), date(2026, 3, 31)))
@@ -167,12 +167,12 @@ def test_rankings_by_community_grid_team_and_period(places):
 
 def test_a_desk_redemption_is_decided_here_first_and_stock_and_balance_follow(places):
     approved(places, M1)
-    points.manual_entry(places, M1, 30, "A05.01", "义诊", verified_by=STAFF[0], at=T0)
-    item = shop.save_item(places, area_id="community", name="洗衣液", price=20)
+    points.manual_entry(places, M1, 30, "A05.01", "义诊", verified_by=STAFF[0], actor_role=STAFF[1], at=T0)
+    item = shop.save_item(places, area_id="community", name="洗衣液", price=20, actor_id=STAFF[0], actor_role=STAFF[1])
     with pytest.raises(Refusal) as refused:
         shop.request(places, M1, item.id, 1, actor_id=STAFF[0], actor_role=STAFF[1])
     assert refused.value.code == "out_of_stock"
-    shop.restock(places, item.id, 2)
+    shop.restock(places, item.id, 2, actor_id=STAFF[0], actor_role=STAFF[1])
     first = shop.request(places, M1, item.id, 1, actor_id=STAFF[0], actor_role=STAFF[1])
     assert point_queries.ledger(places, M1)[0] == 10
     assert [i.stock for i in shop_queries.items(places)] == [1]
@@ -191,9 +191,9 @@ def test_a_desk_redemption_is_decided_here_first_and_stock_and_balance_follow(pl
 
 def test_a_redemption_the_server_refused_shows_as_refused_with_its_reason_and_costs_nothing(places):
     approved(places, M1)
-    points.manual_entry(places, M1, 30, "A05.01", "义诊", verified_by=STAFF[0], at=T0)
-    item = shop.save_item(places, area_id="community", name="洗衣液", price=20)
-    shop.restock(places, item.id, 1)
+    points.manual_entry(places, M1, 30, "A05.01", "义诊", verified_by=STAFF[0], actor_role=STAFF[1], at=T0)
+    item = shop.save_item(places, area_id="community", name="洗衣液", price=20, actor_id=STAFF[0], actor_role=STAFF[1])
+    shop.restock(places, item.id, 1, actor_id=STAFF[0], actor_role=STAFF[1])
     made = shop.request(places, M1, item.id, 1, actor_id=STAFF[0], actor_role=STAFF[1])
     with places.write() as s:  # what the sync engine records when the server refuses the push
         row = s.exec(select(Outbox).where(Outbox.entity == "redemption", Outbox.record_id == made.id)).one()
@@ -230,8 +230,8 @@ def test_an_activity_published_attendance_ticked_code_opened_minutes_and_points_
                    at=during + timedelta(minutes=1))
     activities.act(places, meeting.id, "record_minutes", actor_id=STAFF[0], actor_role=STAFF[1], minutes="讨论停车位划线",
                    decisions=["东门增设20个车位"], at=during + timedelta(hours=1))
-    assert activities.award_attendance(places, meeting.id, verified_by=STAFF[0], at=during + timedelta(hours=2)) == 2
-    assert activities.award_attendance(places, meeting.id, verified_by=STAFF[0], at=during + timedelta(hours=3)) == 0
+    assert activities.award_attendance(places, meeting.id, verified_by=STAFF[0], actor_role=STAFF[1], at=during + timedelta(hours=2)) == 2
+    assert activities.award_attendance(places, meeting.id, verified_by=STAFF[0], actor_role=STAFF[1], at=during + timedelta(hours=3)) == 0
     assert point_queries.ledger(places, M1)[0] == 3
     with places.read() as s:
         pushed = [o.fields for o in s.exec(select(Outbox).where(Outbox.entity == "activity_event").order_by(Outbox.seq))]
@@ -257,14 +257,69 @@ def test_the_servers_point_rules_are_the_ones_in_force_once_pulled(places):
     from gridworker.services.rule_items import rule_choices
 
     approved(places, M1)
-    points.manual_entry(places, M1, 5, "A05.01", "义诊", verified_by=STAFF[0], at=T0)  # shipped item
+    points.manual_entry(places, M1, 5, "A05.01", "义诊", verified_by=STAFF[0], actor_role=STAFF[1], at=T0)  # shipped item
     with places.write() as s:  # what a pull of the server's imported rules writes
         s.add(PointRule(id="11111111-0000-4000-8000-000000000001", code="Z01.01", name="参加夜间巡逻", name_en="Night patrol",
                         area_code="Z01", area_name="平安建设", area_name_en="Safety", points=6, version=1))
     assert rule_choices(places, "zh") == [("Z01.01", "平安建设 · 参加夜间巡逻（6）", 6)]
     with pytest.raises(ValidationError) as bad:
-        points.manual_entry(places, M1, 5, "A05.01", "义诊", verified_by=STAFF[0], at=T0 + timedelta(hours=1))
+        points.manual_entry(places, M1, 5, "A05.01", "义诊", verified_by=STAFF[0], actor_role=STAFF[1], at=T0 + timedelta(hours=1))
     assert bad.value.field == "rule_item"
-    points.manual_entry(places, M1, 6, "Z01.01", "夜间巡逻", verified_by=STAFF[0], at=T0 + timedelta(hours=2))
+    points.manual_entry(places, M1, 6, "Z01.01", "夜间巡逻", verified_by=STAFF[0], actor_role=STAFF[1], at=T0 + timedelta(hours=2))
     _balance, history = point_queries.ledger(places, M1)
     assert [(h.rule_name, h.rule_name_en) for h in history][0] == ("参加夜间巡逻", "Night patrol")
+
+
+def test_staff_only_work_is_refused_to_a_grid_worker_before_anything_is_written(places):
+    """Members' profiles, manual points and reversals, the shop's items and stock, notices, answers and an
+    activity's points are staff's (the server takes them from staff only): a grid worker is refused here, offline."""
+    from gridworker.services.participation import activities, notices
+
+    approved(places, M1)
+    entry = points.manual_entry(places, M1, 5, "A05.01", "义诊", verified_by=STAFF[0], actor_role=STAFF[1], at=T0)
+    item = shop.save_item(places, area_id="community", name="洗衣液", price=20, actor_id=STAFF[0], actor_role=STAFF[1])
+    start = T0 + timedelta(days=3)
+    meeting = activities.publish(places, area_id="community", actor_id=STAFF[0], actor_role=STAFF[1], title="议事会",
+                                 kind="deliberation", place="会议室", starts_at=start, ends_at=start + timedelta(hours=2), at=T0)
+    with places.write() as s:
+        from gridworker.domain.participation_records import Opinion
+
+        s.add(Opinion(id="op-1", area_id="community", content="路灯坏了", submitted_at=T0))
+    who = {"actor_id": WORKER[0], "actor_role": WORKER[1]}
+    attempts = {
+        "change a member's skills, posts and team": lambda: members.set_profile(places, M1, skills=[], posts=[], team="队", **who),
+        "record points": lambda: points.manual_entry(places, M1, 5, "A05.01", "义诊", verified_by=WORKER[0], actor_role=WORKER[1]),
+        "reverse a points entry": lambda: points.reverse(places, entry.id, "记错", verified_by=WORKER[0], actor_role=WORKER[1]),
+        "change the points shop": lambda: shop.save_item(places, area_id="community", name="米", price=5, **who),
+        "add stock": lambda: shop.restock(places, item.id, 3, **who),
+        "publish a notice": lambda: notices.publish_notice(places, area_id="community", title="通知", body="停水", **who),
+        "answer an opinion": lambda: notices.answer_opinion(places, "op-1", "已修复", **who),
+        "close an opinion": lambda: notices.close_opinion(places, "op-1", **who),
+        "award an activity's points": lambda: activities.award_attendance(places, meeting.id, verified_by=WORKER[0],
+                                                                         actor_role=WORKER[1]),
+    }
+    with places.read() as s:
+        queued = len(s.exec(select(Outbox)).all())
+    for verb, attempt in attempts.items():
+        with pytest.raises(Refusal) as refused:
+            attempt()
+        assert refused.value.code == "role_not_allowed" and refused.value.en == f"A grid worker cannot {verb}", verb
+    with places.read() as s:
+        assert len(s.exec(select(Outbox)).all()) == queued
+
+
+def test_a_redemption_handed_over_before_the_server_settled_it_still_counts_in_balance_and_stock(places):
+    """The member is at the desk: redeemed and handed over at once, offline. Until the server's spending entry
+    and stock come back, the points and the piece are still gone here (not given back by the hand-over)."""
+    approved(places, M1)
+    points.manual_entry(places, M1, 30, "A05.01", "义诊", verified_by=STAFF[0], actor_role=STAFF[1], at=T0)
+    item = shop.save_item(places, area_id="community", name="洗衣液", price=20, actor_id=STAFF[0], actor_role=STAFF[1])
+    shop.restock(places, item.id, 1, actor_id=STAFF[0], actor_role=STAFF[1])
+    made = shop.request(places, M1, item.id, 1, actor_id=STAFF[0], actor_role=STAFF[1])
+    shop.hand_over(places, made.id, actor_id=STAFF[0], actor_role=STAFF[1])
+    assert point_queries.ledger(places, M1)[0] == 10
+    assert [i.stock for i in shop_queries.items(places)] == [0]
+    assert next(r.balance for r in member_queries.members(places) if r.id == M1) == 10
+    with pytest.raises(Refusal) as refused:  # the piece is gone: a second one is refused here, not by the server later
+        shop.request(places, M1, item.id, 1, actor_id=STAFF[0], actor_role=STAFF[1])
+    assert refused.value.code == "out_of_stock"

@@ -139,9 +139,9 @@ def test_two_desks_redeem_the_last_piece_offline_and_the_refused_one_says_why(se
     from gridworker.services.participation import points, shop
     from gridworker.services.queries import shop as shop_queries
 
-    points.manual_entry(desk_a.store, phone.id, 40, "A05.01", "义诊", verified_by=staff.id)
-    item = shop.save_item(desk_a.store, area_id=areas["C1"], name=f"保温杯{uuid.uuid4().hex[:4]}", price=30)
-    shop.restock(desk_a.store, item.id, 1)
+    points.manual_entry(desk_a.store, phone.id, 40, "A05.01", "义诊", verified_by=staff.id, actor_role=staff.role)
+    item = shop.save_item(desk_a.store, area_id=areas["C1"], name=f"保温杯{uuid.uuid4().hex[:4]}", price=30, actor_id=staff.id, actor_role=staff.role)
+    shop.restock(desk_a.store, item.id, 1, actor_id=staff.id, actor_role=staff.role)
     desk_a.sync_ok()
     desk_b.sync_ok()
 

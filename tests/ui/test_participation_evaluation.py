@@ -159,3 +159,27 @@ def test_a_grid_worker_sees_the_self_assessment_but_cannot_rate(qtbot, p_ctx, p_
     tab.table.selectRow(0)
     tab.grade.setCurrentIndex(1)
     assert tab.grade.currentText() == "Excellent" and not tab.rate_button.isEnabled()
+
+
+def test_a_folder_that_cannot_be_written_is_said_not_saved(qtbot, p_ctx, p_store, tmp_path):
+    """The folder chosen before went away (or is a file now): the PDF and the workbooks are not written, and the
+    tab says so in words — never "Saved" for a file that is not there, never an exception's text."""
+    tab = show(qtbot, EvaluationTab(p_ctx(STAFF)))
+    tab.year.setValue(TODAY.year)
+    tab.on_shown()
+    qtbot.waitUntil(lambda: tab.model.rowCount() > 0, timeout=10_000)
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("x")
+    tab.export_folder = str(blocked)
+    tab.table.selectRow(0)
+    qtbot.waitUntil(tab.pdf_button.isEnabled)
+    qtbot.mouseClick(tab.pdf_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: tab.message.text().startswith("Cannot write"), timeout=10_000)
+    assert "Saved" not in tab.message.text() and "Errno" not in tab.message.text()
+    assert tab.export_folder is None  # asked again next time
+    tab.export_folder = str(blocked)
+    tab.say("")
+    tab.excel_button.click()
+    qtbot.waitUntil(lambda: tab.message.text().startswith("Cannot write"), timeout=10_000)
+    assert "Errno" not in tab.message.text() and tab.excel_button.isEnabled() and tab.export_folder is None
+    assert not list(tmp_path.glob("*.pdf")) and not list(tmp_path.glob("*.xlsx")) and blocked.read_text() == "x"

@@ -11,7 +11,7 @@ from gridworker.domain.models import Outbox
 from gridworker.domain.participation_records import Member
 from gridworker.ui.participation.members import MembersTab, checked
 
-from .conftest_participation import STAFF, p_account, p_ctx, p_store, participation_template, show  # noqa: F401
+from .conftest_participation import STAFF, WORKER, p_account, p_ctx, p_store, participation_template, show  # noqa: F401
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -91,3 +91,22 @@ def test_skills_posts_and_team_are_saved_and_four_posts_refused(qtbot, p_ctx, p_
         saved = s.get(Member, member.id)
     assert saved.posts == checked(tab.posts) and len(saved.posts) == 3
     assert saved.skills == [tab.skills.item(0).data(Qt.ItemDataRole.UserRole)]
+
+
+def test_a_grid_worker_cannot_change_a_members_skills_posts_or_team(qtbot, p_ctx, p_store):
+    """The member record is written by staff only (the server refuses a grid worker's push): refused on the tab."""
+    tab = show(qtbot, MembersTab(p_ctx(WORKER, "zh")))
+    tab.on_shown()
+    loaded(qtbot, tab, "approved")
+    member = tab.model.rows()[0]
+    choose(qtbot, tab, member.name)
+    for i in range(tab.skills.count()):
+        tab.skills.item(i).setCheckState(Qt.CheckState.Checked if i == 0 else Qt.CheckState.Unchecked)
+    tab.team.setText("网格员改的服务队")
+    qtbot.mouseClick(tab.save_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: tab.message.text() == "网格员不能修改党员的特长、岗位和服务队", timeout=10_000)
+    with p_store.read() as s:
+        saved = s.get(Member, member.id)
+        assert (list(saved.skills), list(saved.posts), saved.team) == (list(member.skills), list(member.posts), member.team)
+        assert not s.exec(select(Outbox).where(Outbox.entity == "member", Outbox.record_id == member.id,
+                                               Outbox.state == "pending")).all()

@@ -12,7 +12,7 @@ from gridworker.domain.models import Outbox
 from gridworker.domain.participation_records import Notice, NoticeRead, Opinion
 from gridworker.ui.participation.notices import NoticesTab
 
-from .conftest_participation import STAFF, p_account, p_ctx, p_store, participation_template, show  # noqa: F401
+from .conftest_participation import STAFF, WORKER, p_account, p_ctx, p_store, participation_template, show  # noqa: F401
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -60,3 +60,27 @@ def test_notices_opinions_and_months(qtbot, p_ctx, p_store):
     qtbot.waitUntil(lambda: any(r.month == month and r.answered == answered for r in tab.month_model.rows()), timeout=10_000)
     assert sum(r.opinions for r in tab.month_model.rows()) == len(everything)
     assert sum(r.notices for r in tab.month_model.rows()) == len(notices)
+
+
+def test_a_grid_worker_cannot_publish_notices_or_answer_opinions(qtbot, p_ctx, p_store):
+    """Notices and answers are the community's (the server takes them from staff only): refused on the tab."""
+    tab = show(qtbot, NoticesTab(p_ctx(WORKER)))
+    tab.on_shown()
+    qtbot.waitUntil(lambda: tab.model.rowCount() > 0 and tab.opinion_model.rowCount() > 0, timeout=10_000)
+    with p_store.read() as s:
+        notices = len(s.exec(select(Notice)).all())
+    tab.title.setText("网格员的公告")
+    tab.body.setPlainText("明天上午停水检修")
+    qtbot.mouseClick(tab.publish_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: tab.message.text() == "A grid worker cannot publish a notice", timeout=10_000)
+    first_open = next(i for i, r in enumerate(tab.opinion_model.rows()) if r.status == "open")
+    opinion = tab.opinion_model.row(first_open)
+    tab.opinion_table.selectRow(first_open)
+    tab.answer.setPlainText("已联系物业")
+    qtbot.waitUntil(tab.answer_button.isEnabled)
+    qtbot.mouseClick(tab.answer_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: tab.message.text() == "A grid worker cannot answer an opinion", timeout=10_000)
+    with p_store.read() as s:
+        assert len(s.exec(select(Notice)).all()) == notices
+        assert (s.get(Opinion, opinion.id).status, s.get(Opinion, opinion.id).answer) == ("open", None)
+        assert not s.exec(select(Outbox).where(Outbox.entity.in_(("notice", "opinion")), Outbox.state == "pending")).all()

@@ -12,7 +12,7 @@ from gridworker.domain.participation_records import LedgerEntry
 from gridworker.services.queries import points as point_queries
 from gridworker.ui.participation.points import PointsTab
 
-from .conftest_participation import STAFF, p_account, p_ctx, p_store, participation_template, show  # noqa: F401
+from .conftest_participation import STAFF, WORKER, p_account, p_ctx, p_store, participation_template, show  # noqa: F401
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -82,3 +82,32 @@ def test_rankings_by_grid_team_and_groups_in_chinese(qtbot, p_ctx, p_store):
     tab.groups.setChecked(False)
     tab.by.setCurrentIndex(tab.by.findData("grid"))
     qtbot.waitUntil(lambda: tab.board_model.rowCount() > 0 and all(r.group for r in tab.board_model.rows()), timeout=10_000)
+
+
+def test_a_grid_worker_cannot_record_or_reverse_points(qtbot, p_ctx, p_store):
+    """Manual entries and reversals are community staff's (the server takes ledger entries from staff only):
+    a grid worker's click is refused on the tab, in the rule's words, and nothing is written or queued."""
+    tab = show(qtbot, PointsTab(p_ctx(WORKER)))
+    tab.on_shown()
+    qtbot.waitUntil(lambda: tab.model.rowCount() > 0, timeout=10_000)
+
+    def reversible(member_id):
+        return [r for r in point_queries.ledger(p_store, member_id)[1]
+                if not r.reversed and r.source_kind not in ("reversal", "redemption")]
+
+    index = next(i for i, m in enumerate(tab.model.rows()) if reversible(m.id))
+    member = choose_member(qtbot, tab, index)
+    before = point_queries.ledger(p_store, member.id)
+    with p_store.read() as s:
+        queued = len(s.exec(select(Outbox).where(Outbox.entity == "ledger_entry")).all())
+    tab.note.setText("帮忙搬运物资")
+    qtbot.mouseClick(tab.award_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: tab.message.text() == "A grid worker cannot record points", timeout=10_000)
+    entry_id = reversible(member.id)[0].id
+    tab.ledger_table.selectRow(next(i for i, r in enumerate(tab.ledger_model.rows()) if r.id == entry_id))
+    qtbot.waitUntil(tab.reverse_button.isEnabled)
+    qtbot.mouseClick(tab.reverse_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: tab.message.text() == "A grid worker cannot reverse a points entry", timeout=10_000)
+    assert point_queries.ledger(p_store, member.id) == before
+    with p_store.read() as s:
+        assert len(s.exec(select(Outbox).where(Outbox.entity == "ledger_entry")).all()) == queued

@@ -14,7 +14,7 @@ from gridworker.services.participation import points as point_service
 from gridworker.services.queries import points as point_queries
 from gridworker.ui.participation.shop import ShopTab
 
-from .conftest_participation import STAFF, p_account, p_ctx, p_store, participation_template, show  # noqa: F401
+from .conftest_participation import STAFF, WORKER, p_account, p_ctx, p_store, participation_template, show  # noqa: F401
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -43,7 +43,7 @@ def test_redeem_hand_over_and_cancel_at_the_desk(qtbot, p_ctx, p_store):
     member_id = tab.member.itemData(0)
     balance = point_queries.ledger(p_store, member_id)[0]
     if balance < 150:  # make the member rich enough for one, not for two
-        point_service.manual_entry(p_store, member_id, 150 - balance, "A17.02", "演示", verified_by=STAFF.id)
+        point_service.manual_entry(p_store, member_id, 150 - balance, "A17.02", "演示", verified_by=STAFF.id, actor_role=STAFF.role)
     qtbot.waitUntil(lambda: tab.member.itemText(0).endswith("(150 points)") or "150" in tab.member.itemText(0), timeout=10_000)
     tab.member.setCurrentIndex(0)
 
@@ -105,3 +105,23 @@ def test_a_redemption_the_server_refused_is_shown_refused_with_its_reason(qtbot,
     assert tab.redemption_model.data(tab.redemption_model.index(row, 4), Qt.ForegroundRole).name() == "#dc2626"
     tab.redemption_table.selectRow(row)
     assert not tab.hand_over_button.isEnabled() and not tab.cancel_button.isEnabled()
+
+
+def test_a_grid_worker_cannot_add_items_or_stock(qtbot, p_ctx, p_store):
+    """Items and stock are community staff's (the server takes shop items from staff only): refused on the tab."""
+    tab = show(qtbot, ShopTab(p_ctx(WORKER)))
+    tab.on_shown()
+    qtbot.waitUntil(lambda: tab.model.rowCount() > 0 and tab.community.count() > 0, timeout=10_000)
+    with p_store.read() as s:
+        before = {i.id: (i.name, i.stock) for i in s.exec(select(ShopItem))}
+    qtbot.mouseClick(tab.new_button, Qt.LeftButton)
+    tab.name.setText("网格员的商品")
+    qtbot.mouseClick(tab.save_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: tab.message.text() == "A grid worker cannot change the points shop", timeout=10_000)
+    tab.table.selectRow(0)
+    qtbot.waitUntil(tab.restock_button.isEnabled)
+    qtbot.mouseClick(tab.restock_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: tab.message.text() == "A grid worker cannot add stock", timeout=10_000)
+    with p_store.read() as s:
+        assert {i.id: (i.name, i.stock) for i in s.exec(select(ShopItem))} == before
+        assert not s.exec(select(Outbox).where(Outbox.entity == "shop_item", Outbox.state == "pending")).all()

@@ -48,3 +48,46 @@ def test_no_raw_words_in_any_tab(qtbot, p_ctx, lang):
                 assert text not in RAW, (page.tabs.tabText(index), text)
                 assert not ISO_TIME.search(text) and not UUID.search(text), (page.tabs.tabText(index), text)
     assert seen > 500
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_sync_page_says_participation_values_in_words(lang):
+    """A refused or conflicting change of a participation record lists its values on the sync page
+    (domain.display.value_text): skills, posts, statuses, kinds, actions, sources and rule items in words."""
+    from gridworker.domain.display import value_text
+
+    skills, posts, items = list(rule_tables.skills()), list(rule_tables.posts()), list(rule_tables.rule_items())
+    values = [
+        ("member", "skills", skills[:3]), ("member", "posts", posts[:2]), ("member", "status", "approved"),
+        ("service_order", "status", "closed"), ("service_order", "source", "visit"), ("service_order", "skill", skills[0]),
+        ("service_order", "rule_item", items[0]), ("order_event", "action", "give_back"), ("order_event", "skill", skills[1]),
+        ("activity", "kind", next(iter(rule_tables.activity_kinds()))), ("activity", "status", "cancelled"),
+        ("activity_event", "action", "mark_attended"), ("ledger_entry", "source_kind", "reversal"),
+        ("ledger_entry", "rule_item", items[1]), ("redemption", "status", "handed_over"), ("wish", "status", "fulfilled"),
+        ("wish_event", "action", "confirm"), ("opinion", "status", "answered"), ("order_event", "actor_role", "member"),
+    ]
+    for entity, field, value in values:
+        shown = value_text(entity, field, value, lang)
+        words = shown.replace("、", ",").replace(", ", ",").split(",")
+        assert not any(w in RAW or w in value or "_" in w for w in words), (entity, field, shown)
+        assert shown not in ("其他", "other", "—"), (entity, field, shown)
+    assert value_text("member", "skills", [skills[0]], lang) == rule_tables.skills()[skills[0]].label(lang)
+
+
+def test_the_sync_page_names_participation_records_kept_here(p_store):
+    """A refused change of a member, an order, an item … is listed by what staff know it by, not as a record
+    "not on this computer" while it is here (sync.review.record_label)."""
+    from sqlmodel import select
+
+    from gridworker.domain.participation_records import (Activity, LedgerEntry, Member, Notice, Opinion, Redemption,
+                                                         ServiceOrder, ShopItem, Wish)
+    from gridworker.sync.review import record_label
+
+    with p_store.read() as s:
+        for model in (Member, ServiceOrder, Activity, ShopItem, Redemption, Wish, Notice, Opinion, LedgerEntry):
+            row = s.exec(select(model).limit(1)).first()
+            assert row is not None, model.entity
+            label = record_label(s, model.entity, row.id)
+            assert label and not UUID.search(label) and not ISO_TIME.search(label), (model.entity, label)
+        member = s.exec(select(Member).limit(1)).one()
+        assert record_label(s, "member", member.id) == member.name

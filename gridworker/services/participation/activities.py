@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 from ...domain import validation as v
 from ...domain.participation import activities as rules
 from ...domain.participation.activities import ActivityState, Event
-from ...domain.participation.common import Refusal
+from ...domain.participation.common import STAFF, Refusal, check_actor
 from ...domain.participation_records import Activity, ActivityEvent
 from ..base import Tx, get_live, operation
 from ..rule_items import pick_item
@@ -118,8 +118,9 @@ def act(tx: Tx, activity_id: str, action: str, *, actor_id: str, actor_role: str
 
 
 @operation
-def award_attendance(tx: Tx, activity_id: str, *, verified_by: str, at: datetime | None = None) -> int:
-    """The activity's points to each member who attended and has not had them: how many were paid."""
+def award_attendance(tx: Tx, activity_id: str, *, verified_by: str, actor_role: str, at: datetime | None = None) -> int:
+    """The activity's points to each member who attended and has not had them (staff's): how many were paid."""
+    check_actor(verified_by, actor_role, "award", STAFF, "为到场党员记分", "award an activity's points")
     activity = get_live(tx.s, Activity, activity_id)
     state = state_of(tx.s, activity)
     paid = 0

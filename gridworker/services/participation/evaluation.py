@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ...domain import validation as v
-from ...domain.errors import Refused, ValidationError
+from ...domain.errors import GridWorkerError, Refused, ValidationError
 from ...domain.participation import evaluation as rules
 from ...domain.participation.common import STAFF
 from ...domain.participation_records import Evaluation, Member
@@ -64,10 +64,30 @@ def rate(tx: Tx, member_id: str, year: int, grade: str, note: str | None, *, act
     return record
 
 
+def unwritable(path: Path) -> GridWorkerError:
+    return GridWorkerError(f"无法写入“{path}”：文件夹不存在或不可写，或文件正在其他程序中打开",
+                           f"Cannot write '{path}': the folder is missing or not writable, or the file is open in another program",
+                           code="unwritable_file")
+
+
+def writable(path: str | Path) -> Path:
+    """`path`, created empty for a file about to be written (the PDF): a folder that is gone or is not writable
+    is said in words here, before anything claims to have saved it."""
+    path = Path(path)
+    try:
+        path.open("wb").close()
+    except OSError:
+        raise unwritable(path) from None
+    return path
+
+
 def export_by_employer(store: Any, year: int, folder: str | Path, lang: str = "zh") -> list[Path]:
     """One workbook per employer unit in `folder` (e.g. 2025年度评价_区人民医院.xlsx); the paths written."""
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        raise unwritable(folder) from None
     by_employer: dict[str, list[EvaluationRow]] = {}
     for row in evaluation(store, year):
         by_employer.setdefault(row.employer or ("未填单位" if lang == "zh" else "No employer"), []).append(row)
@@ -75,10 +95,13 @@ def export_by_employer(store: Any, year: int, folder: str | Path, lang: str = "z
     prefix = f"{year}年度评价" if lang == "zh" else f"Evaluation {year}"
     for employer, rows in sorted(by_employer.items()):
         path = folder / f"{file_stem(prefix + '_' + employer)}.xlsx"
-        write_xlsx(path, [SheetData(title=file_stem(employer)[:31], rows=[HEADERS[lang]] + [row_values(r, lang) for r in rows],
-                                    widths=[12, 24, 16, 16, 10, 12, 14, 14, 14, 40, 10, 24])])
+        try:
+            write_xlsx(path, [SheetData(title=file_stem(employer)[:31], rows=[HEADERS[lang]] + [row_values(r, lang) for r in rows],
+                                        widths=[12, 24, 16, 16, 10, 12, 14, 14, 14, 40, 10, 24])])
+        except OSError:
+            raise unwritable(path) from None
         written.append(path)
     return written
 
 
-__all__ = ["HEADERS", "export_by_employer", "file_stem", "rate", "row_values"]
+__all__ = ["HEADERS", "export_by_employer", "file_stem", "rate", "row_values", "writable"]

@@ -20,6 +20,7 @@ from ...domain.models import Area, Building
 from ...domain.participation import checkin as rules
 from ...domain.participation import tables as rule_tables
 from ...domain.participation.checkin import Checkin, Event, ReviewState
+from ...domain.participation.common import STAFF, check_actor
 from ...domain.participation_records import Member
 from ..base import Tx, get_live, operation
 from ..changes import apply_fields, record_upsert
@@ -139,8 +140,10 @@ def _codes(field: str, values: Sequence[str], known: dict, limit: int) -> list[s
 
 
 @operation
-def set_profile(tx: Tx, member_id: str, *, skills: Sequence[str], posts: Sequence[str], team: str | None) -> Member:
-    """The skills (特长), posts (岗位) and volunteer team (服务队) as the community records them."""
+def set_profile(tx: Tx, member_id: str, *, skills: Sequence[str], posts: Sequence[str], team: str | None, actor_id: str,
+                actor_role: str) -> Member:
+    """The skills (特长), posts (岗位) and volunteer team (服务队) as the community (staff) records them."""
+    check_actor(actor_id, actor_role, "profile", STAFF, "修改党员的特长、岗位和服务队", "change a member's skills, posts and team")
     member = get_live(tx.s, Member, member_id)
     values = {
         "skills": _codes("skills", skills, rule_tables.skills(), len(rule_tables.skills())),

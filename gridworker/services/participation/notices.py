@@ -7,6 +7,7 @@ from datetime import date, datetime
 from ...domain import validation as v
 from ...domain.errors import Refused, ValidationError
 from ...domain.models import Area
+from ...domain.participation.common import STAFF, check_actor
 from ...domain.participation_records import Notice, Opinion
 from ..base import Tx, get_live, operation
 from ..changes import apply_fields, record_upsert
@@ -14,9 +15,10 @@ from .common import present, when
 
 
 @operation
-def publish_notice(tx: Tx, *, area_id: str, title: str, body: str, actor_id: str, expires_on: date | None = None,
-                   at: datetime | None = None) -> Notice:
-    """A notice for the members and residents of `area_id` and the areas below it."""
+def publish_notice(tx: Tx, *, area_id: str, title: str, body: str, actor_id: str, actor_role: str,
+                   expires_on: date | None = None, at: datetime | None = None) -> Notice:
+    """A notice for the members and residents of `area_id` and the areas below it (published by staff)."""
+    check_actor(actor_id, actor_role, "publish_notice", STAFF, "发布公告", "publish a notice")
     get_live(tx.s, Area, area_id)
     at = when(at)
     if expires_on is not None and expires_on < at.date():
@@ -30,8 +32,9 @@ def publish_notice(tx: Tx, *, area_id: str, title: str, body: str, actor_id: str
 
 
 @operation
-def answer_opinion(tx: Tx, opinion_id: str, answer: str, *, actor_id: str, close: bool = False) -> Opinion:
-    """Answer an opinion (it becomes answered), and close it too if `close`."""
+def answer_opinion(tx: Tx, opinion_id: str, answer: str, *, actor_id: str, actor_role: str, close: bool = False) -> Opinion:
+    """Answer an opinion (it becomes answered), and close it too if `close`; staff's."""
+    check_actor(actor_id, actor_role, "answer", STAFF, "答复意见", "answer an opinion")
     opinion = get_live(tx.s, Opinion, opinion_id)
     if opinion.status == "closed":
         raise Refused("该意见已关闭", "This opinion is closed", code="closed")
@@ -43,8 +46,9 @@ def answer_opinion(tx: Tx, opinion_id: str, answer: str, *, actor_id: str, close
 
 
 @operation
-def close_opinion(tx: Tx, opinion_id: str) -> Opinion:
-    """Close an answered opinion (nothing more to do)."""
+def close_opinion(tx: Tx, opinion_id: str, *, actor_id: str, actor_role: str) -> Opinion:
+    """Close an answered opinion (nothing more to do); staff's."""
+    check_actor(actor_id, actor_role, "close", STAFF, "关闭意见", "close an opinion")
     opinion = get_live(tx.s, Opinion, opinion_id)
     if not opinion.answer:
         raise Refused("请先答复再关闭", "Answer the opinion before closing it", code="not_answered")

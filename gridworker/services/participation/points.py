@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from ...domain import validation as v
 from ...domain.errors import ValidationError
-from ...domain.participation.common import Refusal
+from ...domain.participation.common import STAFF, Refusal, check_actor
 from ...domain.participation.points import MANUAL, REVERSAL, Entry, Ledger
 from ...domain.participation_records import LedgerEntry, Member
 from ..base import Tx, get_live, operation
@@ -86,9 +86,10 @@ def _rule_item(s, code: str | None) -> str:
 
 
 @operation
-def manual_entry(tx: Tx, member_id: str, points: int, rule_item: str, note: str, *, verified_by: str,
+def manual_entry(tx: Tx, member_id: str, points: int, rule_item: str, note: str, *, verified_by: str, actor_role: str,
                  at: datetime | None = None) -> LedgerEntry:
-    """A manual award (or deduction) with its rule item and reason."""
+    """A manual award (or deduction) with its rule item and reason, by community staff."""
+    check_actor(verified_by, actor_role, "manual", STAFF, "记录积分", "record points")
     get_live(tx.s, Member, member_id)
     reason = v.text("note", note, max_len=200)
     entry = Entry(derived_id(f"manual:{member_id}:{when(at).isoformat()}:{points}:{reason}"), member_id, points, MANUAL,
@@ -97,8 +98,10 @@ def manual_entry(tx: Tx, member_id: str, points: int, rule_item: str, note: str,
 
 
 @operation
-def reverse(tx: Tx, entry_id: str, note: str, *, verified_by: str, at: datetime | None = None) -> LedgerEntry:
-    """Correct a wrong entry by another of the opposite points (the wrong one is never edited)."""
+def reverse(tx: Tx, entry_id: str, note: str, *, verified_by: str, actor_role: str,
+            at: datetime | None = None) -> LedgerEntry:
+    """Correct a wrong entry by another of the opposite points (the wrong one is never edited), by community staff."""
+    check_actor(verified_by, actor_role, "reversal", STAFF, "冲正积分记录", "reverse a points entry")
     original = get_live(tx.s, LedgerEntry, entry_id)
     entry = Entry(derived_id(f"reversal:{entry_id}"), original.member_id, -original.points, REVERSAL,
                   when(at, original.at), source_id=original.source_id, rule_item=original.rule_item,

@@ -3,7 +3,7 @@ handed over, or cancelled.
 
 The server decides every redemption in one transaction (the member's balance, the item's stock). The
 desk decides first with what it knows (`decide_redemption` on the local balance and stock, less what
-is already requested here and not yet decided), so an obvious refusal is said at once; a request the
+is already requested or handed over here and not yet settled), so an obvious refusal is said at once; a request the
 desk accepted offline and the server refused comes back as a rejected outbox row, and the shop page
 shows it as refused with the server's reason.
 """
@@ -30,9 +30,10 @@ def _whole(field: str, value: object, lo: int, zh: str, en: str) -> int:
 
 
 @operation
-def save_item(tx: Tx, *, area_id: str, name: str, price: int, active: bool = True, description: str | None = None,
-              item_id: str | None = None) -> ShopItem:
-    """A new item, or a new name, price or shelf state of one (requested redemptions keep what they cost)."""
+def save_item(tx: Tx, *, area_id: str, name: str, price: int, actor_id: str, actor_role: str, active: bool = True,
+              description: str | None = None, item_id: str | None = None) -> ShopItem:
+    """A new item, or a new name, price or shelf state of one (requested redemptions keep what they cost); staff's."""
+    check_actor(actor_id, actor_role, "save_item", STAFF, "修改积分商城", "change the points shop")
     values = {
         "area_id": area_id, "name": v.text("name", name, required=True, max_len=100),
         "price": _whole("price", price, 1, "兑换所需积分须为正整数", "The price in points must be a positive whole number"),
@@ -48,7 +49,8 @@ def save_item(tx: Tx, *, area_id: str, name: str, price: int, active: bool = Tru
 
 
 @operation
-def restock(tx: Tx, item_id: str, qty: int) -> ShopItem:
+def restock(tx: Tx, item_id: str, qty: int, *, actor_id: str, actor_role: str) -> ShopItem:
+    check_actor(actor_id, actor_role, "restock", STAFF, "补货", "add stock")
     item = get_live(tx.s, ShopItem, item_id)
     qty = _whole("qty", qty, 1, "补货数量须为正整数", "The quantity added must be a positive whole number")
     changed = apply_fields(item, {"stock_total": item.stock_total + qty})

@@ -10,7 +10,6 @@ period of the entry it corrects; equal points share a rank (1, 2, 2, 4).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -23,7 +22,7 @@ from ...domain.fieldwork import day_start
 from ...domain.models import Area
 from ...domain.participation import tables as rule_tables
 from ...domain.participation.points import REDEMPTION, rank
-from ...domain.participation.shop import CANCELLED, REQUESTED
+from ...domain.participation.shop import CANCELLED, HANDED_OVER, REQUESTED
 from ...domain.participation_records import LedgerEntry, Member, Redemption, ShopItem
 from ..refused import accepted
 from ..rule_items import rule_items_in
@@ -37,19 +36,28 @@ def _spent(kind: str):
     return select(LedgerEntry.source_id).where(LedgerEntry.source_kind == REDEMPTION, sign, LIVE)
 
 
+def _pending_by(s: Session, column, group, *where) -> dict[str, int]:
+    """Points (column=points) or pieces (qty) of redemptions the server has not settled yet, per `group` (member or
+    item): requested or already handed over here and not yet paid for (minus), cancelled here after being paid
+    and not yet refunded (plus)."""
+    where = (Redemption.deleted == False, accepted(Redemption), *where)  # noqa: E712
+    out: dict[str, int] = {}
+    waiting = s.exec(select(group, func.sum(column)).where(
+        *where, Redemption.status.in_((REQUESTED, HANDED_OVER)), Redemption.id.not_in(_spent("spend"))).group_by(group))
+    for key, n in waiting:
+        out[key] = out.get(key, 0) - int(n)
+    back = s.exec(select(group, func.sum(column)).where(
+        *where, Redemption.status == CANCELLED, Redemption.id.in_(_spent("spend")), Redemption.id.not_in(_spent("refund")))
+        .group_by(group))
+    for key, n in back:
+        out[key] = out.get(key, 0) + int(n)
+    return out
+
+
 def _pending(s: Session, column, member_id: str | None = None, item_id: str | None = None) -> int:
-    """Points (column=points) or pieces (qty) of redemptions the server has not settled yet: requested here and
-    not yet paid for (minus), cancelled here after being paid and not yet refunded (plus)."""
-    where = [Redemption.deleted == False, accepted(Redemption)]  # noqa: E712
     if member_id is not None:
-        where.append(Redemption.member_id == member_id)
-    if item_id is not None:
-        where.append(Redemption.item_id == item_id)
-    waiting = s.exec(select(func.coalesce(func.sum(column), 0)).where(
-        *where, Redemption.status == REQUESTED, Redemption.id.not_in(_spent("spend")))).one()
-    back = s.exec(select(func.coalesce(func.sum(column), 0)).where(
-        *where, Redemption.status == CANCELLED, Redemption.id.in_(_spent("spend")), Redemption.id.not_in(_spent("refund")))).one()
-    return int(back) - int(waiting)
+        return _pending_by(s, column, Redemption.member_id, Redemption.member_id == member_id).get(member_id, 0)
+    return _pending_by(s, column, Redemption.item_id, Redemption.item_id == item_id).get(item_id, 0)
 
 
 def balance_in(s: Session, member_id: str) -> int:
@@ -63,8 +71,12 @@ def stock_in(s: Session, item_id: str) -> int:
 
 
 def balances_in(s: Session) -> dict[str, int]:
+    """Every member's balance as on this computer: the ledger, less what was redeemed here and not yet settled."""
     rows = s.exec(select(LedgerEntry.member_id, func.sum(LedgerEntry.points)).where(LIVE).group_by(LedgerEntry.member_id))
-    return {m: int(p) for m, p in rows}
+    balances = {m: int(p) for m, p in rows}
+    for member_id, n in _pending_by(s, Redemption.points, Redemption.member_id).items():
+        balances[member_id] = balances.get(member_id, 0) + n
+    return balances
 
 
 Period = tuple[date, date]  # days, both included (China's calendar)
@@ -180,14 +192,10 @@ def ledger(store: Any, member_id: str) -> tuple[int, list[LedgerRow]]:
     return balance, out
 
 
-def balances(store: Any, member_ids: Iterable[str] | None = None) -> dict[str, int]:
-    """Every member's balance as on this computer (ledger entries; pending desk redemptions of the given ones)."""
+def balances(store: Any) -> dict[str, int]:
+    """Every member's balance as on this computer (ledger entries, less the desk's redemptions not yet settled)."""
     with store.read() as s:
-        totals = balances_in(s)
-        if member_ids is not None:
-            for m in member_ids:
-                totals[m] = totals.get(m, 0) + _pending(s, Redemption.points, member_id=m)
-    return totals
+        return balances_in(s)
 
 
 __all__ = ["BY", "BoardRow", "LedgerRow", "balance_in", "balances", "board", "earned_in", "ledger", "stock_in"]

@@ -277,7 +277,7 @@ class ActivitiesTab(ListTab):
     def award(self) -> None:
         if self.current is not None:
             self.start_work(self._buttons(), activity_service.award_attendance, self.current.id,
-                            verified_by=self.ctx.actor.id, after=self._awarded)
+                            verified_by=self.ctx.actor.id, actor_role=self.ctx.actor.role, after=self._awarded)
 
     def _awarded(self, paid: int) -> None:
         self.say(self.tr("Points awarded to {0} members.").format(paid))

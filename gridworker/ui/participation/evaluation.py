@@ -12,6 +12,7 @@ from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
                                QPushButton, QSpinBox, QVBoxLayout)
 
+from ...domain.errors import GridWorkerError
 from ...domain.fieldwork import local_day
 from ...domain.models import utcnow
 from ...domain.participation.common import STAFF
@@ -174,7 +175,12 @@ class EvaluationTab(ListTab):
         if folder is None:
             return
         stem = evaluation_service.file_stem(f"{self.year.value()}_{row.name}_{row.employer}")
-        path = Path(folder) / f"{stem}.pdf"
+        try:
+            path = evaluation_service.writable(Path(folder) / f"{stem}.pdf")  # Qt's writer would fail in silence
+        except GridWorkerError as exc:
+            self.export_folder = None  # ask for a folder again next time
+            self.refused(exc)
+            return
         self.write_pdf(path, row)  # Qt's own PDF writer: on the GUI thread, a page in a few milliseconds
         self.say(self.tr("Saved {0}.").format(str(path)))
 
@@ -185,6 +191,11 @@ class EvaluationTab(ListTab):
             return
         self.start_work((self.excel_button,), evaluation_service.export_by_employer, self.year.value(), folder,
                         self.ctx.lang, after=self._exported)
+
+    def refused(self, exc: GridWorkerError) -> None:
+        if exc.code == "unwritable_file":
+            self.export_folder = None  # ask for a folder again next time
+        super().refused(exc)
 
     def _exported(self, paths) -> None:
         self.say(self.tr("Saved {0} workbooks in {1}.").format(len(paths), self.export_folder))

@@ -239,4 +239,5 @@ class MembersTab(ListTab):
         if self.current is None:
             return
         self.start_work((self.save_button,), member_service.set_profile, self.current.id, skills=checked(self.skills),
-                        posts=checked(self.posts), team=self.team.text(), done=self.tr("Saved."))
+                        posts=checked(self.posts), team=self.team.text(), actor_id=self.ctx.actor.id,
+                        actor_role=self.ctx.actor.role, done=self.tr("Saved."))

@@ -187,6 +187,7 @@ class NoticesTab(ListTab):
         expires = self.expires.date().toPython() if self.has_expiry.isChecked() else None
         self.start_work(self._buttons(), notice_service.publish_notice, area_id=self.area.currentData(),
                         title=self.title.text(), body=self.body.toPlainText(), actor_id=self.ctx.actor.id,
+                        actor_role=self.ctx.actor.role,
                         expires_on=expires, done=self.tr("Published."), after=lambda _n: self._clear_notice())
 
     def _clear_notice(self) -> None:
@@ -197,10 +198,11 @@ class NoticesTab(ListTab):
         chosen = self.chosen_opinion()
         if chosen is not None:
             self.start_work(self._buttons(), notice_service.answer_opinion, chosen.id, self.answer.toPlainText(),
-                            actor_id=self.ctx.actor.id, close=close,
+                            actor_id=self.ctx.actor.id, actor_role=self.ctx.actor.role, close=close,
                             done=self.tr("Answered and closed.") if close else self.tr("Answered."))
 
     def _close(self) -> None:
         chosen = self.chosen_opinion()
         if chosen is not None:
-            self.start_work(self._buttons(), notice_service.close_opinion, chosen.id, done=self.tr("Closed."))
+            self.start_work(self._buttons(), notice_service.close_opinion, chosen.id,
+                            actor_id=self.ctx.actor.id, actor_role=self.ctx.actor.role, done=self.tr("Closed."))

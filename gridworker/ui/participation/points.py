@@ -242,7 +242,7 @@ class PointsTab(ListTab):
         if self.current is None:
             return
         self.start_work((self.award_button, self.reverse_button), point_service.manual_entry, self.current.id,
-                        self.points.value(), self.rule.currentData(), self.note.text(), verified_by=self.ctx.actor.id,
+                        self.points.value(), self.rule.currentData(), self.note.text(), verified_by=self.ctx.actor.id, actor_role=self.ctx.actor.role,
                         done=self.tr("Recorded."), after=lambda _r: self.note.clear())
 
     def reverse(self) -> None:
@@ -250,4 +250,4 @@ class PointsTab(ListTab):
         if entry is None:
             return
         self.start_work((self.award_button, self.reverse_button), point_service.reverse, entry.id, self.note.text(),
-                        verified_by=self.ctx.actor.id, done=self.tr("Reversed."), after=lambda _r: self.note.clear())
+                        verified_by=self.ctx.actor.id, actor_role=self.ctx.actor.role, done=self.tr("Reversed."), after=lambda _r: self.note.clear())

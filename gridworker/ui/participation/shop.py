@@ -214,11 +214,13 @@ class ShopTab(ListTab):
     def save_item(self) -> None:
         self.start_work(self._buttons(), shop_service.save_item, area_id=self.community.currentData(), name=self.name.text(),
                         price=self.price.value(), active=self.active.isChecked(), description=self.description.text(),
-                        item_id=self.current.id if self.current else None, done=self.tr("Saved."))
+                        item_id=self.current.id if self.current else None, actor_id=self.ctx.actor.id,
+                        actor_role=self.ctx.actor.role, done=self.tr("Saved."))
 
     def restock(self) -> None:
         if self.current is not None:
             self.start_work(self._buttons(), shop_service.restock, self.current.id, self.restock_qty.value(),
+                            actor_id=self.ctx.actor.id, actor_role=self.ctx.actor.role,
                             done=self.tr("Stock added."))
 
     def redeem(self) -> None:
