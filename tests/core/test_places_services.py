@@ -163,6 +163,21 @@ def test_a_major_hazard_escalates_into_an_incident_in_one_step(store, shop, phot
     assert [h.item_code for h in q.place_card(store, shop.id).hazards][0] == "STOCK"  # the open one first
 
 
+def test_a_major_hazard_without_photos_for_a_stated_reason_escalates_too(store, shop, photos_dir, tmp_path):
+    # The inspection form lets a failed item go without a photo when the reason is typed; escalating that hazard
+    # must not then be refused for want of a photo (the incident category asks for one when reported by snap).
+    at = datetime.now(CST) - timedelta(hours=2)
+    first = svc.save_inspection(store, photos_dir, place_id=shop.id, inspector_id=WORKER, at=at, acknowledged_by="王建国",
+                                answers=_answers({"NO-SLEEP": []}, **{"NO-SLEEP": "店主不同意拍照"}))
+    [hazard] = first.new_hazards
+    incident_id, state = svc.escalate_hazard(store, hazard.id, actor_id=WORKER, actor_role="worker")
+    assert state.status == "escalated" and state.incident_id == incident_id
+    with store.read() as s:
+        incident = s.get(Incident, incident_id)
+    assert incident.source == "inspection" and incident.photo_ids == []
+    assert "店主不同意拍照" in incident.description  # why there is no photo travels with the incident
+
+
 # -- schedule, dashboard, figures -------------------------------------------------------------
 def test_due_places_overdue_hazards_and_figures(store, grid, shop, photos_dir, tmp_path):
     cafe = svc.register_place(store, {"name": "星光网吧", "kind": "internet_cafe", "area_id": grid.grid})
