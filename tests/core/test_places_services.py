@@ -224,6 +224,17 @@ def test_the_roster_of_a_grid_its_completeness_and_its_dispatch_contacts(store, 
 
 
 # -- a walk-round of households and places --------------------------------------------------------
+def test_an_incident_in_a_microgrid_is_offered_its_grids_team(store, grid):
+    # Households (and so most incidents) sit in microgrids below a grid; the team (1+6+N) is kept per grid.
+    from gridworker.services import register
+
+    micro = register.register_area(store, code="G1-1", name="第一网格第1微网格", level="microgrid", parent_id=grid.grid)
+    roster.add_member(store, {"area_id": grid.grid, "role": "网格长", "name": "周敏", "phone": "13800138000"})
+    assert [c.name for c in rq.dispatch_contacts(store, micro.id)] == ["周敏"]
+    assert [c.name for c in rq.dispatch_contacts(store, grid.grid)] == ["周敏"]
+    assert rq.dispatch_contacts(store, grid.community) == []  # above the grids: no one grid's team
+
+
 def test_a_walkround_mixes_households_and_places_in_walking_order_and_ends_when_all_are_done(store, grid, photos_dir, tmp_path):
     from gridworker.domain.fieldwork import Walkround
     from gridworker.services import place_walks, register, visits
