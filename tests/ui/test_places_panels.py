@@ -129,3 +129,23 @@ def test_the_registers_search_box_finds_places_and_opens_their_card(qtbot, ctx, 
     qtbot.waitUntil(lambda: places.card.card is not None and places.card.card.place.id == place.id, timeout=10_000)
     register.search.setText("zzzzqqq")
     qtbot.waitUntil(lambda: not register.places_found.isVisible() or not register.places_found.places, timeout=10_000)
+
+
+def test_a_refusal_about_one_place_goes_when_another_place_is_chosen(qtbot, make_ctx, demo_store, chinese):
+    from gridworker.ui.pages.places import PlacesPage
+
+    first = _place(demo_store, "阿福面馆")
+    _place(demo_store, "阿贵饭店")
+    result = _inspect_days_ago(demo_store, first, 0, failed=("EXIT",))  # significant, not overdue: not escalated yet
+    page = show(qtbot, PlacesPage(make_ctx(WORKER, "zh")))
+    page.search.setText("阿")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=10_000)
+    page.select_place(first.id)
+    qtbot.waitUntil(lambda: page.card.card is not None and page.card.card.place.id == first.id, timeout=10_000)
+    page.escalate_now(result.new_hazards[0].id)
+    qtbot.waitUntil(lambda: page.message.isVisible(), timeout=10_000)
+    assert "阿福面馆" not in page.message.text() and "not_serious" not in page.message.text()
+    other = next(i for i, r in enumerate(page.model.rows()) if r.id != first.id)
+    click_row(qtbot, page.table, other)
+    qtbot.waitUntil(lambda: page.card.card is not None and page.card.card.place.id != first.id, timeout=10_000)
+    assert not page.message.isVisible()  # it was about the other place

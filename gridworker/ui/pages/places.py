@@ -225,6 +225,8 @@ class PlacesPage(QWidget):
                 self._show_card(row.id)
 
     def _show_card(self, place_id: str) -> None:
+        if place_id != self._current_id:
+            self._say("")  # what was said (a refusal, a notice saved) was about the place shown before
         self._current_id = place_id
         self._load_card(place_id)
 
