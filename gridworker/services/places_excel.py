@@ -187,14 +187,21 @@ def _save(tx, report: PlacesImport, match: Place | None, fields: dict[str, Any])
 def _write(path: Path, title: str, header: list[str], rows: Iterable[list[Any]], text_columns: set[int],
            validations: list[Validation] = ()) -> int:  # fmt: skip
     rows = list(rows)
-    if path.suffix.lower() == ".csv":
-        with path.open("w", encoding="utf-8-sig", newline="") as f:
-            w = csv.writer(f)
-            w.writerow(header)
-            w.writerows([["" if v is None else v for v in r] for r in rows])
-    else:
-        write_xlsx(path, [SheetData(title, [header] + rows, widths=[max(10, len(h) * 2) for h in header],
-                                    text_columns=text_columns, required={0, 1, 2}, validations=list(validations))])  # fmt: skip
+    try:
+        if path.suffix.lower() == ".csv":
+            with path.open("w", encoding="utf-8-sig", newline="") as f:
+                w = csv.writer(f)
+                w.writerow(header)
+                w.writerows([["" if v is None else v for v in r] for r in rows])
+        else:
+            write_xlsx(path, [SheetData(title, [header] + rows, widths=[max(10, len(h) * 2) for h in header],
+                                        text_columns=text_columns, required={0, 1, 2}, validations=list(validations))])  # fmt: skip
+    except OSError:
+        raise GridWorkerError(
+            f"无法写入“{path.name}”：文件可能正在 Excel 或 WPS 中打开，或者文件夹不存在、不可写",
+            f"Cannot write '{path.name}': it may be open in Excel or WPS, or the folder does not exist or is not writable",
+            code="unwritable_file",
+        ) from None
     return len(rows)
 
 

@@ -117,3 +117,18 @@ def test_the_places_and_roster_commands(store, grids, tmp_path, monkeypatch, cap
     svc.register_place(store, {"name": "街边饭馆", "kind": "restaurant", "area_id": grids[1]})
     assert main(["--lang", "en", "places", "list", "--grid", "G2"]) == 0
     assert "街边饭馆" in capsys.readouterr().out
+
+
+def test_an_unwritable_export_or_a_broken_workbook_is_said_in_words(store, grids, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("GRIDWORKER_PASSWORD", PASSWORD)
+    nowhere = tmp_path / "no such folder"
+    for command in ("places", "roster"):
+        for suffix in (".xlsx", ".csv"):
+            assert main(["--lang", "en", command, "export", "-o", str(nowhere / f"out{suffix}")]) == 1
+            err = capsys.readouterr().err
+            assert f"Cannot write 'out{suffix}'" in err and "Errno" not in err and "Traceback" not in err
+    broken = tmp_path / "places.xlsx"
+    broken.write_text("not a workbook", encoding="utf-8")
+    assert main(["--lang", "en", "places", "import", str(broken)]) == 1
+    err = capsys.readouterr().err
+    assert "'places.xlsx' is not a valid .xlsx workbook" in err and "zip" not in err  # no Python exception text
