@@ -149,3 +149,21 @@ def test_a_refusal_about_one_place_goes_when_another_place_is_chosen(qtbot, make
     click_row(qtbot, page.table, other)
     qtbot.waitUntil(lambda: page.card.card is not None and page.card.card.place.id != first.id, timeout=10_000)
     assert not page.message.isVisible()  # it was about the other place
+
+
+def test_a_handler_cannot_inspect_from_a_walk_round_either(qtbot, make_ctx, demo_store, chinese):
+    from gridworker.services.place_walks import plan_mixed_walkround
+    from gridworker.ui.places.walk import WalkPlacesPanel
+
+    from .conftest_fieldwork import HANDLER
+
+    place = _place(demo_store, "老王川菜馆")
+    walk = plan_mixed_walkround(demo_store, "场所巡查", place_ids=[place.id])
+    panels = {}
+    for actor in (WORKER, HANDLER):
+        panel = panels[actor.role] = WalkPlacesPanel(make_ctx(actor, "zh"))
+        qtbot.addWidget(panel)
+        panel.show_walk(walk.id)
+        qtbot.waitUntil(lambda p=panel: p.model.rowCount() == 1, timeout=10_000)
+    assert panels["worker"].inspect_button.isEnabled()
+    assert not panels["handler"].inspect_button.isEnabled()  # as on the places page: inspecting is staff work
