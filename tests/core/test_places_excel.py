@@ -132,3 +132,21 @@ def test_an_unwritable_export_or_a_broken_workbook_is_said_in_words(store, grids
     assert main(["--lang", "en", "places", "import", str(broken)]) == 1
     err = capsys.readouterr().err
     assert "'places.xlsx' is not a valid .xlsx workbook" in err and "zip" not in err  # no Python exception text
+
+
+def test_one_place_on_two_rows_of_a_file_is_named_not_overwritten(store, grids, tmp_path):
+    # Two shops typed with the same licence number (a copy-paste slip): the second row would have overwritten the
+    # first place in the same import, losing it without a word. An identical repeated row is harmless.
+    path = write_book(tmp_path / "places.xlsx", {"场所": [
+        HEAD,
+        ["老王便利店", "小商店", "第一网格", "幸福路8号", "王建国", "13800138000", LICENCE, None],
+        ["小李面馆", "小餐饮", "第一网格", "幸福路9号", "李明", "13800138001", LICENCE, None],
+        ["阿芳美发", "小美容洗浴", "第一网格", "幸福路10号", None, None, None, None],
+        ["阿芳美发", "小美容洗浴", "第一网格", "幸福路10号", None, None, None, None],
+        ["阿芳美发", "小美容洗浴", "第一网格", "幸福路12号", None, None, None, None],
+    ]})  # fmt: skip
+    report = import_places(store, path)
+    assert not report.committed and _count(store) == 0
+    assert {(e.row, e.column) for e in report.errors} == {(3, "G"), (6, "A")}
+    assert "第2行" in report.errors[0].message("zh") and "row 2" in report.errors[0].message("en")
+    assert "第4行" in report.errors[1].message("zh")
