@@ -167,3 +167,22 @@ def test_a_handler_cannot_inspect_from_a_walk_round_either(qtbot, make_ctx, demo
         qtbot.waitUntil(lambda p=panel: p.model.rowCount() == 1, timeout=10_000)
     assert panels["worker"].inspect_button.isEnabled()
     assert not panels["handler"].inspect_button.isEnabled()  # as on the places page: inspecting is staff work
+
+
+def test_a_double_click_on_inspect_in_a_walk_round_opens_one_inspection(qtbot, make_ctx, demo_store, chinese):
+    from gridworker.services.place_walks import plan_mixed_walkround
+    from gridworker.ui.places.dialogs import InspectDialog
+
+    place = _place(demo_store, "老王川菜馆")
+    plan_mixed_walkround(demo_store, "场所巡查", place_ids=[place.id])
+    page = show(qtbot, VisitsPage(make_ctx(WORKER, "zh")), size=(1366, 800))
+    qtbot.waitUntil(lambda: page.walk_places.model.rowCount() == 1, timeout=10_000)
+    button = page.walk_places.inspect_button
+    qtbot.mouseClick(button, Qt.LeftButton)
+    qtbot.mouseClick(button, Qt.LeftButton)  # before the first dialog is up: the place is still being read
+    qtbot.waitUntil(lambda: getattr(page, "place_dialog", None) is not None and page.place_dialog.isVisible(), timeout=10_000)
+    qtbot.wait(500)
+    assert len([d for d in page.findChildren(InspectDialog) if d.isVisible()]) == 1
+    page.place_dialog.reject()
+    qtbot.mouseClick(button, Qt.LeftButton)  # closed without saving: it can be opened again
+    qtbot.waitUntil(lambda: page.place_dialog.isVisible(), timeout=10_000)

@@ -213,9 +213,17 @@ def open_inspection(ctx, parent: QWidget, place_id: str) -> None:
     """Inspect a place from elsewhere (a walk-round): the dialog opens once the place and the checklists are read;
     `parent.place_dialog` holds it."""
 
+    if getattr(parent, "_inspection_opening", False):
+        return  # a second click while the place is read: one inspection, not two
+    parent._inspection_opening = True
+
     async def load() -> None:
-        place, checklists = await ctx.runner.call(
-            lambda: (place_card(ctx.store, place_id).place, tables.checklists_of(ctx.store)), guard=parent)
+        try:
+            place, checklists = await ctx.runner.call(
+                lambda: (place_card(ctx.store, place_id).place, tables.checklists_of(ctx.store)), guard=parent)
+        finally:
+            if isValid(parent):
+                parent._inspection_opening = False
         parent.place_dialog = InspectDialog(ctx, place, checklists, parent)
         parent.place_dialog.open()
 
