@@ -289,3 +289,19 @@ def test_a_refusal_out_of_sight_scrolls_into_view(qtbot, make_ctx, demo_store, c
     qtbot.mouseClick(recheck.save_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: not recheck.form.rows[hazard_id].error.isHidden(), timeout=10_000)
     qtbot.waitUntil(lambda: _in_view(scroll, recheck.form.rows[hazard_id].error), timeout=5_000)
+
+
+def test_a_double_click_on_new_place_opens_one_editor(qtbot, make_ctx, demo_store, chinese):
+    from gridworker.ui.places.editor import PlaceEditor
+
+    page = show(qtbot, PlacesPage(make_ctx(WORKER, "zh")))
+    qtbot.mouseClick(page.new_button, Qt.LeftButton)
+    qtbot.mouseClick(page.new_button, Qt.LeftButton)  # before the first editor is up (the grids are being read)
+    qtbot.waitUntil(lambda: page.editor is not None and page.editor.isVisible(), timeout=10_000)
+    qtbot.wait(500)
+    assert len([e for e in page.findChildren(PlaceEditor) if e.isVisible()]) == 1
+    page.editor.reject()
+    qtbot.waitUntil(lambda: not page.editor.isVisible(), timeout=5_000)
+    first = page.editor
+    qtbot.mouseClick(page.new_button, Qt.LeftButton)  # closed: it opens again
+    qtbot.waitUntil(lambda: page.editor is not first and page.editor.isVisible(), timeout=10_000)
