@@ -305,3 +305,10 @@ def test_a_double_click_on_new_place_opens_one_editor(qtbot, make_ctx, demo_stor
     first = page.editor
     qtbot.mouseClick(page.new_button, Qt.LeftButton)  # closed: it opens again
     qtbot.waitUntil(lambda: page.editor is not first and page.editor.isVisible(), timeout=10_000)
+
+
+def test_the_places_list_cuts_long_kinds_at_the_end_not_after_the_first_word(qtbot, make_ctx, demo_store):
+    """In English every kind begins "Small …": wrapped into a one-line row, each showed only "Small …" at 1024×600.
+    Unwrapped, a cell is cut at its end ("Small restau…") and tells the kinds apart."""
+    page = show(qtbot, PlacesPage(make_ctx(WORKER, "en")), size=(1024, 560))
+    assert not page.table.wordWrap()

@@ -107,7 +107,7 @@ class PlacesPage(QWidget):
         top.addWidget(self.excel_button)
 
         self.model = RowsModel(self._columns())
-        self.table = make_table(self.model)
+        self.table = make_table(self.model, word_wrap=False)  # "Small restau…", not "Small …" (English, 1024×600)
         digit = self.table.fontMetrics().horizontalAdvance("0")
         for i, column in enumerate(self.model.columns):  # widths in digits (a Chinese character is two); tooltips: all
             self.table.setColumnWidth(i, column.width * digit + 12)

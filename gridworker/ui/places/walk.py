@@ -47,7 +47,7 @@ class DuePlacesPanel(QWidget):
         self.title = QLabel(self.tr("Places due for inspection"))
         self.title.setStyleSheet("font-weight: bold;")
         self.model = RowsModel(self._columns(), self)
-        self.table = make_table(self.model, multi=True)
+        self.table = make_table(self.model, multi=True, word_wrap=False)  # long kinds cut at their end
         size_columns(self.table, self.model)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
