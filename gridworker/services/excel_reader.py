@@ -51,10 +51,10 @@ def read_tables(path: str | Path) -> list[Table]:
     if suffix in (".xlsx", ".xlsm"):
         try:
             return read_xlsx(path)
-        except (zipfile.BadZipFile, KeyError, IndexError, ValueError, xml.parsers.expat.ExpatError) as exc:
-            raise GridWorkerError(
-                f"文件“{path.name}”不是有效的 .xlsx 工作簿（{exc}）",
-                f"'{path.name}' is not a valid .xlsx workbook ({exc})",
+        except (zipfile.BadZipFile, KeyError, IndexError, ValueError, xml.parsers.expat.ExpatError):
+            raise GridWorkerError(  # the parser's own words ("File is not a zip file") are not the user's
+                f"文件“{path.name}”不是有效的 .xlsx 工作簿（可能已损坏）",
+                f"'{path.name}' is not a valid .xlsx workbook (it may be damaged)",
                 code="bad_file",
             ) from None
     if suffix in (".xls", ".et", ".ods", ".numbers"):

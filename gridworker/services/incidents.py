@@ -205,7 +205,10 @@ def report_incident(
     place = _place(tx.s, household_id, person_id, building_id, area_id)
     if (photos or (handle_now and handle_now.photos)) and photos_dir is None:
         raise ValueError("photos_dir is required to attach photos")
-    if (source == Source.snap.value or cat.photo_required) and not (photos or reuse_photos):
+    # An escalated hazard (source inspection) brings the photos its inspection took, or none with the reason the
+    # inspection had to give for that (domain.places.inspections: a failed item needs a photo or a reason).
+    needs_photo = source == Source.snap.value or (cat.photo_required and source != Source.inspection.value)
+    if needs_photo and not (photos or reuse_photos):
         raise ValidationError("photos", "请至少拍一张现场照片", "Take at least one photo of the scene", code="required")
     report = Event(Action.report.value, reporter_id, reporter_role, values["reported_at"])
     refusal = tables.rules(tx.s).check(IncidentState(), report)

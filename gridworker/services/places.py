@@ -358,6 +358,8 @@ def escalate_hazard(
                         hazard.found_at, state.deadline or when, tuple(hazard.photo_ids), hazard.note)  # fmt: skip
     fields = escalation_fields(place_facts(place), facts, state, tables.checklist_table(tx.s), now=when, lang=lang)
     photos = [p for p in (tx.s.get(Photo, i) for i in fields["photo_ids"]) if p is not None and not p.deleted]
+    if not photos and (waiver := _photo_waiver(tx.s, hazard)):
+        fields["description"] += (f"无照片原因：{waiver}" if lang.startswith("zh") else f" No photo: {waiver}")
     incident = report_incident(
         tx, None, reporter_id=actor_id, reporter_role=actor_role, category=fields["category"],
         description=fields["description"], title=fields["title"], urgency=fields["urgency"],
@@ -366,3 +368,12 @@ def escalate_hazard(
     )  # fmt: skip
     new_state = _append_step(tx, hazard, state, replace(probe, incident_id=incident.id), rules, utcnow())
     return incident.id, new_state
+
+
+def _photo_waiver(s: Session, hazard: Hazard) -> str | None:
+    """Why the inspection that found the hazard took no photo of it (the reason typed for the failed item)."""
+    inspection = s.get(Inspection, hazard.inspection_id) if hazard.inspection_id else None
+    for a in answers_of(inspection) if inspection is not None else []:
+        if a.item_code == hazard.item_code and a.photo_waiver:
+            return a.photo_waiver
+    return None

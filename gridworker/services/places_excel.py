@@ -118,10 +118,11 @@ def import_places(store: Store, path: str | Path, *, dry_run: bool = False) -> P
             existing = list(tx.s.exec(select(Place).where(Place.deleted == False)))  # noqa: E712
             by_licence = {p.licence_number: p for p in existing if p.licence_number}
             by_name = {(p.area_id, p.name): p for p in existing}
+            seen: dict[str, int] = {}  # place id → the row of this file that first named it
             for number, cells in table.rows:
                 if number <= header_row:
                     continue
-                _row(tx, report, table.name, number, cells, cols, headers, grids, by_licence, by_name)
+                _row(tx, report, table.name, number, cells, cols, headers, grids, (by_licence, by_name, seen))
             if report.errors or dry_run:
                 raise _Rollback
             report.committed = True
@@ -139,21 +140,37 @@ def _cell(cells: list[Any], cols: dict[str, int], name: str) -> Any:
 
 
 def _row(tx, report: PlacesImport, sheet: str, number: int, cells: list[Any], cols: dict[str, int], headers: dict[int, Any],
-         grids: dict[str, str], by_licence: dict[str, Place], by_name: dict[tuple, Place]) -> None:  # fmt: skip
+         grids: dict[str, str], known: tuple[dict[str, Place], dict[tuple, Place], dict[str, int]]) -> None:  # fmt: skip
+    by_licence, by_name, seen = known
     raw = {f: _cell(cells, cols, f) for f in COLUMNS}
     cleaned, errors = _checked(raw, grids)
+    match = None if errors else (by_licence.get(cleaned.get("licence_number") or "")
+                                 or by_name.get((cleaned["area_id"], cleaned["name"])))  # fmt: skip
+    fields = {k: v for k, v in cleaned.items() if v is not None} | ({"notes": raw["notes"]} if raw["notes"] else {})
+    if match is not None and match.id in seen and any(getattr(match, k) != v for k, v in fields.items()):
+        errors.append(_repeated(match, fields, seen[match.id]))  # it would overwrite what an earlier row just said
     for e in errors:
         i = cols.get(e.field)
         report.errors.append(CellError(sheet, number, get_column_letter(i + 1) if i is not None else None,
                                        headers.get(i) if i is not None else None, e.zh, e.en, e.code or "invalid_value"))  # fmt: skip
     if errors:
         return
-    match = by_licence.get(cleaned.get("licence_number") or "") or by_name.get((cleaned["area_id"], cleaned["name"]))
-    fields = {k: v for k, v in cleaned.items() if v is not None} | ({"notes": raw["notes"]} if raw["notes"] else {})
     place = _save(tx, report, match, fields)
+    seen.setdefault(place.id, number)
     by_name[(place.area_id, place.name)] = place
     if place.licence_number:
         by_licence[place.licence_number] = place
+
+
+def _repeated(match: Place, fields: dict[str, Any], first: int) -> ValidationError:
+    """A row naming the place an earlier row of the file named (same licence, or same grid and name), differently."""
+    if fields.get("licence_number") and match.licence_number == fields["licence_number"]:
+        return ValidationError("licence_number", f"统一社会信用代码与第{first}行相同：同一场所不能在文件中出现两次",
+                               f"Same unified social credit code as row {first}: a place cannot be in the file twice",
+                               code="duplicate")  # fmt: skip
+    return ValidationError("name", f"与第{first}行是同一网格中的同名场所，但内容不同：请合并为一行或改名",
+                           f"Same grid and name as row {first} but different details: keep one row or rename one",
+                           code="duplicate")  # fmt: skip
 
 
 def _checked(raw: dict[str, Any], grids: dict[str, str]) -> tuple[dict[str, Any], list[ValidationError]]:
@@ -187,14 +204,21 @@ def _save(tx, report: PlacesImport, match: Place | None, fields: dict[str, Any])
 def _write(path: Path, title: str, header: list[str], rows: Iterable[list[Any]], text_columns: set[int],
            validations: list[Validation] = ()) -> int:  # fmt: skip
     rows = list(rows)
-    if path.suffix.lower() == ".csv":
-        with path.open("w", encoding="utf-8-sig", newline="") as f:
-            w = csv.writer(f)
-            w.writerow(header)
-            w.writerows([["" if v is None else v for v in r] for r in rows])
-    else:
-        write_xlsx(path, [SheetData(title, [header] + rows, widths=[max(10, len(h) * 2) for h in header],
-                                    text_columns=text_columns, required={0, 1, 2}, validations=list(validations))])  # fmt: skip
+    try:
+        if path.suffix.lower() == ".csv":
+            with path.open("w", encoding="utf-8-sig", newline="") as f:
+                w = csv.writer(f)
+                w.writerow(header)
+                w.writerows([["" if v is None else v for v in r] for r in rows])
+        else:
+            write_xlsx(path, [SheetData(title, [header] + rows, widths=[max(10, len(h) * 2) for h in header],
+                                        text_columns=text_columns, required={0, 1, 2}, validations=list(validations))])  # fmt: skip
+    except OSError:
+        raise GridWorkerError(
+            f"无法写入“{path.name}”：文件可能正在 Excel 或 WPS 中打开，或者文件夹不存在、不可写",
+            f"Cannot write '{path.name}': it may be open in Excel or WPS, or the folder does not exist or is not writable",
+            code="unwritable_file",
+        ) from None
     return len(rows)
 
 

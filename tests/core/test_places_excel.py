@@ -117,3 +117,36 @@ def test_the_places_and_roster_commands(store, grids, tmp_path, monkeypatch, cap
     svc.register_place(store, {"name": "街边饭馆", "kind": "restaurant", "area_id": grids[1]})
     assert main(["--lang", "en", "places", "list", "--grid", "G2"]) == 0
     assert "街边饭馆" in capsys.readouterr().out
+
+
+def test_an_unwritable_export_or_a_broken_workbook_is_said_in_words(store, grids, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("GRIDWORKER_PASSWORD", PASSWORD)
+    nowhere = tmp_path / "no such folder"
+    for command in ("places", "roster"):
+        for suffix in (".xlsx", ".csv"):
+            assert main(["--lang", "en", command, "export", "-o", str(nowhere / f"out{suffix}")]) == 1
+            err = capsys.readouterr().err
+            assert f"Cannot write 'out{suffix}'" in err and "Errno" not in err and "Traceback" not in err
+    broken = tmp_path / "places.xlsx"
+    broken.write_text("not a workbook", encoding="utf-8")
+    assert main(["--lang", "en", "places", "import", str(broken)]) == 1
+    err = capsys.readouterr().err
+    assert "'places.xlsx' is not a valid .xlsx workbook" in err and "zip" not in err  # no Python exception text
+
+
+def test_one_place_on_two_rows_of_a_file_is_named_not_overwritten(store, grids, tmp_path):
+    # Two shops typed with the same licence number (a copy-paste slip): the second row would have overwritten the
+    # first place in the same import, losing it without a word. An identical repeated row is harmless.
+    path = write_book(tmp_path / "places.xlsx", {"场所": [
+        HEAD,
+        ["老王便利店", "小商店", "第一网格", "幸福路8号", "王建国", "13800138000", LICENCE, None],
+        ["小李面馆", "小餐饮", "第一网格", "幸福路9号", "李明", "13800138001", LICENCE, None],
+        ["阿芳美发", "小美容洗浴", "第一网格", "幸福路10号", None, None, None, None],
+        ["阿芳美发", "小美容洗浴", "第一网格", "幸福路10号", None, None, None, None],
+        ["阿芳美发", "小美容洗浴", "第一网格", "幸福路12号", None, None, None, None],
+    ]})  # fmt: skip
+    report = import_places(store, path)
+    assert not report.committed and _count(store) == 0
+    assert {(e.row, e.column) for e in report.errors} == {(3, "G"), (6, "A")}
+    assert "第2行" in report.errors[0].message("zh") and "row 2" in report.errors[0].message("en")
+    assert "第4行" in report.errors[1].message("zh")

@@ -163,6 +163,21 @@ def test_a_major_hazard_escalates_into_an_incident_in_one_step(store, shop, phot
     assert [h.item_code for h in q.place_card(store, shop.id).hazards][0] == "STOCK"  # the open one first
 
 
+def test_a_major_hazard_without_photos_for_a_stated_reason_escalates_too(store, shop, photos_dir, tmp_path):
+    # The inspection form lets a failed item go without a photo when the reason is typed; escalating that hazard
+    # must not then be refused for want of a photo (the incident category asks for one when reported by snap).
+    at = datetime.now(CST) - timedelta(hours=2)
+    first = svc.save_inspection(store, photos_dir, place_id=shop.id, inspector_id=WORKER, at=at, acknowledged_by="王建国",
+                                answers=_answers({"NO-SLEEP": []}, **{"NO-SLEEP": "店主不同意拍照"}))
+    [hazard] = first.new_hazards
+    incident_id, state = svc.escalate_hazard(store, hazard.id, actor_id=WORKER, actor_role="worker")
+    assert state.status == "escalated" and state.incident_id == incident_id
+    with store.read() as s:
+        incident = s.get(Incident, incident_id)
+    assert incident.source == "inspection" and incident.photo_ids == []
+    assert "店主不同意拍照" in incident.description  # why there is no photo travels with the incident
+
+
 # -- schedule, dashboard, figures -------------------------------------------------------------
 def test_due_places_overdue_hazards_and_figures(store, grid, shop, photos_dir, tmp_path):
     cafe = svc.register_place(store, {"name": "星光网吧", "kind": "internet_cafe", "area_id": grid.grid})
@@ -209,6 +224,17 @@ def test_the_roster_of_a_grid_its_completeness_and_its_dispatch_contacts(store, 
 
 
 # -- a walk-round of households and places --------------------------------------------------------
+def test_an_incident_in_a_microgrid_is_offered_its_grids_team(store, grid):
+    # Households (and so most incidents) sit in microgrids below a grid; the team (1+6+N) is kept per grid.
+    from gridworker.services import register
+
+    micro = register.register_area(store, code="G1-1", name="第一网格第1微网格", level="microgrid", parent_id=grid.grid)
+    roster.add_member(store, {"area_id": grid.grid, "role": "网格长", "name": "周敏", "phone": "13800138000"})
+    assert [c.name for c in rq.dispatch_contacts(store, micro.id)] == ["周敏"]
+    assert [c.name for c in rq.dispatch_contacts(store, grid.grid)] == ["周敏"]
+    assert rq.dispatch_contacts(store, grid.community) == []  # above the grids: no one grid's team
+
+
 def test_a_walkround_mixes_households_and_places_in_walking_order_and_ends_when_all_are_done(store, grid, photos_dir, tmp_path):
     from gridworker.domain.fieldwork import Walkround
     from gridworker.services import place_walks, register, visits

@@ -231,3 +231,84 @@ def test_a_photo_that_is_not_a_picture_is_refused_in_words_and_an_unexpected_err
     qtbot.waitUntil(lambda: bool(failures), timeout=10_000)
     assert isinstance(failures[0], KeyError) and dialog.save_button.isEnabled() and dialog.isVisible()
     assert "place_id" not in dialog.form.general_error.text()
+
+
+def _in_view(scroll, widget) -> bool:
+    top = widget.mapTo(scroll.viewport(), widget.rect().topLeft()).y()
+    return not widget.isHidden() and 0 <= top and top + widget.height() <= scroll.viewport().height()
+
+
+def test_a_refusal_out_of_sight_scrolls_into_view(qtbot, make_ctx, demo_store, chinese):
+    """At 1024×600 a shop's checklist does not fit: Save with the first item unanswered, scrolled down to the
+    signature, brings the item's message into view instead of seeming to do nothing (the same for a re-inspection)."""
+    from PySide6.QtWidgets import QScrollArea
+
+    from gridworker.services import places as place_service
+    from gridworker.services.queries import places_register
+    from gridworker.ui.places.card import hazard_state
+    from gridworker.ui.places.dialogs import InspectDialog, RecheckDialog
+    from gridworker.ui.places.records import hazard_of
+
+    grid = _grid(demo_store)
+    place = place_service.register_place(demo_store, {"name": "便民超市", "kind": "shop", "area_id": grid.id})
+    ctx = make_ctx(WORKER, "zh")
+    checklists = PlacesPage(ctx).checklists
+    dialog = InspectDialog(ctx, place, checklists)
+    qtbot.addWidget(dialog)
+    dialog.resize(760, 540)
+    dialog.show()
+    form = dialog.form
+    first, *rest = list(form.rows)
+    for code in rest:
+        form.set_result(code, "fail" if code in rest[:3] else "pass")
+        if code in rest[:3]:
+            form.rows[code].waiver.setText("店主不同意拍照")
+    form.acknowledged_by.setText("李秀兰")
+    scroll = dialog.findChild(QScrollArea)
+    qtbot.waitUntil(lambda: scroll.verticalScrollBar().maximum() > 0, timeout=5_000)
+    scroll.verticalScrollBar().setValue(scroll.verticalScrollBar().maximum())
+    qtbot.mouseClick(dialog.save_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: first in form.error_texts(), timeout=10_000)
+    qtbot.waitUntil(lambda: _in_view(scroll, form.rows[first].error), timeout=5_000)
+
+    form.set_result(first, "pass")
+    qtbot.mouseClick(dialog.save_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: dialog.result_saved is not None, timeout=15_000)
+    hazards = [(hazard_of(h), hazard_state(h)) for h in places_register.place_card(demo_store, place.id).hazards]
+    recheck = RecheckDialog(ctx, place, hazards, checklists)
+    qtbot.addWidget(recheck)
+    recheck.resize(760, 300)
+    recheck.show()
+    *others, hazard_id = recheck.form.rows
+    for other in others:
+        recheck.form.set_outcome(other, "not_rectified")
+    recheck.form.set_outcome(hazard_id, "extended")  # no reason: refused under the hazard
+    scroll = recheck.findChild(QScrollArea)
+    qtbot.waitUntil(lambda: scroll.verticalScrollBar().maximum() > 0, timeout=5_000)
+    scroll.verticalScrollBar().setValue(0)
+    qtbot.mouseClick(recheck.save_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not recheck.form.rows[hazard_id].error.isHidden(), timeout=10_000)
+    qtbot.waitUntil(lambda: _in_view(scroll, recheck.form.rows[hazard_id].error), timeout=5_000)
+
+
+def test_a_double_click_on_new_place_opens_one_editor(qtbot, make_ctx, demo_store, chinese):
+    from gridworker.ui.places.editor import PlaceEditor
+
+    page = show(qtbot, PlacesPage(make_ctx(WORKER, "zh")))
+    qtbot.mouseClick(page.new_button, Qt.LeftButton)
+    qtbot.mouseClick(page.new_button, Qt.LeftButton)  # before the first editor is up (the grids are being read)
+    qtbot.waitUntil(lambda: page.editor is not None and page.editor.isVisible(), timeout=10_000)
+    qtbot.wait(500)
+    assert len([e for e in page.findChildren(PlaceEditor) if e.isVisible()]) == 1
+    page.editor.reject()
+    qtbot.waitUntil(lambda: not page.editor.isVisible(), timeout=5_000)
+    first = page.editor
+    qtbot.mouseClick(page.new_button, Qt.LeftButton)  # closed: it opens again
+    qtbot.waitUntil(lambda: page.editor is not first and page.editor.isVisible(), timeout=10_000)
+
+
+def test_the_places_list_cuts_long_kinds_at_the_end_not_after_the_first_word(qtbot, make_ctx, demo_store):
+    """In English every kind begins "Small …": wrapped into a one-line row, each showed only "Small …" at 1024×600.
+    Unwrapped, a cell is cut at its end ("Small restau…") and tells the kinds apart."""
+    page = show(qtbot, PlacesPage(make_ctx(WORKER, "en")), size=(1024, 560))
+    assert not page.table.wordWrap()

@@ -129,3 +129,60 @@ def test_the_registers_search_box_finds_places_and_opens_their_card(qtbot, ctx, 
     qtbot.waitUntil(lambda: places.card.card is not None and places.card.card.place.id == place.id, timeout=10_000)
     register.search.setText("zzzzqqq")
     qtbot.waitUntil(lambda: not register.places_found.isVisible() or not register.places_found.places, timeout=10_000)
+
+
+def test_a_refusal_about_one_place_goes_when_another_place_is_chosen(qtbot, make_ctx, demo_store, chinese):
+    from gridworker.ui.pages.places import PlacesPage
+
+    first = _place(demo_store, "阿福面馆")
+    _place(demo_store, "阿贵饭店")
+    result = _inspect_days_ago(demo_store, first, 0, failed=("EXIT",))  # significant, not overdue: not escalated yet
+    page = show(qtbot, PlacesPage(make_ctx(WORKER, "zh")))
+    page.search.setText("阿")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=10_000)
+    page.select_place(first.id)
+    qtbot.waitUntil(lambda: page.card.card is not None and page.card.card.place.id == first.id, timeout=10_000)
+    page.escalate_now(result.new_hazards[0].id)
+    qtbot.waitUntil(lambda: page.message.isVisible(), timeout=10_000)
+    assert "阿福面馆" not in page.message.text() and "not_serious" not in page.message.text()
+    other = next(i for i, r in enumerate(page.model.rows()) if r.id != first.id)
+    click_row(qtbot, page.table, other)
+    qtbot.waitUntil(lambda: page.card.card is not None and page.card.card.place.id != first.id, timeout=10_000)
+    assert not page.message.isVisible()  # it was about the other place
+
+
+def test_a_handler_cannot_inspect_from_a_walk_round_either(qtbot, make_ctx, demo_store, chinese):
+    from gridworker.services.place_walks import plan_mixed_walkround
+    from gridworker.ui.places.walk import WalkPlacesPanel
+
+    from .conftest_fieldwork import HANDLER
+
+    place = _place(demo_store, "老王川菜馆")
+    walk = plan_mixed_walkround(demo_store, "场所巡查", place_ids=[place.id])
+    panels = {}
+    for actor in (WORKER, HANDLER):
+        panel = panels[actor.role] = WalkPlacesPanel(make_ctx(actor, "zh"))
+        qtbot.addWidget(panel)
+        panel.show_walk(walk.id)
+        qtbot.waitUntil(lambda p=panel: p.model.rowCount() == 1, timeout=10_000)
+    assert panels["worker"].inspect_button.isEnabled()
+    assert not panels["handler"].inspect_button.isEnabled()  # as on the places page: inspecting is staff work
+
+
+def test_a_double_click_on_inspect_in_a_walk_round_opens_one_inspection(qtbot, make_ctx, demo_store, chinese):
+    from gridworker.services.place_walks import plan_mixed_walkround
+    from gridworker.ui.places.dialogs import InspectDialog
+
+    place = _place(demo_store, "老王川菜馆")
+    plan_mixed_walkround(demo_store, "场所巡查", place_ids=[place.id])
+    page = show(qtbot, VisitsPage(make_ctx(WORKER, "zh")), size=(1366, 800))
+    qtbot.waitUntil(lambda: page.walk_places.model.rowCount() == 1, timeout=10_000)
+    button = page.walk_places.inspect_button
+    qtbot.mouseClick(button, Qt.LeftButton)
+    qtbot.mouseClick(button, Qt.LeftButton)  # before the first dialog is up: the place is still being read
+    qtbot.waitUntil(lambda: getattr(page, "place_dialog", None) is not None and page.place_dialog.isVisible(), timeout=10_000)
+    qtbot.wait(500)
+    assert len([d for d in page.findChildren(InspectDialog) if d.isVisible()]) == 1
+    page.place_dialog.reject()
+    qtbot.mouseClick(button, Qt.LeftButton)  # closed without saving: it can be opened again
+    qtbot.waitUntil(lambda: page.place_dialog.isVisible(), timeout=10_000)

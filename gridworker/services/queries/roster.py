@@ -105,10 +105,24 @@ def incomplete_grids(store, area_ids: Iterable[str] | None = None) -> list[Incom
     return out
 
 
+def grid_of(store, area_id: str) -> str | None:
+    """The grid an area is, or lies in (a microgrid's parent grid); None above the grids."""
+    with store.read() as s:
+        area, seen = s.get(Area, area_id), set()
+        while area is not None and area.level != "grid" and area.parent_id and area.id not in seen:
+            seen.add(area.id)
+            area = s.get(Area, area.parent_id)
+        return area.id if area is not None and area.level == "grid" else None
+
+
 def dispatch_contacts(store, area_id: str, me=None) -> list[DispatchContact]:
-    """The incident's grid's roster, for the dispatch picker (see the module docstring)."""
+    """The roster of the incident's grid (the grid its microgrid lies in), for the dispatch picker (see the
+    module docstring)."""
+    grid_id = grid_of(store, area_id)
+    if grid_id is None:
+        return []
     assignable = {p.id for p in known_people(store, me, area_id=area_id) if p.username is not None}
     return [
         DispatchContact(m.id, m.name, m.role, m.phone, m.skills, m.user_id if m.user_id in assignable else None)
-        for m in grid_roster(store, area_id)
+        for m in grid_roster(store, grid_id)
     ]

@@ -107,7 +107,7 @@ class PlacesPage(QWidget):
         top.addWidget(self.excel_button)
 
         self.model = RowsModel(self._columns())
-        self.table = make_table(self.model)
+        self.table = make_table(self.model, word_wrap=False)  # "Small restau…", not "Small …" (English, 1024×600)
         digit = self.table.fontMetrics().horizontalAdvance("0")
         for i, column in enumerate(self.model.columns):  # widths in digits (a Chinese character is two); tooltips: all
             self.table.setColumnWidth(i, column.width * digit + 12)
@@ -225,6 +225,8 @@ class PlacesPage(QWidget):
                 self._show_card(row.id)
 
     def _show_card(self, place_id: str) -> None:
+        if place_id != self._current_id:
+            self._say("")  # what was said (a refusal, a notice saved) was about the place shown before
         self._current_id = place_id
         self._load_card(place_id)
 

@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -92,6 +92,7 @@ class _PlaceDialog(QDialog):
             if isValid(self):
                 self.save_button.setEnabled(True)
                 self.form.show_errors(exc)
+                QTimer.singleShot(0, self._scroll_to_error)  # once the messages are laid out
             return
         except Exception as exc:  # noqa: BLE001 - unexpected: the error dialog (and the log); the form stays
             if isValid(self):
@@ -104,6 +105,16 @@ class _PlaceDialog(QDialog):
 
     def _saved(self, result) -> None:
         self.accept()
+
+    def _scroll_to_error(self) -> None:
+        """The first message the refusal put on the form, scrolled into view (a long checklist at 1024×600)."""
+        if not isValid(self):
+            return
+        labels = [row.error for row in self.form.rows.values()] + list(getattr(self.form, "errors", {}).values())
+        shown = [w for w in labels + [self.form.general_error] if not w.isHidden()]
+        if shown:
+            first = min(shown, key=lambda w: w.mapTo(self.form, w.rect().topLeft()).y())
+            self.scroll.ensureWidgetVisible(first)
 
 
 class InspectDialog(_PlaceDialog):
@@ -120,7 +131,8 @@ class InspectDialog(_PlaceDialog):
         self.notice_button.clicked.connect(self.ask_notice_path)
         self.notice_button.hide()
         self.notice_path: Path | None = None
-        self.layout_.addWidget(_scrolled(self.form), 1)
+        self.scroll = _scrolled(self.form)
+        self.layout_.addWidget(self.scroll, 1)
         self.layout_.addWidget(self.done_label)
         self.layout_.addWidget(self.notice_button)
         self.layout_.addWidget(self.buttons)
@@ -182,7 +194,8 @@ class RecheckDialog(_PlaceDialog):
                  parent=None):  # fmt: skip
         super().__init__(ctx, place, self.tr("Re-inspect {0}").format(place.name), parent)
         self.form = RecheckForm(hazards, checklists, ctx.lang)
-        self.layout_.addWidget(_scrolled(self.form), 1)
+        self.scroll = _scrolled(self.form)
+        self.layout_.addWidget(self.scroll, 1)
         self.layout_.addWidget(self.buttons)
         self._fit()
 
@@ -200,9 +213,17 @@ def open_inspection(ctx, parent: QWidget, place_id: str) -> None:
     """Inspect a place from elsewhere (a walk-round): the dialog opens once the place and the checklists are read;
     `parent.place_dialog` holds it."""
 
+    if getattr(parent, "_inspection_opening", False):
+        return  # a second click while the place is read: one inspection, not two
+    parent._inspection_opening = True
+
     async def load() -> None:
-        place, checklists = await ctx.runner.call(
-            lambda: (place_card(ctx.store, place_id).place, tables.checklists_of(ctx.store)), guard=parent)
+        try:
+            place, checklists = await ctx.runner.call(
+                lambda: (place_card(ctx.store, place_id).place, tables.checklists_of(ctx.store)), guard=parent)
+        finally:
+            if isValid(parent):
+                parent._inspection_opening = False
         parent.place_dialog = InspectDialog(ctx, place, checklists, parent)
         parent.place_dialog.open()
 

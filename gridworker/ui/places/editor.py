@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QPlainTextEdit, QWidget
+from shiboken6 import isValid
 
 from ...domain.enums import AreaLevel
 from ...domain.errors import ValidationError
@@ -119,8 +120,16 @@ def open_place_editor(ctx: AppContext, parent: QWidget, *, place_id: str | None 
                       on_open=None) -> None:  # fmt: skip
     """Open the editor once the place, the areas and the draft are read; `on_open(editor)` is told."""
 
+    if getattr(parent, "_place_editor_opening", False):
+        return  # a second click while the first editor is being read: one editor, not two (two new places)
+    parent._place_editor_opening = True
+
     async def load() -> None:
-        place, areas, draft = await ctx.runner.call(load_for_editor, ctx.store, place_id, guard=parent)
+        try:
+            place, areas, draft = await ctx.runner.call(load_for_editor, ctx.store, place_id, guard=parent)
+        finally:
+            if isValid(parent):
+                parent._place_editor_opening = False
         grids = [a for a in areas if a.level in GRID_LEVELS]
         default = area_id if any(a.id == area_id for a in areas) else (grids[0].id if len(grids) == 1 else None)
         editor = PlaceEditor(ctx, place, areas, parent)

@@ -16,6 +16,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from ...domain.enums import Role
 from ...domain.places.kinds import load_kinds
 from ...services import place_walks
 from ...services.queries import places_register
@@ -46,7 +47,7 @@ class DuePlacesPanel(QWidget):
         self.title = QLabel(self.tr("Places due for inspection"))
         self.title.setStyleSheet("font-weight: bold;")
         self.model = RowsModel(self._columns(), self)
-        self.table = make_table(self.model, multi=True)
+        self.table = make_table(self.model, multi=True, word_wrap=False)  # long kinds cut at their end
         size_columns(self.table, self.model)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -89,6 +90,9 @@ class DuePlacesPanel(QWidget):
             )
 
 
+INSPECTORS = {Role.admin.value, Role.dispatcher.value, Role.worker.value}
+
+
 class WalkPlacesPanel(QWidget):
     """The places of one walk-round, each with its place in the walking order of all the stops."""
 
@@ -106,6 +110,7 @@ class WalkPlacesPanel(QWidget):
         size_columns(self.table, self.model)
         self.inspect_button = QPushButton(self.tr("Inspect…"))
         self.inspect_button.clicked.connect(self._inspect)
+        self.inspect_button.setEnabled(ctx.actor.role in INSPECTORS)  # a handler reads places, as on the places page
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
         top.addWidget(self.inspect_button)
