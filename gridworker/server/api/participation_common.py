@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from fastapi import Request
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
@@ -36,6 +37,14 @@ COOKIE = "gw_session"
 
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
+
+    @field_validator("*")
+    @classmethod
+    def _not_blank(cls, value: Any, info: ValidationInfo) -> Any:
+        """A required text of spaces alone is as missing (the push would take it for no value at all)."""
+        if isinstance(value, str) and not value.strip() and cls.model_fields[info.field_name].is_required():
+            raise PydanticCustomError("blank", "must not be blank")
+        return value
 
 
 def web_user(request: Request) -> User:
@@ -169,6 +178,14 @@ def home_area(conn: Connection, user: User) -> str | None:
     """The member's area (their check-in's) or the resident's community."""
     rec = get(conn, user.role, user.id)
     return rec.area_id if rec else None
+
+
+def require_approved(conn: Connection, user: User) -> None:
+    """403 unless the member's check-in (报到) was approved by staff: only then do they sign up, take or claim."""
+    rec = get(conn, "member", user.id)
+    if rec is None or rec.data.get("status") != "approved":
+        raise ApiError(403, "not_approved", "报到经社区审核通过后才能报名、接单和认领心愿",
+                       "Your check-in must be approved by the community before you sign up, take orders or claim wishes")
 
 
 def words(pair: tuple[str, str] | None, lang: str) -> str | None:
