@@ -79,3 +79,14 @@ def test_a_returned_member_cannot_claim_a_wish(world):
     r = returned.call("POST", f"/wishes/{wish_id}/claim")
     assert r.status_code == 403 and r.json()["error"]["code"] == "not_approved", r.text
     assert approved.ok("POST", f"/wishes/{wish_id}/claim")["claimed_by_me"] is True
+
+
+def test_signing_up_by_the_api_keeps_the_password_policy_of_the_pages(world):
+    from .participation_helpers import P
+
+    body = {"role": "resident", "phone": "13700000007", "name": "王芳", "community_id": world.area_ids["C1"]}
+    for weak in ("12345678", "aaaaaaaa", "password"):
+        r = world.client.post(P + "/auth/register", json=body | {"password": weak}, headers={"Accept-Language": "en"})
+        assert r.status_code == 422, (weak, r.text)
+        assert r.json()["error"]["details"]["field"] == "password" and "password" in r.json()["error"]["message"].lower()
+    assert world.client.post(P + "/auth/register", json=body | {"password": "spring-garden-42"}).status_code == 201

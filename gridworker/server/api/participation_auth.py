@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import Field
 from sqlalchemy import insert, select, update
 
-from ...domain import idnumber
+from ...domain import idnumber, passwords
 from ...domain import validation as v
 from ...domain.errors import ValidationError
 from ...domain.participation import checkin, tables
@@ -97,6 +97,10 @@ def _community(conn, community_id: str) -> str:
 @router.post("/auth/register", status_code=201, responses={409: {}, 422: {}, 429: {}})
 def register(body: RegisterIn, request: Request):
     phone = _phone(body.phone)
+    try:  # the accounts' policy, as the pages' sign-up form applies it: no common or one-character password
+        passwords.check_password(body.password, min_length=8)
+    except ValidationError as e:
+        raise ApiError(422, "weak_password", e.zh, e.en, {"field": "password"}) from None
     limit(request, None, "signup", per_address=server_state(request).settings.web.signups_per_address)
     gw = server_state(request)
     user_id = str(uuid.uuid4())
