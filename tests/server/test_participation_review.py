@@ -23,13 +23,13 @@ def test_blank_text_is_refused_naming_the_field_not_as_out_of_scope(world):
     assert resident.ok("GET", "/orders")["orders"][0]["status"] == "raised"  # not cancelled
 
 
-def _submitted_member(world, phone: str) -> Web:
+def _submitted_member(world, phone: str, name: str = "张伟") -> Web:
     """A member checked in to a building of G1 (so placed in the grid), not yet approved by staff."""
     w = world.api("w1")
     estate = f"翠苑{uuid.uuid4().hex[:6]}"
     assert w.upsert("building", new_id(), {"name": "3幢", "estate": estate, "area_id": world.area_ids["G1"]})["status"] == "applied"
-    member = Web(world, "member", phone, name="张伟")
-    body = {"name": "张伟", "phone": phone, "employer": "县医院", "estate": estate, "building": "3幢",
+    member = Web(world, "member", phone, name=name)
+    body = {"name": name, "phone": phone, "employer": "县医院", "estate": estate, "building": "3幢",
             "community_id": world.area_ids["C1"], "skills": ["repair"], "posts": []}  # fmt: skip
     got = member.ok("PUT", "/member/checkin", json=body)["member"]
     assert got["status"] == "submitted" and got["area_id"] == world.area_ids["G1"]
@@ -90,3 +90,19 @@ def test_signing_up_by_the_api_keeps_the_password_policy_of_the_pages(world):
         assert r.status_code == 422, (weak, r.text)
         assert r.json()["error"]["details"]["field"] == "password" and "password" in r.json()["error"]["message"].lower()
     assert world.client.post(P + "/auth/register", json=body | {"password": "spring-garden-42"}).status_code == 201
+
+
+def test_rankings_by_team_need_a_team_and_rank_approved_members_only(world):
+    from .participation_helpers import rule_item
+
+    disp = world.api("disp")
+    first = checked_in_member(world, disp, "13700000008")  # neither is in a volunteer team
+    second = checked_in_member(world, disp, "13700000009")
+    waiting = _submitted_member(world, "13700000010", name="赵待审")  # not approved: no rank, no name shown to others
+    for member, points in ((first, 7), (second, 9)):
+        entry = {"member_id": member.id, "points": points, "source_kind": "manual", "rule_item": rule_item(), "note": "x", "at": now()}
+        assert disp.upsert("ledger_entry", new_id(), entry)["status"] == "applied"
+    assert first.ok("GET", "/rankings", params={"by": "team", "period": "all"})["rows"] == []  # no team: nobody to rank with
+    names = [r["name"] for r in first.ok("GET", "/rankings", params={"by": "grid", "period": "all"})["rows"]]
+    assert "李强" in names and "赵待审" not in names, names
+    assert waiting.ok("GET", "/rankings", params={"by": "grid", "period": "all"})["rows"] == []
