@@ -154,12 +154,14 @@ def _visible_orders(conn, user: User) -> list:
     if user.role == "resident":
         return [r for r in recs if r.data.get("resident_id") == user.id]
     skills = set(_member_skills(conn, user))
-    if not skills and get(conn, "member", user.id) is None:
+    member = get(conn, "member", user.id)
+    if member is None:
         return []
+    approved = member.data.get("status") == "approved"  # orders are offered only once staff approved the check-in
 
     def mine(r) -> bool:
         d = r.data
-        offered = d.get("status") == orders.PUBLISHED and (not d.get("skill") or d.get("skill") in skills)
+        offered = approved and d.get("status") == orders.PUBLISHED and (not d.get("skill") or d.get("skill") in skills)
         return offered or user.id in (d.get("invited") or []) or user.id in (d.get("takers") or [])
 
     return [r for r in recs if mine(r)]
