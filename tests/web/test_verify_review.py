@@ -56,3 +56,20 @@ def test_a_key_person_is_not_a_special_group_for_micro_wishes(web_server):
     assert _resident_of(web_server, phone)["special_group"] is False
     r = v.http.post(web_server.url + "/api/v1/p/wishes", json={"wish": "一个新书包"}, timeout=30)
     assert r.status_code == 409 and r.json()["error"]["code"] == "not_eligible"
+
+
+def test_the_apis_session_cookie_is_secure_behind_tls_as_the_pages_one(web_server):
+    import requests
+
+    from .helpers import PASSWORD, new_phone
+
+    root, https = web_server.url + "/api/v1/p", {"X-Forwarded-Proto": "https"}
+    community = requests.get(root + "/communities", timeout=30).json()["communities"][0]["id"]
+    phone = new_phone()
+    body = {"role": "resident", "phone": phone, "password": PASSWORD, "name": "郑安", "community_id": community}
+    signed_up = requests.post(root + "/auth/register", json=body, headers=https, timeout=30)
+    assert signed_up.status_code == 201 and "secure" in signed_up.headers["set-cookie"].lower()
+    signed_in = requests.post(root + "/auth/login", json={"phone": phone, "password": PASSWORD}, headers=https, timeout=30)
+    assert signed_in.status_code == 200 and "secure" in signed_in.headers["set-cookie"].lower()
+    plain = requests.post(root + "/auth/login", json={"phone": phone, "password": PASSWORD}, timeout=30)
+    assert "secure" not in plain.headers["set-cookie"].lower()  # plain http on a LAN: a Secure cookie would not come back

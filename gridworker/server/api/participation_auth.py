@@ -83,7 +83,8 @@ def _session(user_id: str, request: Request, status: int, row) -> JSONResponse:
     body = {"token": token, "expires_at": datetime.fromtimestamp(expires, timezone.utc).isoformat(),
             "user": {"id": user.id, "role": user.role, "name": user.display_name, "phone": user.username}}  # fmt: skip
     response = JSONResponse(body, status_code=status)
-    response.set_cookie(COOKIE, token, max_age=gw.settings.token_ttl_s, httponly=True, samesite="strict", path="/")
+    response.set_cookie(COOKIE, token, max_age=gw.settings.token_ttl_s, httponly=True, samesite="strict", path="/",
+                        secure=request.url.scheme == "https")  # as the pages' own (web/session.py): Secure behind TLS
     return response
 
 
@@ -149,7 +150,7 @@ def logout(request: Request, user: User = Depends(web_user)) -> Response:
     with server_state(request).db.plain() as conn:
         conn.execute(update(tokens).where(tokens.c.id == user.token_id).values(revoked_at=time.time()))
     response = Response(status_code=204)
-    response.delete_cookie(COOKIE, path="/")
+    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict", secure=request.url.scheme == "https")
     return response
 
 
