@@ -73,3 +73,21 @@ def test_the_apis_session_cookie_is_secure_behind_tls_as_the_pages_one(web_serve
     assert signed_in.status_code == 200 and "secure" in signed_in.headers["set-cookie"].lower()
     plain = requests.post(root + "/auth/login", json={"phone": phone, "password": PASSWORD}, timeout=30)
     assert "secure" not in plain.headers["set-cookie"].lower()  # plain http on a LAN: a Secure cookie would not come back
+
+
+def test_guesses_sent_at_once_get_three_tries_in_all(web_server):
+    """The lock after three misses holds for parallel requests too: each takes its try before it is compared."""
+    import concurrent.futures
+
+    v = Visitor(web_server)
+    v.register(name="钱猜猜")
+    guesses = [idnumber.make("500223", date(1961, 3, 14), 100 + n, Gender.female) for n in range(12)]
+
+    def guess(number: str):
+        return v.http.post(web_server.url + "/api/v1/p/resident/verify", json={"name": "王秀英", "id_number": number}, timeout=60)
+
+    with concurrent.futures.ThreadPoolExecutor(12) as pool:
+        answers = list(pool.map(guess, guesses))
+    codes = sorted(r.json()["error"]["code"] for r in answers)
+    assert codes.count("not_matched") == 3 and codes.count("verify_locked") == 9, codes
+    assert "核对失败次数过多" in v.get("/h5/verify").text  # the page's form is locked as well

@@ -225,12 +225,15 @@ def verify(body: VerifyIn, request: Request, user: User = Depends(web_user)) -> 
         raise ApiError(429, "verify_locked", "核验失败次数过多，请一小时后再试", "Too many failed verifications: try again in an hour",
                        {"retry_after": left}, headers={"Retry-After": str(left)})  # fmt: skip
     limit(request, None, "verify")  # per address; the account has its lock above
+    with gw.db.plain() as conn:  # the try is taken before the comparison: parallel guesses share the three
+        locked, misses = web_limits.verify_try(conn, user.id, web.verify_tries, web.verify_lock_s)
+    if locked:
+        raise ApiError(429, "verify_locked", "核验失败次数过多，请一小时后再试", "Too many failed verifications: try again in an hour",
+                       {"retry_after": locked}, headers={"Retry-After": str(locked)})  # fmt: skip
     with gw.db.engine.connect() as conn:
         resident = get(conn, "resident", user.id)
         person = _match(conn, resident.area_id if resident else None, body.name.strip(), number)
     if person is None:
-        with gw.db.plain() as conn:
-            misses = web_limits.verify_failed(conn, user.id)
         left = max(0, web.verify_tries - misses)
         raise ApiError(422, "not_matched", "姓名与身份证号未能与社区登记信息核对一致", "The name and ID number do not match the community's register",
                        {"field": "id_number", "tries_left": left})  # fmt: skip
