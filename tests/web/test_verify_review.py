@@ -91,3 +91,18 @@ def test_guesses_sent_at_once_get_three_tries_in_all(web_server):
     codes = sorted(r.json()["error"]["code"] for r in answers)
     assert codes.count("not_matched") == 3 and codes.count("verify_locked") == 9, codes
     assert "核对失败次数过多" in v.get("/h5/verify").text  # the page's form is locked as well
+
+
+def test_a_change_by_cookie_from_another_site_is_refused(web_server):
+    """Defence in depth for browsers that ignore SameSite: the API's cookie-borne changes must come from its pages."""
+    v = Visitor(web_server)
+    v.register()
+    url = web_server.url + "/api/v1/p/opinions"
+    body = {"topic": "环境", "content": "路灯太早关了"}
+    forged = v.http.post(url, json=body, headers={"Origin": "https://evil.example"}, timeout=30)
+    assert forged.status_code == 403 and forged.json()["error"]["code"] == "cross_site"
+    fetched = v.http.post(url, json=body, headers={"Sec-Fetch-Site": "cross-site"}, timeout=30)
+    assert fetched.status_code == 403
+    assert v.get("/api/v1/p/opinions").json()["opinions"] == []  # nothing was left
+    own = v.http.post(url, json=body, headers={"Origin": web_server.url, "Sec-Fetch-Site": "same-origin"}, timeout=30)
+    assert own.status_code == 201

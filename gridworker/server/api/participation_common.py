@@ -53,6 +53,9 @@ def web_user(request: Request) -> User:
     token = header[7:].strip() if header.startswith("Bearer ") else request.cookies.get(COOKIE, "")
     if not token or len(token) > 200:
         raise unauthorized("no_token")
+    if not header.startswith("Bearer ") and request.method not in ("GET", "HEAD") and not _same_origin(request):
+        # The cookie is SameSite=Strict; a browser that ignores it still names the page that sent the request.
+        raise ApiError(403, "cross_site", "请在本站页面上操作", "This can only be done from the site's own pages")
     with server_state(request).db.engine.connect() as conn:
         user = user_for_token(conn, token)
     if user is None:
@@ -60,6 +63,18 @@ def web_user(request: Request) -> User:
     if user.role not in WEB_ROLES:
         raise ApiError(403, "desktop_only", "工作人员账户请使用网格员工作台", "Staff accounts use the GridWorker desktop app")
     return user
+
+
+def _same_origin(request: Request) -> bool:
+    """A cookie-borne change must come from the pages themselves: an Origin (when sent) naming this host."""
+    from urllib.parse import urlsplit
+
+    if request.headers.get("sec-fetch-site") in ("cross-site", "same-site"):
+        return False
+    origin = request.headers.get("origin")
+    if origin is None:
+        return True  # not from a browser's cross-site form or script (those send an Origin)
+    return urlsplit(origin).netloc.lower() == (request.headers.get("host") or "").lower()
 
 
 def address(request: Request) -> str:
