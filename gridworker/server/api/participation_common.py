@@ -69,12 +69,14 @@ def _same_origin(request: Request) -> bool:
     """A cookie-borne change must come from the pages themselves: an Origin (when sent) naming this host."""
     from urllib.parse import urlsplit
 
-    if request.headers.get("sec-fetch-site") in ("cross-site", "same-site"):
-        return False
+    fetch_site = request.headers.get("sec-fetch-site")
+    if fetch_site is not None:  # the browser's own word, whatever proxies did to Host
+        return fetch_site in ("same-origin", "none")
     origin = request.headers.get("origin")
     if origin is None:
         return True  # not from a browser's cross-site form or script (those send an Origin)
-    return urlsplit(origin).netloc.lower() == (request.headers.get("host") or "").lower()
+    # Host names only: a proxy's `Host $host` drops the port the browser's Origin keeps.
+    return urlsplit(origin).hostname == urlsplit("//" + (request.headers.get("host") or "")).hostname
 
 
 def address(request: Request) -> str:
