@@ -64,7 +64,7 @@ def _named(errors: list[dict[str, Any]]) -> ApiError:
     field = names[-1]
     zh, en = (label(field), label(field, "en")) if field != "body" else ("请求内容", "the request")
     kind = first.get("type", "")
-    if kind == "missing":
+    if kind in ("missing", "blank"):
         words = (f"{zh}不能为空", f"{en[:1].upper()}{en[1:]} is required")
     elif kind == "extra_forbidden":
         words = (f"不认识的字段“{field[:40]}”", f"unknown field '{field[:40]}'")

@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import Field
 from sqlalchemy import insert, select, update
 
-from ...domain import idnumber
+from ...domain import idnumber, passwords
 from ...domain import validation as v
 from ...domain.errors import ValidationError
 from ...domain.participation import checkin, tables
@@ -83,7 +83,8 @@ def _session(user_id: str, request: Request, status: int, row) -> JSONResponse:
     body = {"token": token, "expires_at": datetime.fromtimestamp(expires, timezone.utc).isoformat(),
             "user": {"id": user.id, "role": user.role, "name": user.display_name, "phone": user.username}}  # fmt: skip
     response = JSONResponse(body, status_code=status)
-    response.set_cookie(COOKIE, token, max_age=gw.settings.token_ttl_s, httponly=True, samesite="strict", path="/")
+    response.set_cookie(COOKIE, token, max_age=gw.settings.token_ttl_s, httponly=True, samesite="strict", path="/",
+                        secure=request.url.scheme == "https")  # as the pages' own (web/session.py): Secure behind TLS
     return response
 
 
@@ -97,6 +98,10 @@ def _community(conn, community_id: str) -> str:
 @router.post("/auth/register", status_code=201, responses={409: {}, 422: {}, 429: {}})
 def register(body: RegisterIn, request: Request):
     phone = _phone(body.phone)
+    try:  # the accounts' policy, as the pages' sign-up form applies it: no common or one-character password
+        passwords.check_password(body.password, min_length=8)
+    except ValidationError as e:
+        raise ApiError(422, "weak_password", e.zh, e.en, {"field": "password"}) from None
     limit(request, None, "signup", per_address=server_state(request).settings.web.signups_per_address)
     gw = server_state(request)
     user_id = str(uuid.uuid4())
@@ -145,7 +150,7 @@ def logout(request: Request, user: User = Depends(web_user)) -> Response:
     with server_state(request).db.plain() as conn:
         conn.execute(update(tokens).where(tokens.c.id == user.token_id).values(revoked_at=time.time()))
     response = Response(status_code=204)
-    response.delete_cookie(COOKIE, path="/")
+    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict", secure=request.url.scheme == "https")
     return response
 
 
@@ -220,12 +225,15 @@ def verify(body: VerifyIn, request: Request, user: User = Depends(web_user)) -> 
         raise ApiError(429, "verify_locked", "核验失败次数过多，请一小时后再试", "Too many failed verifications: try again in an hour",
                        {"retry_after": left}, headers={"Retry-After": str(left)})  # fmt: skip
     limit(request, None, "verify")  # per address; the account has its lock above
+    with gw.db.plain() as conn:  # the try is taken before the comparison: parallel guesses share the three
+        locked, misses = web_limits.verify_try(conn, user.id, web.verify_tries, web.verify_lock_s)
+    if locked:
+        raise ApiError(429, "verify_locked", "核验失败次数过多，请一小时后再试", "Too many failed verifications: try again in an hour",
+                       {"retry_after": locked}, headers={"Retry-After": str(locked)})  # fmt: skip
     with gw.db.engine.connect() as conn:
         resident = get(conn, "resident", user.id)
         person = _match(conn, resident.area_id if resident else None, body.name.strip(), number)
     if person is None:
-        with gw.db.plain() as conn:
-            misses = web_limits.verify_failed(conn, user.id)
         left = max(0, web.verify_tries - misses)
         raise ApiError(422, "not_matched", "姓名与身份证号未能与社区登记信息核对一致", "The name and ID number do not match the community's register",
                        {"field": "id_number", "tries_left": left})  # fmt: skip

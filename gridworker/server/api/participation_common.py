@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from fastapi import Request
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
@@ -37,6 +38,14 @@ COOKIE = "gw_session"
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
+    @field_validator("*")
+    @classmethod
+    def _not_blank(cls, value: Any, info: ValidationInfo) -> Any:
+        """A required text of spaces alone is as missing (the push would take it for no value at all)."""
+        if isinstance(value, str) and not value.strip() and cls.model_fields[info.field_name].is_required():
+            raise PydanticCustomError("blank", "must not be blank")
+        return value
+
 
 def web_user(request: Request) -> User:
     """The signed-in member or resident (Bearer token or the session cookie)."""
@@ -44,6 +53,9 @@ def web_user(request: Request) -> User:
     token = header[7:].strip() if header.startswith("Bearer ") else request.cookies.get(COOKIE, "")
     if not token or len(token) > 200:
         raise unauthorized("no_token")
+    if not header.startswith("Bearer ") and request.method not in ("GET", "HEAD") and not _same_origin(request):
+        # The cookie is SameSite=Strict; a browser that ignores it still names the page that sent the request.
+        raise ApiError(403, "cross_site", "请在本站页面上操作", "This can only be done from the site's own pages")
     with server_state(request).db.engine.connect() as conn:
         user = user_for_token(conn, token)
     if user is None:
@@ -51,6 +63,20 @@ def web_user(request: Request) -> User:
     if user.role not in WEB_ROLES:
         raise ApiError(403, "desktop_only", "工作人员账户请使用网格员工作台", "Staff accounts use the GridWorker desktop app")
     return user
+
+
+def _same_origin(request: Request) -> bool:
+    """A cookie-borne change must come from the pages themselves: an Origin (when sent) naming this host."""
+    from urllib.parse import urlsplit
+
+    fetch_site = request.headers.get("sec-fetch-site")
+    if fetch_site is not None:  # the browser's own word, whatever proxies did to Host
+        return fetch_site in ("same-origin", "none")
+    origin = request.headers.get("origin")
+    if origin is None:
+        return True  # not from a browser's cross-site form or script (those send an Origin)
+    # Host names only: a proxy's `Host $host` drops the port the browser's Origin keeps.
+    return urlsplit(origin).hostname == urlsplit("//" + (request.headers.get("host") or "")).hostname
 
 
 def address(request: Request) -> str:
@@ -169,6 +195,14 @@ def home_area(conn: Connection, user: User) -> str | None:
     """The member's area (their check-in's) or the resident's community."""
     rec = get(conn, user.role, user.id)
     return rec.area_id if rec else None
+
+
+def require_approved(conn: Connection, user: User) -> None:
+    """403 unless the member's check-in (报到) was approved by staff: only then do they sign up, take or claim."""
+    rec = get(conn, "member", user.id)
+    if rec is None or rec.data.get("status") != "approved":
+        raise ApiError(403, "not_approved", "报到经社区审核通过后才能报名、接单和认领心愿",
+                       "Your check-in must be approved by the community before you sign up, take orders or claim wishes")
 
 
 def words(pair: tuple[str, str] | None, lang: str) -> str | None:

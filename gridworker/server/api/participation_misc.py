@@ -15,7 +15,7 @@ from ..core.auth import User
 from ..core.errors import ApiError, not_found
 from ..sync.state import server_state
 from .errors import lang_of
-from .participation_common import Areas, Body, act, by_parent, get, home_area, in_areas, limit, web_user, words
+from .participation_common import Areas, Body, act, by_parent, get, home_area, in_areas, limit, require_approved, web_user, words
 
 router = APIRouter()
 def RecordId():  # noqa: N802  (one Path per parameter: FastAPI binds a shared one to its first name)
@@ -91,6 +91,8 @@ def _wish_event(request: Request, user: User, wish_id: str, action: str, extra_w
     with server_state(request).db.engine.connect() as conn:
         if wish_id not in {w.id for w in _visible_wishes(conn, user)}:
             raise not_found("心愿", "wish")
+        if action == "claim":
+            require_approved(conn, user)
     event_id = fields.pop("event_id", None) or str(uuid.uuid4())
     act(request, user, [*extra_writes, ("wish_event", event_id, {"wish_id": wish_id, "action": action, "at": _now()} | fields)])
     with server_state(request).db.engine.connect() as conn:

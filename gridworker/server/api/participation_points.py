@@ -70,10 +70,11 @@ def rankings(
     with server_state(request).db.engine.connect() as conn:
         areas = Areas(conn)
         me = get(conn, "member", user.id)
-        if me is None:
+        group = _group(me, areas, by) if me is not None and me.data.get("status") == "approved" else None
+        if group is None:  # not approved yet, or in no team: nobody to rank with
             return {"rows": []}
-        group = _group(me, areas, by)
-        members = [m for m in in_areas(conn, "member", areas.below(areas.community_of(me.area_id))) if _group(m, areas, by) == group]
+        members = [m for m in in_areas(conn, "member", areas.below(areas.community_of(me.area_id)))
+                   if m.data.get("status") == "approved" and _group(m, areas, by) == group]  # fmt: skip
         ledger = [pts.Entry(d["id"], d["member_id"], d["points"], d["source_kind"], datetime.fromisoformat(d["at"]),
                             source_id=d.get("source_id"), reverses=d.get("reverses"))
                   for m in members for d in _entries(conn, m.id)]  # fmt: skip

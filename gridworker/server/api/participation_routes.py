@@ -25,7 +25,9 @@ from ..core.schema import blob_uploaders, blobs
 from ..sync.participation_events import Folds
 from ..sync.state import server_state
 from .errors import lang_of
-from .participation_common import Areas, Body, act, by_parent, get, home_area, in_areas, limit, web_user, words
+from .participation_common import (
+    Areas, Body, act, by_parent, get, home_area, in_areas, limit, require_approved, web_user, words,
+)  # fmt: skip
 from .participation_evaluation import router as evaluation_router
 from .participation_points import router as points_router
 
@@ -92,6 +94,8 @@ def _activity_action(request: Request, user: User, activity_id: str, action: str
     with server_state(request).db.engine.connect() as conn:
         if activity_id not in {a.id for a in _visible_activities(conn, user)}:
             raise not_found("活动", "activity")
+        if action != "cancel_signup":
+            require_approved(conn, user)
     event = {"activity_id": activity_id, "action": action, "at": _now()} | extra
     act(request, user, [("activity_event", str(uuid.uuid4()), event)])
     lang = lang_of(request)
@@ -154,12 +158,14 @@ def _visible_orders(conn, user: User) -> list:
     if user.role == "resident":
         return [r for r in recs if r.data.get("resident_id") == user.id]
     skills = set(_member_skills(conn, user))
-    if not skills and get(conn, "member", user.id) is None:
+    member = get(conn, "member", user.id)
+    if member is None:
         return []
+    approved = member.data.get("status") == "approved"  # orders are offered only once staff approved the check-in
 
     def mine(r) -> bool:
         d = r.data
-        offered = d.get("status") == orders.PUBLISHED and (not d.get("skill") or d.get("skill") in skills)
+        offered = approved and d.get("status") == orders.PUBLISHED and (not d.get("skill") or d.get("skill") in skills)
         return offered or user.id in (d.get("invited") or []) or user.id in (d.get("takers") or [])
 
     return [r for r in recs if mine(r)]
@@ -235,6 +241,9 @@ def raise_order(body: RaiseIn, request: Request, user: User = Depends(web_user))
 
 def _order_event(request: Request, user: User, order_id: str, action: str, **extra: Any) -> dict[str, Any]:
     _order(request, user, order_id)  # 404 unless the user may see it
+    if action == "take":
+        with server_state(request).db.engine.connect() as conn:
+            require_approved(conn, user)
     act(request, user, [("order_event", str(uuid.uuid4()), {"order_id": order_id, "action": action, "at": _now()} | extra)])
     return _order(request, user, order_id)
 

@@ -64,12 +64,19 @@ def verify_locked(conn: Connection, user_id: str, tries: int, lock_s: int) -> in
     return 0
 
 
-def verify_failed(conn: Connection, user_id: str) -> int:
-    """Count a wrong name + ID number; returns the misses so far."""
+def verify_try(conn: Connection, user_id: str, tries: int, lock_s: int) -> tuple[int, int]:
+    """Take one of the account's tries before the comparison, under the row's lock, so that guesses sent at once
+    cannot all pass before a miss is counted: (seconds left of the lock, 0) when locked, else (0, tries taken)."""
     row = _row(conn, "verify:" + user_id)
-    misses = row.failures + 1
-    conn.execute(update(login_failures).where(login_failures.c.key == "verify:" + user_id).values(failures=misses, window_start=time.time()))
-    return misses
+    now = time.time()
+    taken = row.failures
+    if taken >= tries:
+        left = row.window_start + lock_s - now
+        if left > 0:
+            return int(left + 0.999), 0
+        taken = 0
+    conn.execute(update(login_failures).where(login_failures.c.key == "verify:" + user_id).values(failures=taken + 1, window_start=now))
+    return 0, taken + 1
 
 
 def verify_succeeded(conn: Connection, user_id: str) -> None:

@@ -19,7 +19,7 @@ from .auth_pages import bad_form, form_of
 from .render import lang_of, page, redirect
 from .residents import Resident, WebError, verify, verify_locked_for
 from .site import address, current_resident, gw, refusal
-from .uploads import MAX_PHOTO_BYTES, MAX_PHOTOS, keep, limit_text, read_photo
+from .uploads import MAX_PHOTO_BYTES, MAX_PHOTOS, check_room, keep, limit_text, read_photo
 from .words import Words
 
 router = APIRouter(prefix="/h5", include_in_schema=False)
@@ -156,6 +156,7 @@ async def snap_post(request: Request):
         category = table.get(report.category)
         if category.photo_required and not uploads:
             raise WebError("photo_required", "photo")
+        check_room(state.blobs, state.settings.blob_policy.min_free_bytes, uploads)
         with state.db.plain() as conn:
             limits.hit(conn, "snap", res.user.id, address(request))
         with state.db.write() as conn:

@@ -24,7 +24,7 @@ from sqlalchemy.engine import Connection
 
 from ...domain import hlc as hlc_mod
 from ...domain import idnumber, passwords, validation
-from ...domain.enums import SPECIAL_GROUP_TAGS
+from ...domain.enums import SPECIAL_GROUP_TAGS, Tag
 from ...domain.errors import ValidationError
 from ..core.auth import User, hash_password, user_from_row, verify_password
 from ..core.schema import login_failures, records, users
@@ -37,6 +37,9 @@ WEB_ROLES = (RESIDENT, MEMBER)
 MIN_PASSWORD = 8
 VERIFY_TRIES = 3
 VERIFY_LOCK_S = 3600
+# The special groups a micro-wish is for (as the API's participation_auth.SPECIAL_TAGS): a key person (重点人员)
+# is not one, and must not learn from the pages that the register marks them so.
+WISH_TAGS = SPECIAL_GROUP_TAGS - {Tag.key_person}
 
 
 class WebError(Exception):
@@ -240,7 +243,7 @@ def _mark_verified(conn: Connection, user_id: str, person: dict) -> None:
     tags = set(person.get("tags") or ())
     _write(conn, _record(conn, user_id), user_id, {
         "person_id": person["id"], "household_id": person.get("household_id"), "verified": True,
-        "verified_at": datetime.now(timezone.utc).isoformat(), "special_group": bool(tags & SPECIAL_GROUP_TAGS),
+        "verified_at": datetime.now(timezone.utc).isoformat(), "special_group": bool(tags & WISH_TAGS),
     })  # fmt: skip
 
 
@@ -251,6 +254,7 @@ def _match(conn: Connection, community_id: str, name: str, number: str) -> dict 
     )
     for person_id, area_id, data in conn.execute(q):
         p = json.loads(data)
-        if p.get("name", "").strip() == name and idnumber.normalise(p.get("id_number") or "") == number:
+        living = p.get("status") in (None, "active")  # nobody verifies as one who died or moved away
+        if living and p.get("name", "").strip() == name and idnumber.normalise(p.get("id_number") or "") == number:
             return p | {"id": person_id, "area_id": area_id}
     return None

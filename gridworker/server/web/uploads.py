@@ -68,6 +68,14 @@ def read_photo(data: bytes, name: str, *, resized: bool) -> Upload:
     return Upload(hashlib.sha256(jpeg).hexdigest(), jpeg, width, height, taken, *(where or (None, None)))
 
 
+def check_room(store: BlobStore, min_free_bytes: int, uploads: list[Upload]) -> None:
+    """WebError 507 when keeping these photos would take the disk below its floor (as blob_usage.check_upload
+    refuses every other upload: the API's /photos, the desktops')."""
+    size = sum(len(u.data) for u in uploads if not store.has(u.sha256))
+    if size and store.free_bytes() - size < min_free_bytes:
+        raise WebError("storage_full", "photo", 507)
+
+
 def keep(conn: Connection, store: BlobStore, user_id: str, upload: Upload) -> None:
     """Store the JPEG as a blob this user uploaded (so their photo record may name it)."""
     if not store.has(upload.sha256):

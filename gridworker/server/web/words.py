@@ -81,6 +81,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "need_place": ("请使用定位或填写地址", "Use your location or type an address"),
     "bad_description": ("请描述问题（最多 500 字）", "Describe the problem (at most 500 characters)"),
     "bad_category": ("请选择问题类别", "Choose a kind of problem"),
+    "storage_full": ("服务器存储空间不足，暂时无法接收照片，请稍后再试或联系社区", "The server is running out of space and cannot take photos now: try later or tell the community"),
     "photo_too_big": ("照片“{name}”太大（上限 {limit}）", "Photo '{name}' is too large (at most {limit})"),
     "not_a_photo": ("“{name}”不是照片，请选择 JPEG、PNG 或 HEIC 图片", "'{name}' is not a photo: choose a JPEG, PNG or HEIC picture"),
     "too_many_photos": ("最多 3 张照片", "At most 3 photos"),
