@@ -172,7 +172,12 @@ def test_the_report_pages_errors_go_when_the_field_is_fixed(qtbot, make_ctx, dem
     qtbot.keyClick(page.category.search, Qt.Key_Return)
     page.description.insertPlainText("路灯不亮")
     qtbot.mouseClick(page.save, Qt.LeftButton)
-    qtbot.waitUntil(lambda: page.errors["photos"].isVisible(), timeout=10_000)
+    try:
+        qtbot.waitUntil(lambda: page.errors["photos"].isVisible(), timeout=30_000)
+    except qtbot.TimeoutError:  # say what the page showed instead (this wait timed out once in a loaded CI run)
+        shown = {k: label.text() for k, label in {**page.errors, **page.place.errors}.items() if label.isVisible()}
+        raise AssertionError(f"category {page.category.code()!r}, errors shown {shown}, status {page.status.text()!r}, "
+                             f"save enabled {page.save.isEnabled()}, busy {page.ctx.runner.busy}") from None
     assert "photo" in page.errors["photos"].text()
     drop_files(page, [jpeg_with_gps(tmp_path / "lamp.jpg", *spot)])
     qtbot.waitUntil(lambda: page.strip.paths() != [], timeout=10_000)
