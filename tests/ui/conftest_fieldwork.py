@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 from PySide6.QtCore import QEvent, QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QComboBox
 
 from sqlmodel import select
 
@@ -78,6 +78,9 @@ def show(qtbot, page, size=(1200, 760)):
     page.resize(*size)
     page.show()
     activate(qtbot, page)
+    area = getattr(getattr(page, "place", None), "area", None)
+    if isinstance(area, QComboBox):  # a report's grid chooser fills from the database thread; a save before it is a race
+        qtbot.waitUntil(lambda: area.count() > 0, timeout=10_000)
     return page
 
 
