@@ -168,11 +168,23 @@ def main(argv: list[str] | None = None) -> int:
     except GridWorkerError as e:
         print(e.message(ctx.lang), file=sys.stderr, flush=True)
         return 1
+    except OSError as e:  # a file a command reads or writes: in words, never a traceback
+        print(_file_error(e, ctx.lang), file=sys.stderr, flush=True)
+        return 1
     except KeyboardInterrupt:
         return 130
     finally:
         ctx.close()
         logging.getLogger().removeHandler(handler)
+
+
+def _file_error(e: OSError, lang: str) -> str:
+    name = e.filename or ""
+    if isinstance(e, FileNotFoundError):
+        return f"找不到文件或文件夹：{name}" if lang == "zh" else f"No such file or folder: {name}"
+    if isinstance(e, PermissionError):
+        return f"没有权限读写：{name}" if lang == "zh" else f"Not allowed to read or write: {name}"
+    return f"无法读写文件：{name}" if lang == "zh" else f"Cannot read or write the file: {name}"
 
 
 def _terminal_log(verbose: bool) -> logging.Handler:

@@ -26,6 +26,7 @@ from ..domain.models import Area, Building, Household, Person
 from ..store.database import Store
 from .excel_columns import BUILDING, COMMUNITY, GRID, SHEETS, SHEET_BY_KIND, Column, SheetSpec, export_value
 from .excel_writer import SheetData, Validation, write_xlsx
+from .outfiles import check_folder, writing
 
 Progress = Callable[[int, int], None]
 
@@ -33,9 +34,10 @@ Progress = Callable[[int, int], None]
 # -- template -------------------------------------------------------------------
 def write_template(path: str | Path, lang: str = "zh") -> Path:
     """The empty workbook to fill in: instructions, then one sheet per kind with styled headers and drop-downs."""
-    path = _xlsx_path(path)
+    path = check_folder(_xlsx_path(path))
     notes = SheetData("说明" if lang.startswith("zh") else "Instructions", _instructions(lang), widths=[120], header=False)
-    write_xlsx(path, [notes] + [_sheet(spec, [], lang) for spec in SHEETS])
+    with writing(path):
+        write_xlsx(path, [notes] + [_sheet(spec, [], lang) for spec in SHEETS])
     return path
 
 
@@ -110,14 +112,16 @@ def export_sheet(store: Store, kind: str, path: str | Path, lang: str = "zh", pr
     """Write one kind ("buildings", "households", "persons", or the singular) to .xlsx or .csv; returns the row count."""
     spec = _spec_of(kind)
     path = Path(path)
+    if path.suffix.lower() not in (".csv", ".xlsx"):
+        raise GridWorkerError("导出文件须以 .xlsx 或 .csv 结尾", "The export file name must end in .xlsx or .csv", code="bad_file_type")
+    check_folder(path)
     with store.read() as s:
         rows = list(_Rows(s, lang).of(spec.kind))
-    if path.suffix.lower() == ".csv":
-        _write_csv(path, spec, rows, lang)
-    elif path.suffix.lower() == ".xlsx":
-        _write_xlsx(path, [(spec, rows)], lang, progress)
-    else:
-        raise GridWorkerError("导出文件须以 .xlsx 或 .csv 结尾", "The export file name must end in .xlsx or .csv", code="bad_file_type")
+    with writing(path):
+        if path.suffix.lower() == ".csv":
+            _write_csv(path, spec, rows, lang)
+        else:
+            _write_xlsx(path, [(spec, rows)], lang, progress)
     return len(rows)
 
 
@@ -129,11 +133,12 @@ def export_workbook(
 
     `only` (entity → ids: "building", "household", "person") exports just those records — a part of the
     register — in the same layout."""
-    path = _xlsx_path(path)
+    path = check_folder(_xlsx_path(path))
     with store.read() as s:
         source = _Rows(s, lang, only)
         sheets = [(spec, list(source.of(spec.kind))) for spec in SHEETS]
-    _write_xlsx(path, sheets, lang, progress)
+    with writing(path):
+        _write_xlsx(path, sheets, lang, progress)
     return {spec.kind: len(rows) for spec, rows in sheets}
 
 

@@ -38,6 +38,7 @@ from ..domain.errors import GridWorkerError
 from ..domain.fieldwork import Walkround
 from .excel_reader import Table, read_csv, read_xlsx
 from .excel_writer import SheetData, write_xlsx
+from .outfiles import make_folder, writing
 from .queries.register import ComparedPerson, people_to_compare
 from .visits import plan_walkround
 
@@ -319,21 +320,14 @@ def export_group(comparison: ListComparison, group: str, path: str | Path, lang:
     text_columns = set(number_columns(comparison, group))
     widths = [max(8, min(40, 2 * len(str(h)) + 4)) for h in head]
     sheet = SheetData(group_label(group, lang)[:31], [head, *rows], widths=widths, text_columns=text_columns)
-    try:
+    with writing(path):
         write_xlsx(path, [sheet])
-    except OSError:
-        raise GridWorkerError(
-            f"无法写入“{path.name}”：文件可能正在 Excel 或 WPS 中打开，或者文件夹不可写",
-            f"Cannot write '{path.name}': it may be open in Excel or WPS, or the folder is not writable",
-            code="unwritable_file",
-        ) from None
     return path
 
 
 def export_all(comparison: ListComparison, folder: str | Path, lang: str = "zh") -> list[Path]:
     """Every group to its own file in `folder`: "<list name>-<group>.xlsx"."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = make_folder(folder)
     stem = Path(comparison.file.name).stem
     return [export_group(comparison, g, folder / f"{stem}-{group_label(g, lang)}.xlsx", lang) for g in GROUPS]
 

@@ -39,6 +39,7 @@ from .base import transaction
 from .excel_import import CellError
 from .excel_reader import read_tables
 from .excel_writer import SheetData, Validation, write_xlsx
+from .outfiles import writing
 from .queries.roster import rosters
 from .scope import writable_areas
 
@@ -204,7 +205,7 @@ def _save(tx, report: PlacesImport, match: Place | None, fields: dict[str, Any])
 def _write(path: Path, title: str, header: list[str], rows: Iterable[list[Any]], text_columns: set[int],
            validations: list[Validation] = ()) -> int:  # fmt: skip
     rows = list(rows)
-    try:
+    with writing(path):
         if path.suffix.lower() == ".csv":
             with path.open("w", encoding="utf-8-sig", newline="") as f:
                 w = csv.writer(f)
@@ -213,12 +214,6 @@ def _write(path: Path, title: str, header: list[str], rows: Iterable[list[Any]],
         else:
             write_xlsx(path, [SheetData(title, [header] + rows, widths=[max(10, len(h) * 2) for h in header],
                                         text_columns=text_columns, required={0, 1, 2}, validations=list(validations))])  # fmt: skip
-    except OSError:
-        raise GridWorkerError(
-            f"无法写入“{path.name}”：文件可能正在 Excel 或 WPS 中打开，或者文件夹不存在、不可写",
-            f"Cannot write '{path.name}': it may be open in Excel or WPS, or the folder does not exist or is not writable",
-            code="unwritable_file",
-        ) from None
     return len(rows)
 
 

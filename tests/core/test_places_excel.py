@@ -126,7 +126,7 @@ def test_an_unwritable_export_or_a_broken_workbook_is_said_in_words(store, grids
         for suffix in (".xlsx", ".csv"):
             assert main(["--lang", "en", command, "export", "-o", str(nowhere / f"out{suffix}")]) == 1
             err = capsys.readouterr().err
-            assert f"Cannot write 'out{suffix}'" in err and "Errno" not in err and "Traceback" not in err
+            assert f"The folder '{nowhere}' does not exist: 'out{suffix}' cannot be written" in err and "Errno" not in err and "Traceback" not in err
     broken = tmp_path / "places.xlsx"
     broken.write_text("not a workbook", encoding="utf-8")
     assert main(["--lang", "en", "places", "import", str(broken)]) == 1
