@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
+from ..domain.counts import count_text
 from ..domain.errors import GridWorkerError
 
 COLUMN_OPTIONS = (("id_number", "--id-col"), ("name", "--name-col"), ("phone", "--phone-col"))
@@ -84,7 +85,7 @@ def compare(args, ctx) -> int:
     for path in written:
         ctx.say(f"已导出：{path}", f"Exported: {path}")
     if walk is not None:
-        ctx.say(f"已安排巡查“{walk.name}”：{len(walk.household_ids)} 户", f"Walk-round '{walk.name}' planned: {len(walk.household_ids)} households")
+        ctx.say(f"已安排巡查“{walk.name}”：{len(walk.household_ids)} 户", f"Walk-round '{walk.name}' planned: {count_text(len(walk.household_ids), '{0} household', '{0} households')}")
     return 0
 
 
@@ -94,7 +95,7 @@ def _print_counts(ctx, listfile, comparison) -> None:
     c = comparison.counts()
     zh = ctx.lang == "zh"
     ctx.say(f"名单：{listfile.name}（工作表“{listfile.sheet}”，表头在第 {listfile.header_row} 行，{c['rows']} 行）",
-            f"List: {listfile.name} (sheet '{listfile.sheet}', header on row {listfile.header_row}, {c['rows']} rows)")  # fmt: skip
+            f"List: {listfile.name} (sheet '{listfile.sheet}', header on row {listfile.header_row}, {count_text(c['rows'], '{0} row', '{0} rows')})")  # fmt: skip
     used = [f"{svc.words(svc.FIELD_LABELS[f], ctx.lang)} = {listfile.column_label(i)}" for f, i in comparison.columns.chosen().items()]
     ctx.say("比对列：" + "；".join(used), "Columns: " + "; ".join(used))
     ctx.say(f"登记簿：{c['people']} 人", f"Register: {c['people']} people")

@@ -10,6 +10,8 @@ from __future__ import annotations
 import sys
 import time
 
+from ..domain.counts import count_text
+
 PROGRESS_FROM_ROWS = 2000  # smaller files finish before a progress line would help
 
 
@@ -78,18 +80,18 @@ def import_file(args, ctx) -> int:
     bad = len(report.errors)
     if args.dry_run:
         if bad:
-            ctx.say(f"检查完毕：发现 {bad} 处错误，未做任何修改。", f"Checked: {bad} errors found; nothing was changed.")
+            ctx.say(f"检查完毕：发现 {bad} 处错误，未做任何修改。", f"Checked: {count_text(bad, '{0} error', '{0} errors')} found; nothing was changed.")
         else:
             ctx.say("检查完毕：没有错误，未做任何修改（去掉 --dry-run 即可导入）。", "Checked: no errors; nothing was changed (run without --dry-run to import).")
         return 1 if bad else 0
     if not report.committed:
         ctx.say(
             f"未导入任何数据：发现 {bad} 处错误。请修改后重新导入，或用 --skip-errors 只导入正确的行。",
-            f"Nothing was imported: {bad} errors found. Fix them and import again, or use --skip-errors to import the good rows.",
+            f"Nothing was imported: {count_text(bad, '{0} error', '{0} errors')} found. Fix them and import again, or use --skip-errors to import the good rows.",
         )
         return 1
     if bad:
-        ctx.say(f"已导入正确的行；{bad} 处错误所在的行已跳过。", f"The good rows were imported; the rows with {bad} errors were skipped.")
+        ctx.say(f"已导入正确的行；{bad} 处错误所在的行已跳过。", f"The good rows were imported; the rows with {count_text(bad, '{0} error', '{0} errors')} were skipped.")
     else:
         ctx.say("导入完成。", "Import complete.")
     return 0
@@ -103,5 +105,5 @@ def export(args, ctx) -> int:
         n = excel.export_sheet(ctx.store(), args.kind, args.output, args.sheet_lang or ctx.lang, progress=line)
     finally:
         line.close()
-    ctx.say(f"已导出 {n} 行到 {args.output}", f"Exported {n} rows to {args.output}")
+    ctx.say(f"已导出 {n} 行到 {args.output}", f"Exported {count_text(n, '{0} row', '{0} rows')} to {args.output}")
     return 0

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 
+from ..domain.counts import count_text
+
 
 def register(sub) -> None:
     p = sub.add_parser("places", help="places (九小场所, organisations): list, import, export")
@@ -82,7 +84,7 @@ def places_list(args, ctx) -> int:
         hazards = (f"隐患 {r.open_hazards}（逾期 {r.overdue_hazards}）" if ctx.lang == "zh" else
                    f"hazards {r.open_hazards} ({r.overdue_hazards} overdue)")  # fmt: skip
         print("\t".join([r.name, kind.label(ctx.lang) if kind else r.kind, r.address or "", r.person_in_charge or "", hazards]))
-    ctx.say(f"共 {len(rows)} 个场所", f"{len(rows)} place(s)")
+    ctx.say(f"共 {len(rows)} 个场所", count_text(len(rows), "{0} place", "{0} places"))
     return 0
 
 
@@ -94,7 +96,7 @@ def places_import(args, ctx) -> int:
         print(line)
     bad = len(report.errors)
     if bad:
-        ctx.say(f"未导入任何数据：发现 {bad} 处错误，请修改后重新导入。", f"Nothing was imported: {bad} errors found; fix them and import again.")
+        ctx.say(f"未导入任何数据：发现 {bad} 处错误，请修改后重新导入。", f"Nothing was imported: {count_text(bad, '{0} error', '{0} errors')} found; fix them and import again.")
         return 1
     if args.dry_run:
         ctx.say("检查完毕：没有错误，未做任何修改（去掉 --dry-run 即可导入）。", "Checked: no errors; nothing was changed (run without --dry-run to import).")
@@ -107,7 +109,7 @@ def places_export(args, ctx) -> int:
     from ..services.places_excel import export_places
 
     n = export_places(ctx.store(), args.output, args.sheet_lang or ctx.lang)
-    ctx.say(f"已导出 {n} 个场所到 {args.output}", f"Exported {n} places to {args.output}")
+    ctx.say(f"已导出 {n} 个场所到 {args.output}", f"Exported {count_text(n, '{0} place', '{0} places')} to {args.output}")
     return 0
 
 
@@ -115,5 +117,5 @@ def roster_export(args, ctx) -> int:
     from ..services.places_excel import export_roster
 
     n = export_roster(ctx.store(), args.output, args.sheet_lang or ctx.lang)
-    ctx.say(f"已导出 {n} 名网格力量到 {args.output}", f"Exported {n} grid team members to {args.output}")
+    ctx.say(f"已导出 {n} 名网格力量到 {args.output}", f"Exported {count_text(n, '{0} grid team member', '{0} grid team members')} to {args.output}")
     return 0

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from . import wire
+from .counts import count_text  # noqa: F401 - its callers import it from here
 from .enums import (
     Action,
     AreaLevel,
@@ -153,11 +154,6 @@ def field_label(field: str, lang: str, entity: str | None = None) -> str:
         pair = ("其他信息", "other detail")
     text = _pick(pair, lang)
     return text if lang.startswith("zh") else text[:1].upper() + text[1:]
-
-
-def count_text(n: int, one: str, many: str) -> str:
-    """English counts with their plural: count_text(1, "{0} incident", "{0} incidents") → "1 incident"."""
-    return (one if n == 1 else many).format(n)
 
 
 def wire_type(entity: str | None, field: str) -> str | None:

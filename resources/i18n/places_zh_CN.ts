@@ -809,10 +809,6 @@
             <translation>{0}（{1}）</translation>
         </message>
         <message>
-            <source>{0} rows of the list compared with {1} people of the register; {2} the same.</source>
-            <translation>名单 {0} 行已与登记簿中的 {1} 人比对，其中 {2} 人信息一致。</translation>
-        </message>
-        <message>
             <source>{0} rows have nothing in the chosen columns and were not compared.</source>
             <translation>另有 {0} 行在所选列中没有内容，未比对。</translation>
         </message>

@@ -79,3 +79,20 @@ def test_compare_export_into_a_folder_that_cannot_be_made(home, tmp_path):
     assert f"The folder '{afile / 'out'}' cannot be created" in run.stderr
     run = _run(home, "compare", str(listfile), "--export", str(afile / "out"))
     assert run.returncode == 1 and f"无法创建文件夹“{afile / 'out'}”" in run.stderr
+
+
+def test_english_counts_of_one_are_singular(store, tmp_path, monkeypatch, capsys):
+    from gridworker.cli import main
+    from gridworker.services import places as svc
+    from gridworker.services import register
+
+    community = register.register_area(store, code="C1", name="幸福社区", level="community")
+    grid = register.register_area(store, code="G1", name="第一网格", level="grid", parent_id=community.id)
+    svc.register_place(store, {"name": "老王川菜馆", "kind": "restaurant", "area_id": grid.id})
+    monkeypatch.setenv("GRIDWORKER_PASSWORD", PASSWORD)
+    assert main(["--lang", "en", "places", "list"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "1 place"
+    assert main(["--lang", "en", "places", "export", "-o", str(tmp_path / "p.csv")]) == 0
+    assert f"Exported 1 place to {tmp_path / 'p.csv'}" in capsys.readouterr().out
+    assert main(["places", "list"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "共 1 个场所"

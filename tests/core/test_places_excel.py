@@ -110,7 +110,7 @@ def test_the_places_and_roster_commands(store, grids, tmp_path, monkeypatch, cap
     assert main(["--lang", "en", "places", "list", "--search", "lwbld", "--json"]) == 0
     assert '"name": "老王便利店"' in capsys.readouterr().out
     assert main(["--lang", "en", "places", "list", "--kind", "小餐饮"]) == 0
-    assert "0 place(s)" in capsys.readouterr().out
+    assert "0 places" in capsys.readouterr().out
     assert main(["--lang", "en", "places", "export", "-o", str(tmp_path / "e.csv")]) == 0
     assert main(["--lang", "en", "roster", "export", "-o", str(tmp_path / "r.csv")]) == 0
     assert (tmp_path / "r.csv").read_text("utf-8-sig").startswith("Grid,Role in the grid")

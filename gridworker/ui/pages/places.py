@@ -209,7 +209,7 @@ class PlacesPage(QWidget):
         rows = await self.ctx.runner.call(places_register.list_places, self.ctx.store, area_ids=[grid] if grid else None,
                                           kind=kind, text=text or None, guard=self)  # fmt: skip
         self.model.set_rows(rows)
-        self.count.setText(self.tr("{0} places").format(len(rows)))
+        self.count.setText(self.tr("1 place") if len(rows) == 1 else self.tr("{0} places").format(len(rows)))
         index = next((i for i, r in enumerate(rows) if r.id == self._current_id), 0 if rows else -1)
         if index >= 0:
             self.table.selectRow(index)

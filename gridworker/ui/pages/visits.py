@@ -477,7 +477,8 @@ class VisitsPage(VisitColumns, QWidget):
             self.due_error.show()
             return
         self.due_error.hide()
-        name = self.tr("Visits {0} · {1} households").format(self.today().strftime("%m-%d"), len(chosen))
+        said = self.tr("Visits {0} · 1 household") if len(chosen) == 1 else self.tr("Visits {0} · {1} households")
+        name = said.format(self.today().strftime("%m-%d"), len(chosen))
         plan, more = (place_walks.plan_mixed_walkround, {"place_ids": places}) if places else (visit_service.plan_walkround, {})
         try:
             walk = await self.ctx.runner.call(

@@ -280,7 +280,7 @@ class ActivitiesTab(ListTab):
                             verified_by=self.ctx.actor.id, actor_role=self.ctx.actor.role, after=self._awarded)
 
     def _awarded(self, paid: int) -> None:
-        self.say(self.tr("Points awarded to {0} members.").format(paid))
+        self.say(self.tr("Points awarded to 1 member.") if paid == 1 else self.tr("Points awarded to {0} members.").format(paid))
 
     def new_activity(self) -> None:
         self.new_dialog = NewActivityDialog(self, self.communities)

@@ -198,4 +198,5 @@ class EvaluationTab(ListTab):
         super().refused(exc)
 
     def _exported(self, paths) -> None:
-        self.say(self.tr("Saved {0} workbooks in {1}.").format(len(paths), self.export_folder))
+        said = self.tr("Saved 1 workbook in {1}.") if len(paths) == 1 else self.tr("Saved {0} workbooks in {1}.")
+        self.say(said.format(len(paths), self.export_folder))

@@ -224,7 +224,8 @@ class PointsTab(ListTab):
         balance, entries = await self.ctx.runner.call(point_queries.ledger, self.ctx.store, member_id, guard=self)
         if self.current is None or self.current.id != member_id:
             return
-        self.balance.setText(self.tr("{0}: {1} points").format(self.current.name, balance))
+        said = self.tr("{0}: 1 point") if balance == 1 else self.tr("{0}: {1} points")
+        self.balance.setText(said.format(self.current.name, balance))
         self.ledger_model.set_rows(entries)
         self.enable_buttons()
 

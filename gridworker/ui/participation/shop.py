@@ -179,7 +179,8 @@ class ShopTab(ListTab):
         chosen = self.member.currentData()
         self.member.clear()
         for m in members:
-            self.member.addItem(self.tr("{0} ({1} points)").format(m.name, m.balance), m.id)
+            said = self.tr("{0} (1 point)") if m.balance == 1 else self.tr("{0} ({1} points)")
+            self.member.addItem(said.format(m.name, m.balance), m.id)
         if chosen is not None and self.member.findData(chosen) >= 0:
             self.member.setCurrentIndex(self.member.findData(chosen))
         self.redemption_model.set_rows(redemptions)

@@ -171,7 +171,8 @@ class PlaceCardView(QWidget):
         if place.licence_number:
             lines.append(self.tr("Unified social credit code: {0}").format(esc(place.licence_number)))
         if kind:
-            lines.append(self.tr("Inspected every {0} days").format(kind.interval_days))
+            lines.append(self.tr("Inspected every day") if kind.interval_days == 1
+                         else self.tr("Inspected every {0} days").format(kind.interval_days))  # fmt: skip
         self.facts.setText("<br/>".join(line for line in lines if line))
         self.hazards_model.set_rows(card.hazards)
         self.inspections_model.set_rows(card.inspections)

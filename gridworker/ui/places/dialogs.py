@@ -154,8 +154,10 @@ class InspectDialog(_PlaceDialog):
             self.accept()
             return
         self.form.setEnabled(False)
-        self.done_label.setText(self.tr("Saved. {0} hazards were found: print the rectification notice for the person "
-                                        "in charge to sign.").format(len(result.new_hazards)))  # fmt: skip
+        found = len(result.new_hazards)
+        self.done_label.setText(
+            self.tr("Saved. 1 hazard was found: print the rectification notice for the person in charge to sign.") if found == 1
+            else self.tr("Saved. {0} hazards were found: print the rectification notice for the person in charge to sign.").format(found))
         self.done_label.setStyleSheet(f"color: {OK};")
         self.done_label.show()
         self.notice_button.show()

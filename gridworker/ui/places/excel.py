@@ -42,8 +42,10 @@ class PlacesCheckDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.buttons.rejected.connect(self.reject)
         if report.errors:
-            text.setText(self.tr("The file has {0} problems: nothing was imported. Correct the cells below and "
-                                 "import it again.").format(len(report.errors)) + " " + counts)  # fmt: skip
+            said = (self.tr("The file has 1 problem: nothing was imported. Correct the cell below and import it again.")
+                    if len(report.errors) == 1 else self.tr("The file has {0} problems: nothing was imported. Correct the "
+                                                            "cells below and import it again.").format(len(report.errors)))
+            text.setText(said + " " + counts)
             self.errors_model = CellErrorsModel(report.errors, lang, self)
             table = make_table(self.errors_model)
             table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
@@ -97,9 +99,12 @@ class PlacesExcel(QObject):
             self.message.emit(self.tr("Nothing was imported: {0}").format(error_text(exc, self.ctx.lang)), False)
             return
         if not report.committed:
-            self.message.emit(self.tr("Nothing was imported: the file has {0} problems").format(len(report.errors)), False)
+            bad = len(report.errors)
+            self.message.emit(self.tr("Nothing was imported: the file has 1 problem") if bad == 1
+                              else self.tr("Nothing was imported: the file has {0} problems").format(bad), False)  # fmt: skip
             return
-        self.message.emit(self.tr("Imported: {0} new places, {1} updated").format(report.new, report.updated), True)
+        said = self.tr("Imported: {0} new place, {1} updated") if report.new == 1 else self.tr("Imported: {0} new places, {1} updated")
+        self.message.emit(said.format(report.new, report.updated), True)
 
     # -- export -----------------------------------------------------------------------------------
     def ask_export(self, area_id: str | None, title: str) -> None:
@@ -120,4 +125,5 @@ class PlacesExcel(QObject):
             if isValid(self.page):
                 self.message.emit(self.tr("Not exported: {0}").format(error_text(exc, self.ctx.lang)), False)
             return
-        self.message.emit(self.tr("{0} places exported to {1}").format(count, path), True)
+        said = self.tr("1 place exported to {1}") if count == 1 else self.tr("{0} places exported to {1}")
+        self.message.emit(said.format(count, path), True)

@@ -64,7 +64,8 @@ class HazardRow(QFrame):
             grade=severity_label(state.severity or hazard.severity, lang), found=day_text(hazard.found_at, lang),
             deadline=day_text(deadline, lang))  # fmt: skip
         if state.extensions:
-            facts += " · " + self.tr("extended {0} times").format(state.extensions)
+            facts += " · " + (self.tr("extended once") if state.extensions == 1
+                              else self.tr("extended {0} times").format(state.extensions))  # fmt: skip
         if late:
             facts += " · " + self.tr("overdue")
         title = QLabel(f"<b>{esc(name)}</b><br/><span style='color:{ERROR if late else MUTED}'>{esc(facts)}</span>")

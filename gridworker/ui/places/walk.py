@@ -59,9 +59,12 @@ class DuePlacesPanel(QWidget):
 
         def why(d) -> str:
             if d.overdue_hazards:
-                return self.tr("{0} hazards overdue").format(d.overdue_hazards)
+                return (self.tr("1 hazard overdue") if d.overdue_hazards == 1
+                        else self.tr("{0} hazards overdue").format(d.overdue_hazards))  # fmt: skip
             if d.days_overdue is None:
                 return self.tr("never inspected")
+            if d.days_overdue == 1:
+                return self.tr("due 1 day ago")
             return self.tr("due {0} days ago").format(d.days_overdue) if d.days_overdue > 0 else self.tr("due today")
 
         return [

@@ -209,7 +209,9 @@ class ListCompareDialog(QDialog):
 
     def _show_list(self, listfile: svc.ListFile) -> None:
         self.listfile, self.comparison = listfile, None
-        self.file_label.setText(self.tr("{0} · sheet “{1}” · header on row {2} · {3} rows").format(
+        said = (self.tr("{0} · sheet “{1}” · header on row {2} · 1 row") if len(listfile.rows) == 1
+                else self.tr("{0} · sheet “{1}” · header on row {2} · {3} rows"))  # fmt: skip
+        self.file_label.setText(said.format(
             listfile.name, listfile.sheet, listfile.header_row, len(listfile.rows)))  # fmt: skip
         self.file_label.setStyleSheet("")
         labels = [listfile.column_label(i) for i in range(len(listfile.headers))]
@@ -272,9 +274,12 @@ class ListCompareDialog(QDialog):
             for column in range(len(headers)):
                 view.setColumnWidth(column, min(view.columnWidth(column), 260))
         c = comparison.counts()
-        text = self.tr("{0} rows of the list compared with {1} people of the register; {2} the same.").format(
-            c["rows"], c["people"], c["same"])  # fmt: skip
-        if c["skipped"]:
+        rows = self.tr("1 row") if c["rows"] == 1 else self.tr("{0} rows").format(c["rows"])
+        people = self.tr("1 person") if c["people"] == 1 else self.tr("{0} people").format(c["people"])
+        text = self.tr("{0} of the list compared with {1} of the register; {2} the same.").format(rows, people, c["same"])
+        if c["skipped"] == 1:
+            text += " " + self.tr("1 row has nothing in the chosen columns and was not compared.")
+        elif c["skipped"]:
             text += " " + self.tr("{0} rows have nothing in the chosen columns and were not compared.").format(c["skipped"])
         self.summary.setStyleSheet("")
         if comparison.damaged_ids:
@@ -338,7 +343,9 @@ class ListCompareDialog(QDialog):
                 self._failed(exc)
             return
         self.planned_for = comparison
-        self.done_label.setText(self.tr("Walk-round “{0}” planned: {1} households, on the Visits page.").format(
+        said = (self.tr("Walk-round “{0}” planned: 1 household, on the Visits page.") if len(walk.household_ids) == 1
+                else self.tr("Walk-round “{0}” planned: {1} households, on the Visits page."))  # fmt: skip
+        self.done_label.setText(said.format(
             walk.name, len(walk.household_ids)))  # fmt: skip
         self.planned.emit(walk)
         self._show_state()

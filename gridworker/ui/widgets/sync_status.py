@@ -171,7 +171,8 @@ class SyncStatusWidget(QWidget):
     @Slot(int)
     def show_progress(self, received: int) -> None:
         if self.controller.status().syncing:  # a late count after the sync ended is not shown
-            self.state_label.setText(self.tr("Syncing… {0} records received").format(f"{received:,}"))
+            self.state_label.setText(self.tr("Syncing… 1 record received") if received == 1
+                                     else self.tr("Syncing… {0} records received").format(f"{received:,}"))  # fmt: skip
 
     def _demo_problem(self) -> str:
         from ...demo.server import startup_problem  # core module, no Qt

@@ -1,0 +1,142 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+    <context>
+        <name>DuePlacesPanel</name>
+        <message>
+            <source>1 hazard overdue</source>
+            <translation>1项隐患逾期</translation>
+        </message>
+        <message>
+            <source>due 1 day ago</source>
+            <translation>已到期1天</translation>
+        </message>
+    </context>
+    <context>
+        <name>PlacesCheckDialog</name>
+        <message>
+            <source>The file has 1 problem: nothing was imported. Correct the cell below and import it again.</source>
+            <translation>文件中有1处问题，未导入任何内容。请改正下列单元格后重新导入。</translation>
+        </message>
+    </context>
+    <context>
+        <name>PlacesExcel</name>
+        <message>
+            <source>Nothing was imported: the file has 1 problem</source>
+            <translation>未导入任何内容：文件中有1处问题</translation>
+        </message>
+        <message>
+            <source>Imported: {0} new place, {1} updated</source>
+            <translation>已导入：新增{0}个场所，更新{1}个</translation>
+        </message>
+        <message>
+            <source>1 place exported to {1}</source>
+            <translation>已导出1个场所到 {1}</translation>
+        </message>
+    </context>
+    <context>
+        <name>PlaceCardView</name>
+        <message>
+            <source>Inspected every day</source>
+            <translation>每天检查一次</translation>
+        </message>
+    </context>
+    <context>
+        <name>HazardRow</name>
+        <message>
+            <source>extended once</source>
+            <translation>已延期1次</translation>
+        </message>
+    </context>
+    <context>
+        <name>InspectDialog</name>
+        <message>
+            <source>Saved. 1 hazard was found: print the rectification notice for the person in charge to sign.</source>
+            <translation>已保存。发现1项隐患：请打印整改通知书，交场所负责人签收。</translation>
+        </message>
+    </context>
+    <context>
+        <name>ListCompareDialog</name>
+        <message>
+            <source>{0} · sheet “{1}” · header on row {2} · 1 row</source>
+            <translation>{0} · 工作表“{1}” · 表头在第 {2} 行 · 共 1 行</translation>
+        </message>
+        <message>
+            <source>1 row</source>
+            <translation>1 行</translation>
+        </message>
+        <message>
+            <source>{0} rows</source>
+            <translation>{0} 行</translation>
+        </message>
+        <message>
+            <source>1 person</source>
+            <translation>1 人</translation>
+        </message>
+        <message>
+            <source>{0} people</source>
+            <translation>{0} 人</translation>
+        </message>
+        <message>
+            <source>{0} of the list compared with {1} of the register; {2} the same.</source>
+            <translation>名单 {0}已与登记簿中的 {1}比对，其中 {2} 人信息一致。</translation>
+        </message>
+        <message>
+            <source>1 row has nothing in the chosen columns and was not compared.</source>
+            <translation>另有 1 行在所选列中没有内容，未比对。</translation>
+        </message>
+        <message>
+            <source>Walk-round “{0}” planned: 1 household, on the Visits page.</source>
+            <translation>已安排巡查“{0}”：1 户，可在走访页查看。</translation>
+        </message>
+    </context>
+    <context>
+        <name>EvaluationTab</name>
+        <message>
+            <source>Saved 1 workbook in {1}.</source>
+            <translation>已在{1}保存1个工作簿。</translation>
+        </message>
+    </context>
+    <context>
+        <name>ShopTab</name>
+        <message>
+            <source>{0} (1 point)</source>
+            <translation>{0}（1分）</translation>
+        </message>
+    </context>
+    <context>
+        <name>PointsTab</name>
+        <message>
+            <source>{0}: 1 point</source>
+            <translation>{0}：1分</translation>
+        </message>
+    </context>
+    <context>
+        <name>ActivitiesTab</name>
+        <message>
+            <source>Points awarded to 1 member.</source>
+            <translation>已为1名党员记分。</translation>
+        </message>
+    </context>
+    <context>
+        <name>VisitsPage</name>
+        <message>
+            <source>Visits {0} · 1 household</source>
+            <translation>走访 {0} · 1户</translation>
+        </message>
+    </context>
+    <context>
+        <name>PlacesPage</name>
+        <message>
+            <source>1 place</source>
+            <translation>共1个场所</translation>
+        </message>
+    </context>
+    <context>
+        <name>SyncStatusWidget</name>
+        <message>
+            <source>Syncing… 1 record received</source>
+            <translation>正在同步…已收到 1 条</translation>
+        </message>
+    </context>
+</TS>

@@ -1,0 +1,36 @@
+"""Findings of the s5 round, driven through the widgets: plural counts, the roster's Remove button, the places
+page's grid filter after a sync, a handler's walk-rounds, deleting a place, the dashboard's words, the refused
+edits' discard, the party members' scope."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from gridworker.domain.placework import Place
+from gridworker.services import places as place_service
+from gridworker.ui.pages.places import PlacesPage
+
+from .conftest_fieldwork import HANDLER, WORKER, show
+from .conftest_fieldwork import demo_account, demo_store, make_ctx  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.timeout(180)
+
+
+def _a_grid(store) -> str:
+    from gridworker.domain.models import Area
+
+    with store.read() as s:
+        return s.exec(select(Area.id).where(Area.level == "grid", Area.deleted == False).order_by(Area.code)).first()  # noqa: E712
+
+
+# -- item 2: "1 place", not "1 places" --------------------------------------------------------------
+def test_one_place_is_counted_in_the_singular_in_english(qtbot, make_ctx, demo_store):
+    for name in ("独一无二修鞋铺", "街角便利店"):
+        place_service.register_place(demo_store, {"name": name, "kind": "shop", "area_id": _a_grid(demo_store)})
+    page = show(qtbot, PlacesPage(make_ctx(WORKER, "en")))
+    qtbot.waitUntil(lambda: page.model.rowCount() > 1, timeout=10_000)
+    assert page.count.text() == f"{page.model.rowCount()} places"
+    page.search.setText("独一无二修鞋铺")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10_000)
+    assert page.count.text() == "1 place"
