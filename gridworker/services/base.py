@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from sqlmodel import Session, SQLModel, select
 
+from ..domain.display import ENTITY_LABELS
 from ..domain.errors import NotFound
 from ..domain.models import Meta, SyncedRecord
 from ..domain.rows import new_record, row_template
@@ -107,10 +108,10 @@ def get_live(s: Session, model: type[T], record_id: str | None) -> T:
             "ledger_entry": ("积分记录", "ledger entry"),
             "shop_item": ("商品", "shop item"),
             "redemption": ("兑换单", "redemption"),
-        }.get(
-            model.entity, (model.entity, model.entity)
-        )
-        raise NotFound(f"找不到该{kind[0]}（{record_id}）", f"No such {kind[1]} ({record_id})")
+        }.get(model.entity) or ENTITY_LABELS.get(model.entity, ("记录", "record"))
+        # No id in the words: a screen must never show one (the id stays in the details for the log).
+        raise NotFound(f"找不到该{kind[0]}：它可能已被删除", f"No such {kind[1]}: it may have been deleted",
+                       details={"entity": model.entity, "id": record_id})
     return obj
 
 

@@ -34,3 +34,29 @@ def test_one_place_is_counted_in_the_singular_in_english(qtbot, make_ctx, demo_s
     page.search.setText("独一无二修鞋铺")
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10_000)
     assert page.count.text() == "1 place"
+
+
+# -- item 3: the roster's Remove button after a failed removal ---------------------------------------
+def test_remove_comes_back_after_a_failed_removal_and_the_failure_is_said_in_the_dialog(qtbot, make_ctx, demo_store,
+                                                                                          monkeypatch):  # fmt: skip
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    from gridworker.services import roster
+    from gridworker.ui.register.roster import RosterDialog
+
+    grid = _a_grid(demo_store)
+    member = roster.add_member(demo_store, {"area_id": grid, "role": "doctor", "name": "王医生"})
+    dialog = RosterDialog(make_ctx(WORKER, "en"), grid, "Grid 1")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 1, timeout=10_000)
+    dialog.table.selectRow(0)
+    assert dialog.remove_button.isEnabled()
+    roster.remove_member(demo_store, member.id)  # removed meanwhile (another device, through a sync)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    qtbot.mouseClick(dialog.remove_button, Qt.MouseButton.LeftButton)
+    assert not dialog.remove_button.isEnabled()  # off with the click itself
+    qtbot.waitUntil(lambda: dialog.message.text() != "", timeout=10_000)
+    assert "Traceback" not in dialog.message.text() and member.id not in dialog.message.text()
+    qtbot.waitUntil(dialog.remove_button.isEnabled, timeout=5_000)

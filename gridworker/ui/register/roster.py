@@ -265,6 +265,7 @@ class RosterDialog(QDialog):
         except Exception as exc:  # noqa: BLE001 - said in words in the dialog (error_text)
             if isValid(self):
                 self._say(error_text(exc, self.ctx.lang), ERROR_STYLE)
+                self._update_buttons()  # the click turned Remove off: it comes back with the failure
             return
         self.load()
 
