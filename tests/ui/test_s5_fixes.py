@@ -60,3 +60,22 @@ def test_remove_comes_back_after_a_failed_removal_and_the_failure_is_said_in_the
     qtbot.waitUntil(lambda: dialog.message.text() != "", timeout=10_000)
     assert "Traceback" not in dialog.message.text() and member.id not in dialog.message.text()
     qtbot.waitUntil(dialog.remove_button.isEnabled, timeout=5_000)
+
+
+# -- item 4: the places page's grid filter follows areas that arrive --------------------------------------
+def test_the_grid_filter_takes_in_areas_that_arrive_and_keeps_the_choice(qtbot, make_ctx, demo_store):
+    from gridworker.domain.models import Area
+    from gridworker.services import register
+
+    page = show(qtbot, PlacesPage(make_ctx(WORKER, "en")))
+    qtbot.waitUntil(lambda: page.grid.count() > 2, timeout=10_000)
+    before = [page.grid.itemData(i) for i in range(page.grid.count())]
+    chosen = before[2]
+    page.grid.setCurrentIndex(2)
+    with demo_store.read() as s:
+        community = s.exec(select(Area).where(Area.level == "community")).first()
+    grid = register.register_area(demo_store, code="G-NEW", name="新来的网格", level="grid", parent_id=community.id)
+    qtbot.waitUntil(lambda: page.grid.findData(grid.id) >= 0, timeout=10_000)
+    assert page.grid.currentData() == chosen
+    items = [page.grid.itemData(i) for i in range(page.grid.count())]
+    assert len(items) == len(set(items)) == len(before) + 1  # each grid once

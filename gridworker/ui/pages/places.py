@@ -191,6 +191,8 @@ class PlacesPage(QWidget):
         self.checklists = checklists
         keep = self.grid.currentData()
         self.grid.blockSignals(True)
+        while self.grid.count() > 1:  # "All my grids" stays; the grids are read again (areas arrive by sync)
+            self.grid.removeItem(1)
         for a in areas:
             if a.level in (AreaLevel.grid.value, AreaLevel.microgrid.value, AreaLevel.community.value):
                 self.grid.addItem(a.name, a.id)
@@ -246,6 +248,8 @@ class PlacesPage(QWidget):
     def _data_changed(self, changes) -> None:
         if not WATCHED & set(changes.ids):
             return
+        if {"area", "checklist"} & set(changes.ids):
+            self._load_grids()  # the grid filter and the checklists, keeping the grid chosen
         if self.isVisible():
             self._search_timer.start()
         else:
