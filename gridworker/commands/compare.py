@@ -71,8 +71,9 @@ def compare(args, ctx) -> int:
     if args.plan_visits:
         from ..identity import identity_of
 
-        planner = identity_of(ctx.account()).id
-        walk = svc.plan_visits_for_missing(ctx.store(), comparison, planner_id=planner, lang=ctx.lang)
+        planner = identity_of(ctx.account())
+        walk = svc.plan_visits_for_missing(ctx.store(), comparison, planner_id=planner.id, lang=ctx.lang,
+                                           planner_role=planner.role)  # fmt: skip
     if args.json:
         print(json.dumps({
             "file": listfile.name, "sheet": listfile.sheet, "header_row": listfile.header_row,

@@ -36,6 +36,7 @@ from openpyxl.utils.cell import get_column_letter
 from ..domain import listcompare as lc
 from ..domain.errors import GridWorkerError
 from ..domain.fieldwork import Walkround
+from ..domain.permissions import check_may_plan_visits
 from .excel_reader import Table, read_csv, read_xlsx
 from .excel_writer import SheetData, write_xlsx
 from .outfiles import make_folder, writing
@@ -339,8 +340,9 @@ def walkround_name(comparison: ListComparison, lang: str = "zh") -> str:
 
 
 def plan_visits_for_missing(store: Any, comparison: ListComparison, *, name: str | None = None,
-                            planner_id: str | None = None, lang: str = "zh") -> Walkround:  # fmt: skip
-    """A walk-round over the missing people's households, in walking order."""
+                            planner_id: str | None = None, lang: str = "zh", planner_role: str | None = None) -> Walkround:  # fmt: skip
+    """A walk-round over the missing people's households, in walking order (refused for a role that may not plan)."""
+    check_may_plan_visits(planner_role)
     households = comparison.missing_households()
     if not households:
         raise GridWorkerError(
@@ -349,4 +351,4 @@ def plan_visits_for_missing(store: Any, comparison: ListComparison, *, name: str
             code="nobody_to_visit",
         )
     return plan_walkround(store, name or walkround_name(comparison, lang), household_ids=households,
-                          planner_id=planner_id)  # fmt: skip
+                          planner_id=planner_id, planner_role=planner_role)  # fmt: skip

@@ -24,11 +24,13 @@ from sqlmodel import Session, select
 from ..domain import validation as v
 from ..domain.errors import ValidationError
 from ..domain.fieldwork import Walkround
+from ..domain.permissions import check_may_plan_visits
 from ..domain.models import Building, Household, utcnow
 from ..domain.places.schedule import Stop, walking_order
 from ..domain.placework import Inspection, Place
 from .base import Tx, get_live, operation
 from .changes import apply_fields, record_upsert
+from .scope import stored_role
 from .incidents import present
 from .visits import _common_area, walkround_progress
 
@@ -60,9 +62,11 @@ def _stops(s: Session, household_ids: Sequence[str], place_ids: Sequence[str]) -
 @operation
 def plan_mixed_walkround(
     tx: Tx, name: str, *, household_ids: Sequence[str] = (), place_ids: Sequence[str] = (),
-    planner_id: str | None = None, planned_for: date | None = None,
+    planner_id: str | None = None, planned_for: date | None = None, planner_role: str | None = None,
 ) -> Walkround:  # fmt: skip
     """Plan a walk-round over households and places, each list stored in the one walking order."""
+    check_may_plan_visits(planner_role)
+    check_may_plan_visits(stored_role(tx.s))
     title = v.text("name", name, required=True, max_len=100)
     households = [get_live(tx.s, Household, i) for i in dict.fromkeys(household_ids)]
     places = [get_live(tx.s, Place, i) for i in dict.fromkeys(place_ids)]

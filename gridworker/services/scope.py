@@ -48,6 +48,12 @@ def stored_scope(s: Session) -> dict | None:
     return json.loads(row.value) if row is not None and row.value else None
 
 
+def stored_role(s: Session) -> str | None:
+    """The role the server gave this account at the last look (None: never linked)."""
+    scope = stored_scope(s)
+    return scope.get("role") if scope else None
+
+
 def writable_areas(s: Session) -> set[str] | None:
     """The area ids records may be placed in, or None when any will do (not linked, or an admin)."""
     # Read once per session (sessions are per transaction; remember_scope drops it): a bulk import

@@ -24,6 +24,7 @@ from ..domain import validation as v
 from ..domain.enums import SPECIAL_GROUP_TAGS, Outcome, PersonStatus, Tag
 from ..domain.errors import GridWorkerError, ValidationError
 from ..domain.fieldwork import Incident, Photo, Visit, Walkround, local_day
+from ..domain.permissions import check_may_plan_visits
 from ..domain.models import Area, Building, Household, Person, utcnow
 from ..domain.register import floor_of_room
 from ..store.areas import areas_below
@@ -37,7 +38,7 @@ from .incidents import attach_photo, aware, coordinates, present, report_inciden
 from .participation.orders import raise_order
 from .participation.wishes import publish as publish_wish
 from .refused import Refusal, accepted, refusals
-from .scope import writable_areas
+from .scope import stored_role, writable_areas
 
 # A laptop clock a little ahead is not a visit "in the future".
 CLOCK_SKEW = timedelta(minutes=5)
@@ -240,8 +241,13 @@ def plan_walkround(
     building_ids: Sequence[str] = (),
     planner_id: str | None = None,
     planned_for: date | None = None,
+    planner_role: str | None = None,
 ) -> Walkround:
-    """Plan a walk-round over households and/or whole buildings, in walking order."""
+    """Plan a walk-round over households and/or whole buildings, in walking order.
+
+    Refused for a role that may not plan visits (`planner_role`, or the linked account's role)."""
+    check_may_plan_visits(planner_role)
+    check_may_plan_visits(stored_role(tx.s))
     title = v.text("name", name, required=True, max_len=100)
     chosen: dict[str, Household] = {h.id: h for h in (get_live(tx.s, Household, i) for i in household_ids)}
     for building_id in building_ids:

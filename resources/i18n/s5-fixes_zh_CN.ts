@@ -89,6 +89,10 @@
             <source>Walk-round “{0}” planned: 1 household, on the Visits page.</source>
             <translation>已安排巡查“{0}”：1 户，可在走访页查看。</translation>
         </message>
+        <message>
+            <source>Only grid workers, dispatchers and administrators plan visits</source>
+            <translation>只有网格员、社区工作人员和管理员可以安排走访</translation>
+        </message>
     </context>
     <context>
         <name>EvaluationTab</name>
@@ -123,6 +127,10 @@
         <message>
             <source>Visits {0} · 1 household</source>
             <translation>走访 {0} · 1户</translation>
+        </message>
+        <message>
+            <source>Only grid workers, dispatchers and administrators plan visits</source>
+            <translation>只有网格员、社区工作人员和管理员可以安排走访</translation>
         </message>
     </context>
     <context>

@@ -79,3 +79,32 @@ def test_the_grid_filter_takes_in_areas_that_arrive_and_keeps_the_choice(qtbot, 
     assert page.grid.currentData() == chosen
     items = [page.grid.itemData(i) for i in range(page.grid.count())]
     assert len(items) == len(set(items)) == len(before) + 1  # each grid once
+
+
+# -- item 5: a handler does not plan walk-rounds ------------------------------------------------------------
+def test_a_handler_cannot_plan_walk_rounds_anywhere(qtbot, make_ctx, demo_store, tmp_path):
+    from PySide6.QtCore import Qt
+
+    from gridworker.ui.pages.visits import VisitsPage
+    from gridworker.ui.register.list_compare import ListCompareDialog
+
+    from .test_listcompare_flow import write_list
+
+    why = "Only grid workers, dispatchers and administrators plan visits"
+    handler, worker = make_ctx(HANDLER, "en"), make_ctx(WORKER, "en")
+    visits = show(qtbot, VisitsPage(handler))
+    assert visits.plan_buttons and all(not b.isEnabled() and b.toolTip() == why for b in visits.plan_buttons)
+    assert all(b.isEnabled() for b in show(qtbot, VisitsPage(worker)).plan_buttons)
+
+    write_list(tmp_path / "list.xlsx", demo_store)
+    dialogs = {}
+    for name, ctx in (("handler", handler), ("worker", worker)):
+        dialog = dialogs[name] = ListCompareDialog(ctx)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        dialog.choose_file(tmp_path / "list.xlsx")
+        qtbot.waitUntil(lambda dialog=dialog: dialog.listfile is not None, timeout=10_000)
+        qtbot.mouseClick(dialog.compare_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda dialog=dialog: dialog.comparison is not None and dialog.compare_button.isEnabled(), timeout=15_000)
+    assert dialogs["worker"].plan_button.isEnabled()
+    assert not dialogs["handler"].plan_button.isEnabled() and dialogs["handler"].plan_button.toolTip() == why

@@ -281,7 +281,8 @@ class BuildingPlanDialog(QDialog):
         try:
             walk = await self.ctx.runner.call(
                 visit_service.plan_walkround, self.ctx.store, self.name.text(),
-                building_ids=[b.id for b in chosen], planner_id=self.ctx.actor.id, planned_for=self.today, guard=self,
+                building_ids=[b.id for b in chosen], planner_id=self.ctx.actor.id, planned_for=self.today,
+                planner_role=self.ctx.actor.role, guard=self,
             )  # fmt: skip
         except Exception as exc:  # noqa: BLE001 - said in words in the dialog (error_text)
             if isValid(self):

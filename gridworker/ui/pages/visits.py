@@ -15,24 +15,12 @@ from datetime import date
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QMessageBox,
-    QProgressBar,
-    QPushButton,
-    QScrollArea,
-    QSplitter,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QProgressBar
+from PySide6.QtWidgets import QPushButton, QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
 from ...domain.fieldwork import local_day
+from ...domain.permissions import may_plan_visits
 from ...domain.models import utcnow
 from ...services import drafts, figures
 from ...services.queries import visits as visit_queries
@@ -113,6 +101,7 @@ class VisitsPage(VisitColumns, QWidget):
         bar.addWidget(plan)
         bar.addWidget(from_due)
         bar.addWidget(self.cancel_walk)
+        self.plan_buttons = [plan, from_due]
         figures_row = QHBoxLayout()  # a line of its own: 1024×600 in English has no room beside the buttons
         figures_row.addWidget(self.progress)
         figures_row.addWidget(self.progress_label)
@@ -180,6 +169,11 @@ class VisitsPage(VisitColumns, QWidget):
         bar.addWidget(self.due_count, 1)
         bar.addWidget(first)
         bar.addWidget(self.plan_due)
+        self.plan_buttons.append(self.plan_due)
+        if not may_plan_visits(self.ctx.actor.role):  # a handler: the service refuses it too
+            for button in self.plan_buttons:
+                button.setEnabled(False)
+                button.setToolTip(self.tr("Only grid workers, dispatchers and administrators plan visits"))
         self.due_model = RowsModel(self._due_columns(), self)
         self.due = make_table(self.due_model, multi=True)
         header = self.due.horizontalHeader()
@@ -483,7 +477,7 @@ class VisitsPage(VisitColumns, QWidget):
         try:
             walk = await self.ctx.runner.call(
                 plan, self.ctx.store, name, household_ids=[d.household_id for d in chosen], planner_id=self.ctx.actor.id,
-                planned_for=self.today(), guard=self, **more,
+                planned_for=self.today(), planner_role=self.ctx.actor.role, guard=self, **more,
             )  # fmt: skip
         except Exception as exc:  # noqa: BLE001 - said in words beside the list (error_text)
             if isValid(self):

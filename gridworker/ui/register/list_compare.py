@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from ...domain.permissions import may_plan_visits
 from ...domain.listcompare import FIELDS, Columns
 from ...services import listcompare as svc
 from ...services.search import mask_id_number, mask_phone
@@ -159,7 +160,10 @@ class ListCompareDialog(QDialog):
         self.export_button = QPushButton(self.tr("Export this group…"))
         self.export_button.clicked.connect(lambda: self.export_group())
         self.plan_button = QPushButton(self.tr("Plan visits to the missing"))
-        self.plan_button.setToolTip(self.tr("A walk-round over the households of the people missing from the list, in walking order"))
+        self.may_plan = may_plan_visits(ctx.actor.role)
+        self.plan_button.setToolTip(
+            self.tr("A walk-round over the households of the people missing from the list, in walking order") if self.may_plan
+            else self.tr("Only grid workers, dispatchers and administrators plan visits"))
         self.plan_button.clicked.connect(self.plan_visits)
         self.close_button = QPushButton(self.tr("Close"))
         self.close_button.clicked.connect(self.reject)
@@ -337,7 +341,8 @@ class ListCompareDialog(QDialog):
     async def _plan(self, comparison: svc.ListComparison) -> None:
         try:
             walk = await self.ctx.runner.call(svc.plan_visits_for_missing, self.ctx.store, comparison,
-                                              planner_id=self.ctx.actor.id, lang=self.ctx.lang, guard=self)  # fmt: skip
+                                              planner_id=self.ctx.actor.id, lang=self.ctx.lang,
+                                              planner_role=self.ctx.actor.role, guard=self)  # fmt: skip
         except Exception as exc:  # noqa: BLE001 - said in words in the dialog (error_text)
             if isValid(self):
                 self._failed(exc)
@@ -377,4 +382,4 @@ class ListCompareDialog(QDialog):
         self.tabs.setEnabled(has_result)
         self.export_button.setEnabled(has_result)
         missing = bool(has_result and self.comparison.result.missing)
-        self.plan_button.setEnabled(missing and self.planned_for is not self.comparison)
+        self.plan_button.setEnabled(self.may_plan and missing and self.planned_for is not self.comparison)
