@@ -1,5 +1,5 @@
 """gridworker places list [--kind K] [--grid CODE] [--search TEXT] [--json] | places import FILE [--dry-run]
-| places export -o FILE | roster export -o FILE
+| places delete ID | places export -o FILE | roster export -o FILE
 
 For a clerk's scripts: the register of places (九小场所 and organisations), its
 Excel/CSV import (checked whole first; every bad cell named by sheet, row and
@@ -27,6 +27,9 @@ def register(sub) -> None:
     i.add_argument("file")
     i.add_argument("--dry-run", action="store_true", help="check and count everything, change nothing")
     i.set_defaults(func=places_import)
+    d = psub.add_parser("delete", help="delete a place (refused while it has open hazards); the delete is synced")
+    d.add_argument("id", help="the place's id (`places list --json` shows it)")
+    d.set_defaults(func=places_delete)
     e = psub.add_parser("export", help="export places to .xlsx or .csv (in the layout `import` reads)")
     e.add_argument("-o", "--output", required=True, help="FILE.xlsx or FILE.csv")
     e.add_argument("--lang", dest="sheet_lang", choices=["zh", "en"], help="header language (default: --lang)")
@@ -102,6 +105,15 @@ def places_import(args, ctx) -> int:
         ctx.say("检查完毕：没有错误，未做任何修改（去掉 --dry-run 即可导入）。", "Checked: no errors; nothing was changed (run without --dry-run to import).")
         return 0
     ctx.say("导入完成。", "Import complete.")
+    return 0
+
+
+def places_delete(args, ctx) -> int:
+    from ..identity import identity_of
+    from ..services import places as svc
+
+    place = svc.delete_place(ctx.store(), args.id, actor_role=identity_of(ctx.account()).role)
+    ctx.say(f"已删除场所“{place.name}”（下次同步时在服务器上一并删除）", f"Deleted the place '{place.name}' (deleted on the server at the next sync)")
     return 0
 
 

@@ -31,6 +31,7 @@ from ..domain.errors import Refused
 from ..domain.fieldwork import Photo
 from ..domain.models import Building, new_id, utcnow
 from ..domain.names import pinyin_of
+from ..domain.permissions import check_may_edit_places
 from ..domain.places.checklists import ChecklistTable
 from ..domain.places.escalation import escalation_fields
 from ..domain.places.inspections import Answer, Hazard as HazardFacts, HazardEvent as Step, HazardRules, HazardState
@@ -41,6 +42,7 @@ from . import tables
 from .base import Tx, create_record, get_live, operation
 from .changes import apply_fields, record_delete, record_upsert
 from .incidents import append_record, attach_photo, aware, report_incident
+from .scope import stored_role
 
 
 # -- places ---------------------------------------------------------------------------------
@@ -113,17 +115,22 @@ def _notes(value: Any) -> str | None:
 
 
 @operation
-def delete_place(tx: Tx, place_id: str) -> None:
-    """Tombstone a place. One with open hazards is refused: they must be signed off or escalated first."""
+def delete_place(tx: Tx, place_id: str, *, actor_role: str | None = None) -> Place:
+    """Tombstone a place (synced as a delete). One with open hazards is refused: they must be signed off or
+    escalated first; so is a role that may not change the places' register (`actor_role`, or the linked
+    account's). Its inspections and hazards stay, as records of what was done."""
+    check_may_edit_places(actor_role)
+    check_may_edit_places(stored_role(tx.s))
     place = get_live(tx.s, Place, place_id)
     n = len(open_hazards(tx.s, place.id))
     if n:
         raise Refused(
-            f"场所“{place.name}”还有{n}项隐患未整改销号，不能删除",
-            f"{place.name} still has {n} open hazard{'s' if n > 1 else ''}: sign them off before deleting it",
+            f"场所“{place.name}”还有{n}项隐患未整改销号或上报，不能删除",
+            f"{place.name} still has {n} open hazard{'s' if n > 1 else ''}: sign them off or escalate them before deleting it",
             code="not_empty",
         )
     record_delete(tx.s, place, tx.changes)
+    return place
 
 
 def place_facts(place: Place) -> PlaceFacts:

@@ -40,6 +40,22 @@
             <source>Inspected every day</source>
             <translation>每天检查一次</translation>
         </message>
+        <message>
+            <source>Delete…</source>
+            <translation>删除…</translation>
+        </message>
+        <message>
+            <source>Only grid workers, dispatchers and administrators change the places' register</source>
+            <translation>只有网格员、社区工作人员和管理员可以修改场所台账</translation>
+        </message>
+        <message>
+            <source>Sign off or escalate its open hazards first</source>
+            <translation>请先将其未整改的隐患销号或上报</translation>
+        </message>
+        <message>
+            <source>Delete this place from the register (its inspections stay on record)</source>
+            <translation>从台账中删除该场所（检查记录保留）</translation>
+        </message>
     </context>
     <context>
         <name>HazardRow</name>
@@ -138,6 +154,26 @@
         <message>
             <source>1 place</source>
             <translation>共1个场所</translation>
+        </message>
+        <message>
+            <source>Delete the place</source>
+            <translation>删除场所</translation>
+        </message>
+        <message>
+            <source>Delete “{0}” from the places' register? Its inspections stay on record; the place is deleted on the server at the next sync.</source>
+            <translation>从场所台账中删除“{0}”？检查记录保留；下次同步时服务器上也会删除该场所。</translation>
+        </message>
+        <message>
+            <source>Delete</source>
+            <translation>删除</translation>
+        </message>
+        <message>
+            <source>Not deleted: {0}</source>
+            <translation>未删除：{0}</translation>
+        </message>
+        <message>
+            <source>“{0}” was deleted.</source>
+            <translation>已删除“{0}”。</translation>
         </message>
     </context>
     <context>

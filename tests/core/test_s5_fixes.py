@@ -47,3 +47,33 @@ def test_a_handler_is_refused_planning_a_walk_round_and_a_worker_is_not(store, g
     with pytest.raises(Refused):
         visits.plan_walkround(store, "巡查", household_ids=[household])
     assert _walks(store) == 1
+
+
+# -- item 6 ---------------------------------------------------------------------------------------------
+def test_places_delete_from_the_command_line(store, account, grid_household, tmp_path, gridworker_home):
+    from datetime import datetime
+
+    from gridworker.domain.models import Outbox
+    from gridworker.domain.placework import Place
+    from gridworker.services import places as svc
+
+    from .test_cli_output_files import _run
+    from .test_incidents import CST, jpeg
+    from .test_places_services import _inspect
+
+    grid, _household = grid_household
+    gone = svc.register_place(store, {"name": "要关门的小饭馆", "kind": "restaurant", "area_id": grid})
+    shop = svc.register_place(store, {"name": "老王便利店", "kind": "shop", "area_id": grid})
+    _inspect(store, account.photos_dir, shop.id, {"EXIT": [jpeg(tmp_path / "e.jpg")]}, datetime(2026, 11, 2, 10, tzinfo=CST))
+    home = gridworker_home
+    run = _run(home, "--lang", "en", "places", "delete", gone.id)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "Deleted the place '要关门的小饭馆' (deleted on the server at the next sync)"
+    run = _run(home, "places", "delete", shop.id)  # open hazards: refused in words
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert "场所“老王便利店”还有1项隐患未整改销号或上报，不能删除" in run.stderr
+    run = _run(home, "--lang", "en", "places", "delete", gone.id)  # gone already
+    assert run.returncode == 1 and run.stderr.strip() == "No such place: it may have been deleted"
+    with store.read() as s:
+        assert s.get(Place, gone.id).deleted and not s.get(Place, shop.id).deleted
+        assert s.exec(select(Outbox).where(Outbox.record_id == gone.id, Outbox.op == "delete")).first() is not None

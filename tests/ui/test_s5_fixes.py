@@ -108,3 +108,47 @@ def test_a_handler_cannot_plan_walk_rounds_anywhere(qtbot, make_ctx, demo_store,
         qtbot.waitUntil(lambda dialog=dialog: dialog.comparison is not None and dialog.compare_button.isEnabled(), timeout=15_000)
     assert dialogs["worker"].plan_button.isEnabled()
     assert not dialogs["handler"].plan_button.isEnabled() and dialogs["handler"].plan_button.toolTip() == why
+
+
+# -- item 6: deleting a place -----------------------------------------------------------------------------
+def test_a_place_is_deleted_from_its_card_after_a_question_and_queued_as_a_delete(qtbot, make_ctx, demo_store, monkeypatch):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    from gridworker.domain.models import Outbox
+
+    grid = _a_grid(demo_store)
+    keep = place_service.register_place(demo_store, {"name": "街角便利店", "kind": "shop", "area_id": grid})
+    gone = place_service.register_place(demo_store, {"name": "要关门的小饭馆", "kind": "restaurant", "area_id": grid})
+    page = show(qtbot, PlacesPage(make_ctx(WORKER, "en")))
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=10_000)
+    page.select_place(gone.id)
+    qtbot.waitUntil(lambda: page.card.card is not None and page.card.card.place.id == gone.id, timeout=10_000)
+    button = page.card.delete_button
+    assert button.isVisible() and button.isEnabled() and button.text() == "Delete…"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert not button.isEnabled()  # off with the click itself
+    box = page.confirm
+    assert box is not None and "要关门的小饭馆" in box.text()
+    box.button(QMessageBox.StandardButton.Cancel).click()  # "no": nothing deleted, the button back
+    qtbot.waitUntil(button.isEnabled, timeout=5_000)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    page.confirm.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: [r.id for r in page.model.rows()] == [keep.id], timeout=10_000)
+    assert page.message.isVisible() and page.message.text() == "“要关门的小饭馆” was deleted."
+    with demo_store.read() as s:
+        assert s.get(Place, gone.id).deleted
+        assert s.exec(select(Outbox).where(Outbox.record_id == gone.id, Outbox.op == "delete")).first() is not None
+
+
+def test_a_handler_cannot_delete_a_place_and_the_service_refuses(qtbot, make_ctx, demo_store):
+    from gridworker.domain.errors import Refused
+
+    place = place_service.register_place(demo_store, {"name": "街角便利店", "kind": "shop", "area_id": _a_grid(demo_store)})
+    page = show(qtbot, PlacesPage(make_ctx(HANDLER, "en")))
+    qtbot.waitUntil(lambda: page.card.card is not None, timeout=10_000)
+    assert not page.card.delete_button.isEnabled()
+    assert page.card.delete_button.toolTip() == "Only grid workers, dispatchers and administrators change the places' register"
+    with pytest.raises(Refused) as refused:
+        place_service.delete_place(demo_store, place.id, actor_role="handler")
+    assert refused.value.code == "role_not_allowed"

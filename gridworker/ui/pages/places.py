@@ -126,6 +126,7 @@ class PlacesPage(QWidget):
         self.card.recheck.connect(self.recheck_place)
         self.card.notice.connect(self.ask_notice_path)
         self.card.escalate.connect(self.escalate)
+        self.card.delete.connect(self.ask_delete)
         left = QWidget()
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 0, 0)
@@ -227,7 +228,7 @@ class PlacesPage(QWidget):
                 self._show_card(row.id)
 
     def _show_card(self, place_id: str) -> None:
-        if place_id != self._current_id:
+        if place_id != self._current_id and self._current_id is not None:
             self._say("")  # what was said (a refusal, a notice saved) was about the place shown before
         self._current_id = place_id
         self._load_card(place_id)
@@ -323,6 +324,43 @@ class PlacesPage(QWidget):
             return None
         self._say(self.tr("The rectification notice was saved: {0}").format(path))
         return path
+
+    # -- deleting ----------------------------------------------------------------------------------
+    def ask_delete(self) -> None:
+        card = self.card.card
+        if card is None:
+            return
+        self.confirm = box = QMessageBox(
+            QMessageBox.Icon.Question, self.tr("Delete the place"),
+            self.tr("Delete “{0}” from the places' register? Its inspections stay on record; the place is deleted "
+                    "on the server at the next sync.").format(card.place.name),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self,
+        )  # fmt: skip
+        yes = box.button(QMessageBox.StandardButton.Yes)
+        yes.setText(self.tr("Delete"))
+        place_id = card.place.id
+        box.finished.connect(lambda _result: self._delete_confirmed(place_id, box.clickedButton() is yes))
+        box.open()
+
+    def _delete_confirmed(self, place_id: str, yes: bool) -> None:
+        self.confirm = None
+        if yes:
+            self.delete_now(place_id)
+        else:
+            self.card._update_buttons()
+
+    @async_slot()
+    async def delete_now(self, place_id: str) -> None:
+        try:
+            place = await self.ctx.runner.call(place_service.delete_place, self.ctx.store, place_id,
+                                               actor_role=self.ctx.actor.role, guard=self)  # fmt: skip
+        except Exception as exc:  # noqa: BLE001 - said in words above the list (error_text)
+            self._say(self.tr("Not deleted: {0}").format(error_text(exc, self.ctx.lang)), ok=False)
+            self.card._update_buttons()
+            return
+        if self._current_id == place_id:
+            self._current_id = None  # the list reloads (data changed) and shows the first place left
+        self._say(self.tr("“{0}” was deleted.").format(place.name))
 
     # -- escalation ---------------------------------------------------------------------------------
     def escalate(self, hazard_id: str) -> None:

@@ -40,6 +40,7 @@ class PlaceCardView(QWidget):
     recheck = Signal()
     notice = Signal()
     escalate = Signal(str)  # hazard id
+    delete = Signal()
     hazard_chosen = Signal(object)  # the hazard (services' HazardView) now chosen, or None: the page shows its photos
 
     def __init__(self, lang: str, parent=None, *, photos_dir=None, ctx=None):
@@ -64,6 +65,11 @@ class PlaceCardView(QWidget):
         self.inspect_button.clicked.connect(self.inspect)
         self.recheck_button.clicked.connect(self.recheck)
         self.notice_button.clicked.connect(self.notice)
+        self.delete_button = QPushButton(self.tr("Delete…"))
+        self.delete_button.clicked.connect(self._delete)
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.title, 1)
+        title_row.addWidget(self.delete_button)
         buttons = QHBoxLayout()
         for b in (self.edit_button, self.inspect_button, self.recheck_button, self.notice_button):
             buttons.addWidget(b)
@@ -94,7 +100,7 @@ class PlaceCardView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 0, 0, 0)
         layout.addWidget(self.empty)
-        layout.addWidget(self.title)
+        layout.addLayout(title_row)
         layout.addWidget(self.facts)
         layout.addLayout(buttons)
         layout.addLayout(hazard_row)
@@ -151,7 +157,7 @@ class PlaceCardView(QWidget):
         self.card = card
         shown = card is not None
         for w in (self.title, self.facts, self.hazards, self.inspections, self.hazards_label, self.escalate_button,
-                  self.edit_button, self.inspect_button, self.recheck_button, self.notice_button):  # fmt: skip
+                  self.edit_button, self.inspect_button, self.recheck_button, self.notice_button, self.delete_button):  # fmt: skip
             w.setVisible(shown)
         self.empty.setVisible(not shown)
         if card is None:
@@ -216,6 +222,11 @@ class PlaceCardView(QWidget):
         has_open = bool(self.open_hazards())
         for button in (self.edit_button, self.inspect_button):
             button.setEnabled(not self.read_only)
+        self.delete_button.setEnabled(not self.read_only and not has_open)  # the service refuses both too
+        self.delete_button.setToolTip(
+            self.tr("Only grid workers, dispatchers and administrators change the places' register") if self.read_only
+            else self.tr("Sign off or escalate its open hazards first") if has_open
+            else self.tr("Delete this place from the register (its inspections stay on record)"))
         self.recheck_button.setEnabled(has_open and not self.read_only)
         self.notice_button.setEnabled(self.notice_inspection() is not None)
         self.escalate_button.setEnabled(not self.read_only and self.qualifies(self.current_hazard()))
@@ -223,6 +234,11 @@ class PlaceCardView(QWidget):
     def _hazard_row_changed(self, *_args) -> None:
         self._update_buttons()
         self.hazard_chosen.emit(self.current_hazard())
+
+    def _delete(self) -> None:
+        if self.card is not None:
+            self.delete_button.setEnabled(False)  # with the click itself
+            self.delete.emit()
 
     def _escalate(self) -> None:
         hazard = self.current_hazard()
