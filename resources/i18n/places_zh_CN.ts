@@ -345,24 +345,8 @@
             <translation>已检查场所</translation>
         </message>
         <message>
-            <source>Hazards found</source>
-            <translation>发现隐患</translation>
-        </message>
-        <message>
             <source>Hazards rectified</source>
             <translation>整改销号</translation>
-        </message>
-        <message>
-            <source>Hazards overdue</source>
-            <translation>逾期隐患</translation>
-        </message>
-        <message>
-            <source>Places by kind and grid</source>
-            <translation>按场所类型和网格统计</translation>
-        </message>
-        <message>
-            <source>Overdue hazards</source>
-            <translation>逾期未整改的隐患</translation>
         </message>
         <message>
             <source>Places and their safety inspections</source>
@@ -383,10 +367,6 @@
         <message>
             <source>Rectified</source>
             <translation>已销号</translation>
-        </message>
-        <message>
-            <source>Overdue</source>
-            <translation>逾期</translation>
         </message>
         <message>
             <source>Place</source>

@@ -183,4 +183,31 @@
             <translation>正在同步…已收到 1 条</translation>
         </message>
     </context>
+    <context>
+        <name>PlaceFiguresPanel</name>
+        <message>
+            <source>Found in this period</source>
+            <translation>本期发现隐患</translation>
+        </message>
+        <message>
+            <source>Overdue now</source>
+            <translation>当前逾期隐患</translation>
+        </message>
+        <message>
+            <source>This period, by kind and grid</source>
+            <translation>本期按场所类型和网格统计</translation>
+        </message>
+        <message>
+            <source>Overdue now, all periods</source>
+            <translation>当前逾期未整改的隐患（不限期间）</translation>
+        </message>
+        <message>
+            <source>Hazards found in this period</source>
+            <translation>本期发现的隐患</translation>
+        </message>
+        <message>
+            <source>Of those overdue</source>
+            <translation>其中逾期</translation>
+        </message>
+    </context>
 </TS>

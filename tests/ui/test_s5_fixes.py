@@ -5,6 +5,7 @@ edits' discard, the party members' scope."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from sqlmodel import select
 
 from gridworker.domain.placework import Place
@@ -152,3 +153,22 @@ def test_a_handler_cannot_delete_a_place_and_the_service_refuses(qtbot, make_ctx
     with pytest.raises(Refused) as refused:
         place_service.delete_place(demo_store, place.id, actor_role="handler")
     assert refused.value.code == "role_not_allowed"
+
+
+# -- item 7: the dashboard's places figures say which are the period's and which are now's --------------------
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_places_figures_say_period_or_now(qtbot, make_ctx, lang, request):
+    from gridworker.ui.places.figures_panel import PlaceFiguresPanel
+
+    if lang == "zh":
+        request.getfixturevalue("chinese")
+    panel = PlaceFiguresPanel(make_ctx(WORKER, lang))
+    qtbot.addWidget(panel)
+    captions = {k: c.caption.text() for k, c in panel.cards.items()}
+    headers = [panel.figures_model.headerData(i, Qt.Orientation.Horizontal) for i in range(panel.figures_model.columnCount())]
+    if lang == "en":
+        assert (captions["found"], captions["overdue"]) == ("Found in this period", "Overdue now")
+        assert headers[2] == "Found" and headers[4] == "Of those overdue"
+    else:
+        assert (captions["found"], captions["overdue"]) == ("本期发现隐患", "当前逾期隐患")
+        assert headers[4] == "其中逾期"

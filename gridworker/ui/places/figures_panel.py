@@ -1,6 +1,10 @@
 """The places part of the dashboard: places inspected / total, hazards found / rectified / overdue, by kind and
 by grid, and the overdue hazards.
 
+Two kinds of figures, and the words say which: the period's (hazards found in the chosen period, and of
+those how many were rectified or are overdue: "Found in this period", "Of those overdue") and now's (every
+hazard open past its deadline today, whenever it was found: "Overdue now").
+
 The figures are services.queries.places_register.place_figures for the area
 and period the dashboard shows (definitions in domain/places/statistics.py);
 the overdue hazards are overdue_hazards now, the longest overdue first.
@@ -51,9 +55,9 @@ class PlaceFiguresPanel(QWidget):
         self._generation = 0
         self.cards = {
             "inspected": FigureCard(self.tr("Places inspected")),
-            "found": FigureCard(self.tr("Hazards found")),
+            "found": FigureCard(self.tr("Found in this period")),
             "rectified": FigureCard(self.tr("Hazards rectified")),
-            "overdue": FigureCard(self.tr("Hazards overdue")),
+            "overdue": FigureCard(self.tr("Overdue now")),
         }
         cards = QHBoxLayout()
         for card in self.cards.values():
@@ -69,8 +73,8 @@ class PlaceFiguresPanel(QWidget):
         self.overdue.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.overdue.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         grid = QGridLayout()
-        for column, (title, table) in enumerate(((self.tr("Places by kind and grid"), self.figures),
-                                                 (self.tr("Overdue hazards"), self.overdue))):  # fmt: skip
+        for column, (title, table) in enumerate(((self.tr("This period, by kind and grid"), self.figures),
+                                                 (self.tr("Overdue now, all periods"), self.overdue))):  # fmt: skip
             label = QLabel(title)
             label.setStyleSheet("font-weight: bold;")
             grid.addWidget(label, 0, column)
@@ -88,9 +92,10 @@ class PlaceFiguresPanel(QWidget):
         return [
             Column(self.tr("Kind or grid"), lambda r: r.label, 14, bold=lambda r: r.group == "total"),
             Column(self.tr("Inspected"), lambda r: f"{r.figures.inspected}/{r.figures.places}", 6, align_right=True),
-            Column(self.tr("Found"), lambda r: str(r.figures.found), 5, align_right=True),
+            Column(self.tr("Found"), lambda r: str(r.figures.found), 5, align_right=True,
+                   tooltip=lambda _r: self.tr("Hazards found in this period")),  # fmt: skip
             Column(self.tr("Rectified"), lambda r: str(r.figures.rectified), 5, align_right=True),
-            Column(self.tr("Overdue"), lambda r: str(r.figures.overdue), 5, align_right=True,
+            Column(self.tr("Of those overdue"), lambda r: str(r.figures.overdue), 5, align_right=True,
                    colour=lambda r: QColor(ERROR) if r.figures.overdue else None),  # fmt: skip
         ]
 
