@@ -306,11 +306,10 @@ class MainWindow(QMainWindow):
         role = Role(actor.role).label(self.ctx.lang) if actor.role in {r.value for r in Role} else actor.role
         linked = bool((self.ctx.account.info.get("server") or {}).get("url"))
         where = self.tr("linked to a server") if linked else self.tr("offline account")
-        self.identity_label.setText(
-            self.tr("{name} · {role} · account {account} ({where})").format(
-                name=actor.display_name, role=role, account=self.ctx.account.name, where=where
-            )
-        )
+        # The bar shows who (short: 1024×600 in English has room for little else); the tooltip says it all.
+        self.identity_label.setText(self.tr("{name} · {role}").format(name=actor.display_name, role=role))
+        self.identity_label.setToolTip(self.tr("{name} · {role} · account {account} ({where})").format(
+            name=actor.display_name, role=role, account=self.ctx.account.name, where=where))  # fmt: skip
 
     def _show_badge(self, item: QListWidgetItem, page: QWidget, count: int) -> None:
         item.setText(f"{page.title()}  ⚠ {count}" if count else page.title())

@@ -182,6 +182,10 @@
             <source>Syncing… 1 record received</source>
             <translation>正在同步…已收到 1 条</translation>
         </message>
+        <message>
+            <source>{0} to send</source>
+            <translation>{0} 条待上传</translation>
+        </message>
     </context>
     <context>
         <name>PlaceFiguresPanel</name>
@@ -208,6 +212,35 @@
         <message>
             <source>Of those overdue</source>
             <translation>其中逾期</translation>
+        </message>
+    </context>
+    <context>
+        <name>CalendarWarning</name>
+        <message>
+            <source>⚠ No {0} holiday calendar</source>
+            <translation>⚠ 节假日表缺少 {0} 年</translation>
+        </message>
+        <message>
+            <source>⚠ No {0} holiday calendar: deadlines count Monday to Friday only</source>
+            <translation>⚠ 节假日表缺少 {0} 年：这些年份的期限只按周一至周五计算</translation>
+        </message>
+    </context>
+    <context>
+        <name>MainWindow</name>
+        <message>
+            <source>{name} · {role}</source>
+            <translation>{name} · {role}</translation>
+        </message>
+    </context>
+    <context>
+        <name>SyncText</name>
+        <message>
+            <source>{0} refused</source>
+            <translation>{0} 项被服务器拒绝</translation>
+        </message>
+        <message>
+            <source>synced {0}</source>
+            <translation>上次同步 {0}</translation>
         </message>
     </context>
 </TS>

@@ -172,3 +172,44 @@ def test_the_places_figures_say_period_or_now(qtbot, make_ctx, lang, request):
     else:
         assert (captions["found"], captions["overdue"]) == ("本期发现隐患", "当前逾期隐患")
         assert headers[4] == "其中逾期"
+
+
+# -- item 8: the status bar's texts fit 1024×600 in English, whole in their tooltips ----------------------------
+def test_the_status_bar_fits_a_netbook_in_english(qtbot, make_ctx):
+    from datetime import datetime, timezone
+
+    from PySide6.QtWidgets import QLabel, QToolButton
+
+    from gridworker.sync.status import SyncStatus
+    from gridworker.ui.app import make_main_window
+    from gridworker.ui.context import Actor
+    from gridworker.ui.widgets.sync_status import SyncStatusWidget
+
+    ctx = make_ctx(WORKER, "en")
+    window = make_main_window(ctx)
+    qtbot.addWidget(window)
+    window.setWindowState(Qt.WindowState.WindowNoState)
+    window.show()
+    window.resize(1024, 600)
+    ctx.actor = Actor(WORKER.id, "worker", "张伟（第1网格网格员）")  # as a server names a linked user
+    ctx.identity_changed.emit()
+    indicator = window.findChild(SyncStatusWidget)
+    indicator.show_status(SyncStatus("ok", True, False, 12, 1, 2, 0, datetime(2026, 12, 7, 4, 12, tzinfo=timezone.utc), None))
+    window.calendar_warning.show_missing([2027])
+    qtbot.waitUntil(lambda: indicator.review_button.isVisible() and window.calendar_warning.isVisible(), timeout=5_000)
+    qtbot.waitUntil(lambda: not ctx.runner.busy, timeout=10_000)  # "Working…" gone: the bar as it mostly is
+    qtbot.wait(200)  # the bar lays itself out
+    bar = window.statusBar()
+    assert window.width() == 1024
+    elided = []
+    for widget in [*bar.findChildren(QLabel), *bar.findChildren(QToolButton)]:
+        if widget.isVisible() and widget.text():
+            room = widget.contentsRect().width() - (8 if isinstance(widget, QToolButton) else 0)
+            if widget.fontMetrics().horizontalAdvance(widget.text()) > room:
+                elided.append(widget.text())
+    assert elided == []
+    # the words cut for room are whole in the tooltips
+    assert "account" in window.identity_label.toolTip() and "Grid worker" in window.identity_label.text()
+    assert "deadlines count Monday to Friday only" in window.calendar_warning.toolTip()
+    assert "2 refused by the server" in indicator.review_button.toolTip()
+    assert indicator.pending_label.toolTip() == "12 waiting to send"

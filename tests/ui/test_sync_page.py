@@ -143,10 +143,10 @@ def test_conflict_listed_with_both_values_and_mine_reapplied(qtbot, gui_ctx, dem
     page, indicator = _page_and_indicator(ctx)
     qtbot.addWidget(page)
     qtbot.addWidget(indicator)
-    qtbot.waitUntil(lambda: indicator.pending_label.text() == "1 waiting to send", timeout=5000)
+    qtbot.waitUntil(lambda: indicator.pending_label.text() == "1 to send", timeout=5000)
     qtbot.mouseClick(page.sync_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.conflicts_model.rowCount() == 1, timeout=30_000)
-    qtbot.waitUntil(lambda: indicator.pending_label.text() == "0 waiting to send", timeout=5000)
+    qtbot.waitUntil(lambda: indicator.pending_label.text() == "0 to send", timeout=5000)
 
     model = page.conflicts_model
     row = [model.data(model.index(0, col)) for col in range(model.columnCount())]
@@ -159,10 +159,10 @@ def test_conflict_listed_with_both_values_and_mine_reapplied(qtbot, gui_ctx, dem
     qtbot.mouseClick(page.mine_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.conflicts_model.rowCount() == 0, timeout=10_000)
     assert register_phone(ctx.store, hh.id) == "13800000001"
-    qtbot.waitUntil(lambda: indicator.pending_label.text() == "1 waiting to send", timeout=5000)
+    qtbot.waitUntil(lambda: indicator.pending_label.text() == "1 to send", timeout=5000)
 
     qtbot.mouseClick(indicator.sync_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: indicator.pending_label.text() == "0 waiting to send", timeout=30_000)
+    qtbot.waitUntil(lambda: indicator.pending_label.text() == "0 to send", timeout=30_000)
     assert other.sync_once().error is None
     assert register_phone(other_store, hh.id) == "13800000001"  # the value re-applied here reached the other side
     other.close()
@@ -227,7 +227,7 @@ def test_main_window_shows_the_sync_page_and_indicator_and_stops_syncing_when_cl
     [indicator] = window.statusBar().findChildren(SyncStatusWidget)
     controller = window.pages["sync"].controller
     assert indicator.controller is controller and controller.linked
-    qtbot.waitUntil(lambda: indicator.pending_label.text() == "0 waiting to send", timeout=5000)
+    qtbot.waitUntil(lambda: indicator.pending_label.text() == "0 to send", timeout=5000)
     qtbot.wait(50)  # the indicator finds its window once placed
     window.close()
     assert controller._stopped

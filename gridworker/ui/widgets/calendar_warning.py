@@ -60,13 +60,14 @@ class CalendarWarning(ElidedStatusLabel):  # shrinks with … rather than widen 
             return
         sep = "、" if self.ctx.lang == "zh" else ", "
         listed = sep.join(str(y) for y in years)
-        self.setText(self.tr("⚠ No holiday calendar for {0}: deadlines count Monday to Friday only").format(listed))
+        self.setText(self.tr("⚠ No {0} holiday calendar").format(listed))  # short: the status bar of a netbook
         explain = self.tr(
             "Deadlines in a year the holiday calendar does not cover skip weekends only, not public holidays, "
             "and miss the make-up working days. Ask the server's administrator to import that year's holiday "
             "arrangement (published by the State Council each November); it reaches this computer at the next sync."
         )
-        self.setToolTip(f"{self.text()}\n\n{explain}")
+        whole = self.tr("⚠ No {0} holiday calendar: deadlines count Monday to Friday only").format(listed)
+        self.setToolTip(f"{whole}\n\n{explain}")
         self.setVisible(True)
 
 

@@ -54,11 +54,14 @@ def state_text(status: SyncStatus) -> str:
     return QCoreApplication.translate("SyncText", "Server not contacted yet")
 
 
-def last_sync_text(status: SyncStatus) -> str:
+def last_sync_text(status: SyncStatus, *, short: bool = False) -> str:
+    """"last sync 12-07 12:12"; `short`: "synced 12-07 12:12" (the status bar of a netbook)."""
     if status.last_success is None:
         return QCoreApplication.translate("SyncText", "never synced")
     from ..fieldwork.text import local_time  # China time, as every record shows it (not the PC's clock zone)
 
+    if short:
+        return QCoreApplication.translate("SyncText", "synced {0}").format(local_time(status.last_success))
     return QCoreApplication.translate("SyncText", "last sync {0}").format(local_time(status.last_success))
 
 
@@ -90,10 +93,13 @@ def needs_review(status: SyncStatus) -> int:
     return (status.rejected + status.conflicts) if status.state != NOT_LINKED else 0
 
 
-def review_text(status: SyncStatus) -> str:
-    """"2 refused by the server · 1 conflict": what the status bar warns of ("" when nothing)."""
+def review_text(status: SyncStatus, *, short: bool = False) -> str:
+    """"2 refused by the server · 1 conflict": what the status bar warns of ("" when nothing); `short`: "2 refused · 1
+    conflict", the bar's own words (1024×600 in English), the whole in its tooltip."""
     parts = []
-    if status.rejected:
+    if status.rejected and short:
+        parts.append(QCoreApplication.translate("SyncText", "{0} refused").format(status.rejected))
+    elif status.rejected:
         parts.append(QCoreApplication.translate("SyncText", "{0} refused by the server").format(status.rejected))
     if status.conflicts == 1:
         parts.append(QCoreApplication.translate("SyncText", "1 conflict"))
@@ -144,9 +150,11 @@ class SyncStatusWidget(QWidget):
         self.state_label.setText(state_text(status))
         self.progress.setVisible(status.syncing)
         self.pending_label.setVisible(linked)
-        self.pending_label.setText(self.tr("{0} waiting to send").format(status.pending))
+        self.pending_label.setText(self.tr("{0} to send").format(status.pending))  # short: the bar of a netbook
+        self.pending_label.setToolTip(self.tr("{0} waiting to send").format(status.pending))
         self.last_label.setVisible(linked)
-        self.last_label.setText(last_sync_text(status))
+        self.last_label.setText(last_sync_text(status, short=True))
+        self.last_label.setToolTip(last_sync_text(status))
         self.sync_button.setVisible(linked)
         self.sync_button.setEnabled(not status.syncing)
         problem = error_text(status, self.ctx.lang)
@@ -158,7 +166,8 @@ class SyncStatusWidget(QWidget):
         self.problem_label.setToolTip(self.problem_label.text())
         self.problem_label.setVisible(bool(self.problem_label.text()))
         review = " · ".join(x for x in (review_text(status) if linked else "", set_aside_text(status)) if x)
-        self.review_button.setText(f"⚠ {review}" if review else "")
+        brief = " · ".join(x for x in (review_text(status, short=True) if linked else "", set_aside_text(status)) if x)
+        self.review_button.setText(f"⚠ {brief}" if brief else "")
         self.review_button.setToolTip(f"⚠ {review}\n{self.tr('Open the Sync page to see why and what to do')}" if review else "")
         self.review_button.setVisible(bool(review))
 
