@@ -12,13 +12,18 @@ refused work: the record counts, and the sync page lists the edit.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import and_
 from sqlmodel import Session, select
 
-from ..domain.models import Outbox
+from ..domain.errors import NotFound, Refused
+from ..domain.models import Outbox, utcnow
+from .base import Tx, operation
+
+log = logging.getLogger(__name__)
 
 
 def refused_ids(entity: str):
@@ -67,3 +72,60 @@ def refusals(s: Session, entity: str, ids: Iterable[str]) -> dict[str, Refusal]:
     for row in s.exec(q):
         out.setdefault(row.record_id, refusal_of(row))
     return out
+
+
+# -- discarding refused work ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Discarded:
+    """What a discard dropped: the record (entity, id) and the fields of the refused change."""
+
+    entity: str
+    record_id: str
+    fields: tuple[str, ...]
+
+
+def _models() -> dict:
+    from ..domain.fieldwork import FIELDWORK_MODELS
+    from ..domain.models import REGISTER_MODELS
+    from ..domain.participation_records import PARTICIPATION_MODELS
+    from ..domain.placework import PLACE_MODELS
+
+    return REGISTER_MODELS | FIELDWORK_MODELS | PLACE_MODELS | PARTICIPATION_MODELS
+
+
+@operation
+def discard_refused(tx: Tx, mutation_id: str) -> Discarded:
+    """Drop refused work: a record the server refused and never had is removed from this computer.
+
+    The refusal leaves the sync page's list (its row and reason stay in the outbox, marked discarded), the
+    record is tombstoned here with no outbox row (the server never had it: nothing to tell it), and the
+    log says what was discarded. An edit the server refused of a record it does have is not refused
+    work: it cannot be discarded here (the server's value is not kept on this computer)."""
+    s = tx.s
+    row = s.exec(select(Outbox).where(Outbox.mutation_id == mutation_id, Outbox.state == "rejected")).first()
+    if row is None or (row.result or {}).get("discarded_at"):
+        raise NotFound("没有这项被拒绝的修改：它可能已被处理", "No such refused change: it may have been dealt with already",
+                       code="no_rejected", details={"mutation_id": mutation_id})  # fmt: skip
+    if row.base_version is not None:
+        raise Refused("只能丢弃服务器从未收到的记录；对服务器已有记录的修改请标为已读，再按需重新修改",
+                      "Only a record the server never had can be discarded; for an edit of a record the server has, "
+                      "mark it as read and change the record again if needed", code="not_discardable")  # fmt: skip
+    now = utcnow()
+    same = s.exec(select(Outbox).where(Outbox.entity == row.entity, Outbox.record_id == row.record_id,
+                                       Outbox.state == "rejected", Outbox.base_version == None))  # noqa: E711  # fmt: skip
+    fields: list[str] = []
+    for refused in same:
+        fields += [f for f in (refused.fields or {}) if f not in fields]
+        refused.result = dict(refused.result or {}) | {"dismissed_at": now.isoformat(), "discarded_at": now.isoformat()}
+        s.add(refused)
+    model = _models().get(row.entity)
+    record = s.get(model, row.record_id) if model is not None else None
+    if record is not None and not record.deleted:
+        record.deleted = True  # here only: no outbox row, the server never had it
+        record.updated_at = now
+        s.add(record)
+    tx.changes.add(row.entity, row.record_id)
+    log.info("discarded refused %s %s (mutation %s, refused %s): fields %s", row.entity, row.record_id, mutation_id,
+             ((row.result or {}).get("error") or {}).get("code"), ", ".join(sorted(fields)))  # fmt: skip
+    return Discarded(row.entity, row.record_id, tuple(fields))
+

@@ -44,6 +44,7 @@ class RejectedRow:
     reason_zh: str
     reason_en: str
     label: str = ""
+    new_record: bool = False  # a record the server never had (refused work): it can be discarded (services.refused)
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,8 @@ def review_lists(store: Store) -> ReviewLists:
         ]  # fmt: skip
         refused = [
             RejectedRow(r.mutation_id, r.entity, r.record_id, dict(r.fields or {}),
-                        conflicts.reason(r, "zh"), conflicts.reason(r, "en"), record_label(s, r.entity, r.record_id))
+                        conflicts.reason(r, "zh"), conflicts.reason(r, "en"), record_label(s, r.entity, r.record_id),
+                        r.base_version is None)
             for r in conflicts.rejected_edits(s)
         ]  # fmt: skip
         waiting = s.exec(select(SyncBlob).where(

@@ -243,4 +243,35 @@
             <translation>上次同步 {0}</translation>
         </message>
     </context>
+    <context>
+        <name>SyncPage</name>
+        <message>
+            <source>Discard…</source>
+            <translation>丢弃…</translation>
+        </message>
+        <message>
+            <source>Remove this record from this computer: the server refused it and never had it</source>
+            <translation>从本机删除该记录：服务器拒绝了它，从未收到过</translation>
+        </message>
+        <message>
+            <source>Only a record the server never had can be discarded; mark an edit as read and change the record again if needed</source>
+            <translation>只能丢弃服务器从未收到的记录；对已有记录的修改请标为已读，需要时重新修改</translation>
+        </message>
+        <message>
+            <source>Discard the refused record</source>
+            <translation>丢弃被拒绝的记录</translation>
+        </message>
+        <message>
+            <source>Discard {0}? The server refused it and never had it: it is removed from this computer, and cannot be brought back.</source>
+            <translation>丢弃{0}？服务器拒绝了它、从未收到过：它将从本机删除，且无法恢复。</translation>
+        </message>
+        <message>
+            <source>Discard</source>
+            <translation>丢弃</translation>
+        </message>
+        <message>
+            <source>Discarded: {0}</source>
+            <translation>已丢弃：{0}</translation>
+        </message>
+    </context>
 </TS>

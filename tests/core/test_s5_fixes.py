@@ -77,3 +77,52 @@ def test_places_delete_from_the_command_line(store, account, grid_household, tmp
     with store.read() as s:
         assert s.get(Place, gone.id).deleted and not s.get(Place, shop.id).deleted
         assert s.exec(select(Outbox).where(Outbox.record_id == gone.id, Outbox.op == "delete")).first() is not None
+
+
+# -- item 9 ---------------------------------------------------------------------------------------------
+REFUSED = {"code": "out_of_scope", "message": "The record is outside your areas", "message_zh": "该记录不在您负责的范围内"}
+
+
+def _server_refuses(store, *entities: str) -> list[str]:
+    """Record a push answer refusing every pending row of these entities, as the sync engine does."""
+    from gridworker.sync import push
+
+    with store.write() as s:
+        rows = [r for r in push.load_pending(s) if r.entity in entities]
+        results = [{"mutation_id": r.mutation_id, "status": "rejected", "error": REFUSED} for r in rows]
+        push.apply_results(s, rows, results, push.by_record(rows))
+    return [r.mutation_id for r in rows]
+
+
+def test_a_refused_record_is_discarded_and_an_edit_of_a_record_the_server_has_is_not(store, grid_household, caplog):
+    from gridworker.domain.errors import NotFound
+    from gridworker.domain.fieldwork import Visit
+    from gridworker.domain.models import Household, Outbox
+    from gridworker.services.refused import discard_refused
+    from gridworker.sync.conflicts import rejected_edits
+
+    _grid, household = grid_household
+    with store.write() as s:  # the register came from the server: sent and acknowledged
+        for row in s.exec(select(Outbox)):
+            row.state = "sent"
+            s.add(row)
+        h = s.get(Household, household)
+        h.version = 3
+        s.add(h)
+    visit = visits.log_visit(store, household, visitor_id="w1", outcome="met", notes="门口堆物")
+    register.update_household(store, household, {"notes": "改了"})
+    refused = dict(zip(("visit", "household"), _server_refuses(store, "visit", "household")))
+    assert len(refused) == 2
+    with pytest.raises(Refused) as not_discardable:  # an edit of a record the server has
+        discard_refused(store, refused["household"])
+    assert not_discardable.value.code == "not_discardable"
+    with caplog.at_level("INFO", logger="gridworker.services.refused"):
+        done = discard_refused(store, refused["visit"])
+    assert (done.entity, done.record_id) == ("visit", visit.id) and "notes" in done.fields
+    assert any("discarded refused visit" in r.getMessage() and visit.id in r.getMessage() for r in caplog.records)
+    with store.read() as s:
+        assert s.get(Visit, visit.id).deleted
+        assert [r.entity for r in rejected_edits(s)] == ["household"]  # the visit left the list
+        assert not s.exec(select(Outbox).where(Outbox.record_id == visit.id, Outbox.state == "pending")).first()
+    with pytest.raises(NotFound):  # once only
+        discard_refused(store, refused["visit"])

@@ -213,3 +213,48 @@ def test_the_status_bar_fits_a_netbook_in_english(qtbot, make_ctx):
     assert "deadlines count Monday to Friday only" in window.calendar_warning.toolTip()
     assert "2 refused by the server" in indicator.review_button.toolTip()
     assert indicator.pending_label.toolTip() == "12 waiting to send"
+
+
+# -- item 9: discarding a refused record on the sync page --------------------------------------------------------
+def test_a_refused_record_is_discarded_from_the_sync_page_after_a_question(qtbot, make_ctx, demo_account, caplog):
+    from PySide6.QtWidgets import QMessageBox
+
+    from gridworker.domain.fieldwork import Visit
+    from gridworker.domain.models import Household
+    from gridworker.services import visits
+    from gridworker.ui.pages.sync import SyncPage
+    from gridworker.ui.sync_controller import controller_for
+    from tests.core.test_s5_fixes import _server_refuses
+
+    account, store = demo_account
+    account.info["server"] = {"url": "http://127.0.0.1:9", "user_id": WORKER.id, "role": "worker", "username": "w"}
+    with store.read() as s:
+        household = s.exec(select(Household.id).where(Household.deleted == False)).first()  # noqa: E712
+    visit = visits.log_visit(store, household, visitor_id=WORKER.id, outcome="met", notes="门口堆物")
+    [mutation] = _server_refuses(store, "visit")
+    ctx = make_ctx(WORKER, "en")
+    try:
+        page = show(qtbot, SyncPage(ctx))
+        page.refresh()
+        qtbot.waitUntil(lambda: page.rejected_model.rowCount() == 1, timeout=10_000)
+        page.lists.setCurrentIndex(1)
+        page.rejected_view.selectRow(0)
+        assert page.discard_button.isEnabled() and page.rejected_model.row(0).mutation_id == mutation
+        qtbot.mouseClick(page.discard_button, Qt.MouseButton.LeftButton)
+        assert not page.discard_button.isEnabled()  # off with the click itself
+        assert page.confirm is not None and page.confirm.text().startswith("Discard visit ")
+        page.confirm.button(QMessageBox.StandardButton.Cancel).click()
+        qtbot.waitUntil(page.discard_button.isEnabled, timeout=5_000)
+        with store.read() as s:
+            assert not s.get(Visit, visit.id).deleted  # "no": nothing dropped
+        qtbot.mouseClick(page.discard_button, Qt.MouseButton.LeftButton)
+        with caplog.at_level("INFO", logger="gridworker.services.refused"):
+            page.confirm.button(QMessageBox.StandardButton.Yes).click()
+            qtbot.waitUntil(lambda: page.rejected_model.rowCount() == 0, timeout=10_000)
+        assert page.discarded_label.isVisible() and page.discarded_label.text().startswith("Discarded: visit ")
+        assert "门口堆物" in page.discarded_label.text() and visit.id not in page.discarded_label.text()
+        assert any("discarded refused visit" in r.getMessage() for r in caplog.records)
+        with store.read() as s:
+            assert s.get(Visit, visit.id).deleted
+    finally:
+        controller_for(ctx).stop()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTableView,
     QTabWidget,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from ...domain import display
 from ...domain.errors import GridWorkerError
+from ...services.refused import discard_refused
 from ...sync import conflicts
 from ...sync.review import ReviewLists, review_lists
 from ...sync.worker import SyncStatus
@@ -121,7 +123,14 @@ class SyncPage(QWidget):
         self.rejected_view = _table(self.rejected_model)
         self.dismiss_button = QPushButton(self.tr("Mark as read"))
         self.dismiss_button.clicked.connect(self._dismiss)
-        self.rejected_box = self._box(self.tr("Changes the server refused"), self.rejected_view, [self.dismiss_button])
+        self.discard_button = QPushButton(self.tr("Discard…"))
+        self.discard_button.clicked.connect(self.ask_discard)
+        self.confirm: QMessageBox | None = None  # the question before discarding
+        self.rejected_box = self._box(self.tr("Changes the server refused"), self.rejected_view,
+                                      [self.discard_button, self.dismiss_button])  # fmt: skip
+        self.discarded_label = QLabel()  # what the last discard dropped (the list it left may be empty and hidden)
+        self.discarded_label.setWordWrap(True)
+        self.discarded_label.hide()
 
         self.photos_model = RowsModel(_columns(
             (self.tr("Photo"), self._photo_text),
@@ -135,6 +144,7 @@ class SyncPage(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.error_label)
         layout.addWidget(self.set_aside_label)
+        layout.addWidget(self.discarded_label)
         # One list at a time, each with the page's whole height (three stacked showed one row each at 1024×600).
         self.lists = QTabWidget()
         for box in (self.conflicts_box, self.rejected_box, self.photos_box):
@@ -252,7 +262,14 @@ class SyncPage(QWidget):
         chosen = self._selected(self.conflicts_view, self.conflicts_model) is not None
         self.mine_button.setEnabled(chosen)
         self.theirs_button.setEnabled(chosen)
-        self.dismiss_button.setEnabled(self._selected(self.rejected_view, self.rejected_model) is not None)
+        refused = self._selected(self.rejected_view, self.rejected_model)
+        self.dismiss_button.setEnabled(refused is not None)
+        self.discard_button.setEnabled(refused is not None and refused.new_record)
+        self.discard_button.setToolTip(
+            self.tr("Remove this record from this computer: the server refused it and never had it")
+            if refused is None or refused.new_record else
+            self.tr("Only a record the server never had can be discarded; mark an edit as read and change the record "
+                    "again if needed"))  # fmt: skip
 
     # -- acting --------------------------------------------------------------------------------
     def _resolve(self, keep: str) -> None:
@@ -283,6 +300,42 @@ class SyncPage(QWidget):
         except GridWorkerError as exc:
             self._refused(exc)
             return
+        self.refresh()
+
+    def ask_discard(self) -> None:
+        row = self._selected(self.rejected_view, self.rejected_model)
+        if row is None:
+            return
+        self.discard_button.setEnabled(False)  # with the click itself
+        what = self._record_text(row)
+        self.confirm = box = QMessageBox(
+            QMessageBox.Icon.Question, self.tr("Discard the refused record"),
+            self.tr("Discard {0}? The server refused it and never had it: it is removed from this computer, "
+                    "and cannot be brought back.").format(what),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self,
+        )  # fmt: skip
+        yes = box.button(QMessageBox.StandardButton.Yes)
+        yes.setText(self.tr("Discard"))
+        box.finished.connect(lambda _r: self._discard_confirmed(row, what, box.clickedButton() is yes))
+        box.open()
+
+    def _discard_confirmed(self, row, what: str, yes: bool) -> None:
+        self.confirm = None
+        if yes:
+            self._discard(row, what)
+        else:
+            self._update_buttons()
+
+    @async_slot()
+    async def _discard(self, row, what: str) -> None:
+        try:
+            await self.ctx.runner.call(discard_refused, self.ctx.store, row.mutation_id, guard=self)
+        except GridWorkerError as exc:  # anything else is a bug: the error dialog, with the report
+            self._refused(exc)
+            return
+        change = self._change_text(row)
+        self.discarded_label.setText(self.tr("Discarded: {0}").format(f"{what} ({change})" if change else what))
+        self.discarded_label.show()
         self.refresh()
 
     def _refused(self, exc: GridWorkerError) -> None:
