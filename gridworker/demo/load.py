@@ -157,9 +157,13 @@ def trim_to_scope(store: Store) -> int:
     from ..services.scope import writable_areas
 
     from ..domain.placework import Hazard, HazardEvent, Inspection, Place, RosterMember
+    from ..domain.participation_records import PARTICIPATION_MODELS
 
+    # The participation records too (members, orders, points, …): the server sends a grid worker those of
+    # their areas only (docs/sync-protocol.md §3.4). Point rules are the community's table: kept.
+    participation = tuple(m for entity, m in PARTICIPATION_MODELS.items() if entity != "point_rule")
     models = (Membership, Person, Household, Building, Visit, Walkround, IncidentEvent, Photo, Incident,
-              HazardEvent, Hazard, Inspection, Place, RosterMember)  # fmt: skip
+              HazardEvent, Hazard, Inspection, Place, RosterMember, *participation)  # fmt: skip
     gone: dict[str, set[str]] = {}
     with store.write() as s:
         allowed = writable_areas(s)

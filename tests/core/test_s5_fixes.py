@@ -126,3 +126,39 @@ def test_a_refused_record_is_discarded_and_an_edit_of_a_record_the_server_has_is
         assert not s.exec(select(Outbox).where(Outbox.record_id == visit.id, Outbox.state == "pending")).first()
     with pytest.raises(NotFound):  # once only
         discard_refused(store, refused["visit"])
+
+
+# -- item 10 --------------------------------------------------------------------------------------------
+def test_a_grid_worker_sees_and_keeps_only_the_members_of_their_grids(store):
+    from datetime import date
+
+    from gridworker.demo.data import generate
+    from gridworker.demo.load import load_demo, trim_to_scope
+    from gridworker.demo.participation import seed_participation
+    from gridworker.domain.models import Area
+    from gridworker.domain.participation_records import LedgerEntry, Member
+    from gridworker.services.queries import members as member_queries
+
+    load_demo(store, generate(persons=120, seed=11, as_of=date(2025, 6, 1)))
+    seed_participation(store, today=date(2025, 6, 1))
+    with store.read() as s:
+        grids = list(s.exec(select(Area.id).where(Area.level == "grid").order_by(Area.code)))
+        placed = {m.area_id for m in s.exec(select(Member))}
+    mine = next(g for g in grids if g in placed)
+    assert len(placed - {mine}) >= 1  # members of other grids (and of the community, to be placed) are held here
+    everyone = member_queries.members(store)
+    with transaction(store) as tx:  # linked as a grid worker of one grid
+        remember_scope(tx.s, "worker", [mine])
+    shown = member_queries.members(store)
+    assert shown and len(shown) < len(everyone)
+    with store.read() as s:
+        assert {s.get(Member, r.id).area_id for r in shown} == {mine}
+    assert member_queries.counts(store)["all"] == len(shown)
+    assert trim_to_scope(store) > 0  # the demo's fixture records outside the grant go, participation too
+    with store.read() as s:
+        assert {m.area_id for m in s.exec(select(Member))} == {mine}
+        assert {e.area_id for e in s.exec(select(LedgerEntry))} <= {mine}
+    assert trim_to_scope(store) == 0  # idempotent
+    with transaction(store) as tx:  # a handler sees no member
+        remember_scope(tx.s, "handler", [])
+    assert member_queries.members(store) == []

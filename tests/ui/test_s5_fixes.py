@@ -14,6 +14,7 @@ from gridworker.ui.pages.places import PlacesPage
 
 from .conftest_fieldwork import HANDLER, WORKER, show
 from .conftest_fieldwork import demo_account, demo_store, make_ctx  # noqa: F401 (fixtures)
+from .conftest_participation import p_account, p_ctx, p_store, participation_template  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -258,3 +259,28 @@ def test_a_refused_record_is_discarded_from_the_sync_page_after_a_question(qtbot
             assert s.get(Visit, visit.id).deleted
     finally:
         controller_for(ctx).stop()
+
+
+# -- item 10: the 党员报到 tab of a grid worker lists their grids' members only --------------------------------
+def test_the_members_tab_of_a_grid_worker_lists_the_members_of_their_grid(qtbot, p_ctx, p_store):
+    from gridworker.domain.participation_records import Member
+    from gridworker.services.base import transaction
+    from gridworker.services.scope import remember_scope
+    from gridworker.ui.participation.members import MembersTab
+
+    from .conftest_participation import WORKER as P_WORKER
+
+    with p_store.read() as s:
+        placed = sorted({m.area_id for m in s.exec(select(Member).where(Member.to_place == False))})  # noqa: E712
+        everyone = len(s.exec(select(Member)).all())
+    mine = placed[0]
+    with transaction(p_store) as tx:  # linked as the worker of one grid
+        remember_scope(tx.s, "worker", [mine])
+    tab = show(qtbot, MembersTab(p_ctx(P_WORKER)))
+    tab.on_shown()
+    tab.tabs.setCurrentIndex(tab.views.index("all"))
+    qtbot.waitUntil(lambda: tab.model.rowCount() > 0 and not tab.ctx.runner.busy, timeout=10_000)
+    rows = tab.model.rows()
+    assert 0 < len(rows) < everyone
+    assert {r.grid_id for r in rows} == {mine}
+    assert f"({len(rows)})" in tab.tabs.tabText(tab.views.index("all"))
