@@ -240,7 +240,7 @@ class PushRun(ConflictNotes):
         if self.scope.kind == ALL:
             return True
         if self.scope.kind == AREAS:
-            return rec.area_id in self.scope.areas
+            return self.scope.sees(rec.entity, rec.area_id)
         incident = self.get("incident", rec.parent_id) if rec.parent_id else None
         return incident is not None and incident.assignee_id == self.user.id
 
@@ -365,7 +365,7 @@ class PushRun(ConflictNotes):
                 raise _out_of_scope()  # an edit of a record not here or not theirs looks just like this
             raise Rejected("area_required", "请指定所属网格（area_id）", "The record needs an area (area_id)")
         if kind == AREAS:
-            if new_area not in self.scope.areas or (not creating and rec.area_id not in self.scope.areas):
+            if not self.scope.sees(rec.entity, new_area) or (not creating and not self.scope.sees(rec.entity, rec.area_id)):
                 raise _out_of_scope()
         elif kind == ALL and not self.area_exists(new_area):
             raise Rejected("unknown_area", "所属网格不存在", "The area does not exist", {"area_id": new_area})
