@@ -103,3 +103,30 @@ def test_a_grid_worker_confirms_residents_of_their_own_grid_and_is_refused_elsew
     undone = w1.upsert("resident", resident.id, {"confirmed": False, "undo_reason": "认错了人"})
     assert undone["status"] in ("applied", "merged"), undone
     assert _verified(resident) is False
+
+
+def test_a_scope_snapshot_from_an_older_server_gains_the_communitys_residents_at_start(tmp_path):
+    """Scopes are snapshots: one written before workers saw their community's residents is refreshed when the
+    server starts (create_app; `serve` too), not only when users or areas change."""
+    import json
+
+    from sqlalchemy import select, update
+
+    from gridworker.server.core.schema import scopes, users
+
+    from .conftest import build_world, make_server
+
+    app, _settings = make_server(tmp_path / "data", None)
+    area_ids, user_ids = build_world(app)
+    with app.state.gw.db.write() as conn:
+        scope_id = conn.execute(select(users.c.scope_id).where(users.c.id == user_ids["w1"])).scalar()
+        listed = json.loads(conn.execute(select(scopes.c.areas).where(scopes.c.id == scope_id)).scalar())
+        assert "^" + area_ids["C1"] in listed
+        old = [a for a in listed if not a.startswith("^")]
+        conn.execute(update(scopes).where(scopes.c.id == scope_id).values(areas=json.dumps(old)))  # as an older server wrote it
+    app.state.gw.db.dispose()
+    again, _settings = make_server(tmp_path / "data", None)
+    with again.state.gw.db.engine.connect() as conn:
+        scope_id = conn.execute(select(users.c.scope_id).where(users.c.id == user_ids["w1"])).scalar()
+        assert "^" + area_ids["C1"] in json.loads(conn.execute(select(scopes.c.areas).where(scopes.c.id == scope_id)).scalar())
+    again.state.gw.db.dispose()

@@ -23,7 +23,7 @@ def test_community_staff_set_the_points_of_a_rule_and_the_members_pages_show_the
     disp.pull()
     rid, rule = _rule(disp, "A06.01")
     before = _listed(member, "A06.01")
-    assert before["points"] == rule["points"] and before["set_by"] == "set by the community"
+    assert before["points"] == rule["points"] and before["set_by"] == "points set by the community"
     assert _listed(member, "A01.01")["set_by"] == "area named in the seed rules; points set by the community"
     done = disp.upsert("point_rule", rid, {"points": rule["points"] + 7})
     assert done["status"] in ("applied", "merged"), done

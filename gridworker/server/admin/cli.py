@@ -42,6 +42,7 @@ from ..core.db import Database
 from ..core.schema import server_meta
 from ..sync.incidents import calendar_from_db
 from ..sync.repairs import repair_photo_parents
+from ..sync.scope import refresh_scopes
 from ..sync.state import EPOCH_KEY, ensure_epoch
 from . import bootstrap, operations as admin
 from .blob_cmds import cmd_blobs, cmd_blobs_collect
@@ -121,6 +122,7 @@ def cmd_serve(cli: Cli) -> int:
         )
     with cli.database().write() as conn:  # migrate and repair once, before any worker starts
         repair_photo_parents(conn)
+        refresh_scopes(conn)  # snapshots written by an older server gain what scopes hold now (sync/scope.py)
         warn_missing_holidays(cli, conn)
     cli.close()
     if cli.args.workers > 1:

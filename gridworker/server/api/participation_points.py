@@ -60,7 +60,7 @@ def my_points(request: Request, user: User = Depends(web_user)) -> dict[str, Any
 
 
 SET_BY = {True: ("细则点名的方面；分值由社区确定", "area named in the seed rules; points set by the community"),
-          False: ("由社区确定", "set by the community")}  # fmt: skip
+          False: ("分值由社区确定", "points set by the community")}  # fmt: skip
 
 
 @router.get("/rules")
