@@ -89,3 +89,24 @@ def test_release_a_resident_the_register_matched_a_wrong_claim(qtbot, p_ctx, p_s
         assert not res.verified and res.person_id is None and res.undo_reason == "账户不是本人"
         pushed = [o.fields for o in s.exec(select(Outbox).where(Outbox.entity == "resident", Outbox.record_id == matched.id))]
     assert pushed == [{"undo_reason": "账户不是本人"}]
+
+
+def test_a_grid_worker_confirms_naming_a_person_of_their_grid(qtbot, p_ctx, p_store):
+    """A grid worker confirms the residents of their own grid (the server checks the person is theirs): without a
+    person of the register chosen, the desk refuses at once, naming what to do, and nothing waits to be sent."""
+    from .conftest_participation import WORKER
+
+    tab = show(qtbot, ResidentsTab(p_ctx(WORKER)))
+    tab.on_shown()
+    qtbot.waitUntil(lambda: tab.model.rowCount() > 0 and not tab.ctx.runner.busy, timeout=10_000)
+    with p_store.read() as s:
+        waiting = [r for r in s.exec(select(Resident)) if not r.verified]
+    tab.table.selectRow(next(i for i, r in enumerate(tab.model.rows()) if r.id == waiting[0].id))
+    qtbot.waitUntil(lambda: tab.person.count() > 0, timeout=10_000)
+    tab.person.setCurrentIndex(0)  # not linked
+    qtbot.mouseClick(tab.confirm_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: tab.message.text() == "A grid worker confirms a resident as a person of your grid's register: choose the person",
+                    timeout=10_000)
+    with p_store.read() as s:
+        assert not s.get(Resident, waiting[0].id).verified
+        assert not list(s.exec(select(Outbox).where(Outbox.entity == "resident", Outbox.record_id == waiting[0].id)))

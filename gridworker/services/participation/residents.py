@@ -41,8 +41,13 @@ def _save(tx: Tx, resident: Resident, values: dict, local: dict) -> None:
 
 
 @operation
-def confirm(tx: Tx, resident_id: str, *, actor_id: str, person_id: str | None = None) -> Resident:
-    """Confirm a resident who registered on the phone pages (optionally naming the person of the register)."""
+def confirm(tx: Tx, resident_id: str, *, actor_id: str, person_id: str | None = None, actor_role: str | None = None) -> Resident:
+    """Confirm a resident who registered on the phone pages (optionally naming the person of the register; a grid
+    worker must name one, of their own grid: the server checks it)."""
+    if actor_role == "worker" and not person_id:
+        raise ValidationError("confirm_person_id", "网格员确认居民须选择本网格登记在册的人员",
+                              "A grid worker confirms a resident as a person of your grid's register: choose the person",
+                              code="grid_person_required")
     resident = get_live(tx.s, Resident, resident_id)
     if resident.confirmed:
         raise Refused("该居民已经确认过", "This resident is already confirmed", code="already_confirmed")

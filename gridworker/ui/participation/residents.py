@@ -129,7 +129,7 @@ class ResidentsTab(ListTab):
         if self.current is None:
             return
         self.start_work((self.confirm_button, self.undo_button), resident_service.confirm, self.current.id,
-                        actor_id=self.ctx.actor.id, person_id=self.person.currentData(),
+                        actor_id=self.ctx.actor.id, person_id=self.person.currentData(), actor_role=self.ctx.actor.role,
                         done=self.tr("{0} is confirmed: verified on their phone after the next sync.").format(self.current.name))
 
     def undo(self) -> None:
