@@ -76,16 +76,21 @@ def _building(data: Path, community_code: str) -> tuple[str, str, str]:
     raise SystemExit("the demo register has no building")
 
 
-def _register_facts(data: Path) -> tuple[str, str, str]:
-    """A community's code and one adult of its register (name, ID number), read from the demo server's database."""
+def _register_facts(data: Path, count: int) -> list[tuple[str, str, str]]:
+    """A community's code and `count` adults of its register (name, ID number) no resident account holds yet (a
+    person of the register is one account), read from the demo server's database."""
     with closing(sqlite3.connect(f"file:{data / 'server.db'}?mode=ro", uri=True)) as db:
         areas = {i: json.loads(d) for i, d in db.execute("SELECT id, data FROM records WHERE entity = 'area' AND deleted = 0")}
         community = next(a for a in areas.values() if a.get("level") == "community")
-        for (data_text,) in db.execute("SELECT data FROM records WHERE entity = 'person' AND deleted = 0 LIMIT 200"):
+        held = {json.loads(d).get("person_id") for (d,) in db.execute("SELECT data FROM records WHERE entity = 'resident'")}
+        found = []
+        for pid, data_text in db.execute("SELECT id, data FROM records WHERE entity = 'person' AND deleted = 0 LIMIT 200"):
             p = json.loads(data_text)
-            if p.get("id_number") and p.get("name"):
-                return community["code"], p["name"], p["id_number"]
-    raise SystemExit("the demo register has nobody with an ID number")
+            if p.get("id_number") and p.get("name") and pid not in held:
+                found.append((community["code"], p["name"], p["id_number"]))
+            if len(found) == count:
+                return found
+    raise SystemExit("the demo register has too few people with an ID number")
 
 
 def _photo(path: Path) -> Path:
@@ -238,10 +243,10 @@ def main(argv: list[str] | None = None) -> int:
         server.prepare(persons=args.persons)
         server.start()
         try:
-            facts = _register_facts(server.data)
+            people = _register_facts(server.data, 2)  # one a language: each verifies as a person of their own
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
-                for lang in ("zh", "en"):
+                for lang, facts in zip(("zh", "en"), people, strict=True):
                     written += shoot(browser, server.url, facts, args.out, lang, Path(home))
                 browser.close()
         finally:

@@ -50,7 +50,18 @@ def demo_seed(conn: Connection, *, persons: int = 2000, seed: int = 1) -> dict[s
                 conn, user.username, user.role, [c for c in user.area_codes if c in codes], user.password, user.display_name
             )
     counts["user"] = len(DEMO_USERS)
-    return counts
+    return counts | demo_participation(conn)
+
+
+def demo_participation(conn: Connection) -> dict[str, int]:
+    """The phone accounts of the demo community and their work (demo.server_participation); nothing if the
+    server has members already (a demo seeded with them, or a real server)."""
+    from .server_participation import seed_participation
+
+    if conn.execute(select(records.c.id).where(records.c.entity == "member").limit(1)).first() is not None:
+        return {}
+    dispatcher = next(u for u in DEMO_USERS if u.role == "dispatcher")
+    return {f"participation {k}": n for k, n in seed_participation(conn, dispatcher.area_codes[0]).items()}
 
 
 def _seed_places(w: admin.ServerWrites, community: DemoCommunity) -> dict[str, int]:

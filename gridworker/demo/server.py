@@ -40,6 +40,7 @@ DEMO_USERNAME = "demo_worker1"
 SERVER_FOLDER = "demo-server"
 START_TIMEOUT_S = 60.0
 PR_SET_PDEATHSIG = 1
+SEED_MARK = "2"  # 2: the seed holds the phone accounts and their work (demo.server_participation)
 
 _problem: GridWorkerError | None = None
 
@@ -101,12 +102,15 @@ class DemoServer:
         """Create and seed the data folder the first time; later runs reuse it (and what was synced)."""
         marker = self.data / ".demo-seeded"
         if marker.exists():
+            if marker.read_text("utf-8").strip() == "1":  # seeded before the phone accounts existed: add them once
+                self._admin("demo-seed", "--participation-only")
+                marker.write_text(SEED_MARK, "utf-8")
             return
         self.data.mkdir(parents=True, exist_ok=True)
         if not (self.data / "server.db").exists():
             self._admin("init", "--password-stdin", stdin=DEMO_PASSWORD + "\n")
         self._admin("demo-seed", "--persons", str(persons), "--seed", "1")
-        marker.write_text("1", "utf-8")
+        marker.write_text(SEED_MARK, "utf-8")
 
     def start(self, timeout: float = START_TIMEOUT_S) -> DemoServer:
         cmd = [*_server_command(), "serve", "--data", str(self.data), "--host", "127.0.0.1", "--port", str(self.port)]

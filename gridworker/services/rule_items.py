@@ -34,6 +34,15 @@ def rule_choices(store: Any, lang: str = "zh") -> list[tuple[str, str, int]]:
             for code, area, item, points in named]
 
 
+def rule_sources(store: Any) -> dict[str, bool]:
+    """code → whether a seed's rules name the item's area (`from_seed`); the points are the community's either way."""
+    with store.read() as s:
+        rows = list(s.exec(select(PointRule.code, PointRule.from_seed).where(PointRule.deleted == False)))  # noqa: E712
+    if rows:
+        return dict(rows)
+    return {i.code: a.from_seed for a in tables.rule_areas() for i in a.items}
+
+
 def pick_item(s: Session, code: str | None, default: str) -> str:
     """`code` if the rules in force hold it, else `default`, else their first item."""
     items = rule_items_in(s)
@@ -42,4 +51,4 @@ def pick_item(s: Session, code: str | None, default: str) -> str:
     return default if default in items else next(iter(items))
 
 
-__all__ = ["pick_item", "rule_choices", "rule_items_in"]
+__all__ = ["pick_item", "rule_choices", "rule_items_in", "rule_sources"]

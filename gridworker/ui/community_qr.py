@@ -11,8 +11,8 @@ import base64
 from urllib.parse import quote
 
 import segno
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QFont, QImage, QPainter, QPixmap
+from PySide6.QtCore import QRectF, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QFont, QImage, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -55,12 +55,19 @@ class CommunityQrDialog(QDialog):
         self.caption = QLabel()
         self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.caption.setWordWrap(True)
+        self.address = QLabel()  # the page's address, to type or check (selectable)
+        self.address.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.address.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         self.print_button = QPushButton(self.tr("&Print…"))
         self.save_button = QPushButton(self.tr("&Save as picture…"))
+        self.open_button = QPushButton(self.tr("Open in browser"))
+        self.open_button.setToolTip(self.tr("The community's pages in this computer's browser (the demo server is reached from here only)"))
         buttons.addButton(self.print_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.open_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.open_button.clicked.connect(self.open_page)
         self.print_button.clicked.connect(self.print_code)
         self.save_button.clicked.connect(self.save_code)
         layout = QVBoxLayout(self)
@@ -68,6 +75,7 @@ class CommunityQrDialog(QDialog):
         layout.addWidget(self.communities)
         layout.addWidget(self.picture)
         layout.addWidget(self.caption)
+        layout.addWidget(self.address)
         layout.addWidget(buttons)
         self._set_enabled(False)
         self._load()
@@ -75,6 +83,7 @@ class CommunityQrDialog(QDialog):
     def _set_enabled(self, on: bool) -> None:
         self.print_button.setEnabled(on)
         self.save_button.setEnabled(on)
+        self.open_button.setEnabled(on)
 
     @async_slot()
     async def _load(self) -> None:
@@ -98,6 +107,12 @@ class CommunityQrDialog(QDialog):
             return
         self.picture.setPixmap(QPixmap.fromImage(qr_image(url, scale=6)))
         self.caption.setText(self.tr("Scan for %1's resident services").replace("%1", self.communities.currentText()))
+        self.address.setText(url)
+
+    def open_page(self) -> None:
+        url = self.current_url()
+        if url is not None:
+            QDesktopServices.openUrl(QUrl(url))
 
     def print_code(self) -> None:
         url = self.current_url()

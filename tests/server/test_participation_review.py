@@ -94,6 +94,28 @@ def test_signing_up_by_the_api_keeps_the_password_policy_of_the_pages(world):
     assert world.client.post(P + "/auth/register", json=body | {"password": "spring-garden-42"}).status_code == 201
 
 
+def test_signing_up_by_the_api_is_the_pages_sign_up_mobile_number_and_name_alike(world):
+    """One sign-up for the pages and the API (web/residents.register): a resident or member signs in by a mobile
+    number, so a landline is refused naming the field, as on the pages; so is a name longer than the pages take."""
+    from .participation_helpers import P
+
+    body = {"role": "resident", "phone": "13700000017", "name": "王芳", "password": "spring-garden-42",
+            "community_id": world.area_ids["C1"]}  # fmt: skip
+    for phone in ("057188886666", "23700000017"):
+        r = world.client.post(P + "/auth/register", json=body | {"phone": phone}, headers={"Accept-Language": "en"})
+        assert r.status_code == 422 and r.json()["error"]["details"]["field"] == "phone", (phone, r.text)
+        assert "mobile number" in r.json()["error"]["message"].lower()
+    r = world.client.post(P + "/auth/register", json=body | {"name": "名" * 40}, headers={"Accept-Language": "en"})
+    assert r.status_code == 422 and r.json()["error"]["details"]["field"] == "name", r.text
+    made = world.client.post(P + "/auth/register", json=body)
+    assert made.status_code == 201, made.text
+    # The record the desktop pulls is the pages' one: not verified, no special group, the community as its area.
+    disp = world.api("disp")
+    disp.pull()
+    rec = disp.records[("resident", made.json()["user"]["id"])]
+    assert rec["verified"] is False and rec["special_group"] is False and rec["area_id"] == world.area_ids["C1"]
+
+
 def test_rankings_by_team_need_a_team_and_rank_approved_members_only(world):
     from .participation_helpers import rule_item
 

@@ -41,3 +41,21 @@ def test_an_unlinked_account_is_told_to_link_first(qtbot, ctx):
 
 def test_page_urls_quote_the_code():
     assert page_url("http://10.1.2.3:8765/", "C 1/2") == "http://10.1.2.3:8765/h5/c/C%201%2F2"
+
+
+def test_the_page_opens_in_this_computers_browser_as_the_demo_needs(qtbot, ctx, monkeypatch):
+    """`make run`'s demo server listens on this computer only: a phone cannot reach the code's address, so the
+    dialog opens the community's pages in the browser here (and shows the address to type)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QDesktopServices
+
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toString()) or True)
+    ctx.account.info["server"] = {"url": "http://127.0.0.1:8765"}
+    dialog = CommunityQrDialog(ctx)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.communities.count() > 0)
+    assert dialog.open_button.isEnabled() and dialog.open_button.text() == "在浏览器中打开"
+    assert dialog.current_url() in dialog.address.text()
+    qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
+    assert opened == [dialog.current_url()]

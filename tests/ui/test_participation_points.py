@@ -111,3 +111,56 @@ def test_a_grid_worker_cannot_record_or_reverse_points(qtbot, p_ctx, p_store):
     assert point_queries.ledger(p_store, member.id) == before
     with p_store.read() as s:
         assert len(s.exec(select(Outbox).where(Outbox.entity == "ledger_entry")).all()) == queued
+
+
+def _pulled_rules(store) -> None:
+    """The server's rules as a pull brings them (the shipped table; the server's ids are its own)."""
+    import uuid
+
+    from gridworker.domain.participation import tables
+    from gridworker.domain.participation_records import PointRule
+    from gridworker.services.base import transaction
+
+    with transaction(store) as tx:
+        for area in tables.rule_areas():
+            for item in area.items:
+                tx.s.add(PointRule(id=str(uuid.uuid4()), version=1, code=item.code, name=item.name, name_en=item.name_en,
+                                   area_code=area.code, area_name=area.name, area_name_en=area.name_en, points=item.points,
+                                   from_seed=area.from_seed))
+
+
+def test_community_staff_set_the_points_of_a_rule_the_seeds_leave_to_them(qtbot, p_ctx, p_store):
+    from gridworker.domain.participation_records import PointRule
+
+    tab = show(qtbot, PointsTab(p_ctx(STAFF)))
+    tab.on_shown()
+    qtbot.waitUntil(lambda: tab.rule.count() > 0 and not tab.ctx.runner.busy, timeout=10_000)
+    tab.rule.setCurrentIndex(tab.rule.findData("A06.01"))  # 参加宣讲活动: no seed gives its points
+    assert tab.rule_source.text() == "Points set by the community"
+    tab.points.setValue(4)
+    qtbot.mouseClick(tab.rule_points_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: tab.message.text() == "The rules come from the server: sync once, then set their points.",
+                    timeout=10_000)
+    _pulled_rules(p_store)
+    tab.reload()
+    qtbot.waitUntil(lambda: tab.rule_points_button.isEnabled() and not tab.ctx.runner.busy, timeout=10_000)
+    tab.rule.setCurrentIndex(tab.rule.findData("A01.01"))
+    assert tab.rule_source.text() == "Area named in the seed rules; points set by the community"
+    tab.rule.setCurrentIndex(tab.rule.findData("A06.01"))
+    tab.points.setValue(4)
+    qtbot.mouseClick(tab.rule_points_button, Qt.LeftButton)
+    assert not tab.rule_points_button.isEnabled()  # off with the click itself
+    qtbot.waitUntil(lambda: tab.message.text() == "The rule's points are changed: members see them after the next sync.",
+                    timeout=10_000)
+    qtbot.waitUntil(lambda: tab.rule.itemText(tab.rule.findData("A06.01")).endswith("(4)"), timeout=10_000)
+    with p_store.read() as s:
+        rule = s.exec(select(PointRule).where(PointRule.code == "A06.01")).one()
+        pushed = [o.fields for o in s.exec(select(Outbox).where(Outbox.entity == "point_rule", Outbox.record_id == rule.id))]
+    assert rule.points == 4 and pushed == [{"points": 4}]
+
+
+def test_a_grid_worker_does_not_set_the_rules_points(qtbot, p_ctx):
+    tab = show(qtbot, PointsTab(p_ctx(WORKER)))
+    tab.on_shown()
+    qtbot.waitUntil(lambda: tab.rule.count() > 0 and not tab.ctx.runner.busy, timeout=10_000)
+    assert not tab.rule_points_button.isEnabled()

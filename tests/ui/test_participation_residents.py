@@ -65,3 +65,48 @@ def test_the_tab_in_chinese(qtbot, p_ctx):
     assert tab.confirm_button.text() == "确认身份" and tab.tabs.tabText(0).startswith("待确认")
     statuses = {tab.model.data(tab.model.index(r, 4), Qt.DisplayRole) for r in range(tab.model.rowCount())}
     assert statuses == {"待核验"}
+
+
+def test_release_a_resident_the_register_matched_a_wrong_claim(qtbot, p_ctx, p_store):
+    """A person of the register is one account: when the wrong account matched the name and ID number, staff
+    release the claim with a reason (the right account can then verify)."""
+    tab = show(qtbot, ResidentsTab(p_ctx(STAFF)))
+    tab.on_shown()
+    tab.tabs.setCurrentIndex(1)  # verified
+    qtbot.waitUntil(lambda: tab.model.rowCount() > 0 and not tab.ctx.runner.busy, timeout=10_000)
+    with p_store.read() as s:
+        matched = next(r for r in s.exec(select(Resident)) if r.verified and not r.confirmed)
+    index = next(i for i, r in enumerate(tab.model.rows()) if r.id == matched.id)
+    tab.table.selectRow(index)
+    qtbot.waitUntil(lambda: tab.current is not None and tab.current.id == matched.id)
+    assert tab.undo_button.isEnabled() and not tab.confirm_button.isEnabled()
+    tab.reason.setText("账户不是本人")
+    qtbot.mouseClick(tab.undo_button, Qt.LeftButton)
+    assert not tab.undo_button.isEnabled()  # off with the click itself
+    qtbot.waitUntil(lambda: tab.message.text() == f"The verification of {matched.name} is released.", timeout=10_000)
+    with p_store.read() as s:
+        res = s.get(Resident, matched.id)
+        assert not res.verified and res.person_id is None and res.undo_reason == "账户不是本人"
+        pushed = [o.fields for o in s.exec(select(Outbox).where(Outbox.entity == "resident", Outbox.record_id == matched.id))]
+    assert pushed == [{"undo_reason": "账户不是本人"}]
+
+
+def test_a_grid_worker_confirms_naming_a_person_of_their_grid(qtbot, p_ctx, p_store):
+    """A grid worker confirms the residents of their own grid (the server checks the person is theirs): without a
+    person of the register chosen, the desk refuses at once, naming what to do, and nothing waits to be sent."""
+    from .conftest_participation import WORKER
+
+    tab = show(qtbot, ResidentsTab(p_ctx(WORKER)))
+    tab.on_shown()
+    qtbot.waitUntil(lambda: tab.model.rowCount() > 0 and not tab.ctx.runner.busy, timeout=10_000)
+    with p_store.read() as s:
+        waiting = [r for r in s.exec(select(Resident)) if not r.verified]
+    tab.table.selectRow(next(i for i, r in enumerate(tab.model.rows()) if r.id == waiting[0].id))
+    qtbot.waitUntil(lambda: tab.person.count() > 0, timeout=10_000)
+    tab.person.setCurrentIndex(0)  # not linked
+    qtbot.mouseClick(tab.confirm_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: tab.message.text() == "A grid worker confirms a resident as a person of your grid's register: choose the person",
+                    timeout=10_000)
+    with p_store.read() as s:
+        assert not s.get(Resident, waiting[0].id).verified
+        assert not list(s.exec(select(Outbox).where(Outbox.entity == "resident", Outbox.record_id == waiting[0].id)))

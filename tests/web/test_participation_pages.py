@@ -245,3 +245,19 @@ def test_a_member_writes_the_year_end_self_assessment_and_sees_the_communitys_ra
     phone.wait_for_selector("[data-api-error]:not([hidden])")
     assert "自评" in phone.inner_text("[data-api-error]")  # the API's refusal names the field, in words
     assert phone.errors == [] and phone.context.outside == []
+
+
+def test_the_points_page_lists_the_rules_with_the_points_the_community_set(phone, web_server):
+    """The seeds give no points: the community sets them at the desk, and the member's points page lists the rules
+    with the points in force and who set them."""
+    staff = Staff(web_server)
+    _checked_in_member(phone, staff)
+    rule_id = next(i for (e, i), c in web_server.records("disp").items() if e == "point_rule" and c["data"]["code"] == "A14.01")
+    staff.upsert("point_rule", rule_id, {"points": 9})
+    phone.goto("/h5/points")
+    phone.get_by_text("积分细则").click()  # folded under the ledger and the ranking: 30-odd items
+    phone.wait_for_selector("article:has-text('授课辅导')")
+    card = phone.inner_text("article:has-text('授课辅导')")
+    assert "9" in card and "分值由社区确定" in card, card
+    assert "细则点名的方面" in phone.inner_text("article:has-text('参加应急值守')")
+    assert phone.errors == [] and phone.context.outside == []

@@ -120,8 +120,8 @@ def test_the_phones_location_is_read_only_when_the_resident_taps_for_it(browser,
                                   permissions=["geolocation"], geolocation={"latitude": 29.6012, "longitude": 106.5123})  # fmt: skip
     phone = context.new_page()
     try:
-        from .helpers import PASSWORD, new_phone
-        from .conftest import PERSON_ID, PERSON_NAME
+        from .conftest import PERSON_NAME
+        from .helpers import PASSWORD, new_phone, next_person_id
 
         phone.goto("/h5/c/C1")
         phone.get_by_role("link", name="Register").click()
@@ -131,7 +131,7 @@ def test_the_phones_location_is_read_only_when_the_resident_taps_for_it(browser,
         phone.get_by_role("button", name="Register").click()
         phone.goto("/h5/verify")
         phone.get_by_label("Name").fill(PERSON_NAME)
-        phone.get_by_label("ID number").fill(PERSON_ID)
+        phone.get_by_label("ID number").fill(next_person_id())
         phone.get_by_role("button", name="Submit").click()
         phone.goto("/h5/snap")
         assert phone.input_value("input[name=lat]") == ""  # nothing read before the tap

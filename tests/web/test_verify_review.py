@@ -109,3 +109,26 @@ def test_a_change_by_cookie_from_another_site_is_refused(web_server):
     # Behind nginx (`Host $host`) Host and Origin may differ in the port: the host name decides.
     proxied = v.http.post(url, json=body, headers={"Origin": "https://127.0.0.1:8443"}, timeout=30)
     assert proxied.status_code == 201
+
+
+def test_a_person_verified_through_the_api_cannot_be_claimed_again_on_the_pages_nor_the_other_way(web_server):
+    """The pages and the API verify through one function: a person of the register is one account, whichever
+    path claimed it first; the second sees why, and stays unverified."""
+    _pid, number = _person(web_server, "冯一人", date(1972, 9, 10))
+    _pid2, number2 = _person(web_server, "冯二人", date(1973, 9, 10))
+    web_server.worker.sync_ok()
+    first, second = Visitor(web_server), Visitor(web_server)
+    first.register(name="冯一人")
+    phone2 = second.register(name="冯一人")
+    api = first.http.post(web_server.url + "/api/v1/p/resident/verify", json={"name": "冯一人", "id_number": number}, timeout=30)
+    assert api.status_code == 200, api.text
+    page = second.verify(name="冯一人", id_number=number).text
+    assert "此身份已由另一个账户认证" in page and "认证成功" not in page, page[-800:]
+    assert _resident_of(web_server, phone2)["verified"] is False
+    # The other way round: the pages first, then the API.
+    third, fourth = Visitor(web_server), Visitor(web_server)
+    third.register(name="冯二人")
+    fourth.register(name="冯二人")
+    assert "认证成功" in third.verify(name="冯二人", id_number=number2).text
+    again = fourth.http.post(web_server.url + "/api/v1/p/resident/verify", json={"name": "冯二人", "id_number": number2}, timeout=30)
+    assert again.status_code == 409 and again.json()["error"]["code"] == "identity_claimed", again.text

@@ -10,7 +10,7 @@
     user disable USERNAME | user enable USERNAME | user reset-password USERNAME --password-stdin | user list
     token revoke [TOKEN_ID] [--user NAME] [--device ID] | token list [--user NAME]
     category import FILE | holiday import FILE | holiday list | checklist import FILE | points import FILE
-    demo-seed [--persons N] [--seed S]
+    demo-seed [--persons N] [--seed S] [--participation-only]
     conflicts list [--after ID] [--limit N]
     backup FILE | restore FILE | new-epoch
     blobs [--json] | blobs collect [--grace-hours H]      photo storage: usage, collection
@@ -42,6 +42,7 @@ from ..core.db import Database
 from ..core.schema import server_meta
 from ..sync.incidents import calendar_from_db
 from ..sync.repairs import repair_photo_parents
+from ..sync.scope import refresh_scopes
 from ..sync.state import EPOCH_KEY, ensure_epoch
 from . import bootstrap, operations as admin
 from .blob_cmds import cmd_blobs, cmd_blobs_collect
@@ -121,6 +122,7 @@ def cmd_serve(cli: Cli) -> int:
         )
     with cli.database().write() as conn:  # migrate and repair once, before any worker starts
         repair_photo_parents(conn)
+        refresh_scopes(conn)  # snapshots written by an older server gain what scopes hold now (sync/scope.py)
         warn_missing_holidays(cli, conn)
     cli.close()
     if cli.args.workers > 1:
@@ -270,7 +272,12 @@ def cmd_demo_seed(cli: Cli) -> int:
 
     with cli.database().write() as conn:
         ensure_epoch(conn)
-        counts = demo_seed(conn, persons=cli.args.persons, seed=cli.args.seed)
+        if cli.args.participation_only:
+            from ...demo.seed import demo_participation
+
+            counts = demo_participation(conn)
+        else:
+            counts = demo_seed(conn, persons=cli.args.persons, seed=cli.args.seed)
     summary = ", ".join(f"{k} {n}" for k, n in counts.items())
     cli.say(f"演示数据已装入：{summary}；演示账户密码 demo1234", f"Demo data loaded: {summary}; demo accounts use the password demo1234")
     return 0
@@ -405,6 +412,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo-seed", parents=[data], help="load the demo community and the demo accounts")
     p.add_argument("--persons", type=int, default=2000)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--participation-only", action="store_true",
+                   help="add the phone accounts and their work to a demo server seeded before they existed (once)")
     p.set_defaults(func=cmd_demo_seed)
 
     group = sub.add_parser("conflicts", help="conflicts").add_subparsers(dest="action", metavar="ACTION", required=True)

@@ -16,6 +16,7 @@ from ..core.config import Limits, Settings
 from ..core.db import Database
 from ..core.errors import too_large
 from ..sync.repairs import repair_photo_parents
+from ..sync.scope import refresh_scopes
 from ..sync.state import ServerState, ensure_epoch
 from ..web import site as web_site
 from ..web.uploads import WEB_UPLOAD_BYTES, too_large_page
@@ -131,6 +132,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
         db.migrate()
         with db.write() as conn:
             repair_photo_parents(conn)  # with several workers, `serve` runs it once before they start
+            refresh_scopes(conn)  # idempotent: snapshots written by an older server gain what scopes hold now
     with db.plain() as conn:
         epoch = ensure_epoch(conn)
     settings.blob_dir.mkdir(parents=True, exist_ok=True)

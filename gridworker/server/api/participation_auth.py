@@ -8,25 +8,25 @@ from __future__ import annotations
 
 import json
 import time
-import uuid
 from datetime import datetime, timezone
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import Field
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 
-from ...domain import idnumber, passwords
 from ...domain import validation as v
 from ...domain.errors import ValidationError
 from ...domain.participation import checkin, tables
 from ..core import web_limits
-from ..core.auth import User, hash_password, issue_token, user_from_row, verify_password
+from ..core.auth import User, issue_token, user_from_row, verify_password
 from ..core.errors import ApiError
 from ..core.schema import records, tokens, users
-from ..sync.scope import WEB_ROLES, refresh_scopes
+from ..sync.scope import WEB_ROLES
 from ..sync.state import server_state
+from ..web import residents
+from ..web.words import WORDS
 from .errors import lang_of
 from .participation_common import COOKIE, Areas, Body, act, bad_value, get, limit, web_user, words
 
@@ -65,16 +65,6 @@ class CheckinIn(Body):
     team: str | None = Field(default=None, max_length=100, pattern=Printable)
 
 
-def _phone(value: str) -> str:
-    try:
-        phone = v.phone(value)
-    except ValidationError as e:
-        raise ApiError(422, "invalid_value", e.zh, e.en, {"field": "phone"}) from None
-    if not phone:
-        raise bad_value("phone", "不能为空", "is required", "required")
-    return phone
-
-
 def _session(user_id: str, request: Request, status: int, row) -> JSONResponse:
     gw = server_state(request)
     with gw.db.plain() as conn:
@@ -95,30 +85,26 @@ def _community(conn, community_id: str) -> str:
     return community_id
 
 
+# The pages' refusals (web/words.py) as the API's: status, code and field.
+SIGN_UP_REFUSALS = {"bad_phone": (422, "invalid_value", "phone"), "bad_name": (422, "invalid_value", "name"),
+                    "bad_password": (422, "weak_password", "password"), "phone_taken": (409, "phone_taken", "phone")}  # fmt: skip
+
+
 @router.post("/auth/register", status_code=201, responses={409: {}, 422: {}, 429: {}})
 def register(body: RegisterIn, request: Request):
-    phone = _phone(body.phone)
-    try:  # the accounts' policy, as the pages' sign-up form applies it: no common or one-character password
-        passwords.check_password(body.password, min_length=8)
-    except ValidationError as e:
-        raise ApiError(422, "weak_password", e.zh, e.en, {"field": "password"}) from None
+    """The phone pages' sign-up (web/residents.register: the same rules, user and record), as JSON."""
     limit(request, None, "signup", per_address=server_state(request).settings.web.signups_per_address)
     gw = server_state(request)
-    user_id = str(uuid.uuid4())
-    with gw.db.write() as conn:
-        _community(conn, body.community_id)
-        if conn.execute(select(users.c.id).where(users.c.username == phone)).first() is not None:
-            raise ApiError(409, "phone_taken", "该手机号已注册，请直接登录", "This phone number already has an account: sign in")
-        conn.execute(insert(users).values(
-            id=user_id, username=phone, display_name=body.name.strip(), role=body.role, password_hash=hash_password(body.password),
-            disabled=False, area_ids="[]", created_at=time.time(),
-        ))  # fmt: skip
-        refresh_scopes(conn, [user_id])
-        row = conn.execute(select(users).where(users.c.id == user_id)).first()
-    if body.role == "resident":
-        now = datetime.now(timezone.utc).isoformat()
-        fields = {"area_id": body.community_id, "name": body.name.strip(), "phone": phone, "registered_at": now}
-        act(request, user_from_row(row), [("resident", user_id, fields)])
+    try:
+        with gw.db.write() as conn:
+            community = residents.community_by_id(conn, _community(conn, body.community_id))
+            user_id = residents.register(conn, community, body.name, body.phone, body.password, body.role)
+            row = conn.execute(select(users).where(users.c.id == user_id)).first()
+    except residents.WebError as err:
+        status, code, field = SIGN_UP_REFUSALS[err.key]
+        zh, en = WORDS[err.key]  # named by the field's label, as bad_value does
+        raise ApiError(status, code, f"{v.label(field)}：{zh}", f"{v.label(field, 'en').capitalize()}: {en[0].lower()}{en[1:]}",
+                       {"field": field}) from None
     return _session(user_id, request, 201, row)
 
 
@@ -214,70 +200,41 @@ def resource_tables(request: Request) -> dict[str, Any]:
 
 @router.post("/resident/verify", responses={409: {}, 422: {}, 429: {}})
 def verify(body: VerifyIn, request: Request, user: User = Depends(web_user)) -> dict[str, Any]:
+    """The phone pages' verification (web/residents.verify: the same tries, comparison and claim), as JSON."""
     gw = server_state(request)
     web = gw.settings.web
     if user.role != "resident":
         raise ApiError(403, "role_not_allowed", "只有居民需要核验身份", "Only residents verify their identity")
-    number = idnumber.normalise(body.id_number)
     with gw.db.plain() as conn:
         left = web_limits.verify_locked(conn, user.id, web.verify_tries, web.verify_lock_s)
     if left:
-        raise ApiError(429, "verify_locked", "核验失败次数过多，请一小时后再试", "Too many failed verifications: try again in an hour",
-                       {"retry_after": left}, headers={"Retry-After": str(left)})  # fmt: skip
-    limit(request, None, "verify")  # per address; the account has its lock above
-    with gw.db.plain() as conn:  # the try is taken before the comparison: parallel guesses share the three
-        locked, misses = web_limits.verify_try(conn, user.id, web.verify_tries, web.verify_lock_s)
-    if locked:
-        raise ApiError(429, "verify_locked", "核验失败次数过多，请一小时后再试", "Too many failed verifications: try again in an hour",
-                       {"retry_after": locked}, headers={"Retry-After": str(locked)})  # fmt: skip
+        raise _locked(left)
+    limit(request, None, "verify")  # per address; the account has its lock
     with gw.db.engine.connect() as conn:
         resident = get(conn, "resident", user.id)
-        person = _match(conn, resident.area_id if resident else None, body.name.strip(), number)
-    if person is None:
-        left = max(0, web.verify_tries - misses)
-        raise ApiError(422, "not_matched", "姓名与身份证号未能与社区登记信息核对一致", "The name and ID number do not match the community's register",
-                       {"field": "id_number", "tries_left": left})  # fmt: skip
-    with gw.db.plain() as conn:
-        web_limits.verify_succeeded(conn, user.id)
-    special = bool(set(person.get("tags") or []) & SPECIAL_TAGS)
-    _mark_verified(request, user, person, special)
-    return {"verified": True, "special_group": special}
+    try:
+        done = residents.verify(gw.db, user.id, resident.area_id if resident else None, body.name, body.id_number,
+                                web.verify_tries, web.verify_lock_s)  # fmt: skip
+    except residents.WebError as err:
+        raise _verify_refusal(err) from None
+    return {"verified": True, "special_group": done.special_group}
 
 
-SPECIAL_TAGS = frozenset({"elderly_alone", "disabled", "hardship", "left_behind_child"})
+def _locked(seconds: int) -> ApiError:
+    return ApiError(429, "verify_locked", "核验失败次数过多，请一小时后再试", "Too many failed verifications: try again in an hour",
+                    {"retry_after": seconds}, headers={"Retry-After": str(seconds)})  # fmt: skip
 
 
-def _match(conn, community: str | None, name: str, number: str) -> dict | None:
-    """A living person of the community's register with that name and ID number (compared here only)."""
-    if community is None:
-        return None
-    areas = Areas(conn)
-    rows = conn.execute(select(records.c.id, records.c.data).where(
-        records.c.entity == "person", records.c.deleted.is_(False), records.c.area_id.in_(sorted(areas.below(community)))))  # fmt: skip
-    for row in rows:
-        d = json.loads(row.data)
-        if d.get("name") == name and (d.get("id_number") or "").upper() == number and d.get("status") in (None, "active"):
-            return d | {"id": row.id}
-    return None
-
-
-def _mark_verified(request: Request, user: User, person: dict, special: bool) -> None:
-    """The server's own values on the resident's record (read-only on the wire)."""
-    from ..sync.records import FeedWriter, load
-
-    gw = server_state(request)
-    with gw.db.write() as conn:
-        rec = load(conn, [("resident", user.id)]).get(("resident", user.id))
-        if rec is None:
-            return
-        writer = FeedWriter(conn)
-        before = writer.before(rec)
-        rec.version += 1
-        values = {"person_id": person["id"], "household_id": person.get("household_id"), "verified": True,
-                  "verified_at": datetime.now(timezone.utc).isoformat(), "special_group": special}  # fmt: skip
-        rec.set_fields(values, rec.version, f"{int(time.time() * 1000):013d}-0000-server", "server")
-        writer.saved(rec, before)
-        writer.flush()
+def _verify_refusal(err: residents.WebError) -> ApiError:
+    if err.key == "verify_locked":
+        return _locked(int(err.values["seconds"]))
+    if err.key == "identity_claimed":
+        zh, en = WORDS["identity_claimed"]
+        return ApiError(409, "identity_claimed", zh, en, {"field": "id_number"})
+    if err.key == "bad_name":
+        return bad_value("name", "不能为空", "is required", "required")
+    return ApiError(422, "not_matched", "姓名与身份证号未能与社区登记信息核对一致", "The name and ID number do not match the community's register",
+                    {"field": "id_number", "tries_left": err.values.get("left", 0)})  # fmt: skip
 
 
 @router.put("/member/checkin", responses={409: {}, 422: {}, 429: {}})

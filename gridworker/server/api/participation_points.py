@@ -59,6 +59,33 @@ def my_points(request: Request, user: User = Depends(web_user)) -> dict[str, Any
     return {"balance": sum(d.get("points") or 0 for d in entries), "entries": out}
 
 
+SET_BY = {True: ("细则点名的方面；分值由社区确定", "area named in the seed rules; points set by the community"),
+          False: ("分值由社区确定", "points set by the community")}  # fmt: skip
+
+
+@router.get("/rules")
+def point_rules(request: Request, user: User = Depends(web_user)) -> dict[str, Any]:
+    """The points rules in force, by area, with the points community staff set (docs/participation-api.md)."""
+    lang = lang_of(request)
+    with server_state(request).db.engine.connect() as conn:
+        rows = [json.loads(r.data) for r in conn.execute(
+            select(records.c.data).where(records.c.entity == "point_rule", records.c.deleted.is_(False)))]  # fmt: skip
+    if not rows:  # none imported: the shipped table
+        rows = [{"code": i.code, "name": i.name, "name_en": i.name_en, "area_code": a.code, "area_name": a.name,
+                 "area_name_en": a.name_en, "points": i.points, "from_seed": a.from_seed}
+                for a in tables.rule_areas() for i in a.items]  # fmt: skip
+    areas: dict[str, dict[str, Any]] = {}
+    for d in sorted(rows, key=lambda d: d.get("code") or ""):
+        area = areas.setdefault(d.get("area_code") or "", {
+            "code": d.get("area_code"), "name": d.get("area_name_en") if lang == "en" and d.get("area_name_en") else d.get("area_name"),
+            "items": []})  # fmt: skip
+        area["items"].append({"code": d["code"], "name": d.get("name_en") if lang == "en" and d.get("name_en") else d.get("name"),
+                              "points": d.get("points"), "from_seed": bool(d.get("from_seed")),
+                              "set_by": words(SET_BY[bool(d.get("from_seed"))], lang)})  # fmt: skip
+    flat = [item | {"area_name": area["name"]} for area in areas.values() for item in area["items"]]
+    return {"areas": list(areas.values()), "items": flat}
+
+
 @router.get("/rankings")
 def rankings(
     request: Request,

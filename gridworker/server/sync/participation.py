@@ -39,6 +39,7 @@ WRITERS = {
     "wish_event": EVERYONE, "notice": STAFF, "notice_read": frozenset({"member", "resident"}),
     "opinion": STAFF | {"member", "resident"}, "evaluation": STAFF | {"member"},
 }  # fmt: skip
+MAX_RULE_POINTS = 1000
 DELETABLE = frozenset({"notice"})  # the rest is cancelled, withdrawn or taken off the shelf, never deleted
 NS = uuid.UUID("5b7f6a43-2d1e-4c4b-9a57-1f0c8c3e9d21")  # ids of the entries the server writes for a redemption
 
@@ -139,6 +140,27 @@ class ParticipationRun:
         if entity in PARENT_OF_EVENT:
             return self._event(entity, rec, values)
         return getattr(self, "_" + entity)(rec, values, creating)
+
+    @staticmethod
+    def edits_managed(entity: str, op: str) -> bool:
+        """The one server-managed table staff edit from the desktop: the points of the rules' items."""
+        return entity == "point_rule" and op == "upsert"
+
+    def point_rule(self, rec: Rec, values: dict[str, Any], creating: bool) -> None:
+        """Community staff set the points of an item of the rules in force (what the seeds leave to the community);
+        the items themselves come from the table an admin imports."""
+        if self.role not in STAFF:
+            raise self.reject("role_not_allowed", "只有社区工作人员可以修改积分细则的分值", "Only community staff change the points of the rules")
+        if creating:
+            raise self.reject("server_managed", "积分细则条目由管理员导入，这里只能修改分值",
+                              "The rules' items are imported by an admin: only their points are changed here")
+        other = sorted(set(values) - {"points"})
+        if other:
+            raise self.reject("invalid_value", "积分细则只能修改分值", "Only the points of a rule item can be changed",
+                              {"fields": [{"field": f, "code": "read_only"} for f in other]})
+        if not isinstance(values.get("points"), int) or not 0 <= values["points"] <= MAX_RULE_POINTS:
+            raise self.reject("invalid_value", f"分值应为 0 到 {MAX_RULE_POINTS} 的整数", f"Points are a whole number from 0 to {MAX_RULE_POINTS}",
+                              {"fields": [{"field": "points", "code": "out_of_range"}]})
 
     def _check_rule(self, code: str) -> None:
         """A rule item of the server's points rules (the shipped table while none were imported)."""

@@ -43,7 +43,7 @@ from ...domain.wire import ENTITIES, INCIDENT_CHILDREN, SERVER_MANAGED
 from ..core.errors import ApiError, bad_request
 from ..core.schema import changes, records
 from .records import by_entity
-from .scope import ALL, AREAS, HANDLER, Scope, ScopeCache
+from .scope import ALL, AREAS, HANDLER, RESIDENT_ENTITY, Scope, ScopeCache
 from .users_view import user_filter
 
 SNAP, FEED, DIFF = "snap", "feed", "diff"
@@ -126,7 +126,7 @@ def visible(scope: Scope, rec, owners: dict[str, str | None]) -> bool:
     if rec.entity in SERVER_MANAGED or scope.kind == ALL:
         return True
     if scope.kind == AREAS:
-        return rec.area_id in scope.areas
+        return scope.sees(rec.entity, rec.area_id)
     if rec.entity == "incident":
         return rec.assignee_id == scope.user_id
     return rec.entity in INCIDENT_CHILDREN and rec.parent_id is not None and owners.get(rec.parent_id) == scope.user_id
@@ -137,7 +137,7 @@ def might_hold(scope: Scope, row, owners: dict[str, str | None]) -> bool:
     if row.entity in SERVER_MANAGED or scope.kind == ALL:
         return True
     if scope.kind == AREAS:
-        return row.area_old in scope.areas or row.area_new in scope.areas
+        return scope.sees(row.entity, row.area_old) or scope.sees(row.entity, row.area_new)
     uid = scope.user_id
     return uid in (row.owner_old, row.owner_new) or (row.entity in INCIDENT_CHILDREN and owners.get(row.parent_id) == uid)
 
@@ -152,7 +152,9 @@ def _record_filter(scope: Scope):
         return None
     managed = records.c.entity.in_(_SERVER_MANAGED)
     if scope.kind == AREAS:
-        return or_(managed, records.c.area_id.in_(sorted(scope.areas))) if scope.areas else managed
+        residents = and_(records.c.entity == RESIDENT_ENTITY, records.c.area_id.in_(sorted(scope.communities)))
+        terms = [managed] + ([records.c.area_id.in_(sorted(scope.areas))] if scope.areas else [])
+        return or_(*terms, *([residents] if scope.communities else []))
     return or_(
         managed,
         and_(records.c.entity == "incident", records.c.assignee_id == scope.user_id),
@@ -174,6 +176,9 @@ def _change_filter(scopes: Iterable[Scope]):
             if scope.areas:
                 area_list = sorted(scope.areas)
                 terms += [changes.c.area_old.in_(area_list), changes.c.area_new.in_(area_list)]
+            if scope.communities:
+                up = sorted(scope.communities)
+                terms.append(and_(changes.c.entity == RESIDENT_ENTITY, or_(changes.c.area_old.in_(up), changes.c.area_new.in_(up))))
         else:
             terms += [
                 changes.c.owner_old == scope.user_id,
@@ -391,7 +396,7 @@ class Puller:
             raise resync("负责范围记录缺失", "the previous scope is no longer known")
         q = select(*_REC_COLUMNS).where(records.c.entity.notin_(_SERVER_MANAGED))
         if old.kind == AREAS and self.scope.kind == AREAS:
-            changed_areas = sorted(old.areas ^ self.scope.areas)
+            changed_areas = sorted((old.areas ^ self.scope.areas) | (old.communities ^ self.scope.communities))
             q = q.where(records.c.area_id.in_(changed_areas) if changed_areas else false())
         if cursor.after is not None:
             q = q.where(tuple_(records.c.entity, records.c.id) > tuple_(*cursor.after))

@@ -181,7 +181,7 @@ class PushRun(ConflictNotes):
     def _apply(self, m: Mutation) -> Outcome:
         self._check_clock(m)
         spec = ENTITIES[m.entity]
-        if spec.server_managed:
+        if spec.server_managed and not self.part.edits_managed(m.entity, m.op):
             raise Rejected("server_managed", f"{entity_label(m.entity, 'zh')}由服务器管理，只能下载，不能上传",
                            f"{entity_label(m.entity, 'en').capitalize()} records are managed on the server: pull only")
         if self.user.role == "handler" and m.entity not in INCIDENT_CHILDREN:
@@ -237,10 +237,10 @@ class PushRun(ConflictNotes):
         return Outcome(merge.status, rec.version, self._conflict_error(merge))
 
     def _sees(self, rec: Rec) -> bool:
-        if self.scope.kind == ALL:
+        if self.scope.kind == ALL or rec.entity in wire.SERVER_MANAGED:  # (edits: ParticipationRun.edits_managed)
             return True
         if self.scope.kind == AREAS:
-            return rec.area_id in self.scope.areas
+            return self.scope.sees(rec.entity, rec.area_id)
         incident = self.get("incident", rec.parent_id) if rec.parent_id else None
         return incident is not None and incident.assignee_id == self.user.id
 
@@ -286,6 +286,8 @@ class PushRun(ConflictNotes):
             return self.places.prepare(entity, rec, values, creating)
         if entity in PARTICIPATION:
             return self.part.prepare(entity, rec, values, creating)
+        if entity == "point_rule":
+            return self.part.point_rule(rec, values, creating)
         if entity == "incident_event":
             return self._prepare_event(values)
         if entity == "photo":
@@ -352,6 +354,8 @@ class PushRun(ConflictNotes):
         return incident
 
     def _check_scope(self, rec: Rec, new_area: str | None, creating: bool, prepared: Any) -> None:
+        if rec.entity in wire.SERVER_MANAGED:
+            return  # no area: who may edit one is decided by its rules (ParticipationRun.point_rule)
         kind = self.scope.kind
         if kind == HANDLER:
             incident = prepared[0] if isinstance(prepared, tuple) else prepared if isinstance(prepared, Rec) else None
@@ -365,7 +369,7 @@ class PushRun(ConflictNotes):
                 raise _out_of_scope()  # an edit of a record not here or not theirs looks just like this
             raise Rejected("area_required", "请指定所属网格（area_id）", "The record needs an area (area_id)")
         if kind == AREAS:
-            if new_area not in self.scope.areas or (not creating and rec.area_id not in self.scope.areas):
+            if not self.scope.sees(rec.entity, new_area) or (not creating and not self.scope.sees(rec.entity, rec.area_id)):
                 raise _out_of_scope()
         elif kind == ALL and not self.area_exists(new_area):
             raise Rejected("unknown_area", "所属网格不存在", "The area does not exist", {"area_id": new_area})

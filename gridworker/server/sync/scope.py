@@ -2,7 +2,11 @@
 
 - admin: everything (`all`);
 - dispatcher, worker: records whose area_id is one of their areas or below
-  one (`areas`, with the closure of the assigned areas precomputed);
+  one (`areas`, with the closure of the assigned areas precomputed); and the
+  residents' web accounts (`resident`, whose area is the community they
+  registered in) of the communities above their areas (`communities`: a grid
+  worker confirms the residents of their grid, server/sync/participation_confirm.py).
+  The snapshot's JSON list holds those communities marked "^<id>";
 - handler: incidents assigned to them, and those incidents' events and
   photos (`handler`) — never people, households or buildings;
 - member, resident (issue 16): nothing (`none`). They never use /sync: their
@@ -37,6 +41,8 @@ from ..core.schema import records, scopes, users
 ALL, AREAS, HANDLER, NONE = "all", "areas", "handler", "none"
 KIND_OF_ROLE = {"admin": ALL, "dispatcher": AREAS, "worker": AREAS, "handler": HANDLER, "member": NONE, "resident": NONE}
 WEB_ROLES = frozenset({"member", "resident"})  # sign in through the participation API only
+RESIDENT_ENTITY = "resident"
+UP = "^"  # marks a community above the areas in a snapshot's JSON list
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,11 @@ class Scope:
     user_id: str
     kind: str
     areas: frozenset[str]
+    communities: frozenset[str] = frozenset()  # whose residents' accounts they also see (the module doc)
+
+    def sees(self, entity: str, area_id: str | None) -> bool:
+        """AREAS: the record's area is theirs, or it is a resident account of a community above their areas."""
+        return area_id in self.areas or (entity == RESIDENT_ENTITY and area_id in self.communities)
 
     def sees_area(self, area_id: str | None) -> bool:
         return self.kind == ALL or (self.kind == AREAS and area_id in self.areas)
@@ -74,6 +85,27 @@ def closure(roots: Iterable[str], children: dict[str | None, list[str]]) -> froz
     return frozenset(seen)
 
 
+def area_levels(conn: Connection) -> dict[str, str | None]:
+    """area id → its level, of the live areas."""
+    q = select(records.c.id, records.c.data).where(records.c.entity == "area", records.c.deleted.is_(False))
+    return {area_id: json.loads(data).get("level") for area_id, data in conn.execute(q)}
+
+
+def communities_above(area_ids: Iterable[str], children: dict[str | None, list[str]], levels: dict[str, str | None]) -> set[str]:
+    """The communities that hold any of these areas (themselves included)."""
+    parent = {child: p for p, kids in children.items() for child in kids}
+    found = set()
+    for area in area_ids:
+        seen = set()
+        while area is not None and area not in seen:
+            seen.add(area)
+            if levels.get(area) == "community":
+                found.add(area)
+                break
+            area = parent.get(area)
+    return found
+
+
 def refresh_scopes(conn: Connection, user_ids: Iterable[str] | None = None) -> list[str]:
     """Write a new scope snapshot for each user whose scope changed; returns their ids."""
     children = area_tree(conn)
@@ -81,9 +113,14 @@ def refresh_scopes(conn: Connection, user_ids: Iterable[str] | None = None) -> l
     if user_ids is not None:
         q = q.where(users.c.id.in_(list(user_ids)))
     changed = []
+    levels: dict[str, str | None] | None = None
     for row in conn.execute(q).all():
         kind = KIND_OF_ROLE[row.role]
-        areas = sorted(closure(json.loads(row.area_ids), children)) if kind == AREAS else []
+        assigned = json.loads(row.area_ids)
+        areas = sorted(closure(assigned, children)) if kind == AREAS else []
+        if kind == AREAS and assigned:
+            levels = area_levels(conn) if levels is None else levels
+            areas += sorted(UP + c for c in communities_above(assigned, children, levels) if c not in areas)
         if row.scope_id is not None:
             old = conn.execute(select(scopes.c.kind, scopes.c.areas).where(scopes.c.id == row.scope_id)).first()
             if old and old.kind == kind and json.loads(old.areas) == areas:
@@ -112,7 +149,9 @@ class ScopeCache:
         row = conn.execute(select(scopes).where(scopes.c.id == scope_id)).first()
         if row is None:
             return None
-        scope = Scope(row.id, row.user_id, row.kind, frozenset(json.loads(row.areas)))
+        listed = json.loads(row.areas)
+        up = frozenset(a[len(UP):] for a in listed if a.startswith(UP))
+        scope = Scope(row.id, row.user_id, row.kind, frozenset(a for a in listed if not a.startswith(UP)), up)
         with self._lock:
             if len(self._items) >= self._size:
                 self._items.pop(next(iter(self._items)))

@@ -45,8 +45,9 @@ def verify_page(request: Request):
         return _to_sign_in(request)
     if res.verified:
         return redirect(request, "/h5/")
-    with gw(request).db.engine.connect() as conn:
-        minutes = verify_locked_for(conn, res.user.id)
+    web = gw(request).settings.web
+    with gw(request).db.plain() as conn:
+        minutes = verify_locked_for(conn, res.user.id, web.verify_tries, web.verify_lock_s)
     error = Words(lang_of(request))("verify_locked", minutes=minutes) if minutes else None
     return page(request, "verify.html", form={}, locked=bool(minutes), error=error, **_frame(res))
 
@@ -63,11 +64,12 @@ async def verify_post(request: Request):
     try:
         with state.db.plain() as conn:
             limits.hit(conn, "verify", res.user.id, address(request))
-        with state.db.write() as conn:
-            refused = verify(conn, res, fields.get("name", ""), fields.get("id_number", "")[:40])
-        if refused is not None:
-            raise refused
+        web = state.settings.web
+        verify(state.db, res.user.id, res.community.id, fields.get("name", ""), fields.get("id_number", "")[:40],
+               web.verify_tries, web.verify_lock_s)  # fmt: skip
     except WebError as err:
+        if err.key == "verify_failed" and not err.values.get("left"):
+            err = WebError("verify_locked", status=429, minutes=max(1, state.settings.web.verify_lock_s // 60))
         return refusal(request, err, "verify.html", form={"name": fields.get("name", "")[:30]}, locked=err.key == "verify_locked", **_frame(res))
     return page(request, "message.html", notice=Words(lang_of(request))("verify_done"), **_frame(res))
 

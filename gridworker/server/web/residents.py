@@ -17,9 +17,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import delete, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
 from ...domain import hlc as hlc_mod
@@ -27,8 +25,10 @@ from ...domain import idnumber, passwords, validation
 from ...domain.enums import SPECIAL_GROUP_TAGS, Tag
 from ...domain.errors import ValidationError
 from ..core.auth import User, hash_password, user_from_row, verify_password
-from ..core.schema import login_failures, records, users
+from ..core import web_limits
+from ..core.schema import records, users
 from ..sync.records import SERVER_WRITER, FeedWriter, Rec, load
+from ..sync.participation_confirm import claimed_by
 from ..sync.scope import area_tree, closure, refresh_scopes
 
 RESIDENT = "resident"
@@ -187,64 +187,56 @@ def check_sign_in(conn: Connection, phone: str, password: str) -> User | None:
 
 
 # -- verification ---------------------------------------------------------------------------------------
-def _counter(conn: Connection, key: str) -> tuple[int, float]:
-    row = conn.execute(select(login_failures.c.failures, login_failures.c.window_start).where(login_failures.c.key == key)).first()
-    if row is None or time.time() - row.window_start >= VERIFY_LOCK_S:
-        return 0, 0.0
-    return row.failures, row.window_start
-
-
-def verify_locked_for(conn: Connection, user_id: str) -> int:
+# One path for the phone pages (resident_pages.py) and the JSON API (api/participation_auth.py): the same tries,
+# the same comparison, the same claim (a person of the register is one account), the same record written.
+def verify_locked_for(conn: Connection, user_id: str, tries: int = VERIFY_TRIES, lock_s: int = VERIFY_LOCK_S) -> int:
     """Minutes left of the lock after three misses (0: the form is open)."""
-    failures, since = _counter(conn, "verify:" + user_id)
-    if failures < VERIFY_TRIES:
-        return 0
-    return max(1, int((since + VERIFY_LOCK_S - time.time()) / 60 + 0.999))
+    seconds = web_limits.verify_locked(conn, user_id, tries, lock_s)
+    return max(1, int(seconds / 60 + 0.999)) if seconds else 0
 
 
-def _count_miss(conn: Connection, key: str) -> int:
-    failures, _since = _counter(conn, key)
-    dialect_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    conn.execute(dialect_insert(login_failures).values(key=key, window_start=0.0, failures=0).on_conflict_do_nothing())
-    conn.execute(update(login_failures).where(login_failures.c.key == key).values(failures=failures + 1, window_start=time.time()))
-    return failures + 1
+@dataclass(frozen=True)
+class Verified:
+    person_id: str
+    special_group: bool
 
 
-def verify(conn: Connection, res: Resident, name: str, id_number: str) -> WebError | None:
-    """Match name and ID number with a person of the resident's community.
+def _locked(seconds: int) -> WebError:
+    return WebError("verify_locked", status=429, minutes=max(1, int(seconds / 60 + 0.999)), seconds=seconds)
 
-    Returns the refusal (a miss, or the lock) instead of raising it, so that the caller's transaction
-    commits the miss it counted: a refusal raised through the transaction would roll the count back.
+
+def verify(db, user_id: str, community_id: str | None, name: str, id_number: str,
+           tries: int = VERIFY_TRIES, lock_s: int = VERIFY_LOCK_S) -> Verified:
+    """Match name and ID number with a living person of the resident's community, and mark the resident verified.
+
+    `db`: the server's Database. The try is taken (and committed) before the comparison, under the counter's
+    lock, so guesses sent at once share the three tries. WebError: bad_name; verify_locked (429, `minutes`,
+    `seconds`); verify_failed (422, field id_number, `left` tries: 0 means locked now); identity_claimed (409,
+    another account holds that person of the register: staff release a wrong claim).
     """
-    key = "verify:" + res.user.id
-    minutes = verify_locked_for(conn, res.user.id)
-    if minutes:
-        return WebError("verify_locked", status=429, minutes=minutes)
-    try:
-        name = clean_name(name)
-    except WebError as err:
-        return err
+    name = clean_name(name)
+    with db.plain() as conn:
+        locked, taken = web_limits.verify_try(conn, user_id, tries, lock_s)
+    if locked:
+        raise _locked(locked)
     try:
         number = idnumber.normalise(id_number or "")
     except Exception:  # noqa: BLE001 - any text that is no ID number is a miss like another
         number = ""
-    person = _match(conn, res.community.id, name, number) if len(number) == 18 else None
+    with db.engine.connect() as conn:
+        person = _match(conn, community_id, name, number) if community_id and len(number) == 18 else None
     if person is None:
-        misses = _count_miss(conn, key)
-        if misses >= VERIFY_TRIES:
-            return WebError("verify_locked", status=429, minutes=VERIFY_LOCK_S // 60)
-        return WebError("verify_failed", "id_number", left=VERIFY_TRIES - misses)
-    conn.execute(delete(login_failures).where(login_failures.c.key == key))
-    _mark_verified(conn, res.user.id, person)
-    return None
-
-
-def _mark_verified(conn: Connection, user_id: str, person: dict) -> None:
-    tags = set(person.get("tags") or ())
-    _write(conn, _record(conn, user_id), user_id, {
-        "person_id": person["id"], "household_id": person.get("household_id"), "verified": True,
-        "verified_at": datetime.now(timezone.utc).isoformat(), "special_group": bool(tags & WISH_TAGS),
-    })  # fmt: skip
+        raise WebError("verify_failed", "id_number", status=422, left=max(0, tries - taken))
+    with db.write() as conn:
+        if claimed_by(conn, person["id"], user_id):
+            raise WebError("identity_claimed", "id_number", status=409)
+        web_limits.verify_succeeded(conn, user_id)
+        special = bool(set(person.get("tags") or ()) & WISH_TAGS)
+        _write(conn, _record(conn, user_id), user_id, {
+            "person_id": person["id"], "household_id": person.get("household_id"), "verified": True,
+            "verified_at": datetime.now(timezone.utc).isoformat(), "special_group": special, "undo_reason": None,
+        })  # fmt: skip
+    return Verified(person["id"], special)
 
 
 def _match(conn: Connection, community_id: str, name: str, number: str) -> dict | None:

@@ -60,6 +60,11 @@ WORDS: dict[str, tuple[str, str]] = {
         "Too many failed tries: try again in {minutes} minutes",
     ),
     "verify_done": ("认证成功", "You are verified"),
+    "point_rules": ("积分细则", "Points rules"),
+    "identity_claimed": (
+        "此身份已由另一个账户认证。如果那不是您本人，请联系社区工作人员撤销",
+        "Another account is verified as this person: if that is not you, ask your community staff to release it",
+    ),
     "bad_id_number": ("身份证号格式不正确", "The ID number is not valid"),
     # -- snap and report ---------------------------------------------------------------------
     "snap": ("随手拍", "Report a problem"),

@@ -16,8 +16,10 @@ from ...domain import validation as v
 from ...domain.errors import ValidationError
 from ...domain.participation.common import STAFF, Refusal, check_actor
 from ...domain.participation.points import MANUAL, REVERSAL, Entry, Ledger
-from ...domain.participation_records import LedgerEntry, Member
+from ...domain.errors import Refused
+from ...domain.participation_records import LedgerEntry, Member, PointRule
 from ..base import Tx, get_live, operation
+from ..changes import apply_fields, record_upsert
 from ..rule_items import rule_items_in
 from .common import append, derived_id, when
 
@@ -109,4 +111,23 @@ def reverse(tx: Tx, entry_id: str, note: str, *, verified_by: str, actor_role: s
     return _write(tx, entry, original.area_id)
 
 
-__all__ = ["award", "manual_entry", "member_ledger", "reverse", "to_entry"]
+MAX_RULE_POINTS = 1000  # as the server's (server/sync/participation.py)
+
+
+@operation
+def set_rule_points(tx: Tx, code: str, points: int, *, actor_id: str, actor_role: str) -> PointRule:
+    """Community staff set the points of an item of the rules (the seeds name areas, never points); sent to the
+    server at the next sync, which gives every desk and the members' pages the new points."""
+    check_actor(actor_id, actor_role, "rules", STAFF, "修改积分细则的分值", "change the points of the rules")
+    rule = tx.s.exec(select(PointRule).where(PointRule.code == code, PointRule.deleted == False)).first()  # noqa: E712
+    if rule is None:
+        raise Refused("积分细则来自服务器：请先同步一次，再修改分值", "The rules come from the server: sync once, then set their points.",
+                      code="rules_not_synced")
+    if not isinstance(points, int) or not 0 <= points <= MAX_RULE_POINTS:
+        raise ValidationError("points", f"分值应为 0 到 {MAX_RULE_POINTS} 的整数", f"Points are a whole number from 0 to {MAX_RULE_POINTS}",
+                              code="out_of_range")
+    record_upsert(tx.s, rule, apply_fields(rule, {"points": points}), tx.changes)
+    return rule
+
+
+__all__ = ["award", "manual_entry", "member_ledger", "reverse", "set_rule_points", "to_entry"]

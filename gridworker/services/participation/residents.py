@@ -1,7 +1,7 @@
 """A grid worker confirms a resident (issue 17): the resident's web account becomes verified on the server.
 
 Staff push `confirmed` on the `resident` record (optionally `confirm_person_id`, the person of the register
-they are; undoing needs `undo_reason`); the server checks who may and derives verified, person, household,
+they are; undoing needs `undo_reason`; `undo_reason` alone releases a resident the register matched: a wrong claim); the server checks who may and derives verified, person, household,
 special group (server/sync/participation_confirm.py). Here the same values are set locally for display until
 the next pull brings the server's. Offline, the confirmation waits in the outbox like any change.
 """
@@ -41,8 +41,13 @@ def _save(tx: Tx, resident: Resident, values: dict, local: dict) -> None:
 
 
 @operation
-def confirm(tx: Tx, resident_id: str, *, actor_id: str, person_id: str | None = None) -> Resident:
-    """Confirm a resident who registered on the phone pages (optionally naming the person of the register)."""
+def confirm(tx: Tx, resident_id: str, *, actor_id: str, person_id: str | None = None, actor_role: str | None = None) -> Resident:
+    """Confirm a resident who registered on the phone pages (optionally naming the person of the register; a grid
+    worker must name one, of their own grid: the server checks it)."""
+    if actor_role == "worker" and not person_id:
+        raise ValidationError("confirm_person_id", "网格员确认居民须选择本网格登记在册的人员",
+                              "A grid worker confirms a resident as a person of your grid's register: choose the person",
+                              code="grid_person_required")
     resident = get_live(tx.s, Resident, resident_id)
     if resident.confirmed:
         raise Refused("该居民已经确认过", "This resident is already confirmed", code="already_confirmed")
@@ -60,10 +65,11 @@ def confirm(tx: Tx, resident_id: str, *, actor_id: str, person_id: str | None = 
 
 @operation
 def undo(tx: Tx, resident_id: str, *, reason: str) -> Resident:
-    """Take a confirmation back (the reason is kept on the record); the resident is no longer verified."""
+    """Take a confirmation back, or release a wrong claim the register matched (a person of the register is one
+    account): the reason is kept on the record; the resident is no longer verified."""
     resident = get_live(tx.s, Resident, resident_id)
-    if not resident.confirmed:
-        raise Refused("该居民未经网格员确认，无可撤销", "This resident was not confirmed by staff: nothing to undo", code="not_confirmed")
+    if not resident.verified:
+        raise Refused("该居民尚未认证，无可撤销", "This resident is not verified: nothing to undo", code="not_verified")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("undo_reason", "撤销确认须填写原因", "A reason is required to undo a confirmation", code="required")
@@ -71,7 +77,8 @@ def undo(tx: Tx, resident_id: str, *, reason: str) -> Resident:
         raise ValidationError("undo_reason", "原因最多200字", "The reason is at most 200 characters", code="too_long")
     local = {"verified": False, "verified_at": None, "person_id": None, "household_id": None, "special_group": False,
              "confirmed_by": None, "confirmed_at": None}  # fmt: skip
-    _save(tx, resident, {"confirmed": False, "confirm_person_id": None, "undo_reason": reason}, local)
+    values = {"confirmed": False, "confirm_person_id": None} if resident.confirmed else {}
+    _save(tx, resident, values | {"undo_reason": reason}, local)
     return resident
 
 

@@ -18,9 +18,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QSpinBox,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -36,7 +34,7 @@ from ..fieldwork.text import local_time
 from ..models.column import Column
 from ..style import ERROR, MUTED, OK
 from ..tasks import async_slot
-from .base import ListTab, named
+from .base import ListTab, named, scrolled
 from .members import checked, checklist, set_checked
 
 
@@ -113,20 +111,7 @@ class ActivitiesTab(ListTab):
         self.communities: list = []
         self.new_button = QPushButton(self.tr("New activity…"))
         self.new_button.clicked.connect(self.new_activity)
-        left = QWidget()
-        column = QVBoxLayout(left)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.table, 1)
-        column.addWidget(self.new_button)
-        split = QSplitter()
-        split.addWidget(left)
-        split.addWidget(self._detail())
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(split)
-        self.enable_buttons()
+        self.lay_out(self._detail(), below=(self.new_button,))
 
     def columns(self) -> list[Column]:
         kinds, lang = rule_tables.activity_kinds(), self.ctx.lang
@@ -189,12 +174,7 @@ class ActivitiesTab(ListTab):
         form.addRow("", self.minutes_button)
         form.addRow(self.tr("Reason"), self.reason)
         form.addRow("", self.cancel_button)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(panel)
-        scroll.setMinimumWidth(300)
-        return scroll
+        return scrolled(panel)
 
     @async_slot()
     async def reload(self) -> None:

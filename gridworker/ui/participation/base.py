@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QItemSelectionModel, QTimer
-from PySide6.QtWidgets import QHeaderView, QLabel, QPushButton, QWidget
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLayout,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTabBar,
+    QVBoxLayout,
+    QWidget,
+)
 from shiboken6 import isValid
 
 from ...domain.errors import GridWorkerError
@@ -27,6 +39,26 @@ def named(lang: str, table: dict, code: str | None) -> str:
     """The name of a resource-table entry (skill, post, rule item) in the UI's language; '' for none."""
     entry = table.get(code or "")
     return entry.label(lang) if entry is not None else ""
+
+
+def pair(first: QWidget, second: QWidget) -> QWidget:
+    """Two widgets in a row, the first taking the room (a field and its button)."""
+    box = QWidget()
+    row = QHBoxLayout(box)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(first, 1)
+    row.addWidget(second)
+    return box
+
+
+def scrolled(panel: QWidget) -> QScrollArea:
+    """A detail panel that scrolls down, never across."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setWidget(panel)
+    scroll.setMinimumWidth(300)
+    return scroll
 
 
 class ListTab(QWidget):
@@ -61,6 +93,48 @@ class ListTab(QWidget):
 
     def row_chosen(self, row) -> None:
         """The selected row changed (None: nothing selected)."""
+
+    def view_label(self, view: str, count: int | None = None) -> str:
+        """The label of a view's tab (tabs that have `views`)."""
+        raise NotImplementedError
+
+    # -- layout ----------------------------------------------------------------------------------------
+    def view_tabs(self) -> QTabBar:
+        """self.tabs: one tab a view of self.views, reloading on a change."""
+        self.tabs = QTabBar()
+        self.tabs.setExpanding(False)
+        for view in self.views:
+            self.tabs.addTab(self.view_label(view))
+        self.tabs.currentChanged.connect(lambda _i: self.reload())
+        return self.tabs
+
+    def search_box(self, placeholder: str) -> QLineEdit:
+        """self.search: typing reloads (debounced)."""
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(placeholder)
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(lambda _t: self._timer.start())
+        return self.search
+
+    def lay_out(self, detail: QWidget, above: Iterable[QWidget | QLayout] = (), below: Iterable[QWidget] = ()) -> None:
+        """The list (with what goes above and below it) beside the detail panel, 3 : 2; buttons as they fit."""
+        left = QWidget()
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        for part in above:
+            column.addLayout(part) if isinstance(part, QLayout) else column.addWidget(part)
+        column.addWidget(self.table, 1)
+        for part in below:
+            column.addWidget(part)
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(detail)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(split)
+        self.enable_buttons()
 
     # -- shared ----------------------------------------------------------------------------------------
     def begin_load(self) -> int:

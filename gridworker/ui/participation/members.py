@@ -8,15 +8,11 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QScrollArea,
-    QSplitter,
-    QTabBar,
     QVBoxLayout,
     QWidget,
 )
@@ -29,7 +25,7 @@ from ..fieldwork.text import local_time
 from ..models.column import Column
 from ..style import ERROR, MUTED, OK, WARNING
 from ..tasks import async_slot
-from .base import ListTab, named, pick
+from .base import ListTab, named, pair, pick, scrolled
 
 STATUS_COLOURS = {"submitted": WARNING, "returned": ERROR, "approved": OK}
 
@@ -65,31 +61,7 @@ class MembersTab(ListTab):
         self.views = list(member_queries.VIEWS)
         super().__init__(ctx, parent)
         self.current = None
-        self.tabs = QTabBar()
-        self.tabs.setExpanding(False)
-        for view in self.views:
-            self.tabs.addTab(self._view_label(view))
-        self.tabs.currentChanged.connect(lambda _i: self.reload())
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("Search name, employer or phone"))
-        self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(lambda _t: self._timer.start())
-
-        left = QWidget()
-        column = QVBoxLayout(left)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.tabs)
-        column.addWidget(self.search)
-        column.addWidget(self.table, 1)
-        split = QSplitter()
-        split.addWidget(left)
-        split.addWidget(self._detail())
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(split)
-        self.enable_buttons()
+        self.lay_out(self._detail(), above=(self.view_tabs(), self.search_box(self.tr("Search name, employer or phone"))))
 
     def _detail(self) -> QWidget:
         lang = self.ctx.lang
@@ -119,30 +91,16 @@ class MembersTab(ListTab):
         outer.addStretch(1)  # rows keep their height; the room left stays below them
         form.addRow(self.facts)
         form.addRow(self.message)
-        form.addRow(self.tr("Grid"), self._pair(self.grid, self.place_button))
+        form.addRow(self.tr("Grid"), pair(self.grid, self.place_button))
         form.addRow(self.tr("Team"), self.team)
         form.addRow("", self.approve_button)
-        form.addRow(self.tr("Reason"), self._pair(self.reason, self.return_button))
+        form.addRow(self.tr("Reason"), pair(self.reason, self.return_button))
         form.addRow(self.tr("Skills"), self.skills)
         form.addRow(self.tr("Posts"), self.posts)
         form.addRow("", self.save_button)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(panel)
-        scroll.setMinimumWidth(300)
-        return scroll
+        return scrolled(panel)
 
-    @staticmethod
-    def _pair(first: QWidget, second: QWidget) -> QWidget:
-        box = QWidget()
-        row = QHBoxLayout(box)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(first, 1)
-        row.addWidget(second)
-        return box
-
-    def _view_label(self, view: str, count: int | None = None) -> str:
+    def view_label(self, view: str, count: int | None = None) -> str:
         label = {
             "submitted": self.tr("To review"), "to_place": self.tr("To place by hand"), "approved": self.tr("Approved"),
             "returned": self.tr("Returned"), "all": self.tr("All"),
@@ -184,7 +142,7 @@ class MembersTab(ListTab):
             for grid_id, name in grids:
                 self.grid.addItem(name, grid_id)
         for i, v in enumerate(self.views):
-            self.tabs.setTabText(i, self._view_label(v, counts.get(v, 0)))
+            self.tabs.setTabText(i, self.view_label(v, counts.get(v, 0)))
         self.show_rows(rows, self.current.id if self.current is not None else None)
 
     def row_chosen(self, row) -> None:

@@ -10,16 +10,12 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QSpinBox,
-    QSplitter,
-    QTabBar,
     QVBoxLayout,
     QWidget,
 )
@@ -35,7 +31,7 @@ from ..fieldwork.text import local_time
 from ..models.column import Column
 from ..style import ERROR, MUTED, OK, WARNING
 from ..tasks import async_slot
-from .base import ListTab, named, pick
+from .base import ListTab, named, pair, pick, scrolled
 
 STATUS_COLOURS = {"raised": WARNING, "closed": WARNING, "verified": OK, "cancelled": MUTED}
 SOURCES = {"resident": ("居民点单", "from a resident"), "visit": ("走访发现", "from a visit"), "staff": ("社区录入", "typed at the desk")}
@@ -120,32 +116,11 @@ class OrdersTab(ListTab):
         self.current = None
         self.detail = None
         self.new_dialog: NewOrderDialog | None = None
-        self.tabs = QTabBar()
-        self.tabs.setExpanding(False)
-        for view in self.views:
-            self.tabs.addTab(self._view_label(view))
-        self.tabs.currentChanged.connect(lambda _i: self.reload())
         self.new_button = QPushButton(self.tr("New order…"))
         self.new_button.clicked.connect(self.new_order)
-        bar = QHBoxLayout()
-        bar.addWidget(self.tabs, 1)
-        bar.addWidget(self.new_button)
-        left = QWidget()
-        column = QVBoxLayout(left)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addLayout(bar)
-        column.addWidget(self.table, 1)
-        split = QSplitter()
-        split.addWidget(left)
-        split.addWidget(self._detail())
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(split)
-        self.enable_buttons()
+        self.lay_out(self._detail(), above=(pair(self.view_tabs(), self.new_button),))
 
-    def _view_label(self, view: str, count: int | None = None) -> str:
+    def view_label(self, view: str, count: int | None = None) -> str:
         label = {
             "to_publish": self.tr("To publish"), "open": self.tr("Under way"), "to_verify": self.tr("To verify"),
             "overdue": self.tr("Overdue"), "done": self.tr("Done"), "all": self.tr("All"),
@@ -217,27 +192,13 @@ class OrdersTab(ListTab):
         form.addRow(self.message)
         form.addRow(self.tr("Steps"), self.steps)
         form.addRow(self.tr("Skill"), self.skill)
-        form.addRow(self.tr("Time allowed"), self._pair(self.days, self.publish_button))
-        form.addRow(self.tr("Member"), self._pair(self.member, self.assign_button))
-        form.addRow(self.tr("Rating"), self._pair(self.rating, self.rate_button))
+        form.addRow(self.tr("Time allowed"), pair(self.days, self.publish_button))
+        form.addRow(self.tr("Member"), pair(self.member, self.assign_button))
+        form.addRow(self.tr("Rating"), pair(self.rating, self.rate_button))
         form.addRow("", self.verify_button)
         form.addRow(self.tr("Reason"), self.reason)
-        form.addRow("", self._pair(self.send_back_button, self.cancel_button))
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(panel)
-        scroll.setMinimumWidth(300)
-        return scroll
-
-    @staticmethod
-    def _pair(first: QWidget, second: QWidget) -> QWidget:
-        box = QWidget()
-        row = QHBoxLayout(box)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(first, 1)
-        row.addWidget(second)
-        return box
+        form.addRow("", pair(self.send_back_button, self.cancel_button))
+        return scrolled(panel)
 
     # -- loading ----------------------------------------------------------------------------------------
     @async_slot()
@@ -258,7 +219,7 @@ class OrdersTab(ListTab):
         if chosen is not None and self.member.findData(chosen) >= 0:
             self.member.setCurrentIndex(self.member.findData(chosen))
         for i, v in enumerate(self.views):
-            self.tabs.setTabText(i, self._view_label(v, counts.get(v, 0)))
+            self.tabs.setTabText(i, self.view_label(v, counts.get(v, 0)))
         self.show_rows(rows, self.current.id if self.current is not None else None)
 
     def row_chosen(self, row) -> None:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.fieldwork import local_day
 from ...domain.models import utcnow
+from ...domain.participation.common import STAFF
 from ...services import rule_items
 from ...services.participation import points as point_service
 from ...services.queries import members as member_queries
@@ -35,7 +36,7 @@ from ..models.rows import RowsModel
 from ..style import ERROR, MUTED, OK
 from ..tables import make_table
 from ..tasks import async_slot
-from .base import ListTab
+from .base import ListTab, pair
 
 SOURCE_LABELS = {
     "activity": ("活动", "Activity"), "order": ("服务点单", "Service order"), "wish": ("微心愿", "Micro-wish"),
@@ -111,6 +112,11 @@ class PointsTab(ListTab):
         self.award_button.clicked.connect(self.award)
         self.reverse_button = QPushButton(self.tr("Reverse the chosen entry"))
         self.reverse_button.clicked.connect(self.reverse)
+        self.rule_sources: dict[str, bool] = {}
+        self.rule_source = QLabel()  # no seed gives points: each is the community's to set
+        self.rule_points_button = QPushButton(self.tr("Make these the rule's points"))
+        self.rule_points_button.setToolTip(self.tr("Community staff set the points of each rule item; members see them after the next sync"))
+        self.rule_points_button.clicked.connect(self.set_rule_points)
         self._rule_chosen()
         box = QGroupBox(self.tr("Ledger"))
         form = QFormLayout(box)
@@ -118,7 +124,8 @@ class PointsTab(ListTab):
         form.addRow(self.message)
         form.addRow(self.ledger_table)
         form.addRow(self.tr("Rule item"), self.rule)
-        form.addRow(self.tr("Points"), self.points)
+        form.addRow("", self.rule_source)
+        form.addRow(self.tr("Points"), pair(self.points, self.rule_points_button))
         form.addRow(self.tr("Reason"), self.note)
         row = QHBoxLayout()
         row.addWidget(self.award_button)
@@ -175,12 +182,17 @@ class PointsTab(ListTab):
         return box
 
     def _rule_chosen(self, *_args) -> None:
-        points = self.rule_points.get(self.rule.currentData() or "")
+        code = self.rule.currentData() or ""
+        points = self.rule_points.get(code)
         if points is not None:
             self.points.setValue(points)
+        if code in self.rule_sources:
+            self.rule_source.setText(self.tr("Area named in the seed rules; points set by the community") if self.rule_sources[code]
+                                     else self.tr("Points set by the community"))
 
     def _fill_rules(self, choices) -> None:
-        if [c for c, _l, _p in choices] == [self.rule.itemData(i) for i in range(self.rule.count())]:
+        labels = [label for _c, label, _p in choices]
+        if labels == [self.rule.itemText(i) for i in range(self.rule.count())]:
             return
         chosen = self.rule.currentData()
         self.rule_points = {code: points for code, _label, points in choices}
@@ -198,9 +210,12 @@ class PointsTab(ListTab):
         generation = self.begin_load()
         rows = await self.ctx.runner.call(member_queries.members, self.ctx.store, "all", self.search.text(), guard=self)
         choices = await self.ctx.runner.call(rule_items.rule_choices, self.ctx.store, self.ctx.lang, guard=self)
+        sources = await self.ctx.runner.call(rule_items.rule_sources, self.ctx.store, guard=self)
         if not self.is_latest(generation):
             return
+        self.rule_sources = sources
         self._fill_rules(choices)
+        self._rule_chosen()
         self.show_rows(rows, self.current.id if self.current is not None else None)
         self.load_board()
 
@@ -235,6 +250,7 @@ class PointsTab(ListTab):
 
     def enable_buttons(self) -> None:
         self.award_button.setEnabled(self.current is not None)
+        self.rule_points_button.setEnabled(self.ctx.actor.role in STAFF and self.rule.currentData() is not None)
         entry = self.chosen_entry()
         self.reverse_button.setEnabled(entry is not None and not entry.reversed and entry.source_kind not in ("reversal", "redemption"))
 
@@ -245,6 +261,14 @@ class PointsTab(ListTab):
         self.start_work((self.award_button, self.reverse_button), point_service.manual_entry, self.current.id,
                         self.points.value(), self.rule.currentData(), self.note.text(), verified_by=self.ctx.actor.id, actor_role=self.ctx.actor.role,
                         done=self.tr("Recorded."), after=lambda _r: self.note.clear())
+
+    def set_rule_points(self) -> None:
+        code = self.rule.currentData()
+        if code is None:
+            return
+        self.start_work((self.rule_points_button,), point_service.set_rule_points, code, self.points.value(),
+                        actor_id=self.ctx.actor.id, actor_role=self.ctx.actor.role,
+                        done=self.tr("The rule's points are changed: members see them after the next sync."))
 
     def reverse(self) -> None:
         entry = self.chosen_entry()

@@ -12,8 +12,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSplitter,
-    QTabBar,
     QVBoxLayout,
     QWidget,
 )
@@ -24,8 +22,7 @@ from ..fieldwork.text import local_time
 from ..models.column import Column
 from ..style import OK, WARNING
 from ..tasks import async_slot
-from .base import ListTab
-from .members import MembersTab
+from .base import ListTab, pair
 
 
 class ResidentsTab(ListTab):
@@ -35,30 +32,7 @@ class ResidentsTab(ListTab):
         self.views = list(resident_queries.VIEWS)
         super().__init__(ctx, parent)
         self.current = None
-        self.tabs = QTabBar()
-        self.tabs.setExpanding(False)
-        for view in self.views:
-            self.tabs.addTab(self._view_label(view))
-        self.tabs.currentChanged.connect(lambda _i: self.reload())
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("Search name or phone"))
-        self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(lambda _t: self._timer.start())
-        left = QWidget()
-        column = QVBoxLayout(left)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.tabs)
-        column.addWidget(self.search)
-        column.addWidget(self.table, 1)
-        split = QSplitter()
-        split.addWidget(left)
-        split.addWidget(self._detail())
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(split)
-        self.enable_buttons()
+        self.lay_out(self._detail(), above=(self.view_tabs(), self.search_box(self.tr("Search name or phone"))))
 
     def _detail(self) -> QWidget:
         self.facts = QLabel(self.tr("Choose a resident in the list."))
@@ -84,11 +58,11 @@ class ResidentsTab(ListTab):
         form.addRow(self.message)
         form.addRow(self.tr("Person of the register"), self.person)
         form.addRow("", self.confirm_button)
-        form.addRow(self.tr("Reason"), MembersTab._pair(self.reason, self.undo_button))
+        form.addRow(self.tr("Reason"), pair(self.reason, self.undo_button))
         panel.setMinimumWidth(300)
         return panel
 
-    def _view_label(self, view: str, count: int | None = None) -> str:
+    def view_label(self, view: str, count: int | None = None) -> str:
         label = {"waiting": self.tr("Waiting"), "verified": self.tr("Verified"), "all": self.tr("All")}[view]
         return f"{label} ({count})" if count is not None else label
 
@@ -118,7 +92,7 @@ class ResidentsTab(ListTab):
         if not self.is_latest(generation):
             return
         for i, v in enumerate(self.views):
-            self.tabs.setTabText(i, self._view_label(v, counts.get(v, 0)))
+            self.tabs.setTabText(i, self.view_label(v, counts.get(v, 0)))
         self.show_rows(rows, keep)
 
     def row_chosen(self, row) -> None:
@@ -149,17 +123,19 @@ class ResidentsTab(ListTab):
     def enable_buttons(self) -> None:
         row = self.current
         self.confirm_button.setEnabled(row is not None and not row.verified)
-        self.undo_button.setEnabled(row is not None and row.confirmed)
+        self.undo_button.setEnabled(row is not None and row.verified)  # a confirmation, or a wrong claim to release
 
     def confirm(self) -> None:
         if self.current is None:
             return
         self.start_work((self.confirm_button, self.undo_button), resident_service.confirm, self.current.id,
-                        actor_id=self.ctx.actor.id, person_id=self.person.currentData(),
+                        actor_id=self.ctx.actor.id, person_id=self.person.currentData(), actor_role=self.ctx.actor.role,
                         done=self.tr("{0} is confirmed: verified on their phone after the next sync.").format(self.current.name))
 
     def undo(self) -> None:
         if self.current is None:
             return
+        done = (self.tr("The confirmation of {0} is undone.") if self.current.confirmed
+                else self.tr("The verification of {0} is released.")).format(self.current.name)
         self.start_work((self.confirm_button, self.undo_button), resident_service.undo, self.current.id,
-                        reason=self.reason.text(), done=self.tr("The confirmation of {0} is undone.").format(self.current.name))
+                        reason=self.reason.text(), done=done)

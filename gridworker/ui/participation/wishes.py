@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QPushButton,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -35,26 +34,13 @@ class WishesTab(ListTab):
     def __init__(self, ctx, parent=None):
         super().__init__(ctx, parent)
         self.allowed: list[str] = []
-        left = QWidget()
-        column = QVBoxLayout(left)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.table, 1)
-        column.addWidget(self.message)
-        split = QSplitter()
-        split.addWidget(left)
         right = QWidget()
         side = QVBoxLayout(right)
         side.setContentsMargins(0, 0, 0, 0)
         side.addWidget(self._new_box())
         side.addWidget(self._act_box())
         side.addStretch(1)
-        split.addWidget(right)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(split)
-        self.enable_buttons()
+        self.lay_out(right, below=(self.message,))
 
     def columns(self) -> list[Column]:
         lang = self.ctx.lang
