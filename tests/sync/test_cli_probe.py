@@ -1,0 +1,196 @@
+"""`gridworker sync` / `status` through the light probe (gridworker.sync.probe) say exactly what the engine's path says.
+
+Each case runs the command twice against a real server process, in-process:
+once as shipped (the probe answers when there is nothing to do, else hands
+over) and once with the probe switched off (always the engine and the
+store), and compares the words, the exit status and what was saved. The
+cases with something to do (an edit, a change on the server, a photo, an
+offline server, a revoked token) show the probe handing over; the quiet
+cases show it answering alone (no engine round ran), including with
+refused edits, conflicts and records set aside, where `status` never says ok.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+from gridworker.cli import main
+from gridworker.domain.models import Outbox
+from gridworker.services import scope
+from gridworker.store.meta import next_hlc
+from gridworker.store.sync_tables import SyncBlob, SyncConflict
+from gridworker.sync import engine as engine_module
+from gridworker.sync import probe, state
+from gridworker.sync.engine import SyncResult
+
+from .helpers import new_household
+from .server import SERVER_PASSWORD
+
+SHA = "ab" * 32
+
+
+@pytest.fixture
+def quiet(server, clients, monkeypatch):
+    """A synced worker of G2 (its client open, as the app might be) and `run`: the CLI in-process."""
+    c = clients(server, "w2")
+    c.sync_ok()
+    c.sync_ok()
+    monkeypatch.setenv("GRIDWORKER_PASSWORD", SERVER_PASSWORD)
+    return c
+
+
+def run(capsys, monkeypatch, *argv: str, probe_on: bool = True) -> tuple[int, str, str, int]:
+    """(exit status, stdout, stderr, engine rounds run) of `gridworker --lang en ARGV`."""
+    rounds = []
+    real = engine_module.SyncEngine.sync_once
+    with monkeypatch.context() as m:
+        m.setattr(engine_module.SyncEngine, "sync_once", lambda self: rounds.append(1) or real(self))
+        if not probe_on:
+            m.setattr(probe.Probe, "quiet_round", lambda self: None)
+            m.setattr(probe.Probe, "status", lambda self: (_ for _ in ()).throw(probe.Unsure("off")))
+        capsys.readouterr()
+        code = main(["--lang", "en", "--account", "w2", *argv])
+        out = capsys.readouterr()
+    return code, out.out, out.err, len(rounds)
+
+
+def both(capsys, monkeypatch, *argv: str) -> tuple[tuple, tuple]:
+    """The command with the probe, then without it (the full path); each (code, out, err)."""
+    light = run(capsys, monkeypatch, *argv)
+    full = run(capsys, monkeypatch, *argv, probe_on=False)
+    return light, full
+
+
+def saved(c) -> dict:
+    with c.store.read() as s:
+        return {k: state.get_meta(s, k) for k in (state.STATE, state.LAST_ERROR)}
+
+
+def test_the_probe_knows_the_engines_keys_and_result_fields():
+    from gridworker.sync import resync
+
+    assert (probe.TOKEN, probe.AREA_IDS, probe.CURSOR, probe.EPOCH) == (state.TOKEN, state.AREA_IDS, state.CURSOR, state.EPOCH)
+    assert (probe.LAST_SUCCESS, probe.LAST_ERROR, probe.STATE) == (state.LAST_SUCCESS, state.LAST_ERROR, state.STATE)
+    assert (probe.SET_ASIDE, probe.LOST_CURSOR, probe.RESYNC) == (state.SET_ASIDE, state.LOST_CURSOR, state.RESYNC)
+    assert (probe.BULK_INDEX, probe.SCOPE, probe.PAGE_SIZE) == (engine_module.BULK_INDEX, scope.SCOPE, engine_module.PAGE_SIZE)
+    assert probe.RESULT_FIELDS == tuple(f.name for f in dataclasses.fields(SyncResult))
+    assert resync.RESTORED and resync.REREAD  # any value of RESYNC hands over
+    from gridworker.sync.conflicts import LOST_PAGE
+
+    assert probe.LOST_PAGE == LOST_PAGE
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_a_quiet_sync_answers_alone_with_the_engines_words_and_records_the_success(quiet, capsys, monkeypatch, as_json):
+    with quiet.store.write() as s:  # a failed earlier round: the quiet one must clear it, as the engine does
+        state.set_json(s, state.LAST_ERROR, {"code": "offline", "zh": "离线", "en": "offline"})
+        state.set_meta(s, state.STATE, "offline")
+    argv = ["sync", "--json"] if as_json else ["sync"]
+    light = run(capsys, monkeypatch, *argv)
+    assert light[3] == 0, "the probe answered alone: no engine round"
+    after_light = saved(quiet)
+    full = run(capsys, monkeypatch, *argv, probe_on=False)
+    assert full[3] == 1
+    assert light[:3] == full[:3] and light[0] == 0
+    assert after_light == saved(quiet) == {state.STATE: "ok", state.LAST_ERROR: None}
+    if as_json:
+        assert json.loads(light[1])["complete"] is True and json.loads(light[1])["exit_status"] == 0
+    else:
+        assert light[1].startswith("Sent 0 (conflicts 0, refused 0), received 0")
+    st = run(capsys, monkeypatch, "status", "--json")
+    assert json.loads(st[1])["state"] == "ok" and json.loads(st[1])["last_success"]
+
+
+def test_an_edit_waiting_is_sent_by_the_engine(quiet, capsys, monkeypatch):
+    new_household(quiet, "G2")
+    code, out, err, rounds = run(capsys, monkeypatch, "sync")
+    assert (code, rounds) == (0, 1), err
+    assert out.startswith("Sent 2 ")
+    assert run(capsys, monkeypatch, "sync")[3] == 0  # and then it is quiet again
+
+
+def test_a_change_on_the_server_is_received_by_the_engine(server, quiet, clients, capsys, monkeypatch):
+    other = clients(server, "disp")
+    other.sync_ok()
+    new_household(other, "G2")
+    other.sync_ok()
+    code, out, err, rounds = run(capsys, monkeypatch, "sync")
+    assert (code, rounds) == (0, 1), err
+    assert "received 2" in out
+
+
+def test_a_photo_to_send_or_a_thumbnail_due_goes_to_the_engine(quiet, capsys, monkeypatch):
+    with quiet.store.write() as s:
+        s.add(SyncBlob(sha256=SHA, kind="thumb", state="waiting", attempts=0))
+    light, full = both(capsys, monkeypatch, "sync")
+    assert light[3] == full[3] == 1
+    assert light[:3] == full[:3]
+
+
+def test_a_failed_upload_is_tried_again_by_the_engine_and_reported_alike(quiet, capsys, monkeypatch):
+    with quiet.store.write() as s:
+        s.add(SyncBlob(sha256=SHA, kind="upload", state="failed", attempts=1))
+    light, full = both(capsys, monkeypatch, "sync")
+    assert light[3] == full[3] == 1
+    assert light[:3] == full[:3]
+    st_light, st_full = both(capsys, monkeypatch, "status")
+    assert st_light[3] == 0 and st_light[:3] == st_full[:3]
+
+
+def test_an_offline_server_gives_the_engines_error_and_exit_status(fresh_server, clients, capsys, monkeypatch):
+    c = clients(fresh_server, "w2")
+    c.sync_ok()
+    monkeypatch.setenv("GRIDWORKER_PASSWORD", SERVER_PASSWORD)
+    fresh_server.stop()
+    c.engine.attempts = 1
+    light, full = both(capsys, monkeypatch, "sync")
+    assert light[3] == full[3] == 1
+    assert light[:3] == full[:3] and light[0] == 3 and light[2].strip()
+    st_light, st_full = both(capsys, monkeypatch, "status")
+    assert st_light[:3] == st_full[:3] and "State: offline" in st_light[1]
+
+
+def test_a_token_the_server_refuses_gives_signed_out(quiet, capsys, monkeypatch):
+    with quiet.store.write() as s:
+        state.set_meta(s, state.TOKEN, "not-a-token")
+    light, full = both(capsys, monkeypatch, "sync")
+    assert light[3] == full[3] == 1
+    assert light[:3] == full[:3] and light[0] == 4
+
+
+def test_refused_edits_conflicts_and_set_aside_records_are_reported_alike_and_status_is_never_ok(quiet, capsys, monkeypatch):
+    with quiet.store.write() as s:
+        s.add(Outbox(entity="household", record_id="00000000-0000-4000-8000-0000000000aa", op="upsert",
+                     fields={"notes": "x"}, hlc=next_hlc(s), state="rejected",
+                     result={"error": {"code": "out_of_scope"}}))  # fmt: skip
+    light, full = both(capsys, monkeypatch, "status")
+    assert light[:3] == full[:3] and "State: needs review" in light[1] and "refused: 1" in light[1]
+    with quiet.store.write() as s:
+        s.add(SyncConflict(mutation_id="m1", entity="household", record_id="00000000-0000-4000-8000-0000000000aa",
+                           field="housing", mine="owned", theirs="rented", winner="theirs"))  # fmt: skip
+        state.set_json(s, state.SET_ASIDE, [{"entity": "person", "id": "p1", "fields": ["gender", "phone"]}])
+    light, full = both(capsys, monkeypatch, "status")
+    assert light[:3] == full[:3] and "State: records set aside" in light[1] and "conflicts: 1" in light[1]
+    assert "2 values in 1 pulled records could not be read" in light[1]
+    light, full = both(capsys, monkeypatch, "status", "--json")
+    assert light[:3] == full[:3] and json.loads(light[1])["state"] == "records set aside"
+    light, full = both(capsys, monkeypatch, "sync")
+    assert light[3] == 0 and light[:3] == full[:3] and light[0] == 0
+
+
+def test_status_in_chinese_alike(quiet, capsys, monkeypatch):
+    light = run(capsys, monkeypatch, "--lang", "zh", "status")
+    full = run(capsys, monkeypatch, "--lang", "zh", "status", probe_on=False)
+    assert light[:3] == full[:3] and "状态：正常" in light[1]
+
+
+def test_signed_out_and_not_signed_in_status_alike(quiet, capsys, monkeypatch):
+    with quiet.store.write() as s:
+        state.delete_meta(s, state.TOKEN)
+    light, full = both(capsys, monkeypatch, "status")
+    assert light[:3] == full[:3] and "sign in again" in light[1]
+    light, full = both(capsys, monkeypatch, "sync")
+    assert light[:3] == full[:3] and light[0] == 4
