@@ -132,7 +132,7 @@ def sync(args, ctx) -> int:
     from ..sync.worker import SyncWorker
 
     store = ctx.store()
-    worker = SyncWorker(ctx.account(), store, retry=False)
+    worker = SyncWorker(ctx.account(), store, retry=False, probe=False)  # the probe has just said there is work
     try:
         result = worker.sync_now()
     finally:

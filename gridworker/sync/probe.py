@@ -137,12 +137,15 @@ class Probe:
     def status(self) -> dict[str, Any]:
         """What sync.status.read_status returns (as SyncStatus.to_json()); Unsure when the store must open first."""
         conn = self._conn()
-        conn.execute("BEGIN")
         try:
-            c = self.counts(conn)
-            meta = self._meta(conn, STATE, LAST_SUCCESS, LAST_ERROR, TOKEN, SET_ASIDE)
-        finally:
-            conn.execute("COMMIT")
+            conn.execute("BEGIN")
+            try:
+                c = self.counts(conn)
+                meta = self._meta(conn, STATE, LAST_SUCCESS, LAST_ERROR, TOKEN, SET_ASIDE)
+            finally:
+                conn.execute("COMMIT")
+        except sqlcipher.Error as exc:  # the store's path words it (a damaged file, a disk error)
+            raise Unsure(f"database: {exc}") from None
         saved_state, token = meta.get(STATE), meta.get(TOKEN)
         set_aside = (json.loads(meta[SET_ASIDE]) if meta.get(SET_ASIDE) else None) or []
         if not (self.info.get("server") or {}).get("url"):
@@ -177,6 +180,10 @@ class Probe:
             return None
         except (OSError, http.client.HTTPException, sqlcipher.Error, ValueError) as exc:
             log.debug("sync probe hands over after %s", type(exc).__name__)
+            self._drop_http()
+            return None
+        except Exception:  # a bug here must not cost the round: the engine does it, the log keeps the trace
+            log.warning("sync probe failed; the engine does the round", exc_info=True)
             self._drop_http()
             return None
 

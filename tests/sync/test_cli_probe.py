@@ -194,3 +194,49 @@ def test_signed_out_and_not_signed_in_status_alike(quiet, capsys, monkeypatch):
     assert light[:3] == full[:3] and "sign in again" in light[1]
     light, full = both(capsys, monkeypatch, "sync")
     assert light[:3] == full[:3] and light[0] == 4
+
+
+def test_the_workers_quiet_round_is_the_probes_and_equals_the_engines(server, quiet, clients, monkeypatch):
+    from gridworker.sync.worker import SyncWorker
+
+    worker = SyncWorker(quiet.account, quiet.store, retry=False)
+    rounds = []
+    real = engine_module.SyncEngine.sync_once
+    monkeypatch.setattr(engine_module.SyncEngine, "sync_once", lambda self: (self is worker.engine and rounds.append(1)) or real(self))
+    try:
+        by_probe = worker.sync_now()
+        assert rounds == [] and by_probe.complete and by_probe.error is None
+        assert by_probe == quiet.engine.sync_once()  # every field of the result alike
+        assert rounds == []
+        other = clients(server, "disp")
+        other.sync_ok()
+        new_household(other, "G2")
+        other.sync_ok()
+        received = worker.sync_now()
+        assert rounds == [1] and received.pulled == 2 and received.complete
+        worker.account.info = json.loads(json.dumps(worker.account.info))  # the sync process replaces it
+        worker.account.info["server"]["display_name"] = "someone else"  # what /me says differs: the engine looks
+        worker.sync_now()
+        assert rounds == [1, 1]
+    finally:
+        worker.close()
+
+
+def test_the_key_is_unwrapped_once_a_process_whichever_path_runs(quiet, capsys, monkeypatch):
+    from gridworker.store import keys
+
+    calls = []
+    real = keys.unwrap
+    monkeypatch.setattr(keys, "unwrap", lambda *a, **k: calls.append(1) or real(*a, **k))
+    assert run(capsys, monkeypatch, "sync")[::3] == (0, 0) and calls == [1]  # quiet: the probe alone
+    new_household(quiet, "G2")
+    assert run(capsys, monkeypatch, "sync")[::3] == (0, 1) and calls == [1, 1]  # the probe, then the engine
+
+
+def test_a_probe_that_meets_something_unexpected_hands_over_instead_of_failing(quiet, capsys, monkeypatch):
+    def broken(self, local):
+        raise KeyError("a bug in the probe")
+
+    monkeypatch.setattr(probe.Probe, "_user_unchanged", broken)
+    code, out, err, rounds = run(capsys, monkeypatch, "sync")
+    assert (code, rounds) == (0, 1) and out.startswith("Sent 0 ") and not err.strip()
