@@ -266,15 +266,26 @@ class Probe:
 
     # -- HTTP --------------------------------------------------------------------------
     def _get(self, local: dict[str, Any], path: str, params: dict[str, Any] | None = None) -> tuple[int, dict[str, Any]]:
-        """One GET as transport.Transport makes it; (status, JSON object body or {})."""
-        conn, prefix = self._connection(local["url"])
-        target = prefix + API + path + ("?" + urlencode(params) if params else "")
+        """One GET as transport.Transport makes it; (status, JSON object body or {}).
+
+        A kept connection the server closed while idle (keep-alive ends after a few seconds) is
+        opened again once: a GET is safe to repeat. A new connection that fails raises (offline).
+        """
         headers = {"X-Gridworker-Schema": SCHEMA, "User-Agent": "GridWorker-client", "Authorization": f"Bearer {local[TOKEN]}",
                    "Accept": "*/*", "Accept-Encoding": "identity"}  # fmt: skip
-        conn.request("GET", target, headers=headers)
-        resp = conn.getresponse()
-        data = resp.read()
-        if resp.getheader("Connection", "").lower() == "close" or resp.will_close:
+        while True:
+            reused = self._http is not None
+            conn, prefix = self._connection(local["url"])
+            try:
+                conn.request("GET", prefix + API + path + ("?" + urlencode(params) if params else ""), headers=headers)
+                resp = conn.getresponse()
+                data = resp.read()
+                break
+            except (OSError, http.client.HTTPException):
+                self._drop_http()
+                if not reused:
+                    raise
+        if resp.will_close:
             self._drop_http()
         if resp.status != 200:
             return resp.status, {}

@@ -240,3 +240,20 @@ def test_a_probe_that_meets_something_unexpected_hands_over_instead_of_failing(q
     monkeypatch.setattr(probe.Probe, "_user_unchanged", broken)
     code, out, err, rounds = run(capsys, monkeypatch, "sync")
     assert (code, rounds) == (0, 1) and out.startswith("Sent 0 ") and not err.strip()
+
+
+def test_a_connection_the_server_closed_while_idle_is_opened_again(quiet, monkeypatch):
+    import time
+
+    from gridworker.sync.worker import SyncWorker
+
+    worker = SyncWorker(quiet.account, quiet.store, retry=False)
+    rounds = []
+    real = engine_module.SyncEngine.sync_once
+    monkeypatch.setattr(engine_module.SyncEngine, "sync_once", lambda self: (self is worker.engine and rounds.append(1)) or real(self))
+    try:
+        assert worker.sync_now().complete and rounds == []
+        time.sleep(6)  # past the server's keep-alive (uvicorn's 5 s): it has closed the probe's connection
+        assert worker.sync_now().complete and rounds == [], "the probe opened a new connection, not the engine's round"
+    finally:
+        worker.close()
