@@ -12,7 +12,7 @@ certainly "nothing":
 - no edit is pending in the outbox; no record is held for unsent edits;
 - no re-read is under way, a cursor is held, no search index awaits its rebuild;
 - no photo of this device lacks its upload entry, no upload is unfinished,
-  no thumbnail is due (any unfinished thumbnail hands over);
+  no thumbnail is due (blobs._due: one the server did not have waits 2^n minutes);
 - the server's feed from the cursor is empty, at the same cursor and epoch
   (GET /sync/pull, as the engine asks it);
 - GET /me says the same role, areas and name as kept here, and no lost
@@ -35,7 +35,7 @@ import http.client
 import json
 import logging
 import os
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -68,7 +68,8 @@ _WORK_WAITING = (
     "SELECT 1 FROM outbox WHERE state = 'pending' LIMIT 1",
     "SELECT 1 FROM sync_evicted LIMIT 1",
     "SELECT 1 FROM area WHERE version = 0 LIMIT 1",
-    "SELECT 1 FROM sync_blob WHERE state != 'done' LIMIT 1",
+    "SELECT 1 FROM sync_blob WHERE kind = 'upload' AND state != 'done' LIMIT 1",
+    "SELECT 1 FROM sync_blob WHERE kind != 'upload' AND state NOT IN ('done', 'unavailable', 'failed') LIMIT 1",
     _UNQUEUED_PHOTO,
 )
 
@@ -194,7 +195,7 @@ class Probe:
         conn = self._conn()
         conn.execute("BEGIN")
         try:
-            if any(conn.execute(sql).fetchone() for sql in _WORK_WAITING):
+            if any(conn.execute(sql).fetchone() for sql in _WORK_WAITING) or _thumbnail_due(conn):
                 raise Unsure("work waits here")
             meta = self._meta(conn, TOKEN, CURSOR, EPOCH, RESYNC, BULK_INDEX, AREA_IDS, SCOPE, LOST_CURSOR)
         finally:
@@ -321,6 +322,18 @@ class Probe:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+def _thumbnail_due(conn: sqlcipher.Connection) -> bool:
+    """blobs._due of every thumbnail the server did not have or refused: asked again after 2^n minutes (a day at most)."""
+    now = datetime.now(timezone.utc)
+    for attempts, updated in conn.execute(
+        "SELECT attempts, updated_at FROM sync_blob WHERE kind = 'thumb' AND state IN ('unavailable', 'failed')"
+    ):
+        at = datetime.fromisoformat(updated)  # stored as UTC without its zone
+        if now - (at if at.tzinfo else at.replace(tzinfo=timezone.utc)) >= timedelta(minutes=min(2 ** min(attempts, 11), 24 * 60)):
+            return True
+    return False
 
 
 def _proxied() -> bool:

@@ -257,3 +257,24 @@ def test_a_connection_the_server_closed_while_idle_is_opened_again(quiet, monkey
         assert worker.sync_now().complete and rounds == [], "the probe opened a new connection, not the engine's round"
     finally:
         worker.close()
+
+
+def test_a_thumbnail_the_server_lacked_waits_its_pause_then_the_engine_asks_again(quiet, capsys, monkeypatch):
+    from datetime import datetime, timedelta, timezone
+
+    with quiet.store.write() as s:  # asked for a minute ago, twice: the next try is due after 4 minutes
+        s.add(SyncBlob(sha256=SHA, kind="thumb", state="unavailable", attempts=2,
+                       updated_at=datetime.now(timezone.utc) - timedelta(minutes=1)))  # fmt: skip
+    light, full = both(capsys, monkeypatch, "sync")
+    assert light[3] == 0 and full[3] == 1, "not due: the probe answers alone"
+    assert light[:3] == full[:3] and light[0] == 0
+    with quiet.store.write() as s:
+        row = s.get(SyncBlob, (SHA, "thumb"))
+        row.updated_at = datetime.now(timezone.utc) - timedelta(minutes=5)
+        s.add(row)
+    code, out, err, rounds = run(capsys, monkeypatch, "sync")
+    assert (code, rounds) == (0, 1), "due: the engine asks the server again"
+    with quiet.store.read() as s:
+        row = s.get(SyncBlob, (SHA, "thumb"))
+        assert (row.state, row.attempts) == ("unavailable", 3)
+    assert run(capsys, monkeypatch, "sync")[3] == 0  # and waits its pause again
