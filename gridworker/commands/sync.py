@@ -141,7 +141,7 @@ def sync(args, ctx) -> int:
 
 
 def _light(ctx):
-    """The account's Probe (gridworker.sync.probe: no SQLAlchemy, no requests), its log opened as the store's would be."""
+    """The account and its Probe (gridworker.sync.probe: no SQLAlchemy, no requests), the key unwrapped once (Ctx)."""
     from ..sync.probe import Probe
 
     account = ctx.account()

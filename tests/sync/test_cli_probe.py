@@ -278,3 +278,16 @@ def test_a_thumbnail_the_server_lacked_waits_its_pause_then_the_engine_asks_agai
         row = s.get(SyncBlob, (SHA, "thumb"))
         assert (row.state, row.attempts) == ("unavailable", 3)
     assert run(capsys, monkeypatch, "sync")[3] == 0  # and waits its pause again
+
+
+@pytest.mark.parametrize("page", ["", "7", "1000", "0", "1001", "x"])
+def test_the_cli_words_times_and_asks_pages_as_the_engine_and_the_display_do(monkeypatch, page):
+    from datetime import datetime
+
+    from gridworker.commands import sync as command
+    from gridworker.domain.display import time_text
+
+    for iso in ("2026-12-07T10:49:14.635643+00:00", "2026-12-31T23:59:00+08:00", "2026-12-07T10:49:14"):
+        assert command._time_text(iso) == time_text(datetime.fromisoformat(iso))
+    monkeypatch.setenv(engine_module.PAGE_ENV, page)
+    assert command._page_size() == (engine_module._env_page_size() or engine_module.PAGE_SIZE)
