@@ -42,6 +42,7 @@ class Ctx:
         self.lang = args.lang or default_language()
         self._accounts: AccountManager | None = None
         self._password: str | None = None
+        self._key: bytes | None = None
         self._store: Store | None = None
 
     @property
@@ -91,9 +92,18 @@ class Ctx:
             code="which_account",
         )
 
+    def data_key(self) -> bytes:
+        """The account's data key, unwrapped from the password once per process (Argon2 is slow on purpose)."""
+        if self._key is None:
+            from .store import keys
+
+            account = self.account()
+            self._key = keys.unwrap(account.info["key"], self.password(), account.name.encode())
+        return self._key
+
     def store(self) -> Store:
         if self._store is None:
-            account, self._store = self.accounts.open(self.account_name(), self.password())
+            account, self._store = self.accounts.open(self.account_name(), None, key=self.data_key())
             self.log_to(account)
         return self._store
 

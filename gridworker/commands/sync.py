@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 # The sync modules are imported by the commands that use them: `gridworker --version` and the
@@ -126,10 +126,13 @@ def logout(args, ctx) -> int:
 
 # -- sync / status ----------------------------------------------------------------
 def sync(args, ctx) -> int:
+    quiet = _quiet_round(ctx)
+    if quiet is not None:
+        return _report(ctx, args, _Result(quiet))
     from ..sync.worker import SyncWorker
 
     store = ctx.store()
-    worker = SyncWorker(ctx.account(), store, retry=False)
+    worker = SyncWorker(ctx.account(), store, retry=False, probe=False)  # the probe has just said there is work
     try:
         result = worker.sync_now()
     finally:
@@ -137,7 +140,48 @@ def sync(args, ctx) -> int:
     return _report(ctx, args, result)
 
 
+def _light(ctx):
+    """The account and its Probe (gridworker.sync.probe: no SQLAlchemy, no requests), the key unwrapped once (Ctx)."""
+    from ..sync.probe import Probe
+
+    account = ctx.account()
+    probe = Probe(account.db_path, ctx.data_key(), account.info, page_size=_page_size())
+    return account, probe
+
+
+def _page_size() -> int:
+    text = os.environ.get("GRIDWORKER_PULL_PAGE", "").strip()  # engine.PAGE_ENV: the engine's pages, asked the same way
+    return int(text) if text.isdigit() and 1 <= int(text) <= 1000 else 1000
+
+
+def _quiet_round(ctx) -> dict | None:
+    """A round with nothing to do, done without loading the engine; None when there is something (or it cannot tell)."""
+    account, probe = _light(ctx)
+    try:
+        quiet = probe.quiet_round()
+    finally:
+        probe.close()
+    if quiet is not None:
+        ctx.log_to(account)
+    return quiet
+
+
+class _Result:
+    """A quiet round's result (probe.RESULT_FIELDS) in the shape of engine.SyncResult, for _report."""
+
+    error = None
+
+    def __init__(self, values: dict):
+        self.__dict__.update(values)
+        self._values = values
+
+    def to_json(self) -> dict:
+        return dict(self._values)
+
+
 def exit_status(result: SyncResult) -> int:
+    if result.error is None:
+        return EXIT_OK if result.complete else EXIT_INCOMPLETE
     from ..sync.errors import SignedOut, UpdateRequired
 
     if isinstance(result.error, SignedOut):
@@ -175,18 +219,43 @@ def _report(ctx, args, result: SyncResult) -> int:
     return code
 
 
-def status(args, ctx) -> int:
-    from ..domain.display import time_text
+def _read_status(ctx) -> dict:
+    """sync.status.read_status(...).to_json(): read by the Probe where it can, else through the store."""
+    from ..sync.probe import Unsure
+
+    account, probe = _light(ctx)
+    try:
+        data = probe.status()
+        ctx.log_to(account)
+        return data
+    except Unsure:
+        pass
+    finally:
+        probe.close()
     from ..sync.status import read_status
 
+    return read_status(account, ctx.store()).to_json()
+
+
+def _time_text(iso: str) -> str:
+    """domain.display.time_text of a saved moment: Beijing time, to the minute, like the records and the app."""
+    from datetime import datetime, timedelta, timezone
+
+    moment = datetime.fromisoformat(iso)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone(timedelta(hours=8), "Asia/Shanghai"))
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def status(args, ctx) -> int:
     account = ctx.account()
-    st = read_status(account, ctx.store())
+    st = SimpleNamespace(**_read_status(ctx))
     entry = account.info.get("server") or {}
-    data = st.to_json() | {"account": account.name, "server": entry.get("url"), "username": entry.get("username")}
+    data = st.__dict__ | {"account": account.name, "server": entry.get("url"), "username": entry.get("username")}
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2, default=str), flush=True)
         return EXIT_OK
-    last = time_text(st.last_success) if st.last_success else "—"  # Beijing time, like the records and the app
+    last = _time_text(st.last_success) if st.last_success else "—"
     ctx.say(
         f"账户：{account.name}　服务器：{entry.get('url') or '未登录'}　用户：{entry.get('username') or '—'}\n"
         f"状态：{_state_zh(st.state)}　上次成功同步：{last}\n"

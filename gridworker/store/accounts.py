@@ -14,14 +14,16 @@ import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import platformdirs
-
-from ..photos import crypto as photo_crypto
-from ..domain import passwords
 from ..domain.errors import GridWorkerError, NotFound
 from . import keys
-from .database import Store
+
+if TYPE_CHECKING:
+    from .database import Store
+
+# The database, the photo key and the password rules load where they are used: finding an account and
+# unwrapping its key (gridworker.sync.probe, a sync with nothing to do) needs none of them.
 
 MIN_PASSWORD = 6
 _NAME = re.compile(r"^[\w.\-\u4e00-\u9fff]{1,64}$")
@@ -34,6 +36,8 @@ def home_dir(home: str | os.PathLike | None = None) -> Path:
     env = os.environ.get("GRIDWORKER_HOME")
     if env:
         return Path(env)
+    import platformdirs
+
     return Path(platformdirs.user_data_dir("GridWorker", appauthor=False))
 
 
@@ -94,6 +98,8 @@ def unlock_photos(account: Account, store: Store, *, migrate: bool) -> None:
     SQLCipher key itself. The migration runs once per account: account.json
     records when no plain file is left; until then every open resumes it.
     """
+    from ..photos import crypto as photo_crypto
+
     photo_crypto.unlock(account.photos_dir, store.derive_key(photo_crypto.FILE_KEY_PURPOSE))
     if migrate and not account.info.get(PHOTOS_ENCRYPTED):
         from ..photos import storage as photo_storage  # Pillow: only while older plain files remain
@@ -124,6 +130,9 @@ class AccountManager:
         return Account(name, folder, json.loads(info_path.read_text("utf-8")))
 
     def create(self, name: str, password: str) -> Account:
+        from ..domain import passwords
+        from .database import Store
+
         check_account_name(name)
         passwords.check_password(password, min_length=MIN_PASSWORD)
         folder = self.accounts_dir / name
@@ -142,9 +151,12 @@ class AccountManager:
         account.save_info()  # last: an account exists only once its database does
         return account
 
-    def open(self, name: str, password: str) -> tuple[Account, Store]:
+    def open(self, name: str, password: str | None, *, key: bytes | None = None) -> tuple[Account, Store]:
+        """The account and its open store; `key`: the data key already unwrapped in this process (then no password)."""
+        from .database import Store
+
         account = self.get(name)
-        data_key = keys.unwrap(account.info["key"], password, name.encode())
+        data_key = key if key is not None else keys.unwrap(account.info["key"], password or "", name.encode())
         store = Store(account.db_path, data_key)
         try:
             unlock_photos(account, store, migrate=True)
@@ -154,6 +166,8 @@ class AccountManager:
         return account, store
 
     def change_password(self, name: str, old: str, new: str) -> None:
+        from ..domain import passwords
+
         passwords.check_password(new, min_length=MIN_PASSWORD)
         account = self.get(name)
         data_key = keys.unwrap(account.info["key"], old, name.encode())
