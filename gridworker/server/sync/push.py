@@ -90,6 +90,7 @@ class PushRun(ConflictNotes):
     _categories: set[str] | None = None
     _logs: dict[str, list[Rec]] = field(default_factory=dict)
     _device_users: dict[str, str | None] = field(default_factory=dict)
+    encoded: dict[str, str] = field(default_factory=dict)  # mutation_id → its result as JSON text (finish)
 
     def __post_init__(self):
         self.writer = FeedWriter(self.conn)
@@ -430,7 +431,8 @@ class PushRun(ConflictNotes):
         if self.conflict_rows:
             self.conn.execute(insert(conflicts), self.conflict_rows)
         now = time.time()
-        rows = [(self.user.id, m.mutation_id, dumps(r), now) for m, r in results]
+        self.encoded.update((m.mutation_id, dumps(r)) for m, r in results)
+        rows = [(self.user.id, m.mutation_id, self.encoded[m.mutation_id], now) for m, _ in results]
         bulk(self.conn, "INSERT INTO mutations (user_id, mutation_id, result, at) VALUES (?, ?, ?, ?)", rows)
 
 

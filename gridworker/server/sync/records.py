@@ -25,8 +25,22 @@ from ..core.schema import changes, records
 SERVER_WRITER = "server"
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+# The C encoder behind json.dumps, made once: json.dumps builds it anew for every call, which for
+# a record's small data and meta cost as much as the encoding itself (two per record a push writes).
+# No circular-reference check: what is dumped here is parsed JSON and the server's own dicts.
+_C_ENCODE = (
+    json.encoder.c_make_encoder(None, _ENCODER.default, json.encoder.encode_basestring, None, ":", ",", False, False, True)
+    if json.encoder.c_make_encoder is not None
+    else None
+)
+
+
 def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """Compact JSON text, non-ASCII kept as is (what json.dumps(value, ensure_ascii=False, separators=(",", ":")) gives)."""
+    if _C_ENCODE is None or isinstance(value, str):
+        return _ENCODER.encode(value)
+    return "".join(_C_ENCODE(value, 0))
 
 
 @dataclass
