@@ -28,7 +28,7 @@ from ...domain.register import InvalidRecord
 from ...domain.wire import ENTITIES, INCIDENT_CHILDREN
 from ...domain.wire_participation import PARTICIPATION
 from ..core.auth import User
-from ..core.schema import conflicts, mutations, records
+from ..core.schema import conflicts, records
 from .assignees import may_be_assigned
 from .blob_access import may_claim
 from .incidents import CalendarCache, derived_fields, replay, to_event
@@ -36,7 +36,7 @@ from .places import PLACE_RULED, PlacePush
 from .push_conflicts import ConflictNotes
 from .merge import APPLIED, REJECTED, Merge, changed_by_others, merge_fields, note_author
 from .participation import ParticipationRun
-from .records import SERVER_WRITER, FeedWriter, Rec, bulk, dumps, load, load_children
+from .records import SERVER_WRITER, FeedWriter, Rec, bulk, by_ids, dumps, load, load_children
 from .scope import ALL, AREAS, HANDLER, Scope
 
 STAFF_ROLES = frozenset({"admin", "dispatcher"})
@@ -447,13 +447,9 @@ def apply_push(run: PushRun, batch: Sequence[Mutation]) -> list[dict[str, Any]]:
     """Apply a push's mutations in order; replays get their first result. Call inside Database.write()."""
     ids = list({m.mutation_id for m in batch})
     done: dict[str, dict[str, Any]] = {}
-    for start in range(0, len(ids), 500):
-        rows = run.conn.execute(
-            select(mutations.c.mutation_id, mutations.c.result).where(
-                mutations.c.user_id == run.user.id, mutations.c.mutation_id.in_(ids[start : start + 500])
-            )
-        )
-        done.update({mid: json.loads(result) for mid, result in rows})
+    head = "SELECT mutation_id, result FROM mutations WHERE user_id = ? AND mutation_id"
+    for _chunk, sql, params in by_ids(run.conn, head, ids, (run.user.id,)):
+        done.update({mid: json.loads(result) for mid, result in run.conn.exec_driver_sql(sql, params)})
     run.prefetch([m for m in batch if m.mutation_id not in done])
     results: list[dict[str, Any]] = []
     fresh: list[tuple[Mutation, dict[str, Any]]] = []
