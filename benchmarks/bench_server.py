@@ -3,7 +3,8 @@
 A real `gridworker-server serve` process on loopback; two devices push N new
 person records between them, in pushes of 500, at the same time (bodies encoded
 beforehand, so the figure is the server's), then a fresh client pulls
-everything (pages of 1000). The
+everything (pages of 1000). The server's CPU time per pushed mutation is printed too
+(the wall figure on a shared machine is mostly its load). The
 baseline is the same rows inserted and selected with the database driver
 alone (sqlite3 / psycopg), in the same run. Also the server's peak memory
 (VmHWM of the process). Scales: small = 10,000 records, full = 10,000 and
@@ -144,6 +145,15 @@ def _pull(base: str) -> tuple[int, float]:
     return count, t["s"]
 
 
+def _cpu_s(pid: int) -> float | None:
+    """User + system CPU seconds of a process so far (Linux /proc; None elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _peak_kib(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -205,7 +215,9 @@ def _one_backend(report, backend: str, sizes: list[int], cluster: pgtemp.TempClu
             people = _people(n, area)
             half = len(people) // PUSHERS
             bodies = [_push_bodies(people[i * half : (i + 1) * half], f"bench-pusher-{i}") for i in range(PUSHERS)]
+            cpu_before = _cpu_s(pid)
             push_s = _push(base, bodies)
+            cpu_after = _cpu_s(pid)
             count, pull_s = _pull(base)
             peak = _peak_kib(pid)
         raw_insert, raw_select = _baseline_sqlite(people) if cluster is None else _baseline_pg(cluster, people)
@@ -214,6 +226,12 @@ def _one_backend(report, backend: str, sizes: list[int], cluster: pgtemp.TempClu
             f"server push {backend} {n:,} records", n / push_s, "mut/s", baseline=raw_insert,
             baseline_label=f"raw {backend} insert, {BATCH}/transaction", target=push_target,
         )  # fmt: skip
+        if cpu_before is not None and cpu_after is not None:
+            # The server's own CPU for the push: on a shared machine the wall figure above is mostly the load.
+            report.add(
+                f"server push {backend} {n:,} records, server CPU", (cpu_after - cpu_before) / n * 1e6, "µs/mut",
+                baseline=1e6 / raw_insert, baseline_label=f"raw {backend} insert, wall per row",
+            )  # fmt: skip
         report.add(
             f"server pull {backend} {count:,} records", count / pull_s, "rec/s", baseline=raw_select,
             baseline_label=f"raw {backend} select", target=pull_target,

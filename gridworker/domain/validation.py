@@ -215,6 +215,7 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "rated_at": ("测评时间", "rated at"),
 }
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")  # C0 control characters but tab (09) and newline (0a)
 _MOBILE = re.compile(r"^1[3-9][0-9]{9}$", re.ASCII)
 # Landlines: optional 3-4 digit area code starting with 0, then 7-8 digits.
 _LANDLINE = re.compile(r"^(0[0-9]{2,3}-?)?[2-9][0-9]{6,7}$", re.ASCII)
@@ -249,7 +250,7 @@ def text(field: str, value: Any, *, required: bool = False, max_len: int | None 
             f"{label(field, 'en')} is too long (at most {limit} characters)",
             code="too_long",
         )
-    if any(ord(c) < 32 and c not in "\n\t" for c in s):
+    if _CONTROL.search(s):
         raise ValidationError(
             field, f"{label(field)}含有控制字符", f"{label(field, 'en')} contains control characters", code="control_chars"
         )

@@ -13,6 +13,7 @@ from ..domain.display import ENTITY_LABELS
 from ..domain.errors import NotFound
 from ..domain.models import Meta, SyncedRecord
 from ..domain.rows import new_record, row_template
+from ..store import rowload
 from ..store.database import Store
 from ..store.meta import device_id, get_meta, next_hlc
 from .changes import Changes, publish
@@ -123,6 +124,5 @@ def _get(s: Session, model: type[T], record_id: str) -> T | None:
     A record added to the session and not yet saved is only found after a flush:
     the second look-up.
     """
-    with s.no_autoflush:
-        obj = s.get(model, record_id)
+    obj = rowload.get(s, model, record_id)  # the session's copy, else one plain SELECT (store/rowload.py)
     return obj if obj is not None else s.get(model, record_id)

@@ -64,8 +64,8 @@ def add(s: Session, obj: SQLModel) -> None:
     state = obj._sa_instance_state
     if state.key is None and state.session_id is None:
         hold(s, obj)
-    else:
-        s.add(obj)
+    elif state.session_id != s.hash_key or state.key is None:
+        s.add(obj)  # (a record already loaded in this session is saved by its flush: nothing to add)
 
 
 def flush(s: Session) -> None:

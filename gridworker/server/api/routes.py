@@ -22,6 +22,7 @@ from ..core.errors import ApiError, forbidden, too_large
 from ..core.schema import conflicts, records, tokens, users
 from ..sync.pull import Puller
 from ..sync.push import Mutation, PushRun, apply_push
+from ..sync.records import dumps
 from ..sync.scope import ALL, AREAS, WEB_ROLES, Scope
 from ..sync.state import check_schema, current_user, scope_of, server_state, web_only
 from .errors import lang_of
@@ -218,8 +219,10 @@ def push(body: PushIn, request: Request, user: User = Depends(current_user), sco
     with gw.db.write() as conn:
         run = PushRun(conn, user, scope, body.device_id, gw.calendars, lang_of(request))
         results = apply_push(run, batch)
-    payload = {"results": results, "server_time": datetime.now(timezone.utc).isoformat()}
-    return Response(json.dumps(payload, ensure_ascii=False, separators=(",", ":")), media_type="application/json")
+    # Each new result was encoded once already, for the mutations table (PushRun.finish): reuse the text.
+    parts = ",".join(run.encoded.get(r["mutation_id"]) or dumps(r) for r in results)
+    server_time = datetime.now(timezone.utc).isoformat()
+    return Response(f'{{"results":[{parts}],"server_time":"{server_time}"}}', media_type="application/json")
 
 
 @router.get("/sync/pull", response_model=PullOut, responses={400: {}, 410: {}})

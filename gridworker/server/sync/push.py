@@ -28,7 +28,7 @@ from ...domain.register import InvalidRecord
 from ...domain.wire import ENTITIES, INCIDENT_CHILDREN
 from ...domain.wire_participation import PARTICIPATION
 from ..core.auth import User
-from ..core.schema import conflicts, mutations, records
+from ..core.schema import conflicts, records
 from .assignees import may_be_assigned
 from .blob_access import may_claim
 from .incidents import CalendarCache, derived_fields, replay, to_event
@@ -36,7 +36,7 @@ from .places import PLACE_RULED, PlacePush
 from .push_conflicts import ConflictNotes
 from .merge import APPLIED, REJECTED, Merge, changed_by_others, merge_fields, note_author
 from .participation import ParticipationRun
-from .records import SERVER_WRITER, FeedWriter, Rec, bulk, dumps, load, load_children
+from .records import SERVER_WRITER, FeedWriter, Rec, bulk, by_ids, dumps, load, load_children
 from .scope import ALL, AREAS, HANDLER, Scope
 
 STAFF_ROLES = frozenset({"admin", "dispatcher"})
@@ -90,6 +90,7 @@ class PushRun(ConflictNotes):
     _categories: set[str] | None = None
     _logs: dict[str, list[Rec]] = field(default_factory=dict)
     _device_users: dict[str, str | None] = field(default_factory=dict)
+    encoded: dict[str, str] = field(default_factory=dict)  # mutation_id → its result as JSON text (finish)
 
     def __post_init__(self):
         self.writer = FeedWriter(self.conn)
@@ -434,7 +435,8 @@ class PushRun(ConflictNotes):
         if self.conflict_rows:
             self.conn.execute(insert(conflicts), self.conflict_rows)
         now = time.time()
-        rows = [(self.user.id, m.mutation_id, dumps(r), now) for m, r in results]
+        self.encoded.update((m.mutation_id, dumps(r)) for m, r in results)
+        rows = [(self.user.id, m.mutation_id, self.encoded[m.mutation_id], now) for m, _ in results]
         bulk(self.conn, "INSERT INTO mutations (user_id, mutation_id, result, at) VALUES (?, ?, ?, ?)", rows)
 
 
@@ -449,13 +451,9 @@ def apply_push(run: PushRun, batch: Sequence[Mutation]) -> list[dict[str, Any]]:
     """Apply a push's mutations in order; replays get their first result. Call inside Database.write()."""
     ids = list({m.mutation_id for m in batch})
     done: dict[str, dict[str, Any]] = {}
-    for start in range(0, len(ids), 500):
-        rows = run.conn.execute(
-            select(mutations.c.mutation_id, mutations.c.result).where(
-                mutations.c.user_id == run.user.id, mutations.c.mutation_id.in_(ids[start : start + 500])
-            )
-        )
-        done.update({mid: json.loads(result) for mid, result in rows})
+    head = "SELECT mutation_id, result FROM mutations WHERE user_id = ? AND mutation_id"
+    for _chunk, sql, params in by_ids(run.conn, head, ids, (run.user.id,)):
+        done.update({mid: json.loads(result) for mid, result in run.conn.exec_driver_sql(sql, params)})
     run.prefetch([m for m in batch if m.mutation_id not in done])
     results: list[dict[str, Any]] = []
     fresh: list[tuple[Mutation, dict[str, Any]]] = []
