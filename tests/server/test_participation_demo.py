@@ -102,3 +102,30 @@ def test_a_demo_server_seeded_before_the_phone_accounts_gets_them_once(tmp_path,
     with db.write() as conn:
         assert demo.demo_participation(conn) == {}
     db.dispose()
+
+
+def test_a_member_checking_in_to_a_building_of_a_microgrid_is_placed_in_its_grid(demo):
+    """The demo's buildings stand in microgrids (网格 › 微网格): a check-in names the estate and building, and the
+    member goes to the grid above the building's microgrid, not to the community's pile to place by hand."""
+    import json
+
+    from sqlalchemy import select
+
+    from gridworker.server.core.schema import records
+
+    world, _counts = demo
+    db = world.app.state.gw.db
+    with db.engine.connect() as conn:
+        areas = {rid: json.loads(d) for rid, d in conn.execute(select(records.c.id, records.c.data).where(records.c.entity == "area"))}
+        building_area, data = next((a, json.loads(d)) for a, d in conn.execute(
+            select(records.c.area_id, records.c.data).where(records.c.entity == "building")) if areas[a]["level"] == "microgrid")
+    grid = areas[building_area]["parent_id"]
+    community = areas[grid]["parent_id"]
+    body = {"role": "member", "phone": "13700000991", "password": "secret-pass-1", "name": "钱勇", "community_id": community}
+    token = world.client.post(P + "/auth/register", json=body).json()["token"]
+    headers = {"Authorization": f"Bearer {token}", "Accept-Language": "en"}
+    form = {"name": "钱勇", "phone": "13700000991", "employer": "区人民医院", "estate": data["estate"], "building": data["name"],
+            "community_id": community, "skills": [], "posts": []}  # fmt: skip
+    got = world.client.put(P + "/member/checkin", json=form, headers=headers)
+    assert got.status_code == 200, got.text
+    assert got.json()["member"]["area_id"] == grid and got.json()["member"]["to_place"] is False

@@ -269,6 +269,10 @@ def _grid_of(conn, areas: Areas, community: str, estate: str, building: str) -> 
         records.c.entity == "building", records.c.deleted.is_(False), records.c.area_id.in_(sorted(areas.below(community)))))  # fmt: skip
     for row in rows:
         d = json.loads(row.data)
-        if (d.get("estate") or "").strip() == estate and (d.get("name") or "").strip() == building and areas.level(row.area_id) == "grid":
-            return row.area_id
+        if (d.get("estate") or "").strip() == estate and (d.get("name") or "").strip() == building:
+            grid, seen = row.area_id, 0
+            while grid is not None and areas.level(grid) != "grid" and seen < 20:  # a building of a microgrid: its grid
+                grid, seen = areas.parent(grid), seen + 1
+            if grid is not None and areas.level(grid) == "grid":
+                return grid
     return None
