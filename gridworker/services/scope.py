@@ -74,6 +74,14 @@ def writable_areas(s: Session) -> set[str] | None:
     return allowed
 
 
+def in_scope(s: Session, q, model):
+    """`q` narrowed to the records of `model` in the areas this account may see, as the server sends them
+    (docs/sync-protocol.md §3.4: a grid worker their grids and below, a handler none); an account never
+    linked, or an admin's, sees all it holds. For lists that must not show what a scope change left behind."""
+    allowed = writable_areas(s)
+    return q if allowed is None else q.where(model.area_id.in_(sorted(allowed)))
+
+
 def check_area(s: Session, entity: str, area_id: str | None) -> None:
     """Refuse placing a record of `entity` in `area_id` when the server would (OutOfScope)."""
     if entity in UNPLACED:

@@ -186,6 +186,10 @@
             <source>{0} to send</source>
             <translation>{0} 条待上传</translation>
         </message>
+        <message>
+            <source>Syncing… {0}</source>
+            <translation>正在同步…已收到 {0} 条</translation>
+        </message>
     </context>
     <context>
         <name>PlaceFiguresPanel</name>

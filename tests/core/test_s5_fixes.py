@@ -146,10 +146,20 @@ def test_a_grid_worker_sees_and_keeps_only_the_members_of_their_grids(store):
         placed = {m.area_id for m in s.exec(select(Member))}
     mine = next(g for g in grids if g in placed)
     assert len(placed - {mine}) >= 1  # members of other grids (and of the community, to be placed) are held here
+    from gridworker.domain.participation_records import ServiceOrder
+    from gridworker.services.queries import orders as order_queries
+
     everyone = member_queries.members(store)
+    all_orders = order_queries.orders(store)
     with transaction(store) as tx:  # linked as a grid worker of one grid
         remember_scope(tx.s, "worker", [mine])
     shown = member_queries.members(store)
+    orders = order_queries.orders(store)
+    assert len(orders) < len(all_orders) and order_queries.counts(store)["all"] == len(orders)
+    from gridworker.services.scope import writable_areas
+
+    with store.read() as s:  # the grid and the micro-grids below it
+        assert {s.get(ServiceOrder, o.id).area_id for o in orders} <= writable_areas(s)
     assert shown and len(shown) < len(everyone)
     with store.read() as s:
         assert {s.get(Member, r.id).area_id for r in shown} == {mine}

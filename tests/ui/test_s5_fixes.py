@@ -176,7 +176,19 @@ def test_the_places_figures_say_period_or_now(qtbot, make_ctx, lang, request):
 
 
 # -- item 8: the status bar's texts fit 1024×600 in English, whole in their tooltips ----------------------------
-def test_the_status_bar_fits_a_netbook_in_english(qtbot, make_ctx):
+def _elided(bar) -> list[str]:
+    from PySide6.QtWidgets import QLabel, QToolButton
+
+    out = []
+    for widget in [*bar.findChildren(QLabel), *bar.findChildren(QToolButton)]:
+        if widget.isVisible() and widget.text():
+            room = widget.contentsRect().width() - (8 if isinstance(widget, QToolButton) else 0)
+            if widget.fontMetrics().horizontalAdvance(widget.text()) > room:
+                out.append(widget.text())
+    return out
+
+
+def test_the_status_bar_fits_a_netbook_in_english(qtbot, make_ctx, monkeypatch):
     from datetime import datetime, timezone
 
     from PySide6.QtWidgets import QLabel, QToolButton
@@ -202,18 +214,21 @@ def test_the_status_bar_fits_a_netbook_in_english(qtbot, make_ctx):
     qtbot.wait(200)  # the bar lays itself out
     bar = window.statusBar()
     assert window.width() == 1024
-    elided = []
-    for widget in [*bar.findChildren(QLabel), *bar.findChildren(QToolButton)]:
-        if widget.isVisible() and widget.text():
-            room = widget.contentsRect().width() - (8 if isinstance(widget, QToolButton) else 0)
-            if widget.fontMetrics().horizontalAdvance(widget.text()) > room:
-                elided.append(widget.text())
-    assert elided == []
+    assert _elided(bar) == []
     # the words cut for room are whole in the tooltips
     assert "account" in window.identity_label.toolTip() and "Grid worker" in window.identity_label.text()
     assert "deadlines count Monday to Friday only" in window.calendar_warning.toolTip()
     assert "2 refused by the server" in indicator.review_button.toolTip()
     assert indicator.pending_label.toolTip() == "12 waiting to send"
+    # while a sync runs: the moving bar and the count received, everything else still whole
+    syncing = SyncStatus("syncing", True, True, 12, 1, 2, 0, datetime(2026, 12, 7, 4, 12, tzinfo=timezone.utc), None)
+    indicator.show_status(syncing)
+    monkeypatch.setattr(indicator.controller, "status", lambda: syncing)
+    indicator.show_progress(12345)
+    qtbot.wait(200)
+    assert indicator.state_label.text() == "Syncing… 12,345"
+    assert indicator.state_label.toolTip() == "Syncing… 12,345 records received"
+    assert _elided(bar) == []
 
 
 # -- item 9: discarding a refused record on the sync page --------------------------------------------------------

@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from ...domain.models import Area
 from ...domain.participation_records import Activity, Member
+from ..scope import in_scope
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,8 @@ class ActivityRow:
 
 def activities(store: Any) -> list[ActivityRow]:
     with store.read() as s:
-        rows = list(s.exec(select(Activity).where(Activity.deleted == False).order_by(Activity.starts_at.desc())))  # noqa: E712
+        q = in_scope(s, select(Activity).where(Activity.deleted == False), Activity)  # noqa: E712
+        rows = list(s.exec(q.order_by(Activity.starts_at.desc())))
         areas = dict(s.exec(select(Area.id, Area.name)).all())
     return [ActivityRow(a.id, a.title, a.kind, a.place or "", areas.get(a.area_id or "", ""), a.starts_at, a.ends_at,
                         a.capacity, a.points, a.status, tuple(a.signed_up), tuple(a.attended), a.minutes,

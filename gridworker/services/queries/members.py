@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from ...domain.models import Area
 from ...domain.participation_records import Member
-from ..scope import writable_areas
+from ..scope import in_scope  # the lists follow the account's scope, as the register's records do
 from .points import balances_in
 
 VIEWS = ("submitted", "to_place", "approved", "returned", "all")
@@ -46,13 +46,6 @@ def members(store: Any, view: str = "all", text: str = "", *, also: str | None =
     return rows
 
 
-def _in_scope(s, q):
-    """Only the members of the areas this account may see, as the server sends them (a grid worker: their grids
-    and below; a handler: none); an account never linked, or an admin's, sees all it holds."""
-    allowed = writable_areas(s)
-    return q if allowed is None else q.where(Member.area_id.in_(sorted(allowed)))
-
-
 def _members(store: Any, view: str, text: str, only: str | None = None) -> list[MemberRow]:
     q = select(Member).where(Member.deleted == False)  # noqa: E712
     if only is not None:
@@ -67,7 +60,7 @@ def _members(store: Any, view: str, text: str, only: str | None = None) -> list[
         like = f"%{text.strip()}%"
         q = q.where(Member.name.like(like) | Member.employer.like(like) | Member.phone.like(like))
     with store.read() as s:
-        rows = list(s.exec(_in_scope(s, q).order_by(Member.submitted_at.desc())))
+        rows = list(s.exec(in_scope(s, q, Member).order_by(Member.submitted_at.desc())))
         names = dict(s.exec(select(Area.id, Area.name)).all())
         points = balances_in(s)
     return [
@@ -80,7 +73,7 @@ def _members(store: Any, view: str, text: str, only: str | None = None) -> list[
 
 def counts(store: Any) -> dict[str, int]:
     with store.read() as s:
-        rows = list(s.exec(_in_scope(s, select(Member.status, Member.to_place).where(Member.deleted == False))))  # noqa: E712
+        rows = list(s.exec(in_scope(s, select(Member.status, Member.to_place).where(Member.deleted == False), Member)))  # noqa: E712
     out = {view: 0 for view in VIEWS}
     for status, to_place in rows:
         out["all"] += 1

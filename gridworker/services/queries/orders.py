@@ -13,6 +13,7 @@ from ...domain.participation.orders import CLOCK_RUNNING
 from ...domain.participation_records import Member, OrderEvent, Resident, ServiceOrder
 from ..refused import refusals
 from ..participation import orders as order_service
+from ..scope import in_scope
 
 VIEWS = ("to_publish", "open", "to_verify", "overdue", "done", "all")
 _STATUSES = {
@@ -80,7 +81,7 @@ def orders(store: Any, view: str = "all", lang: str = "zh", now: datetime | None
     out of the view."""
     now = now or utcnow()
     with store.read() as s:
-        rows = list(s.exec(_query(view, now)))
+        rows = list(s.exec(in_scope(s, _query(view, now), ServiceOrder)))
         if also is not None and not any(o.id == also for o in rows):
             rows += list(s.exec(select(ServiceOrder).where(ServiceOrder.id == also, ServiceOrder.deleted == False)))  # noqa: E712
         names = _names(s, rows)
@@ -97,7 +98,8 @@ def orders(store: Any, view: str = "all", lang: str = "zh", now: datetime | None
 def counts(store: Any, now: datetime | None = None) -> dict[str, int]:
     now = now or utcnow()
     with store.read() as s:
-        rows = list(s.exec(select(ServiceOrder.status, ServiceOrder.deadline).where(ServiceOrder.deleted == False)))  # noqa: E712
+        rows = list(s.exec(in_scope(s, select(ServiceOrder.status, ServiceOrder.deadline).where(ServiceOrder.deleted == False),  # noqa: E712
+                                    ServiceOrder)))  # fmt: skip
     out = {view: 0 for view in VIEWS}
     for status, deadline in rows:
         out["all"] += 1

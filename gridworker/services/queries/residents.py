@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from ...domain.models import Area, Person
 from ...domain.participation_records import Resident
+from ..scope import in_scope
 
 VIEWS = ("waiting", "verified", "all")
 
@@ -37,7 +38,7 @@ def residents(store: Any, view: str = "waiting", text: str = "", *, also: str | 
         q = q.where(Resident.name.like(like) | Resident.phone.like(like))
     with store.read() as s:
         names = dict(s.exec(select(Area.id, Area.name)).all())
-        rows = list(s.exec(q.order_by(Resident.registered_at, Resident.name)))
+        rows = list(s.exec(in_scope(s, q, Resident).order_by(Resident.registered_at, Resident.name)))
     keep = {"waiting": lambda r: not r.verified, "verified": lambda r: r.verified}.get(view, lambda r: True)
     return [
         ResidentRow(r.id, r.name, r.phone or "", names.get(r.area_id or "", ""), r.registered_at, r.verified, r.confirmed,
@@ -48,7 +49,7 @@ def residents(store: Any, view: str = "waiting", text: str = "", *, also: str | 
 
 def counts(store: Any) -> dict[str, int]:
     with store.read() as s:
-        flags = list(s.exec(select(Resident.verified).where(Resident.deleted == False)))  # noqa: E712
+        flags = list(s.exec(in_scope(s, select(Resident.verified).where(Resident.deleted == False), Resident)))  # noqa: E712
     return {"waiting": flags.count(False), "verified": flags.count(True), "all": len(flags)}
 
 

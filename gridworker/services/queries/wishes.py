@@ -11,6 +11,7 @@ from sqlmodel import select
 from ...domain.models import Household, Person
 from ...domain.participation_records import Member, Wish
 from ..participation import wishes as wish_service
+from ..scope import in_scope
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class WishRow:
 
 def wishes(store: Any) -> list[WishRow]:
     with store.read() as s:
-        rows = list(s.exec(select(Wish).where(Wish.deleted == False).order_by(Wish.raised_at.desc())))  # noqa: E712
+        rows = list(s.exec(in_scope(s, select(Wish).where(Wish.deleted == False), Wish).order_by(Wish.raised_at.desc())))  # noqa: E712
         people = dict(s.exec(select(Person.id, Person.name).where(Person.id.in_([w.person_id for w in rows if w.person_id]))).all())
         homes = dict(s.exec(select(Household.id, Household.address).where(
             Household.id.in_([w.household_id for w in rows if w.household_id]))).all())

@@ -119,7 +119,7 @@ class SyncStatusWidget(QWidget):
         self.last_label = QLabel()
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)  # the server does not say how much is left: a moving bar
-        self.progress.setFixedWidth(90)
+        self.progress.setFixedWidth(40)  # narrow: the bar of a netbook has little room (the words say "Syncing…")
         self.progress.setMaximumHeight(14)
         self.progress.setTextVisible(False)
         self.sync_button = QToolButton()
@@ -148,11 +148,12 @@ class SyncStatusWidget(QWidget):
         linked = status.state != NOT_LINKED
         self.dot.setStyleSheet(f"color: {dot_colour(status)}; font-size: 14pt;")
         self.state_label.setText(state_text(status))
+        self.state_label.setToolTip("")
         self.progress.setVisible(status.syncing)
         self.pending_label.setVisible(linked)
         self.pending_label.setText(self.tr("{0} to send").format(status.pending))  # short: the bar of a netbook
         self.pending_label.setToolTip(self.tr("{0} waiting to send").format(status.pending))
-        self.last_label.setVisible(linked)
+        self.last_label.setVisible(linked and not status.syncing)  # while syncing the bar says more: room at 1024×600
         self.last_label.setText(last_sync_text(status, short=True))
         self.last_label.setToolTip(last_sync_text(status))
         self.sync_button.setVisible(linked)
@@ -180,8 +181,10 @@ class SyncStatusWidget(QWidget):
     @Slot(int)
     def show_progress(self, received: int) -> None:
         if self.controller.status().syncing:  # a late count after the sync ended is not shown
-            self.state_label.setText(self.tr("Syncing… 1 record received") if received == 1
-                                     else self.tr("Syncing… {0} records received").format(f"{received:,}"))  # fmt: skip
+            whole = (self.tr("Syncing… 1 record received") if received == 1
+                     else self.tr("Syncing… {0} records received").format(f"{received:,}"))  # fmt: skip
+            self.state_label.setText(self.tr("Syncing… {0}").format(f"{received:,}"))  # short (1024×600): the tooltip says what
+            self.state_label.setToolTip(whole)
 
     def _demo_problem(self) -> str:
         from ...demo.server import startup_problem  # core module, no Qt
