@@ -34,9 +34,20 @@ def new_record(model: type[M], **values: Any) -> M:
     in; an INSERT reads the values from there. Setting attributes afterwards
     works as on any record.
     """
-    manager, fields = row_template(model)
+    manager, _fields = row_template(model)
     obj = manager.new_instance()
-    d = obj.__dict__
+    obj.__dict__.update(row_values(model, values))
+    object.__setattr__(obj, "__pydantic_fields_set__", set(values))
+    return obj
+
+
+def row_values(model: type[SQLModel], values: dict[str, Any]) -> dict[str, Any]:
+    """Every field of a new row of `model`: `values`, and the model's defaults for the others (a fresh id…).
+
+    What `new_record` puts in a record's __dict__; a bulk writer inserts it as it is (store/bulk.hold_values).
+    """
+    _manager, fields = row_template(model)
+    d = {}
     for name, factory, default in fields:
         if name in values:
             d[name] = values[name]
@@ -44,5 +55,4 @@ def new_record(model: type[M], **values: Any) -> M:
             d[name] = factory()
         else:
             d[name] = copy.copy(default)
-    object.__setattr__(obj, "__pydantic_fields_set__", set(values))
-    return obj
+    return d

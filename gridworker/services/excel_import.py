@@ -32,6 +32,7 @@ from . import register as reg
 from .base import Tx, transaction
 from .excel_columns import BUILDING, COMMUNITY, GRID, SHEET_BY_KIND
 from .excel_index import AreaBook, RegisterIndex, household_key
+from .excel_rows import NewRows
 from .excel_reader import read_tables
 from .excel_sheets import Row, Sheet, prepare_sheets
 
@@ -138,6 +139,7 @@ def import_register(
             # Buildings before the households in them, households before their people.
             for sheet in sorted(sheets, key=lambda s: list(SHEET_BY_KIND).index(s.spec.kind)):
                 importer.run(sheet)
+            importer.rows.settle()
             if progress:
                 progress(total, total)
             if dry_run or (report.errors and not skip_errors):
@@ -177,6 +179,7 @@ class _Importer:
         tx.hold_clock()
         self.areas = AreaBook(tx, create=create_areas)
         self.index = RegisterIndex(tx.s)
+        self.rows = NewRows(tx)  # new households and people: plain rows, the services' rules
         # upsert key → (sheet, row) that had it first, per kind: the same record twice in the file is an error
         self.first_row_of: dict[str, dict[Any, tuple[str, int]]] = {kind: {} for kind in SHEET_BY_KIND}
 
@@ -220,6 +223,7 @@ class _Importer:
         if not row.unique(key, first_row_of, "name", "网格、小区和楼栋", "grid, estate and building"):
             return None
         existing = self.index.building(key)
+        self.rows.settle()  # a service reads what the rows wrote
         if existing is None:
             b = reg.register_building(self.tx, values | {"area_id": area.id}, cleaned=True)
             self.index.add_building(b)
@@ -242,12 +246,13 @@ class _Importer:
             return None
         existing = self.index.household(key)
         if existing is None:
-            hh = reg.register_household(self.tx, values | {"building_id": building.id}, cleaned=True)
+            hh = self.rows.household(values | {"building_id": building.id}, building)
             self.index.add_household(hh)
             return "new"
         changed = _changed(existing, {k: v for k, v in values.items() if k in raw})
         if not changed:
             return "unchanged"
+        self.rows.settle()
         reg.update_household(self.tx, existing.id, changed)
         return "updated"
 
@@ -304,9 +309,10 @@ class _Importer:
         if row.errors:
             return None
         if existing is None:
-            p = _register_person(self.tx, values, household, area)
+            p = _register_person(self.tx, self.rows, values, household, area)
             self.index.add_person(p)
             return "new"
+        self.rows.settle()
         return _update_person(self.tx, self.index, existing, values, raw, household)
 
     def find_household(self, row: Row):
@@ -347,14 +353,16 @@ def _changed(record: Any, values: dict[str, Any]) -> dict[str, Any]:
 _LEAVE = {"moved_out": reg.mark_moved_out, "deceased": reg.mark_deceased}
 
 
-def _register_person(tx: Tx, values: dict[str, Any], household, area):
+def _register_person(tx: Tx, rows: NewRows, values: dict[str, Any], household, area):
     status = values.pop("status", "active")
     fields = values | {"household_id": household.id if household is not None else None}
     if household is None and area is not None:
         fields["area_id"] = area.id
+    if status not in _LEAVE:
+        return rows.person(fields, household)  # register_person's rules, as a plain row
+    rows.settle()
     p = reg.register_person(tx, fields, id_checked=True, cleaned=True)
-    if status in _LEAVE:
-        _LEAVE[status](tx, p.id)
+    _LEAVE[status](tx, p.id)
     return p
 
 
@@ -366,9 +374,10 @@ def _update_person(tx: Tx, index: RegisterIndex, p, values: dict[str, Any], raw:
     if not changed and not moving and (status is None or status == p.status):
         return "unchanged"
     if changed or moving:
-        old_number, old_home = p.id_number, p.household_id
-        reg.update_person(tx, p.id, changed | ({"household_id": household.id} if moving else {}), id_checked=True)
-        index.changed(p, old_number, old_home)
+        old_number, old_home, old_name = p.id_number, p.household_id, p.name
+        stored = reg.update_person(tx, p.id, changed | ({"household_id": household.id} if moving else {}), id_checked=True)
+        index.changed(p, stored, old_number, old_home, old_name)
+        p = stored  # a row written by this import is read back as a record by the service
     if status is not None and status != p.status:
         if status in _LEAVE:
             _LEAVE[status](tx, p.id)

@@ -7,6 +7,7 @@ the services' `get_live` finds them without a query.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -197,14 +198,15 @@ class RegisterIndex:
             return None
         return candidates[0] if candidates else None
 
-    def changed(self, p: Person, old_number: str | None, old_home: str | None) -> None:
-        """Keep the keys of `p` right after an update changed its ID number or household."""
-        if old_number != p.id_number:
-            if old_number and self.by_number.get(old_number) is p:
-                del self.by_number[old_number]
-            if p.id_number:
-                self.by_number[p.id_number] = p
-        if old_home != p.household_id:
-            key = (old_home, p.name)
-            self.by_home[key] = [x for x in self.by_home.get(key, ()) if x is not p]
-            self.by_home[(p.household_id, p.name)].append(p)
+    def changed(self, old: Any, p: Person, old_number: str | None, old_home: str | None, old_name: str) -> None:
+        """Keep the keys right after an update changed a person's ID number or household.
+
+        `old` is what the index held (a record, or the row an import wrote), `p` the record as updated.
+        """
+        if old_number and self.by_number.get(old_number) is old:
+            del self.by_number[old_number]
+        if p.id_number:
+            self.by_number[p.id_number] = p
+        key = (old_home, old_name)
+        self.by_home[key] = [x for x in self.by_home.get(key, ()) if x is not old]
+        self.by_home[(p.household_id, p.name)].append(p)
