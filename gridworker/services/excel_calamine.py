@@ -81,24 +81,29 @@ class _Fast:
             return None
         sheet = self.workbook.get_sheet_by_name(title)
         grid = [[_value(v) for v in cells] for cells in sheet.to_python(skip_empty_area=False)]
-        for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or ():
-            top_left = grid[r0][c0] if r0 < len(grid) and c0 < len(grid[r0]) else None
-            if top_left is None:
-                continue
-            for r in range(r0, min(r1, len(grid) - 1) + 1):
-                cells = grid[r]
-                if len(cells) <= c1:
-                    cells.extend([None] * (c1 + 1 - len(cells)))
-                for c in range(c0, c1 + 1):
-                    if cells[c] is None:
-                        cells[c] = top_left
-        out = []
-        for i, values in enumerate(grid):
-            while values and values[-1] is None:
-                values.pop()
-            if values and any(not (isinstance(v, str) and not v.strip()) for v in values if v is not None):
-                out.append((i + 1, values))
-        return out
+        _fill_merged(grid, sheet.merged_cell_ranges or ())
+        return [(i + 1, values) for i, values in enumerate(grid) if _kept(values)]
+
+
+def _fill_merged(grid: list[list[Any]], ranges) -> None:
+    """Every empty cell of a merged range takes the range's top-left value."""
+    for (r0, c0), (r1, c1) in ranges:
+        top_left = grid[r0][c0] if r0 < len(grid) and c0 < len(grid[r0]) else None
+        if top_left is None:
+            continue
+        for cells in grid[r0 : r1 + 1]:
+            if len(cells) <= c1:
+                cells.extend([None] * (c1 + 1 - len(cells)))
+            for c in range(c0, c1 + 1):
+                if cells[c] is None:
+                    cells[c] = top_left
+
+
+def _kept(values: list[Any]) -> bool:
+    """Trailing empty cells dropped; whether anything but blanks is left."""
+    while values and values[-1] is None:
+        values.pop()
+    return any(not (isinstance(v, str) and not v.strip()) for v in values if v is not None)
 
 
 def _value(v: Any) -> Any:

@@ -205,6 +205,11 @@ class _Importer:
             if self.progress and self.done % PROGRESS_EVERY == 0:
                 self.progress(self.done, self.total)
 
+    def before_update(self) -> None:
+        """Before a service changes a stored record: it reads what the rows wrote; the index holds records."""
+        self.rows.settle()
+        self.index.use_records(self.tx.s)
+
     def _record(self, row: Row, result: SheetResult, outcome: str | None = None) -> None:
         if row.errors:
             self.report.errors.extend(CellError(*e) for e in row.errors)
@@ -231,6 +236,7 @@ class _Importer:
         changed = _changed(existing, values)
         if not changed:
             return "unchanged"
+        self.before_update()
         reg.update_building(self.tx, existing.id, changed)
         return "updated"
 
@@ -252,7 +258,7 @@ class _Importer:
         changed = _changed(existing, {k: v for k, v in values.items() if k in raw})
         if not changed:
             return "unchanged"
-        self.rows.settle()
+        self.before_update()
         reg.update_household(self.tx, existing.id, changed)
         return "updated"
 
@@ -312,8 +318,7 @@ class _Importer:
             p = _register_person(self.tx, self.rows, values, household, area)
             self.index.add_person(p)
             return "new"
-        self.rows.settle()
-        return _update_person(self.tx, self.index, existing, values, raw, household)
+        return _update_person(self.tx, self.index, existing, values, raw, household, self.before_update)
 
     def find_household(self, row: Row):
         has_building, room = bool(row.text(BUILDING)), row.text("room")
@@ -366,13 +371,14 @@ def _register_person(tx: Tx, rows: NewRows, values: dict[str, Any], household, a
     return p
 
 
-def _update_person(tx: Tx, index: RegisterIndex, p, values: dict[str, Any], raw: dict[str, Any], household) -> str:
+def _update_person(tx: Tx, index: RegisterIndex, p, values: dict[str, Any], raw: dict[str, Any], household, before_update) -> str:
     wanted = {k: v for k, v in values.items() if k in raw and k != "status"}
     changed = _changed(p, wanted)
     status = values.get("status") if "status" in raw else None
     moving = household is not None and household.id != p.household_id
     if not changed and not moving and (status is None or status == p.status):
         return "unchanged"
+    before_update()
     if changed or moving:
         old_number, old_home, old_name = p.id_number, p.household_id, p.name
         stored = reg.update_person(tx, p.id, changed | ({"household_id": household.id} if moving else {}), id_checked=True)

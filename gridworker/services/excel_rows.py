@@ -26,7 +26,7 @@ from ..domain.models import Household, Membership, Person, utcnow
 from ..domain.rows import row_values
 from ..store import bulk
 from . import register as reg
-from .base import Tx
+from .base import Tx, get_live
 from .changes import apply_fields, record_upsert, values_update, values_upsert
 
 _SET_HEAD = (
@@ -65,8 +65,11 @@ class NewRows:
 
     def _set_head(self, household: Any, person_id: str) -> None:
         s = self.tx.s
-        record = household if not isinstance(household, bulk.Plain) else s.identity_map.get(identity_key(Household, household.id))
-        if record is not None:  # a stored household, or one a service has read: the services' own way
+        if isinstance(household, bulk.Plain):  # made here: a record only if a service has read it since
+            record = s.identity_map.get(identity_key(Household, household.id))
+        else:  # stored: a record, or its columns as the import read them
+            record = household if isinstance(household, Household) else get_live(s, Household, household.id)
+        if record is not None:  # the services' own way
             record_upsert(s, record, apply_fields(record, {"head_person_id": person_id}), self.tx.changes)
             if record is not household:
                 household.head_person_id = person_id
