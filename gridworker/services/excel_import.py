@@ -2,18 +2,20 @@
 
 One transaction for the whole file. Strict mode (the default) changes nothing
 when any row is bad; `skip_errors` imports the good rows; `dry_run` does all
-the work, counts it, and rolls back. Every record goes through the register
-services, so each change lands in the outbox exactly as a typed edit would; a
-row equal to what is stored writes nothing.
+the work, counts it, and rolls back. Every record is written by the register
+services' own rules, so each change lands in the outbox exactly as a typed edit
+would: new households and people as plain rows built by those rules
+(excel_rows.py), everything else through the services themselves; a row equal
+to what is stored writes nothing.
 
 Upsert keys: a building is (grid, estate, name); a household (building, unit,
 room), or (building, unit, address) when it has no room; a person their ID
 number, or name + household when the row gives no ID number. An empty cell
 keeps what is stored (it never clears a field).
 
-Speed: everything the rows refer to is loaded once into dictionaries (the
-services then find records in the session's identity map, with no query),
-and the session is flushed in batches.
+Speed: everything the rows refer to is loaded once into dictionaries, as
+plain rows until the first update through a service, as records from then on
+(the services then find them in the session's identity map, with no query).
 """
 
 from __future__ import annotations
