@@ -34,15 +34,43 @@ def new_record(model: type[M], **values: Any) -> M:
     in; an INSERT reads the values from there. Setting attributes afterwards
     works as on any record.
     """
-    manager, fields = row_template(model)
+    manager, _fields = row_template(model)
     obj = manager.new_instance()
-    d = obj.__dict__
-    for name, factory, default in fields:
-        if name in values:
-            d[name] = values[name]
-        elif factory is not None:
-            d[name] = factory()
-        else:
-            d[name] = copy.copy(default)
+    obj.__dict__.update(row_values(model, values))
     object.__setattr__(obj, "__pydantic_fields_set__", set(values))
     return obj
+
+
+def row_values(model: type[SQLModel], values: dict[str, Any]) -> dict[str, Any]:
+    """Every field of a new row of `model`: `values`, and the model's defaults for the others (a fresh id…).
+
+    What `new_record` puts in a record's __dict__; a bulk writer inserts it as it is (store/bulk.hold_values).
+    Keys of `values` that are no field of the model are left out.
+    """
+    names, fixed, made = _fill(model)
+    if values.keys() <= names:
+        d = {**fixed, **values}
+    else:
+        d = {**fixed, **{k: v for k, v in values.items() if k in names}}
+    for name, factory in made:
+        if name not in values:
+            d[name] = factory()
+    return d
+
+
+_IMMUTABLE = (type(None), bool, int, float, str, bytes)
+
+
+@cache
+def _fill(model: type[SQLModel]) -> tuple[frozenset[str], dict[str, Any], list[tuple[str, Any]]]:
+    """The field names; the defaults that can be shared; (name, maker) for the others (factories, copies)."""
+    fixed: dict[str, Any] = {}
+    made: list[tuple[str, Any]] = []
+    for name, factory, default in row_template(model)[1]:
+        if factory is not None:
+            made.append((name, factory))
+        elif isinstance(default, _IMMUTABLE):
+            fixed[name] = default
+        else:
+            made.append((name, lambda default=default: copy.copy(default)))
+    return frozenset(fixed) | {name for name, _ in made}, fixed, made

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import wraps
+from functools import cache, wraps
 from typing import Any, TypeVar
 
 from sqlmodel import Session, SQLModel, select
@@ -12,7 +12,7 @@ from sqlmodel import Session, SQLModel, select
 from ..domain.display import ENTITY_LABELS
 from ..domain.errors import NotFound
 from ..domain.models import Meta, SyncedRecord
-from ..domain.rows import new_record, row_template
+from ..domain.rows import new_record, row_template, row_values
 from ..store import rowload
 from ..store.database import Store
 from ..store.meta import device_id, get_meta, next_hlc
@@ -28,12 +28,28 @@ def create_record(model: type[M], values: dict[str, Any]) -> tuple[M, dict[str, 
     The pair is what `new_record(model)` followed by `apply_fields(record, values)`
     gives (the second is the mutation's `fields`), without a __setattr__ per field.
     """
-    _manager, fields = row_template(model)
-    defaults = {name: (factory() if factory is not None else default) for name, factory, default in fields}
-    unknown = values.keys() - defaults.keys()
+    row, changed = record_values(model, values)
+    return new_record(model, **row), changed
+
+
+def record_values(model: type[SQLModel], values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """`create_record` as plain values: every field of the new row, and those of `values` that differ from
+    the model's defaults (the mutation's `fields`)."""
+    row = row_values(model, values)
+    unknown = values.keys() - row.keys()
     if unknown:
         raise TypeError(f"{model.__name__} has no field {', '.join(sorted(unknown))}")
-    return new_record(model, **values), {k: v for k, v in values.items() if v != defaults[k]}
+    return row, {k: v for k, v in values.items() if v != _default(model, k)}
+
+
+def _default(model: type[SQLModel], name: str) -> Any:
+    factory, default = _defaults(model)[name]
+    return factory() if factory is not None else default
+
+
+@cache
+def _defaults(model: type[SQLModel]) -> dict[str, tuple[Any, Any]]:
+    return {name: (factory, default) for name, factory, default in row_template(model)[1]}
 
 
 class Tx:

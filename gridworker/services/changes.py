@@ -20,7 +20,7 @@ from typing import Any
 from sqlmodel import Session
 
 from ..domain.models import Outbox, SyncedRecord, to_wire, utcnow
-from ..domain.rows import new_record
+from ..domain.rows import new_record, row_values
 from ..store import bulk
 from ..store.meta import next_hlc
 from .scope import FOLLOWERS, check_area
@@ -85,25 +85,62 @@ def record_upsert(
     """Save `obj` (already carrying the new values) and queue the changed fields for the server."""
     if not changed:
         return None
-    # A record placed or moved, or one made with no area at all: the server takes it only inside the user's
-    # areas (incident events and photos take their incident's area there).
-    if "area_id" in changed or (not obj.version and obj.area_id is None and obj.entity not in FOLLOWERS):
-        check_area(s, obj.entity, obj.area_id)
+    _check_place(s, obj.entity, obj.area_id, obj.version, changed)
     obj.updated_at = utcnow()
     bulk.add(s, obj)  # a new record is inserted with the others of its table in one executemany
-    row = new_record(
-        Outbox,
-        entity=obj.entity,
-        record_id=obj.id,
-        op="upsert",
-        fields={k: to_wire(v) for k, v in changed.items()},
-        base_version=obj.version or None,
-        hlc=next_hlc(s),
-    )
+    row = new_record(Outbox, **_upsert_values(s, obj.entity, obj.id, obj.version, changed))
     bulk.hold(s, row, attach=False)  # written with the others in one executemany (store/bulk.py)
     if changes is not None:
         changes.add(obj.entity, obj.id)
     return row
+
+
+def _check_place(s: Session, entity: str, area_id: str | None, version: int, changed: dict[str, Any]) -> None:
+    # A record placed or moved, or one made with no area at all: the server takes it only inside the user's
+    # areas (incident events and photos take their incident's area there).
+    if "area_id" in changed or (not version and area_id is None and entity not in FOLLOWERS):
+        check_area(s, entity, area_id)
+
+
+def _upsert_values(s: Session, entity: str, record_id: str, version: int, changed: dict[str, Any]) -> dict[str, Any]:
+    """The outbox row of an upsert: the changed fields as the wire has them."""
+    return {
+        "entity": entity,
+        "record_id": record_id,
+        "op": "upsert",
+        "fields": {k: to_wire(v) for k, v in changed.items()},
+        "base_version": version or None,
+        "hlc": next_hlc(s),
+    }
+
+
+def values_upsert(
+    s: Session, model: type[SyncedRecord], values: dict[str, Any], changed: dict[str, Any], changes: Changes | None = None
+) -> bulk.Plain:
+    """`record_upsert` of a new record given as plain values (every field: domain.rows.row_values), no ORM record.
+
+    The same check, the same outbox row; both are held for one executemany
+    (store/bulk.hold_values). For writers of many new rows (the register import).
+    Returns the held row (its attributes are the record's fields).
+    """
+    _check_place(s, model.entity, values["area_id"], 0, changed)
+    values["updated_at"] = utcnow()
+    held = bulk.hold_values(s, model, values)
+    bulk.hold_values(s, Outbox, row_values(Outbox, _upsert_values(s, model.entity, values["id"], 0, changed)))
+    if changes is not None:
+        changes.add(model.entity, values["id"])
+    return held
+
+
+def values_update(
+    s: Session, entity: str, record_id: str, area_id: str | None, changed: dict[str, Any], changes: Changes | None = None
+) -> None:
+    """`record_upsert`'s check and outbox row for a change to a record never synced (version 0, in `area_id`
+    after the change) whose stored row the caller updates itself."""
+    _check_place(s, entity, area_id, 0, changed)
+    bulk.hold_values(s, Outbox, row_values(Outbox, _upsert_values(s, entity, record_id, 0, changed)))
+    if changes is not None:
+        changes.add(entity, record_id)
 
 
 def record_delete(s: Session, obj: SyncedRecord, changes: Changes | None = None) -> Outbox:

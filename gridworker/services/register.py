@@ -16,7 +16,7 @@ from ..domain.errors import Refused
 from ..domain.models import Area, Building, Household, Membership, Person
 from ..domain.names import pinyin_of
 from ..domain.register import clean_building, clean_household, clean_person
-from .base import Tx, create_record, get_live, new_record, operation
+from .base import Tx, create_record, get_live, new_record, operation, record_values
 from .changes import apply_fields, record_delete, record_upsert
 
 
@@ -95,24 +95,36 @@ def _default_address(s, values: dict[str, Any]) -> str | None:
     building = s.get(Building, values.get("building_id")) if values.get("building_id") else None
     if building is None:
         return None
+    return address_in(building, values.get("unit"), values.get("room"))
+
+
+def address_in(building: Any, unit: str | None, room: str | None) -> str:
+    """The address a household of `building` (a record, or a row with its fields) gets when none is typed."""
     parts = [building.estate or "", building.name]
-    if values.get("unit"):
-        parts.append(f"{values['unit']}单元" if str(values["unit"]).isdigit() else str(values["unit"]))
-    if values.get("room"):
-        parts.append(f"{values['room']}室" if str(values["room"]).isdigit() else str(values["room"]))
+    if unit:
+        parts.append(f"{unit}单元" if str(unit).isdigit() else str(unit))
+    if room:
+        parts.append(f"{room}室" if str(room).isdigit() else str(room))
     return "".join(parts)
+
+
+def new_household_values(values: dict[str, Any], building: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A new household's every field and its outbox row's fields, from its cleaned `values` and its building
+    (a record or a row with its fields; None without one). `values` gains the area and the default address."""
+    if building is not None:
+        values.setdefault("area_id", building.area_id)
+        if not values.get("address"):
+            values["address"] = address_in(building, values.get("unit"), values.get("room"))
+    return record_values(Household, values)
 
 
 @operation
 def register_household(tx: Tx, fields: dict[str, Any], *, cleaned: bool = False) -> Household:
     """A new household; `cleaned` as for register_building."""
     values = dict(fields) if cleaned else clean_household(fields)
-    if values.get("building_id"):
-        building = get_live(tx.s, Building, values["building_id"])
-        values.setdefault("area_id", building.area_id)
-        if not values.get("address"):
-            values["address"] = _default_address(tx.s, values)
-    hh, changed = create_record(Household, values)
+    building = get_live(tx.s, Building, values["building_id"]) if values.get("building_id") else None
+    row, changed = new_household_values(values, building)
+    hh = new_record(Household, **row)
     record_upsert(tx.s, hh, changed, tx.changes)
     return hh
 
@@ -162,18 +174,28 @@ def _set_names(p: Person) -> None:
     p.pinyin, p.initials = pinyin_of(p.name)
 
 
-def _open_membership(tx: Tx, p: Person, household: Household, relation: str | None, on: date | None, reason: str | None) -> None:
-    values = {
-        "person_id": p.id,
+def membership_values(person_id: str, household: Any, relation: str | None, on: date | None, reason: str | None) -> dict[str, Any]:
+    """A new stay's fields, every one of them in its outbox row (`household`: a record or a row with its fields)."""
+    return {
+        "person_id": person_id,
         "household_id": household.id,
         "area_id": household.area_id,
         "relation": relation,
         "moved_in": on or date.today(),
         "reason": reason,
     }
+
+
+def becomes_head(household: Any, person_id: str, relation: str | None) -> bool:
+    """A stay as the head makes the person the household's head (one outbox row for the household)."""
+    return relation == Relation.head.value and household.head_person_id != person_id
+
+
+def _open_membership(tx: Tx, p: Person, household: Household, relation: str | None, on: date | None, reason: str | None) -> None:
+    values = membership_values(p.id, household, relation, on, reason)
     m = new_record(Membership, **values)
     record_upsert(tx.s, m, values, tx.changes)
-    if relation == Relation.head.value and household.head_person_id != p.id:
+    if becomes_head(household, p.id, relation):
         record_upsert(tx.s, household, apply_fields(household, {"head_person_id": p.id}), tx.changes)
 
 
@@ -204,19 +226,26 @@ def register_person(
     values = dict(fields) if cleaned else clean_person(fields)
     if not id_checked:
         _check_unique_id(tx.s, values.get("id_number"), None)
-    household = None
-    if values.get("household_id"):
-        household = get_live(tx.s, Household, values["household_id"])
-        values.setdefault("area_id", household.area_id)
-    values.setdefault("status", PersonStatus.active.value)
-    p, changed = create_record(Person, values)
-    changed |= {"name": p.name, "status": p.status}
-    _set_names(p)
+    household = get_live(tx.s, Household, values["household_id"]) if values.get("household_id") else None
+    row, changed = new_person_values(values, household)
+    p = new_record(Person, **row)
     record_upsert(tx.s, p, changed, tx.changes)
     if household is not None:
         _open_membership(tx, p, household, values.get("relation"), moved_in, None)
     tx.touch("person", p.id)
     return p
+
+
+def new_person_values(values: dict[str, Any], household: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A new person's every field (names for search included) and its outbox row's fields, from its cleaned
+    `values` and its household (a record or a row with its fields; None without one)."""
+    if household is not None:
+        values.setdefault("area_id", household.area_id)
+    values.setdefault("status", PersonStatus.active.value)
+    row, changed = record_values(Person, values)
+    changed |= {"name": row["name"], "status": row["status"]}
+    row["pinyin"], row["initials"] = pinyin_of(row["name"])
+    return row, changed
 
 
 @operation

@@ -46,17 +46,40 @@ def hold(s: Session, obj: SQLModel, *, attach: bool = True) -> None:
     if attach:
         make_transient_to_detached(obj)
         s.add(obj)
+    _held(s, type(obj), obj)
+
+
+def _held(s: Session, model: type[SQLModel], obj: Any) -> None:
     held = s.info.get(_KEY)
     if held is None:
         held = s.info[_KEY] = {}
         s.info[_COUNT] = 0
-    rows = held.get(type(obj))
+    rows = held.get(model)
     if rows is None:
-        rows = held[type(obj)] = []
+        rows = held[model] = []
     rows.append(obj)
     s.info[_COUNT] += 1
     if s.info[_COUNT] >= _MAX_HELD:
         flush(s)
+
+
+class Plain:
+    """A new row given as plain values (no ORM state): its attributes are the row's columns."""
+
+    def __init__(self, values: dict[str, Any]):
+        self.__dict__ = values
+
+
+def hold_values(s: Session, model: type[SQLModel], values: dict[str, Any]) -> Plain:
+    """Insert a row of `model` given as a dict of every field (domain.rows.row_values) at the next flush point.
+
+    For writers of many new rows that need no ORM record: the row is not in
+    the session (`s.get` finds it only once written). A change to the returned
+    object before the flush is written; after it, it is not.
+    """
+    row = Plain(values)
+    _held(s, model, row)
+    return row
 
 
 def add(s: Session, obj: SQLModel) -> None:
