@@ -240,7 +240,7 @@ def test_a_refused_record_is_discarded_from_the_sync_page_after_a_question(qtbot
     from gridworker.services import visits
     from gridworker.ui.pages.sync import SyncPage
     from gridworker.ui.sync_controller import controller_for
-    from tests.core.test_s5_fixes import _server_refuses
+    from tests.core.test_permissions_and_discards import _server_refuses
 
     account, store = demo_account
     account.info["server"] = {"url": "http://127.0.0.1:9", "user_id": WORKER.id, "role": "worker", "username": "w"}
