@@ -247,6 +247,7 @@ def run(report, scale: str) -> None:
     sizes = SIZES.get(scale, SIZES["full"])
     os.environ.setdefault("GRIDWORKER_LANG", "en")
     _one_backend(report, "sqlite", sizes, None)
+    run_pull(report, scale)
     if not pgtemp.available():
         print("PostgreSQL 15 binaries not found: PostgreSQL figures skipped", flush=True)
         return
@@ -258,3 +259,105 @@ if __name__ == "__main__":
     from benchmarks.common import Report
 
     run(Report(), sys.argv[1] if len(sys.argv) > 1 else "small")
+
+
+# -- pull at 10,000 / 100,000 / 1,000,000 records (issue 14 target 5, pull half) ----------------------
+# The feed is filled through the server's own writer (FeedWriter: the rows and feed entries a push
+# makes, without the merge), so the million takes a minute instead of the push's minutes; then a
+# fresh device pulls it all, PULL_RUNS times, and the median is reported with the server process's
+# CPU time per 100,000 records (the wall of a 2-core shared machine moves with its load).
+PULL_SIZES = {"small": [10_000], "full": [10_000, 100_000, 1_000_000], "huge": [10_000, 100_000, 1_000_000]}
+PULL_RUNS = 3
+
+
+def _fill_feed(data: Path, url: str | None, area: str, n: int) -> None:
+    from gridworker.server.api.app import create_app
+    from gridworker.server.core.config import Settings
+    from gridworker.server.sync.records import FeedWriter, Rec
+
+    db = create_app(Settings(data_dir=data, database_url=url)).state.gw.db
+    people = _people(min(n, 10_000), area)
+    for start in range(0, n, 10_000):
+        with db.write() as conn:
+            writer = FeedWriter(conn)
+            for i in range(start, min(n, start + 10_000)):
+                rec = Rec("person", str(uuid.uuid4()), area_id=area, version=1, data=dict(people[i % len(people)]))
+                writer.saved(rec, writer.before(rec))
+            writer.flush()
+    db.dispose()
+
+
+def _cpu_s(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@contextmanager
+def _filled_server(backend: str, cluster: pgtemp.TempCluster | None, n: int):
+    folder = Path(tempfile.mkdtemp(prefix=f"gw-bench-pull-{backend}-"))
+    url = cluster.url(cluster.create_database()) if cluster else None
+    area = _setup(folder, url)
+    _fill_feed(folder, url, area, n)
+    port = pgtemp.free_port()
+    env = os.environ | ({"GRIDWORKER_DATABASE_URL": url} if url else {})
+    cmd = [sys.executable, "-m", "gridworker.server.admin.cli", "serve", "--data", str(folder), "--port", str(port)]
+    with open(folder / "server.log", "wb") as log:
+        proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}/api/v1"
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                try:
+                    if requests.get(base + "/health", timeout=1).ok:
+                        break
+                except requests.RequestException:
+                    time.sleep(0.1)
+            yield base, proc.pid
+        finally:
+            proc.terminate()
+            proc.wait(30)
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _pull_once(base: str, http: requests.Session, pid: int) -> tuple[float, float, int, float]:
+    """A whole first pull as a client makes it (each page parsed); (wall s, server CPU s, records, client CPU s)."""
+    cursor, count = None, 0
+    cpu, started, mine = _cpu_s(pid), time.perf_counter(), time.process_time()
+    while True:
+        r = http.get(base + "/sync/pull", params={"limit": PAGE} | ({"cursor": cursor} if cursor else {}))
+        r.raise_for_status()
+        body = r.json()
+        count += len(body["changes"])
+        cursor = body["cursor"]
+        if not body["has_more"]:
+            return time.perf_counter() - started, _cpu_s(pid) - cpu, count, time.process_time() - mine
+
+
+def _pull_backend(report, backend: str, sizes: list[int], cluster: pgtemp.TempCluster | None) -> None:
+    for n in sizes:
+        with _filled_server(backend, cluster, n) as (base, pid):
+            http = _session(base, "bench-puller")  # signed in once: argon2 is not the pull's cost
+            runs = [_pull_once(base, http, pid) for _ in range(PULL_RUNS)]
+        wall, cpu, count, client_cpu = sorted(runs)[len(runs) // 2]
+        load = os.getloadavg()[0]
+        people = _people(10_000, "area")
+        raw = [people[i % len(people)] for i in range(min(n, 100_000))]  # the driver's rate, on up to 100,000 rows
+        raw_select = (_baseline_sqlite(raw) if cluster is None else _baseline_pg(cluster, raw))[1]
+        report.add(
+            f"server pull {backend} {count:,} records (feed filled directly)", count / wall, "rec/s",
+            baseline=raw_select, baseline_label=f"raw {backend} select of {len(raw):,}",
+            target=TARGETS[backend][1] if n == 100_000 else "",
+        )  # fmt: skip
+        report.add(f"  its server CPU per 100,000 records (load {load:.1f})", cpu * 100_000 / count, "s")
+        # Pages follow each other (each needs the cursor of the one before): the two add up.
+        report.add("  the pulling client's CPU per 100,000 records (requests, JSON)", client_cpu * 100_000 / count, "s")
+
+
+def run_pull(report, scale: str) -> None:
+    sizes = PULL_SIZES.get(scale, PULL_SIZES["full"])
+    _pull_backend(report, "sqlite", sizes, None)
+    if pgtemp.available():
+        with pgtemp.TempCluster() as cluster:
+            _pull_backend(report, "postgresql", sizes, cluster)

@@ -4,7 +4,7 @@
 
 The same set-up as bench_peer's first-sync figure (the server's demo community
 on loopback, `gridworker login --no-sync`, then the timed `gridworker sync`
-process). With py-spy on PATH (or GRIDWORKER_PYSPY naming it) every thread is
+process). With py-spy (GRIDWORKER_PYSPY, on PATH, or beside the interpreter) every thread is
 sampled, waits included (`--idle`), and the summary gives each thread's share
 and the top functions by own time and by time inside them, as a share of all
 samples; the raw stacks stay in FOLDER/first-sync.txt for a flame graph.
@@ -96,7 +96,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=int, default=100, help="py-spy samples per second")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    pyspy = os.environ.get("GRIDWORKER_PYSPY") or shutil.which("py-spy")
+    beside = Path(sys.executable).with_name("py-spy")  # the virtual environment's own, when not on PATH
+    pyspy = os.environ.get("GRIDWORKER_PYSPY") or shutil.which("py-spy") or (str(beside) if beside.exists() else None)
     os.environ.setdefault("GRIDWORKER_KDF", "fast")
     with tempfile.TemporaryDirectory(prefix="gw-profile-") as tmp:
         server = Server(Path(tmp) / "server")

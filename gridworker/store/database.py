@@ -42,6 +42,9 @@ class Store:
         self._write_engine = self.engine.execution_options(gw_write=True)
         self._write_lock = threading.RLock()
         self._check_key()
+        from .deferred_indexes import restore_on_open
+
+        restore_on_open(self.engine, self._write_engine)  # a bulk load cut short: before any migration
         if migrate:
             from .migrate import upgrade
 
@@ -102,10 +105,26 @@ class Store:
             yield s
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
-        with self._write_lock, Session(self._write_engine, expire_on_commit=False) as s:
-            with s.begin():
-                yield s
+    def write(self, *, durable: bool = True) -> Iterator[Session]:
+        """`durable=False`: the commit does not wait for the disk (a power cut may undo it, never half of it).
+
+        For work that can be fetched again, such as a group of a first sync saved with its cursor:
+        in WAL mode, synchronous NORMAL skips the fsync of each commit, and the next durable
+        commit (any connection's) syncs the log with it. The connection is set back to FULL after.
+        """
+        if durable:
+            with self._write_lock, Session(self._write_engine, expire_on_commit=False) as s:
+                with s.begin():
+                    yield s
+            return
+        with self._write_lock, self._write_engine.connect() as conn:
+            driver = conn.connection.driver_connection  # outside any transaction: SQLite refuses it inside one
+            driver.execute("PRAGMA synchronous = NORMAL")
+            try:
+                with Session(bind=conn, expire_on_commit=False) as s, s.begin():
+                    yield s
+            finally:
+                driver.execute("PRAGMA synchronous = FULL")
 
     # -- backup --------------------------------------------------------------
     def backup_to(self, path: Path) -> None:

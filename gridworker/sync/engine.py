@@ -81,6 +81,7 @@ class SyncEngine:
         self.group = forced or GROUP  # changes a group (a transaction) holds at most
         self.attempts = attempts
         self._transport: Transport | None = None
+        self._bulk = False  # the pull under way reads the feed from the start (see _apply)
         self._lost_latest: int | None = None  # what GET /me said of this device's lost conflicts
         with store.write() as s:
             self.device_id = device_id(s)
@@ -293,6 +294,7 @@ class SyncEngine:
             with self.store.read() as s:
                 cursor = state.get_meta(s, state.CURSOR)
                 epoch = state.get_meta(s, state.EPOCH)
+                self._bulk = cursor is None or state.get_meta(s, BULK_INDEX) == "1"
             reader = FeedReader(transport, cursor, self.page_size, self.group)
             try:
                 for group in reader:
@@ -338,13 +340,11 @@ class SyncEngine:
         touched = Changes(initiator="sync")
         if not changes and new_cursor == cursor and has_more is False:
             return True  # nothing new: no write at all (a quiet sync stays cheap)
-        with self.store.write() as s:
+        # A group of a first pull (or a re-read) can be fetched again: its commit does not wait for the disk.
+        with self.store.write(durable=not self._bulk) as s:
             if state.get_meta(s, state.CURSOR) != cursor:
                 return False
-            if cursor is None:
-                state.set_meta(s, BULK_INDEX, "1")
-            bulk = state.get_meta(s, BULK_INDEX) == "1"
-            resyncing = resync.in_progress(s)
+            bulk, resyncing = _begin_group(s, cursor, has_more)
             own = resync.own_accepted(s, changes) if resyncing and resync.after_restore(s) else {}
             page = pull.apply_page(s, changes, resync=resyncing, rows=group.rows)
             for name, ids in resync.send_again(s, own, changes).items():
@@ -364,8 +364,7 @@ class SyncEngine:
                     for name, ids in settled.touched.items():
                         page.touched.setdefault(name, set()).update(ids)
                 if bulk:
-                    search.rebuild(s)
-                    state.delete_meta(s, BULK_INDEX)
+                    _end_bulk(s)
             still_used = shas_in_use(s, page.dropped_photos)
         if page.dropped_photos:
             remove_files(self.account.photos_dir, page.dropped_photos, still_used)
@@ -449,6 +448,22 @@ class _Next:
         except push.OutboxChanged:
             return None
         return batch, body, self.wire.submit(engine._post, transport, body)
+
+
+def _begin_group(s: Session, cursor: str | None, has_more: bool) -> tuple[bool, bool]:
+    """(bulk, resyncing) for the group being saved; a first pull of several groups sets the indexes aside."""
+    if cursor is None:
+        state.set_meta(s, BULK_INDEX, "1")
+    resyncing = resync.in_progress(s)
+    if cursor is None and has_more and not resyncing:
+        pull.set_indexes_aside(s)  # made once at its end (_end_bulk), or at the next opening if cut short
+    return state.get_meta(s, BULK_INDEX) == "1", resyncing
+
+
+def _end_bulk(s: Session) -> None:
+    pull.restore_indexes(s)
+    search.rebuild(s)
+    state.delete_meta(s, BULK_INDEX)
 
 
 def _refresh_incidents(s: Session, page: pull.PageResult) -> None:

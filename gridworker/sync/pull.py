@@ -36,7 +36,7 @@ from sqlmodel import Session
 
 from ..domain.models import Outbox, utcnow
 from ..services import tables as server_tables
-from ..store import bulk
+from ..store import bulk, deferred_indexes
 from ..store.sync_tables import SyncBlob, SyncEvicted, SyncResync
 from .mapping import ENTITY_MAPS, SEARCHED, EntityMap
 from . import keep, state
@@ -342,6 +342,18 @@ def queue_thumbnails(s: Session, photos: list[tuple[str, str]], has_local: Any) 
     stmt = sqlite_insert(BLOBS).on_conflict_do_nothing(index_elements=["sha256", "kind"])
     s.connection().execute(stmt, [{"sha256": sha, "kind": "thumb", "state": "waiting", "attempts": 0} for sha in wanted])
     return len(wanted)
+
+
+def set_indexes_aside(s: Session) -> int:
+    """The synced tables' secondary indexes, dropped for a first pull and made once at its end (store/deferred_indexes.py).
+
+    A pull cut short leaves them listed in Meta: the next opening of the store makes them again.
+    """
+    return deferred_indexes.set_aside(s, sorted(emap.table.name for emap in ENTITY_MAPS.values()))
+
+
+def restore_indexes(s: Session) -> int:
+    return deferred_indexes.restore(s)
 
 
 def searched(touched: dict[str, set[str]]) -> dict[str, set[str]]:
