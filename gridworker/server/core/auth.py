@@ -47,11 +47,20 @@ _limiters: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # event loop
 
 
 def argon2_limiter() -> anyio.CapacityLimiter:
-    """For async callers: as many threads as argon2 slots, so that waiting sign-ins hold no thread of the shared pool."""
+    """For async callers: the turns for argon2, taken before a thread is, so that waiting sign-ins hold no thread of the shared pool."""
+    return _loop_limiter("turns")
+
+
+def argon2_threads() -> anyio.CapacityLimiter:
+    """The threads argon2 runs in, for callers that hold a turn (argon2_limiter): never waited for."""
+    return _loop_limiter("threads")
+
+
+def _loop_limiter(kind: str) -> anyio.CapacityLimiter:
     loop = asyncio.get_running_loop()
     if loop not in _limiters:
-        _limiters[loop] = anyio.CapacityLimiter(ARGON2_AT_ONCE)
-    return _limiters[loop]
+        _limiters[loop] = {"turns": anyio.CapacityLimiter(ARGON2_AT_ONCE), "threads": anyio.CapacityLimiter(ARGON2_AT_ONCE)}
+    return _limiters[loop][kind]
 
 
 @lru_cache(maxsize=1)
