@@ -147,10 +147,27 @@ def _locust(base: str, devices: int, folder: Path) -> dict:
     return {"times": times, "stats": stats}
 
 
+def _children_cpu() -> float:
+    """CPU seconds of this process's finished (waited-for) child processes and theirs; 0 where unknown (Windows)."""
+    try:
+        import resource
+    except ImportError:
+        return 0.0
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def _load() -> float:
+    return os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+
+
 def _one(report, data: Path, url: str, folder: Path, devices: int, workers: int, baseline: dict | None) -> dict:
+    cpu_start = _children_cpu()
     proc, base = _serve(data, url, workers, folder / f"serve-{workers}.log")
     try:
+        cpu_before_locust = _children_cpu()
         got = _locust(base, devices, folder)
+        locust_cpu = _children_cpu() - cpu_before_locust
     finally:
         proc.terminate()
         try:
@@ -158,6 +175,7 @@ def _one(report, data: Path, url: str, folder: Path, devices: int, workers: int,
         except subprocess.TimeoutExpired:  # connections locust left open keep a graceful shutdown waiting
             proc.kill()
             proc.wait(60)
+    server_cpu = _children_cpu() - cpu_start - locust_cpu  # the server and its workers, once they have ended
     t, stats = got["times"], got["stats"]
     wall = (t["last"] or 0) - (t["first"] or 0)
     total = stats.get("Aggregated", {})
@@ -176,6 +194,8 @@ def _one(report, data: Path, url: str, folder: Path, devices: int, workers: int,
                   f"p50 {row['50%']:>6} ms  p95 {row['95%']:>6} ms  p99 {row['99%']:>6} ms", flush=True)  # fmt: skip
     report.add(f"{label}: errors (failed tries; a device tries a request up to 4 times)", failures, "", target="0")
     print(f"    tried again after an error: {t.get('retries', 0)} requests", flush=True)
+    print(f"    CPU: server processes {server_cpu:.0f} s ({server_cpu / max(served, 1) * 1000:.0f} ms a device served), "
+          f"locust {locust_cpu:.0f} s; PostgreSQL not counted; load average {_load():.1f}", flush=True)  # fmt: skip
     report.add(f"{label}: devices not served (an error, or a request past locust's 600 s timeout)", devices - served, "",
                target="0")  # fmt: skip
     return {"devices_s": served / wall, "requests_s": requests_n / wall, "per_device_ms": wall / max(served, 1) * 1000}
