@@ -6,6 +6,7 @@ desktop client); the device tries again, and the abandoned sign-in, still in the
 used to be verified all the same: the queue grew with work nobody would read, and every
 later sign-in waited behind it (564 sign-ins of the 2,000-device run timed out and were
 sent again). A sign-in whose client has gone by the time its turn comes is now dropped.
+And the device's second sign-in, racing its first, must not deadlock on the sign-in counts.
 """
 
 from __future__ import annotations
@@ -14,10 +15,13 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 import requests
 import uvicorn
+from sqlalchemy import select, text
 
 from gridworker.server.api import routes
+from gridworker.server.core.schema import login_failures
 
 from .conftest import make_server, wait_for
 
@@ -66,3 +70,41 @@ def test_a_sign_in_whose_client_has_gone_is_not_verified(tmp_path, monkeypatch):
         server.should_exit = True
         thread.join(30)
         app.state.gw.db.dispose()
+
+
+def test_a_sign_in_finishing_while_the_same_device_signs_in_again_does_not_deadlock(pg_cluster, tmp_path):
+    """A device that gave up waiting signs in again while its first sign-in, verified after all, finishes:
+    the success gave back the counts in the other order than an attempt takes them (the username's row,
+    then the address's), and PostgreSQL broke the deadlock with a 500 (2 sign-ins of the 2,000-device run)."""
+    if pg_cluster is None:
+        pytest.skip("PostgreSQL 15 binaries not found")
+    app, _settings = make_server(tmp_path / "data", pg_cluster.url(pg_cluster.fresh_database()))
+    db, limiter = app.state.gw.db, app.state.gw.limiter
+    user, address = "w1", "10.0.0.1"
+    try:
+        with db.plain() as conn:
+            limiter.attempt(conn, user, address)  # the first sign-in, counted before its password is checked
+        errors = []
+
+        def first_succeeds():
+            try:
+                with db.plain() as conn:
+                    limiter.succeeded(conn, user, address)
+            except Exception as e:  # noqa: BLE001 - the test reports it
+                errors.append(e)
+
+        with db.plain() as again:  # the same device's second sign-in is being counted: the address's row first
+            again.execute(select(login_failures).where(login_failures.c.key == "addr:" + address).with_for_update()).all()
+            finisher = threading.Thread(target=first_succeeds)
+            finisher.start()
+            assert wait_for(lambda: _waiting_on_a_lock(db), timeout=30)  # the success waits for a row of ours
+            limiter.attempt(again, user, address)  # before: deadlock detected, here or in the success
+        finisher.join(30)
+        assert errors == []
+    finally:
+        db.dispose()
+
+
+def _waiting_on_a_lock(db) -> bool:
+    with db.engine.connect() as conn:
+        return conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")).scalar() > 0

@@ -228,11 +228,14 @@ class RateLimiter:
             conn.execute(update(login_failures).where(login_failures.c.key == key).values(failures=failures + 1, window_start=now))
 
     def succeeded(self, conn: Connection, username: str, address: str) -> None:
-        """A right password clears the username's count and gives back the address's one for this attempt."""
+        """A right password clears the username's count and gives back the address's one for this attempt.
+
+        The rows in the order `attempt` locks them (address, then username): a device's second
+        sign-in, counted while its first one succeeds, deadlocked with it on PostgreSQL."""
         addr_key, user_key = (key for _kind, key in self.keys(username, address))
-        conn.execute(delete(login_failures).where(login_failures.c.key == user_key))
         conn.execute(
             update(login_failures)
             .where(login_failures.c.key == addr_key, login_failures.c.failures > 0)
             .values(failures=login_failures.c.failures - 1)
         )
+        conn.execute(delete(login_failures).where(login_failures.c.key == user_key))
