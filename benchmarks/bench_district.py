@@ -14,7 +14,10 @@ grid worker per grid. Each device (one locust user, benchmarks/district_locust.p
 signs in as its grid's worker (argon2 at the default cost, as in production), pulls
 everything it sees to the end (its grid's households and the district's area
 tree, pages of 1000) and pushes one edit to each of 50 of its households (one push).
-The devices arrive within 10 s — the morning rush — and each does this once.
+The devices arrive within 10 s — the morning rush — and each does this once. Like the
+desktop client (docs/sync-protocol.md, "Errors, backoff, states"), a device tries a request
+again after a cut connection, a 5xx or a 429, up to 4 tries with backoff; every failed try
+is an error in the figures, with what it was.
 
 Printed for each run (devices × workers): devices served per second, requests per
 second, p50/p95/p99 latency of login, pull and push, and errors; the 4-worker
@@ -144,10 +147,27 @@ def _locust(base: str, devices: int, folder: Path) -> dict:
     return {"times": times, "stats": stats}
 
 
+def _children_cpu() -> float:
+    """CPU seconds of this process's finished (waited-for) child processes and theirs; 0 where unknown (Windows)."""
+    try:
+        import resource
+    except ImportError:
+        return 0.0
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def _load() -> float:
+    return os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+
+
 def _one(report, data: Path, url: str, folder: Path, devices: int, workers: int, baseline: dict | None) -> dict:
+    cpu_start = _children_cpu()
     proc, base = _serve(data, url, workers, folder / f"serve-{workers}.log")
     try:
+        cpu_before_locust = _children_cpu()
         got = _locust(base, devices, folder)
+        locust_cpu = _children_cpu() - cpu_before_locust
     finally:
         proc.terminate()
         try:
@@ -155,6 +175,7 @@ def _one(report, data: Path, url: str, folder: Path, devices: int, workers: int,
         except subprocess.TimeoutExpired:  # connections locust left open keep a graceful shutdown waiting
             proc.kill()
             proc.wait(60)
+    server_cpu = _children_cpu() - cpu_start - locust_cpu  # the server and its workers, once they have ended
     t, stats = got["times"], got["stats"]
     wall = (t["last"] or 0) - (t["first"] or 0)
     total = stats.get("Aggregated", {})
@@ -171,7 +192,10 @@ def _one(report, data: Path, url: str, folder: Path, devices: int, workers: int,
         if row:
             print(f"    {name:<6} n={int(row['Request Count']):>6}  errors={int(row['Failure Count']):>4}  "
                   f"p50 {row['50%']:>6} ms  p95 {row['95%']:>6} ms  p99 {row['99%']:>6} ms", flush=True)  # fmt: skip
-    report.add(f"{label}: errors", failures, "", target="0")
+    report.add(f"{label}: errors (failed tries; a device tries a request up to 4 times)", failures, "", target="0")
+    print(f"    tried again after an error: {t.get('retries', 0)} requests", flush=True)
+    print(f"    CPU: server processes {server_cpu:.0f} s ({server_cpu / max(served, 1) * 1000:.0f} ms a device served), "
+          f"locust {locust_cpu:.0f} s; PostgreSQL not counted; load average {_load():.1f}", flush=True)  # fmt: skip
     report.add(f"{label}: devices not served (an error, or a request past locust's 600 s timeout)", devices - served, "",
                target="0")  # fmt: skip
     return {"devices_s": served / wall, "requests_s": requests_n / wall, "per_device_ms": wall / max(served, 1) * 1000}

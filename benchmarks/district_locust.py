@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import random
 import time
 import uuid
 
@@ -25,6 +26,8 @@ DEVICES = int(os.environ.get("DISTRICT_DEVICES", "200"))
 PASSWORD = os.environ.get("DISTRICT_PASSWORD", "")
 OUT = os.environ.get("DISTRICT_OUT", "")
 EDITS = 50
+TRIES = 4  # as the desktop client (docs/sync-protocol.md): a device tries a request 4 times before the round fails
+RETRY_STATUS = {0, 429}  # 0: no answer (a cut connection, a refused one); and every 5xx
 H = {"X-Gridworker-Schema": "1", "Content-Type": "application/json"}
 _next = itertools.count()
 _times = {"first": None, "last": None, "done": 0, "incomplete": 0}
@@ -60,22 +63,16 @@ class Device(FastHttpUser):
         # Each device from its own address, as nginx passes it on (the per-address sign-in limit counts
         # attempts in flight: 2,000 sign-ins from one address within seconds would be refused).
         address = {"X-Forwarded-For": f"10.{k // 65536 % 256}.{k // 256 % 256}.{k % 256}"}
-        with self.client.post("/api/v1/auth/login", json=body, headers=H | address, name="login", catch_response=True) as r:
-            if r.status_code != 200:
-                r.failure(f"login {r.status_code} {r.text[:200]}")
-                _times["incomplete"] += 1
-                return
-            token = r.json()["token"]
-        auth = H | {"Authorization": "Bearer " + token}
+        answer = self._send("POST", "/api/v1/auth/login", "login", json=body, headers=H | address)
+        if answer is None:
+            return
+        auth = H | {"Authorization": "Bearer " + answer["token"]}
         households, cursor = [], None
         while True:
             path = "/api/v1/sync/pull?limit=1000" + (f"&cursor={cursor}" if cursor else "")
-            with self.client.get(path, headers=auth, name="pull", catch_response=True) as r:
-                if r.status_code != 200:
-                    r.failure(f"pull {r.status_code}")
-                    _times["incomplete"] += 1
-                    return
-                page = r.json()
+            page = self._send("GET", path, "pull", headers=auth)
+            if page is None:
+                return
             households += [(c["id"], c["version"]) for c in page["changes"] if c["entity"] == "household"]
             cursor = page["cursor"]
             if not page["has_more"]:
@@ -85,14 +82,50 @@ class Device(FastHttpUser):
             clock = hlc.tick(clock, device)
             mutations.append({"mutation_id": str(uuid.uuid4()), "entity": "household", "id": record_id, "op": "upsert",
                               "base_version": version, "fields": {"notes": f"{device} 早间走访"}, "hlc": str(clock)})  # fmt: skip
-        push = {"device_id": device, "mutations": mutations}
-        with self.client.post("/api/v1/sync/push", data=json.dumps(push, ensure_ascii=False).encode(), headers=auth,
-                              name="push", catch_response=True) as r:  # fmt: skip
-            if r.status_code != 200 or any(x["status"] not in ("applied", "merged") for x in r.json()["results"]):
-                r.failure(f"push {r.status_code}")
-                _times["incomplete"] += 1
-                return
+        push = json.dumps({"device_id": device, "mutations": mutations}, ensure_ascii=False).encode()
+        if self._send("POST", "/api/v1/sync/push", "push", check=_refused, data=push, headers=auth) is None:
+            return
         _times["served"] = _times.get("served", 0) + 1
+
+    def _send(self, method: str, path: str, name: str, check=lambda _answer: "", **kw) -> dict | None:
+        """One request as a device sends it (docs/sync-protocol.md, "Errors, backoff, states"): a cut
+        connection, a 5xx or a 429 is tried again, up to 4 tries in all, after an exponential backoff with
+        full jitter (0.25 s … 4 s) or the answer's Retry-After (at most 10 s). Every failed try is a
+        failure in locust's figures (with what it was), and so is an answer `check` finds wrong (what it
+        says). The answer's JSON, or None when the device gives up."""
+        for attempt in range(TRIES):
+            with self.client.request(method, path, name=name, catch_response=True, **kw) as r:
+                if r.status_code == 200:
+                    answer = r.json()
+                    wrong = check(answer)
+                    if not wrong:
+                        return answer
+                    r.failure(f"{name} {wrong}")
+                    _times["incomplete"] += 1
+                    return None
+                again = attempt + 1 < TRIES and (r.status_code in RETRY_STATUS or r.status_code >= 500)
+                r.failure(f"{name} {_why(r)}" + (" (tried again)" if again else ""))
+                retry_after = (r.headers or {}).get("Retry-After", "")
+            if not again:
+                _times["incomplete"] += 1
+                return None
+            _times["retries"] = _times.get("retries", 0) + 1
+            pause = random.uniform(0, min(4.0, 0.25 * 2**attempt))
+            if retry_after.isdigit():
+                pause = max(pause, min(10.0, float(retry_after)))
+            gevent.sleep(pause)
+        return None
+
+
+def _why(r) -> str:
+    """What a failed answer was: the status, the connection's error (status 0) or the start of the body."""
+    return f"{r.status_code} {getattr(r, 'error', None) or ''} {(r.text or '')[:200]}"
+
+
+def _refused(answer: dict) -> str:
+    """A push whose mutations were not all applied (each device edits households of its own grid only)."""
+    refused = [x for x in answer["results"] if x["status"] not in ("applied", "merged")]
+    return f"refused: {str(refused[0])[:200]}" if refused else ""
 
 
 @events.quitting.add_listener

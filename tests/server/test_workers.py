@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -19,7 +20,9 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, suppress
+from http.client import HTTPConnection
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -314,3 +317,31 @@ def test_a_worker_busy_for_several_seconds_is_not_killed(pg_cluster, tmp_path):
     finally:
         proc.terminate()
         proc.wait(30)
+
+
+def test_a_connection_idle_between_pull_and_push_is_still_open_for_the_push(two_servers):
+    """A device's push goes out on the connection its pull used, after a pause (a busy device, or nginx's
+    upstream keepalive, which keeps idle connections 60 s). uvicorn closes an idle connection after 5 s by
+    default: a push sent as it closed was lost with 'connection closed' — a POST is not retried by the
+    client's HTTP library (129 pushes of the 2,000-device district run, benchmarks/bench_district.py)."""
+    bases, areas, _url = two_servers
+    connections = []
+    for i, base in enumerate(bases):  # `serve --workers 2` and a plain `serve`
+        token = _login(base, "w1", PASSWORD, f"idle-{i}").json()["token"]
+        parts = urlsplit(base)
+        http = HTTPConnection(parts.hostname, parts.port, timeout=60)
+        headers = H | {"Authorization": "Bearer " + token, "Content-Type": "application/json"}
+        http.request("GET", parts.path + "/sync/pull?limit=100", headers=headers)
+        answer = http.getresponse()
+        answer.read()
+        assert answer.status == 200
+        connections.append((http, parts.path, headers, f"idle-{i}"))
+    time.sleep(8)  # idle longer than uvicorn's default keep-alive (5 s)
+    for http, path, headers, device in connections:
+        mutation = {"mutation_id": str(uuid.uuid4()), "entity": "person", "id": str(uuid.uuid4()), "op": "upsert",
+                    "base_version": None, "fields": {"area_id": areas["G1"], "name": "张三", "gender": "male"},
+                    "hlc": str(hlc.tick(None, device))}  # fmt: skip
+        http.request("POST", path + "/sync/push", body=json.dumps({"device_id": device, "mutations": [mutation]}), headers=headers)
+        answer = http.getresponse()  # before: a broken pipe — the server had closed the connection
+        assert answer.status == 200 and json.loads(answer.read())["results"][0]["status"] == "applied"
+        http.close()

@@ -50,6 +50,11 @@ from .checklists import cmd_checklist_import
 
 DEFAULT_PORT = 8765
 WORKER_HEALTHCHECK_S = 60  # serve --workers: how long a worker may take to answer before it is restarted
+# How long an idle keep-alive connection stays open. uvicorn's default, 5 s, closed connections that a
+# device (between its pull and its push) or nginx (upstream keepalive, 60 s idle) was about to reuse: a
+# POST sent as the server closed was lost, and HTTP clients do not retry a POST by themselves. The server
+# must be the side that closes last: longer than nginx's upstream keepalive_timeout (docs/server-admin.md).
+KEEP_ALIVE_S = 75
 
 
 class Cli:
@@ -114,7 +119,8 @@ def cmd_serve(cli: Cli) -> int:
 
     settings = cli.settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    options = dict(host=cli.args.host, port=cli.args.port, proxy_headers=True, forwarded_allow_ips=cli.args.forwarded_allow_ips)
+    options = dict(host=cli.args.host, port=cli.args.port, proxy_headers=True, forwarded_allow_ips=cli.args.forwarded_allow_ips,
+                   timeout_keep_alive=KEEP_ALIVE_S)  # fmt: skip
     if cli.args.workers > 1 and not settings.database_url:
         raise GridWorkerError(
             "SQLite 只能运行一个服务器进程；多个进程请使用 PostgreSQL（见 docs/server-admin.md）",

@@ -47,11 +47,20 @@ _limiters: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # event loop
 
 
 def argon2_limiter() -> anyio.CapacityLimiter:
-    """For async callers: as many threads as argon2 slots, so that waiting sign-ins hold no thread of the shared pool."""
+    """For async callers: the turns for argon2, taken before a thread is, so that waiting sign-ins hold no thread of the shared pool."""
+    return _loop_limiter("turns")
+
+
+def argon2_threads() -> anyio.CapacityLimiter:
+    """The threads argon2 runs in, for callers that hold a turn (argon2_limiter): never waited for."""
+    return _loop_limiter("threads")
+
+
+def _loop_limiter(kind: str) -> anyio.CapacityLimiter:
     loop = asyncio.get_running_loop()
     if loop not in _limiters:
-        _limiters[loop] = anyio.CapacityLimiter(ARGON2_AT_ONCE)
-    return _limiters[loop]
+        _limiters[loop] = {"turns": anyio.CapacityLimiter(ARGON2_AT_ONCE), "threads": anyio.CapacityLimiter(ARGON2_AT_ONCE)}
+    return _limiters[loop][kind]
 
 
 @lru_cache(maxsize=1)
@@ -219,11 +228,14 @@ class RateLimiter:
             conn.execute(update(login_failures).where(login_failures.c.key == key).values(failures=failures + 1, window_start=now))
 
     def succeeded(self, conn: Connection, username: str, address: str) -> None:
-        """A right password clears the username's count and gives back the address's one for this attempt."""
+        """A right password clears the username's count and gives back the address's one for this attempt.
+
+        The rows in the order `attempt` locks them (address, then username): a device's second
+        sign-in, counted while its first one succeeds, deadlocked with it on PostgreSQL."""
         addr_key, user_key = (key for _kind, key in self.keys(username, address))
-        conn.execute(delete(login_failures).where(login_failures.c.key == user_key))
         conn.execute(
             update(login_failures)
             .where(login_failures.c.key == addr_key, login_failures.c.failures > 0)
             .values(failures=login_failures.c.failures - 1)
         )
+        conn.execute(delete(login_failures).where(login_failures.c.key == user_key))
