@@ -36,7 +36,7 @@ from ..models.rows import RowsModel
 from ..style import ERROR, MUTED, OK
 from ..tables import make_table
 from ..tasks import async_slot
-from .base import ListTab, pair
+from .base import ListTab, pair, scrolled
 
 SOURCE_LABELS = {
     "activity": ("活动", "Activity"), "order": ("服务点单", "Service order"), "wish": ("微心愿", "Micro-wish"),
@@ -74,7 +74,7 @@ class PointsTab(ListTab):
         column.addWidget(self.search)
         column.addWidget(self.table, 1)
         right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self._ledger_box())
+        right.addWidget(scrolled(self._ledger_box()))  # its form is taller than a netbook leaves it
         right.addWidget(self._board_box())
         split = QSplitter()
         split.addWidget(left)
