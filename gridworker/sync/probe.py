@@ -42,6 +42,8 @@ from urllib.parse import urlencode, urlsplit
 
 import sqlcipher3.dbapi2 as sqlcipher
 
+from .state_rule import current_state
+
 log = logging.getLogger(__name__)
 
 # The keys of sync.state / sync.resync / services.scope / sync.engine (tests/sync/test_cli_probe.py checks they match).
@@ -149,16 +151,8 @@ class Probe:
             raise Unsure(f"database: {exc}") from None
         saved_state, token = meta.get(STATE), meta.get(TOKEN)
         set_aside = (json.loads(meta[SET_ASIDE]) if meta.get(SET_ASIDE) else None) or []
-        if not (self.info.get("server") or {}).get("url"):
-            current = "not signed in"
-        elif not token:
-            current = saved_state if saved_state and saved_state.startswith("signed out") else "signed out: sign in again"
-        else:
-            current = saved_state or "ok"
-        if current == "ok" and set_aside:
-            current = "records set aside"
-        elif current == "ok" and (c["rejected"] or c["conflicts"]):
-            current = "needs review"
+        current = current_state((self.info.get("server") or {}).get("url"), token, saved_state, set_aside=bool(set_aside),
+                                rejected=c["rejected"], conflicts=c["conflicts"])
         last = meta.get(LAST_SUCCESS)
         return {
             "state": current, "online": None, "syncing": False, "pending": c["pending"], "conflicts": c["conflicts"],

@@ -18,6 +18,7 @@ from ..store.accounts import Account
 from ..store.database import Store
 from ..store.sync_tables import SyncBlob, SyncConflict
 from . import state
+from .state_rule import current_state
 
 OUTBOX = Outbox.__table__  # type: ignore[attr-defined]
 
@@ -84,16 +85,8 @@ def read_status(account: Account, store: Store, *, online: bool | None = None, s
         last_error = state.get_json(s, state.LAST_ERROR)
         token = state.get_meta(s, state.TOKEN)
         set_aside = state.get_json(s, state.SET_ASIDE, []) or []
-    if not (account.info.get("server") or {}).get("url"):
-        current = "not signed in"
-    elif not token:
-        current = saved_state if saved_state and saved_state.startswith("signed out") else "signed out: sign in again"
-    else:
-        current = saved_state or "ok"
-    if current == "ok" and set_aside:
-        current = "records set aside"  # never "ok" while something pulled could not be read
-    elif current == "ok" and (c.rejected or c.conflicts):
-        current = "needs review"  # refused edits or conflicts wait for the user (the sync page, `gridworker conflicts`)
+    current = current_state((account.info.get("server") or {}).get("url"), token, saved_state, set_aside=bool(set_aside),
+                            rejected=c.rejected, conflicts=c.conflicts)
     return SyncStatus(
         state="syncing" if syncing else current,
         online=online,
