@@ -58,17 +58,21 @@ def _setup(data: Path, url: str | None) -> str:
 
 
 @contextmanager
-def _server(backend: str, cluster: pgtemp.TempCluster | None):
+def _server(backend: str, cluster: pgtemp.TempCluster | None, fill: int = 0):
+    """A `serve` process on a fresh data folder (and database), its feed filled with `fill` records first;
+    (base url, area id, server pid)."""
+    import shutil
+
     folder = Path(tempfile.mkdtemp(prefix=f"gw-bench-{backend}-"))
     url = cluster.url(cluster.create_database()) if cluster else None
     area = _setup(folder, url)
+    if fill:
+        _fill_feed(folder, url, area, fill)
     port = pgtemp.free_port()
     env = os.environ | ({"GRIDWORKER_DATABASE_URL": url} if url else {})
+    cmd = [sys.executable, "-m", "gridworker.server.admin.cli", "serve", "--data", str(folder), "--port", str(port)]
     with open(folder / "server.log", "wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "gridworker.server.admin.cli", "serve", "--data", str(folder), "--port", str(port)],
-            env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+        proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}/api/v1"
         try:
             deadline = time.monotonic() + 60
@@ -82,8 +86,6 @@ def _server(backend: str, cluster: pgtemp.TempCluster | None):
         finally:
             proc.terminate()
             proc.wait(30)
-    import shutil
-
     shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -292,35 +294,6 @@ def _cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-@contextmanager
-def _filled_server(backend: str, cluster: pgtemp.TempCluster | None, n: int):
-    folder = Path(tempfile.mkdtemp(prefix=f"gw-bench-pull-{backend}-"))
-    url = cluster.url(cluster.create_database()) if cluster else None
-    area = _setup(folder, url)
-    _fill_feed(folder, url, area, n)
-    port = pgtemp.free_port()
-    env = os.environ | ({"GRIDWORKER_DATABASE_URL": url} if url else {})
-    cmd = [sys.executable, "-m", "gridworker.server.admin.cli", "serve", "--data", str(folder), "--port", str(port)]
-    with open(folder / "server.log", "wb") as log:
-        proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}/api/v1"
-        try:
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                try:
-                    if requests.get(base + "/health", timeout=1).ok:
-                        break
-                except requests.RequestException:
-                    time.sleep(0.1)
-            yield base, proc.pid
-        finally:
-            proc.terminate()
-            proc.wait(30)
-    import shutil
-
-    shutil.rmtree(folder, ignore_errors=True)
-
-
 def _pull_once(base: str, http: requests.Session, pid: int) -> tuple[float, float, int, float]:
     """A whole first pull as a client makes it (each page parsed); (wall s, server CPU s, records, client CPU s)."""
     cursor, count = None, 0
@@ -337,7 +310,7 @@ def _pull_once(base: str, http: requests.Session, pid: int) -> tuple[float, floa
 
 def _pull_backend(report, backend: str, sizes: list[int], cluster: pgtemp.TempCluster | None) -> None:
     for n in sizes:
-        with _filled_server(backend, cluster, n) as (base, pid):
+        with _server(backend, cluster, fill=n) as (base, _area, pid):
             http = _session(base, "bench-puller")  # signed in once: argon2 is not the pull's cost
             runs = [_pull_once(base, http, pid) for _ in range(PULL_RUNS)]
         wall, cpu, count, client_cpu = sorted(runs)[len(runs) // 2]
