@@ -261,3 +261,22 @@ def test_the_points_page_lists_the_rules_with_the_points_the_community_set(phone
     assert "9" in card and "分值由社区确定" in card, card
     assert "细则点名的方面" in phone.inner_text("article:has-text('参加应急值守')")
     assert phone.errors == [] and phone.context.outside == []
+
+
+def test_every_home_tile_opens_a_page_headed_as_the_tile_said(phone, web_server):
+    """A member's 接单 tile opens the orders page as 接单 (Take orders), not the residents' 我要点单; a resident's as 我要点单."""
+    _register_member(phone)
+    for tile in phone.locator("nav.tiles a").all_inner_texts():
+        phone.get_by_role("link", name=tile, exact=True).click()
+        expect(phone.locator("h1")).to_have_text(tile)
+        phone.goto("/h5/")
+    phone.get_by_role("button", name="退出登录").click()
+    register_resident(phone)
+    phone.goto("/h5/")
+    for tile in phone.locator("nav.tiles a").all_inner_texts():
+        if tile in ("实名认证", "随手拍", "我的反映"):  # the resident's own pages, with headings of their own
+            continue
+        phone.get_by_role("link", name=tile, exact=True).click()
+        expect(phone.locator("h1")).to_have_text(tile)
+        phone.goto("/h5/")
+    assert phone.errors == [] and phone.context.outside == []
