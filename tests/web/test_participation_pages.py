@@ -113,6 +113,9 @@ def test_a_member_checks_in_signs_up_checks_in_at_the_venue_and_redeems_points(p
     phone.get_by_label("现场签到码").fill("482913")
     phone.get_by_role("button", name="签到", exact=True).click()
     phone.wait_for_selector("small:has-text('已签到'):visible")
+    # checked in: the sign-up cannot be cancelled (the domain refuses it), nor a code typed again; neither is offered
+    expect(phone.get_by_role("button", name="取消报名")).to_be_hidden()
+    expect(phone.get_by_label("现场签到码")).to_be_hidden()
 
     staff.upsert("ledger_entry", str(uuid.uuid4()), {"member_id": me["id"], "points": 25, "source_kind": "manual",
                                                      "rule_item": next(iter(tables.rule_items())), "note": "补录", "at": _now()})  # fmt: skip
