@@ -197,3 +197,26 @@ def test_a_grid_worker_lists_the_resident_accounts_of_their_community_to_confirm
     trim_to_scope(store)
     with store.read() as s:
         assert s.get(Resident, "r-mine") is not None
+
+
+def test_namesakes_offered_to_confirm_a_resident_as_are_told_apart_by_their_address(store, grid_household):
+    """Two 张娟 of the grid: the person picker offers each with where they live, not two identical lines."""
+    from gridworker.domain.models import Area
+    from gridworker.domain.participation_records import Resident
+    from gridworker.services.queries import residents as resident_queries
+
+    grid, household = grid_household
+    with store.read() as s:
+        community = s.get(Area, grid).parent_id
+    with store.read() as s:
+        from gridworker.domain.models import Household
+
+        building = s.get(Household, household).building_id
+    other = register.register_household(store, {"building_id": building, "unit": "2", "room": "502"})
+    register.register_person(store, {"name": "张娟", "household_id": household})
+    register.register_person(store, {"name": "张娟", "household_id": other.id})
+    with store.write() as s:
+        s.add(Resident(id="r-zj", name="张娟", phone="13967497072", area_id=community))
+    labels = [label for _id, label in resident_queries.register_matches(store, "r-zj")]
+    assert len(labels) == 2 and len(set(labels)) == 2
+    assert any("1单元101室" in label for label in labels) and any("2单元502室" in label for label in labels)
