@@ -86,6 +86,17 @@ def _server_password(args) -> str | None:
     return os.environ.get("GRIDWORKER_SERVER_PASSWORD")
 
 
+def _role_words(role: str | None) -> tuple[str, str]:
+    """The server's role in words (zh, en), never its code."""
+    from ..domain.enums import Role
+
+    try:
+        r = Role(role)
+    except ValueError:
+        return "未知角色", "unknown role"
+    return r.label("zh"), r.label("en")
+
+
 def login(args, ctx) -> int:
     from ..identity import sign_in_online
     from ..sync.engine import SyncEngine
@@ -98,9 +109,10 @@ def login(args, ctx) -> int:
     ctx._store = store  # closed by the CLI frame
     ctx.log_to(account)
     name, url = account.name, account.info["server"]["url"]
+    role_zh, role_en = _role_words(user.get("role"))
     ctx.say(
-        f"已登录 {url}：{user.get('display_name') or args.username}（{user.get('role')}），本机账户“{name}”",
-        f"Signed in to {url} as {user.get('display_name') or args.username} ({user.get('role')}); local account '{name}'",
+        f"已登录 {url}：{user.get('display_name') or args.username}（{role_zh}），本机账户“{name}”",
+        f"Signed in to {url} as {user.get('display_name') or args.username} ({role_en}); local account '{name}'",
         file=sys.stderr if args.json else None,  # with --json, standard output is one JSON object
     )
     if args.no_sync:

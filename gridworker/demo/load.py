@@ -154,7 +154,7 @@ def trim_to_scope(store: Store) -> int:
 
     from ..domain.fieldwork import Incident, IncidentEvent, Photo, Visit, Walkround
     from ..domain.models import Outbox
-    from ..services.scope import writable_areas
+    from ..services.scope import visible_areas, writable_areas
 
     from ..domain.placework import Hazard, HazardEvent, Inspection, Place, RosterMember
     from ..domain.participation_records import PARTICIPATION_MODELS
@@ -166,10 +166,10 @@ def trim_to_scope(store: Store) -> int:
               HazardEvent, Hazard, Inspection, Place, RosterMember, *participation)  # fmt: skip
     gone: dict[str, set[str]] = {}
     with store.write() as s:
-        allowed = writable_areas(s)
-        if allowed is None:
+        if writable_areas(s) is None:
             return 0
         for model in models:
+            allowed = visible_areas(s, model.entity)  # a resident account of the community above is seen too
             edited = select(Outbox.record_id).where(Outbox.entity == model.entity)
             outside = and_(or_(model.area_id == None, model.area_id.not_in(list(allowed))),  # noqa: E711
                            model.id.not_in(edited))  # fmt: skip

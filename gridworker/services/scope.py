@@ -19,16 +19,17 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from ..domain.errors import OutOfScope
-from ..domain.models import Meta
+from ..domain.models import Area, Meta
 from ..store.areas import areas_below
 
 SCOPE = "server.scope"  # JSON {"role", "area_ids"}: the server user's grant at the last look
 _CACHE = "gw.scope"  # Session.info key: (stored text, allowed area ids or None) for this transaction
 UNPLACED = frozenset({"area", "user", "category", "holiday", "checklist"})  # server-managed, or the tree itself
 FOLLOWERS = frozenset({"incident_event", "photo"})  # take their owner's area; a handler may add them
+RESIDENT = "resident"  # a resident's web account: a grid worker also sees those of the community above their grid
 
 
 def remember_scope(s: Session, role: str | None, area_ids: Iterable[str]) -> None:
@@ -78,8 +79,33 @@ def in_scope(s: Session, q, model):
     """`q` narrowed to the records of `model` in the areas this account may see, as the server sends them
     (docs/sync-protocol.md §3.4: a grid worker their grids and below, a handler none); an account never
     linked, or an admin's, sees all it holds. For lists that must not show what a scope change left behind."""
-    allowed = writable_areas(s)
+    allowed = visible_areas(s, model.entity)
     return q if allowed is None else q.where(model.area_id.in_(sorted(allowed)))
+
+
+def visible_areas(s: Session, entity: str) -> set[str] | None:
+    """The area ids whose records of `entity` this account sees (None: all): its writable areas, and for resident
+    accounts the communities above them too, as the server sends them (server/sync/scope.py `communities`)."""
+    allowed = writable_areas(s)
+    if allowed is None or entity != RESIDENT or not allowed:
+        return allowed
+    return allowed | communities_above(s, allowed)
+
+
+def communities_above(s: Session, area_ids: Iterable[str]) -> set[str]:
+    """The communities that hold any of these areas (themselves included)."""
+    areas = {a.id: (a.parent_id, a.level) for a in s.exec(select(Area))}
+    found: set[str] = set()
+    for area in area_ids:
+        seen: set[str] = set()
+        while area is not None and area not in seen and area in areas:
+            seen.add(area)
+            parent, level = areas[area]
+            if level == "community":
+                found.add(area)
+                break
+            area = parent
+    return found
 
 
 def check_area(s: Session, entity: str, area_id: str | None) -> None:

@@ -111,8 +111,8 @@ class CommunityQrDialog(QDialog):
 
     def open_page(self) -> None:
         url = self.current_url()
-        if url is not None:
-            QDesktopServices.openUrl(QUrl(url))
+        if url is not None and not QDesktopServices.openUrl(QUrl(url)):  # no browser here: say so, the address stays
+            self.caption.setText(self.tr("No browser could be opened on this computer: type the address below into one"))
 
     def print_code(self) -> None:
         url = self.current_url()

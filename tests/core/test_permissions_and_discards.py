@@ -172,3 +172,51 @@ def test_a_grid_worker_sees_and_keeps_only_the_members_of_their_grids(store):
     with transaction(store) as tx:  # a handler sees no member
         remember_scope(tx.s, "handler", [])
     assert member_queries.members(store) == []
+
+
+# -- review: a grid worker's residents to confirm -------------------------------------------------------------
+def test_a_grid_worker_lists_the_resident_accounts_of_their_community_to_confirm_them(store, grid_household):
+    """The server sends a grid worker the resident accounts of the community above their grid (they confirm the
+    ones of their grid): the desk lists them, not those of another community, and the demo's trim keeps them."""
+    from gridworker.demo.load import trim_to_scope
+    from gridworker.domain.models import Area
+    from gridworker.domain.participation_records import Resident
+    from gridworker.services.queries import residents as resident_queries
+
+    grid, _household = grid_household
+    other = register.register_area(store, code="C2", name="别的社区", level="community")
+    with store.read() as s:
+        community = s.get(Area, grid).parent_id
+    with store.write() as s:  # as pulled from the server: a resident account's area is the community they chose
+        s.add(Resident(id="r-mine", name="陈秀英", phone="13900000002", area_id=community))
+        s.add(Resident(id="r-other", name="李明", phone="13900000003", area_id=other.id))
+    with transaction(store) as tx:  # linked as the grid's worker
+        remember_scope(tx.s, "worker", [grid])
+    assert [r.name for r in resident_queries.residents(store, "waiting")] == ["陈秀英"]
+    assert resident_queries.counts(store) == {"waiting": 1, "verified": 0, "all": 1}
+    trim_to_scope(store)
+    with store.read() as s:
+        assert s.get(Resident, "r-mine") is not None
+
+
+def test_namesakes_offered_to_confirm_a_resident_as_are_told_apart_by_their_address(store, grid_household):
+    """Two 张娟 of the grid: the person picker offers each with where they live, not two identical lines."""
+    from gridworker.domain.models import Area
+    from gridworker.domain.participation_records import Resident
+    from gridworker.services.queries import residents as resident_queries
+
+    grid, household = grid_household
+    with store.read() as s:
+        community = s.get(Area, grid).parent_id
+    with store.read() as s:
+        from gridworker.domain.models import Household
+
+        building = s.get(Household, household).building_id
+    other = register.register_household(store, {"building_id": building, "unit": "2", "room": "502"})
+    register.register_person(store, {"name": "张娟", "household_id": household})
+    register.register_person(store, {"name": "张娟", "household_id": other.id})
+    with store.write() as s:
+        s.add(Resident(id="r-zj", name="张娟", phone="13967497072", area_id=community))
+    labels = [label for _id, label in resident_queries.register_matches(store, "r-zj")]
+    assert len(labels) == 2 and len(set(labels)) == 2
+    assert any("1单元101室" in label for label in labels) and any("2单元502室" in label for label in labels)

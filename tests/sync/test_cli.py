@@ -37,6 +37,7 @@ def test_login_creates_the_account_keeps_the_token_encrypted_and_syncs(server, c
     code, out, err = run(capsys, monkeypatch, "login", "--server", server.url, "--username", "w2", "--password-stdin",
                          stdin=SERVER_PASSWORD + "\n")  # fmt: skip
     assert code == 0, err
+    assert "as w2 (Grid worker); local account 'w2'" in out + err and "(worker)" not in out + err  # the role in words
     accounts = AccountManager(gridworker_home)
     assert accounts.names() == ["w2"]
     info = accounts.get("w2").info["server"]

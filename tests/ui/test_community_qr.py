@@ -59,3 +59,18 @@ def test_the_page_opens_in_this_computers_browser_as_the_demo_needs(qtbot, ctx, 
     assert dialog.current_url() in dialog.address.text()
     qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
     assert opened == [dialog.current_url()]
+
+
+def test_no_browser_to_open_the_page_is_said_with_the_address_to_type(qtbot, ctx, monkeypatch):
+    """Where no browser opens (none installed, or it fails), the dialog says so instead of doing nothing."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QDesktopServices
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: False)
+    ctx.account.info["server"] = {"url": "http://127.0.0.1:8765"}
+    dialog = CommunityQrDialog(ctx)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.communities.count() > 0)
+    qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
+    assert dialog.caption.text() == "本机无法打开浏览器：请在浏览器中输入下面的地址"
+    assert dialog.current_url() in dialog.address.text()

@@ -110,3 +110,20 @@ def test_a_grid_worker_confirms_naming_a_person_of_their_grid(qtbot, p_ctx, p_st
     with p_store.read() as s:
         assert not s.get(Resident, waiting[0].id).verified
         assert not list(s.exec(select(Outbox).where(Outbox.entity == "resident", Outbox.record_id == waiting[0].id)))
+
+
+def test_a_refusal_goes_when_another_resident_is_chosen(qtbot, p_ctx):
+    """A refusal names what was done to the resident chosen then: choosing another resident clears it, so it is
+    never read as being about them."""
+    tab = show(qtbot, ResidentsTab(p_ctx(STAFF)))
+    tab.on_shown()
+    tab.tabs.setCurrentIndex(2)  # all
+    qtbot.waitUntil(lambda: tab.model.rowCount() > 1 and not tab.ctx.runner.busy, timeout=10_000)
+    verified = next(i for i, r in enumerate(tab.model.rows()) if r.verified)
+    tab.table.selectRow(verified)
+    qtbot.waitUntil(lambda: tab.undo_button.isEnabled(), timeout=10_000)
+    qtbot.mouseClick(tab.undo_button, Qt.LeftButton)  # no reason: refused
+    qtbot.waitUntil(lambda: tab.message.text() == "A reason is required to undo a confirmation", timeout=10_000)
+    tab.table.selectRow(next(i for i in range(tab.model.rowCount()) if i != verified))
+    qtbot.waitUntil(lambda: not tab.ctx.runner.busy, timeout=10_000)
+    assert tab.message.text() == "" and not tab.message.isVisible()

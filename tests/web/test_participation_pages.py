@@ -113,6 +113,9 @@ def test_a_member_checks_in_signs_up_checks_in_at_the_venue_and_redeems_points(p
     phone.get_by_label("现场签到码").fill("482913")
     phone.get_by_role("button", name="签到", exact=True).click()
     phone.wait_for_selector("small:has-text('已签到'):visible")
+    # checked in: the sign-up cannot be cancelled (the domain refuses it), nor a code typed again; neither is offered
+    expect(phone.get_by_role("button", name="取消报名")).to_be_hidden()
+    expect(phone.get_by_label("现场签到码")).to_be_hidden()
 
     staff.upsert("ledger_entry", str(uuid.uuid4()), {"member_id": me["id"], "points": 25, "source_kind": "manual",
                                                      "rule_item": next(iter(tables.rule_items())), "note": "补录", "at": _now()})  # fmt: skip
@@ -260,4 +263,23 @@ def test_the_points_page_lists_the_rules_with_the_points_the_community_set(phone
     card = phone.inner_text("article:has-text('授课辅导')")
     assert "9" in card and "分值由社区确定" in card, card
     assert "细则点名的方面" in phone.inner_text("article:has-text('参加应急值守')")
+    assert phone.errors == [] and phone.context.outside == []
+
+
+def test_every_home_tile_opens_a_page_headed_as_the_tile_said(phone, web_server):
+    """A member's 接单 tile opens the orders page as 接单 (Take orders), not the residents' 我要点单; a resident's as 我要点单."""
+    _register_member(phone)
+    for tile in phone.locator("nav.tiles a").all_inner_texts():
+        phone.get_by_role("link", name=tile, exact=True).click()
+        expect(phone.locator("h1")).to_have_text(tile)
+        phone.goto("/h5/")
+    phone.get_by_role("button", name="退出登录").click()
+    register_resident(phone)
+    phone.goto("/h5/")
+    for tile in phone.locator("nav.tiles a").all_inner_texts():
+        if tile in ("实名认证", "随手拍", "我的反映"):  # the resident's own pages, with headings of their own
+            continue
+        phone.get_by_role("link", name=tile, exact=True).click()
+        expect(phone.locator("h1")).to_have_text(tile)
+        phone.goto("/h5/")
     assert phone.errors == [] and phone.context.outside == []

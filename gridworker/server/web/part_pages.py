@@ -32,6 +32,8 @@ PAGES = {
     "checkin": ("checkin", {"member"}),
     "wishes": ("wishes", {"resident", "member"}),
 }
+# a member's heading where it is not the residents' (the member's home tile says 接单: they take the orders)
+MEMBER_HEADINGS = {"orders": "tasks"}
 
 
 def _open(request: Request, name: str, **context):
@@ -42,6 +44,8 @@ def _open(request: Request, name: str, **context):
     words = Words(lang_of(request))
     if user.role not in roles:
         return refusal(request, WebError("not_for_role", status=403), user=user)
+    if user.role == "member":
+        heading = MEMBER_HEADINGS.get(name, heading)
     community = community_of(request)
     return page(request, f"{name}.html", user=user, heading=words(heading), community_name=community.name if community else None,
                 **context)  # fmt: skip

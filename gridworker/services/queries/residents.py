@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlmodel import select
 
-from ...domain.models import Area, Person
+from ...domain.models import Area, Household, Person
 from ...domain.participation_records import Resident
 from ..scope import in_scope
 
@@ -55,7 +55,7 @@ def counts(store: Any) -> dict[str, int]:
 
 def register_matches(store: Any, resident_id: str) -> list[tuple[str, str]]:
     """(person id, label) of living people of the resident's community on this computer who have the resident's
-    name — to link when confirming. The label is the person's name and grid: what staff see in the register."""
+    name — to link when confirming. The label is the person's name, grid and address: what staff see in the register."""
     with store.read() as s:
         resident = s.get(Resident, resident_id)
         if resident is None:
@@ -71,9 +71,15 @@ def register_matches(store: Any, resident_id: str) -> list[tuple[str, str]]:
                 seen.add(area)
                 stack.extend(below.get(area, ()))
         names = {a: n for a, _p, n in areas}
-        people = s.exec(select(Person).where(Person.name == resident.name.strip(), Person.deleted == False,  # noqa: E712
-                                             Person.status == "active", Person.area_id.in_(sorted(seen))))
-        return [(p.id, f"{p.name} · {names.get(p.area_id or '', '')}") for p in people]
+        people = list(s.exec(select(Person).where(Person.name == resident.name.strip(), Person.deleted == False,  # noqa: E712
+                                                  Person.status == "active", Person.area_id.in_(sorted(seen)))))
+        homes = {p.household_id: s.get(Household, p.household_id) for p in people if p.household_id}
+    # namesakes told apart by where they live (and, in one household, by the year of birth)
+    labels = [" · ".join(x for x in (p.name, names.get(p.area_id or "", ""), getattr(homes.get(p.household_id), "address", None)) if x)
+              for p in people]  # fmt: skip
+    labels = [f"{label} · {p.birth_date.year}" if labels.count(label) > 1 and p.birth_date else label
+              for label, p in zip(labels, people)]  # fmt: skip
+    return [(p.id, label) for p, label in zip(people, labels)]
 
 
 __all__ = ["ResidentRow", "VIEWS", "counts", "register_matches", "residents"]

@@ -162,7 +162,11 @@ class ListTab(QWidget):
         return self.model.row(index.row()) if index.isValid() else None
 
     def _chosen(self, current) -> None:
-        self.row_chosen(self.model.row(current.row()) if current.isValid() else None)
+        row = self.model.row(current.row()) if current.isValid() else None
+        before = getattr(self, "current", None)
+        if getattr(row, "id", None) != getattr(before, "id", None):
+            self.say("")  # a refusal or a done message was about the record chosen before: never read as this one's
+        self.row_chosen(row)
 
     def show_rows(self, rows, keep_id: str | None = None) -> None:
         """New rows; the row with `keep_id` (the one being worked on) stays selected."""
