@@ -21,7 +21,7 @@ pouchdb's, with "GridWorker / pouchdb speed" (pouchdb's time over ours: above
   a one-off cost GridWorker does not have. The edits themselves are a figure
   too;
 - a sync with nothing to do, in-process, median of 20 after one warm-up:
-  `SyncEngine.sync_once()` against `db.sync()` timed inside node;
+  `SyncWorker.sync_now()` (the app's and the CLI's path) against `db.sync()` timed inside node;
 - the same as a whole process (`gridworker sync` against a node process).
 
 pouchdb-server and pouchdb are installed with npm, pinned, at first use into
@@ -360,22 +360,23 @@ def _edit_people(home: Path, n: int) -> float:
 
 
 def _idle_in_process(home: Path) -> float:
-    """Median seconds of IDLE `SyncEngine.sync_once()` with nothing to do, after one warm-up round."""
+    """Median seconds of IDLE quiet rounds of `SyncWorker.sync_now()` — the path the app's sync process and
+    `gridworker sync` take (a quiet round is told by sync/probe.py) — after one warm-up round."""
     from gridworker.store import AccountManager
-    from gridworker.sync.engine import SyncEngine
+    from gridworker.sync.worker import SyncWorker
 
     account, store = AccountManager(home).open(ACCOUNT, PASSWORD)
+    worker = SyncWorker(account, store, retry=False)
     try:
-        engine = SyncEngine(account, store)
-        warm = engine.sync_once()
+        warm = worker.sync_now()
         assert warm.complete and warm.pushed == 0, warm
         samples = []
         for _ in range(IDLE):
             started = time.perf_counter()
-            result = engine.sync_once()
+            result = worker.sync_now()
             samples.append(time.perf_counter() - started)
             assert result.complete and result.pulled == 0 and result.pushed == 0, result
-        engine.close()
         return statistics.median(samples)
     finally:
+        worker.close()
         store.close()
