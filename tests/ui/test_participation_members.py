@@ -110,3 +110,21 @@ def test_a_grid_worker_cannot_change_a_members_skills_posts_or_team(qtbot, p_ctx
         assert (list(saved.skills), list(saved.posts), saved.team) == (list(member.skills), list(member.posts), member.team)
         assert not s.exec(select(Outbox).where(Outbox.entity == "member", Outbox.record_id == member.id,
                                                Outbox.state == "pending")).all()
+
+
+def test_the_name_column_keeps_its_names_whole_in_a_narrow_window(qtbot, p_ctx):
+    """At 1024×600 the list's pane is narrower than its columns: the name stays whole (the table scrolls
+    across) instead of being squeezed to a few pixels by the columns sized to their contents (seen under Xvfb)."""
+    from PySide6.QtWidgets import QSplitter, QWidget
+
+    tab = MembersTab(p_ctx(STAFF))
+    holder = QSplitter()  # as on the page: the tab's pane beside another, the window a netbook's
+    holder.addWidget(tab)
+    holder.addWidget(QWidget())
+    tab.on_shown()  # the rows come while the page is not yet on screen
+    qtbot.waitUntil(lambda: tab.model.rowCount() > 0 and not tab.ctx.runner.busy, timeout=10_000)
+    show(qtbot, holder, size=(1400, 540))
+    holder.setSizes([760, 640])
+    qtbot.wait(100)
+    longest = max(tab.table.fontMetrics().horizontalAdvance(r.name) for r in tab.model.rows())
+    assert tab.table.columnWidth(0) >= longest, [tab.table.columnWidth(i) for i in range(4)]

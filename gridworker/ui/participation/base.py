@@ -75,7 +75,7 @@ class ListTab(QWidget):
         self.table = make_table(self.model, word_wrap=False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)  # not the first: a stretched name was squeezed to a few pixels at 1024×600
         self.table.selectionModel().currentRowChanged.connect(lambda current, _prev: self._chosen(current))
         self.message = QLabel()
         self.message.setWordWrap(True)
