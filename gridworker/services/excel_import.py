@@ -20,13 +20,12 @@ plain rows until the first update through a service, as records from then on
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..domain.collector import collector_paused
 from ..domain.errors import GridWorkerError
 from ..domain.register import clean_building, clean_household, clean_person
 from ..store.database import Store
@@ -136,7 +135,7 @@ def import_register(
         )
     total = sum(len(s.rows) for s in sheets)
     try:
-        with _gc_paused(), transaction(store, initiator=initiator) as tx:
+        with collector_paused(), transaction(store, initiator=initiator) as tx:
             importer = _Importer(tx, report, create_areas=create_areas, progress=progress, total=total)
             # Buildings before the households in them, households before their people.
             for sheet in sorted(sheets, key=lambda s: list(SHEET_BY_KIND).index(s.spec.kind)):
@@ -150,25 +149,6 @@ def import_register(
     except _Rollback:
         pass
     return report
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection during the import.
-
-    An import keeps hundreds of thousands of objects alive (records, their
-    SQLAlchemy state, the lookup dictionaries); each full collection walks all
-    of them, and there are many while they pile up: a third of the CPU time of
-    a 20,000-person import. The records hold no cycles that need the
-    collector; reference counting frees them as before.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class _Importer:

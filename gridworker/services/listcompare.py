@@ -20,12 +20,10 @@ never a traceback.
 
 from __future__ import annotations
 
-import gc
 import re
 import xml.parsers.expat
 import zipfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -34,6 +32,7 @@ from typing import Any
 from openpyxl.utils.cell import get_column_letter
 
 from ..domain import listcompare as lc
+from ..domain.collector import collector_paused
 from ..domain.errors import GridWorkerError
 from ..domain.fieldwork import Walkround
 from ..domain.permissions import check_may_plan_visits
@@ -62,20 +61,6 @@ def words(pair: tuple[str, str], lang: str) -> str:
 
 def group_label(group: str, lang: str = "zh") -> str:
     return words(GROUP_LABELS[group], lang)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cyclic collector paused while a list's 100,000s of small objects (which hold no cycles) are
-    made: its full passes over them would cost time and, run on a worker thread, hold the GIL for half a
-    second at a time — the window would stall (as domain.listcompare does for the comparison)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 # -- reading the list ---------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlmodel import Session
 
+from ..domain.collector import collector_paused
 from ..domain.fieldwork import Incident, IncidentEvent
 from ..photos import has_photo, has_thumbnail
 from ..services import scope
@@ -32,7 +33,7 @@ from . import link, pull, push, resync, state
 from .blobs import BlobQueue, remove_files, shas_in_use
 from .conflicts import receive_lost
 from .errors import ResyncRequired, ServerRefused, SyncError, UnmappedAreas
-from .feed import GROUP, FeedReader, Group, collector_paused
+from .feed import GROUP, FeedReader, Group
 from .status import Counts, counts  # noqa: F401  (re-exported: engine.counts is used by the tests)
 from .transport import Transport
 
@@ -105,7 +106,7 @@ class SyncEngine:
         result = SyncResult()
         try:
             transport = self._connect()
-            with collector_paused():  # a quarter of a first sync went to the garbage collector: see feed.py
+            with collector_paused():  # a quarter of a first sync went to the garbage collector: see domain/collector.py
                 for step in steps:
                     step(transport, result)
         except SyncError as exc:

@@ -19,11 +19,8 @@ below one page.
 
 from __future__ import annotations
 
-import gc
 import queue
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,36 +31,6 @@ from .transport import Transport
 GROUP = 5_000  # changes per transaction at most
 GROUP_SECONDS = 0.3  # and about this long to write, on this machine
 AHEAD = 2  # groups read ahead at most (bounds memory)
-
-
-_pauses = 0  # sync rounds under collector_paused() now: the threads of a process share one collector
-_turned_off = False  # whether the first of them turned it off (it may have been off already)
-_pauses_lock = threading.Lock()
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector during a sync round (reference counting still frees everything).
-
-    A first sync holds hundreds of thousands of decoded JSON objects at a time,
-    and every full collection walks all of them: with the collector on, a
-    first sync of 50,000 people spent about a quarter of its time collecting
-    (10.6 s against 7.7 s without). The records are plain dicts and lists that
-    form no cycles; the collector runs again as soon as the last round ends.
-    """
-    global _pauses, _turned_off
-    with _pauses_lock:
-        if _pauses == 0:
-            _turned_off = gc.isenabled()
-            gc.disable()
-        _pauses += 1
-    try:
-        yield
-    finally:
-        with _pauses_lock:
-            _pauses -= 1
-            if _pauses == 0 and _turned_off:
-                gc.enable()
 
 
 @dataclass

@@ -12,6 +12,7 @@ import threading
 import uuid
 from datetime import date, datetime
 
+from gridworker.domain.collector import collector_paused
 from gridworker.domain.models import Household, Person
 from gridworker.sync import feed, pull, push
 from gridworker.sync.mapping import ENTITY_MAPS
@@ -126,15 +127,15 @@ def test_the_batch_after_one_on_the_wire_leaves_its_records_for_later():
 
 def test_the_collector_is_paused_for_a_round_and_restored_as_it_was():
     assert gc.isenabled()
-    with feed.collector_paused():
+    with collector_paused():
         assert not gc.isenabled()
-        with feed.collector_paused():  # a second account's round in another thread
+        with collector_paused():  # a second account's round in another thread
             assert not gc.isenabled()
         assert not gc.isenabled()  # the first round still runs
     assert gc.isenabled()
     gc.disable()  # switched off by someone else: left off
     try:
-        with feed.collector_paused():
+        with collector_paused():
             assert not gc.isenabled()
         assert not gc.isenabled()
     finally:
