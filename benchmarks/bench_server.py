@@ -132,19 +132,10 @@ def _push(base: str, bodies: list[list[bytes]]) -> float:
     return t["s"]
 
 
-def _pull(base: str) -> tuple[int, float]:
-    http = _session(base, "bench-puller")
-    cursor, count = None, 0
-    with timer() as t:
-        while True:
-            r = http.get(base + "/sync/pull", params={"limit": PAGE} | ({"cursor": cursor} if cursor else {}))
-            r.raise_for_status()
-            body = r.json()
-            count += len(body["changes"])
-            cursor = body["cursor"]
-            if not body["has_more"]:
-                break
-    return count, t["s"]
+def _pull(base: str, pid: int) -> tuple[int, float]:
+    """(records, wall s) of a whole first pull by a new device."""
+    wall, _server_cpu, count, _client_cpu = _pull_once(base, _session(base, "bench-puller"), pid)
+    return count, wall
 
 
 def _cpu_s(pid: int) -> float | None:
@@ -220,7 +211,7 @@ def _one_backend(report, backend: str, sizes: list[int], cluster: pgtemp.TempClu
             cpu_before = _cpu_s(pid)
             push_s = _push(base, bodies)
             cpu_after = _cpu_s(pid)
-            count, pull_s = _pull(base)
+            count, pull_s = _pull(base, pid)
             peak = _peak_kib(pid)
         raw_insert, raw_select = _baseline_sqlite(people) if cluster is None else _baseline_pg(cluster, people)
         push_target, pull_target = TARGETS[backend] if n == 100_000 else ("", "")
@@ -289,13 +280,9 @@ def _fill_feed(data: Path, url: str | None, area: str, n: int) -> None:
     db.dispose()
 
 
-def _cpu_s(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _pull_once(base: str, http: requests.Session, pid: int) -> tuple[float, float, int, float]:
-    """A whole first pull as a client makes it (each page parsed); (wall s, server CPU s, records, client CPU s)."""
+def _pull_once(base: str, http: requests.Session, pid: int) -> tuple[float, float | None, int, float]:
+    """A whole first pull as a client makes it (each page parsed); (wall s, server CPU s — None where /proc is
+    missing, records, client CPU s)."""
     cursor, count = None, 0
     cpu, started, mine = _cpu_s(pid), time.perf_counter(), time.process_time()
     while True:
@@ -305,7 +292,9 @@ def _pull_once(base: str, http: requests.Session, pid: int) -> tuple[float, floa
         count += len(body["changes"])
         cursor = body["cursor"]
         if not body["has_more"]:
-            return time.perf_counter() - started, _cpu_s(pid) - cpu, count, time.process_time() - mine
+            after = _cpu_s(pid)
+            server_cpu = after - cpu if after is not None and cpu is not None else None
+            return time.perf_counter() - started, server_cpu, count, time.process_time() - mine
 
 
 def _pull_backend(report, backend: str, sizes: list[int], cluster: pgtemp.TempCluster | None) -> None:
@@ -323,7 +312,8 @@ def _pull_backend(report, backend: str, sizes: list[int], cluster: pgtemp.TempCl
             baseline=raw_select, baseline_label=f"raw {backend} select of {len(raw):,}",
             target=TARGETS[backend][1] if n == 100_000 else "",
         )  # fmt: skip
-        report.add(f"  its server CPU per 100,000 records (load {load:.1f})", cpu * 100_000 / count, "s")
+        if cpu is not None:
+            report.add(f"  its server CPU per 100,000 records (load {load:.1f})", cpu * 100_000 / count, "s")
         # Pages follow each other (each needs the cursor of the one before): the two add up.
         report.add("  the pulling client's CPU per 100,000 records (requests, JSON)", client_cpu * 100_000 / count, "s")
 
