@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import Field
 from sqlalchemy import select
 
+from ...domain.display import value_text
 from ...domain.participation import points as pts
 from ...domain.participation import shop, tables
 from ..core.auth import User
@@ -25,12 +26,6 @@ router = APIRouter()
 router.include_router(misc_router)
 def RecordId():  # noqa: N802  (one Path per parameter: FastAPI binds a shared one to its first name)
     return Path(pattern=r"^[0-9a-fA-F-]{36}$", description="the record's id (a UUID)")
-SOURCE_LABELS = {
-    "activity": ("活动", "activity"), "order": ("服务点单", "service order"), "wish": ("微心愿", "micro-wish"),
-    "manual": ("手工记分", "manual entry"), "redemption": ("积分兑换", "redemption"), "reversal": ("冲正", "correction"),
-}  # fmt: skip
-
-
 def _member_only(user: User) -> None:
     if user.role != "member":
         raise ApiError(403, "role_not_allowed", "只有党员有积分", "Only members have points")
@@ -51,7 +46,7 @@ def my_points(request: Request, user: User = Depends(web_user)) -> dict[str, Any
     entries.sort(key=lambda d: d.get("at") or "", reverse=True)
     out = [
         {"id": d["id"], "points": d.get("points"), "source_kind": d.get("source_kind"),
-         "source_name": words(SOURCE_LABELS.get(d.get("source_kind") or ""), lang), "rule_item": d.get("rule_item"),
+         "source_name": value_text("ledger_entry", "source_kind", d.get("source_kind"), lang), "rule_item": d.get("rule_item"),
          "rule_name": rules[d["rule_item"]].label(lang) if d.get("rule_item") in rules else None, "at": d.get("at"),
          "note": d.get("note")}
         for d in entries

@@ -153,7 +153,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "wish_claimed": ("认领成功", "Claimed"),
     "fulfil": ("已实现，提交纪实", "Fulfilled: send the photos and a note"),
     "wish_fulfilled": ("已提交，等待社区确认", "Sent: the community confirms it"),
-    "activities": ("E动态", "Activities"),
+    "activities": ("活动", "Activities"),
     "activities_none": ("暂无活动", "No activities yet"),
     "places_left": ("剩余名额", "Places left"),
     "points_earned": ("积分", "Points"),

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain.display import value_text
 from ...domain.fieldwork import local_day
 from ...domain.models import utcnow
 from ...domain.participation.common import STAFF
@@ -37,12 +38,6 @@ from ..style import ERROR, MUTED, OK
 from ..tables import make_table
 from ..tasks import async_slot
 from .base import ListTab, pair, scrolled
-
-SOURCE_LABELS = {
-    "activity": ("活动", "Activity"), "order": ("服务点单", "Service order"), "wish": ("微心愿", "Micro-wish"),
-    "manual": ("手工记分", "Manual entry"), "redemption": ("积分兑换", "Points shop"), "reversal": ("冲正", "Reversal"),
-}
-
 
 def periods(today: date) -> list[tuple[str, tuple[date, date] | None]]:
     """(key, period): this month, last month, this year, all time."""
@@ -93,7 +88,6 @@ class PointsTab(ListTab):
         ]
 
     def _ledger_box(self) -> QWidget:
-        lang = self.ctx.lang
         self.balance = QLabel(self.tr("Choose a member in the list."))
         self.ledger_model = RowsModel(self._ledger_columns(), self)
         self.ledger_table = make_table(self.ledger_model, word_wrap=False)
@@ -136,15 +130,11 @@ class PointsTab(ListTab):
     def _ledger_columns(self) -> list[Column]:
         lang = self.ctx.lang
 
-        def source(r) -> str:
-            zh, en = SOURCE_LABELS.get(r.source_kind, (r.source_kind, r.source_kind))
-            return zh if lang.startswith("zh") else en
-
         return [
             Column(self.tr("When"), lambda r: local_time(r.at, year=True)),
             Column(self.tr("Points"), lambda r: f"{r.points:+d}", align_right=True,
                    colour=lambda r: QColor(OK) if r.points > 0 else QColor(ERROR)),
-            Column(self.tr("Source"), source),
+            Column(self.tr("Source"), lambda r: value_text("ledger_entry", "source_kind", r.source_kind, lang)),
             Column(self.tr("Rule item"), lambda r: r.rule_name if lang.startswith("zh") else r.rule_name_en),
             Column(self.tr("Reason"), lambda r: (r.note or "") + (self.tr(" (reversed)") if r.reversed else ""),
                    colour=lambda r: QColor(MUTED) if r.reversed else None),
