@@ -48,6 +48,10 @@ def test_publish_confirm_and_withdraw_wishes(qtbot, p_ctx, p_store):
     assert not tab.withdraw_button.isEnabled()  # a fulfilled wish is confirmed or sent back, not withdrawn
     qtbot.mouseClick(tab.confirm_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: tab.message.text() == "Confirmed: the member's points are in the ledger.", timeout=10_000)
+    # The list reloads after the work, keeping the wish chosen: the message stays until another wish is chosen.
+    qtbot.waitUntil(lambda: any(r.id == wish.id and r.status == "confirmed" for r in tab.model.rows()), timeout=10_000)
+    qtbot.wait(50)
+    assert tab.message.text() == "Confirmed: the member's points are in the ledger." and tab.selected().id == wish.id
     assert point_queries.ledger(p_store, member.id)[0] == before + 5  # 认领并实现微心愿: 5
     with p_store.read() as s:
         actions = [e.action for e in s.exec(select(WishEvent).where(WishEvent.wish_id == wish.id).order_by(WishEvent.at))]

@@ -71,6 +71,8 @@ class ListTab(QWidget):
         self.ctx = ctx
         self._stale = True
         self._generation = 0  # reloads overlap (a view change while one is under way): only the latest shows
+        self._chosen_id: str | None = None  # the row the message (if any) is about
+        self._refilling = False
         self.model = RowsModel(self.columns(), self)
         self.table = make_table(self.model, word_wrap=False)
         header = self.table.horizontalHeader()
@@ -163,22 +165,37 @@ class ListTab(QWidget):
 
     def _chosen(self, current) -> None:
         row = self.model.row(current.row()) if current.isValid() else None
-        before = getattr(self, "current", None)
-        if getattr(row, "id", None) != getattr(before, "id", None):
-            self.say("")  # a refusal or a done message was about the record chosen before: never read as this one's
+        if self._refilling:
+            return  # show_rows chooses the kept row itself
+        self._note_choice(getattr(row, "id", None))
         self.row_chosen(row)
 
+    def _note_choice(self, row_id: str | None) -> None:
+        if row_id != self._chosen_id:
+            self.say("")  # a refusal or a done message was about the record chosen before: never read as this one's
+        self._chosen_id = row_id
+
     def show_rows(self, rows, keep_id: str | None = None) -> None:
-        """New rows; the row with `keep_id` (the one being worked on) stays selected."""
-        self.model.set_rows(rows)
-        index = next((i for i, r in enumerate(self.model.rows()) if r.id == keep_id), None)
+        """New rows; the row with `keep_id` (the one being worked on) stays selected, and a message about it
+        (a refusal, "Confirmed") stays shown."""
+        self._refilling = True
+        try:
+            self.model.set_rows(rows)
+            index = next((i for i, r in enumerate(self.model.rows()) if r.id == keep_id), None)
+            if index is not None:
+                self.table.selectionModel().setCurrentIndex(
+                    self.model.index(index, 0),
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+                )
+        finally:
+            self._refilling = False
         if index is None:
+            self._chosen_id = None  # the row worked on left this view: what was said about it still stands
             self.row_chosen(None)
             return
-        self.table.selectionModel().setCurrentIndex(
-            self.model.index(index, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
-        )
-        self.row_chosen(self.model.row(index))
+        row = self.model.row(index)
+        self._note_choice(row.id)
+        self.row_chosen(row)
 
     def say(self, text: str, *, error: bool = False) -> None:
         self.message.setStyleSheet(ERROR_STYLE if error else OK_STYLE)
