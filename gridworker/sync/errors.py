@@ -30,6 +30,18 @@ class Offline(SyncError):
             "Cannot reach the server: check the network and the server address",
             details={"detail": detail},
         )
+
+
+class NoAnswer(Offline):
+    """The server took the request and did not answer within the read timeout (hung or overloaded)."""
+
+    def __init__(self, detail: str):
+        SyncError.__init__(
+            self,
+            "服务器没有及时回应：稍后会自动重试",
+            "The server did not answer in time; GridWorker will try again later",
+            details={"detail": detail},
+        )
         self.detail = detail
 
 

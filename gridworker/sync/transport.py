@@ -2,7 +2,8 @@
 
 Every request carries `X-Gridworker-Schema: 1` and, but for login, the bearer
 token. `call()` retries what is transient (no connection, a connection cut
-mid-answer, 5xx, 429) a few times with backoff before giving up with the
+mid-answer, 5xx, 429) — but not a server that said nothing for the whole
+read timeout — a few times with backoff before giving up with the
 error, so one flaky moment does not fail a whole sync; everything else is
 raised at once. Every endpoint the engine uses is idempotent (push by
 mutation_id, uploads by Content-Range), so a retry never doubles anything.
@@ -19,7 +20,7 @@ from typing import Any
 import requests
 
 from .backoff import Backoff, parse_retry_after
-from .errors import Offline, ResyncRequired, ServerBusy, ServerRefused, ServerStorageFull, SignedOut, SyncError, UpdateRequired
+from .errors import NoAnswer, Offline, ResyncRequired, ServerBusy, ServerRefused, ServerStorageFull, SignedOut, SyncError, UpdateRequired
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +79,8 @@ class Transport:
             )
             if method != "HEAD":
                 _ = resp.content  # read the whole body here, so a cut shows up as Offline
+        except requests.ReadTimeout as exc:
+            raise NoAnswer(type(exc).__name__) from exc
         except requests.RequestException as exc:
             raise Offline(type(exc).__name__) from exc
         check_status(resp)
@@ -92,8 +95,9 @@ class Transport:
                 return resp
             except (Offline, ServerBusy) as exc:
                 retry_after = getattr(exc, "retry_after", None)
-                if attempt == self.attempts or (retry_after or 0) > MAX_INLINE_WAIT:
-                    raise
+                if attempt == self.attempts or (retry_after or 0) > MAX_INLINE_WAIT or isinstance(exc, NoAnswer):
+                    raise  # a server that took the request and said nothing for the whole read timeout would
+                    # only make a retry wait as long again (4 tries were 4 minutes): the worker retries later
                 wait = self.backoff.failed(retry_after)
                 log.info("%s %s failed (%s), retry %d in %.2f s", method, path, exc.code, attempt, wait)
                 self.sleep(min(wait, MAX_INLINE_WAIT))
