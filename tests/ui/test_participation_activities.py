@@ -89,3 +89,30 @@ def _communities(store):
     from gridworker.services.queries import members
 
     return [area_id for area_id, _name in members.communities(store)]
+
+
+def test_a_reload_keeps_the_minutes_being_typed_and_the_ticks_not_yet_saved(qtbot, p_ctx, p_store):
+    """The list reloads whenever an activity changes (a sync, another desk): the activity chosen stays, and so
+    does what is typed or ticked about it and not yet saved; what nobody touched shows the new state."""
+    start = utcnow() - timedelta(minutes=20)
+    meeting = activity_service.publish(
+        p_store, area_id=next(iter(_communities(p_store))), actor_id=STAFF.id, actor_role=STAFF.role, title="停车议事会",
+        kind="deliberation", place="社区会议室", starts_at=start, ends_at=start + timedelta(hours=2), points=3,
+        rule_item="A12.01", at=start - timedelta(days=2))
+    ctx = p_ctx(STAFF)
+    tab = show(qtbot, ActivitiesTab(ctx))
+    tab.on_shown()
+    qtbot.waitUntil(lambda: any(r.id == meeting.id for r in tab.model.rows()), timeout=10_000)
+    tab.table.selectRow(next(i for i, r in enumerate(tab.model.rows()) if r.id == meeting.id))
+    qtbot.waitUntil(lambda: tab.minutes_button.isEnabled() and not ctx.runner.busy, timeout=10_000)
+    tab.minutes.setPlainText("讨论停车位划线")
+    tab.attendance.item(0).setCheckState(Qt.CheckState.Checked)
+    ticked = checked(tab.attendance)
+
+    # Another desk opens the check-in code: the change arrives, the list reloads (debounced) and is read again.
+    activity_service.act(p_store, meeting.id, "open_checkin", actor_id=STAFF.id, actor_role=STAFF.role)
+    qtbot.waitUntil(lambda: len(tab.code.text().replace(" ", "")) == 6 and not ctx.runner.busy, timeout=10_000)
+    assert tab.current.id == meeting.id and tab.selected().id == meeting.id
+    assert tab.minutes.toPlainText() == "讨论停车位划线"
+    assert checked(tab.attendance) == ticked
+    assert tab.decisions.toPlainText() == ""  # untouched: the activity's (still none)
