@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -176,6 +176,10 @@ class PointsTab(ListTab):
         points = self.rule_points.get(code)
         if points is not None:
             self.points.setValue(points)
+        self._show_rule_source()
+
+    def _show_rule_source(self) -> None:
+        code = self.rule.currentData() or ""
         if code in self.rule_sources:
             self.rule_source.setText(self.tr("Area named in the seed rules; points set by the community") if self.rule_sources[code]
                                      else self.tr("Points set by the community"))
@@ -204,8 +208,8 @@ class PointsTab(ListTab):
         if not self.is_latest(generation):
             return
         self.rule_sources = sources
-        self._fill_rules(choices)
-        self._rule_chosen()
+        self._fill_rules(choices)  # the rule chosen stays, and so do the points typed for it
+        self._show_rule_source()
         self.show_rows(rows, self.current.id if self.current is not None else None)
         self.load_board()
 
@@ -231,7 +235,13 @@ class PointsTab(ListTab):
             return
         said = self.tr("{0}: 1 point") if balance == 1 else self.tr("{0}: {1} points")
         self.balance.setText(said.format(self.current.name, balance))
+        chosen = self.chosen_entry()  # the entry chosen to reverse stays chosen when the ledger is read again
         self.ledger_model.set_rows(entries)
+        index = next((i for i, e in enumerate(entries) if chosen is not None and e.id == chosen.id), None)
+        if index is not None:
+            self.ledger_table.selectionModel().setCurrentIndex(
+                self.ledger_model.index(index, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
         self.enable_buttons()
 
     def chosen_entry(self):
