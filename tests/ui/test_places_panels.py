@@ -186,3 +186,27 @@ def test_a_double_click_on_inspect_in_a_walk_round_opens_one_inspection(qtbot, m
     page.place_dialog.reject()
     qtbot.mouseClick(button, Qt.LeftButton)  # closed without saving: it can be opened again
     qtbot.waitUntil(lambda: page.place_dialog.isVisible(), timeout=10_000)
+
+
+def test_the_hazard_chosen_stays_chosen_when_the_card_is_read_again(qtbot, make_ctx, demo_store, chinese):
+    """A change arriving (a sync, another place registered) reads the list and the place's card again: the hazard
+    chosen (to escalate, to see its photos) stays chosen — not the first one again, which Escalate would then be about."""
+    from gridworker.ui.pages.places import PlacesPage
+
+    place = _place(demo_store, "阿福面馆")
+    result = _inspect_days_ago(demo_store, place, 0, failed=("EXIT", "LPG"))
+    ctx = make_ctx(WORKER, "zh")
+    page = show(qtbot, PlacesPage(ctx))
+    page.search.setText("阿")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10_000)
+    page.select_place(place.id)
+    qtbot.waitUntil(lambda: page.card.card is not None and len(page.card.open_hazards()) == 2 and not ctx.runner.busy,
+                    timeout=10_000)
+    second = page.card.hazards_model.row(1)
+    assert {second.id} < {h.id for h in result.new_hazards}
+    page.card.select_hazard(second.id)
+
+    _place(demo_store, "阿贵饭店")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2 and not ctx.runner.busy, timeout=10_000)
+    assert page.card.card.place.id == place.id
+    assert page.card.current_hazard().id == second.id

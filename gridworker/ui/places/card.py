@@ -154,6 +154,10 @@ class PlaceCardView(QWidget):
 
     # -- showing a place ------------------------------------------------------------------------------
     def show_card(self, card) -> None:
+        """A place's card; the same place read again (after work, a sync) keeps the hazard chosen."""
+        before, chosen = self.card, self.current_hazard()
+        keep = chosen.id if chosen is not None and before is not None and card is not None \
+            and before.place.id == card.place.id else None  # fmt: skip
         self.card = card
         shown = card is not None
         for w in (self.title, self.facts, self.hazards, self.inspections, self.hazards_label, self.escalate_button,
@@ -184,8 +188,8 @@ class PlaceCardView(QWidget):
         self.inspections_model.set_rows(card.inspections)
         open_count = sum(1 for h in card.hazards if h.status == "open")
         self.hazards_label.setText(self.tr("Hazards ({0} open)").format(open_count))
-        if card.hazards:
-            self.hazards.selectRow(0)  # open ones come first: the one escalation would be about
+        if card.hazards:  # open ones come first: the one escalation would be about, unless another was chosen
+            self.hazards.selectRow(next((i for i, h in enumerate(card.hazards) if h.id == keep), 0))
         self._update_buttons()
 
     def open_hazards(self) -> list:
