@@ -210,3 +210,48 @@ def test_the_hazard_chosen_stays_chosen_when_the_card_is_read_again(qtbot, make_
     qtbot.waitUntil(lambda: page.model.rowCount() == 2 and not ctx.runner.busy, timeout=10_000)
     assert page.card.card.place.id == place.id
     assert page.card.current_hazard().id == second.id
+
+
+def test_the_households_and_places_chosen_for_a_walk_round_stay_chosen_when_the_due_lists_reload(
+        qtbot, make_ctx, demo_store, chinese):
+    """A change arriving while the walk-round is being chosen (a sync, a place registered) reads both due lists
+    again: the households and the place selected stay selected, so Plan plans what the worker chose."""
+    place = _place(demo_store, "老王川菜馆")
+    ctx = make_ctx(WORKER, "zh")
+    page = show(qtbot, VisitsPage(ctx), size=(1366, 800))
+    page.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: page.due_model.rowCount() >= 4 and page.due_places.model.rowCount() >= 1
+                    and not ctx.runner.busy, timeout=10_000)
+    click_row(qtbot, page.due, 1)
+    click_row(qtbot, page.due, 3, Qt.ShiftModifier)
+    households = sorted(page.due_model.row(i).household_id for i in (1, 2, 3))
+    click_row(qtbot, page.due_places.table, next(i for i, d in enumerate(page.due_places.model.rows()) if d.place_id == place.id))
+    places = page.due_places.model.rowCount()
+
+    _place(demo_store, "小李便利店")  # due at once (never inspected): both lists are read again
+    qtbot.waitUntil(lambda: page.due_places.model.rowCount() == places + 1 and not ctx.runner.busy, timeout=10_000)
+    chosen = sorted(page.due_model.row(i.row()).household_id for i in page.due.selectionModel().selectedRows())
+    assert chosen == households
+    assert page.due_places.selected_ids() == [place.id]
+
+
+def test_the_place_chosen_on_a_walk_round_stays_chosen_when_it_is_read_again(qtbot, make_ctx, demo_store, chinese):
+    """The walk-round's places read again (a sync, another place registered) keep the place chosen to inspect next,
+    instead of going back to the first not yet inspected."""
+    from gridworker.services import place_walks
+
+    first, second = _place(demo_store, "老王川菜馆"), _place(demo_store, "阿福面馆")
+    place_walks.plan_mixed_walkround(demo_store, "场所巡查", place_ids=[first.id, second.id], planner_id=WORKER.id,
+                                     planned_for=local_day(utcnow()), planner_role=WORKER.role)
+    ctx = make_ctx(WORKER, "zh")
+    page = show(qtbot, VisitsPage(ctx), size=(1366, 800))
+    qtbot.waitUntil(lambda: page.walk_places.model.rowCount() == 2 and not ctx.runner.busy, timeout=10_000)
+    assert page.walk_places.table.currentIndex().row() == 0
+    click_row(qtbot, page.walk_places.table, 1)
+    chosen = page.walk_places.model.row(1)[2].id
+    places = page.due_places.model.rowCount()
+
+    _place(demo_store, "小李便利店")
+    qtbot.waitUntil(lambda: page.due_places.model.rowCount() == places + 1 and not ctx.runner.busy, timeout=10_000)
+    row = page.walk_places.table.currentIndex().row()
+    assert page.walk_places.model.row(row)[2].id == chosen

@@ -33,7 +33,7 @@ from ..fieldwork.text import error_text, local_time
 from ..fieldwork.visit import OUTCOME_KEYS, BuildingPlanDialog, VisitForm
 from ..fieldwork.visit_columns import VisitColumns
 from .. import style
-from ..tables import make_table
+from ..tables import make_table, set_rows_keeping_selection
 from ..places.dialogs import open_inspection
 from ..places.walk import DuePlacesPanel, WalkPlacesPanel
 
@@ -444,7 +444,7 @@ class VisitsPage(VisitColumns, QWidget):
 
     def _show_due(self) -> None:
         rows = [d for d in self._all_due if d.special] if self.special_only.isChecked() else self._all_due
-        self.due_model.set_rows(rows)
+        set_rows_keeping_selection(self.due, rows, lambda d: d.household_id)  # a sync does not undo a choice being made
         special = sum(1 for d in self._all_due if d.special)
         lang = self.ctx.lang
         # Households both: the due list counts doors (the dashboard's special-group figure counts people).

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -35,7 +35,7 @@ from ..fieldwork.text import local_time
 from ..models.column import Column
 from ..models.rows import RowsModel
 from ..style import ERROR, MUTED, OK
-from ..tables import make_table
+from ..tables import make_table, set_rows_keeping_selection
 from ..tasks import async_slot
 from .base import ListTab, pair, scrolled
 
@@ -235,13 +235,8 @@ class PointsTab(ListTab):
             return
         said = self.tr("{0}: 1 point") if balance == 1 else self.tr("{0}: {1} points")
         self.balance.setText(said.format(self.current.name, balance))
-        chosen = self.chosen_entry()  # the entry chosen to reverse stays chosen when the ledger is read again
-        self.ledger_model.set_rows(entries)
-        index = next((i for i, e in enumerate(entries) if chosen is not None and e.id == chosen.id), None)
-        if index is not None:
-            self.ledger_table.selectionModel().setCurrentIndex(
-                self.ledger_model.index(index, 0),
-                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        # The entry chosen to reverse stays chosen when the ledger is read again (after work, a sync).
+        set_rows_keeping_selection(self.ledger_table, entries, lambda e: e.id)
         self.enable_buttons()
 
     def chosen_entry(self):

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import Qt
 
 from ...domain.participation import shop as shop_rules
 from ...services.participation import shop as shop_service
@@ -29,7 +29,7 @@ from ..fieldwork.text import local_time
 from ..models.column import Column
 from ..models.rows import RowsModel
 from ..style import ERROR, MUTED, OK, WARNING
-from ..tables import make_table
+from ..tables import make_table, set_rows_keeping_selection
 from ..tasks import async_slot
 from .base import ListTab, pick, refill
 
@@ -188,13 +188,7 @@ class ShopTab(ListTab):
 
     def _show_redemptions(self, redemptions) -> None:
         """The redemptions again; the one chosen (to hand over, to cancel) stays chosen."""
-        chosen = self.chosen_redemption()
-        self.redemption_model.set_rows(redemptions)
-        index = next((i for i, r in enumerate(redemptions) if chosen is not None and r.id == chosen.id), None)
-        if index is not None:
-            self.redemption_table.selectionModel().setCurrentIndex(
-                self.redemption_model.index(index, 0),
-                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        set_rows_keeping_selection(self.redemption_table, redemptions, lambda r: r.id)
 
     def row_chosen(self, row) -> None:
         self.current = row

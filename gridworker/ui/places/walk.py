@@ -24,7 +24,7 @@ from ..fieldwork.text import local_time
 from ..models.column import Column
 from ..models.rows import RowsModel
 from ..style import ERROR, MUTED, OK
-from ..tables import make_table
+from ..tables import make_table, set_rows_keeping_selection
 from ..tasks import async_slot
 from .records import aware
 
@@ -77,7 +77,7 @@ class DuePlacesPanel(QWidget):
     @async_slot()
     async def load(self) -> None:
         rows = await self.ctx.runner.call(places_register.due_places, self.ctx.store, guard=self)
-        self.model.set_rows(rows)
+        set_rows_keeping_selection(self.table, rows, lambda d: d.place_id)  # the places chosen for a walk-round stay so
         while self.model.canFetchMore():
             self.model.fetchMore()
         self.title.setText(self.tr("Places due for inspection ({0})").format(len(rows)))
@@ -105,6 +105,7 @@ class WalkPlacesPanel(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.walk_id: str | None = None
+        self._shown_walk: str | None = None  # the walk-round whose places the table holds
         self.title = QLabel()
         self.title.setStyleSheet("font-weight: bold;")
         self.model = RowsModel(self._columns(), self)
@@ -146,12 +147,24 @@ class WalkPlacesPanel(QWidget):
         if walk_id != self.walk_id:
             return
         rows = [(n, len(stops), s) for n, s in enumerate(stops, start=1) if s.kind == "place"]
+        chosen = self.table.currentIndex()
+        before = self.model.row(chosen.row())[2] if chosen.isValid() and walk_id == self._shown_walk else None
+        self._shown_walk = walk_id
         self.model.set_rows(rows)
         done = sum(1 for r in rows if r[2].done)
         self.title.setText(self.tr("Places on this walk-round: {0} of {1} inspected").format(done, len(rows)))
         self.setVisible(bool(rows))
         if rows:
-            self.table.selectRow(next((i for i, r in enumerate(rows) if not r[2].done), 0))
+            self.table.selectRow(self._to_choose(rows, before))
+
+    @staticmethod
+    def _to_choose(rows, before) -> int:
+        """The place chosen stays chosen when the walk-round is read again (a sync), unless it was just inspected:
+        then, as at first, the next place not yet inspected."""
+        kept = next((i for i, r in enumerate(rows) if before is not None and r[2].id == before.id), None)
+        if kept is not None and not (rows[kept][2].done and not before.done):
+            return kept
+        return next((i for i, r in enumerate(rows) if not r[2].done), 0)
 
     def _inspect(self) -> None:
         row = self.table.currentIndex().row()
