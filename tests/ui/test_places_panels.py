@@ -175,13 +175,14 @@ def test_a_double_click_on_inspect_in_a_walk_round_opens_one_inspection(qtbot, m
 
     place = _place(demo_store, "老王川菜馆")
     plan_mixed_walkround(demo_store, "场所巡查", place_ids=[place.id])
-    page = show(qtbot, VisitsPage(make_ctx(WORKER, "zh")), size=(1366, 800))
+    ctx = make_ctx(WORKER, "zh")
+    page = show(qtbot, VisitsPage(ctx), size=(1366, 800))
     qtbot.waitUntil(lambda: page.walk_places.model.rowCount() == 1, timeout=10_000)
     button = page.walk_places.inspect_button
     qtbot.mouseClick(button, Qt.LeftButton)
     qtbot.mouseClick(button, Qt.LeftButton)  # before the first dialog is up: the place is still being read
     qtbot.waitUntil(lambda: getattr(page, "place_dialog", None) is not None and page.place_dialog.isVisible(), timeout=10_000)
-    qtbot.wait(500)
+    qtbot.waitUntil(lambda: not ctx.runner.busy, timeout=10_000)  # a second click's dialog would be open by now
     assert len([d for d in page.findChildren(InspectDialog) if d.isVisible()]) == 1
     page.place_dialog.reject()
     qtbot.mouseClick(button, Qt.LeftButton)  # closed without saving: it can be opened again
