@@ -323,3 +323,21 @@ def test_searching_a_building_lists_its_rooms_in_order(page, ctx, qtbot, communi
     assert all(query in a for a in shown)
     assert shown == sorted(shown, key=natural_key)  # unit, floor, room: 1单元302室 before 1单元1201室
     assert natural_key("1单元302室") < natural_key("1单元1201室") < natural_key("2单元101室")
+
+
+def test_a_household_gone_meanwhile_does_not_blank_the_one_chosen_since(ctx, qtbot):
+    """A household chosen, then another at once; the first was deleted meanwhile (a sync): its late "not found"
+    must not blank the household view the user has moved on to."""
+    import uuid
+
+    from gridworker.ui.register.household_view import HouseholdView
+
+    with ctx.store.read() as s:
+        household = s.exec(select(Household).where(Household.deleted == False)).first()  # noqa: E712
+    view = HouseholdView(ctx)
+    qtbot.addWidget(view)
+    view.show_household(str(uuid.uuid4()))  # gone by the time it is read
+    view.show_household(household.id)
+    qtbot.waitUntil(lambda: not ctx.runner.busy, timeout=10_000)
+    assert view.household_id == household.id and view.card is not None
+    assert view.card.household.id == household.id
