@@ -256,3 +256,21 @@ def test_the_place_chosen_on_a_walk_round_stays_chosen_when_it_is_read_again(qtb
     qtbot.waitUntil(lambda: page.due_places.model.rowCount() == places + 1 and not ctx.runner.busy, timeout=10_000)
     row = page.walk_places.table.currentIndex().row()
     assert page.walk_places.model.row(row)[2].id == chosen
+
+
+def test_a_place_deleted_meanwhile_shows_no_card_and_no_error(qtbot, make_ctx, demo_store, chinese):
+    """A place opened (from the register's search, a list not yet refreshed) after a sync deleted it: its card is
+    not found — the card is emptied, no error dialog with a traceback."""
+    from gridworker.ui.pages.places import PlacesPage
+
+    place = _place(demo_store, "要拆的小卖部")
+    ctx = make_ctx(WORKER, "zh")
+    page = show(qtbot, PlacesPage(ctx))
+    qtbot.waitUntil(lambda: any(r.id == place.id for r in page.model.rows()) and not ctx.runner.busy, timeout=10_000)
+    place_service.delete_place(demo_store, place.id, actor_role=WORKER.role)  # another computer's delete, synced
+    page.select_place(place.id)
+    # The list is read again too (the delete arrived): wait for both, then nothing of the place is shown.
+    qtbot.waitUntil(lambda: all(r.id != place.id for r in page.model.rows()) and not page._search_timer.isActive()
+                    and not ctx.runner.busy, timeout=10_000)
+    assert page.card.card is None or page.card.card.place.id != place.id
+    assert page.message.isVisible() and page.message.text() == "找不到该场所：它可能已被删除"
