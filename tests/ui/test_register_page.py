@@ -341,3 +341,24 @@ def test_a_household_gone_meanwhile_does_not_blank_the_one_chosen_since(ctx, qtb
     qtbot.waitUntil(lambda: not ctx.runner.busy, timeout=10_000)
     assert view.household_id == household.id and view.card is not None
     assert view.card.household.id == household.id
+
+
+def test_people_selected_together_stay_selected_when_a_change_reloads_the_lists(page, ctx, qtbot):
+    """Two people chosen (to merge, to mark moved out) when a change arrives (a sync, another window): the lists
+    are read again and both stay selected, not only the current one."""
+    from gridworker.services import register
+
+    view, people = page.lists.views[PEOPLE], page.lists.people
+    idle(ctx, qtbot)
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    page.lists.select_row(PEOPLE, 1)
+    view.selectionModel().select(people.index(3, 0), flags)
+    chosen = sorted(people.id_at(r) for r in page.lists.selected_rows(PEOPLE))
+    assert len(chosen) == 2
+    with ctx.store.read() as s:
+        building = s.exec(select(Household.building_id).where(Household.deleted == False)).first()  # noqa: E712
+    with qtbot.waitSignal(people.loaded, timeout=10_000):
+        register.update_building(ctx.store, building, {"notes": "门禁已更换"})
+    idle(ctx, qtbot)
+    assert sorted(people.id_at(r) for r in page.lists.selected_rows(PEOPLE)) == chosen
+    assert page.lists.current_id(PEOPLE) == people.id_at(1)
