@@ -185,15 +185,23 @@ class ActivitiesTab(ListTab):
         self.communities = await self.ctx.runner.call(member_queries.communities, store, guard=self)
         if not self.is_latest(generation):
             return
-        if self.attendance.count() != len(people):
-            self.attendance.clear()
-            for code, label in people:
-                self.attendance.addItem(label)
-                item = self.attendance.item(self.attendance.count() - 1)
-                item.setData(Qt.ItemDataRole.UserRole, code)
-                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                item.setCheckState(Qt.CheckState.Unchecked)
+        self._fill_attendance(people)
         self.show_rows(rows, self.current.id if self.current is not None else None)
+
+    def _fill_attendance(self, people) -> None:
+        """The members to tick, again if they changed (one approved, one gone): the ticks not yet saved stay."""
+        shown = [(self.attendance.item(i).data(Qt.ItemDataRole.UserRole), self.attendance.item(i).text())
+                 for i in range(self.attendance.count())]
+        if shown == [tuple(p) for p in people]:
+            return
+        ticked = set(checked(self.attendance))
+        self.attendance.clear()
+        for code, label in people:
+            self.attendance.addItem(label)
+            item = self.attendance.item(self.attendance.count() - 1)
+            item.setData(Qt.ItemDataRole.UserRole, code)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if code in ticked else Qt.CheckState.Unchecked)
 
     def row_chosen(self, row) -> None:
         self.current = row
