@@ -274,3 +274,23 @@ def test_a_place_deleted_meanwhile_shows_no_card_and_no_error(qtbot, make_ctx, d
                     and not ctx.runner.busy, timeout=10_000)
     assert page.card.card is None or page.card.card.place.id != place.id
     assert page.message.isVisible() and page.message.text() == "找不到该场所：它可能已被删除"
+
+
+def test_a_place_deleted_meanwhile_is_said_when_inspected_from_a_walk_round(qtbot, make_ctx, demo_store, chinese):
+    """Inspect on a walk-round for a place a sync has just deleted (the list not yet refreshed): said beside the
+    walk-round's places in words, not an error dialog with a traceback."""
+    from PySide6.QtWidgets import QLabel
+
+    from gridworker.services.place_walks import plan_mixed_walkround
+
+    place = _place(demo_store, "要拆的小卖部")
+    plan_mixed_walkround(demo_store, "场所巡查", place_ids=[place.id])
+    ctx = make_ctx(WORKER, "zh")
+    page = show(qtbot, VisitsPage(ctx), size=(1366, 800))
+    qtbot.waitUntil(lambda: page.walk_places.model.rowCount() == 1 and not ctx.runner.busy, timeout=10_000)
+    place_service.delete_place(demo_store, place.id, actor_role=WORKER.role)  # another computer's delete, synced
+    qtbot.mouseClick(page.walk_places.inspect_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not page._refresh_timer.isActive() and not ctx.runner.busy, timeout=10_000)  # refreshed too
+    said = [label.text() for label in page.walk_places.findChildren(QLabel) if label.isVisible()]
+    assert "找不到该场所：它可能已被删除" in said
+    assert getattr(page, "place_dialog", None) is None

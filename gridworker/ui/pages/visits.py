@@ -136,7 +136,7 @@ class VisitsPage(VisitColumns, QWidget):
         column.addWidget(self.empty)
         column.addWidget(self.stops, 1)
         self.walk_places = WalkPlacesPanel(self.ctx)  # the places of the walk-round, in its walking order (issue 15)
-        self.walk_places.inspect.connect(lambda place_id: open_inspection(self.ctx, self, place_id))
+        self.walk_places.inspect.connect(lambda place_id: open_inspection(self.ctx, self, place_id, self.walk_places.say))
         column.addWidget(self.walk_places)
         split.addWidget(left)
         split.addWidget(scroll)

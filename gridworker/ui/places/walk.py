@@ -23,7 +23,7 @@ from ...services.queries import places_register
 from ..fieldwork.text import local_time
 from ..models.column import Column
 from ..models.rows import RowsModel
-from ..style import ERROR, MUTED, OK
+from ..style import ERROR, MUTED, OK, error_label
 from ..tables import make_table, set_rows_keeping_selection
 from ..tasks import async_slot
 from .records import aware
@@ -122,6 +122,8 @@ class WalkPlacesPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
         layout.addWidget(self.table)
+        self.error = error_label()  # why the place chosen could not be inspected (deleted meanwhile)
+        layout.addWidget(self.error)
         self.hide()
 
     def _columns(self) -> list[Column]:
@@ -134,6 +136,8 @@ class WalkPlacesPanel(QWidget):
         ]
 
     def show_walk(self, walk_id: str | None) -> None:
+        if walk_id != self.walk_id:
+            self.say("")  # it was about a place of the walk-round shown before
         self.walk_id = walk_id
         if not walk_id:
             self.model.set_rows([])
@@ -169,4 +173,9 @@ class WalkPlacesPanel(QWidget):
     def _inspect(self) -> None:
         row = self.table.currentIndex().row()
         if 0 <= row < self.model.rowCount():
+            self.say("")
             self.inspect.emit(self.model.row(row)[2].id)
+
+    def say(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.setVisible(bool(text))
