@@ -294,3 +294,21 @@ def test_a_place_deleted_meanwhile_is_said_when_inspected_from_a_walk_round(qtbo
     said = [label.text() for label in page.walk_places.findChildren(QLabel) if label.isVisible()]
     assert "找不到该场所：它可能已被删除" in said
     assert getattr(page, "place_dialog", None) is None
+
+
+def test_editing_a_place_deleted_meanwhile_says_so(qtbot, make_ctx, demo_store, chinese):
+    """Edit… on the card of a place a sync has just deleted (the list not yet refreshed): said above the list in
+    words, no editor and no error dialog with a traceback."""
+    from gridworker.ui.pages.places import PlacesPage
+
+    place = _place(demo_store, "要拆的小卖部")
+    ctx = make_ctx(WORKER, "zh")
+    page = show(qtbot, PlacesPage(ctx))
+    page.search.setText("要拆")
+    qtbot.waitUntil(lambda: page.card.card is not None and page.card.card.place.id == place.id and not ctx.runner.busy,
+                    timeout=10_000)
+    place_service.delete_place(demo_store, place.id, actor_role=WORKER.role)  # another computer's delete, synced
+    qtbot.mouseClick(page.card.edit_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not page._search_timer.isActive() and not ctx.runner.busy, timeout=10_000)  # the list too
+    assert page.message.isVisible() and page.message.text() == "找不到该场所：它可能已被删除"
+    assert getattr(page, "editor", None) is None

@@ -284,7 +284,8 @@ class PlacesPage(QWidget):
 
     def edit_place(self) -> None:
         if self.card.card is not None:
-            open_place_editor(self.ctx, self, place_id=self.card.card.place.id, on_open=self._editor_opened)
+            open_place_editor(self.ctx, self, place_id=self.card.card.place.id, on_open=self._editor_opened,
+                              on_gone=lambda text: self._say(text, ok=False))
 
     def _editor_opened(self, editor) -> None:
         self.editor = editor
