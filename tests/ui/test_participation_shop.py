@@ -158,6 +158,7 @@ def test_a_reload_keeps_a_new_item_being_written(qtbot, p_ctx, p_store):
     tab = show(qtbot, ShopTab(ctx))
     tab.on_shown()
     qtbot.waitUntil(lambda: tab.model.rowCount() > 0 and tab.member.count() > 0 and not ctx.runner.busy, timeout=10_000)
+    assert tab.save_button.text() == "Add the item"  # nothing chosen yet: the form is for a new item
     qtbot.mouseClick(tab.new_button, Qt.LeftButton)
     tab.name.setText("保温杯")
     tab.price.setValue(40)

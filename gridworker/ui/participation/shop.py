@@ -66,7 +66,7 @@ class ShopTab(ListTab):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(split)
-        self.enable_buttons()
+        self.row_chosen(None)  # nothing chosen: the form is for a new item (a reload keeps what is typed in it)
 
     def columns(self) -> list[Column]:
         return [
