@@ -362,3 +362,20 @@ def test_people_selected_together_stay_selected_when_a_change_reloads_the_lists(
     idle(ctx, qtbot)
     assert sorted(people.id_at(r) for r in page.lists.selected_rows(PEOPLE)) == chosen
     assert page.lists.current_id(PEOPLE) == people.id_at(1)
+
+
+def test_opening_a_person_deleted_meanwhile_says_so(page, ctx, qtbot):
+    """Edit on a person a sync has just deleted (the list not yet refreshed): said on the page in words, no editor
+    and no error dialog with a traceback."""
+    from PySide6.QtWidgets import QLabel
+
+    from gridworker.services import register
+
+    idle(ctx, qtbot)
+    person_id = page.lists.people.id_at(0)
+    register.delete_record(ctx.store, "person", person_id)  # another computer's delete, synced
+    page._edit_record(PEOPLE, person_id)
+    qtbot.waitUntil(lambda: not ctx.runner.busy, timeout=10_000)
+    said = [label.text() for label in page.findChildren(QLabel) if label.isVisible()]
+    assert any(text.startswith("找不到") for text in said), said
+    assert page.editor is None
