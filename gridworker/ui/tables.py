@@ -1,8 +1,11 @@
-"""The one way a list of records is set up as a table view."""
+"""The one way a list of records is set up as a table view, and refilled keeping what the user chose in it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel
 from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
 
@@ -28,3 +31,25 @@ def make_table(
     view.setWordWrap(word_wrap)
     view.setAlternatingRowColors(alternate)
     return view
+
+
+def set_rows_keeping_selection(view: QTableView, rows: Sequence[Any], key: Callable[[Any], Any]) -> None:
+    """Give a table (over a RowsModel) new rows, as a reload after work or a sync does: the rows the user had
+    selected (told apart by `key`) and the current one stay so, wherever they moved; those gone are let go."""
+    model, selection = view.model(), view.selectionModel()
+    current = view.currentIndex()
+    current_key = key(model.row(current.row())) if current.isValid() else None
+    chosen = {key(model.row(i.row())) for i in selection.selectedRows()}
+    model.set_rows(rows)
+    where = [i for i, r in enumerate(rows) if key(r) in chosen or (current_key is not None and key(r) == current_key)]
+    if not where:
+        return
+    while model.rowCount() <= where[-1] and model.canFetchMore():
+        model.fetchMore()  # a chosen row further down than the first page
+    flags = QItemSelectionModel.SelectionFlag
+    for i in where:
+        if key(rows[i]) == current_key:
+            selection.setCurrentIndex(model.index(i, 0), flags.NoUpdate)
+    for i in where:
+        if key(rows[i]) in chosen:
+            selection.select(model.index(i, 0), flags.Select | flags.Rows)

@@ -73,6 +73,12 @@ def p_ctx(qtbot, p_account, compiled_translations):
     install_translators("en")
 
 
+def settled(tab) -> bool:
+    """A tab's work is all done: no reload waiting on its debounce (a change arrived), nothing on the runner.
+    A fixed wait is no such proof on a loaded machine: a check after it may pass before the reload has landed."""
+    return not tab._timer.isActive() and not tab.ctx.runner.busy
+
+
 def show(qtbot, widget, size=(1200, 760)):
     qtbot.addWidget(widget)
     widget.resize(*size)

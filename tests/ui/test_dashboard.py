@@ -84,7 +84,7 @@ def test_figures_match_the_statistics_and_export_to_excel(
     qtbot.mouseClick(page.export_button, Qt.LeftButton)
     written = tmp_path / "统计.xlsx"
     qtbot.waitUntil(written.exists, timeout=10_000)
-    qtbot.waitUntil(lambda: "Exported" in page.message.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "Exported" in page.outcome.text(), timeout=10_000)
     book = load_workbook(written)
     summary = {row[0]: row[1] for row in book["概览"].iter_rows(min_row=2, values_only=True)}
     assert summary["上报事件"] == page.stats.incidents_reported == 4
@@ -92,3 +92,56 @@ def test_figures_match_the_statistics_and_export_to_excel(
     assert summary["办结率"] == "33.3%"
     workers = {row[0]: row[1] for row in book["走访统计"].iter_rows(min_row=2, values_only=True)}
     assert workers["张伟"] == 6  # the signed-in worker by name
+
+
+def _said(page) -> list[str]:
+    """Every line of words the page shows (whichever label carries it)."""
+    from PySide6.QtWidgets import QLabel
+
+    return [label.text() for label in page.findChildren(QLabel) if label.isVisible() and label.text()]
+
+
+def test_where_the_export_went_stays_said_when_the_figures_are_computed_again(
+    qtbot, make_ctx, demo_store, tmp_path, monkeypatch
+):
+    """A visit logged (a sync, another window) computes the figures again: "Exported to …" is still said."""
+    ctx = make_ctx(WORKER)
+    page = show(qtbot, DashboardPage(ctx))
+    qtbot.waitUntil(lambda: page.stats is not None and not page._compute_timer.isActive() and not ctx.runner.busy,
+                    timeout=10_000)
+    target = tmp_path / "统计.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "Excel workbook (*.xlsx)"))
+    qtbot.mouseClick(page.export_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: any("Exported to" in text for text in _said(page)), timeout=10_000)
+    before = page.stats
+
+    household = visits.due_households(demo_store)[0].household_id
+    visits.log_visit(demo_store, household, visitor_id=WORKER.id, outcome="met")
+    qtbot.waitUntil(lambda: page.stats is not before and not page._compute_timer.isActive() and not ctx.runner.busy,
+                    timeout=10_000)
+    assert page.stats.visits_total == before.visits_total + 1
+    assert any(text == f"Exported to {target}" for text in _said(page))
+
+
+def test_a_period_refused_stays_refused_when_figures_asked_before_arrive(qtbot, make_ctx):
+    """The end moved before the start while the figures of the period before are still being computed (a big
+    community takes seconds): they arrive late and must not replace the refusal with a period no longer chosen."""
+    import threading
+
+    ctx = make_ctx(WORKER)
+    page = show(qtbot, DashboardPage(ctx))
+    qtbot.waitUntil(lambda: page.stats is not None and not page._compute_timer.isActive() and not ctx.runner.busy,
+                    timeout=10_000)
+    page.period.setCurrentIndex(page.period.findData("custom"))
+    qtbot.waitUntil(lambda: not page._compute_timer.isActive() and not ctx.runner.busy, timeout=10_000)
+    gate = threading.Event()
+    ctx.runner.db.submit(gate.wait, 10)  # the database thread busy: the figures asked next wait behind it
+    try:
+        page.compute()
+        page.end.setDate(page.start.date().addDays(-1))
+        qtbot.waitUntil(lambda: not page._compute_timer.isActive(), timeout=10_000)
+        assert page.message.text() == "The period ends before it starts."
+    finally:
+        gate.set()
+    qtbot.waitUntil(lambda: not ctx.runner.busy, timeout=10_000)  # the late figures arrived (and were let go)
+    assert page.message.text() == "The period ends before it starts."

@@ -59,7 +59,8 @@ def test_tab_from_the_search_box_clears_nothing(window, qtbot):
         if QApplication.focusWidget() is page.tree:
             break
     assert QApplication.focusWidget() is page.tree  # the tree is reached by Tab …
-    qtbot.wait(400)  # … and a search that was going to be replaced would be by now
+    # … and a search that was going to replace the results would have done so by now:
+    qtbot.waitUntil(lambda: not page._search_timer.isActive() and not page.ctx.runner.busy, timeout=10_000)
     assert page.search.text() == "zhang"
     assert page.lists.people.ids == found
 

@@ -225,8 +225,9 @@ def test_no_walk_round_no_progress_figure(qtbot, make_ctx, demo_store):
 
     from .conftest_fieldwork import WORKER, show
 
-    page = show(qtbot, VisitsPage(make_ctx(WORKER)))
-    qtbot.wait(200)
+    ctx = make_ctx(WORKER)
+    page = show(qtbot, VisitsPage(ctx))
+    qtbot.waitUntil(lambda: not page._stale and not ctx.runner.busy, timeout=10_000)  # the walk-rounds were read
     assert page.walks.count() == 0
     assert not page.progress.isVisible()  # not "0 of 1 visited"
 

@@ -89,3 +89,61 @@ def _communities(store):
     from gridworker.services.queries import members
 
     return [area_id for area_id, _name in members.communities(store)]
+
+
+def test_a_reload_keeps_the_minutes_being_typed_and_the_ticks_not_yet_saved(qtbot, p_ctx, p_store):
+    """The list reloads whenever an activity changes (a sync, another desk): the activity chosen stays, and so
+    does what is typed or ticked about it and not yet saved; what nobody touched shows the new state."""
+    start = utcnow() - timedelta(minutes=20)
+    meeting = activity_service.publish(
+        p_store, area_id=next(iter(_communities(p_store))), actor_id=STAFF.id, actor_role=STAFF.role, title="停车议事会",
+        kind="deliberation", place="社区会议室", starts_at=start, ends_at=start + timedelta(hours=2), points=3,
+        rule_item="A12.01", at=start - timedelta(days=2))
+    ctx = p_ctx(STAFF)
+    tab = show(qtbot, ActivitiesTab(ctx))
+    tab.on_shown()
+    qtbot.waitUntil(lambda: any(r.id == meeting.id for r in tab.model.rows()), timeout=10_000)
+    tab.table.selectRow(next(i for i, r in enumerate(tab.model.rows()) if r.id == meeting.id))
+    qtbot.waitUntil(lambda: tab.minutes_button.isEnabled() and not ctx.runner.busy, timeout=10_000)
+    tab.minutes.setPlainText("讨论停车位划线")
+    tab.attendance.item(0).setCheckState(Qt.CheckState.Checked)
+    ticked = checked(tab.attendance)
+
+    # Another desk opens the check-in code: the change arrives, the list reloads (debounced) and is read again.
+    activity_service.act(p_store, meeting.id, "open_checkin", actor_id=STAFF.id, actor_role=STAFF.role)
+    qtbot.waitUntil(lambda: len(tab.code.text().replace(" ", "")) == 6 and not ctx.runner.busy, timeout=10_000)
+    assert tab.current.id == meeting.id and tab.selected().id == meeting.id
+    assert tab.minutes.toPlainText() == "讨论停车位划线"
+    assert checked(tab.attendance) == ticked
+    assert tab.decisions.toPlainText() == ""  # untouched: the activity's (still none)
+
+
+def test_a_member_approved_during_the_meeting_keeps_the_ticks_not_yet_saved(qtbot, p_ctx, p_store):
+    """A check-in approved at another desk while attendance is being ticked: the list of members to tick is filled
+    again with the new member, and the ticks not yet saved stay on the members ticked."""
+    from gridworker.domain.participation_records import Member
+    from gridworker.services.participation import members as member_service
+
+    start = utcnow() - timedelta(minutes=20)
+    meeting = activity_service.publish(
+        p_store, area_id=next(iter(_communities(p_store))), actor_id=STAFF.id, actor_role=STAFF.role, title="楼道议事会",
+        kind="deliberation", place="社区会议室", starts_at=start, ends_at=start + timedelta(hours=2), points=3,
+        rule_item="A12.01", at=start - timedelta(days=2))
+    with p_store.read() as s:
+        waiting = next(m for m in s.exec(select(Member).where(Member.status == "submitted")) if not m.to_place)
+    ctx = p_ctx(STAFF)
+    tab = show(qtbot, ActivitiesTab(ctx))
+    tab.on_shown()
+    qtbot.waitUntil(lambda: any(r.id == meeting.id for r in tab.model.rows()), timeout=10_000)
+    tab.table.selectRow(next(i for i, r in enumerate(tab.model.rows()) if r.id == meeting.id))
+    qtbot.waitUntil(lambda: tab.attendance_button.isEnabled() and not ctx.runner.busy, timeout=10_000)
+    count = tab.attendance.count()
+    for i in (0, count - 1):
+        tab.attendance.item(i).setCheckState(Qt.CheckState.Checked)
+    ticked = sorted(checked(tab.attendance))
+
+    member_service.review(p_store, waiting.id, "approve", actor_id=STAFF.id, actor_role=STAFF.role)
+    qtbot.waitUntil(lambda: tab.attendance.count() == count + 1 and not tab._timer.isActive() and not ctx.runner.busy,
+                    timeout=10_000)
+    assert sorted(checked(tab.attendance)) == ticked
+    assert waiting.id in [tab.attendance.item(i).data(Qt.ItemDataRole.UserRole) for i in range(tab.attendance.count())]

@@ -183,3 +183,32 @@ def test_a_folder_that_cannot_be_written_is_said_not_saved(qtbot, p_ctx, p_store
     qtbot.waitUntil(lambda: tab.message.text().startswith("Cannot write"), timeout=10_000)
     assert "Errno" not in tab.message.text() and tab.excel_button.isEnabled() and tab.export_folder is None
     assert not list(tmp_path.glob("*.pdf")) and not list(tmp_path.glob("*.xlsx")) and blocked.read_text() == "x"
+
+
+def test_a_reload_keeps_the_grade_being_given_and_a_message_is_about_its_member(qtbot, p_ctx, p_store):
+    """Points arriving for another member (a sync, another desk) reload the year's list: the member chosen stays,
+    with the grade and note being given; "Rating saved" is about the member rated, gone when another is chosen."""
+    from gridworker.services.participation import points as point_service
+
+    ctx = p_ctx(STAFF)
+    tab = show(qtbot, EvaluationTab(ctx))
+    tab.year.setValue(TODAY.year)
+    tab.on_shown()
+    qtbot.waitUntil(lambda: tab.model.rowCount() > 1 and not ctx.runner.busy, timeout=10_000)
+    member, other = tab.model.row(0), tab.model.row(1)
+    tab.table.selectRow(0)
+    tab.grade.setCurrentIndex(tab.grade.findData("excellent"))
+    tab.grade_note.setText("服务积极")
+
+    point_service.manual_entry(p_store, other.member_id, 3, "A17.02", "演示", verified_by=STAFF.id, actor_role=STAFF.role,
+                               at=datetime(TODAY.year, 5, 30, 8, tzinfo=CN))
+    qtbot.waitUntil(lambda: any(r.member_id == other.member_id and r.points == other.points + 3 for r in tab.model.rows())
+                    and not ctx.runner.busy, timeout=10_000)
+    assert tab.selected().member_id == member.member_id
+    assert (tab.grade.currentData(), tab.grade_note.text()) == ("excellent", "服务积极")
+
+    qtbot.mouseClick(tab.rate_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: tab.message.text().startswith("Rating saved") and not ctx.runner.busy, timeout=10_000)
+    assert tab.message.text().startswith("Rating saved") and tab.selected().member_id == member.member_id  # kept
+    tab.table.selectRow(next(i for i, r in enumerate(tab.model.rows()) if r.member_id == other.member_id))
+    assert not tab.message.isVisible()  # it was about the member rated, not this one

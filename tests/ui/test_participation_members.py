@@ -128,3 +128,29 @@ def test_the_name_column_keeps_its_names_whole_in_a_narrow_window(qtbot, p_ctx):
     qtbot.wait(100)
     longest = max(tab.table.fontMetrics().horizontalAdvance(r.name) for r in tab.model.rows())
     assert tab.table.columnWidth(0) >= longest, [tab.table.columnWidth(i) for i in range(4)]
+
+
+def test_a_reload_keeps_the_team_and_skills_being_changed(qtbot, p_ctx, p_store):
+    """A change arriving (a sync, another desk) reloads the list: the member chosen stays chosen, and the team
+    being typed and the skills being ticked for it stay as the user left them."""
+    from gridworker.services.participation import members as member_service
+
+    tab = show(qtbot, MembersTab(p_ctx(STAFF)))
+    tab.on_shown()
+    loaded(qtbot, tab, "approved")
+    member, other = tab.model.rows()[:2]
+    choose(qtbot, tab, member.name)
+    qtbot.waitUntil(lambda: not tab.ctx.runner.busy, timeout=10_000)
+    tab.team.setText("新成立的服务队")
+    for i in range(tab.skills.count()):
+        tab.skills.item(i).setCheckState(Qt.CheckState.Checked if i == 1 else Qt.CheckState.Unchecked)
+    ticked = checked(tab.skills)
+
+    member_service.set_profile(p_store, other.id, skills=list(other.skills), posts=list(other.posts), team="另一支服务队",
+                               actor_id=STAFF.id, actor_role=STAFF.role)
+    qtbot.waitUntil(lambda: any(r.id == other.id and r.team == "另一支服务队" for r in tab.model.rows())
+                    and not tab.ctx.runner.busy, timeout=10_000)
+    assert tab.selected().id == member.id and tab.current.id == member.id
+    assert tab.team.text() == "新成立的服务队"
+    assert checked(tab.skills) == ticked
+    assert set(checked(tab.posts)) == set(member.posts)  # untouched: the member's

@@ -84,3 +84,26 @@ def test_a_grid_worker_cannot_publish_notices_or_answer_opinions(qtbot, p_ctx, p
         assert len(s.exec(select(Notice)).all()) == notices
         assert (s.get(Opinion, opinion.id).status, s.get(Opinion, opinion.id).answer) == ("open", None)
         assert not s.exec(select(Outbox).where(Outbox.entity.in_(("notice", "opinion")), Outbox.state == "pending")).all()
+
+
+def test_a_reload_keeps_the_answer_being_typed(qtbot, p_ctx, p_store):
+    """Another opinion answered (a sync, another desk) reloads the opinion box: the opinion chosen stays chosen and
+    the answer being typed to it stays — it was put back to the stored answer (none)."""
+    from gridworker.services.participation import notices as notice_service
+
+    from .conftest_participation import settled
+
+    tab = show(qtbot, NoticesTab(p_ctx(STAFF)))
+    tab.on_shown()
+    qtbot.waitUntil(lambda: tab.opinion_model.rowCount() > 0 and settled(tab), timeout=10_000)
+    open_rows = [i for i, r in enumerate(tab.opinion_model.rows()) if r.status == "open"]
+    chosen, other = (tab.opinion_model.row(i) for i in open_rows[:2])
+    tab.opinion_table.selectRow(open_rows[0])
+    tab.answer.setPlainText("已联系物业，")
+
+    notice_service.answer_opinion(p_store, other.id, "已处理", actor_id=STAFF.id, actor_role=STAFF.role)
+    qtbot.waitUntil(lambda: any(r.id == other.id and r.status == "answered" for r in tab.opinion_model.rows())
+                    and settled(tab), timeout=10_000)
+    assert tab.chosen_opinion().id == chosen.id
+    assert tab.answer.toPlainText() == "已联系物业，"
+    assert tab.answer_button.isEnabled()

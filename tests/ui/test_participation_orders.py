@@ -16,15 +16,14 @@ from gridworker.services.participation import orders as order_service
 from gridworker.services.queries import points as point_queries
 from gridworker.ui.participation.orders import OrdersTab
 
-from .conftest_participation import STAFF, p_account, p_ctx, p_store, participation_template, show  # noqa: F401
+from .conftest_participation import STAFF, p_account, p_ctx, p_store, participation_template, settled, show  # noqa: F401
 
 pytestmark = pytest.mark.timeout(120)
 
 
 def view(qtbot, tab, name: str) -> None:
     tab.tabs.setCurrentIndex(tab.views.index(name))
-    qtbot.wait(50)
-    qtbot.waitUntil(lambda: not tab.ctx.runner.busy, timeout=10_000)
+    qtbot.waitUntil(lambda: settled(tab), timeout=10_000)
 
 
 def select(qtbot, tab, view_name: str, order_id: str) -> None:

@@ -164,3 +164,36 @@ def test_a_grid_worker_does_not_set_the_rules_points(qtbot, p_ctx):
     tab.on_shown()
     qtbot.waitUntil(lambda: tab.rule.count() > 0 and not tab.ctx.runner.busy, timeout=10_000)
     assert not tab.rule_points_button.isEnabled()
+
+
+def test_a_reload_keeps_the_points_typed_and_the_entry_chosen_to_reverse(qtbot, p_ctx, p_store):
+    """Points recorded for another member (a sync, another desk) reload the tab: the points typed for this award
+    stay (not put back to the rule's), and the ledger entry chosen to reverse stays chosen."""
+    from gridworker.services.participation import points as point_service
+
+    tab = show(qtbot, PointsTab(p_ctx(STAFF)))
+    tab.on_shown()
+    index = next(i for i, m in enumerate(_rows(qtbot, tab)) if any(
+        not r.reversed and r.source_kind not in ("reversal", "redemption") for r in point_queries.ledger(p_store, m.id)[1]))
+    member = choose_member(qtbot, tab, index)
+    other = next(m for m in tab.model.rows() if m.id != member.id)
+    qtbot.waitUntil(lambda: tab.ledger_model.rowCount() > 0 and not tab.ctx.runner.busy, timeout=10_000)
+    tab.rule.setCurrentIndex(tab.rule.findData("A07.02"))  # 8 points by default
+    tab.points.setValue(5)
+    entry = next(i for i, r in enumerate(tab.ledger_model.rows())
+                 if not r.reversed and r.source_kind not in ("reversal", "redemption"))
+    entry_id = tab.ledger_model.row(entry).id
+    tab.ledger_table.selectRow(entry)
+    assert tab.reverse_button.isEnabled()
+
+    point_service.manual_entry(p_store, other.id, 3, "A17.02", "演示", verified_by=STAFF.id, actor_role=STAFF.role)
+    qtbot.waitUntil(lambda: any(m.id == other.id and m.balance == other.balance + 3 for m in tab.model.rows())
+                    and not tab.ctx.runner.busy, timeout=10_000)
+    assert tab.current.id == member.id and tab.rule.currentData() == "A07.02"
+    assert tab.points.value() == 5
+    assert tab.chosen_entry() is not None and tab.chosen_entry().id == entry_id and tab.reverse_button.isEnabled()
+
+
+def _rows(qtbot, tab):
+    qtbot.waitUntil(lambda: tab.model.rowCount() > 1, timeout=10_000)
+    return tab.model.rows()

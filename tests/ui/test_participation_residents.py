@@ -127,3 +127,27 @@ def test_a_refusal_goes_when_another_resident_is_chosen(qtbot, p_ctx):
     tab.table.selectRow(next(i for i in range(tab.model.rowCount()) if i != verified))
     qtbot.waitUntil(lambda: not tab.ctx.runner.busy, timeout=10_000)
     assert tab.message.text() == "" and not tab.message.isVisible()
+
+
+def test_a_reload_keeps_the_person_chosen_to_link(qtbot, p_ctx, p_store):
+    """Another resident confirmed elsewhere (a sync, another desk) reloads the list: the resident chosen stays, and
+    so does the choice made for them — here "Not linked" over the register's one namesake."""
+    from gridworker.services.participation import residents as resident_service
+
+    tab = show(qtbot, ResidentsTab(p_ctx(STAFF)))
+    tab.on_shown()
+    qtbot.waitUntil(lambda: tab.model.rowCount() > 1 and not tab.ctx.runner.busy, timeout=10_000)
+    with p_store.read() as s:
+        waiting = [r for r in s.exec(select(Resident)) if not r.verified]
+        namesakes = {r.id: [p.id for p in s.exec(select(Person).where(Person.name == r.name))] for r in waiting}
+    target = next(r for r in waiting if namesakes[r.id])
+    other = next(r for r in waiting if r.id != target.id)
+    tab.table.selectRow(next(i for i, r in enumerate(tab.model.rows()) if r.id == target.id))
+    qtbot.waitUntil(lambda: tab.person.count() > 1 and not tab.ctx.runner.busy, timeout=10_000)
+    tab.person.setCurrentIndex(0)  # not this namesake
+
+    resident_service.confirm(p_store, other.id, actor_id=STAFF.id, actor_role=STAFF.role)
+    qtbot.waitUntil(lambda: tab.tabs.tabText(0) == f"Waiting ({len(waiting) - 1})" and not tab.ctx.runner.busy,
+                    timeout=10_000)
+    assert tab.current.id == target.id and tab.person.count() > 1
+    assert tab.person.currentIndex() == 0 and tab.person.currentData() is None

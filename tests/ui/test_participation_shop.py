@@ -125,3 +125,48 @@ def test_a_grid_worker_cannot_add_items_or_stock(qtbot, p_ctx, p_store):
     with p_store.read() as s:
         assert {i.id: (i.name, i.stock) for i in s.exec(select(ShopItem))} == before
         assert not s.exec(select(Outbox).where(Outbox.entity == "shop_item", Outbox.state == "pending")).all()
+
+
+def test_a_reload_keeps_the_item_being_edited_and_the_redemption_chosen(qtbot, p_ctx, p_store):
+    """Points arriving (a sync, another desk) reload the shop: the item being edited keeps what is typed, and the
+    redemption chosen to hand over stays chosen, its buttons on."""
+    ctx = p_ctx(STAFF)
+    tab = show(qtbot, ShopTab(ctx))
+    tab.on_shown()
+    qtbot.waitUntil(lambda: tab.model.rowCount() > 0 and tab.member.count() > 0 and not ctx.runner.busy, timeout=10_000)
+    with p_store.read() as s:
+        made = s.exec(select(Redemption).where(Redemption.status == "requested")).first()
+    item = tab.model.rows()[0]
+    tab.table.selectRow(0)
+    tab.redemption_table.selectRow(next(i for i, r in enumerate(tab.redemption_model.rows()) if r.id == made.id))
+    assert tab.hand_over_button.isEnabled()
+    tab.name.setText(item.name + "（新款）")
+    tab.price.setValue(item.price + 7)
+
+    member_id = tab.member.itemData(0)
+    balance = point_queries.ledger(p_store, member_id)[0]
+    point_service.manual_entry(p_store, member_id, 3, "A17.02", "演示", verified_by=STAFF.id, actor_role=STAFF.role)
+    qtbot.waitUntil(lambda: f"({balance + 3} points)" in tab.member.itemText(0) and not ctx.runner.busy, timeout=10_000)
+    assert tab.selected().id == item.id and tab.current.id == item.id
+    assert tab.chosen_redemption() is not None and tab.chosen_redemption().id == made.id
+    assert tab.hand_over_button.isEnabled()
+    assert (tab.name.text(), tab.price.value()) == (item.name + "（新款）", item.price + 7)
+
+
+def test_a_reload_keeps_a_new_item_being_written(qtbot, p_ctx, p_store):
+    ctx = p_ctx(STAFF)
+    tab = show(qtbot, ShopTab(ctx))
+    tab.on_shown()
+    qtbot.waitUntil(lambda: tab.model.rowCount() > 0 and tab.member.count() > 0 and not ctx.runner.busy, timeout=10_000)
+    assert tab.save_button.text() == "Add the item"  # nothing chosen yet: the form is for a new item
+    qtbot.mouseClick(tab.new_button, Qt.LeftButton)
+    tab.name.setText("保温杯")
+    tab.price.setValue(40)
+    member_id = tab.member.itemData(0)
+    balance = point_queries.ledger(p_store, member_id)[0]
+    point_service.manual_entry(p_store, member_id, 3, "A17.02", "演示", verified_by=STAFF.id, actor_role=STAFF.role)
+    qtbot.waitUntil(lambda: f"({balance + 3} points)" in tab.member.itemText(0) and not ctx.runner.busy, timeout=10_000)
+    assert (tab.name.text(), tab.price.value(), tab.save_button.text()) == ("保温杯", 40, "Add the item")
+    qtbot.mouseClick(tab.save_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: any(r.name == "保温杯" for r in tab.model.rows()) and not ctx.runner.busy, timeout=10_000)
+    assert tab.name.text() == "" and tab.save_button.text() == "Add the item"  # blank for the next one, not added twice

@@ -13,7 +13,7 @@ from gridworker.services.participation import wishes as wish_service
 from gridworker.services.queries import points as point_queries
 from gridworker.ui.participation.wishes import WishesTab
 
-from .conftest_participation import STAFF, p_account, p_ctx, p_store, participation_template, show  # noqa: F401
+from .conftest_participation import STAFF, p_account, p_ctx, p_store, participation_template, settled, show  # noqa: F401
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -49,8 +49,8 @@ def test_publish_confirm_and_withdraw_wishes(qtbot, p_ctx, p_store):
     qtbot.mouseClick(tab.confirm_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: tab.message.text() == "Confirmed: the member's points are in the ledger.", timeout=10_000)
     # The list reloads after the work, keeping the wish chosen: the message stays until another wish is chosen.
-    qtbot.waitUntil(lambda: any(r.id == wish.id and r.status == "confirmed" for r in tab.model.rows()), timeout=10_000)
-    qtbot.wait(50)
+    qtbot.waitUntil(lambda: any(r.id == wish.id and r.status == "confirmed" for r in tab.model.rows()) and settled(tab),
+                    timeout=10_000)
     assert tab.message.text() == "Confirmed: the member's points are in the ledger." and tab.selected().id == wish.id
     assert point_queries.ledger(p_store, member.id)[0] == before + 5  # 认领并实现微心愿: 5
     with p_store.read() as s:

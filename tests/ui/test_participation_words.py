@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from gridworker.domain.participation import tables as rule_tables
 from gridworker.ui.pages.participation import ParticipationPage
 
-from .conftest_participation import STAFF, p_account, p_ctx, p_store, participation_template, show  # noqa: F401
+from .conftest_participation import STAFF, p_account, p_ctx, p_store, participation_template, settled, show  # noqa: F401
 
 pytestmark = pytest.mark.timeout(180)
 ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
@@ -37,8 +37,7 @@ def test_no_raw_words_in_any_tab(qtbot, p_ctx, lang):
         tab = page.tabs.currentWidget()
         qtbot.waitUntil(lambda tab=tab: tab.model.rowCount() > 0, timeout=10_000)
         tab.table.selectRow(0)
-        qtbot.wait(200)
-        qtbot.waitUntil(lambda tab=tab: not tab.ctx.runner.busy, timeout=10_000)
+        qtbot.waitUntil(lambda tab=tab: settled(tab), timeout=10_000)
         models = [tab.model] + [m for m in (getattr(tab, n, None) for n in
                                             ("ledger_model", "board_model", "redemption_model", "opinion_model", "month_model"))
                                 if m is not None]

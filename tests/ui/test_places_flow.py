@@ -294,11 +294,12 @@ def test_a_refusal_out_of_sight_scrolls_into_view(qtbot, make_ctx, demo_store, c
 def test_a_double_click_on_new_place_opens_one_editor(qtbot, make_ctx, demo_store, chinese):
     from gridworker.ui.places.editor import PlaceEditor
 
-    page = show(qtbot, PlacesPage(make_ctx(WORKER, "zh")))
+    ctx = make_ctx(WORKER, "zh")
+    page = show(qtbot, PlacesPage(ctx))
     qtbot.mouseClick(page.new_button, Qt.LeftButton)
     qtbot.mouseClick(page.new_button, Qt.LeftButton)  # before the first editor is up (the grids are being read)
     qtbot.waitUntil(lambda: page.editor is not None and page.editor.isVisible(), timeout=10_000)
-    qtbot.wait(500)
+    qtbot.waitUntil(lambda: not ctx.runner.busy, timeout=10_000)  # a second click's editor would be open by now
     assert len([e for e in page.findChildren(PlaceEditor) if e.isVisible()]) == 1
     page.editor.reject()
     qtbot.waitUntil(lambda: not page.editor.isVisible(), timeout=5_000)

@@ -175,14 +175,140 @@ def test_a_double_click_on_inspect_in_a_walk_round_opens_one_inspection(qtbot, m
 
     place = _place(demo_store, "老王川菜馆")
     plan_mixed_walkround(demo_store, "场所巡查", place_ids=[place.id])
-    page = show(qtbot, VisitsPage(make_ctx(WORKER, "zh")), size=(1366, 800))
+    ctx = make_ctx(WORKER, "zh")
+    page = show(qtbot, VisitsPage(ctx), size=(1366, 800))
     qtbot.waitUntil(lambda: page.walk_places.model.rowCount() == 1, timeout=10_000)
     button = page.walk_places.inspect_button
     qtbot.mouseClick(button, Qt.LeftButton)
     qtbot.mouseClick(button, Qt.LeftButton)  # before the first dialog is up: the place is still being read
     qtbot.waitUntil(lambda: getattr(page, "place_dialog", None) is not None and page.place_dialog.isVisible(), timeout=10_000)
-    qtbot.wait(500)
+    qtbot.waitUntil(lambda: not ctx.runner.busy, timeout=10_000)  # a second click's dialog would be open by now
     assert len([d for d in page.findChildren(InspectDialog) if d.isVisible()]) == 1
     page.place_dialog.reject()
     qtbot.mouseClick(button, Qt.LeftButton)  # closed without saving: it can be opened again
     qtbot.waitUntil(lambda: page.place_dialog.isVisible(), timeout=10_000)
+
+
+def test_the_hazard_chosen_stays_chosen_when_the_card_is_read_again(qtbot, make_ctx, demo_store, chinese):
+    """A change arriving (a sync, another place registered) reads the list and the place's card again: the hazard
+    chosen (to escalate, to see its photos) stays chosen — not the first one again, which Escalate would then be about."""
+    from gridworker.ui.pages.places import PlacesPage
+
+    place = _place(demo_store, "阿福面馆")
+    result = _inspect_days_ago(demo_store, place, 0, failed=("EXIT", "LPG"))
+    ctx = make_ctx(WORKER, "zh")
+    page = show(qtbot, PlacesPage(ctx))
+    page.search.setText("阿")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10_000)
+    page.select_place(place.id)
+    qtbot.waitUntil(lambda: page.card.card is not None and len(page.card.open_hazards()) == 2 and not ctx.runner.busy,
+                    timeout=10_000)
+    second = page.card.hazards_model.row(1)
+    assert {second.id} < {h.id for h in result.new_hazards}
+    page.card.select_hazard(second.id)
+
+    _place(demo_store, "阿贵饭店")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2 and not ctx.runner.busy, timeout=10_000)
+    assert page.card.card.place.id == place.id
+    assert page.card.current_hazard().id == second.id
+
+
+def test_the_households_and_places_chosen_for_a_walk_round_stay_chosen_when_the_due_lists_reload(
+        qtbot, make_ctx, demo_store, chinese):
+    """A change arriving while the walk-round is being chosen (a sync, a place registered) reads both due lists
+    again: the households and the place selected stay selected, so Plan plans what the worker chose."""
+    place = _place(demo_store, "老王川菜馆")
+    ctx = make_ctx(WORKER, "zh")
+    page = show(qtbot, VisitsPage(ctx), size=(1366, 800))
+    page.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: page.due_model.rowCount() >= 4 and page.due_places.model.rowCount() >= 1
+                    and not ctx.runner.busy, timeout=10_000)
+    click_row(qtbot, page.due, 1)
+    click_row(qtbot, page.due, 3, Qt.ShiftModifier)
+    households = sorted(page.due_model.row(i).household_id for i in (1, 2, 3))
+    click_row(qtbot, page.due_places.table, next(i for i, d in enumerate(page.due_places.model.rows()) if d.place_id == place.id))
+    places = page.due_places.model.rowCount()
+
+    _place(demo_store, "小李便利店")  # due at once (never inspected): both lists are read again
+    qtbot.waitUntil(lambda: page.due_places.model.rowCount() == places + 1 and not ctx.runner.busy, timeout=10_000)
+    chosen = sorted(page.due_model.row(i.row()).household_id for i in page.due.selectionModel().selectedRows())
+    assert chosen == households
+    assert page.due_places.selected_ids() == [place.id]
+
+
+def test_the_place_chosen_on_a_walk_round_stays_chosen_when_it_is_read_again(qtbot, make_ctx, demo_store, chinese):
+    """The walk-round's places read again (a sync, another place registered) keep the place chosen to inspect next,
+    instead of going back to the first not yet inspected."""
+    from gridworker.services import place_walks
+
+    first, second = _place(demo_store, "老王川菜馆"), _place(demo_store, "阿福面馆")
+    place_walks.plan_mixed_walkround(demo_store, "场所巡查", place_ids=[first.id, second.id], planner_id=WORKER.id,
+                                     planned_for=local_day(utcnow()), planner_role=WORKER.role)
+    ctx = make_ctx(WORKER, "zh")
+    page = show(qtbot, VisitsPage(ctx), size=(1366, 800))
+    qtbot.waitUntil(lambda: page.walk_places.model.rowCount() == 2 and not ctx.runner.busy, timeout=10_000)
+    assert page.walk_places.table.currentIndex().row() == 0
+    click_row(qtbot, page.walk_places.table, 1)
+    chosen = page.walk_places.model.row(1)[2].id
+    places = page.due_places.model.rowCount()
+
+    _place(demo_store, "小李便利店")
+    qtbot.waitUntil(lambda: page.due_places.model.rowCount() == places + 1 and not ctx.runner.busy, timeout=10_000)
+    row = page.walk_places.table.currentIndex().row()
+    assert page.walk_places.model.row(row)[2].id == chosen
+
+
+def test_a_place_deleted_meanwhile_shows_no_card_and_no_error(qtbot, make_ctx, demo_store, chinese):
+    """A place opened (from the register's search, a list not yet refreshed) after a sync deleted it: its card is
+    not found — the card is emptied, no error dialog with a traceback."""
+    from gridworker.ui.pages.places import PlacesPage
+
+    place = _place(demo_store, "要拆的小卖部")
+    ctx = make_ctx(WORKER, "zh")
+    page = show(qtbot, PlacesPage(ctx))
+    qtbot.waitUntil(lambda: any(r.id == place.id for r in page.model.rows()) and not ctx.runner.busy, timeout=10_000)
+    place_service.delete_place(demo_store, place.id, actor_role=WORKER.role)  # another computer's delete, synced
+    page.select_place(place.id)
+    # The list is read again too (the delete arrived): wait for both, then nothing of the place is shown.
+    qtbot.waitUntil(lambda: all(r.id != place.id for r in page.model.rows()) and not page._search_timer.isActive()
+                    and not ctx.runner.busy, timeout=10_000)
+    assert page.card.card is None or page.card.card.place.id != place.id
+    assert page.message.isVisible() and page.message.text() == "找不到该场所：它可能已被删除"
+
+
+def test_a_place_deleted_meanwhile_is_said_when_inspected_from_a_walk_round(qtbot, make_ctx, demo_store, chinese):
+    """Inspect on a walk-round for a place a sync has just deleted (the list not yet refreshed): said beside the
+    walk-round's places in words, not an error dialog with a traceback."""
+    from PySide6.QtWidgets import QLabel
+
+    from gridworker.services.place_walks import plan_mixed_walkround
+
+    place = _place(demo_store, "要拆的小卖部")
+    plan_mixed_walkround(demo_store, "场所巡查", place_ids=[place.id])
+    ctx = make_ctx(WORKER, "zh")
+    page = show(qtbot, VisitsPage(ctx), size=(1366, 800))
+    qtbot.waitUntil(lambda: page.walk_places.model.rowCount() == 1 and not ctx.runner.busy, timeout=10_000)
+    place_service.delete_place(demo_store, place.id, actor_role=WORKER.role)  # another computer's delete, synced
+    qtbot.mouseClick(page.walk_places.inspect_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not page._refresh_timer.isActive() and not ctx.runner.busy, timeout=10_000)  # refreshed too
+    said = [label.text() for label in page.walk_places.findChildren(QLabel) if label.isVisible()]
+    assert "找不到该场所：它可能已被删除" in said
+    assert getattr(page, "place_dialog", None) is None
+
+
+def test_editing_a_place_deleted_meanwhile_says_so(qtbot, make_ctx, demo_store, chinese):
+    """Edit… on the card of a place a sync has just deleted (the list not yet refreshed): said above the list in
+    words, no editor and no error dialog with a traceback."""
+    from gridworker.ui.pages.places import PlacesPage
+
+    place = _place(demo_store, "要拆的小卖部")
+    ctx = make_ctx(WORKER, "zh")
+    page = show(qtbot, PlacesPage(ctx))
+    page.search.setText("要拆")
+    qtbot.waitUntil(lambda: page.card.card is not None and page.card.card.place.id == place.id and not ctx.runner.busy,
+                    timeout=10_000)
+    place_service.delete_place(demo_store, place.id, actor_role=WORKER.role)  # another computer's delete, synced
+    qtbot.mouseClick(page.card.edit_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not page._search_timer.isActive() and not ctx.runner.busy, timeout=10_000)  # the list too
+    assert page.message.isVisible() and page.message.text() == "找不到该场所：它可能已被删除"
+    assert getattr(page, "editor", None) is None

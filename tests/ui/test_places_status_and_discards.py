@@ -299,3 +299,47 @@ def test_the_members_tab_of_a_grid_worker_lists_the_members_of_their_grid(qtbot,
     assert 0 < len(rows) < everyone
     assert {r.grid_id for r in rows} == {mine}
     assert f"({len(rows)})" in tab.tabs.tabText(tab.views.index("all"))
+
+
+def test_a_refusal_on_the_sync_page_stays_when_the_status_is_read_again(qtbot, make_ctx, demo_account):
+    """Discard refused (the record was discarded in another window while the question was open) is said on the
+    page; the status read again after the next local change (or sync) must not wipe it."""
+    from PySide6.QtWidgets import QLabel, QMessageBox
+
+    from gridworker.domain.models import Household
+    from gridworker.services import visits
+    from gridworker.services.refused import discard_refused
+    from gridworker.ui.pages.sync import SyncPage
+    from gridworker.ui.sync_controller import controller_for
+    from tests.core.test_permissions_and_discards import _server_refuses
+
+    account, store = demo_account
+    account.info["server"] = {"url": "http://127.0.0.1:9", "user_id": WORKER.id, "role": "worker", "username": "w"}
+    with store.read() as s:
+        first, second = s.exec(select(Household.id).where(Household.deleted == False).limit(2)).all()  # noqa: E712
+    visits.log_visit(store, first, visitor_id=WORKER.id, outcome="met", notes="门口堆物")
+    [mutation] = _server_refuses(store, "visit")
+    ctx = make_ctx(WORKER, "en")
+    controller = controller_for(ctx)
+    refusal = "No such refused change: it may have been dealt with already"
+
+    def said() -> list[str]:
+        return [label.text() for label in page.findChildren(QLabel) if label.isVisible() and label.text()]
+
+    try:
+        page = show(qtbot, SyncPage(ctx))
+        page.refresh()
+        qtbot.waitUntil(lambda: page.rejected_model.rowCount() == 1, timeout=10_000)
+        page.lists.setCurrentIndex(1)
+        page.rejected_view.selectRow(0)
+        qtbot.mouseClick(page.discard_button, Qt.MouseButton.LeftButton)
+        discard_refused(store, mutation)  # another window, while the question is open
+        page.confirm.button(QMessageBox.StandardButton.Yes).click()
+        qtbot.waitUntil(lambda: refusal in said() and not ctx.runner.busy, timeout=10_000)
+        shown = controller.status()
+
+        visits.log_visit(store, second, visitor_id=WORKER.id, outcome="met")  # a change: the status is read again
+        qtbot.waitUntil(lambda: controller.status() is not shown and not ctx.runner.busy, timeout=10_000)
+        assert refusal in said()
+    finally:
+        controller.stop()

@@ -323,3 +323,59 @@ def test_searching_a_building_lists_its_rooms_in_order(page, ctx, qtbot, communi
     assert all(query in a for a in shown)
     assert shown == sorted(shown, key=natural_key)  # unit, floor, room: 1单元302室 before 1单元1201室
     assert natural_key("1单元302室") < natural_key("1单元1201室") < natural_key("2单元101室")
+
+
+def test_a_household_gone_meanwhile_does_not_blank_the_one_chosen_since(ctx, qtbot):
+    """A household chosen, then another at once; the first was deleted meanwhile (a sync): its late "not found"
+    must not blank the household view the user has moved on to."""
+    import uuid
+
+    from gridworker.ui.register.household_view import HouseholdView
+
+    with ctx.store.read() as s:
+        household = s.exec(select(Household).where(Household.deleted == False)).first()  # noqa: E712
+    view = HouseholdView(ctx)
+    qtbot.addWidget(view)
+    view.show_household(str(uuid.uuid4()))  # gone by the time it is read
+    view.show_household(household.id)
+    qtbot.waitUntil(lambda: not ctx.runner.busy, timeout=10_000)
+    assert view.household_id == household.id and view.card is not None
+    assert view.card.household.id == household.id
+
+
+def test_people_selected_together_stay_selected_when_a_change_reloads_the_lists(page, ctx, qtbot):
+    """Two people chosen (to merge, to mark moved out) when a change arrives (a sync, another window): the lists
+    are read again and both stay selected, not only the current one."""
+    from gridworker.services import register
+
+    view, people = page.lists.views[PEOPLE], page.lists.people
+    idle(ctx, qtbot)
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    page.lists.select_row(PEOPLE, 1)
+    view.selectionModel().select(people.index(3, 0), flags)
+    chosen = sorted(people.id_at(r) for r in page.lists.selected_rows(PEOPLE))
+    assert len(chosen) == 2
+    with ctx.store.read() as s:
+        building = s.exec(select(Household.building_id).where(Household.deleted == False)).first()  # noqa: E712
+    with qtbot.waitSignal(people.loaded, timeout=10_000):
+        register.update_building(ctx.store, building, {"notes": "门禁已更换"})
+    idle(ctx, qtbot)
+    assert sorted(people.id_at(r) for r in page.lists.selected_rows(PEOPLE)) == chosen
+    assert page.lists.current_id(PEOPLE) == people.id_at(1)
+
+
+def test_opening_a_person_deleted_meanwhile_says_so(page, ctx, qtbot):
+    """Edit on a person a sync has just deleted (the list not yet refreshed): said on the page in words, no editor
+    and no error dialog with a traceback."""
+    from PySide6.QtWidgets import QLabel
+
+    from gridworker.services import register
+
+    idle(ctx, qtbot)
+    person_id = page.lists.people.id_at(0)
+    register.delete_record(ctx.store, "person", person_id)  # another computer's delete, synced
+    page._edit_record(PEOPLE, person_id)
+    qtbot.waitUntil(lambda: not ctx.runner.busy, timeout=10_000)
+    said = [label.text() for label in page.findChildren(QLabel) if label.isVisible()]
+    assert any(text.startswith("找不到") for text in said), said
+    assert page.editor is None

@@ -265,3 +265,28 @@ def test_choosing_a_household_answers_the_photo_note_and_a_saved_report_gives_th
         assert s.exec(select(Incident)).one().household_id == choice.household_id
     assert page.place.area.currentData() == before  # not the household's grid of the last report
     assert page.place.area.isEnabled()
+
+
+def test_the_nearest_building_of_a_position_no_longer_typed_is_not_shown(qtbot, make_ctx, spot):
+    """A position typed, then cleared while the building near it was still being looked up (a big register takes
+    a while): the late answer must not show a building — nor choose its grid — for a position that is gone."""
+    import threading
+
+    ctx = make_ctx(WORKER)
+    page = show(qtbot, ReportPage(ctx))
+    qtbot.waitUntil(lambda: not ctx.runner.busy, timeout=10_000)
+    place = page.place
+    gate = threading.Event()
+    ctx.runner.db.submit(gate.wait, 10)  # the database thread busy: the lookup waits behind it
+    try:
+        qtbot.keyClicks(place.lat, f"{spot[0]:.6f}")
+        qtbot.keyClicks(place.lon, f"{spot[1]:.6f}")
+        qtbot.waitUntil(lambda: not place._lookup.isActive() and ctx.runner.busy, timeout=10_000)  # asked
+        for edit in (place.lat, place.lon):
+            edit.selectAll()
+            qtbot.keyClick(edit, Qt.Key_Delete)
+        qtbot.waitUntil(lambda: not place._lookup.isActive(), timeout=10_000)  # asked again: no position, no building
+    finally:
+        gate.set()
+    qtbot.waitUntil(lambda: not ctx.runner.busy, timeout=10_000)
+    assert place.nearest_building is None and place.nearest.text() == ""

@@ -101,3 +101,46 @@ def test_the_dashboard_lists_grids_whose_team_is_incomplete(ctx, qtbot):
     dialog = page.rosters.open_grid(page.rosters.model.row(0))
     qtbot.waitUntil(lambda: dialog.missing.text() != "", timeout=WAIT)
     assert dialog.missing.text().startswith("不完整")
+
+
+def _open_team(page, ctx, qtbot):
+    grid = next(a for a in area_choices(ctx.store) if a.level == "grid")
+    dialog = page.open_roster(grid.id, grid.name)
+    qtbot.waitUntil(lambda: dialog.missing.text() != "" and not ctx.runner.busy, timeout=WAIT)
+    return grid, dialog
+
+
+def test_people_found_for_words_no_longer_in_the_search_box_are_not_offered(page, ctx, qtbot):
+    """The search box cleared while the register was still being searched (a big register takes a while): the late
+    hits must not fill the choices, nor the name and phone, for words no longer there."""
+    import threading
+
+    grid, dialog = _open_team(page, ctx, qtbot)
+    resident = next(p for p in people_to_compare(ctx.store, grid.id) if p.phone)
+    form = dialog.add_member()
+    gate = threading.Event()
+    ctx.runner.db.submit(gate.wait, 10)  # the database thread busy: the search waits behind it
+    try:
+        form.search.setText(resident.name)
+        qtbot.waitUntil(lambda: not form._search_timer.isActive() and ctx.runner.busy, timeout=WAIT)  # searching
+        form.search.clear()
+    finally:
+        gate.set()
+    qtbot.waitUntil(lambda: not ctx.runner.busy, timeout=WAIT)
+    assert form.hits.count() == 1 and (form.name.text(), form.phone.text()) == ("", "")
+
+
+def test_the_member_edited_stays_chosen_when_the_team_is_read_again(page, ctx, qtbot):
+    grid, dialog = _open_team(page, ctx, qtbot)
+    for name in ("甲", "乙", "丙"):
+        roster.add_member(ctx.store, {"area_id": grid.id, "role": "volunteer", "name": f"志愿者{name}"})
+    dialog.load()
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 3 and not ctx.runner.busy, timeout=WAIT)
+    dialog.table.selectRow(1)
+    chosen = dialog.selected()
+    form = dialog.edit_member()
+    form.skills.setText("会手语")
+    qtbot.mouseClick(form.buttons.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: any(e.skills == "会手语" for e in dialog.model.rows()) and not ctx.runner.busy, timeout=WAIT)
+    assert dialog.selected() is not None and dialog.selected().id == chosen.id
+    assert dialog.edit_button.isEnabled() and dialog.remove_button.isEnabled()

@@ -85,7 +85,7 @@ def test_a_handler_reads_the_register_but_cannot_change_it(qtbot, chinese, demo_
         assert page.household.reveal_button.isEnabled()  # reading stays
         page.new_household()
         page._edit_record("person", page.lists.people.id_at(0))
-        qtbot.wait(300)
+        qtbot.waitUntil(lambda: not ctx.runner.busy, timeout=10_000)  # an editor asked for would be open by now
         assert page.editor is None
         page.close()
     finally:

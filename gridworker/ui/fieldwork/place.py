@@ -176,7 +176,9 @@ class PlaceFields(QGroupBox):
             self.nearest.setText("")
             self.use_building.hide()
             return
-        self._show_nearest(await self.ctx.runner.call(place_queries.nearest_building, self.ctx.store, *where, guard=self))
+        nearest = await self.ctx.runner.call(place_queries.nearest_building, self.ctx.store, *where, guard=self)
+        if where == self.position():  # else the position changed while it was looked up: its own lookup answers
+            self._show_nearest(nearest)
 
     def _show_nearest(self, nearest) -> None:
         self.nearest_building = nearest

@@ -41,7 +41,7 @@ from ..fieldwork.text import LATE, STATUS_COLOURS, category_text, error_text, lo
 from ..fieldwork.forms import fill_area_combo
 from ..places.figures_panel import PlaceFiguresPanel
 from ..register.roster import IncompleteRosters
-from ..style import ERROR_STYLE, MUTED, OK
+from ..style import ERROR, ERROR_STYLE, MUTED, OK
 from ..tables import make_table
 
 WATCHED = {
@@ -75,8 +75,11 @@ class DashboardPage(QWidget):
             edit.dateChanged.connect(self._dates_edited)
         self.export_button = QPushButton(self.tr("Export to Excel…"))
         self.export_button.clicked.connect(self.export)
-        self.message = QLabel()
+        self.message = QLabel()  # what the figures are of (area, period, as of), or why there are none
         self.message.setWordWrap(True)
+        self.outcome = QLabel()  # the export's result: it stays when the figures are computed again (a sync)
+        self.outcome.setWordWrap(True)
+        self.outcome.hide()
         bar = QHBoxLayout()
         for text, widget in ((self.tr("Area"), self.area), (self.tr("Period"), self.period)):
             label = QLabel(text)
@@ -149,6 +152,7 @@ class DashboardPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.message)
+        layout.addWidget(self.outcome)
         layout.addWidget(scroll, 1)
 
         self._compute_timer = QTimer(self, singleShot=True, interval=200)
@@ -219,12 +223,12 @@ class DashboardPage(QWidget):
         if not area_id:
             return
         start, end = self.period_range()
+        self._generation += 1  # figures still on their way are of an earlier choice: they no longer show
+        generation = self._generation
         if end < start:
             self.message.setText(self.tr("The period ends before it starts."))
             self.message.setStyleSheet(ERROR_STYLE)
             return
-        self._generation += 1
-        generation = self._generation
         self._compute(generation, area_id, start, end)
         self.rosters.load(area_id)
         names = {self.area.itemData(i): self.area.itemText(i).strip() for i in range(self.area.count())}
@@ -334,6 +338,7 @@ class DashboardPage(QWidget):
     def export_to(self, path: str) -> None:
         target = Path(path) if path.lower().endswith(".xlsx") else Path(path + ".xlsx")
         self.export_button.setEnabled(False)
+        self._say_outcome("", OK)
         self._export(target)
 
     @async_slot()
@@ -349,13 +354,16 @@ class DashboardPage(QWidget):
 
     def _exported(self, path: Path) -> None:
         self.export_button.setEnabled(True)
-        self.message.setText(self.tr("Exported to {0}").format(path))
-        self.message.setStyleSheet(f"color: {OK};")
+        self._say_outcome(self.tr("Exported to {0}").format(path), OK)
 
     def _export_failed(self, exc: BaseException) -> None:
         self.export_button.setEnabled(True)
-        self.message.setText(self.tr("Export failed: {0}").format(error_text(exc, self.ctx.lang)))
-        self.message.setStyleSheet(ERROR_STYLE)
+        self._say_outcome(self.tr("Export failed: {0}").format(error_text(exc, self.ctx.lang)), ERROR)
+
+    def _say_outcome(self, text: str, colour: str) -> None:
+        self.outcome.setText(text)
+        self.outcome.setStyleSheet(f"color: {colour};")
+        self.outcome.setVisible(bool(text))
 
 
 def _pct(x: float | None) -> str:

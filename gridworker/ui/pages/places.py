@@ -31,8 +31,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from ...domain.enums import AreaLevel, Role
+from ...domain.errors import NotFound
 from ...domain.places.checklists import ChecklistTable, load_checklists
 from ...domain.places.kinds import load_kinds
 from ...services import places as place_service
@@ -235,7 +237,14 @@ class PlacesPage(QWidget):
 
     @async_slot()
     async def _load_card(self, place_id: str) -> None:
-        card = await self.ctx.runner.call(places_register.place_card, self.ctx.store, place_id, guard=self)
+        try:
+            card = await self.ctx.runner.call(places_register.place_card, self.ctx.store, place_id, guard=self)
+        except NotFound as exc:  # deleted meanwhile (a sync): said above the list, if it is still the place wanted
+            if isValid(self) and place_id == self._current_id:
+                self._current_id = None
+                self.card.show_card(None)
+                self._say(error_text(exc, self.ctx.lang), ok=False)
+            return
         if place_id == self._current_id:
             self.card.show_card(card)
 
@@ -275,7 +284,8 @@ class PlacesPage(QWidget):
 
     def edit_place(self) -> None:
         if self.card.card is not None:
-            open_place_editor(self.ctx, self, place_id=self.card.card.place.id, on_open=self._editor_opened)
+            open_place_editor(self.ctx, self, place_id=self.card.card.place.id, on_open=self._editor_opened,
+                              on_gone=lambda text: self._say(text, ok=False))
 
     def _editor_opened(self, editor) -> None:
         self.editor = editor

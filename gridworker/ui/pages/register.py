@@ -43,7 +43,7 @@ from ..register.household_view import HouseholdView
 from ..register.lists import BUILDINGS, HOUSEHOLDS, PEOPLE, RegisterLists
 from ..register.operations import RecordOperations
 from ..places.found import PlacesFound
-from ..style import ACCENT
+from ..style import ACCENT, error_label
 from ..tasks import async_slot
 
 SEARCH_DELAY_MS = 200
@@ -151,6 +151,8 @@ class RegisterPage(RecordOperations, ExcelTransfers, QWidget):
         self.places_found = PlacesFound(ctx)  # the one search box finds places too: links to their cards
         layout.addWidget(self.places_found)
         layout.addWidget(self.toolbar)
+        self.gone_label = error_label()  # a record opened that a sync had just deleted (operations.say_gone)
+        layout.addWidget(self.gone_label)
         layout.addWidget(self.splitter, 1)
 
         self._register_touched = False

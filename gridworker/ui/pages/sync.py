@@ -87,6 +87,10 @@ class SyncPage(QWidget):
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet(f"color: {ERROR}; font-size: 11pt;")
+        self.refusal_label = QLabel()  # why a step taken on this page was refused: the status read again keeps it
+        self.refusal_label.setWordWrap(True)
+        self.refusal_label.setStyleSheet(f"color: {ERROR}; font-size: 11pt;")
+        self.refusal_label.hide()
         self.set_aside_label = QLabel()  # pulled records with a value this computer cannot read (kept as sent)
         self.set_aside_label.setWordWrap(True)
         self.set_aside_label.setStyleSheet(f"color: {WARNING}; font-size: 11pt;")
@@ -143,6 +147,7 @@ class SyncPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.error_label)
+        layout.addWidget(self.refusal_label)
         layout.addWidget(self.set_aside_label)
         layout.addWidget(self.discarded_label)
         # One list at a time, each with the page's whole height (three stacked showed one row each at 1024×600).
@@ -276,6 +281,7 @@ class SyncPage(QWidget):
         conflict = self._selected(self.conflicts_view, self.conflicts_model)
         if conflict is None:
             return
+        self._say_refusal("")  # a new step: what was refused before is no longer the news
         self.mine_button.setEnabled(False)
         self.theirs_button.setEnabled(False)
         self._keep(conflict, keep)
@@ -295,6 +301,7 @@ class SyncPage(QWidget):
         row = self._selected(self.rejected_view, self.rejected_model)
         if row is None:
             return
+        self._say_refusal("")
         try:
             await self.ctx.runner.call(conflicts.dismiss_rejected, self.ctx.store, row.mutation_id, guard=self)
         except GridWorkerError as exc:
@@ -306,6 +313,7 @@ class SyncPage(QWidget):
         row = self._selected(self.rejected_view, self.rejected_model)
         if row is None:
             return
+        self._say_refusal("")
         self.discard_button.setEnabled(False)  # with the click itself
         what = self._record_text(row)
         self.confirm = box = QMessageBox(
@@ -339,6 +347,9 @@ class SyncPage(QWidget):
         self.refresh()
 
     def _refused(self, exc: GridWorkerError) -> None:
-        self.error_label.setText(exc.message(self.ctx.lang))
-        self.error_label.setVisible(True)
+        self._say_refusal(exc.message(self.ctx.lang))
         self.refresh()
+
+    def _say_refusal(self, text: str) -> None:
+        self.refusal_label.setText(text)
+        self.refusal_label.setVisible(bool(text))

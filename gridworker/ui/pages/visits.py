@@ -33,7 +33,7 @@ from ..fieldwork.text import error_text, local_time
 from ..fieldwork.visit import OUTCOME_KEYS, BuildingPlanDialog, VisitForm
 from ..fieldwork.visit_columns import VisitColumns
 from .. import style
-from ..tables import make_table
+from ..tables import make_table, set_rows_keeping_selection
 from ..places.dialogs import open_inspection
 from ..places.walk import DuePlacesPanel, WalkPlacesPanel
 
@@ -136,7 +136,7 @@ class VisitsPage(VisitColumns, QWidget):
         column.addWidget(self.empty)
         column.addWidget(self.stops, 1)
         self.walk_places = WalkPlacesPanel(self.ctx)  # the places of the walk-round, in its walking order (issue 15)
-        self.walk_places.inspect.connect(lambda place_id: open_inspection(self.ctx, self, place_id))
+        self.walk_places.inspect.connect(lambda place_id: open_inspection(self.ctx, self, place_id, self.walk_places.say))
         column.addWidget(self.walk_places)
         split.addWidget(left)
         split.addWidget(scroll)
@@ -444,7 +444,7 @@ class VisitsPage(VisitColumns, QWidget):
 
     def _show_due(self) -> None:
         rows = [d for d in self._all_due if d.special] if self.special_only.isChecked() else self._all_due
-        self.due_model.set_rows(rows)
+        set_rows_keeping_selection(self.due, rows, lambda d: d.household_id)  # a sync does not undo a choice being made
         special = sum(1 for d in self._all_due if d.special)
         lang = self.ctx.lang
         # Households both: the due list counts doors (the dashboard's special-group figure counts people).

@@ -34,7 +34,7 @@ from ..fieldwork.text import local_time
 from ..models.column import Column
 from ..style import ERROR, MUTED, OK
 from ..tasks import async_slot
-from .base import ListTab, named, scrolled
+from .base import ListTab, named, refill, scrolled
 from .members import checked, checklist, set_checked
 
 
@@ -185,15 +185,23 @@ class ActivitiesTab(ListTab):
         self.communities = await self.ctx.runner.call(member_queries.communities, store, guard=self)
         if not self.is_latest(generation):
             return
-        if self.attendance.count() != len(people):
-            self.attendance.clear()
-            for code, label in people:
-                self.attendance.addItem(label)
-                item = self.attendance.item(self.attendance.count() - 1)
-                item.setData(Qt.ItemDataRole.UserRole, code)
-                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                item.setCheckState(Qt.CheckState.Unchecked)
+        self._fill_attendance(people)
         self.show_rows(rows, self.current.id if self.current is not None else None)
+
+    def _fill_attendance(self, people) -> None:
+        """The members to tick, again if they changed (one approved, one gone): the ticks not yet saved stay."""
+        shown = [(self.attendance.item(i).data(Qt.ItemDataRole.UserRole), self.attendance.item(i).text())
+                 for i in range(self.attendance.count())]
+        if shown == [tuple(p) for p in people]:
+            return
+        ticked = set(checked(self.attendance))
+        self.attendance.clear()
+        for code, label in people:
+            self.attendance.addItem(label)
+            item = self.attendance.item(self.attendance.count() - 1)
+            item.setData(Qt.ItemDataRole.UserRole, code)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if code in ticked else Qt.CheckState.Unchecked)
 
     def row_chosen(self, row) -> None:
         self.current = row
@@ -201,19 +209,37 @@ class ActivitiesTab(ListTab):
         if row is None:
             self.facts.setText(self.tr("Choose an activity in the list."))
         else:
-            lines = [row.title, f"{local_time(row.starts_at, year=True)} – {local_time(row.ends_at)}  {row.place}",
-                     self.tr("Signed up: {0}; attended: {1}; points: {2}").format(len(row.signed_up), len(row.attended),
-                                                                               row.points)]
-            if row.cancel_reason:
-                lines.append(self.tr("Cancelled: {0}").format(row.cancel_reason))
-            if row.decisions:
-                lines.append(self.tr("Decisions: {0}").format("；".join(row.decisions)))
-            self.facts.setText("\n".join(lines))
+            self._show_facts(row)
             set_checked(self.attendance, set(row.attended))
             self.minutes.setPlainText(row.minutes or "")
             self.decisions.setPlainText("\n".join(row.decisions))
             self._show_code(row.id)
         self.enable_buttons()
+
+    def row_refreshed(self, row) -> None:
+        """The activity read again (after work, a sync): ticks not yet saved and minutes being typed stay."""
+        before = self.current
+        if row is None or before is None:
+            return self.row_chosen(row)
+        self.current = row
+        self._show_facts(row)
+        refill(set(checked(self.attendance)), set(before.attended), set(row.attended),
+               lambda ticked: set_checked(self.attendance, ticked))
+        refill(self.minutes.toPlainText(), before.minutes or "", row.minutes or "", self.minutes.setPlainText)
+        refill(self.decisions.toPlainText(), "\n".join(before.decisions), "\n".join(row.decisions),
+               self.decisions.setPlainText)
+        self._show_code(row.id)
+        self.enable_buttons()
+
+    def _show_facts(self, row) -> None:
+        lines = [row.title, f"{local_time(row.starts_at, year=True)} – {local_time(row.ends_at)}  {row.place}",
+                 self.tr("Signed up: {0}; attended: {1}; points: {2}").format(len(row.signed_up), len(row.attended),
+                                                                           row.points)]
+        if row.cancel_reason:
+            lines.append(self.tr("Cancelled: {0}").format(row.cancel_reason))
+        if row.decisions:
+            lines.append(self.tr("Decisions: {0}").format("；".join(row.decisions)))
+        self.facts.setText("\n".join(lines))
 
     @async_slot(str)
     async def _show_code(self, activity_id: str) -> None:

@@ -51,6 +51,13 @@ def pair(first: QWidget, second: QWidget) -> QWidget:
     return box
 
 
+def refill(shown, was, now, put: Callable[[object], None]) -> None:
+    """A form field when its row is read again: one the user changed (it no longer shows what the row said, `was`)
+    keeps what they typed or ticked; an untouched one shows the row's new value."""
+    if shown == was and shown != now:
+        put(now)
+
+
 def scrolled(panel: QWidget) -> QScrollArea:
     """A detail panel that scrolls down, never across."""
     scroll = QScrollArea()
@@ -95,6 +102,15 @@ class ListTab(QWidget):
 
     def row_chosen(self, row) -> None:
         """The selected row changed (None: nothing selected)."""
+
+    def row_refreshed(self, row) -> None:
+        """The chosen row was read again (a reload; None: nothing was chosen, nothing is): tabs with a form keep
+        what is being typed (`refill`)."""
+        self.row_chosen(row)
+
+    def row_id(self, row) -> str | None:
+        """What tells the rows apart (the selection kept over a reload, the message about a row)."""
+        return getattr(row, "id", None)
 
     def view_label(self, view: str, count: int | None = None) -> str:
         """The label of a view's tab (tabs that have `views`)."""
@@ -167,7 +183,7 @@ class ListTab(QWidget):
         row = self.model.row(current.row()) if current.isValid() else None
         if self._refilling:
             return  # show_rows chooses the kept row itself
-        self._note_choice(getattr(row, "id", None))
+        self._note_choice(self.row_id(row) if row is not None else None)
         self.row_chosen(row)
 
     def _note_choice(self, row_id: str | None) -> None:
@@ -181,7 +197,7 @@ class ListTab(QWidget):
         self._refilling = True
         try:
             self.model.set_rows(rows)
-            index = next((i for i, r in enumerate(self.model.rows()) if r.id == keep_id), None)
+            index = next((i for i, r in enumerate(self.model.rows()) if self.row_id(r) == keep_id), None)
             if index is not None:
                 self.table.selectionModel().setCurrentIndex(
                     self.model.index(index, 0),
@@ -191,11 +207,13 @@ class ListTab(QWidget):
             self._refilling = False
         if index is None:
             self._chosen_id = None  # the row worked on left this view: what was said about it still stands
-            self.row_chosen(None)
+            # Nothing was chosen (a new record's form, maybe being typed): that stays as it was.
+            self.row_refreshed(None) if keep_id is None else self.row_chosen(None)
             return
         row = self.model.row(index)
-        self._note_choice(row.id)
-        self.row_chosen(row)
+        again = self.row_id(row) == self._chosen_id  # the same row read again: what is typed about it stays
+        self._note_choice(self.row_id(row))
+        self.row_refreshed(row) if again else self.row_chosen(row)
 
     def say(self, text: str, *, error: bool = False) -> None:
         self.message.setStyleSheet(ERROR_STYLE if error else OK_STYLE)

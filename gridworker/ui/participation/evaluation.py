@@ -21,7 +21,7 @@ from ...services.participation import evaluation as evaluation_service
 from ...services.queries import evaluation as evaluation_queries
 from ..models.column import Column
 from ..tasks import async_slot
-from .base import ListTab, pick
+from .base import ListTab, pick, refill
 
 
 class EvaluationTab(ListTab):
@@ -29,6 +29,7 @@ class EvaluationTab(ListTab):
 
     def __init__(self, ctx, parent=None):
         super().__init__(ctx, parent)
+        self.current = None
         self.export_folder: str | None = None  # the folder chosen last (tests set it instead of the dialog)
         self.year = QSpinBox()
         self.year.setRange(2020, 2100)
@@ -104,18 +105,29 @@ class EvaluationTab(ListTab):
         chosen = self.selected()
         self.show_rows(rows, chosen.member_id if chosen is not None else None)
 
-    def show_rows(self, rows, keep_id=None) -> None:
-        self.model.set_rows(rows)
-        index = next((i for i, r in enumerate(rows) if r.member_id == keep_id), None)
-        if index is not None:
-            self.table.selectRow(index)
-        self.enable_buttons()
+    def row_id(self, row) -> str | None:
+        return row.member_id  # a member's year: its rows have no id of their own
 
     def row_chosen(self, row) -> None:
+        self.current = row
         self.self_text.setPlainText(row.self_assessment if row is not None else "")
-        self.grade.setCurrentIndex(max(0, self.grade.findData(row.grade)) if row is not None and row.grade else 0)
+        self._choose_grade(row.grade if row is not None else None)
         self.grade_note.setText(row.grade_note if row is not None else "")
         self.enable_buttons()
+
+    def row_refreshed(self, row) -> None:
+        """The member's year read again (a sync, the ledger): a grade and a note being given stay."""
+        before = self.current
+        if row is None or before is None:
+            return self.row_chosen(row)
+        self.current = row
+        self.self_text.setPlainText(row.self_assessment or "")  # theirs, read only: always the latest
+        refill(self.grade.currentData(), before.grade, row.grade, self._choose_grade)
+        refill(self.grade_note.text(), before.grade_note or "", row.grade_note or "", self.grade_note.setText)
+        self.enable_buttons()
+
+    def _choose_grade(self, grade: str | None) -> None:
+        self.grade.setCurrentIndex(max(0, self.grade.findData(grade)) if grade else 0)
 
     def enable_buttons(self) -> None:
         chosen = self.selected() is not None

@@ -25,7 +25,7 @@ from ..fieldwork.text import local_time
 from ..models.column import Column
 from ..style import ERROR, MUTED, OK, WARNING
 from ..tasks import async_slot
-from .base import ListTab, named, pair, pick, scrolled
+from .base import ListTab, named, pair, pick, refill, scrolled
 
 STATUS_COLOURS = {"submitted": WARNING, "returned": ERROR, "approved": OK}
 
@@ -150,21 +150,39 @@ class MembersTab(ListTab):
         if row is None:
             self.facts.setText(self.tr("Choose a member in the list."))
         else:
-            status = pick(self.ctx.lang, checkin.STATUS_LABELS[row.status])
-            lines = [f"{row.name}  {row.phone}", row.employer, f"{row.estate} {row.building}",
-                     self.tr("Status: {0}").format(status)]
-            if row.grid_id is None:
-                lines.append(self.tr("The register does not know this building: place the member in a grid by hand."))
-            if row.return_reason:
-                lines.append(self.tr("Returned: {0}").format(row.return_reason))
-            self.facts.setText("\n".join(lines))
-            index = self.grid.findData(row.grid_id)
-            if index >= 0:
-                self.grid.setCurrentIndex(index)
+            self._show_facts(row)
+            self._choose_grid(row.grid_id)
             self.team.setText(row.team or "")
             set_checked(self.skills, row.skills)
             set_checked(self.posts, row.posts)
         self.enable_buttons()
+
+    def row_refreshed(self, row) -> None:
+        """The member read again (after work, a sync): a grid, team, skills or posts being changed stay."""
+        before = self.current
+        if row is None or before is None:
+            return self.row_chosen(row)
+        self.current = row
+        self._show_facts(row)
+        refill(self.grid.currentData(), before.grid_id, row.grid_id, self._choose_grid)
+        refill(self.team.text(), before.team or "", row.team or "", self.team.setText)
+        refill(set(checked(self.skills)), set(before.skills), set(row.skills), lambda codes: set_checked(self.skills, codes))
+        refill(set(checked(self.posts)), set(before.posts), set(row.posts), lambda codes: set_checked(self.posts, codes))
+        self.enable_buttons()
+
+    def _show_facts(self, row) -> None:
+        status = pick(self.ctx.lang, checkin.STATUS_LABELS[row.status])
+        lines = [f"{row.name}  {row.phone}", row.employer, f"{row.estate} {row.building}", self.tr("Status: {0}").format(status)]
+        if row.grid_id is None:
+            lines.append(self.tr("The register does not know this building: place the member in a grid by hand."))
+        if row.return_reason:
+            lines.append(self.tr("Returned: {0}").format(row.return_reason))
+        self.facts.setText("\n".join(lines))
+
+    def _choose_grid(self, grid_id: str | None) -> None:
+        index = self.grid.findData(grid_id)
+        if index >= 0:
+            self.grid.setCurrentIndex(index)
 
     def enable_buttons(self) -> None:
         row = self.current

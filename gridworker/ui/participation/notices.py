@@ -29,9 +29,9 @@ from ..fieldwork.text import local_time
 from ..models.column import Column
 from ..models.rows import RowsModel
 from ..style import MUTED, OK, WARNING
-from ..tables import make_table
+from ..tables import make_table, set_rows_keeping_selection
 from ..tasks import async_slot
-from .base import ListTab
+from .base import ListTab, refill
 
 OPINION_COLOURS = {"open": WARNING, "answered": OK, "closed": MUTED}
 
@@ -43,6 +43,8 @@ class NoticesTab(ListTab):
 
     def __init__(self, ctx, parent=None):
         super().__init__(ctx, parent)
+        self._opinion = None  # the opinion whose answer the box holds
+        self._refilling_opinions = False
         left = QWidget()
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 0, 0)
@@ -153,12 +155,12 @@ class NoticesTab(ListTab):
             self.area.clear()
             for area_id, name in areas + grids:
                 self.area.addItem(name, area_id)
-        chosen = self.chosen_opinion()
-        self.opinion_model.set_rows(opinions)
-        if chosen is not None:
-            index = next((i for i, r in enumerate(opinions) if r.id == chosen.id), None)
-            if index is not None:
-                self.opinion_table.selectRow(index)
+        self._refilling_opinions = True
+        try:
+            set_rows_keeping_selection(self.opinion_table, opinions, lambda o: o.id)
+        finally:
+            self._refilling_opinions = False
+        self._opinion_chosen()
         self.month_model.set_rows(months)
         self.show_rows(rows)
         self.enable_buttons()
@@ -168,8 +170,14 @@ class NoticesTab(ListTab):
         return self.opinion_model.row(index.row()) if index.isValid() else None
 
     def _opinion_chosen(self) -> None:
-        chosen = self.chosen_opinion()
-        self.answer.setPlainText((chosen.answer or "") if chosen is not None else "")
+        if self._refilling_opinions:
+            return  # the list read again: told once it is refilled
+        chosen, before = self.chosen_opinion(), self._opinion
+        self._opinion = chosen
+        if chosen is not None and before is not None and chosen.id == before.id:  # the same one read again
+            refill(self.answer.toPlainText(), before.answer or "", chosen.answer or "", self.answer.setPlainText)
+        else:
+            self.answer.setPlainText((chosen.answer or "") if chosen is not None else "")
         self.enable_buttons()
 
     def enable_buttons(self) -> None:

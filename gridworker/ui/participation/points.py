@@ -35,7 +35,7 @@ from ..fieldwork.text import local_time
 from ..models.column import Column
 from ..models.rows import RowsModel
 from ..style import ERROR, MUTED, OK
-from ..tables import make_table
+from ..tables import make_table, set_rows_keeping_selection
 from ..tasks import async_slot
 from .base import ListTab, pair, scrolled
 
@@ -176,6 +176,10 @@ class PointsTab(ListTab):
         points = self.rule_points.get(code)
         if points is not None:
             self.points.setValue(points)
+        self._show_rule_source()
+
+    def _show_rule_source(self) -> None:
+        code = self.rule.currentData() or ""
         if code in self.rule_sources:
             self.rule_source.setText(self.tr("Area named in the seed rules; points set by the community") if self.rule_sources[code]
                                      else self.tr("Points set by the community"))
@@ -204,8 +208,8 @@ class PointsTab(ListTab):
         if not self.is_latest(generation):
             return
         self.rule_sources = sources
-        self._fill_rules(choices)
-        self._rule_chosen()
+        self._fill_rules(choices)  # the rule chosen stays, and so do the points typed for it
+        self._show_rule_source()
         self.show_rows(rows, self.current.id if self.current is not None else None)
         self.load_board()
 
@@ -231,7 +235,8 @@ class PointsTab(ListTab):
             return
         said = self.tr("{0}: 1 point") if balance == 1 else self.tr("{0}: {1} points")
         self.balance.setText(said.format(self.current.name, balance))
-        self.ledger_model.set_rows(entries)
+        # The entry chosen to reverse stays chosen when the ledger is read again (after work, a sync).
+        set_rows_keeping_selection(self.ledger_table, entries, lambda e: e.id)
         self.enable_buttons()
 
     def chosen_entry(self):

@@ -101,15 +101,28 @@ class ResidentsTab(ListTab):
         if row is None:
             self.facts.setText(self.tr("Choose a resident in the list."))
         else:
-            lines = [f"{row.name}  {row.phone}", row.community, self._status(row)]
-            if row.undo_reason and not row.verified:
-                lines.append(self.tr("Confirmation undone: {0}").format(row.undo_reason))
-            self.facts.setText("\n".join(lines))
+            self._show_facts(row)
             self._load_matches(row.id)
         self.enable_buttons()
 
+    def row_refreshed(self, row) -> None:
+        """The resident read again (a sync, another desk): the person chosen to link (or "Not linked") stays."""
+        if row is None or self.current is None:
+            return self.row_chosen(row)
+        self.current = row
+        self._show_facts(row)
+        self._load_matches(row.id, (self.person.currentData(),) if self.person.count() else None)
+        self.enable_buttons()
+
+    def _show_facts(self, row) -> None:
+        lines = [f"{row.name}  {row.phone}", row.community, self._status(row)]
+        if row.undo_reason and not row.verified:
+            lines.append(self.tr("Confirmation undone: {0}").format(row.undo_reason))
+        self.facts.setText("\n".join(lines))
+
     @async_slot()
-    async def _load_matches(self, resident_id: str) -> None:
+    async def _load_matches(self, resident_id: str, keep: tuple[str | None] | None = None) -> None:
+        """The register's people who may be this resident; `keep`: (the choice made,) when read again."""
         matches = await self.ctx.runner.call(resident_queries.register_matches, self.ctx.store, resident_id, guard=self)
         if self.current is None or self.current.id != resident_id:
             return
@@ -117,7 +130,10 @@ class ResidentsTab(ListTab):
         self.person.addItem(self.tr("Not linked"), None)
         for person_id, label in matches:
             self.person.addItem(label, person_id)
-        if len(matches) == 1:
+        ids = [person_id for person_id, _label in matches]
+        if keep is not None and (keep[0] is None or keep[0] in ids):
+            self.person.setCurrentIndex(0 if keep[0] is None else ids.index(keep[0]) + 1)
+        elif len(matches) == 1:
             self.person.setCurrentIndex(1)
 
     def enable_buttons(self) -> None:

@@ -29,9 +29,9 @@ from ..fieldwork.text import local_time
 from ..models.column import Column
 from ..models.rows import RowsModel
 from ..style import ERROR, MUTED, OK, WARNING
-from ..tables import make_table
+from ..tables import make_table, set_rows_keeping_selection
 from ..tasks import async_slot
-from .base import ListTab, pick
+from .base import ListTab, pick, refill
 
 STATUS_COLOURS = {"requested": WARNING, "handed_over": OK, "cancelled": MUTED, "refused": ERROR}
 
@@ -66,7 +66,7 @@ class ShopTab(ListTab):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(split)
-        self.enable_buttons()
+        self.row_chosen(None)  # nothing chosen: the form is for a new item (a reload keeps what is typed in it)
 
     def columns(self) -> list[Column]:
         return [
@@ -183,8 +183,12 @@ class ShopTab(ListTab):
             self.member.addItem(said.format(m.name, m.balance), m.id)
         if chosen is not None and self.member.findData(chosen) >= 0:
             self.member.setCurrentIndex(self.member.findData(chosen))
-        self.redemption_model.set_rows(redemptions)
+        self._show_redemptions(redemptions)
         self.show_rows(items, self.current.id if self.current is not None else None)
+
+    def _show_redemptions(self, redemptions) -> None:
+        """The redemptions again; the one chosen (to hand over, to cancel) stays chosen."""
+        set_rows_keeping_selection(self.redemption_table, redemptions, lambda r: r.id)
 
     def row_chosen(self, row) -> None:
         self.current = row
@@ -193,6 +197,19 @@ class ShopTab(ListTab):
         self.description.setText((row.description or "") if row else "")
         self.active.setChecked(row.active if row else True)
         self.save_button.setText(self.tr("Save the item") if row else self.tr("Add the item"))
+        self.enable_buttons()
+
+    def row_refreshed(self, row) -> None:
+        """The item read again (a redemption, a sync): its name, price, description and state being edited stay,
+        and so does a new item being written."""
+        before, self.current = self.current, row
+        if row is None or before is None:  # a new item being written stays as typed
+            self.enable_buttons()
+            return
+        refill(self.name.text(), before.name, row.name, self.name.setText)
+        refill(self.price.value(), before.price, row.price, self.price.setValue)
+        refill(self.description.text(), before.description or "", row.description or "", self.description.setText)
+        refill(self.active.isChecked(), before.active, row.active, self.active.setChecked)
         self.enable_buttons()
 
     def chosen_redemption(self):
@@ -216,7 +233,11 @@ class ShopTab(ListTab):
         self.start_work(self._buttons(), shop_service.save_item, area_id=self.community.currentData(), name=self.name.text(),
                         price=self.price.value(), active=self.active.isChecked(), description=self.description.text(),
                         item_id=self.current.id if self.current else None, actor_id=self.ctx.actor.id,
-                        actor_role=self.ctx.actor.role, done=self.tr("Saved."))
+                        actor_role=self.ctx.actor.role, done=self.tr("Saved."), after=self._item_saved)
+
+    def _item_saved(self, _item) -> None:
+        if self.current is None:
+            self.row_chosen(None)  # the new item is in the list: the form is blank for the next one
 
     def restock(self) -> None:
         if self.current is not None:

@@ -154,6 +154,8 @@ class PlaceCardView(QWidget):
 
     # -- showing a place ------------------------------------------------------------------------------
     def show_card(self, card) -> None:
+        """A place's card; the same place read again (after work, a sync) keeps the hazard chosen."""
+        keep = self._hazard_to_keep(card)
         self.card = card
         shown = card is not None
         for w in (self.title, self.facts, self.hazards, self.inspections, self.hazards_label, self.escalate_button,
@@ -165,9 +167,24 @@ class PlaceCardView(QWidget):
             self.hazards_model.set_rows([])
             self.inspections_model.set_rows([])
             return
-        place = card.place
+        self.title.setText(card.place.name)
+        self.facts.setText(self._facts_html(card.place))
+        self.hazards_model.set_rows(card.hazards)
+        self.inspections_model.set_rows(card.inspections)
+        open_count = sum(1 for h in card.hazards if h.status == "open")
+        self.hazards_label.setText(self.tr("Hazards ({0} open)").format(open_count))
+        if card.hazards:  # open ones come first: the one escalation would be about, unless another was chosen
+            self.hazards.selectRow(next((i for i, h in enumerate(card.hazards) if h.id == keep), 0))
+        self._update_buttons()
+
+    def _hazard_to_keep(self, card) -> str | None:
+        """The hazard chosen, when `card` is the place shown already."""
+        chosen = self.current_hazard()
+        same = self.card is not None and card is not None and self.card.place.id == card.place.id
+        return chosen.id if same and chosen is not None else None
+
+    def _facts_html(self, place) -> str:
         kind = load_kinds().get(place.kind)
-        self.title.setText(place.name)
         lines = [kind.label(self.lang) if kind else ""]
         if place.address:
             lines.append(esc(place.address))
@@ -179,14 +196,7 @@ class PlaceCardView(QWidget):
         if kind:
             lines.append(self.tr("Inspected every day") if kind.interval_days == 1
                          else self.tr("Inspected every {0} days").format(kind.interval_days))  # fmt: skip
-        self.facts.setText("<br/>".join(line for line in lines if line))
-        self.hazards_model.set_rows(card.hazards)
-        self.inspections_model.set_rows(card.inspections)
-        open_count = sum(1 for h in card.hazards if h.status == "open")
-        self.hazards_label.setText(self.tr("Hazards ({0} open)").format(open_count))
-        if card.hazards:
-            self.hazards.selectRow(0)  # open ones come first: the one escalation would be about
-        self._update_buttons()
+        return "<br/>".join(line for line in lines if line)
 
     def open_hazards(self) -> list:
         return [h for h in (self.card.hazards if self.card else []) if h.status == "open"]

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from ...domain.errors import GridWorkerError
+from ...domain.errors import GridWorkerError, NotFound
 from ...domain.places.checklists import ChecklistTable
 from ...domain.places.inspections import Hazard, HazardState
 from ...services import places as place_service
@@ -211,9 +211,9 @@ class RecheckDialog(_PlaceDialog):
                        inspector_id=self.ctx.actor.id, verdicts=verdicts, purpose="recheck")  # fmt: skip
 
 
-def open_inspection(ctx, parent: QWidget, place_id: str) -> None:
+def open_inspection(ctx, parent: QWidget, place_id: str, on_gone: Callable[[str], None] | None = None) -> None:
     """Inspect a place from elsewhere (a walk-round): the dialog opens once the place and the checklists are read;
-    `parent.place_dialog` holds it."""
+    `parent.place_dialog` holds it. A place deleted meanwhile (a sync) is said through `on_gone`, in words."""
 
     if getattr(parent, "_inspection_opening", False):
         return  # a second click while the place is read: one inspection, not two
@@ -223,6 +223,10 @@ def open_inspection(ctx, parent: QWidget, place_id: str) -> None:
         try:
             place, checklists = await ctx.runner.call(
                 lambda: (place_card(ctx.store, place_id).place, tables.checklists_of(ctx.store)), guard=parent)
+        except NotFound as exc:
+            if isValid(parent) and on_gone is not None:
+                on_gone(error_text(exc, ctx.lang))
+            return
         finally:
             if isValid(parent):
                 parent._inspection_opening = False

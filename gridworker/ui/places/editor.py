@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QPlainTextEdit,
 from shiboken6 import isValid
 
 from ...domain.enums import AreaLevel
-from ...domain.errors import ValidationError
+from ...domain.errors import NotFound, ValidationError
 from ...domain.places.kinds import load_kinds
 from ...domain.places.place import clean_place
 from ...services import drafts
@@ -23,6 +23,7 @@ from ...services import places as place_service
 from ...services.queries.places import AreaChoice, area_choices
 from ...services.queries.places_register import place_card
 from ..context import AppContext
+from ..fieldwork.text import error_text
 from ..register.form import EditorDialog
 
 TEXT_FIELDS = ("name", "address", "person_in_charge", "phone", "licence_number")
@@ -117,8 +118,9 @@ def load_for_editor(store, place_id: str | None):
 
 
 def open_place_editor(ctx: AppContext, parent: QWidget, *, place_id: str | None = None, area_id: str | None = None,
-                      on_open=None) -> None:  # fmt: skip
-    """Open the editor once the place, the areas and the draft are read; `on_open(editor)` is told."""
+                      on_open=None, on_gone=None) -> None:  # fmt: skip
+    """Open the editor once the place, the areas and the draft are read; `on_open(editor)` is told. A place deleted
+    meanwhile (a sync) is said through `on_gone(text)`, in words."""
 
     if getattr(parent, "_place_editor_opening", False):
         return  # a second click while the first editor is being read: one editor, not two (two new places)
@@ -127,6 +129,10 @@ def open_place_editor(ctx: AppContext, parent: QWidget, *, place_id: str | None 
     async def load() -> None:
         try:
             place, areas, draft = await ctx.runner.call(load_for_editor, ctx.store, place_id, guard=parent)
+        except NotFound as exc:
+            if isValid(parent) and on_gone is not None:
+                on_gone(error_text(exc, ctx.lang))
+            return
         finally:
             if isValid(parent):
                 parent._place_editor_opening = False

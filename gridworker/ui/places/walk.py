@@ -23,8 +23,8 @@ from ...services.queries import places_register
 from ..fieldwork.text import local_time
 from ..models.column import Column
 from ..models.rows import RowsModel
-from ..style import ERROR, MUTED, OK
-from ..tables import make_table
+from ..style import ERROR, MUTED, OK, error_label
+from ..tables import make_table, set_rows_keeping_selection
 from ..tasks import async_slot
 from .records import aware
 
@@ -77,7 +77,7 @@ class DuePlacesPanel(QWidget):
     @async_slot()
     async def load(self) -> None:
         rows = await self.ctx.runner.call(places_register.due_places, self.ctx.store, guard=self)
-        self.model.set_rows(rows)
+        set_rows_keeping_selection(self.table, rows, lambda d: d.place_id)  # the places chosen for a walk-round stay so
         while self.model.canFetchMore():
             self.model.fetchMore()
         self.title.setText(self.tr("Places due for inspection ({0})").format(len(rows)))
@@ -105,6 +105,7 @@ class WalkPlacesPanel(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.walk_id: str | None = None
+        self._shown_walk: str | None = None  # the walk-round whose places the table holds
         self.title = QLabel()
         self.title.setStyleSheet("font-weight: bold;")
         self.model = RowsModel(self._columns(), self)
@@ -121,6 +122,8 @@ class WalkPlacesPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
         layout.addWidget(self.table)
+        self.error = error_label()  # why the place chosen could not be inspected (deleted meanwhile)
+        layout.addWidget(self.error)
         self.hide()
 
     def _columns(self) -> list[Column]:
@@ -133,6 +136,8 @@ class WalkPlacesPanel(QWidget):
         ]
 
     def show_walk(self, walk_id: str | None) -> None:
+        if walk_id != self.walk_id:
+            self.say("")  # it was about a place of the walk-round shown before
         self.walk_id = walk_id
         if not walk_id:
             self.model.set_rows([])
@@ -146,14 +151,31 @@ class WalkPlacesPanel(QWidget):
         if walk_id != self.walk_id:
             return
         rows = [(n, len(stops), s) for n, s in enumerate(stops, start=1) if s.kind == "place"]
+        chosen = self.table.currentIndex()
+        before = self.model.row(chosen.row())[2] if chosen.isValid() and walk_id == self._shown_walk else None
+        self._shown_walk = walk_id
         self.model.set_rows(rows)
         done = sum(1 for r in rows if r[2].done)
         self.title.setText(self.tr("Places on this walk-round: {0} of {1} inspected").format(done, len(rows)))
         self.setVisible(bool(rows))
         if rows:
-            self.table.selectRow(next((i for i, r in enumerate(rows) if not r[2].done), 0))
+            self.table.selectRow(self._to_choose(rows, before))
+
+    @staticmethod
+    def _to_choose(rows, before) -> int:
+        """The place chosen stays chosen when the walk-round is read again (a sync), unless it was just inspected:
+        then, as at first, the next place not yet inspected."""
+        kept = next((i for i, r in enumerate(rows) if before is not None and r[2].id == before.id), None)
+        if kept is not None and not (rows[kept][2].done and not before.done):
+            return kept
+        return next((i for i, r in enumerate(rows) if not r[2].done), 0)
 
     def _inspect(self) -> None:
         row = self.table.currentIndex().row()
         if 0 <= row < self.model.rowCount():
+            self.say("")
             self.inspect.emit(self.model.row(row)[2].id)
+
+    def say(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.setVisible(bool(text))

@@ -21,7 +21,7 @@ from ...services import drafts, register
 from ...services.queries import register as register_queries
 from ...services.queries.places import AreaChoice, area_choices
 from ..context import AppContext
-from .form import EditorDialog
+from .form import EditorDialog, read_for_editor
 
 TEXT_FIELDS = ("estate", "name", "address", "units", "floors", "lat", "lon")
 FIELDS = ("area_id", *TEXT_FIELDS, "notes")
@@ -132,7 +132,7 @@ def grid_of(areas: list[AreaChoice], area_id: str | None) -> str | None:
 
 
 def open_building_editor(ctx: AppContext, parent: QWidget, *, building_id: str | None = None,
-                         area_id: str | None = None, on_open=None) -> None:  # fmt: skip
+                         area_id: str | None = None, on_open=None, on_gone=None) -> None:  # fmt: skip
     """Open the editor once the record, the areas and the draft are read; `on_open(editor)` is told."""
 
     def show(result) -> None:
@@ -144,6 +144,8 @@ def open_building_editor(ctx: AppContext, parent: QWidget, *, building_id: str |
             on_open(editor)
 
     async def load() -> None:
-        show(await ctx.runner.call(load_for_editor, ctx.store, building_id, guard=parent))
+        result = await read_for_editor(ctx, parent, load_for_editor, ctx.store, building_id, on_gone=on_gone)
+        if result is not None:
+            show(result)
 
     ctx.runner.start(load(), "open building editor")

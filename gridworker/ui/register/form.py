@@ -35,12 +35,12 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from ...domain.errors import GridWorkerError, ValidationError
+from ...domain.errors import GridWorkerError, NotFound, ValidationError
 from ...domain.register import InvalidRecord
 from ...services import drafts
 from ..context import AppContext
 from ..errors import format_traceback
-from ..fieldwork.text import local_time
+from ..fieldwork.text import error_text, local_time
 from ..style import ERROR_STYLE, OK_STYLE, error_label
 
 DRAFT_DELAY_MS = 800
@@ -54,6 +54,18 @@ def field_message() -> QLabel:
 def report_unexpected(ctx: AppContext, exc: BaseException) -> None:
     """Send an error no form can explain to the main window's error dialog."""
     ctx.runner.failed.emit(exc, format_traceback(exc))
+
+
+async def read_for_editor(ctx: AppContext, parent: QWidget, fn: Callable[..., Any], *args: Any,
+                          on_gone: Callable[[str], None] | None = None) -> Any | None:
+    """What an editor opens on, read on the database thread; None when the record was deleted meanwhile (a sync),
+    which is said through `on_gone(text)` in words instead of reaching the error dialog."""
+    try:
+        return await ctx.runner.call(fn, *args, guard=parent)
+    except NotFound as exc:
+        if isValid(parent) and on_gone is not None:
+            on_gone(error_text(exc, ctx.lang))
+        return None
 
 
 class DraftBanner(QFrame):

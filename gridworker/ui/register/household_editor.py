@@ -13,7 +13,7 @@ from ...services import drafts, register
 from ...services.queries import register as register_queries
 from ...services.search import household_card
 from ..context import AppContext
-from .form import EditorDialog
+from .form import EditorDialog, read_for_editor
 from .person_editor import combo_value, enum_combo, set_combo
 
 FIELDS = ("unit", "room", "floor", "address", "housing", "phone", "head_person_id", "notes")
@@ -122,7 +122,8 @@ def load_for_editor(store, household_id: str | None, building_id: str | None):
 
 
 def open_household_editor(ctx: AppContext, parent: QWidget, *, household_id: str | None = None,
-                          building_id: str | None = None, unit: str | None = None, on_open=None) -> None:  # fmt: skip
+                          building_id: str | None = None, unit: str | None = None, on_open=None,
+                          on_gone=None) -> None:  # fmt: skip
     def show(result) -> None:
         household, b_id, place, members, draft = result
         editor = HouseholdEditor(ctx, household, b_id, place, members, parent)
@@ -135,6 +136,8 @@ def open_household_editor(ctx: AppContext, parent: QWidget, *, household_id: str
             on_open(editor)
 
     async def load() -> None:
-        show(await ctx.runner.call(load_for_editor, ctx.store, household_id, building_id, guard=parent))
+        result = await read_for_editor(ctx, parent, load_for_editor, ctx.store, household_id, building_id, on_gone=on_gone)
+        if result is not None:
+            show(result)
 
     ctx.runner.start(load(), "open household editor")

@@ -12,6 +12,7 @@ from datetime import date
 
 from PySide6.QtCore import QUrl, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+from shiboken6 import isValid
 
 from ...domain.enums import SPECIAL_GROUP_TAGS, Gender, Housing, Outcome, Relation
 from ...domain.errors import NotFound
@@ -101,7 +102,8 @@ class HouseholdView(QWidget):
         try:
             result = await self.ctx.runner.call(load_household, self.ctx.store, household_id, guard=self)
         except NotFound:
-            self.show_household(None)  # deleted meanwhile
+            if isValid(self) and household_id == self._wanted:  # deleted meanwhile; one chosen since stays shown
+                self.show_household(None)
             return
         self._arrived(household_id, result)
 

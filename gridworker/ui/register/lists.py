@@ -72,7 +72,7 @@ class RegisterLists(QTabWidget):
         self.buildings = BuildingsModel(ctx, self)
         self.models = {PEOPLE: self.people, HOUSEHOLDS: self.households, BUILDINGS: self.buildings}
         self.views: dict[str, QTableView] = {}
-        self._keep: dict[str, str | None] = {}
+        self._keep: dict[str, tuple[str | None, list[str]]] = {}  # the record current and those selected, by kind
         self._announced: tuple | None = None
         for kind, model in self.models.items():
             view = table_for(model)
@@ -91,7 +91,7 @@ class RegisterLists(QTabWidget):
     # -- loading ----------------------------------------------------------------------------------
     def load(self, scope: Scope, query: str, include_inactive: bool) -> None:
         for kind in self.models:
-            self._keep[kind] = self.current_id(kind)
+            self._remember(kind)
         if query:
             self.people.load(search_ids, query, include_inactive)
         else:
@@ -101,19 +101,28 @@ class RegisterLists(QTabWidget):
 
     def reload(self) -> None:
         for kind, model in self.models.items():
-            self._keep[kind] = self.current_id(kind)
+            self._remember(kind)
             model.reload()
 
+    def _remember(self, kind: str) -> None:
+        chosen = [self.models[kind].id_at(row) for row in self.selected_rows(kind)]
+        self._keep[kind] = (self.current_id(kind), [record_id for record_id in chosen if record_id])
+
     def _loaded(self, kind: str) -> None:
-        """Select again the record that was selected, else the first one (its household shows at once)."""
+        """Select again the record that was current, else the first one (its household shows at once), and the
+        others that were selected with it (several people chosen to merge or move out: a sync keeps them)."""
         model = self.models[kind]
-        keep = self._keep.pop(kind, None)
+        keep, chosen = self._keep.pop(kind, (None, []))
         row = model.row_of(keep) if keep else -1
         if row < 0 and model.rowCount():
             row = 0
         if row >= 0:
             self.select_row(kind, row)
             self.views[kind].scrollTo(model.index(row, 0))
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        for other in (model.row_of(record_id) for record_id in chosen if record_id != keep):
+            if other >= 0:
+                self.views[kind].selectionModel().select(model.index(other, 0), flags)
         self._announce()
         self._update_titles()
         self.counts_changed.emit()

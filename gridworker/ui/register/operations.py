@@ -49,12 +49,20 @@ class RecordOperations:
         self._opening = None  # an editor that failed to open does not block the next try for long
 
     def _open_editor(self, kind: str, record_id: str, opened) -> None:
+        self.say_gone("")
         if kind == PEOPLE:
-            open_person_editor(self.ctx, self, person_id=record_id, on_open=opened)
+            open_person_editor(self.ctx, self, person_id=record_id, on_open=opened, on_gone=self.say_gone)
         elif kind == HOUSEHOLDS:
-            open_household_editor(self.ctx, self, household_id=record_id, on_open=opened)
+            open_household_editor(self.ctx, self, household_id=record_id, on_open=opened, on_gone=self.say_gone)
         elif kind == BUILDINGS:
-            open_building_editor(self.ctx, self, building_id=record_id, on_open=opened)
+            open_building_editor(self.ctx, self, building_id=record_id, on_open=opened, on_gone=self.say_gone)
+
+    def say_gone(self, text: str) -> None:
+        """The record asked for was deleted meanwhile (a sync): said above the lists, in words ("" clears it)."""
+        if text:
+            self._opening = None
+        self.gone_label.setText(text)
+        self.gone_label.setVisible(bool(text))
 
     def new_building(self, area_id: str | None = None) -> None:
         if self.read_only or not self.may_add_in(None):

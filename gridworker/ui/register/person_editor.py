@@ -31,7 +31,7 @@ from ...domain.register import clean_person
 from ...services import drafts, register
 from ...services.queries import register as register_queries
 from ..context import AppContext
-from .form import EditorDialog
+from .form import EditorDialog, read_for_editor
 
 IDENTITY = ("id_number", "gender", "birth_date")
 
@@ -243,7 +243,7 @@ def load_for_editor(store, person_id: str | None, household_id: str | None) -> t
 
 
 def open_person_editor(ctx: AppContext, parent: QWidget, *, person_id: str | None = None,
-                       household_id: str | None = None, on_open=None) -> None:
+                       household_id: str | None = None, on_open=None, on_gone=None) -> None:
     """Open the editor once the record and its draft are read; `on_open(editor)` is told (tests, screenshots)."""
 
     def show(result) -> None:
@@ -255,6 +255,8 @@ def open_person_editor(ctx: AppContext, parent: QWidget, *, person_id: str | Non
             on_open(editor)
 
     async def load() -> None:
-        show(await ctx.runner.call(load_for_editor, ctx.store, person_id, household_id, guard=parent))
+        result = await read_for_editor(ctx, parent, load_for_editor, ctx.store, person_id, household_id, on_gone=on_gone)
+        if result is not None:
+            show(result)
 
     ctx.runner.start(load(), "open person editor")

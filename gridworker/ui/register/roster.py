@@ -41,7 +41,7 @@ from ..fieldwork.text import error_text
 from ..models.column import Column
 from ..models.rows import RowsModel
 from ..style import ERROR_STYLE, MUTED, OK, error_label
-from ..tables import make_table
+from ..tables import make_table, set_rows_keeping_selection
 from ..tasks import async_slot
 from .excel_export import ask_save_path, safe_file_name
 
@@ -109,6 +109,8 @@ class MemberDialog(QDialog):
         if not text:
             return
         hits = await self.ctx.runner.call(find_people, self.ctx.store, text, limit=20, guard=self)
+        if text != self.search.text().strip():
+            return  # typed on (or cleared) meanwhile: these people were found for words no longer there
         self.hits.clear()
         self.hits.addItem(self.tr("(not from the register)"), None)
         for h in hits:
@@ -212,7 +214,7 @@ class RosterDialog(QDialog):
     async def load(self) -> None:
         entries, users = await self.ctx.runner.call(_roster_and_users, self.ctx.store, self.ctx.actor, self.area_id, guard=self)
         self.entries, self.users = entries, users
-        self.model.set_rows(entries)
+        set_rows_keeping_selection(self.table, entries, lambda e: e.id)  # the member just edited stays chosen
         missing = missing_roles(e.role for e in entries)
         if missing:
             names = ("、" if self.ctx.lang.startswith("zh") else ", ").join(r.label(self.ctx.lang) for r in missing)
