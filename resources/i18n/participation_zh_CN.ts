@@ -761,7 +761,11 @@
             <source>Cancelled.</source>
             <translation>已取消。</translation>
         </message>
-    </context>
+        <message>
+        <source>This order is no longer here: a sync removed it or moved it out of your grids.</source>
+        <translation>这张单已不在这里：同步删除了它，或它已不在您负责的网格内。</translation>
+    </message>
+</context>
     <context>
         <name>ParticipationPage</name>
         <message>

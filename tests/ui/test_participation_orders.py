@@ -115,3 +115,20 @@ def test_an_overdue_order_is_red_in_chinese_and_the_done_ones_cannot_be_acted_on
     qtbot.waitUntil(lambda: tab.detail is not None, timeout=10_000)
     assert not any(b.isEnabled() for b in tab._buttons())
     assert "已核实" in tab.facts.text() or "已取消" in tab.facts.text()
+
+
+def test_an_order_deleted_meanwhile_is_said_and_nothing_hangs(qtbot, p_ctx, p_store):
+    """An order a sync deleted while it was listed: its detail is read for nothing, said in words, and the
+    runner is free again (the read raised StopIteration, which a future cannot carry: the task never ended)."""
+    tab = show(qtbot, OrdersTab(p_ctx(STAFF)))
+    tab.on_shown()
+    qtbot.waitUntil(lambda: tab.model.rowCount() > 0, timeout=10_000)
+    row = tab.model.rows()[0]
+    tab.table.selectRow(0)
+    qtbot.waitUntil(lambda: tab.detail is not None and settled(tab), timeout=10_000)
+    with p_store.write() as s:
+        s.get(ServiceOrder, row.id).deleted = True
+    tab._load_detail(row.id)  # what choosing it gives, before the list has been read again
+    qtbot.waitUntil(lambda: not tab.ctx.runner.busy, timeout=10_000)
+    assert tab.detail is None and tab.facts.text() == "This order is no longer here: a sync removed it or moved it out of your grids."
+    assert not any(b.isEnabled() for b in tab._buttons())

@@ -128,8 +128,12 @@ class OrderDetail:
     allowed: list[str]
 
 
-def detail(store: Any, order_id: str, actor_id: str, actor_role: str, lang: str = "zh") -> OrderDetail:
-    row = next(r for r in orders(store, "all", lang) if r.id == order_id)
+def detail(store: Any, order_id: str, actor_id: str, actor_role: str, lang: str = "zh") -> OrderDetail | None:
+    """The order with its steps and what the actor may do; None if it is gone (deleted or out of scope
+    since it was listed)."""
+    row = next((r for r in orders(store, "all", lang) if r.id == order_id), None)
+    if row is None:
+        return None
     with store.read() as s:
         events = order_service.events(s, order_id)
         members = dict(s.exec(select(Member.id, Member.name)).all())

@@ -240,6 +240,11 @@ class OrdersTab(ListTab):
         if self.current is None or self.current.id != order_id:
             return
         self.detail = detail
+        if detail is None:
+            self.facts.setText(self.tr("This order is no longer here: a sync removed it or moved it out of your grids."))
+            self.steps.clear()
+            self.enable_buttons()
+            return
         self._show_detail(detail)
 
     def _show_detail(self, detail) -> None:
