@@ -109,7 +109,8 @@ def dismiss_rejected(store: Store, mutation_id: str) -> None:
     with store.write() as s:
         row = s.exec(select(Outbox).where(Outbox.mutation_id == mutation_id, Outbox.state == "rejected")).first()
         if row is None:
-            raise NotFound(f"没有被拒绝的修改 {mutation_id}", f"No refused edit {mutation_id}", code="no_rejected")
+            raise NotFound("没有这项被拒绝的修改：它可能已被处理", "No such refused change: it may have been dealt with already",
+                           code="no_rejected", details={"mutation_id": mutation_id})  # fmt: skip
         row.result = dict(row.result or {}) | {"dismissed_at": datetime.now(timezone.utc).isoformat()}
         s.add(row)
 

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+from sqlmodel import select
+
+from gridworker.domain.errors import NotFound
 from gridworker.domain.models import Outbox
 from gridworker.store.meta import next_hlc
+from gridworker.sync import conflicts as review
 from gridworker.sync import state
 from gridworker.sync.status import read_status
 
@@ -48,3 +53,19 @@ def test_conflicts_lists_records_and_fields_in_words(account, store, capsys, mon
     for raw in ("household", "housing", "visit", "rented", "00000000-0000-4000-8000-0000000000aa"):
         assert raw not in out, (raw, out)
     assert "住户" in out and "走访" in out
+
+
+def test_dismissing_a_refusal_no_longer_there_says_so_without_its_id(store):
+    """The sync page's Mark as read on a refusal another window dealt with: words, never the mutation's id."""
+    with store.write() as s:
+        s.add(Outbox(entity="person", record_id="p1", op="upsert", fields={"name": "张三"}, base_version=None,
+                     hlc=next_hlc(s), state="rejected", result={"code": "invalid_field"}))
+    with store.read() as s:
+        mutation_id = s.exec(select(Outbox.mutation_id)).one()
+    review.dismiss_rejected(store, mutation_id)
+    review.dismiss_rejected(store, mutation_id)  # read already: nothing to say
+    with pytest.raises(NotFound) as caught:
+        review.dismiss_rejected(store, "00000000-0000-4000-8000-00000000dead")
+    for lang in ("zh", "en"):
+        assert "00000000" not in caught.value.message(lang)
+    assert caught.value.message("en") == "No such refused change: it may have been dealt with already"
