@@ -138,7 +138,7 @@ def _stored(s: Session, model: type[Household] | type[Person]) -> list[Stored]:
     columns = [c for c in table.columns if c.name not in ("extra", "pinyin", "initials", "updated_at")]
     rows = s.connection().execute(select(*columns).where(table.c.deleted == False))  # noqa: E712
     names = [c.name for c in columns]
-    return [Stored(dict(zip(names, row))) for row in rows]
+    return [Stored(dict(zip(names, row))) for row in rows.all()]
 
 
 class RegisterIndex:
