@@ -134,3 +134,22 @@ def test_label_and_number_forms_of_the_stored_values_are_unchanged(store, full, 
     report = import_register(store, write_book(tmp_path / "forms.xlsx", {"人员": [HEAD, *rows]}), create_areas=True)
     assert report.committed and _outcomes(report) == [("person", 0, 0, 4, 0)]
     assert cleaned["person"] == 0
+
+
+def test_stored_rows_hold_what_the_records_hold(store, full):
+    """The import reads stored households and people without the ORM (excel_index._stored): the same values."""
+    from sqlmodel import select
+
+    from gridworker.domain.models import Household, Person
+    from gridworker.services.excel_index import _stored
+
+    with transaction(store) as tx:  # a birth date, tags and notes of every kind the columns hold
+        reg.update_person(tx, person(store, "赵磊").id, {"tags": ["disabled", "elderly"], "notes": "行动不便"})
+    with store.read() as s:
+        for model in (Household, Person):
+            rows = {r.id: vars(r) for r in _stored(s, model)}
+            records = {r.id: r for r in s.exec(select(model))}
+            assert rows.keys() == records.keys() and rows
+            for rid, values in rows.items():
+                assert values == {k: getattr(records[rid], k) for k in values}
+                assert all(type(v) is type(getattr(records[rid], k)) for k, v in values.items())
