@@ -11,10 +11,10 @@ make an unchanged one wrong: an ID number against a gender).
 A cell matches when cleaning it alone would certainly give the stored value:
   - text, room and unit numbers, phones, ID numbers: the same text (a whole number in a text column
     as its digits; an ID number only as text: as a number it is an error);
-  - whole numbers: the same int; dates: a date (or a midnight datetime) of that day, or its ISO text;
+  - whole numbers: the same int (or its digits, from a CSV file); dates: a date (or a midnight datetime) of that day, or its ISO text;
   - labels and tags: whatever the register's own cleaning makes of the cell (run once per distinct
     cell text and column, a sheet has few);
-  - an empty cell only where nothing is stored (an empty cell keeps what is stored, but a row relying
+  - an empty cell (None, or '' from a CSV file) only where nothing is stored (an empty cell keeps what is stored, but a row relying
     on that is left to the full path, which also fills a gender or birth date from the ID number).
 An error cell (#N/A…) never matches, whatever its text. The stored values are the register's clean
 forms: every write of a household or person (services, import, the app's forms) cleans them first.
@@ -39,7 +39,7 @@ _MIDNIGHT = time()
 
 def code_cell(raw: Any) -> Any:
     """A text cell's value for a look-up key (unit, room, name, ID number), AMBIGUOUS when only cleaning can tell."""
-    if raw is None:
+    if raw is None or raw == "":
         return None
     if type(raw) is str:
         return raw
@@ -61,7 +61,10 @@ def _same_id(raw: Any, stored: Any) -> bool:
 
 
 def _same_int(raw: Any, stored: Any) -> bool:
-    return stored is None if raw is None else (type(raw) is int and raw == stored)
+    if raw is None or stored is None:
+        return raw is None and stored is None
+    kind = type(raw)
+    return (kind is int and raw == stored) or (kind is str and raw == str(stored))
 
 
 def _same_date(raw: Any, stored: Any) -> bool:
@@ -142,6 +145,9 @@ class SameTest:
     def same(self, values: list[Any], record: Any) -> bool:
         n = len(values)
         for f, i, same in self.checks:
-            if not same(values[i] if i < n else None, getattr(record, f)):
+            raw = values[i] if i < n else None
+            if raw == "":
+                raw = None  # an empty CSV cell (the .xlsx readers give None)
+            if not same(raw, getattr(record, f)):
                 return False
         return True
