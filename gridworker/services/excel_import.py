@@ -122,8 +122,14 @@ def import_register(
     `create_areas`: a local account (no server) creates the communities and
     grids the file names; an account linked to a server only uses areas it has.
     """
-    with collector_paused():  # ~1,000,000 cells: the collector would walk them again and again
-        prepared = prepare_sheets(read_tables(path))
+    # ~1,000,000 cells and 100,000s of rows: the collector would walk them again and again. The pause ends
+    # once _import has returned and they are freed; ending it with them alive walks them all once more.
+    with collector_paused():
+        return _import(store, path, create_areas, dry_run, skip_errors, progress, initiator)
+
+
+def _import(store: Store, path, create_areas: bool, dry_run: bool, skip_errors: bool, progress, initiator) -> ImportReport:
+    prepared = prepare_sheets(read_tables(path))
     sheets = prepared.sheets
     report = ImportReport(
         ignored_columns=prepared.ignored_columns, ignored_sheets=prepared.ignored_sheets, dry_run=dry_run, skip_errors=skip_errors
@@ -137,7 +143,7 @@ def import_register(
         )
     total = sum(len(s.rows) for s in sheets)
     try:
-        with collector_paused(), transaction(store, initiator=initiator) as tx:
+        with transaction(store, initiator=initiator) as tx:
             importer = _Importer(tx, report, create_areas=create_areas, progress=progress, total=total)
             # Buildings before the households in them, households before their people.
             for sheet in sorted(sheets, key=lambda s: list(SHEET_BY_KIND).index(s.spec.kind)):

@@ -167,3 +167,17 @@ def test_csv_exports_reimport_without_cleaning(store, full, tmp_path, cleaned):
         assert report.committed and not report.errors
         assert [(r.new, r.updated, r.unchanged) for r in report.sheets] == [(0, 0, 3 if kind == "households" else 4)]
     assert cleaned == {"household": 0, "person": 0} and last_seq(store) == seq
+
+
+def test_the_collector_runs_again_after_an_import_whatever_its_end(store, full, tmp_path):
+    """The import pauses the cyclic collector for its whole length (reading included) and only for it."""
+    import gc
+
+    from gridworker.domain.errors import GridWorkerError
+
+    assert gc.isenabled()
+    assert import_register(store, full, create_areas=True).committed and gc.isenabled()
+    empty = write_book(tmp_path / "empty.xlsx", {"说明": [["只有说明"]]})
+    with pytest.raises(GridWorkerError):
+        import_register(store, empty, create_areas=True)
+    assert gc.isenabled()
