@@ -6,7 +6,9 @@ the work, counts it, and rolls back. Every record is written by the register
 services' own rules, so each change lands in the outbox exactly as a typed edit
 would: new households and people as plain rows built by those rules
 (excel_rows.py), everything else through the services themselves; a row equal
-to what is stored writes nothing.
+to what is stored writes nothing, and one whose cells are what the stored
+record holds is not even cleaned (excel_same.py: any other row is cleaned and
+checked whole, so every bad cell of a changed row is still named).
 
 Upsert keys: a building is (grid, estate, name); a household (building, unit,
 room), or (building, unit, address) when it has no room; a person their ID
