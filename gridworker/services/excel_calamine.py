@@ -80,9 +80,26 @@ class _Fast:
         if any(m in xml for m in _SLOW_MARKS):
             return None
         sheet = self.workbook.get_sheet_by_name(title)
-        grid = [[_value(v) for v in cells] for cells in sheet.to_python(skip_empty_area=False)]
-        _fill_merged(grid, sheet.merged_cell_ranges or ())
-        return [(i + 1, values) for i, values in enumerate(grid) if _kept(values)]
+        grid = sheet.to_python(skip_empty_area=False)
+        ranges = sheet.merged_cell_ranges or ()
+        if ranges:
+            grid = [[_value(v) for v in cells] for cells in grid]
+            _fill_merged(grid, ranges)
+            return [(i + 1, values) for i, values in enumerate(grid) if _kept(values)]
+        return _rows(grid)
+
+
+def _rows(grid: list[list[Any]]) -> list[tuple[int, list[Any]]]:
+    """A sheet without merged cells: each row's cells converted and checked in one pass (~850,000 cells for 50,000 people).
+
+    Most cells are text; a text cell costs one comparison here, no call.
+    """
+    out = []
+    for number, cells in enumerate(grid, start=1):
+        values = [None if v == "" else (_value(v) if type(v) is not str else v) for v in cells]
+        if _kept(values):
+            out.append((number, values))
+    return out
 
 
 def _fill_merged(grid: list[list[Any]], ranges) -> None:
@@ -103,7 +120,10 @@ def _kept(values: list[Any]) -> bool:
     """Trailing empty cells dropped; whether anything but blanks is left."""
     while values and values[-1] is None:
         values.pop()
-    return any(not (isinstance(v, str) and not v.strip()) for v in values if v is not None)
+    for v in values:
+        if v is not None and not (type(v) is str and not v.strip()):
+            return True
+    return False
 
 
 def _value(v: Any) -> Any:

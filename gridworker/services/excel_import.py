@@ -6,7 +6,9 @@ the work, counts it, and rolls back. Every record is written by the register
 services' own rules, so each change lands in the outbox exactly as a typed edit
 would: new households and people as plain rows built by those rules
 (excel_rows.py), everything else through the services themselves; a row equal
-to what is stored writes nothing.
+to what is stored writes nothing, and one whose cells are what the stored
+record holds is not even cleaned (excel_same.py: any other row is cleaned and
+checked whole, so every bad cell of a changed row is still named).
 
 Upsert keys: a building is (grid, estate, name); a household (building, unit,
 room), or (building, unit, address) when it has no room; a person their ID
@@ -35,6 +37,7 @@ from .excel_columns import BUILDING, COMMUNITY, GRID, SHEET_BY_KIND
 from .excel_index import AreaBook, RegisterIndex, household_key
 from .excel_rows import NewRows
 from .excel_reader import read_tables
+from .excel_same import AMBIGUOUS, HOUSEHOLD_FIELDS, PERSON_FIELDS, SameTest, code_cell
 from .excel_sheets import Row, Sheet, prepare_sheets
 
 Progress = Callable[[int, int], None]
@@ -121,6 +124,13 @@ def import_register(
     `create_areas`: a local account (no server) creates the communities and
     grids the file names; an account linked to a server only uses areas it has.
     """
+    # ~1,000,000 cells and 100,000s of rows: the collector would walk them again and again. The pause ends
+    # once _import has returned and they are freed; ending it with them alive walks them all once more.
+    with collector_paused():
+        return _import(store, path, create_areas, dry_run, skip_errors, progress, initiator)
+
+
+def _import(store: Store, path, create_areas: bool, dry_run: bool, skip_errors: bool, progress, initiator) -> ImportReport:
     prepared = prepare_sheets(read_tables(path))
     sheets = prepared.sheets
     report = ImportReport(
@@ -135,7 +145,7 @@ def import_register(
         )
     total = sum(len(s.rows) for s in sheets)
     try:
-        with collector_paused(), transaction(store, initiator=initiator) as tx:
+        with transaction(store, initiator=initiator) as tx:
             importer = _Importer(tx, report, create_areas=create_areas, progress=progress, total=total)
             # Buildings before the households in them, households before their people.
             for sheet in sorted(sheets, key=lambda s: list(SHEET_BY_KIND).index(s.spec.kind)):
@@ -164,6 +174,17 @@ class _Importer:
         self.rows = NewRows(tx)  # new households and people: plain rows, the services' rules
         # upsert key → (sheet, row) that had it first, per kind: the same record twice in the file is an error
         self.first_row_of: dict[str, dict[Any, tuple[str, int]]] = {kind: {} for kind in SHEET_BY_KIND}
+        self.same_tests: dict[str, SameTest] = {}  # sheet title → its "same as stored" test (excel_same.py)
+        # (the row's place cells as read) → the building or household they named without an error:
+        # most rows share their building's cells, and a file of 50,000 people has ~20,000 households
+        self.places: dict[tuple, Any] = {}
+
+    def same_test(self, sheet: Sheet) -> SameTest:
+        test = self.same_tests.get(sheet.title)
+        if test is None:
+            fields = PERSON_FIELDS if sheet.spec.kind == "person" else HOUSEHOLD_FIELDS
+            test = self.same_tests[sheet.title] = SameTest(sheet, fields)
+        return test
 
     def run(self, sheet: Sheet) -> None:
         result = SheetResult(sheet.title, sheet.spec.kind)
@@ -190,7 +211,9 @@ class _Importer:
     def before_update(self) -> None:
         """Before a service changes a stored record: it reads what the rows wrote; the index holds records."""
         self.rows.settle()
-        self.index.use_records(self.tx.s)
+        if not self.index.records:
+            self.index.use_records(self.tx.s)
+            self.places.clear()  # the households found so far were rows: the index holds records now
 
     def _record(self, row: Row, result: SheetResult, outcome: str | None = None) -> None:
         if row.errors:
@@ -224,13 +247,15 @@ class _Importer:
 
     # -- households ----------------------------------------------------------
     def household(self, row: Row, first_row_of: dict) -> str | None:
-        building = self.find_building(row, required=True)
+        building = self.remembered(row, _BUILDING_CELLS, lambda: self.find_building(row, required=True))
+        if building is not None and not row.errors and self.same_household(row, building, first_row_of):
+            return None if row.errors else "unchanged"
         raw = row.raw(("unit", "room", "floor", "address", "housing", "phone", "notes"))
         values = row.clean(clean_household, raw)
         if row.errors or values is None or building is None:
             return None
         key = household_key(building.id, values.get("unit"), values.get("room"), values.get("address"))
-        if not row.unique(key, first_row_of, "room", "楼栋、单元和房号", "building, unit and room"):
+        if not _unique_household(row, key, first_row_of):
             return None
         existing = self.index.household(key)
         if existing is None:
@@ -243,6 +268,34 @@ class _Importer:
         self.before_update()
         reg.update_household(self.tx, existing.id, changed)
         return "updated"
+
+    def same_household(self, row: Row, building, first_row_of: dict) -> bool:
+        """True when the row's cells are what its stored household holds: unchanged, nothing to clean."""
+        test = self.same_test(row.sheet)
+        unit, room, address = (code_cell(test.cell(row.values, f)) for f in ("unit", "room", "address"))
+        if AMBIGUOUS in (unit, room, address):
+            return False
+        key = household_key(building.id, unit, room, address)
+        existing = self.index.household(key)
+        if existing is None or not test.same(row.values, existing):
+            return False
+        _unique_household(row, key, first_row_of)  # a second row of the same household is named all the same
+        return True
+
+    def remembered(self, row: Row, fields: tuple[str, ...], find: Callable[[], Any]) -> Any:
+        """What `find` gives for the row's place cells, found once for the same cells (plain text or numbers).
+
+        Only a place found without an error is kept: a row whose lookup failed is named by its own lookup.
+        """
+        key = _plain_cells(row, fields)
+        if key is not None:
+            found = self.places.get(key)
+            if found is not None:
+                return found
+        found = find()
+        if key is not None and found is not None and not row.errors:
+            self.places[key] = found
+        return found
 
     def find_building(self, row: Row, *, required: bool):
         name = row.text(BUILDING)
@@ -277,7 +330,9 @@ class _Importer:
 
     # -- persons -------------------------------------------------------------
     def person(self, row: Row, first_row_of: dict) -> str | None:
-        household = self.find_household(row)
+        household = self.remembered(row, _HOUSEHOLD_CELLS, lambda: self.find_household(row))
+        if household is not None and not row.errors and self.same_person(row, household, first_row_of):
+            return None if row.errors else "unchanged"
         raw = row.raw(("name", "gender", "id_number", "birth_date", "phone", "relation", "residence", "status", "tags", "skills", "notes"))
         values = row.clean(clean_person, raw)
         if row.errors or values is None:
@@ -289,9 +344,7 @@ class _Importer:
                 return None
         number = values.get("id_number")
         home = household.id if household is not None else None
-        key = ("id", number) if number else ("home", home, values["name"])
-        same = ("身份证号", "ID number") if number else ("住户和姓名", "household and name")
-        if not row.unique(key, first_row_of, "id_number" if number else "name", *same):
+        if not _unique_person(row, number, home, values["name"], first_row_of):
             return None
         existing = self.index.person(number, home, values["name"], row)
         if row.errors:
@@ -301,6 +354,22 @@ class _Importer:
             self.index.add_person(p)
             return "new"
         return _update_person(self.tx, self.index, existing, values, raw, household, self.before_update)
+
+    def same_person(self, row: Row, household, first_row_of: dict) -> bool:
+        """True when the row's cells are what its stored person holds, in the household the row names."""
+        test = self.same_test(row.sheet)
+        number, name = code_cell(test.cell(row.values, "id_number")), test.cell(row.values, "name")
+        if type(name) is not str or number is AMBIGUOUS:
+            return False
+        if number is not None:
+            p = self.index.by_number.get(number)
+        else:
+            found = self.index.by_home.get((household.id, name), ())
+            p = found[0] if len(found) == 1 else None
+        if p is None or p.household_id != household.id or not test.same(row.values, p):
+            return False
+        _unique_person(row, number, household.id, name, first_row_of)  # a second row of the same person is named
+        return True
 
     def find_household(self, row: Row):
         has_building, room = bool(row.text(BUILDING)), row.text("room")
@@ -323,6 +392,35 @@ class _Importer:
                 "unknown_household",
             )
         return hh
+
+
+_BUILDING_CELLS = (COMMUNITY, GRID, "estate", BUILDING)
+_HOUSEHOLD_CELLS = (COMMUNITY, GRID, "estate", BUILDING, "unit", "room")
+_PLAIN = (str, int, float, type(None))
+
+
+def _plain_cells(row: Row, fields: tuple[str, ...]) -> tuple | None:
+    """The row's cells of `fields` as read, with the sheet's columns; None if one is not plain (an error cell…)."""
+    columns, values = row.sheet.columns, row.values
+    n = len(values)
+    cells = []
+    for f in fields:
+        i = columns.get(f)
+        cell = values[i] if i is not None and i < n else None
+        if type(cell) not in _PLAIN:
+            return None
+        cells.append(cell)
+    return (fields, *cells)
+
+
+def _unique_household(row: Row, key: tuple, first_row_of: dict) -> bool:
+    return row.unique(key, first_row_of, "room", "楼栋、单元和房号", "building, unit and room")
+
+
+def _unique_person(row: Row, number: str | None, home: str | None, name: str, first_row_of: dict) -> bool:
+    key = ("id", number) if number else ("home", home, name)
+    same = ("身份证号", "ID number") if number else ("住户和姓名", "household and name")
+    return row.unique(key, first_row_of, "id_number" if number else "name", *same)
 
 
 def _changed(record: Any, values: dict[str, Any]) -> dict[str, Any]:

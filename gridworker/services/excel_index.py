@@ -6,8 +6,13 @@ the services' `get_live` finds them without a query.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
+from datetime import date
 from typing import Any
+
+from sqlalchemy.sql import sqltypes
+from sqlmodel.sql.sqltypes import AutoString
 
 from sqlmodel import Session, select
 
@@ -134,11 +139,36 @@ class Stored:
 
 
 def _stored(s: Session, model: type[Household] | type[Person]) -> list[Stored]:
+    """The live rows of `model` as `Stored`, read on the session's DB-API connection (its transaction).
+
+    70,000 rows through SQLAlchemy's result rows and the columns' result processors (the SQLite DATE one is a
+    regular expression) took twice the time of the query; the few conversions needed are made here.
+    """
     table = model.__table__
-    columns = [c for c in table.columns if c.name not in ("extra", "pinyin", "initials", "updated_at")]
-    rows = s.connection().execute(select(*columns).where(table.c.deleted == False))  # noqa: E712
-    names = [c.name for c in columns]
-    return [Stored(dict(zip(names, row))) for row in rows]
+    columns = [c for c in table.columns if c.name not in ("extra", "pinyin", "initials", "updated_at", "deleted")]
+    if any(type(c.type) not in _PLAIN_TYPES and type(c.type) not in _CONVERT for c in columns):
+        rows = s.connection().execute(select(*columns).where(table.c.deleted == False))  # noqa: E712 - a type not known here
+        return [Stored(dict(zip([c.name for c in columns], row), deleted=False)) for row in rows.all()]
+    converters = [(i, _CONVERT[type(c.type)]) for i, c in enumerate(columns) if type(c.type) in _CONVERT]
+    cur = s.connection().connection.driver_connection.cursor()
+    cur.execute(f"SELECT {', '.join(c.name for c in columns)} FROM {table.name} WHERE deleted = 0")
+    names = [c.name for c in columns] + ["deleted"]
+    out = []
+    for row in cur.fetchall():
+        values = [*row, False]
+        for i, convert in converters:
+            if values[i] is not None:
+                values[i] = convert(values[i])
+        out.append(Stored(dict(zip(names, values))))
+    return out
+
+
+def _json(text: str) -> Any:
+    return [] if text == "[]" else json.loads(text)
+
+
+_CONVERT = {sqltypes.Date: date.fromisoformat, sqltypes.JSON: _json, sqltypes.Boolean: bool}
+_PLAIN_TYPES = (AutoString, sqltypes.String, sqltypes.Integer)
 
 
 class RegisterIndex:

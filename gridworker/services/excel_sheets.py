@@ -10,10 +10,11 @@ from openpyxl.utils.cell import get_column_letter
 
 from ..domain.errors import GridWorkerError, ValidationError
 from ..domain.register import InvalidRecord
-from .excel_columns import CellProblem, SheetSpec, cell_value, guess_spec, is_header_row, match_headers, spec_for_sheet_name, split_tags
+from .excel_columns import SHEETS, CellProblem, SheetSpec, cell_value, guess_spec, is_header_row, match_headers, spec_for_sheet_name, split_tags
 from .excel_reader import ErrorValue, Table
 
-HEADER_SEARCH_ROWS = 10  # a title row or two above the header is common in hand-made sheets
+HEADER_SEARCH_ROWS = 10
+_ID_FIELDS = frozenset(c.field for spec in SHEETS for c in spec.columns if c.kind == "id")  # a text cell may still be wrong  # a title row or two above the header is common in hand-made sheets
 
 
 @dataclass
@@ -86,6 +87,10 @@ class Row:
         if i is None or i >= len(self.values):
             return None
         raw = self.values[i]
+        if raw is None:
+            return None
+        if type(raw) is str and field not in _ID_FIELDS:  # most cells: cell_value's answer, without the call
+            return raw.strip() or None
         if isinstance(raw, ErrorValue):
             self.fail(field, f"单元格是错误值 {raw}（多为公式出错）", f"the cell holds the error {raw} (usually a broken formula)", "error_cell")
             return None

@@ -70,16 +70,26 @@ def fold(text: str | None) -> str:
 
 
 def fold_name(name: str | None) -> str:
-    """A name without its separators, so 阿依古丽·买买提 is found as 阿依古丽买买提."""
-    return _NAME_SEPARATORS.sub("", fold(name))
+    """A name without its separators, so 阿依古丽·买买提 is found as 阿依古丽买买提 (`fold`'s spaces go with them)."""
+    if not name:
+        return ""
+    return _NAME_SEPARATORS.sub("", unicodedata.normalize("NFKC", name).lower())
 
 
 def _latin(text: str | None) -> str:
-    return re.sub(r"[^0-9a-z]", "", (text or "").lower())
+    if not text:
+        return ""
+    if text.isascii() and text.isalnum():  # pinyin and initials as stored: nothing to drop (an index of 50,000)
+        return text.lower()
+    return re.sub(r"[^0-9a-z]", "", text.lower())
 
 
 def _digits(text: str | None) -> str:
-    return re.sub(r"\D", "", text or "")
+    if not text:
+        return ""
+    if text.isascii() and text.isdigit():  # a phone number as stored
+        return text
+    return re.sub(r"\D", "", text)
 
 
 # -- building the index ----------------------------------------------------------
@@ -121,13 +131,14 @@ def _docs(rows: Iterable[tuple]) -> list[tuple]:
         if deleted:
             continue
         key = (hh_address, unit, room, estate, building, building_address)
-        if key not in addresses:
-            addresses[key] = _address_text(*key)
+        address = addresses.get(key)
+        if address is None:
+            address = addresses[key] = _address_text(*key)
         if not pinyin:  # rows written by services carry it; bulk loads may not
             pinyin, initials = pinyin_of(name or "")
         numbers = " ".join(n for n in ((id_number or "").lower(), _digits(phone), _digits(hh_phone)) if n)
         docs.append(
-            (pid, fold_name(name), _latin(pinyin), _latin(initials), numbers, addresses[key], status or "active", area_id)
+            (pid, fold_name(name), _latin(pinyin), _latin(initials), numbers, address, status or "active", area_id)
         )
     return docs
 
