@@ -21,7 +21,7 @@ from sqlmodel import Session
 
 from ..domain.models import Outbox, SyncedRecord, to_wire, utcnow
 from ..domain.rows import new_record, row_values
-from ..store import bulk
+from ..store import bulk, outbox
 from ..store.meta import next_hlc
 from .scope import FOLLOWERS, check_area
 
@@ -121,12 +121,18 @@ def values_upsert(
 
     The same check, the same outbox row; both are held for one executemany
     (store/bulk.hold_values). For writers of many new rows (the register import).
+    A household, person or stay gets a reference create (store/outbox.py): its
+    row stands for exactly `changed`, read from the record when it is pushed.
     Returns the held row (its attributes are the record's fields).
     """
     _check_place(s, model.entity, values["area_id"], 0, changed)
     values["updated_at"] = utcnow()
     held = bulk.hold_values(s, model, values)
-    bulk.hold_values(s, Outbox, row_values(Outbox, _upsert_values(s, model.entity, values["id"], 0, changed)))
+    if model.entity in outbox.REFERENCE_ENTITIES:  # the record's own fields, read at push time (store/outbox.py)
+        row = _upsert_values(s, model.entity, values["id"], 0, {}) | {"fields": outbox.REFERENCE}
+    else:
+        row = _upsert_values(s, model.entity, values["id"], 0, changed)
+    bulk.hold_values(s, Outbox, row_values(Outbox, row))
     if changes is not None:
         changes.add(model.entity, values["id"])
     return held
