@@ -115,7 +115,8 @@ def _upsert_values(s: Session, entity: str, record_id: str, version: int, change
 
 
 def values_upsert(
-    s: Session, model: type[SyncedRecord], values: dict[str, Any], changed: dict[str, Any], changes: Changes | None = None
+    s: Session, model: type[SyncedRecord], values: dict[str, Any], changed: dict[str, Any], changes: Changes | None = None,
+    queued: dict[str, bulk.Plain] | None = None,
 ) -> bulk.Plain:
     """`record_upsert` of a new record given as plain values (every field: domain.rows.row_values), no ORM record.
 
@@ -123,7 +124,7 @@ def values_upsert(
     (store/bulk.hold_values). For writers of many new rows (the register import).
     A household, person or stay gets a reference create (store/outbox.py): its
     row stands for exactly `changed`, read from the record when it is pushed.
-    Returns the held row (its attributes are the record's fields).
+    Returns the held row (its attributes are the record's fields); `queued` gets the held outbox row by record id.
     """
     _check_place(s, model.entity, values["area_id"], 0, changed)
     values["updated_at"] = utcnow()
@@ -132,10 +133,26 @@ def values_upsert(
         row = _upsert_values(s, model.entity, values["id"], 0, {}) | {"fields": outbox.REFERENCE}
     else:
         row = _upsert_values(s, model.entity, values["id"], 0, changed)
-    bulk.hold_values(s, Outbox, row_values(Outbox, row))
+    out = bulk.hold_values(s, Outbox, row_values(Outbox, row))
+    if queued is not None:
+        queued[values["id"]] = out
     if changes is not None:
         changes.add(model.entity, values["id"])
     return held
+
+
+def values_restamp(
+    s: Session, create: bulk.Plain, area_id: str | None, changed: dict[str, Any], changes: Changes | None = None
+) -> str:
+    """`values_update` for a record whose create (`create`: its held outbox row) is a reference made in this
+    transaction: the create carries the record's new values itself (store/outbox.py), and takes the stamp the
+    change's own row would have had — what the push's squash would send for the two. Returns the stamp; a
+    caller whose create row was written meanwhile (a flush) writes it."""
+    _check_place(s, create.entity, area_id, 0, changed)
+    create.hlc = next_hlc(s)
+    if changes is not None:
+        changes.add(create.entity, create.record_id)
+    return create.hlc
 
 
 def values_update(
