@@ -170,3 +170,21 @@ def test_an_offline_import_whose_area_is_rewritten_at_login_pushes_as_the_servic
     finally:
         ours.close()
         theirs.close()
+
+
+def test_a_reference_refused_before_it_was_sent_keeps_what_it_stood_for(store, tmp_path, monkeypatch):
+    """A create refused here (larger than a push may be) is listed with its fields, whatever the record becomes."""
+    from gridworker.sync import push
+    from gridworker.sync.review import review_lists
+
+    _import(store, write_book(tmp_path / "base.xlsx", BASE), services=False, monkeypatch=monkeypatch, create_areas=True)
+    with store.write() as s:
+        ref = next(p for p in push.load_pending(s) if p.ref and p.entity == "person")
+        assert ref.fields["name"] and ref.fields["status"] == "active"
+        push.reject_locally(s, ref, "too_large", "太大", "too large")
+    reg.update_person(store, ref.record_id, {"name": "改了名"})
+    with store.read() as s:
+        stored = s.exec(select(Outbox.fields).where(Outbox.mutation_id == ref.mutation_id)).one()
+    assert stored == ref.fields
+    [listed] = [r for r in review_lists(store).rejected if r.mutation_id == ref.mutation_id]
+    assert listed.fields == ref.fields and listed.fields["name"] != "改了名"
