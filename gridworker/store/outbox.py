@@ -4,8 +4,8 @@ A row's `fields` are the mutation's fields as the wire has them, except for a
 *reference create*: a new record's first upsert, not yet put on the wire,
 written by a bulk writer (the register import: services/changes.values_upsert).
 It stores JSON `null` instead of a copy of the record's fields: they are the
-record's own, read from its row when the mutation is needed. Half of a freshly
-imported database was such copies.
+record's own, read from its row when the mutation is needed. A fifth of a
+freshly imported database was such copies (docs/performance.md, issue 14 target 3).
 
 What a reference stands for is exactly what the create's row would have held:
 the record's wire fields whose value differs from the model's default, plus
