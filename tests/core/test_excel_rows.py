@@ -90,7 +90,8 @@ def _picture(store) -> dict:
         outbox = list(s.exec(select(Outbox).order_by(Outbox.seq)))
         tables = {m.__name__: [r.model_dump() for r in s.exec(select(m))] for m in (Area, Building, Household, Person, Membership)}
         cur = s.connection().connection.driver_connection.cursor()
-        cur.execute("SELECT person_id, name, pinyin, initials, numbers, address, status, area_id FROM search_doc")
+        cur.execute("SELECT d.person_id, d.name, d.pinyin, d.initials, d.numbers, d.address, d.status, a.area_id "
+                    "FROM search_doc d LEFT JOIN search_area a ON CAST(a.n AS TEXT) = d.area_id")  # the area by its number
         docs = cur.fetchall()
         cur.execute("SELECT d.person_id, g.gram FROM search_gram g JOIN search_doc d ON d.id = g.doc")
         grams = cur.fetchall()

@@ -1,4 +1,5 @@
-"""The outbox's indexes are those its queries use (issue 14 target 3: the database's size).
+"""The outbox's indexes are those its queries use; the search entries hold their area as a number (issue 14
+target 3: the database's size).
 
 Migration 0010_s6_outbox dropped the unique index on mutation_id: the look-ups
 of a refused row by its mutation id also ask for state 'rejected', which
@@ -68,5 +69,44 @@ def test_the_upgrade_keeps_every_outbox_row_and_its_number(tmp_path):
         with st.engine.connect() as c:
             assert "sqlite_autoindex_outbox_1" in _indexes(c)
             assert c.exec_driver_sql("SELECT count(*) FROM outbox").scalar_one() == 8
+    finally:
+        st.close()
+
+
+def test_search_entries_hold_their_area_as_a_small_number_and_the_area_filter_still_works(store):
+    from gridworker.services.search import find_people
+
+    community = register.register_area(store, code="C1", name="幸福社区", level="community")
+    grids = [register.register_area(store, code=f"G{n}", name=f"{n}网格", level="grid", parent_id=community.id)
+             for n in (1, 2)]  # fmt: skip
+    for n, grid in enumerate(grids):
+        b = register.register_building(store, {"name": f"{n}号楼", "area_id": grid.id})
+        hh = register.register_household(store, {"building_id": b.id, "room": "101"})
+        register.register_person(store, {"name": f"张{n}", "household_id": hh.id, "relation": "户主"})
+    with store.read() as s:
+        kinds = {tuple(r) for r in s.connection().exec_driver_sql("SELECT typeof(area_id), length(area_id) FROM search_doc")}
+    assert kinds == {("text", 1)}
+    assert [h.name for h in find_people(store, "张", area_ids=[grids[1].id])] == ["张1"]
+    assert sorted(h.name for h in find_people(store, "张", area_ids=[community.id])) == ["张0", "张1"]
+
+
+def test_the_upgrade_numbers_the_areas_of_the_search_entries(tmp_path):
+    st = Store(tmp_path / "old.db", os.urandom(32), migrate=False)
+    try:
+        migrate.upgrade(st.engine, "0009_gap_eval")
+        with st.engine.begin() as c:
+            for n, area in enumerate(["area-b", "area-a", "area-b", None]):
+                c.exec_driver_sql("INSERT INTO search_doc (person_id, name, pinyin, initials, numbers, address, status, "
+                                  "area_id) VALUES (?, '张', 'zhang', 'z', '', '', 'active', ?)", (f"p{n}", area))  # fmt: skip
+        migrate.upgrade(st.engine)
+        with st.engine.begin() as c:
+            docs = c.exec_driver_sql("SELECT d.person_id, typeof(d.area_id), a.area_id FROM search_doc d "
+                                     "LEFT JOIN search_area a ON CAST(a.n AS TEXT) = d.area_id ORDER BY d.person_id").all()  # fmt: skip
+        assert [tuple(d) for d in docs] == [("p0", "text", "area-b"), ("p1", "text", "area-a"),
+                                            ("p2", "text", "area-b"), ("p3", "null", None)]  # fmt: skip
+        command.downgrade(migrate.config(st.engine), "0009_gap_eval")
+        with st.engine.connect() as c:
+            assert [r[0] for r in c.exec_driver_sql("SELECT area_id FROM search_doc ORDER BY person_id")] == [
+                "area-b", "area-a", "area-b", None]
     finally:
         st.close()

@@ -1,4 +1,5 @@
-"""s6 outbox: no unique index on outbox.mutation_id (issue 14 target 3, the database's size)
+"""s6 outbox: no unique index on outbox.mutation_id; the search entries' area as a small number (issue 14
+target 3, the database's size)
 
 The index was 1.25 MB of every 10,000 imported people (3.3% of the file) and
 served no query but the two look-ups of a refused row (`mutation_id = ? AND
@@ -7,6 +8,11 @@ few). Ids are 128 random bits made here (domain.models.new_id); the server
 tells replays apart by them, not this table. SQLite drops a table's UNIQUE
 constraint only by making the table again: rows, seq numbers and the two
 other indexes are kept.
+
+search_doc.area_id held the area's 36-character id, stored again in each of
+its three covering indexes (1.4 MB of every 10,000 people); it now holds the
+area's number in `search_area` (an INTEGER PRIMARY KEY: VACUUM keeps it),
+made with the search tables' raw SQL as migration 0001 made them.
 
 Revision ID: 0010_s6_outbox
 Revises: 0009_gap_eval
@@ -40,7 +46,15 @@ def _remake(constraints: str) -> None:
 
 def upgrade() -> None:
     _remake("")
+    op.execute("CREATE TABLE search_area (n INTEGER PRIMARY KEY, area_id TEXT NOT NULL UNIQUE)")
+    op.execute("INSERT INTO search_area (area_id) SELECT DISTINCT area_id FROM search_doc WHERE area_id IS NOT NULL "
+               "ORDER BY area_id")
+    op.execute("UPDATE search_doc SET area_id = (SELECT CAST(n AS TEXT) FROM search_area AS a "
+               "WHERE a.area_id = search_doc.area_id) WHERE area_id IS NOT NULL")
 
 
 def downgrade() -> None:
+    op.execute("UPDATE search_doc SET area_id = (SELECT a.area_id FROM search_area AS a "
+               "WHERE CAST(a.n AS TEXT) = search_doc.area_id) WHERE area_id IS NOT NULL")
+    op.execute("DROP TABLE search_area")
     _remake(", UNIQUE (mutation_id)")
