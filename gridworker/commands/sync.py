@@ -305,9 +305,12 @@ def _state_zh(state: str) -> str:
 def list_conflicts(args, ctx) -> int:
     from ..sync import conflicts as review
 
+    from ..store import outbox
+
     with ctx.store().read() as s:
         found = review.open_conflicts(s)
         refused = review.rejected_edits(s)
+        refused_fields = outbox.fields_of(s.connection(), ((r.entity, r.record_id, r.fields) for r in refused))
     if args.json:
         data = {
             "conflicts": [
@@ -316,9 +319,9 @@ def list_conflicts(args, ctx) -> int:
                 for c in found
             ],
             "rejected": [
-                {"mutation_id": r.mutation_id, "entity": r.entity, "record_id": r.record_id, "op": r.op, "fields": r.fields,
+                {"mutation_id": r.mutation_id, "entity": r.entity, "record_id": r.record_id, "op": r.op, "fields": fields,
                  "error": (r.result or {}).get("error")}
-                for r in refused
+                for r, fields in zip(refused, refused_fields)
             ],
         }  # fmt: skip
         print(json.dumps(data, ensure_ascii=False, indent=2), flush=True)

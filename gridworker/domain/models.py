@@ -13,7 +13,7 @@ import os
 from datetime import date, datetime, timezone
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Index, UniqueConstraint
+from sqlalchemy import JSON, Index
 from sqlmodel import Field, SQLModel
 
 
@@ -118,7 +118,9 @@ class Membership(SyncedRecord, table=True):
 class Outbox(SQLModel, table=True):
     """A local change not yet acknowledged by the server (PROTOCOL.md push mutation)."""
 
-    __table_args__ = (UniqueConstraint("mutation_id"), Index("ix_outbox_record", "entity", "record_id"))
+    # No unique index on mutation_id (store migration 0010): 128 random bits made here; the look-ups of a
+    # refused row by it also ask state = 'rejected', which ix_outbox_state answers.
+    __table_args__ = (Index("ix_outbox_record", "entity", "record_id"),)
 
     seq: int | None = Field(default=None, primary_key=True)
     mutation_id: str = Field(default_factory=new_id, max_length=36)

@@ -21,7 +21,7 @@ from sqlmodel import Session
 
 from ..domain.models import Outbox, SyncedRecord, to_wire, utcnow
 from ..domain.rows import new_record, row_values
-from ..store import bulk
+from ..store import bulk, outbox
 from ..store.meta import next_hlc
 from .scope import FOLLOWERS, check_area
 
@@ -115,21 +115,44 @@ def _upsert_values(s: Session, entity: str, record_id: str, version: int, change
 
 
 def values_upsert(
-    s: Session, model: type[SyncedRecord], values: dict[str, Any], changed: dict[str, Any], changes: Changes | None = None
+    s: Session, model: type[SyncedRecord], values: dict[str, Any], changed: dict[str, Any], changes: Changes | None = None,
+    queued: dict[str, bulk.Plain] | None = None,
 ) -> bulk.Plain:
     """`record_upsert` of a new record given as plain values (every field: domain.rows.row_values), no ORM record.
 
     The same check, the same outbox row; both are held for one executemany
     (store/bulk.hold_values). For writers of many new rows (the register import).
-    Returns the held row (its attributes are the record's fields).
+    A household, person or stay gets a reference create (store/outbox.py): its
+    row stands for exactly `changed`, read from the record when it is pushed.
+    Returns the held row (its attributes are the record's fields); `queued` gets the held outbox row by record id.
     """
     _check_place(s, model.entity, values["area_id"], 0, changed)
     values["updated_at"] = utcnow()
     held = bulk.hold_values(s, model, values)
-    bulk.hold_values(s, Outbox, row_values(Outbox, _upsert_values(s, model.entity, values["id"], 0, changed)))
+    if model.entity in outbox.REFERENCE_ENTITIES:  # the record's own fields, read at push time (store/outbox.py)
+        row = _upsert_values(s, model.entity, values["id"], 0, {}) | {"fields": outbox.REFERENCE}
+    else:
+        row = _upsert_values(s, model.entity, values["id"], 0, changed)
+    out = bulk.hold_values(s, Outbox, row_values(Outbox, row))
+    if queued is not None:
+        queued[values["id"]] = out
     if changes is not None:
         changes.add(model.entity, values["id"])
     return held
+
+
+def values_restamp(
+    s: Session, create: bulk.Plain, area_id: str | None, changed: dict[str, Any], changes: Changes | None = None
+) -> str:
+    """`values_update` for a record whose create (`create`: its held outbox row) is a reference made in this
+    transaction: the create carries the record's new values itself (store/outbox.py), and takes the stamp the
+    change's own row would have had — what the push's squash would send for the two. Returns the stamp; a
+    caller whose create row was written meanwhile (a flush) writes it."""
+    _check_place(s, create.entity, area_id, 0, changed)
+    create.hlc = next_hlc(s)
+    if changes is not None:
+        changes.add(create.entity, create.record_id)
+    return create.hlc
 
 
 def values_update(

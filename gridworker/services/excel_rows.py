@@ -10,7 +10,10 @@ changes.values_upsert, and both are held for one executemany per table
 and `register_person` would write, field for field and in the same order.
 
 A household made here whose head is named later in the import is changed in
-memory and, once written, updated in one executemany (`settle`). The importer
+memory and, once written, updated in one executemany (`settle`). Its create is
+a reference row (store/outbox.py), which carries the head itself: instead of a
+second row it takes the head's stamp (changes.values_restamp) — what the push's
+squash sends for a create and its head's row, one row fewer. The importer
 settles before it calls any service, so a service reads every household as
 the services would have left it.
 """
@@ -22,13 +25,19 @@ from typing import Any
 from sqlalchemy import bindparam, update
 from sqlalchemy.orm.util import identity_key
 
-from ..domain.models import Household, Membership, Person, utcnow
+from ..domain.models import Household, Membership, Outbox, Person, utcnow
 from ..domain.rows import row_values
-from ..store import bulk
+from ..store import bulk, outbox
 from . import register as reg
 from .base import Tx, get_live
-from .changes import apply_fields, record_upsert, values_update, values_upsert
+from .changes import apply_fields, record_upsert, values_restamp, values_update, values_upsert
 
+_RESTAMP = (
+    update(Outbox.__table__)
+    .where(Outbox.__table__.c.entity == "household", Outbox.__table__.c.record_id == bindparam("rid"),
+           outbox.reference_sql(Outbox.__table__.c.fields))
+    .values(hlc=bindparam("stamp"))
+)  # fmt: skip  (no state test: SQLite would then scan every pending row by ix_outbox_state for each household)
 _SET_HEAD = (
     update(Household.__table__)
     .where(Household.__table__.c.id == bindparam("hid"))
@@ -42,11 +51,13 @@ class NewRows:
     def __init__(self, tx: Tx):
         self.tx = tx
         self.heads: dict[str, dict[str, Any]] = {}  # household id → its new head, for the stored row
+        self.creates: dict[str, bulk.Plain] = {}  # household id → its create's outbox row (a reference)
+        self.stamps: dict[str, dict[str, Any]] = {}  # household id → its create's new stamp, for the stored row
 
     def household(self, values: dict[str, Any], building: Any) -> bulk.Plain:
         """`register.register_household(tx, values, cleaned=True)` for a building the caller holds."""
         row, changed = reg.new_household_values(dict(values), building)
-        return values_upsert(self.tx.s, Household, row, changed, self.tx.changes)
+        return values_upsert(self.tx.s, Household, row, changed, self.tx.changes, self.creates)
 
     def person(self, values: dict[str, Any], household: Any) -> bulk.Plain:
         """`register.register_person(tx, values, id_checked=True, cleaned=True)` for a household the caller
@@ -76,7 +87,12 @@ class NewRows:
             return
         household.head_person_id = person_id
         household.updated_at = utcnow()
-        values_update(s, "household", household.id, household.area_id, {"head_person_id": person_id}, self.tx.changes)
+        create = self.creates.get(household.id)
+        if create is not None:
+            stamp = values_restamp(s, create, household.area_id, {"head_person_id": person_id}, self.tx.changes)
+            self.stamps[household.id] = {"rid": household.id, "stamp": stamp}
+        else:
+            values_update(s, "household", household.id, household.area_id, {"head_person_id": person_id}, self.tx.changes)
         self.heads[household.id] = {"hid": household.id, "head": person_id, "at": household.updated_at}
 
     def settle(self) -> None:
@@ -85,3 +101,6 @@ class NewRows:
             bulk.flush(self.tx.s)
             self.tx.s.connection().execute(_SET_HEAD, list(self.heads.values()))
             self.heads = {}
+        if self.stamps:  # a create row written before its head was named has the older stamp
+            self.tx.s.connection().execute(_RESTAMP, list(self.stamps.values()))
+            self.stamps = {}

@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 
 from ..domain.errors import NotFound, Refused
 from ..domain.models import Outbox, utcnow
+from ..store import outbox
 from .base import Tx, operation
 
 log = logging.getLogger(__name__)
@@ -115,7 +116,7 @@ def discard_refused(tx: Tx, mutation_id: str) -> Discarded:
                                        Outbox.state == "rejected", Outbox.base_version == None))  # noqa: E711  # fmt: skip
     fields: list[str] = []
     for refused in same:
-        fields += [f for f in (refused.fields or {}) if f not in fields]
+        fields += [f for f in outbox.row_fields(s.connection(), refused.entity, refused.record_id, refused.fields) if f not in fields]
         refused.result = dict(refused.result or {}) | {"dismissed_at": now.isoformat(), "discarded_at": now.isoformat()}
         s.add(refused)
     model = _models().get(row.entity)

@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from sqlmodel import Session
 
 from ..domain import wire
-from ..store import bulk
+from ..store import bulk, outbox
 
 
 def needed(s: Session) -> set[str]:
@@ -35,10 +35,11 @@ def needed(s: Session) -> set[str]:
         "SELECT entity, record_id, fields FROM outbox WHERE state = 'pending' OR (state = 'rejected' AND "
         "(base_version IS NULL OR json_extract(result, '$.dismissed_at') IS NULL))"
     )
+    rows = rows.all()
     ids: set[str] = set()
-    for entity, record_id, fields in rows:
+    for (entity, record_id, _stored), fields in zip(rows, outbox.fields_of(s.connection(), rows)):
         ids.add(record_id)
-        ids |= _named(entity, json.loads(fields) if isinstance(fields, str) and fields else {})
+        ids |= _named(entity, fields)
     if ids:
         ids |= _walkrounds_through(s, ids)
     return ids

@@ -16,13 +16,13 @@ from __future__ import annotations
 import platform
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlmodel import Session
 
 from ..domain.models import Area, Outbox, new_id, utcnow
 from ..services import scope
 from ..store.meta import device_id, next_hlc
-from ..store import search
+from ..store import outbox, search
 from ..store.accounts import Account
 from ..store.database import Store
 from . import state
@@ -190,9 +190,13 @@ def _move_records(s: Session, old: str, new: str) -> dict[str, set[str]]:
             .where(OUTBOX.c.state == "pending", OUTBOX.c.entity == name, area_field == old)
             .values(fields=func.json_set(OUTBOX.c.fields, "$.area_id", new))
         )
+        # A reference create (store/outbox.py) carries the record's area, rewritten just above.
         carried = set(
             conn.execute(
-                select(OUTBOX.c.record_id).where(OUTBOX.c.state == "pending", OUTBOX.c.entity == name, area_field == new)
+                select(OUTBOX.c.record_id).where(
+                    OUTBOX.c.state == "pending", OUTBOX.c.entity == name,
+                    or_(area_field == new, outbox.reference_sql(OUTBOX.c.fields)),
+                )  # fmt: skip
             ).scalars()
         )
         missing = [r for r in rows if r.id not in carried]

@@ -36,7 +36,7 @@ from sqlmodel import Session
 
 from ..domain.models import Outbox, utcnow
 from ..services import tables as server_tables
-from ..store import bulk, deferred_indexes
+from ..store import bulk, deferred_indexes, outbox
 from ..store.sync_tables import SyncBlob, SyncEvicted, SyncResync
 from .mapping import ENTITY_MAPS, SEARCHED, EntityMap
 from . import keep, state
@@ -102,9 +102,12 @@ def pending_records(s: Session, entity: str, ids: list[str]) -> dict[str, list[A
         "AND record_id IN (SELECT value FROM json_each(?)) ORDER BY seq",
         (entity, json.dumps(ids)),
     )
+    rows = rows.all()
+    # Read before the pulled record is written: a reference create keeps the fields the record has now.
+    fields = outbox.fields_of(s.connection(), ((entity, r.record_id, r.fields) for r in rows))
     out: dict[str, list[Any]] = {}
-    for r in rows:
-        out.setdefault(r.record_id, []).append(_OutboxRow(r.seq, r.record_id, r.op, json.loads(r.fields) if r.fields else {}))
+    for r, f in zip(rows, fields):
+        out.setdefault(r.record_id, []).append(_OutboxRow(r.seq, r.record_id, r.op, f))
     return out
 
 

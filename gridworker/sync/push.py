@@ -24,6 +24,7 @@ from sqlmodel import Session
 
 from ..domain import wire
 from ..domain.models import Outbox
+from ..store import outbox
 from ..store.sync_tables import SyncConflict
 from .errors import SyncError
 from .mapping import ENTITY_MAPS
@@ -52,6 +53,7 @@ class Pending:
     base_version: int | None
     hlc: str
     attempted: bool
+    ref: bool = False  # stored as a reference create (store/outbox.py): `fields` were read from the record
 
     def mutation(self) -> dict[str, Any]:
         return {
@@ -94,11 +96,14 @@ class PushCounts:
 
 # -- reading and squashing the outbox ----------------------------------------
 def load_pending(s: Session) -> list[Pending]:
-    rows = s.connection().execute(select(OUTBOX).where(OUTBOX.c.state == "pending").order_by(OUTBOX.c.seq))
+    """The pending rows in order, a reference create's fields read from its record (store/outbox.fields_of)."""
+    conn = s.connection()
+    rows = conn.execute(select(OUTBOX).where(OUTBOX.c.state == "pending").order_by(OUTBOX.c.seq)).all()
+    fields = outbox.fields_of(conn, ((r.entity, r.record_id, r.fields) for r in rows))
     return [
-        Pending(r.seq, r.mutation_id, r.entity, r.record_id, r.op, dict(r.fields or {}), r.base_version, r.hlc,
-                bool(r.result and r.result.get("attempted")))
-        for r in rows
+        Pending(r.seq, r.mutation_id, r.entity, r.record_id, r.op, f, r.base_version, r.hlc,
+                bool(r.result and r.result.get("attempted")), outbox.is_reference(r.fields))
+        for r, f in zip(rows, fields)
     ]  # fmt: skip
 
 
@@ -130,6 +135,7 @@ def squash(s: Session) -> list[Pending]:
             continue
         first.fields.update(row.fields)
         first.hlc = max(first.hlc, row.hlc)
+        first.ref = False  # stored below with what was merged into it
         changed[first.seq] = first
         merged.append(row.seq)
     if merged:
@@ -194,17 +200,35 @@ def mark_attempted(s: Session, batch: list[Pending]) -> None:
     if fresh:
         conn = s.connection()
         stored = dict(conn.execute(select(OUTBOX.c.seq, OUTBOX.c.fields).where(OUTBOX.c.seq.in_([p.seq for p in fresh]))).all())
-        if any(p.seq not in stored or stored[p.seq] != p.fields for p in fresh):
+        if any(p.seq not in stored or not _same(stored[p.seq], p) for p in fresh):
             raise OutboxChanged()
         conn.execute(update(OUTBOX).where(OUTBOX.c.seq.in_([p.seq for p in fresh])).values(result=ATTEMPTED))
+        _store_references(conn, [p for p in fresh if p.ref])
         for p in batch:
             p.attempted = True
+
+
+def _same(stored: Any, p: Pending) -> bool:
+    """Whether a row still holds what `p` was loaded from (a reference is still one)."""
+    return outbox.is_reference(stored) if p.ref else stored == p.fields
+
+
+def _store_references(conn, rows: list[Pending]) -> None:
+    """A reference create put on the wire (or refused) keeps what it stood for: a replay must mean what was sent."""
+    if rows:
+        conn.execute(
+            update(OUTBOX).where(OUTBOX.c.seq == bindparam("b_seq")).values(fields=bindparam("b_fields")),
+            [{"b_seq": p.seq, "b_fields": p.fields} for p in rows],
+        )
+        for p in rows:
+            p.ref = False
 
 
 def reject_locally(s: Session, row: Pending, code: str, zh: str, en: str) -> None:
     """Refuse a mutation the server can never take (e.g. larger than a whole push): final, like a server rejection."""
     result = {"mutation_id": row.mutation_id, "status": "rejected", "error": {"code": code, "message": en, "message_zh": zh}}
     s.connection().execute(update(OUTBOX).where(OUTBOX.c.seq == row.seq).values(state="rejected", result=result))
+    _store_references(s.connection(), [row] if row.ref else [])
 
 
 # -- applying the answer ------------------------------------------------------

@@ -38,7 +38,7 @@ from sqlmodel import Session
 
 from ..domain.models import Outbox, new_id, to_wire
 from ..store.areas import areas_below
-from ..store import bulk
+from ..store import bulk, outbox
 from ..store.meta import next_hlc
 from ..store.sync_tables import SyncEvicted, SyncResync
 from . import state
@@ -209,7 +209,8 @@ def own_accepted(s: Session, changes: list[dict[str, Any]]) -> dict[tuple[str, s
             "AND entity = ? AND record_id IN (SELECT value FROM json_each(?)) ORDER BY seq",
             (entity, json.dumps(ids)),
         ).all()
-        found, covered = _sent_edits(emap, rows)
+        fields = outbox.fields_of(conn, ((entity, r[0], r[2]) for r in rows))
+        found, covered = _sent_edits(emap, [(*r[:2], f, *r[3:]) for r, f in zip(rows, fields)])
         if found:
             out.update(((entity, rid), own) for rid, own in _still_shown(conn, emap, found, covered).items())
     return out
@@ -221,8 +222,7 @@ def _sent_edits(emap: EntityMap, rows: list[Any]) -> tuple[dict[str, Own], dict[
 
     found: dict[str, Own] = {}
     covered: dict[str, set[str]] = {}  # fields of unsent edits ("deleted" for an unsent delete)
-    for rid, op, fields_text, hlc, st, result_text in rows:
-        sent = json.loads(fields_text) if fields_text else {}
+    for rid, op, sent, hlc, st, result_text in rows:  # sent: the row's fields (store/outbox.fields_of)
         if st == "pending":
             covered.setdefault(rid, set()).update(sent if op == "upsert" else {"deleted"})
             continue

@@ -17,6 +17,7 @@ from ..domain.fieldwork import Incident, Photo, Visit, Walkround
 from ..domain import participation_records as pr
 from ..domain.models import Area, Building, Household, Person
 from ..domain.users import User
+from ..store import outbox
 from ..store.database import Store
 from ..store.sync_tables import SyncBlob
 from . import conflicts
@@ -74,11 +75,12 @@ def review_lists(store: Store) -> ReviewLists:
                         record_label(s, c.entity, c.record_id))
             for c in conflicts.open_conflicts(s)
         ]  # fmt: skip
+        rejected = conflicts.rejected_edits(s)
         refused = [
-            RejectedRow(r.mutation_id, r.entity, r.record_id, dict(r.fields or {}),
+            RejectedRow(r.mutation_id, r.entity, r.record_id, fields,
                         conflicts.reason(r, "zh"), conflicts.reason(r, "en"), record_label(s, r.entity, r.record_id),
                         r.base_version is None)
-            for r in conflicts.rejected_edits(s)
+            for r, fields in zip(rejected, outbox.fields_of(s.connection(), ((r.entity, r.record_id, r.fields) for r in rejected)))
         ]  # fmt: skip
         waiting = s.exec(select(SyncBlob).where(
             ((SyncBlob.kind == "upload") & (SyncBlob.state == "waiting")) | ((SyncBlob.kind == "thumb") & (SyncBlob.state == "failed"))

@@ -94,10 +94,11 @@ def _fingerprint(home: Path) -> dict:
                 "SELECT 'household', count(*) FROM household h WHERE NOT EXISTS (SELECT 1 FROM outbox WHERE record_id = h.id) UNION ALL "
                 "SELECT 'membership', count(*) FROM membership m WHERE NOT EXISTS (SELECT 1 FROM outbox WHERE record_id = m.id)"
             ),
-            # A phone changed by the import must come with an outbox row carrying that phone.
+            # A phone changed by the import must come with an outbox row carrying that phone (a reference
+            # create, fields JSON null, carries the record's own: store/outbox.py).
             "stale_phones": q(
                 "SELECT count(*) FROM person p WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.record_id = p.id"
-                " AND json_extract(o.fields, '$.phone') = p.phone)"
+                " AND (json_extract(o.fields, '$.phone') = p.phone OR json_type(o.fields) = 'null'))"
             ),
         }
 
