@@ -22,14 +22,13 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from ..domain.names import pinyin_of
 from . import bulk
+from .search_text import _docs, _room_label, _unit_label, fold, fold_name
 
 # Ranks: lower is better. Name, pinyin and initials share the name ranks.
 RANK_ID_NUMBER = 0
@@ -59,40 +58,6 @@ class SearchHit:
     rank: int  # one of the RANK_* values
 
 
-# -- folding: the same rules for the indexed text and the query ----------------
-_NAME_SEPARATORS = re.compile(r"[\s·•・．.\-_'’]+")
-
-
-def fold(text: str | None) -> str:
-    """Full-width to half-width, lower case, single spaces."""
-    if not text:
-        return ""
-    return " ".join(unicodedata.normalize("NFKC", text).lower().split())
-
-
-def fold_name(name: str | None) -> str:
-    """A name without its separators, so 阿依古丽·买买提 is found as 阿依古丽买买提 (`fold`'s spaces go with them)."""
-    if not name:
-        return ""
-    return _NAME_SEPARATORS.sub("", unicodedata.normalize("NFKC", name).lower())
-
-
-def _latin(text: str | None) -> str:
-    if not text:
-        return ""
-    if text.isascii() and text.isalnum():  # pinyin and initials as stored: nothing to drop (an index of 50,000)
-        return text.lower()
-    return re.sub(r"[^0-9a-z]", "", text.lower())
-
-
-def _digits(text: str | None) -> str:
-    if not text:
-        return ""
-    if text.isascii() and text.isdigit():  # a phone number as stored
-        return text
-    return re.sub(r"\D", "", text)
-
-
 # -- building the index ----------------------------------------------------------
 _SOURCE_SQL = """
 SELECT p.id, p.name, p.pinyin, p.initials, p.id_number, p.phone, p.status, p.area_id, p.deleted,
@@ -102,46 +67,6 @@ LEFT JOIN household h ON h.id = p.household_id
 LEFT JOIN building b ON b.id = h.building_id
 """
 _IN_IDS = "IN (SELECT value FROM json_each(?))"
-
-
-def _unit_label(unit: str | None) -> str:
-    return f"{unit}单元" if unit and unit.isdigit() else (unit or "")
-
-
-def _room_label(room: str | None) -> str:
-    return f"{room}室" if room and room.isdigit() else (room or "")
-
-
-def _address_text(hh_address, unit, room, estate, building, building_address) -> str:
-    """Every place word of a person's dwelling, each once."""
-    parts: list[str] = []
-    for part in (hh_address, estate, building, building_address, _unit_label(unit), _room_label(room)):
-        p = fold(part)
-        if p and not any(p in seen for seen in parts):
-            parts.append(p)
-    return " ".join(parts)
-
-
-def _docs(rows: Iterable[tuple]) -> list[tuple]:
-    """The search_doc values (_DOC_COLUMNS) of live source rows (_SOURCE_SQL)."""
-    addresses: dict[tuple, str] = {}  # people of one household share it: fold it once
-    docs = []
-    for row in rows:
-        (pid, name, pinyin, initials, id_number, phone, status, area_id, deleted,
-         hh_address, unit, room, hh_phone, estate, building, building_address) = row
-        if deleted:
-            continue
-        key = (hh_address, unit, room, estate, building, building_address)
-        address = addresses.get(key)
-        if address is None:
-            address = addresses[key] = _address_text(*key)
-        if not pinyin:  # rows written by services carry it; bulk loads may not
-            pinyin, initials = pinyin_of(name or "")
-        numbers = " ".join(n for n in ((id_number or "").lower(), _digits(phone), _digits(hh_phone)) if n)
-        docs.append(
-            (pid, fold_name(name), _latin(pinyin), _latin(initials), numbers, address, status or "active", area_id)
-        )
-    return docs
 
 
 def _numbered(cur, docs: list[tuple]) -> list[tuple]:
