@@ -41,3 +41,21 @@ def test_each_worker_freezes_its_heap_too(fresh, monkeypatch):  # noqa: F811
     finally:
         gc.unfreeze()
     assert app.state.gw is not None and frozen > 10_000
+
+
+def test_the_first_push_finds_the_value_checkers_imported(fresh, monkeypatch):  # noqa: F811
+    import subprocess
+    import sys
+
+    data_dir, _url = fresh
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: None)
+    try:
+        assert main(["--lang", "en", "serve", "--data", str(data_dir), "--port", "0"]) == 0
+    finally:
+        gc.unfreeze()
+    # A process of its own: this one imported the checkers long ago.
+    code = ("import sys; from gridworker.server.api.app import app_from_env; app_from_env(); "
+            "print('gridworker.domain.wire_checks' in sys.modules)")  # fmt: skip
+    env = {**__import__("os").environ, "GRIDWORKER_SERVER_DATA": str(data_dir)}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip() == "True", out.stderr[-2000:]
