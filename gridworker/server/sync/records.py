@@ -110,7 +110,7 @@ def rec_from_row(row) -> Rec:
         id=row.id,
         area_id=row.area_id,
         version=row.version,
-        deleted=bool(row.deleted),  # plain driver rows (load) give SQLite's 0/1
+        deleted=bool(row.deleted),  # SQLite gives 0/1
         data=loads(row.data),
         meta=loads(row.meta),
         assignee_id=row.assignee_id,
@@ -144,7 +144,6 @@ def load(conn: Connection, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, s
     return out
 
 
-_SELECT_RECORDS = "SELECT " + ", ".join(c.name for c in records.columns) + " FROM records"
 # Rec's fields in its order, then updated_at: what load() reads by position.
 _SELECT_LOAD = (
     "SELECT entity, id, area_id, version, deleted, data, meta, assignee_id, parent_id, sha256, seq, created_seq, "
