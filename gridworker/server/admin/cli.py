@@ -115,7 +115,7 @@ def cmd_init(cli: Cli) -> int:
 def cmd_serve(cli: Cli) -> int:
     import uvicorn
 
-    from ..api.app import create_app
+    from ..api.app import create_app, freeze_startup_heap
 
     settings = cli.settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -138,7 +138,9 @@ def cmd_serve(cli: Cli) -> int:
         options["timeout_worker_healthcheck"] = WORKER_HEALTHCHECK_S
         uvicorn.run("gridworker.server.api.app:app_from_env", factory=True, workers=cli.args.workers, **options)
     else:
-        uvicorn.run(create_app(settings), **options)
+        app = create_app(settings)
+        freeze_startup_heap()
+        uvicorn.run(app, **options)
     return 0
 
 
