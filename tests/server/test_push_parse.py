@@ -11,16 +11,18 @@ from .conftest import new_id
 from .test_bad_input import _counts, _error, _push_text
 
 GOOD_CLOCK = "1733580000000-0000-dev-1"
+# Fixed ids: the values name the tests, and pytest-xdist's workers must collect the same names.
+ID = "6f1c2a9e-3b4d-4e5f-8a7b-0c1d2e3f4a5b"
 
 # (key, bad value, the key pydantic names): every kind the quick check could let through.
 BAD_MUTATION_VALUES = [
     ("mutation_id", 12345, "mutation_id"),
     ("mutation_id", "not-a-uuid", "mutation_id"),
-    ("mutation_id", new_id() + "\n", "mutation_id"),
-    ("mutation_id", new_id()[:-1] + "g", "mutation_id"),
+    ("mutation_id", ID + "\n", "mutation_id"),
+    ("mutation_id", ID[:-1] + "g", "mutation_id"),
     ("id", None, "id"),
-    ("id", new_id() + "0", "id"),
-    ("id", "１" * 8 + new_id()[8:], "id"),  # full-width digits are not hexadecimal
+    ("id", ID + "0", "id"),
+    ("id", "１" * 8 + ID[8:], "id"),  # full-width digits are not hexadecimal
     ("entity", "", "entity"),
     ("entity", "x" * 33, "entity"),
     ("entity", ["person"], "entity"),
