@@ -217,3 +217,27 @@ def test_the_status_bar_warns_of_refusals_and_conflicts_in_chinese(qtbot, ctx):
     assert AMBER in widget.dot.styleSheet()
     widget.show_status(replace(calm, conflicts=3))
     assert widget.review_button.text() == "⚠ 3 项冲突"
+
+
+def test_the_demo_participation_is_the_servers_once_linked(demo_server, demo_store):
+    """The local demo seeds members, orders, points… of its own (to look at offline); the demo server seeds
+    its own under other ids. Once linked, the local ones go and the server's come: an action on a record
+    that only this laptop held was refused at the first sync (a rating of a local-only order)."""
+    from datetime import date
+
+    from gridworker.demo.participation import seed_participation
+    from gridworker.domain.participation_records import PARTICIPATION_MODELS, Member, ServiceOrder
+
+    account, store = demo_store
+    seed_participation(store, today=date.today())
+    with store.read() as s:
+        assert s.exec(select(Member).where(Member.version == 0)).first() is not None
+    link_demo_account(account, store, demo_server.url)  # what `make run` does
+    result = SyncEngine(account, store, attempts=2).sync_once()
+    assert result.error is None and result.complete
+    with store.read() as s:
+        local_only = {e: n for e, m in PARTICIPATION_MODELS.items() if e != "point_rule"
+                      if (n := len(list(s.exec(select(m.id).where(m.version == 0)))))}  # fmt: skip
+        members = list(s.exec(select(Member)))
+        orders = list(s.exec(select(ServiceOrder)))
+    assert local_only == {} and members and orders  # the server's, in the worker's grid
