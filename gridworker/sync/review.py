@@ -121,6 +121,9 @@ def name_of(s: Session, record_id: str) -> str:
     for model in _NAMED:
         if s.get(model, record_id) is not None:
             return record_label(s, model.entity, record_id)
+    for entity, model in _PARTICIPATION.items():  # an order, a member, a wish… named in a refused event's fields
+        if entity not in _EVENTS and s.get(model, record_id) is not None:
+            return record_label(s, entity, record_id)
     return ""
 
 
@@ -152,7 +155,11 @@ def _register_label(s: Session, entity: str, record_id: str) -> str:
 
 _PARTICIPATION = {"member": pr.Member, "service_order": pr.ServiceOrder, "activity": pr.Activity, "shop_item": pr.ShopItem,
                   "redemption": pr.Redemption, "wish": pr.Wish, "notice": pr.Notice, "opinion": pr.Opinion,
-                  "ledger_entry": pr.LedgerEntry}  # fmt: skip
+                  "ledger_entry": pr.LedgerEntry, "order_event": pr.OrderEvent, "activity_event": pr.ActivityEvent,
+                  "wish_event": pr.WishEvent}  # fmt: skip
+# A step of an order, activity or wish is known by what it is a step of.
+_EVENTS = {"order_event": ("order_id", "service_order"), "activity_event": ("activity_id", "activity"),
+           "wish_event": ("wish_id", "wish")}
 
 
 def _participation_label(s: Session, entity: str, record_id: str) -> str:
@@ -160,6 +167,9 @@ def _participation_label(s: Session, entity: str, record_id: str) -> str:
     obj = s.get(_PARTICIPATION[entity], record_id)
     if obj is None:
         return ""
+    if entity in _EVENTS:
+        parent_field, parent = _EVENTS[entity]
+        return _participation_label(s, parent, getattr(obj, parent_field))
     if entity in ("redemption", "ledger_entry"):
         member = s.get(pr.Member, obj.member_id)
         item = s.get(pr.ShopItem, obj.item_id) if entity == "redemption" else None

@@ -78,9 +78,9 @@ def test_the_sync_page_names_participation_records_kept_here(p_store):
     "not on this computer" while it is here (sync.review.record_label)."""
     from sqlmodel import select
 
-    from gridworker.domain.participation_records import (Activity, LedgerEntry, Member, Notice, Opinion, Redemption,
-                                                         ServiceOrder, ShopItem, Wish)
-    from gridworker.sync.review import record_label
+    from gridworker.domain.participation_records import (Activity, LedgerEntry, Member, Notice, Opinion, OrderEvent,
+                                                         Redemption, ServiceOrder, ShopItem, Wish)
+    from gridworker.sync.review import name_of, record_label
 
     with p_store.read() as s:
         for model in (Member, ServiceOrder, Activity, ShopItem, Redemption, Wish, Notice, Opinion, LedgerEntry):
@@ -90,3 +90,8 @@ def test_the_sync_page_names_participation_records_kept_here(p_store):
             assert label and not UUID.search(label) and not ISO_TIME.search(label), (model.entity, label)
         member = s.exec(select(Member).limit(1)).one()
         assert record_label(s, "member", member.id) == member.name
+        # A step of an order (a rating the server refused) by its order; the order its fields name, by its title.
+        event = s.exec(select(OrderEvent).limit(1)).one()
+        order_label = record_label(s, "service_order", event.order_id)
+        assert order_label and record_label(s, "order_event", event.id) == order_label
+        assert name_of(s, event.order_id) == order_label and name_of(s, member.id) == member.name
