@@ -343,3 +343,35 @@ def test_a_refusal_on_the_sync_page_stays_when_the_status_is_read_again(qtbot, m
         assert refusal in said()
     finally:
         controller.stop()
+
+
+def test_the_reason_of_a_refusal_is_in_sight_beside_a_long_change(qtbot, make_ctx, demo_account):
+    """A refused change with long text: the reason (the last column, what the user must read) starts inside the
+    list, not past its right edge after a Change column sized to the whole text."""
+    from gridworker.domain.models import Household
+    from gridworker.services import visits
+    from gridworker.ui.pages.sync import SyncPage
+    from gridworker.ui.sync_controller import controller_for
+    from tests.core.test_permissions_and_discards import _server_refuses
+
+    account, store = demo_account
+    account.info["server"] = {"url": "http://127.0.0.1:9", "user_id": WORKER.id, "role": "worker", "username": "w"}
+    with store.read() as s:
+        household = s.exec(select(Household.id).where(Household.deleted == False)).first()  # noqa: E712
+    visits.log_visit(store, household, visitor_id=WORKER.id, outcome="met", notes="楼道堆放杂物，已提醒住户清理。" * 12)
+    _server_refuses(store, "visit")
+    ctx = make_ctx(WORKER, "en")
+    try:
+        page = show(qtbot, SyncPage(ctx))
+        page.resize(1100, 600)
+        page.refresh()
+        qtbot.waitUntil(lambda: page.rejected_model.rowCount() == 1, timeout=10_000)
+        page.lists.setCurrentIndex(1)
+        view = page.rejected_view
+        qtbot.waitUntil(lambda: view.isVisible() and view.viewport().width() > 300, timeout=10_000)
+        page.refresh()
+        qtbot.waitUntil(lambda: not ctx.runner.busy, timeout=10_000)
+        last = page.rejected_model.columnCount() - 1
+        assert view.columnViewportPosition(last) + 60 < view.viewport().width()
+    finally:
+        controller_for(ctx).stop()

@@ -62,6 +62,16 @@ def _table(model: RowsModel) -> QTableView:
     return view
 
 
+def _fit_columns(view: QTableView) -> None:
+    """Columns as wide as their text, but none before the last wider than two fifths of the list: a long
+    change pushed the reason (the last column, the one the user needs) out of sight ("找不到该记…")."""
+    view.resizeColumnsToContents()
+    widest = max(120, view.viewport().width() * 2 // 5)
+    for column in range(view.model().columnCount() - 1):
+        if view.columnWidth(column) > widest:
+            view.setColumnWidth(column, widest)
+
+
 class SyncPage(QWidget):
     page_id = "sync"
     badge_changed = Signal(int)  # how many things need the user (refused edits + conflicts): the navigation shows it
@@ -247,7 +257,7 @@ class SyncPage(QWidget):
         self.rejected_box.setTitle(self.tr("Changes the server refused ({0})").format(len(lists.rejected)))
         self.photos_box.setTitle(self.tr("Photos waiting to upload or that cannot be shown ({0})").format(len(lists.photos)))
         for view in (self.conflicts_view, self.rejected_view, self.photos_view):
-            view.resizeColumnsToContents()
+            _fit_columns(view)
         self._name_tabs(self._last_counts)
         if not self._last_counts[self.lists.currentIndex()]:  # show a list with something in it
             self.lists.setCurrentIndex(next((i for i, n in enumerate(self._last_counts) if n), 0))
