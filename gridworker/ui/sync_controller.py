@@ -159,6 +159,12 @@ class SyncController(QObject):
         if not self._running:  # the pending count moves at once, not only after the sync
             self._read_status()
 
+    def reread_status(self) -> None:
+        """Something the status counts changed without a record changing (a refusal marked as read): say it now,
+        not at the next sync."""
+        if not self._stopped:
+            self._read_status()
+
     @async_slot()
     async def _read_status(self) -> None:
         self._publish(await self.ctx.runner.call(self.worker.status))

@@ -375,3 +375,36 @@ def test_the_reason_of_a_refusal_is_in_sight_beside_a_long_change(qtbot, make_ct
         assert view.columnViewportPosition(last) + 60 < view.viewport().width()
     finally:
         controller_for(ctx).stop()
+
+
+def test_marking_a_refusal_as_read_clears_the_warning_at_once_and_keeps_the_list(qtbot, make_ctx, demo_account):
+    """Mark as read: the status (the bar's and the navigation's warning) counts it no more at once, not at the
+    next sync; the page stays on the refused list it was on."""
+    from gridworker.domain.models import Household
+    from gridworker.services import visits
+    from gridworker.ui.pages.sync import SyncPage
+    from gridworker.ui.sync_controller import controller_for
+    from tests.core.test_permissions_and_discards import _server_refuses
+
+    account, store = demo_account
+    account.info["server"] = {"url": "http://127.0.0.1:9", "user_id": WORKER.id, "role": "worker", "username": "w"}
+    with store.read() as s:
+        household = s.exec(select(Household.id).where(Household.deleted == False)).first()  # noqa: E712
+    visits.log_visit(store, household, visitor_id=WORKER.id, outcome="met", notes="门口堆物")
+    _server_refuses(store, "visit")
+    ctx = make_ctx(WORKER, "en")
+    controller = controller_for(ctx)
+    try:
+        page = show(qtbot, SyncPage(ctx))
+        page.refresh()
+        qtbot.waitUntil(lambda: page.rejected_model.rowCount() == 1, timeout=10_000)
+        controller.reread_status()
+        qtbot.waitUntil(lambda: controller.status().rejected == 1 and not ctx.runner.busy, timeout=10_000)
+        page.lists.setCurrentIndex(1)
+        page.rejected_view.selectRow(0)
+        assert page.dismiss_button.isEnabled()
+        qtbot.mouseClick(page.dismiss_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: page.rejected_model.rowCount() == 0 and not ctx.runner.busy, timeout=10_000)
+        assert controller.status().rejected == 0 and page.lists.currentIndex() == 1
+    finally:
+        controller.stop()

@@ -259,8 +259,8 @@ class SyncPage(QWidget):
         for view in (self.conflicts_view, self.rejected_view, self.photos_view):
             _fit_columns(view)
         self._name_tabs(self._last_counts)
-        if not self._last_counts[self.lists.currentIndex()]:  # show a list with something in it
-            self.lists.setCurrentIndex(next((i for i, n in enumerate(self._last_counts) if n), 0))
+        if not self._last_counts[self.lists.currentIndex()]:  # show a list with something in it, if one has
+            self.lists.setCurrentIndex(next((i for i, n in enumerate(self._last_counts) if n), self.lists.currentIndex()))
         self._update_buttons()
 
     def _name_tabs(self, counts: tuple[int, int, int]) -> None:
@@ -318,6 +318,7 @@ class SyncPage(QWidget):
             self._refused(exc)
             return
         self.refresh()
+        self.controller.reread_status()  # the bar's and the navigation's warning count it no more
 
     def ask_discard(self) -> None:
         row = self._selected(self.rejected_view, self.rejected_model)
