@@ -379,3 +379,17 @@ def test_opening_a_person_deleted_meanwhile_says_so(page, ctx, qtbot):
     said = [label.text() for label in page.findChildren(QLabel) if label.isVisible()]
     assert any(text.startswith("找不到") for text in said), said
     assert page.editor is None
+
+
+def test_the_words_about_a_person_gone_leave_when_another_search_is_made(page, ctx, qtbot):
+    """"Not found: it may have been deleted" is about the record asked for: a new search (or another record
+    chosen) is not about it, and the words go (they stayed beside unrelated records)."""
+    from gridworker.services import register
+
+    idle(ctx, qtbot)
+    person_id = page.lists.people.id_at(0)
+    register.delete_record(ctx.store, "person", person_id)
+    page._edit_record(PEOPLE, person_id)
+    qtbot.waitUntil(lambda: not ctx.runner.busy and page.gone_label.isVisible(), timeout=10_000)
+    page.search.setText("lzm")
+    qtbot.waitUntil(lambda: not page.gone_label.isVisible(), timeout=10_000)

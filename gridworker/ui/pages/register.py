@@ -169,6 +169,8 @@ class RegisterPage(RecordOperations, ExcelTransfers, QWidget):
         self.lists.current_household.connect(self._show_household)
         self.lists.activated.connect(self._edit_record)
         self.lists.selection_changed.connect(self._update_actions)
+        self.lists.selection_changed.connect(self._forget_gone)
+        self.search.textChanged.connect(self._forget_gone)
         self.lists.counts_changed.connect(self._update_scope_label)
         self.household.edit_household.connect(lambda hh_id: self._edit_record(HOUSEHOLDS, hh_id))
         self.household.add_member.connect(lambda hh_id: self.new_person(hh_id))

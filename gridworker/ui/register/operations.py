@@ -61,8 +61,19 @@ class RecordOperations:
         """The record asked for was deleted meanwhile (a sync): said above the lists, in words ("" clears it)."""
         if text:
             self._opening = None
+        self._gone_at = self._where() if text else None
         self.gone_label.setText(text)
         self.gone_label.setVisible(bool(text))
+
+    def _where(self) -> tuple:
+        """What the list showed chosen when a record was said gone: the words stay until that changes."""
+        kind = self.lists.current_kind()
+        return kind, self.lists.current_id(kind), self.search.text()
+
+    def _forget_gone(self) -> None:
+        """Another record chosen, another search: the gone record's words were about none of them."""
+        if getattr(self, "_gone_at", None) is not None and self._where() != self._gone_at:
+            self.say_gone("")
 
     def new_building(self, area_id: str | None = None) -> None:
         if self.read_only or not self.may_add_in(None):
