@@ -93,10 +93,13 @@ class ImportReport:
         zh = lang.startswith("zh")
         out = []
         for r in self.sheets:
-            if zh:
-                out.append(f"{r.sheet}：新增 {r.new}，更新 {r.updated}，未变 {r.unchanged}，错误 {r.errors}")
-            else:
-                out.append(f"{r.sheet}: {r.new} new, {r.updated} updated, {r.unchanged} unchanged, {r.errors} with errors")
+            if self.committed:
+                out.append(f"{r.sheet}：新增 {r.new}，更新 {r.updated}，未变 {r.unchanged}，错误 {r.errors}" if zh else
+                           f"{r.sheet}: {r.new} new, {r.updated} updated, {r.unchanged} unchanged, {r.errors} with errors")
+            else:  # a dry run, or a strict import that found errors: what it would have done, nothing written
+                out.append(f"{r.sheet}：将新增 {r.new}，将更新 {r.updated}，未变 {r.unchanged}，错误 {r.errors}（未写入）" if zh else
+                           f"{r.sheet}: {r.new} to add, {r.updated} to update, {r.unchanged} unchanged, "
+                           f"{r.errors} with errors (nothing written)")
         for sheet, header in self.ignored_columns:
             out.append(f"“{sheet}”表的“{header}”列不认识，已忽略" if zh else f"Sheet '{sheet}': column '{header}' is not known, ignored")
         for sheet in self.ignored_sheets:

@@ -478,15 +478,17 @@ def test_cli_template_import_export_and_exit_codes(store, base_file, tmp_path, m
     assert main(["--lang", "en", "template", "-o", str(tmp_path / "t.xlsx")]) == 0
     assert openpyxl.load_workbook(tmp_path / "t.xlsx")["Persons"]["A1"].value == "Community"
     assert main(["--lang", "en", "import", str(base_file), "--dry-run"]) == 0
-    assert "4 new" in capsys.readouterr().out and counts(store)["Person"] == 0
+    assert "4 to add" in capsys.readouterr().out and counts(store)["Person"] == 0
     assert main(["--lang", "en", "import", str(base_file)]) == 0
-    assert "Import complete" in capsys.readouterr().out and counts(store)["Person"] == 4
+    out = capsys.readouterr().out
+    assert "Import complete" in out and " 4 new" in out and counts(store)["Person"] == 4
 
     sheets, expected = bad_person_rows()
     bad = write_book(tmp_path / "bad.xlsx", sheets)
     assert main(["--lang", "en", "import", str(bad)]) == 1
     out = capsys.readouterr().out
     assert "Nothing was imported" in out and "sheet '人员', row 3, column H (身份证号)" in out
+    assert " updated" not in out and "(nothing written)" in out  # not "1 updated" when nothing was
     assert len(re.findall(r"^sheet '", out, re.M)) == len(expected)
     assert main(["--lang", "en", "import", str(bad), "--dry-run"]) == 1
     assert main(["--lang", "en", "import", str(bad), "--skip-errors"]) == 0
