@@ -377,7 +377,11 @@
             <source>Saved.</source>
             <translation>已保存。</translation>
         </message>
-    </context>
+        <message>
+        <source>Community staff review check-ins and record skills, posts and teams</source>
+        <translation>报到审核和特长、岗位、服务队的登记由社区工作人员办理</translation>
+    </message>
+</context>
     <context>
         <name>NewActivityDialog</name>
         <message>

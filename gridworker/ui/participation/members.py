@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.participation import checkin
+from ...domain.participation.common import STAFF
 from ...domain.participation import tables as rule_tables
 from ...services.participation import members as member_service
 from ...services.queries import members as member_queries
@@ -186,11 +187,15 @@ class MembersTab(ListTab):
 
     def enable_buttons(self) -> None:
         row = self.current
-        waiting = row is not None and row.status == "submitted"
+        staff = self.ctx.actor.role in STAFF  # the rules let community staff alone review and record (checkin, set_profile)
+        waiting = staff and row is not None and row.status == "submitted"
         self.place_button.setEnabled(waiting and self.grid.count() > 0)
         self.approve_button.setEnabled(waiting)
         self.return_button.setEnabled(waiting)
-        self.save_button.setEnabled(row is not None)
+        self.save_button.setEnabled(staff and row is not None)
+        why = "" if staff else self.tr("Community staff review check-ins and record skills, posts and teams")
+        for button in (self.place_button, self.approve_button, self.return_button, self.save_button):
+            button.setToolTip(why)
 
     # -- acting ---------------------------------------------------------------------------------------------
     def _review(self, action: str, done: str, **kwargs) -> None:
