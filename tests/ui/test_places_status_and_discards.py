@@ -231,23 +231,30 @@ def test_the_status_bar_fits_a_netbook_in_english(qtbot, make_ctx, monkeypatch):
     assert _elided(bar) == []
 
 
-# -- item 9: discarding a refused record on the sync page --------------------------------------------------------
-def test_a_refused_record_is_discarded_from_the_sync_page_after_a_question(qtbot, make_ctx, demo_account, caplog):
-    from PySide6.QtWidgets import QMessageBox
-
-    from gridworker.domain.fieldwork import Visit
+def _refused_visit(demo_account, notes: str):
+    """The demo account linked as WORKER, with one visit logged that the server refused: (store, visit, mutation id)."""
     from gridworker.domain.models import Household
     from gridworker.services import visits
-    from gridworker.ui.pages.sync import SyncPage
-    from gridworker.ui.sync_controller import controller_for
     from tests.core.test_permissions_and_discards import _server_refuses
 
     account, store = demo_account
     account.info["server"] = {"url": "http://127.0.0.1:9", "user_id": WORKER.id, "role": "worker", "username": "w"}
     with store.read() as s:
         household = s.exec(select(Household.id).where(Household.deleted == False)).first()  # noqa: E712
-    visit = visits.log_visit(store, household, visitor_id=WORKER.id, outcome="met", notes="门口堆物")
+    visit = visits.log_visit(store, household, visitor_id=WORKER.id, outcome="met", notes=notes)
     [mutation] = _server_refuses(store, "visit")
+    return store, visit, mutation
+
+
+# -- item 9: discarding a refused record on the sync page --------------------------------------------------------
+def test_a_refused_record_is_discarded_from_the_sync_page_after_a_question(qtbot, make_ctx, demo_account, caplog):
+    from PySide6.QtWidgets import QMessageBox
+
+    from gridworker.domain.fieldwork import Visit
+    from gridworker.ui.pages.sync import SyncPage
+    from gridworker.ui.sync_controller import controller_for
+
+    store, visit, mutation = _refused_visit(demo_account, "门口堆物")
     ctx = make_ctx(WORKER, "en")
     try:
         page = show(qtbot, SyncPage(ctx))
@@ -348,18 +355,10 @@ def test_a_refusal_on_the_sync_page_stays_when_the_status_is_read_again(qtbot, m
 def test_the_reason_of_a_refusal_is_in_sight_beside_a_long_change(qtbot, make_ctx, demo_account):
     """A refused change with long text: the reason (the last column, what the user must read) starts inside the
     list, not past its right edge after a Change column sized to the whole text."""
-    from gridworker.domain.models import Household
-    from gridworker.services import visits
     from gridworker.ui.pages.sync import SyncPage
     from gridworker.ui.sync_controller import controller_for
-    from tests.core.test_permissions_and_discards import _server_refuses
 
-    account, store = demo_account
-    account.info["server"] = {"url": "http://127.0.0.1:9", "user_id": WORKER.id, "role": "worker", "username": "w"}
-    with store.read() as s:
-        household = s.exec(select(Household.id).where(Household.deleted == False)).first()  # noqa: E712
-    visits.log_visit(store, household, visitor_id=WORKER.id, outcome="met", notes="楼道堆放杂物，已提醒住户清理。" * 12)
-    _server_refuses(store, "visit")
+    _refused_visit(demo_account, "楼道堆放杂物，已提醒住户清理。" * 12)
     ctx = make_ctx(WORKER, "en")
     try:
         page = show(qtbot, SyncPage(ctx))
@@ -380,18 +379,10 @@ def test_the_reason_of_a_refusal_is_in_sight_beside_a_long_change(qtbot, make_ct
 def test_marking_a_refusal_as_read_clears_the_warning_at_once_and_keeps_the_list(qtbot, make_ctx, demo_account):
     """Mark as read: the status (the bar's and the navigation's warning) counts it no more at once, not at the
     next sync; the page stays on the refused list it was on."""
-    from gridworker.domain.models import Household
-    from gridworker.services import visits
     from gridworker.ui.pages.sync import SyncPage
     from gridworker.ui.sync_controller import controller_for
-    from tests.core.test_permissions_and_discards import _server_refuses
 
-    account, store = demo_account
-    account.info["server"] = {"url": "http://127.0.0.1:9", "user_id": WORKER.id, "role": "worker", "username": "w"}
-    with store.read() as s:
-        household = s.exec(select(Household.id).where(Household.deleted == False)).first()  # noqa: E712
-    visits.log_visit(store, household, visitor_id=WORKER.id, outcome="met", notes="门口堆物")
-    _server_refuses(store, "visit")
+    _refused_visit(demo_account, "门口堆物")
     ctx = make_ctx(WORKER, "en")
     controller = controller_for(ctx)
     try:
