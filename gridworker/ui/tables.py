@@ -53,3 +53,12 @@ def set_rows_keeping_selection(view: QTableView, rows: Sequence[Any], key: Calla
     for i in where:
         if key(rows[i]) in chosen:
             selection.select(model.index(i, 0), flags.Select | flags.Rows)
+
+
+def fit_columns(view: QTableView, widest: int, *, but_last: bool = False) -> None:
+    """Columns as wide as their text, none wider than `widest` pixels (`but_last`: the last one, the one a
+    reader needs whole, is left as it fits)."""
+    view.resizeColumnsToContents()
+    for column in range(view.model().columnCount() - (1 if but_last else 0)):
+        if view.columnWidth(column) > widest:
+            view.setColumnWidth(column, widest)

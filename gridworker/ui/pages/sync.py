@@ -37,7 +37,7 @@ from ..models.column import Column
 from ..models.rows import RowsModel
 from ..widgets.sync_status import error_text, last_sync_text, needs_review, state_text
 from ..style import ERROR, WARNING
-from ..tables import make_table
+from ..tables import fit_columns, make_table
 from ..tasks import async_slot
 
 def _columns(*pairs: tuple[str, Callable[[Any], str]]) -> list[Column]:
@@ -60,16 +60,6 @@ def _table(model: RowsModel) -> QTableView:
     view.horizontalHeader().setStretchLastSection(True)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     return view
-
-
-def _fit_columns(view: QTableView) -> None:
-    """Columns as wide as their text, but none before the last wider than two fifths of the list: a long
-    change pushed the reason (the last column, the one the user needs) out of sight ("找不到该记…")."""
-    view.resizeColumnsToContents()
-    widest = max(120, view.viewport().width() * 2 // 5)
-    for column in range(view.model().columnCount() - 1):
-        if view.columnWidth(column) > widest:
-            view.setColumnWidth(column, widest)
 
 
 class SyncPage(QWidget):
@@ -257,7 +247,9 @@ class SyncPage(QWidget):
         self.rejected_box.setTitle(self.tr("Changes the server refused ({0})").format(len(lists.rejected)))
         self.photos_box.setTitle(self.tr("Photos waiting to upload or that cannot be shown ({0})").format(len(lists.photos)))
         for view in (self.conflicts_view, self.rejected_view, self.photos_view):
-            _fit_columns(view)
+            # None before the last wider than two fifths of the list: a long change pushed the reason (the
+            # last column, the one the user needs) out of sight ("找不到该记…").
+            fit_columns(view, max(120, view.viewport().width() * 2 // 5), but_last=True)
         self._name_tabs(self._last_counts)
         if not self._last_counts[self.lists.currentIndex()]:  # show a list with something in it, if one has
             self.lists.setCurrentIndex(next((i for i, n in enumerate(self._last_counts) if n), self.lists.currentIndex()))

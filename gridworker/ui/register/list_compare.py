@@ -42,7 +42,7 @@ from ...services.search import mask_id_number, mask_phone
 from ..context import AppContext
 from ..fieldwork.text import error_text
 from ..style import ERROR_STYLE, MUTED, error_label
-from ..tables import make_table
+from ..tables import fit_columns, make_table
 from ..tasks import async_slot
 from .excel_export import ask_save_path, safe_file_name
 
@@ -274,9 +274,7 @@ class ListCompareDialog(QDialog):
             self.models[group].set_table(headers, rows, svc.number_columns(comparison, group))
             self.tabs.setTabText(i, self.tr("{0} ({1})").format(svc.group_label(group, self.ctx.lang), len(rows)))
             view = self.tabs.widget(i)
-            view.resizeColumnsToContents()
-            for column in range(len(headers)):
-                view.setColumnWidth(column, min(view.columnWidth(column), 260))
+            fit_columns(view, 260)
         c = comparison.counts()
         rows = self.tr("1 row") if c["rows"] == 1 else self.tr("{0} rows").format(c["rows"])
         people = self.tr("1 person") if c["people"] == 1 else self.tr("{0} people").format(c["people"])
