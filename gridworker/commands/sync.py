@@ -188,7 +188,10 @@ class _Result:
         self._values = values
 
     def to_json(self) -> dict:
-        return dict(self._values)
+        out = dict(self._values)
+        if self.error is not None:  # as SyncResult.to_json words it (a hung server the probe met: sync/probe._Hung)
+            out["error"] = {"code": self.error.code, "message_zh": self.error.zh, "message_en": self.error.en}
+        return out
 
 
 def exit_status(result: SyncResult) -> int:

@@ -24,7 +24,11 @@ success, no last error, state ok) and returns the counts the result shows.
 Anything else — a difference, an error, an answer it does not expect —
 returns None, and the caller runs the engine, which does the work and says
 what happened in its own words (the probe's requests are reads: asking again
-costs nothing but time).
+costs nothing but time). One exception: a server that took a request and
+did not answer within the read timeout (hung or overloaded). Asking again
+would cost the engine's own wait of a minute, so the probe records the
+engine's failure for it (sync/errors.NoAnswer: last error, state offline)
+and returns that result; the worker tries again later, as after the engine's.
 
 `status()` reads what `sync.status.read_status` reads, with the same rules.
 """
@@ -74,6 +78,10 @@ _WORK_WAITING = (
     "SELECT 1 FROM sync_blob WHERE kind != 'upload' AND state NOT IN ('done', 'unavailable', 'failed') LIMIT 1",
     _UNQUEUED_PHOTO,
 )
+
+
+class _Hung(Exception):
+    """The server took a request and sent nothing back within READ_TIMEOUT."""
 
 
 class Unsure(Exception):
@@ -173,6 +181,11 @@ class Probe:
         except Unsure as why:
             log.debug("sync probe hands over: %s", why)
             return None
+        except _Hung:
+            self._drop_http()
+            from .errors import NoAnswer  # only here: the quiet path stays without the engine's modules
+
+            return self._failed(NoAnswer("ReadTimeout"))
         except (OSError, http.client.HTTPException, sqlcipher.Error, ValueError) as exc:
             log.debug("sync probe hands over after %s", type(exc).__name__)
             self._drop_http()
@@ -241,22 +254,34 @@ class Probe:
 
     def _finish(self) -> dict[str, Any]:
         """What engine._finish saves after a round without error, and the result it shows."""
+        return self._record(None)
+
+    def _failed(self, err: Any) -> dict[str, Any]:
+        """What engine._finish saves after a round that failed with the SyncError `err`, and its result."""
+        return self._record(err)
+
+    def _record(self, err: Any) -> dict[str, Any]:
         conn = self._conn()
         now = datetime.now(timezone.utc).isoformat()
+        upsert = 'INSERT INTO meta ("key", value) VALUES (?, ?) ON CONFLICT ("key") DO UPDATE SET value = excluded.value'
         conn.execute("BEGIN IMMEDIATE")
         try:
             c = self.counts(conn)
-            upsert = 'INSERT INTO meta ("key", value) VALUES (?, ?) ON CONFLICT ("key") DO UPDATE SET value = excluded.value'
-            conn.execute(upsert, (LAST_SUCCESS, now))
-            conn.execute('DELETE FROM meta WHERE "key" = ?', (LAST_ERROR,))
-            conn.execute(upsert, (STATE, "ok"))
+            if err is None:
+                conn.execute(upsert, (LAST_SUCCESS, now))
+                conn.execute('DELETE FROM meta WHERE "key" = ?', (LAST_ERROR,))
+            else:
+                error = {"code": err.code, "zh": err.zh, "en": err.en, "at": now}
+                conn.execute(upsert, (LAST_ERROR, json.dumps(error, ensure_ascii=False)))
+            conn.execute(upsert, (STATE, "ok" if err is None else err.state))
         except BaseException:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
         result: dict[str, Any] = dict.fromkeys(RESULT_FIELDS, 0)
-        result |= {"state": "ok", "resynced": False, "error": None, "pending": c["pending"], "photos_waiting": c["photos_waiting"]}
-        result["complete"] = c["pending"] == 0 and c["photos_waiting"] == 0
+        result |= {"state": "ok" if err is None else err.state, "resynced": False, "error": err,
+                   "pending": c["pending"], "photos_waiting": c["photos_waiting"]}  # fmt: skip
+        result["complete"] = err is None and c["pending"] == 0 and c["photos_waiting"] == 0
         return result
 
     # -- HTTP --------------------------------------------------------------------------
@@ -276,6 +301,9 @@ class Probe:
                 resp = conn.getresponse()
                 data = resp.read()
                 break
+            except TimeoutError as exc:  # the request went out and nothing came back: not asked again (see _Hung)
+                self._drop_http()
+                raise _Hung() from exc
             except (OSError, http.client.HTTPException):
                 self._drop_http()
                 if not reused:

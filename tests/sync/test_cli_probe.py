@@ -291,3 +291,25 @@ def test_the_cli_words_times_and_asks_pages_as_the_engine_and_the_display_do(mon
         assert command._time_text(iso) == time_text(datetime.fromisoformat(iso))
     monkeypatch.setenv(engine_module.PAGE_ENV, page)
     assert command._page_size() == (engine_module._env_page_size() or engine_module.PAGE_SIZE)
+
+
+def test_a_hung_server_is_waited_for_once_not_again_by_the_engine(quiet, hung_server, capsys, monkeypatch):
+    """The probe's GET meets a server that never answers: it records the engine's NoAnswer itself (one wait of the
+    read timeout, not a second one in the engine's round), and `status` then says offline, as after the engine's."""
+    import time
+
+    url, accepted = hung_server
+    quiet.account.info["server"]["url"] = url
+    quiet.account.save_info()
+    monkeypatch.setattr(probe, "READ_TIMEOUT", 1.0)
+    started = time.monotonic()
+    code, out, err, rounds = run(capsys, monkeypatch, "sync", "--json")
+    elapsed = time.monotonic() - started
+    assert rounds == 0 and len(accepted) == 1 and elapsed < 5
+    answer = json.loads(out)
+    assert answer["error"]["code"] == "offline" and answer["error"]["message_en"].startswith("The server did not answer in time")
+    assert code == answer["exit_status"] == 3 and answer["state"] == "offline" and not answer["complete"]
+    kept = saved(quiet)
+    assert kept[state.STATE] == "offline" and json.loads(kept[state.LAST_ERROR])["code"] == "offline"
+    code, out, err, rounds = run(capsys, monkeypatch, "status")
+    assert "State: offline" in out and "did not answer in time" in out

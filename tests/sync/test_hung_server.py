@@ -4,41 +4,12 @@
 from __future__ import annotations
 
 import socket
-import threading
 import time
 
 import pytest
 
 from gridworker.sync.errors import NoAnswer, Offline
 from gridworker.sync.transport import Transport
-
-
-@pytest.fixture
-def hung_server():
-    """Accepts connections, reads the request, never answers; counts the connections."""
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(8)
-    accepted: list[socket.socket] = []
-    stop = threading.Event()
-
-    def serve() -> None:
-        listener.settimeout(0.1)
-        while not stop.is_set():
-            try:
-                conn, _ = listener.accept()
-            except OSError:
-                continue
-            accepted.append(conn)
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{listener.getsockname()[1]}", accepted
-    stop.set()
-    thread.join()
-    for conn in accepted:
-        conn.close()
-    listener.close()
 
 
 def test_a_hung_server_is_waited_for_once_and_named(hung_server):
