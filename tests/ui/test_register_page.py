@@ -393,3 +393,30 @@ def test_the_words_about_a_person_gone_leave_when_another_search_is_made(page, c
     qtbot.waitUntil(lambda: not ctx.runner.busy and page.gone_label.isVisible(), timeout=10_000)
     page.search.setText("lzm")
     qtbot.waitUntil(lambda: not page.gone_label.isVisible(), timeout=10_000)
+
+
+def test_deleting_a_person_chooses_the_next_one_not_the_top_of_the_list(page, ctx, qtbot, monkeypatch):
+    model = page.lists.people
+    row = 5
+    page.lists.select_row(PEOPLE, row)
+    gone, following = model.id_at(row), model.id_at(row + 1)
+    assert gone and following
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    page.delete_current()
+    qtbot.waitUntil(lambda: model.row_of(gone) < 0 and not ctx.runner.busy, timeout=10_000)
+    qtbot.waitUntil(lambda: page.lists.current_id(PEOPLE) == following, timeout=10_000)
+    assert page.lists.views[PEOPLE].selectionModel().currentIndex().row() == row
+
+
+def test_a_new_search_without_the_current_person_starts_at_the_top(page, ctx, qtbot, community):
+    from collections import Counter
+
+    model = page.lists.people
+    page.lists.select_row(PEOPLE, 7)
+    current = model.row_at(7)
+    surname, count = next((n, c) for n, c in Counter(p["name"][0] for p in community.persons).most_common()
+                          if n != current.name[0])  # fmt: skip
+    assert count > 8
+    page.search.setText(surname)  # keyClicks types ASCII only
+    qtbot.waitUntil(lambda: model.rowCount() >= 8 and current.id not in model.ids and not ctx.runner.busy, timeout=10_000)
+    qtbot.waitUntil(lambda: page.lists.views[PEOPLE].selectionModel().currentIndex().row() == 0, timeout=10_000)

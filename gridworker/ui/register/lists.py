@@ -72,7 +72,9 @@ class RegisterLists(QTabWidget):
         self.buildings = BuildingsModel(ctx, self)
         self.models = {PEOPLE: self.people, HOUSEHOLDS: self.households, BUILDINGS: self.buildings}
         self.views: dict[str, QTableView] = {}
-        self._keep: dict[str, tuple[str | None, list[str]]] = {}  # the record current and those selected, by kind
+        # The record current, those selected and the current row, by kind: a current record gone (deleted, moved
+        # out of the list) gives its place to the one that follows, not to the top of the list.
+        self._keep: dict[str, tuple[str | None, list[str], int]] = {}
         self._announced: tuple | None = None
         for kind, model in self.models.items():
             view = table_for(model)
@@ -91,7 +93,7 @@ class RegisterLists(QTabWidget):
     # -- loading ----------------------------------------------------------------------------------
     def load(self, scope: Scope, query: str, include_inactive: bool) -> None:
         for kind in self.models:
-            self._remember(kind)
+            self._remember(kind, in_place=False)  # another list: its top row, unless the current record is in it
         if query:
             self.people.load(search_ids, query, include_inactive)
         else:
@@ -104,18 +106,20 @@ class RegisterLists(QTabWidget):
             self._remember(kind)
             model.reload()
 
-    def _remember(self, kind: str) -> None:
+    def _remember(self, kind: str, *, in_place: bool = True) -> None:
         chosen = [self.models[kind].id_at(row) for row in self.selected_rows(kind)]
-        self._keep[kind] = (self.current_id(kind), [record_id for record_id in chosen if record_id])
+        current = self.views[kind].selectionModel().currentIndex()
+        self._keep[kind] = (self.current_id(kind), [record_id for record_id in chosen if record_id], current.row() if in_place else -1)
 
     def _loaded(self, kind: str) -> None:
-        """Select again the record that was current, else the first one (its household shows at once), and the
-        others that were selected with it (several people chosen to merge or move out: a sync keeps them)."""
+        """Select again the record that was current, else the one now in its row (or the last), else the first
+        one (its household shows at once), and the others that were selected with it (several people chosen to
+        merge or move out: a sync keeps them)."""
         model = self.models[kind]
-        keep, chosen = self._keep.pop(kind, (None, []))
+        keep, chosen, was_row = self._keep.pop(kind, (None, [], -1))
         row = model.row_of(keep) if keep else -1
         if row < 0 and model.rowCount():
-            row = 0
+            row = min(max(was_row, 0), model.rowCount() - 1)
         if row >= 0:
             self.select_row(kind, row)
             self.views[kind].scrollTo(model.index(row, 0))
