@@ -399,3 +399,33 @@ def test_marking_a_refusal_as_read_clears_the_warning_at_once_and_keeps_the_list
         assert controller.status().rejected == 0 and page.lists.currentIndex() == 1
     finally:
         controller.stop()
+
+
+def test_a_status_refresh_keeps_the_refusal_the_user_chose(qtbot, make_ctx, demo_account):
+    """A sync that brings another refusal refills the lists: the row the user had chosen stays chosen."""
+    from gridworker.services import visits
+    from gridworker.ui.pages.sync import SyncPage
+    from gridworker.ui.sync_controller import controller_for
+    from tests.core.test_permissions_and_discards import _server_refuses
+
+    store, visit, first = _refused_visit(demo_account, "门口堆物")
+    second_visit = visits.log_visit(store, visit.household_id, visitor_id=WORKER.id, outcome="met", notes="楼道堆物")
+    [second] = _server_refuses(store, "visit")
+    ctx = make_ctx(WORKER, "en")
+    controller = controller_for(ctx)
+    try:
+        page = show(qtbot, SyncPage(ctx))
+        page.refresh()
+        qtbot.waitUntil(lambda: page.rejected_model.rowCount() == 2 and not ctx.runner.busy, timeout=10_000)
+        page.lists.setCurrentIndex(1)
+        row = next(i for i in range(2) if page.rejected_model.row(i).mutation_id == second)
+        page.rejected_view.selectRow(row)
+        visits.log_visit(store, second_visit.household_id, visitor_id=WORKER.id, outcome="met", notes="消防通道堆物")
+        [third] = _server_refuses(store, "visit")
+        controller.reread_status()  # what the end of a sync does: the counts changed, the lists are read again
+        qtbot.waitUntil(lambda: page.rejected_model.rowCount() == 3 and not ctx.runner.busy, timeout=10_000)
+        chosen = page.rejected_view.selectionModel().selectedRows()
+        assert [page.rejected_model.row(i.row()).mutation_id for i in chosen] == [second] != [third]
+        assert page.dismiss_button.isEnabled()
+    finally:
+        controller.stop()

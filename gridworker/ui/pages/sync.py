@@ -37,7 +37,7 @@ from ..models.column import Column
 from ..models.rows import RowsModel
 from ..widgets.sync_status import error_text, last_sync_text, needs_review, state_text
 from ..style import ERROR, WARNING
-from ..tables import fit_columns, make_table
+from ..tables import fit_columns, make_table, set_rows_keeping_selection
 from ..tasks import async_slot
 
 def _columns(*pairs: tuple[str, Callable[[Any], str]]) -> list[Column]:
@@ -240,9 +240,10 @@ class SyncPage(QWidget):
     def _show_lists(self, lists: ReviewLists) -> None:
         self._last_counts = (len(lists.conflicts), len(lists.rejected), len(lists.photos))
         self._names = lists.names
-        self.conflicts_model.set_rows(lists.conflicts)
-        self.rejected_model.set_rows(lists.rejected)
-        self.photos_model.set_rows(lists.photos)
+        # A sync's refill keeps the row the user chose (told apart by what stays the same across reads).
+        set_rows_keeping_selection(self.conflicts_view, lists.conflicts, lambda r: r.id)
+        set_rows_keeping_selection(self.rejected_view, lists.rejected, lambda r: r.mutation_id)
+        set_rows_keeping_selection(self.photos_view, lists.photos, lambda r: (r.kind, r.sha256))
         self.conflicts_box.setTitle(self.tr("Conflicts: the same field edited here and elsewhere ({0})").format(len(lists.conflicts)))
         self.rejected_box.setTitle(self.tr("Changes the server refused ({0})").format(len(lists.rejected)))
         self.photos_box.setTitle(self.tr("Photos waiting to upload or that cannot be shown ({0})").format(len(lists.photos)))
