@@ -145,3 +145,29 @@ def test_a_period_refused_stays_refused_when_figures_asked_before_arrive(qtbot, 
         gate.set()
     qtbot.waitUntil(lambda: not ctx.runner.busy, timeout=10_000)  # the late figures arrived (and were let go)
     assert page.message.text() == "The period ends before it starts."
+
+
+def test_the_overdue_incident_chosen_stays_chosen_when_the_figures_are_computed_again(qtbot, make_ctx, demo_store, some_work):
+    from datetime import datetime, timedelta, timezone
+
+    from gridworker.domain.fieldwork import Incident
+
+    with demo_store.write() as s:  # two incidents judged overdue (as a transition past the deadline judges them)
+        for made in some_work[2:]:
+            incident = s.get(Incident, made.id)
+            incident.deadline, incident.overdue = datetime.now(timezone.utc) - timedelta(hours=1), True
+            s.add(incident)
+    ctx = make_ctx(WORKER)
+    page = show(qtbot, DashboardPage(ctx))
+    page.period.setCurrentIndex(page.period.findData("this_year"))
+    qtbot.waitUntil(lambda: page.stats is not None and page.stats.start.month == 1 and not ctx.runner.busy, timeout=10_000)
+    assert page.overdue_model.rowCount() >= 2  # the demo's overdue incidents
+    page.overdue.selectRow(1)
+    chosen = page.overdue_model.row(1).incident_id
+    before = page.stats
+    household = visits.due_households(demo_store)[0].household_id
+    visits.log_visit(demo_store, household, visitor_id=WORKER.id, outcome="met")
+    qtbot.waitUntil(lambda: page.stats is not before and not page._compute_timer.isActive() and not ctx.runner.busy,
+                    timeout=10_000)
+    rows = page.overdue.selectionModel().selectedRows()
+    assert [page.overdue_model.row(i.row()).incident_id for i in rows] == [chosen]

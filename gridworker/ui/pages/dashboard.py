@@ -42,7 +42,7 @@ from ..fieldwork.forms import fill_area_combo
 from ..places.figures_panel import PlaceFiguresPanel
 from ..register.roster import IncompleteRosters
 from ..style import ERROR, ERROR_STYLE, MUTED, OK
-from ..tables import make_table
+from ..tables import make_table, set_rows_keeping_selection
 
 WATCHED = {
     "visit", "incident", "incident_event", "household", "person", "roster_member",
@@ -254,7 +254,7 @@ class DashboardPage(QWidget):
         self.message.setStyleSheet(f"color: {MUTED};")
         self._show_cards(stats)
         self._show_charts(stats)
-        self.overdue_model.set_rows(stats.overdue)
+        set_rows_keeping_selection(self.overdue, stats.overdue, lambda o: o.incident_id)  # a recount keeps the rows chosen
 
     def _show_cards(self, s: statistics.Statistics) -> None:
         c = self.cards
