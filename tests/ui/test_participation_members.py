@@ -161,3 +161,24 @@ def test_a_reload_keeps_the_team_and_skills_being_changed(qtbot, p_ctx, p_store)
     assert tab.team.text() == "新成立的服务队"
     assert checked(tab.skills) == ticked
     assert set(checked(tab.posts)) == set(member.posts)  # untouched: the member's
+
+
+def test_the_save_button_is_in_sight_on_a_small_screen_and_the_lists_grow_when_there_is_room(qtbot, p_ctx):
+    """On a short screen (1024×600: the panel gets ~460 px) the lists of skills and posts give up height before the
+    panel has to scroll to its Save button; on a taller one they grow to show more of their entries."""
+    from PySide6.QtWidgets import QScrollArea
+
+    tab = show(qtbot, MembersTab(p_ctx(STAFF)))
+    tab.on_shown()
+    scroll = next(w for w in tab.findChildren(QScrollArea) if w.widget().isAncestorOf(tab.save_button))
+    tab.resize(860, 800)
+    qtbot.waitUntil(lambda: scroll.viewport().height() > 700, timeout=5_000)
+    qtbot.wait(50)
+    tall = tab.skills.height()
+    needed = tab.save_button.mapTo(scroll.widget(), tab.save_button.rect().bottomLeft()).y()
+    tab.resize(860, 800 - (scroll.viewport().height() - needed) - 80)  # 80 px short of showing both lists whole
+    qtbot.waitUntil(lambda: tab.skills.height() < tall, timeout=5_000)
+    qtbot.wait(50)
+    assert scroll.verticalScrollBar().maximum() == 0
+    bottom = tab.save_button.mapTo(scroll.viewport(), tab.save_button.rect().bottomLeft()).y()
+    assert bottom <= scroll.viewport().height()

@@ -34,7 +34,7 @@ from ..fieldwork.text import local_time
 from ..models.column import Column
 from ..style import ERROR, MUTED, OK
 from ..tasks import async_slot
-from .base import ListTab, named, refill, scrolled
+from .base import ListTab, named, refill, room_below, scrolled
 from .members import checked, checklist, set_checked
 
 
@@ -137,9 +137,10 @@ class ActivitiesTab(ListTab):
         big.setBold(True)
         self.code.setFont(big)
         self.code.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.code.hide()  # shown with a code (_show_code)
         self.code_button = QPushButton(self.tr("Open the check-in code"))
         self.code_button.clicked.connect(lambda: self._act("open_checkin", self.tr("The code is open: show it at the venue.")))
-        self.attendance = checklist(())
+        self.attendance = checklist((), least=120)
         self.attendance.setMaximumHeight(200)
         self.attendance_button = QPushButton(self.tr("Save attendance"))
         self.attendance_button.clicked.connect(self.save_attendance)
@@ -161,7 +162,6 @@ class ActivitiesTab(ListTab):
         outer = QVBoxLayout(panel)
         form = QFormLayout()
         outer.addLayout(form)
-        outer.addStretch(1)  # rows keep their height; the room left stays below them
         form.addRow(self.facts)
         form.addRow(self.message)
         form.addRow(self.code)
@@ -174,6 +174,7 @@ class ActivitiesTab(ListTab):
         form.addRow("", self.minutes_button)
         form.addRow(self.tr("Reason"), self.reason)
         form.addRow("", self.cancel_button)
+        room_below(form)
         return scrolled(panel)
 
     @async_slot()
@@ -206,6 +207,7 @@ class ActivitiesTab(ListTab):
     def row_chosen(self, row) -> None:
         self.current = row
         self.code.setText("")
+        self.code.hide()
         if row is None:
             self.facts.setText(self.tr("Choose an activity in the list."))
         else:
@@ -246,6 +248,7 @@ class ActivitiesTab(ListTab):
         code = await self.ctx.runner.call(activity_service.code_of, self.ctx.store, activity_id, guard=self)
         if self.current is not None and self.current.id == activity_id:
             self.code.setText(" ".join(code) if code else "")
+            self.code.setVisible(bool(code))
 
     def enable_buttons(self) -> None:
         row = self.current

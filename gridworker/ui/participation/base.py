@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtWidgets import (
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QTabBar,
     QVBoxLayout,
@@ -56,6 +58,17 @@ def refill(shown, was, now, put: Callable[[object], None]) -> None:
     keeps what they typed or ticked; an untouched one shows the row's new value."""
     if shown == was and shown != now:
         put(now)
+
+
+def room_below(form: QFormLayout) -> None:
+    """The last row of a detail panel's form: takes the room its lists and text boxes (each with a maximum height)
+    do not, so on a tall screen they grow and the rows stay together at the top. A stretch below the form instead
+    took all the room and kept the lists at their smallest (see members.checklist)."""
+    room = QWidget()
+    policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+    policy.setVerticalStretch(1)
+    room.setSizePolicy(policy)
+    form.addRow(room)
 
 
 def scrolled(panel: QWidget) -> QScrollArea:

@@ -3,7 +3,7 @@ volunteer team, return with a reason — and each member's skills, posts and tea
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -26,14 +26,29 @@ from ..fieldwork.text import local_time
 from ..models.column import Column
 from ..style import ERROR, MUTED, OK, WARNING
 from ..tasks import async_slot
-from .base import ListTab, named, pair, pick, refill, scrolled
+from .base import ListTab, named, pair, pick, refill, room_below, scrolled
 
 STATUS_COLOURS = {"submitted": WARNING, "returned": ERROR, "approved": OK}
 
 
-def checklist(entries) -> QListWidget:
-    """A list of checkable entries (code in UserRole), e.g. the skills of the resource table."""
-    widget = QListWidget()
+class _CheckList(QListWidget):
+    """A list that asks for little height and takes what the panel can give, up to its maximum.
+
+    A detail panel with wrapped words is laid out for its width (QScrollArea and heightForWidth) from its
+    rows' preferred heights: a list asking for its whole maximum made the panel scroll to its Save button at
+    1024×600 while the lists could have given up the room."""
+
+    least = 72
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self.least)
+
+
+def checklist(entries, *, least: int = 72) -> QListWidget:
+    """A list of checkable entries (code in UserRole), e.g. the skills of the resource table: `least` pixels high
+    where the panel is short, growing to its maximum where there is room (base.room_below)."""
+    widget = _CheckList()
+    widget.least = least
     for code, label in entries:
         item = QListWidgetItem(label)
         item.setData(Qt.ItemDataRole.UserRole, code)
@@ -41,6 +56,9 @@ def checklist(entries) -> QListWidget:
         item.setCheckState(Qt.CheckState.Unchecked)
         widget.addItem(item)
     widget.setMaximumHeight(140)
+    policy = widget.sizePolicy()
+    policy.setVerticalStretch(10)  # the room of a tall panel goes to its lists first (base.room_below takes the rest)
+    widget.setSizePolicy(policy)
     return widget
 
 
@@ -89,7 +107,6 @@ class MembersTab(ListTab):
         outer = QVBoxLayout(panel)
         form = QFormLayout()
         outer.addLayout(form)
-        outer.addStretch(1)  # rows keep their height; the room left stays below them
         form.addRow(self.facts)
         form.addRow(self.message)
         form.addRow(self.tr("Grid"), pair(self.grid, self.place_button))
@@ -99,6 +116,7 @@ class MembersTab(ListTab):
         form.addRow(self.tr("Skills"), self.skills)
         form.addRow(self.tr("Posts"), self.posts)
         form.addRow("", self.save_button)
+        room_below(form)
         return scrolled(panel)
 
     def view_label(self, view: str, count: int | None = None) -> str:
