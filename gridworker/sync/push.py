@@ -99,13 +99,17 @@ class PushCounts:
 def load_pending(s: Session) -> list[Pending]:
     """The pending rows in order, a reference create's fields read from its record (store/outbox.fields_of)."""
     conn = s.connection()
-    rows = conn.execute(select(OUTBOX).where(OUTBOX.c.state == "pending").order_by(OUTBOX.c.seq)).all()
-    fields = outbox.fields_of(conn, ((r.entity, r.record_id, r.fields) for r in rows))
+    # Raw SQL, the fields as text (fields_of decodes them) and `attempted` read by SQLite: SQLAlchemy's JSON
+    # type decoded both columns of every row, 60% of this function for a 10,000-edit outbox.
+    rows = conn.exec_driver_sql(
+        "SELECT seq, mutation_id, entity, record_id, op, fields, base_version, hlc, "
+        "coalesce(json_extract(result, '$.attempted'), 0) FROM outbox WHERE state = 'pending' ORDER BY seq"
+    ).all()
+    fields = outbox.fields_of(conn, ((r[2], r[3], r[5]) for r in rows))
     return [
-        Pending(r.seq, r.mutation_id, r.entity, r.record_id, r.op, f, r.base_version, r.hlc,
-                bool(r.result and r.result.get("attempted")), outbox.is_reference(r.fields))
-        for r, f in zip(rows, fields)
-    ]  # fmt: skip
+        Pending(seq, mid, entity, rid, op, f, base, hlc, bool(attempted), outbox.is_reference(stored))
+        for (seq, mid, entity, rid, op, stored, base, hlc, attempted), f in zip(rows, fields)
+    ]
 
 
 def squashable(rows: list[Pending]) -> bool:
