@@ -62,3 +62,14 @@ def test_a_replayed_mutation_gets_its_first_answer_with_the_flag(world):
     first = w1.push([m])[0]
     w1.upsert("building", bid, {"floors": 5})
     assert first.get("exact") is True and w1.push([m])[0] == first
+
+
+def test_an_edit_on_an_older_base_of_the_same_device_is_applied_but_not_exact(world):
+    """The versions between the base and now are this device's own (a restored local backup, say): the record
+    is not the base with the fields, so the device must take the echo."""
+    w1 = world.api("w1")
+    bid = new_id()
+    w1.upsert("building", bid, {"name": "9幢", "area_id": world.area_ids["G1"]})
+    assert w1.upsert("building", bid, {"floors": 4}).get("exact") is True  # version 2
+    res = w1.upsert("building", bid, {"units": 2}, base=1)
+    assert res["status"] == "applied" and "exact" not in res

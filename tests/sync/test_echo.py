@@ -136,3 +136,18 @@ def test_an_older_server_without_the_flag_has_every_echo_written(pair, monkeypat
     a.sync_ok()
     assert _rewrites(a, hh.id) and household(a, hh.id).notes == "旧服务器"
     assert ("household", hh.id) not in _unsure(a)  # listed by the answer, taken off by the echo's writing
+
+
+def test_an_edit_on_a_stale_base_after_a_local_restore_still_gets_this_devices_later_field(pair):
+    """A backup restored on this computer holds a record at an older version than this device's own later
+    push: an edit based on it is `applied` (the versions between are this device's), but not exact."""
+    a, _b, hh = pair
+    register.update_household(a.store, hh.id, {"notes": "备份之后的修改"})
+    a.sync_ok()
+    with a.store.write() as s:  # the row as the backup had it: before that edit, one version older
+        s.connection().exec_driver_sql(
+            "UPDATE household SET notes = NULL, version = version - 1 WHERE id = ?", (hh.id,)
+        )
+    register.update_household(a.store, hh.id, {"phone": EARLIER})
+    a.sync_ok()
+    assert household(a, hh.id).notes == "备份之后的修改" and household(a, hh.id).phone == EARLIER

@@ -245,7 +245,8 @@ class PushRun(ConflictNotes):
         if merge.take or creating:
             self._save(m, rec, merge.take, creating, prepared)
         self._record_conflicts(m, rec, merge)
-        return Outcome(merge.status, rec.version, self._conflict_error(merge), _exact(m.fields, values, rec, before, merge))
+        exact = _exact(m, values, rec, before, merge)
+        return Outcome(merge.status, rec.version, self._conflict_error(merge), exact)
 
     def _sees(self, rec: Rec) -> bool:
         if self.scope.kind == ALL or rec.entity in wire.SERVER_MANAGED:  # (edits: ParticipationRun.edits_managed)
@@ -450,12 +451,14 @@ class PushRun(ConflictNotes):
         bulk(self.conn, "INSERT INTO mutations (user_id, mutation_id, result, at) VALUES (?, ?, ?, ?)", rows)
 
 
-def _exact(sent: dict[str, Any], values: dict[str, Any], rec: Rec, before: tuple[int, dict[str, Any]], merge: Merge) -> bool:
-    """Whether an `applied` record is now exactly its version before this edit with the fields as sent:
-    nothing cleaned, added or derived (a client holding that version may then keep its own copy: docs §4.2)."""
-    if merge.status != APPLIED or values is sent or values != sent:
-        return False
+def _exact(m: Mutation, values: dict[str, Any], rec: Rec, before: tuple[int, dict[str, Any]], merge: Merge) -> bool:
+    """Whether an `applied` record is now exactly its `base_version` with the fields as sent: the record had
+    not moved since that version (not even by this device: a restored local backup edits an older one), and
+    nothing was cleaned, added or derived (a client holding that version may keep its own copy: docs §4.2)."""
+    sent = m.fields
     version, data = before
+    if merge.status != APPLIED or version != (m.base_version or 0) or values is sent or values != sent:
+        return False
     saved = bool(merge.take) or version == 0
     return rec.version == version + saved and not rec.deleted and rec.data == {**data, **sent}
 
