@@ -1,4 +1,5 @@
-"""Local tables of the sync engine (gridworker.sync), kept in the store so services may read them: the conflicts list and the photo blob queue.
+"""Local tables of the sync engine (gridworker.sync), kept in the store so services may read them: the
+conflicts list, the photo blob queue, the re-read checklist, held evictions, the records whose echo is written.
 
 Everything else the engine keeps fits the existing tables: the outbox holds
 the mutations and their results, Meta holds the token, the cursor, the epoch,
@@ -79,6 +80,23 @@ class SyncEvicted(SQLModel, table=True):
     """
 
     __tablename__ = "sync_evicted"
+
+    entity: str = Field(primary_key=True, max_length=32)
+    record_id: str = Field(primary_key=True, max_length=36)
+
+
+class SyncUnsure(SQLModel, table=True):
+    """A record whose row may differ from the server's record at the version the row holds.
+
+    A push answer other than an `exact` `applied` one (merged, conflict, refused,
+    an older server's) raised the row's version, or kept it, while the server's
+    record at that version holds what the row does not (another writer's field,
+    a cleaned value) or the row holds what the server refused. The pull writes
+    such a record's next change whatever its version and takes it off this list;
+    the others' echo of their own push is not written again (gridworker.sync.pull).
+    """
+
+    __tablename__ = "sync_unsure"
 
     entity: str = Field(primary_key=True, max_length=32)
     record_id: str = Field(primary_key=True, max_length=36)

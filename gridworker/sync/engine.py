@@ -84,6 +84,7 @@ class SyncEngine:
         self._transport: Transport | None = None
         self._bulk = False  # the pull under way reads the feed from the start (see _apply)
         self._lost_latest: int | None = None  # what GET /me said of this device's lost conflicts
+        self._echoes: dict[tuple[str, str], int] = {}  # record → version this round's push left it at, as sent
         with store.write() as s:
             self.device_id = device_id(s)
 
@@ -171,6 +172,7 @@ class SyncEngine:
         """Send the outbox in batches. While the answer to one batch is being saved, the next batch is
         already on the wire (see _send): the server works while this device writes."""
         rows = self._outbox()
+        self._echoes = {}
         index = push.by_record(rows)
         done: set[int] = set()
         limit = push.MAX_MUTATIONS
@@ -232,6 +234,7 @@ class SyncEngine:
             if ahead is not None:
                 wait([ahead[2]])  # never leave a request running past this round
             raise
+        self._echoes.update(got.exact)
         result.pushed += got.sent
         result.merged += got.merged
         result.conflicts += got.conflicts
@@ -296,7 +299,7 @@ class SyncEngine:
                 cursor = state.get_meta(s, state.CURSOR)
                 epoch = state.get_meta(s, state.EPOCH)
                 self._bulk = cursor is None or state.get_meta(s, BULK_INDEX) == "1"
-            reader = FeedReader(transport, cursor, self.page_size, self.group)
+            reader = FeedReader(transport, cursor, self.page_size, self.group, self._echoes)
             try:
                 for group in reader:
                     if cursor and epoch and group.epoch and group.epoch != epoch:

@@ -10,6 +10,8 @@ at the same time.
 The reader thread also turns the pages' records into table rows
 (`pull.prepare_rows`): that is Python work, and it runs while the engine's
 thread waits on SQLite, which releases the interpreter lock while it writes.
+The echo of this round's own push (`echoes`: record → version) gets no row:
+the pull does not write it again unless it must (then it makes the row).
 
 A group is also kept to about GROUP_SECONDS of writing: a user's edit made
 meanwhile waits for the transaction in progress. The engine reports how long
@@ -43,8 +45,12 @@ class Group:
 
 
 class FeedReader:
-    def __init__(self, transport: Transport, cursor: str | None, page_size: int, group: int = GROUP):
+    def __init__(
+        self, transport: Transport, cursor: str | None, page_size: int, group: int = GROUP,
+        echoes: dict[tuple[str, str], int] | None = None,
+    ):
         self.transport = transport
+        self.echoes = dict(echoes or {})  # a copy: the engine's own may change while this thread reads
         self.cursor = cursor
         self.page_size = page_size
         self.limit = group
@@ -96,7 +102,7 @@ class FeedReader:
                     if group.epoch is None and body.get("epoch"):
                         group.epoch = str(body["epoch"])
                     group.changes += body["changes"]
-                    group.rows.update(prepare_rows(body["changes"]))
+                    group.rows.update(prepare_rows(body["changes"], self.echoes))
                     cursor = group.cursor = body["cursor"]
                     group.has_more = body["has_more"]
                     if not group.has_more or len(group.changes) >= self.group or self._stop.is_set():

@@ -8,6 +8,12 @@ missed or applied twice.
   page never takes a record back to an older version than the one this
   device already holds (our own push told us the newer one); during a
   re-sync after 410 the server's word is final.
+- echo: the change of a record at the very version this device holds is not
+  written again when the row is known to be the server's record at that
+  version — no unsent edit of it, and not on the unsure list (SyncUnsure:
+  every push answer but an `exact` `applied` one puts the record there, and
+  only the pull's writing it takes it off). The echo of our own push thus
+  costs no write, no re-index and no notice.
 - rebase: when the record has unsent local edits, their fields are applied
   again over the incoming data, so the user keeps seeing their own edit. The
   edit keeps its base_version: if the incoming change touched the same
@@ -37,7 +43,7 @@ from sqlmodel import Session
 from ..domain.models import Outbox, utcnow
 from ..services import tables as server_tables
 from ..store import bulk, deferred_indexes, outbox
-from ..store.sync_tables import SyncBlob, SyncEvicted, SyncResync
+from ..store.sync_tables import SyncBlob, SyncEvicted, SyncResync, SyncUnsure
 from .mapping import ENTITY_MAPS, SEARCHED, EntityMap
 from . import keep, state
 from .resync import after_restore
@@ -48,6 +54,7 @@ OUTBOX = Outbox.__table__  # type: ignore[attr-defined]
 BLOBS = SyncBlob.__table__  # type: ignore[attr-defined]
 RESYNC = SyncResync.__table__  # type: ignore[attr-defined]
 HELD = SyncEvicted.__table__  # type: ignore[attr-defined]
+UNSURE = SyncUnsure.__table__  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -56,7 +63,8 @@ class PageResult:
     deletes: int = 0
     evicts: int = 0
     kept: int = 0  # evicted but kept for unsent edits
-    skipped: int = 0  # older than what we hold, or an entity this client does not keep
+    skipped: int = 0  # older than what we hold, our own push's echo, or an entity this client does not keep
+    echoes: int = 0  # of which the echo of our own push, held already as the server has it
     touched: dict[str, set[str]] = field(default_factory=dict)  # entity → ids written or dropped
     photos: list[tuple[str, str]] = field(default_factory=list)  # (record id, sha256) of pulled photos
     dropped_photos: list[str] = field(default_factory=list)  # sha256 of evicted photos: files to remove after commit
@@ -84,6 +92,7 @@ def _last_per_record(changes: list[dict[str, Any]]) -> dict[str, dict[tuple[str,
 class _LocalState:
     has_pending: bool
     has_held: bool
+    has_unsure: bool = False
 
 
 @dataclass
@@ -111,11 +120,15 @@ def pending_records(s: Session, entity: str, ids: list[str]) -> dict[str, list[A
     return out
 
 
-def prepare_rows(changes: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
+def prepare_rows(
+    changes: list[dict[str, Any]], echoes: dict[tuple[str, str], int] | None = None
+) -> dict[tuple[str, str], dict[str, Any]]:
     """The table rows of the upserts in `changes`, by (entity, id); the last one wins, as in apply_page.
 
     Needs no database: the feed's reader thread makes them while the previous
     group is being written, and apply_page takes them instead of mapping again.
+    `echoes`: record → version this round's push left it at exactly; most are not written (no row made
+    ahead: apply_page makes the row of one it does write).
     """
     now = utcnow()
     rows: dict[tuple[str, str], dict[str, Any]] = {}
@@ -124,6 +137,9 @@ def prepare_rows(changes: list[dict[str, Any]]) -> dict[tuple[str, str], dict[st
         if emap is None or change.get("op") != "upsert" or not isinstance(rid, str) or not isinstance(data, dict):
             continue
         version = change.get("version") if isinstance(change.get("version"), int) else 0
+        if echoes and echoes.get((emap.name, rid)) == version:
+            rows.pop((emap.name, rid), None)
+            continue
         rows[(emap.name, rid)] = emap.row(rid, version, data, now)
     return rows
 
@@ -138,6 +154,7 @@ def apply_page(
     local_state = _LocalState(
         has_pending=conn.execute(select(OUTBOX.c.seq).where(OUTBOX.c.state == "pending").limit(1)).first() is not None,
         has_held=conn.execute(select(HELD.c.entity).limit(1)).first() is not None,
+        has_unsure=conn.execute(select(UNSURE.c.entity).limit(1)).first() is not None,
     )
     for entity, per in _last_per_record(changes).items():
         if resync:
@@ -188,6 +205,7 @@ class _Sorted:
     tombstones: list[dict[str, Any]] = field(default_factory=list)
     evicted: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)  # ids upserted (touched in one go: the loop runs per record)
+    unsure: set[str] = field(default_factory=set)  # ids whose row may not be the server's record at its version
 
 
 def _apply_entity(
@@ -202,13 +220,15 @@ def _apply_entity(
     pending = pending_records(s, emap.name, ids) if local_state.has_pending else {}
     leaving = [c["id"] for c in changes if c.get("op") == "evict" and c["id"] in local]
     needed = keep.kept(s, leaving) if leaving else set()  # this computer's work still needs these (sync/keep.py)
-    out = _Sorted()
+    out = _Sorted(unsure=_unsure(conn, emap.name, ids, local_state) | set(pending))
     for change in changes:
         _sort_change(emap, change, local, needed, resync, prepared, result, out)
     result.upserts += len(out.written)
     if out.written:
         result.touched.setdefault(emap.name, set()).update(out.written)
     _write(conn, emap, out, result)
+    if local_state.has_unsure:
+        _settle(conn, emap.name, out)
     _hold_or_release(conn, emap, changes, needed, local_state)
     rebased = [c for c in changes if c["id"] in pending and c.get("op") in ("upsert", "delete")]
     for change in rebased:
@@ -230,8 +250,7 @@ def _sort_change(
         elif rid in local:
             out.evicted.append(rid)
         return
-    if rid in local and local[rid] > version and not resync:
-        result.skipped += 1  # we already hold a newer version (told by our own push)
+    if rid in local and not resync and _held_already(local[rid], version, op, rid not in out.unsure, result):
         return
     if op == "delete":
         if rid in local:
@@ -252,6 +271,35 @@ def _sort_change(
         result.set_aside[(emap.name, rid)] = bad
     if emap.name == "photo" and isinstance(row.get("sha256"), str):
         result.photos.append((rid, row["sha256"]))
+
+
+def _held_already(local: int, version: int, op: Any, settled: bool, result: PageResult) -> bool:
+    """Whether this device holds the change already: a newer version (told by our own push), or this very
+    version as the server has it (the echo of our own push; `settled`: no unsent edit, not unsure)."""
+    if local > version:
+        result.skipped += 1
+        return True
+    if local == version and op == "upsert" and settled:
+        result.skipped += 1
+        result.echoes += 1
+        return True
+    return False
+
+
+def _unsure(conn: Any, entity: str, ids: list[str], local_state: _LocalState) -> set[str]:
+    """Those of `ids` on the unsure list (SyncUnsure): their change is written whatever its version."""
+    if not local_state.has_unsure:
+        return set()
+    sql = "SELECT record_id FROM sync_unsure WHERE entity = ? AND record_id IN (SELECT value FROM json_each(?))"
+    return {r[0] for r in conn.exec_driver_sql(sql, (entity, json.dumps(ids)))}
+
+
+def _settle(conn: Any, entity: str, out: _Sorted) -> None:
+    """Records just written as the server has them leave the unsure list: their next echo may be skipped."""
+    done = out.written + [t["b_id"] for t in out.tombstones] + out.evicted
+    if done:
+        sql = "DELETE FROM sync_unsure WHERE entity = ? AND record_id IN (SELECT value FROM json_each(?))"
+        conn.exec_driver_sql(sql, (entity, json.dumps(done)))
 
 
 def _write(conn: Any, emap: EntityMap, out: _Sorted, result: PageResult) -> None:

@@ -157,3 +157,20 @@ def test_upgrade_to_0004_of_a_database_that_never_finished_a_pull_changes_no_syn
     with old_store.engine.connect() as c:
         assert c.exec_driver_sql("SELECT count(*) FROM sync_resync").scalar_one() == 0
         assert c.exec_driver_sql("SELECT value FROM meta WHERE key = 'sync.resync'").first() is None
+
+
+def test_upgrade_to_0011_lists_every_record_pushed_before_as_unsure(old_store):
+    """An older version kept no list: a row whose version a `merged` answer gave may lack the other writer's
+    field, so every record with a sent or refused outbox row has its next change written (sync/pull.py)."""
+    migrate.upgrade(old_store.engine, "0010_s6_outbox")
+    with old_store.engine.begin() as c:
+        for n, (rid, state) in enumerate([("h1", "sent"), ("h1", "sent"), ("p2", "rejected"), ("p3", "pending")]):
+            c.exec_driver_sql(
+                "INSERT INTO outbox (mutation_id, entity, record_id, op, fields, base_version, hlc, created_at, state)"
+                " VALUES (?, ?, ?, 'upsert', '{}', 1, '1767578400000-0000-dev1', '2026-01-05 02:00:00.000000', ?)",
+                (f"m-{n}", "household" if rid == "h1" else "person", rid, state),
+            )
+    migrate.upgrade(old_store.engine)
+    with old_store.engine.connect() as c:
+        listed = set(c.exec_driver_sql("SELECT entity, record_id FROM sync_unsure").all())
+    assert listed == {("household", "h1"), ("person", "p2")}

@@ -96,6 +96,7 @@ class MutationResult(BaseModel):
     status: Literal["applied", "merged", "conflict", "rejected"]
     version: int | None
     error: dict[str, Any] | None = None
+    exact: bool | None = None  # applied, and stored exactly as sent (docs/sync-protocol.md §4.2)
 
 
 class PushOut(BaseModel):

@@ -65,11 +65,14 @@ class Outcome:
     status: str
     version: int | None
     error: dict[str, Any] | None = None
+    exact: bool = False  # the record stored is its version before plus the fields exactly as sent (docs: §4.2)
 
     def result(self, mutation_id: str) -> dict[str, Any]:
         out: dict[str, Any] = {"mutation_id": mutation_id, "status": self.status, "version": self.version}
         if self.error is not None:
             out["error"] = self.error
+        if self.exact:
+            out["exact"] = True
         return out
 
 
@@ -230,6 +233,7 @@ class PushRun(ConflictNotes):
             return self._replayed_create(rec, values)
         if creating:
             rec = Rec(m.entity, m.id)
+        before = (rec.version, dict(rec.data))  # what `exact` compares with once everything is done
         prepared = self._prepare(m.entity, rec, values, creating)
         self._check_scope(rec, values.get("area_id", rec.area_id), creating, prepared)
         if creating:
@@ -241,7 +245,8 @@ class PushRun(ConflictNotes):
         if merge.take or creating:
             self._save(m, rec, merge.take, creating, prepared)
         self._record_conflicts(m, rec, merge)
-        return Outcome(merge.status, rec.version, self._conflict_error(merge))
+        exact = _exact(m, values, rec, before, merge)
+        return Outcome(merge.status, rec.version, self._conflict_error(merge), exact)
 
     def _sees(self, rec: Rec) -> bool:
         if self.scope.kind == ALL or rec.entity in wire.SERVER_MANAGED:  # (edits: ParticipationRun.edits_managed)
@@ -444,6 +449,18 @@ class PushRun(ConflictNotes):
         self.encoded.update((m.mutation_id, dumps(r)) for m, r in results)
         rows = [(self.user.id, m.mutation_id, self.encoded[m.mutation_id], now) for m, _ in results]
         bulk(self.conn, "INSERT INTO mutations (user_id, mutation_id, result, at) VALUES (?, ?, ?, ?)", rows)
+
+
+def _exact(m: Mutation, values: dict[str, Any], rec: Rec, before: tuple[int, dict[str, Any]], merge: Merge) -> bool:
+    """Whether an `applied` record is now exactly its `base_version` with the fields as sent: the record had
+    not moved since that version (not even by this device: a restored local backup edits an older one), and
+    nothing was cleaned, added or derived (a client holding that version may keep its own copy: docs §4.2)."""
+    sent = m.fields
+    version, data = before
+    if merge.status != APPLIED or version != (m.base_version or 0) or values is sent or values != sent:
+        return False
+    saved = bool(merge.take) or version == 0
+    return rec.version == version + saved and not rec.deleted and rec.data == {**data, **sent}
 
 
 def _out_of_scope() -> Rejected:
