@@ -95,8 +95,10 @@ def _picture(store) -> dict:
         docs = cur.fetchall()
         cur.execute("SELECT d.person_id, g.gram FROM search_gram g JOIN search_doc d ON d.id = g.doc")
         grams = cur.fetchall()
-        cur.execute("SELECT count(*) FROM search_fts WHERE search_fts MATCH 'name : \"钱 进\" OR address : \"花园小\"'")
+        cur.execute("SELECT count(*) FROM search_fts_name WHERE search_fts_name MATCH '\"钱 进\"'")
         fts = cur.fetchone()[0]
+        cur.execute("SELECT count(*) FROM search_fts WHERE search_fts MATCH '\"花园小\"'")
+        fts += cur.fetchone()[0]
     ids = {r["id"] for rows in tables.values() for r in rows}
     label: dict[str, str] = {}
 

@@ -237,9 +237,10 @@ def _index_rows(store) -> tuple[list[tuple], list[tuple]]:
 
 
 def _fts_consistent(store) -> None:
-    # 'integrity-check' with rank 1 compares the trigram index with search_doc, row by row; it raises if they differ.
+    # 'integrity-check' with rank 1 compares the trigram indexes with search_doc, row by row; it raises if they differ.
     with store.read() as s:
-        s.connection().exec_driver_sql("INSERT INTO search_fts(search_fts, rank) VALUES ('integrity-check', 1)")
+        for fts in ("search_fts", "search_fts_name"):
+            s.connection().exec_driver_sql(f"INSERT INTO {fts}({fts}, rank) VALUES ('integrity-check', 1)")
 
 
 def test_rebuild_matches_the_incremental_index_and_fills_missing_pinyin(store, register):
