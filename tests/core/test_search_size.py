@@ -125,3 +125,24 @@ def test_the_upgrade_remakes_the_index_tables_and_keeps_every_entry(tmp_path):
             assert c.exec_driver_sql("SELECT count(*) FROM search_gram WHERE gram = '美玲'").scalar() == 1
     finally:
         st.close()
+
+
+def test_the_records_keep_only_indexes_a_query_uses(store):
+    _street_register(store)
+    with store.read() as s:
+        conn = s.connection()
+        indexes = {t: {r[0] for r in conn.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (t,))}
+            for t in ("person", "household", "membership")}  # fmt: skip
+        assert indexes == {
+            "person": {"ix_person_area_id", "ix_person_household_id", "ix_person_id_number", "ix_person_name",
+                       "ix_person_phone", "ix_person_tagged"},
+            "household": {"ix_household_key", "ix_household_area_live"},
+            "membership": {"ix_membership_household_id", "ix_membership_person_id"},
+        }
+        # A household's area (statistics, the due list, a link's area rewrite): the live-households index answers it.
+        assert "ix_household_area_live" in _plan(conn, "SELECT id FROM household WHERE area_id = ?", ("a",))
+        assert "ix_household_area_live" in _plan(conn, "SELECT id, version FROM household WHERE area_id IN ('a', 'b')")
+        # Stays by person and by household (the household card, a move).
+        assert "ix_membership_person_id" in _plan(conn, "SELECT * FROM membership WHERE person_id = ?", ("p",))
+        assert "ix_membership_household_id" in _plan(conn, "SELECT * FROM membership WHERE household_id = ?", ("h",))
