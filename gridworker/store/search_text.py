@@ -81,7 +81,8 @@ def _docs(rows: Iterable[tuple]) -> list[tuple]:
             address = addresses[key] = _address_text(*key)
         if not pinyin:  # rows written by services carry it; bulk loads may not
             pinyin, initials = pinyin_of(name or "")
-        numbers = " ".join(n for n in ((id_number or "").lower(), _digits(phone), _digits(hh_phone)) if n)
+        # The household's phone is often a member's own: each number once.
+        numbers = " ".join(dict.fromkeys(n for n in ((id_number or "").lower(), _digits(phone), _digits(hh_phone)) if n))
         docs.append(
             (pid, fold_name(name), _latin(pinyin), _latin(initials), numbers, address, status or "active", area_id)
         )

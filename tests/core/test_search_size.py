@@ -146,3 +146,17 @@ def test_the_records_keep_only_indexes_a_query_uses(store):
         # Stays by person and by household (the household card, a move).
         assert "ix_membership_person_id" in _plan(conn, "SELECT * FROM membership WHERE person_id = ?", ("p",))
         assert "ix_membership_household_id" in _plan(conn, "SELECT * FROM membership WHERE household_id = ?", ("h",))
+
+
+def test_a_number_shared_by_the_person_and_the_household_is_indexed_once(store):
+    with transaction(store) as tx:
+        grid = reg.register_area(tx, code="g1", name="一网格", level="grid")
+        b = reg.register_building(tx, {"name": "1幢", "estate": "翡翠家园", "area_id": grid.id})
+        hh = reg.register_household(tx, {"building_id": b.id, "room": "101", "phone": "13592832413"})
+        reg.register_person(tx, {"name": "潘嘉宇", "household_id": hh.id, "relation": "head", "phone": "13592832413"})
+        reg.register_person(tx, {"name": "王一诺", "household_id": hh.id, "relation": "spouse", "phone": "13800138000"})
+    with store.read() as s:
+        numbers = dict(s.connection().exec_driver_sql("SELECT name, numbers FROM search_doc").all())
+    assert numbers == {"潘嘉宇": "13592832413", "王一诺": "13800138000 13592832413"}
+    assert _names(store, "13592832413") == {"潘嘉宇", "王一诺"} and _names(store, "2832413") == {"潘嘉宇", "王一诺"}
+    assert _names(store, "13800138000") == {"王一诺"}
