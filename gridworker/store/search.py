@@ -5,7 +5,7 @@ folded text per person (name, pinyin, initials, numbers, the dwelling's address)
 status and area that filter results; `search_fts`, a trigram FTS5 index over
 it (external content, so the text is stored once; detail='none', so it keeps each
 trigram's rows and nothing else: a candidate is checked against its column with instr);
-and `search_gram`, keyed (gram, doc), the 1- and 2-character pieces of each name, which
+and `search_piece` (store/search_pieces.py), the 1- and 2-character pieces of each name, which
 trigrams cannot match. The building's street address is not in anyone's entry: it is
 found in the few hundred building rows (`_Ladder.buildings`), for every query length.
 search_doc has its own INTEGER PRIMARY KEY: VACUUM would renumber person's
@@ -16,7 +16,7 @@ A query runs as a ladder of tiers, best first, and stops as soon as `limit`
 people are found: exact ID number, exact phone, then name (exact, prefix,
 contains; pinyin and initials count as name), then ID/phone fragments, then
 address. Exact and prefix tiers use B-tree indexes that cover every column
-they read; "contains" uses the trigram index for 3+ characters, search_gram
+they read; "contains" uses the trigram index for 3+ characters, search_piece
 for a 1–2 character name, and the building table for a place (estate, building,
 street address) of any length.
 Nothing scans every person's row.
@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from . import bulk
+from . import search_pieces as pieces
 from .search_text import _docs, _room_label, _unit_label, fold, fold_name
 
 # Ranks: lower is better. Name, pinyin and initials share the name ranks.
@@ -157,9 +158,7 @@ def _index_people(cur, person_ids: set[str]) -> None:
                 f"SELECT 'delete', id, {', '.join(columns)} FROM search_doc WHERE person_id {_IN_IDS}",
                 (_ids_param(stale),),
             )
-        # search_gram is keyed (gram, doc): the old name's pieces are its keys.
-        where = (f"WHERE person_id {_IN_IDS}", (_ids_param(stale),))
-        cur.execute(f"DELETE FROM search_gram WHERE (gram, doc) IN ({_pieces(where[0])})", where[1] * 2)
+        pieces.forget(cur, f"WHERE d.person_id {_IN_IDS}", (_ids_param(stale),))
     if gone:
         cur.execute(f"DELETE FROM search_doc WHERE person_id {_IN_IDS}", (_ids_param(gone),))
     if changed:
@@ -172,23 +171,7 @@ def _index_people(cur, person_ids: set[str]) -> None:
                 f"SELECT id, {', '.join(columns)} FROM search_doc WHERE person_id {_IN_IDS}",
                 (_ids_param(fresh),),
             )
-        _index_name_pieces(cur, f"WHERE person_id {_IN_IDS}", (_ids_param(fresh),))
-
-
-def _pieces(where: str) -> str:
-    """SQL of the (gram, doc) keys of the search_doc rows chosen by `where` (its parameters twice): every 1- and
-    2-character piece of each name, made in SQLite (a rebuild's 250,000 pieces are no Python objects)."""
-    return (
-        f"WITH RECURSIVE pos(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM pos "
-        f"WHERE i < (SELECT max(length(name)) FROM search_doc {where})) "
-        f"SELECT DISTINCT substr(d.name, pos.i, n.n), d.id FROM search_doc d JOIN pos ON pos.i <= length(d.name) "
-        f"JOIN (SELECT 1 AS n UNION ALL SELECT 2) AS n ON pos.i + n.n - 1 <= length(d.name) {where}"
-    )
-
-
-def _index_name_pieces(cur, where: str, params: tuple) -> None:
-    """search_gram rows for the names of the search_doc rows chosen by `where`, in key order (appended, not scattered)."""
-    cur.execute(f"INSERT INTO search_gram (gram, doc) {_pieces(where)} ORDER BY 1, 2", params * 2)
+        pieces.index(cur, f"WHERE d.person_id {_IN_IDS}", (_ids_param(fresh),))
 
 
 def _without_indexes(cur, tables: tuple[str, ...]):
@@ -214,16 +197,16 @@ def rebuild(s: Session) -> int:
     cur = _cursor(s, flush=True)
     cur.execute(f"{_SOURCE_SQL} WHERE p.deleted = 0")
     docs = _numbered(cur, sorted(_docs(cur.fetchall())))  # in person_id order: the unique index fills by appending
-    cur.execute("DELETE FROM search_gram")
+    pieces.clear(cur)
     cur.execute("DELETE FROM search_doc")
     # Building an index once, sorted, is several times faster than growing it row by row.
-    restore_indexes = _without_indexes(cur, ("search_doc", "search_gram"))
+    restore_indexes = _without_indexes(cur, ("search_doc",))
     cur.executemany(_INSERT_DOC, docs)
-    _index_name_pieces(cur, "", ())
     restore_indexes()
     # 'rebuild' re-reads the whole content table in C: much faster than inserting row by row.
     for table in _FTS:
         cur.execute(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
+    pieces.index(cur)
     return len(docs)
 
 
@@ -277,7 +260,7 @@ class _Ladder:
                 " ORDER BY f.rowid",
             )
         elif column == "name":  # trigrams cannot match 1–2 characters: the name's pieces are kept for this
-            self.run(rank, match, _BY_GRAM, (value,))
+            self.run(rank, match, pieces.BY_PIECE, (pieces.phrase(value), value))
 
     def buildings(self, rank: int, value: str) -> None:
         """A place: estate, building and street address, from the few hundred building rows.
@@ -304,7 +287,6 @@ _HOLDS = (
     "d.id IN (SELECT rowid FROM search_fts_name WHERE search_fts_name MATCH ? "
     "UNION ALL SELECT rowid FROM search_fts WHERE search_fts MATCH ?)"
 )
-_BY_GRAM = "search_gram g CROSS JOIN search_doc d ON d.id = g.doc WHERE g.gram = ?"
 _BY_BUILDING = (
     "building b CROSS JOIN household h ON h.building_id = b.id CROSS JOIN person p ON p.household_id = h.id "
     "CROSS JOIN search_doc d ON d.person_id = p.id "
@@ -380,6 +362,11 @@ def _checks(terms: list[str], place: str) -> tuple[str, list[str]]:
     return sql, [p for t in terms for p in (t, t)]
 
 
+def _in_names(cur, match: str) -> bool:
+    cur.execute("SELECT 1 FROM search_fts_name WHERE search_fts_name MATCH ? LIMIT 1", (match,))
+    return cur.fetchone() is not None
+
+
 def _all_terms(ladder: _Ladder, terms: list[str]) -> None:
     """Several words ("幸福小区 301", "学院路 301"): every word must match the entry or the person's building.
 
@@ -393,9 +380,14 @@ def _all_terms(ladder: _Ladder, terms: list[str]) -> None:
     checks, params = _checks(terms, _PLACE)
     long_terms = [t for t in terms if len(t) >= 3]
     if long_terms:
-        holds = " AND ".join(_HOLDS for _ in long_terms)
-        matches = tuple(m for t in long_terms for m in (_trigrams(t),) * 2)
-        ladder.run(RANK_ADDRESS, "address", f"search_doc d WHERE {holds}{checks}", (*matches, *params), " ORDER BY d.id")
+        match = " AND ".join(_trigrams(t) for t in long_terms)
+        if any(_in_names(ladder.cur, _trigrams(t)) for t in long_terms):
+            # A word may be in a name and another in a place: the two indexes' candidates, intersected.
+            holds = " AND ".join(_HOLDS for _ in long_terms)
+            matches = tuple(m for t in long_terms for m in (_trigrams(t),) * 2)
+            ladder.run(RANK_ADDRESS, "address", f"search_doc d WHERE {holds}{checks}", (*matches, *params), " ORDER BY d.id")
+        else:  # in no name: numbers and places only, where FTS5 intersects the words' rows itself
+            ladder.run(RANK_ADDRESS, "address", _by_trigrams("search_fts") + checks, (match, *params), " ORDER BY f.rowid")
         on_building = _checks(terms, _BUILDING_TEXT)
         for term in long_terms:
             ladder.run(RANK_ADDRESS, "address", _BY_STREET + on_building[0], (term, *on_building[1]))
@@ -403,12 +395,12 @@ def _all_terms(ladder: _Ladder, terms: list[str]) -> None:
     # The rarest piece first: its candidates are the likeliest to fill the limit early.
     rarity = {}
     for term in terms:
-        ladder.cur.execute("SELECT count(*) FROM search_gram WHERE gram = ?", (term,))
-        rarity[term] = ladder.cur.fetchone()[0]
+        rarity[term] = pieces.count(ladder.cur, term)
     on_building = _checks(terms, _BUILDING_TEXT)
-    for source, (check_sql, check_params) in ((_BY_GRAM, (checks, params)), (_BY_BUILDING, on_building)):
-        for term in sorted(terms, key=rarity.get):
-            ladder.run(RANK_ADDRESS, "address", source + check_sql, (term, *check_params))
+    for term in sorted(terms, key=rarity.get):
+        ladder.run(RANK_ADDRESS, "address", pieces.BY_PIECE + checks, (pieces.phrase(term), term, *params))
+    for term in sorted(terms, key=rarity.get):
+        ladder.run(RANK_ADDRESS, "address", _BY_BUILDING + on_building[0], (term, *on_building[1]))
 
 
 def _sub_areas(cur, area_ids: list[str]) -> list[str]:

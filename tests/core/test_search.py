@@ -232,8 +232,7 @@ def _index_rows(store) -> tuple[list[tuple], list[tuple]]:
     with store.read() as s:
         c = s.connection()
         docs = sorted(tuple(r[1:]) for r in c.exec_driver_sql("SELECT * FROM search_doc"))
-        grams = c.exec_driver_sql("SELECT d.person_id, g.gram FROM search_gram g LEFT JOIN search_doc d ON d.id = g.doc")
-        return docs, sorted(tuple(r) for r in grams)
+        return docs, search.pieces.indexed(c.connection.driver_connection.cursor())
 
 
 def _fts_consistent(store) -> None:

@@ -6,8 +6,8 @@
 - The trigram indexes keep neither positions, columns nor sizes (detail='none',
   columnsize=0): a candidate is checked against its search_doc column anyway;
   names (search_fts_name) and numbers and places (search_fts) are apart.
-- The name pieces have one key, (gram, doc): a look-up by piece, and a person's
-  pieces are removed by their keys (worked out from the old name), not by a scan.
+- The name pieces are words of a contentless FTS5 table (search_piece), which
+  stores no text: a person's pieces are forgotten by handing back the old name's.
 - Migration 0011_s7_search remakes the index's tables in place; the entries survive.
 """
 
@@ -20,7 +20,7 @@ from alembic import command
 from gridworker.services import register as reg
 from gridworker.services.base import transaction
 from gridworker.services.search import find_people
-from gridworker.store import migrate
+from gridworker.store import migrate, search_pieces
 from gridworker.store.database import Store
 
 
@@ -59,6 +59,8 @@ def test_street_names_are_found_through_the_building_not_each_entry(store):
     assert _names(store, "学院路 301") == {"张美玲"}  # a street and a room
     assert _names(store, "301 教工路207号") == {"张伟"}
     assert _names(store, "学院路 王") == {"王建国"}  # a street and a name piece
+    assert _names(store, "张美玲 翡翠家园") == {"张美玲"}  # a name and an estate: the two trigram indexes
+    assert _names(store, "王建国 学院路78号") == {"王建国"} and _names(store, "张美玲 教工路") == set()
     assert _names(store, "张 教工") == {"张伟"}  # short words only
     assert _names(store, "学院路 李娜") == set()  # every word must match
     assert _names(store, "学院路", area_ids=[g2]) == set()  # the filters hold on the buildings' path
@@ -69,7 +71,7 @@ def test_street_names_are_found_through_the_building_not_each_entry(store):
     assert _names(store, "文三路 301") == {"张美玲"} and _names(store, "学院路") == set()
 
 
-def test_the_trigram_index_keeps_no_positions_or_sizes_and_the_name_pieces_one_key(store):
+def test_the_trigram_index_keeps_no_positions_or_sizes_and_the_name_pieces_no_text(store):
     _street_register(store)
     with store.read() as s:
         conn = s.connection()
@@ -77,19 +79,17 @@ def test_the_trigram_index_keeps_no_positions_or_sizes_and_the_name_pieces_one_k
         for fts in ("search_fts", "search_fts_name"):
             assert "detail='none'" in tables[fts] and "columnsize=0" in tables[fts]
             assert f"{fts}_docsize" not in tables
-        # search_gram: its key only, (gram, doc), no second index.
-        assert "PRIMARY KEY (gram, doc)" in tables["search_gram"]
-        assert not [n for n, sql in tables.items() if sql and sql.startswith("CREATE INDEX") and "search_gram" in sql]
-        assert "PRIMARY KEY (gram=?)" in _plan(conn, "SELECT doc FROM search_gram WHERE gram = ?", ("张",))
-        assert "PRIMARY KEY (gram=? AND doc=?)" in _plan(conn, "DELETE FROM search_gram WHERE gram = ? AND doc = ?", ("张", 1))
+        assert "search_gram" not in tables
+        assert "content=''" in tables["search_piece"] and "detail='none'" in tables["search_piece"]
+        assert not {"search_piece_content", "search_piece_docsize"} & tables.keys()
     # A renamed person loses the old name's pieces and gains the new name's.
     [hit] = find_people(store, "李娜")
     reg.update_person(store, hit.person_id, {"name": "李小娜"})
     assert _names(store, "娜") == {"李小娜"} and _names(store, "李娜") == set() and _names(store, "小娜") == {"李小娜"}
     with store.read() as s:
-        grams = {r[0] for r in s.connection().exec_driver_sql(
-            "SELECT g.gram FROM search_gram g JOIN search_doc d ON d.id = g.doc WHERE d.person_id = ?", (hit.person_id,))}
-    assert grams == {"李", "小", "娜", "李小", "小娜"}
+        held = search_pieces.indexed(s.connection().connection.driver_connection.cursor())
+    assert {piece for pid, piece in held if pid == hit.person_id} == {"李", "小", "娜", "李小", "小娜"}
+    assert {pid for pid, piece in held if piece == "李娜"} == set()
     _fts_consistent(store)
 
 
@@ -113,7 +113,7 @@ def test_the_upgrade_remakes_the_index_tables_and_keeps_every_entry(tmp_path):
                 f"({doc}, '{g}')" for g in ("张", "美", "玲", "张美", "美玲")))
             c.exec_driver_sql("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
         migrate.upgrade(st.engine)
-        for query in ("张美玲", "美玲", "玲", "zml", "meiling", "38001", "学院路", "幸福 学院路"):
+        for query in ("张美玲", "美玲", "玲", "zml", "meiling", "38001", "学院路", "幸福 学院路", "美 幸福"):
             assert [h.name for h in find_people(st, query)] == ["张美玲"], query
         _fts_consistent(st)
         with st.engine.begin() as c:
@@ -123,6 +123,7 @@ def test_the_upgrade_remakes_the_index_tables_and_keeps_every_entry(tmp_path):
             assert c.exec_driver_sql("SELECT count(*) FROM search_fts WHERE search_fts MATCH 'name : \"美玲\"'").scalar() == 0
             assert c.exec_driver_sql("SELECT count(*) FROM search_fts WHERE search_fts MATCH 'name : \"张美玲\"'").scalar() == 1
             assert c.exec_driver_sql("SELECT count(*) FROM search_gram WHERE gram = '美玲'").scalar() == 1
+            assert c.exec_driver_sql("SELECT count(*) FROM search_gram").scalar() == 5
     finally:
         st.close()
 

@@ -9,9 +9,10 @@
   is no candidate for a name. 2.49 → 0.92 MB of every 10,000 people (the two
   together; with the street addresses out of new entries 0.68). Both are rebuilt
   from search_doc.
-- search_gram keeps one key, (gram, doc), instead of (doc, gram) plus an index
-  on gram: a person's pieces are deleted by their keys, worked out from the
-  old name. −0.58 MB of every 10,000 people.
+- search_gram (the 1- and 2-character pieces of each name, a row each, with a
+  key and an index: 1.16 MB of every 10,000 people) becomes search_piece, a
+  contentless FTS5 table holding each name's pieces as words (0.13 MB); made
+  from search_doc's names here as store/search_pieces.py makes them.
 - ix_person_initials (initials are searched in search_doc), ix_household_area_id
   (ix_household_area_live begins with area_id) and ix_membership_area_id (stays
   are read by person or household; a link's area rewrite and a scope change's
@@ -47,21 +48,23 @@ def _fts(table: str, columns: str, options: str) -> None:
     op.execute(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
 
 
-def _gram(key: str, index: bool) -> None:
-    op.execute(f"CREATE TABLE search_gram_remade (doc INTEGER NOT NULL, gram TEXT NOT NULL, PRIMARY KEY ({key})) "
-               "WITHOUT ROWID")
-    op.execute(f"INSERT INTO search_gram_remade (doc, gram) SELECT doc, gram FROM search_gram ORDER BY {key}")
-    op.execute("DROP TABLE search_gram")
-    op.execute("ALTER TABLE search_gram_remade RENAME TO search_gram")
-    if index:
-        op.execute("CREATE INDEX ix_search_gram_gram ON search_gram (gram)")
+# Every distinct 1- and 2-character piece of each name, as (doc, piece) (store/search_pieces.py).
+_PIECES = (
+    "WITH RECURSIVE pos(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM pos WHERE i < (SELECT max(length(name)) "
+    "FROM search_doc)) SELECT DISTINCT d.id AS doc, substr(d.name, pos.i, n.n) AS piece FROM search_doc d "
+    "JOIN pos ON pos.i <= length(d.name) JOIN (SELECT 1 AS n UNION ALL SELECT 2) AS n ON pos.i + n.n - 1 <= length(d.name)"
+)
 
 
 def upgrade() -> None:
     op.execute("DROP TABLE search_fts")
     _fts("search_fts_name", "name, pinyin, initials", "detail='none', columnsize=0")
     _fts("search_fts", "numbers, address", "detail='none', columnsize=0")
-    _gram("gram, doc", index=False)
+    op.execute("CREATE VIRTUAL TABLE search_piece USING fts5(pieces, content='', tokenize='unicode61 remove_diacritics 0', "
+               "detail='none', columnsize=0)")
+    op.execute(f"INSERT INTO search_piece (rowid, pieces) SELECT doc, group_concat(piece, ' ' ORDER BY piece) "
+               f"FROM ({_PIECES}) GROUP BY doc ORDER BY doc")
+    op.execute("DROP TABLE search_gram")
     for name, _table, _column in _DROPPED:
         op.execute(f"DROP INDEX IF EXISTS {name}")
 
@@ -69,7 +72,10 @@ def upgrade() -> None:
 def downgrade() -> None:
     for name, table, column in _DROPPED:
         op.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({column})")
-    _gram("doc, gram", index=True)
+    op.execute("CREATE TABLE search_gram (doc INTEGER NOT NULL, gram TEXT NOT NULL, PRIMARY KEY (doc, gram)) WITHOUT ROWID")
+    op.execute(f"INSERT INTO search_gram (doc, gram) {_PIECES} ORDER BY 1, 2")
+    op.execute("CREATE INDEX ix_search_gram_gram ON search_gram (gram)")
+    op.execute("DROP TABLE search_piece")
     op.execute("DROP TABLE search_fts_name")
     op.execute("DROP TABLE search_fts")
     _fts("search_fts", "name, pinyin, initials, numbers, address", "detail='column'")
