@@ -89,7 +89,7 @@ class Person(SyncedRecord, table=True):
     entity: ClassVar[str] = "person"
 
     household_id: str | None = Field(default=None, index=True, max_length=36)
-    name: str = Field(index=True, max_length=50)
+    name: str = Field(max_length=50)  # looked up by name through search_doc (store.search.people_named)
     gender: str | None = Field(default=None, max_length=8)
     id_number: str | None = Field(default=None, index=True, max_length=18)
     birth_date: date | None = None

@@ -221,7 +221,7 @@ class _Ladder:
         self.number = ""  # the digits of a number query, to tell an ID fragment from a phone one
         filters, self.filter_params = [], []
         if not include_inactive:
-            filters.append("d.status = 'active'")
+            filters.append("d.status = ''")  # '' is active (search_text._status)
         if areas is not None:
             filters.append(f"d.area_id IN (SELECT CAST(n AS TEXT) FROM search_area WHERE area_id {_IN_IDS})")
             self.filter_params.append(json.dumps(areas))
@@ -401,6 +401,13 @@ def _all_terms(ladder: _Ladder, terms: list[str]) -> None:
         ladder.run(RANK_ADDRESS, "address", pieces.BY_PIECE + checks, (pieces.phrase(term), term, *params))
     for term in sorted(terms, key=rarity.get):
         ladder.run(RANK_ADDRESS, "address", _BY_BUILDING + on_building[0], (term, *on_building[1]))
+
+
+def people_named(s: Session, name: str) -> list[str]:
+    """Ids of the people whose name folds to `name`'s (ix_search_doc_name): person.name has no index of its own."""
+    cur = _cursor(s, flush=True)
+    cur.execute("SELECT person_id FROM search_doc WHERE name = ?", (fold_name(name),))
+    return [r[0] for r in cur.fetchall()]
 
 
 def _sub_areas(cur, area_ids: list[str]) -> list[str]:

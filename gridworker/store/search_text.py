@@ -66,6 +66,12 @@ def _address_text(hh_address, unit, room, estate, building) -> str:
     return " ".join(parts)
 
 
+def _status(status: str | None) -> str:
+    """search_doc's status: '' for active (nearly everyone; stored in the row and in three indexes, it costs
+    nothing), else the person's."""
+    return "" if status in (None, "", "active") else status
+
+
 def _docs(rows: Iterable[tuple]) -> list[tuple]:
     """The search_doc values (_DOC_COLUMNS) of live source rows (_SOURCE_SQL)."""
     addresses: dict[tuple, str] = {}  # people of one household share it: fold it once
@@ -84,6 +90,6 @@ def _docs(rows: Iterable[tuple]) -> list[tuple]:
         # The household's phone is often a member's own: each number once.
         numbers = " ".join(dict.fromkeys(n for n in ((id_number or "").lower(), _digits(phone), _digits(hh_phone)) if n))
         docs.append(
-            (pid, fold_name(name), _latin(pinyin), _latin(initials), numbers, address, status or "active", area_id)
+            (pid, fold_name(name), _latin(pinyin), _latin(initials), numbers, address, _status(status), area_id)
         )
     return docs

@@ -65,6 +65,9 @@ def test_street_names_are_found_through_the_building_not_each_entry(store):
     assert _names(store, "学院路 李娜") == set()  # every word must match
     assert _names(store, "学院路", area_ids=[g2]) == set()  # the filters hold on the buildings' path
     reg.mark_moved_out(store, people["王建国"])
+    with store.read() as s:  # an active person's status is '' in the index: nothing stored, in the row or its indexes
+        statuses = dict(s.connection().exec_driver_sql("SELECT name, status FROM search_doc").all())
+    assert statuses == {"张美玲": "", "王建国": "moved_out", "张伟": "", "李娜": ""}
     assert _names(store, "学院路") == {"张美玲"}
     assert _names(store, "学院路", include_inactive=True) == {"张美玲", "王建国"}
     reg.update_building(store, b1, {"address": "浙江省杭州市西湖区幸福街道文三路9号"})
@@ -118,12 +121,14 @@ def test_the_upgrade_remakes_the_index_tables_and_keeps_every_entry(tmp_path):
         _fts_consistent(st)
         with st.engine.begin() as c:
             assert "columnsize=0" in c.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'search_fts'").scalar()
+            assert c.exec_driver_sql("SELECT status FROM search_doc").scalar() == ""
         command.downgrade(migrate.config(st.engine), "0010_s6_outbox")
         with st.engine.begin() as c:
             assert c.exec_driver_sql("SELECT count(*) FROM search_fts WHERE search_fts MATCH 'name : \"美玲\"'").scalar() == 0
             assert c.exec_driver_sql("SELECT count(*) FROM search_fts WHERE search_fts MATCH 'name : \"张美玲\"'").scalar() == 1
             assert c.exec_driver_sql("SELECT count(*) FROM search_gram WHERE gram = '美玲'").scalar() == 1
             assert c.exec_driver_sql("SELECT count(*) FROM search_gram").scalar() == 5
+            assert c.exec_driver_sql("SELECT status FROM search_doc").scalar() == "active"
     finally:
         st.close()
 
@@ -136,14 +141,16 @@ def test_the_records_keep_only_indexes_a_query_uses(store):
             "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (t,))}
             for t in ("person", "household", "membership")}  # fmt: skip
         assert indexes == {
-            "person": {"ix_person_area_id", "ix_person_household_id", "ix_person_id_number", "ix_person_name",
-                       "ix_person_phone", "ix_person_tagged"},
+            "person": {"ix_person_area_id", "ix_person_household_id", "ix_person_id_number", "ix_person_phone",
+                       "ix_person_tagged"},
             "household": {"ix_household_key", "ix_household_area_live"},
             "membership": {"ix_membership_household_id", "ix_membership_person_id"},
         }
         # A household's area (statistics, the due list, a link's area rewrite): the live-households index answers it.
         assert "ix_household_area_live" in _plan(conn, "SELECT id FROM household WHERE area_id = ?", ("a",))
         assert "ix_household_area_live" in _plan(conn, "SELECT id, version FROM household WHERE area_id IN ('a', 'b')")
+        # A person by name (a resident's namesakes in the register): search_doc's name index.
+        assert "ix_search_doc_name" in _plan(conn, "SELECT person_id FROM search_doc WHERE name = ?", ("张美玲",))
         # Stays by person and by household (the household card, a move).
         assert "ix_membership_person_id" in _plan(conn, "SELECT * FROM membership WHERE person_id = ?", ("p",))
         assert "ix_membership_household_id" in _plan(conn, "SELECT * FROM membership WHERE household_id = ?", ("h",))

@@ -13,7 +13,10 @@
   key and an index: 1.16 MB of every 10,000 people) becomes search_piece, a
   contentless FTS5 table holding each name's pieces as words (0.13 MB); made
   from search_doc's names here as store/search_pieces.py makes them.
-- ix_person_initials (initials are searched in search_doc), ix_household_area_id
+- search_doc.status is '' for an active person (nearly everyone: 'active' was
+  stored in the row and in its three covering indexes).
+- ix_person_initials (initials are searched in search_doc), ix_person_name (a
+  look-up by name goes through search_doc's name index), ix_household_area_id
   (ix_household_area_live begins with area_id) and ix_membership_area_id (stays
   are read by person or household; a link's area rewrite and a scope change's
   eviction scan, once) go.
@@ -38,6 +41,7 @@ _FTS = ("CREATE VIRTUAL TABLE {table} USING fts5({columns}, content='search_doc'
         "tokenize='trigram', {options})")
 _DROPPED = (
     ("ix_person_initials", "person", "initials"),
+    ("ix_person_name", "person", "name"),
     ("ix_household_area_id", "household", "area_id"),
     ("ix_membership_area_id", "membership", "area_id"),
 )
@@ -67,9 +71,11 @@ def upgrade() -> None:
     op.execute("DROP TABLE search_gram")
     for name, _table, _column in _DROPPED:
         op.execute(f"DROP INDEX IF EXISTS {name}")
+    op.execute("UPDATE search_doc SET status = '' WHERE status = 'active'")
 
 
 def downgrade() -> None:
+    op.execute("UPDATE search_doc SET status = 'active' WHERE status = ''")
     for name, table, column in _DROPPED:
         op.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({column})")
     op.execute("CREATE TABLE search_gram (doc INTEGER NOT NULL, gram TEXT NOT NULL, PRIMARY KEY (doc, gram)) WITHOUT ROWID")
