@@ -30,6 +30,17 @@ def index(cur, where: str = "", params: tuple = ()) -> None:
     cur.execute(f"INSERT INTO search_piece (rowid, pieces) {_words(where)} ORDER BY doc", params * 2)
 
 
+def index_names(cur, docs: list[tuple[int, str]]) -> None:
+    """Index the pieces of these (search_doc id, folded name) rows, in id order: a rebuild, with the names in hand
+    (twice as fast as `index`'s SQL). The words are those `_words` makes: distinct, sorted (code point order is
+    SQLite's byte order of UTF-8)."""
+    rows = []
+    for doc, name in docs:
+        if name:
+            rows.append((doc, " ".join(sorted({name[i : i + n] for n in (1, 2) for i in range(len(name) - n + 1)}))))
+    cur.executemany("INSERT INTO search_piece (rowid, pieces) VALUES (?, ?)", rows)
+
+
 def forget(cur, where: str, params: tuple) -> None:
     """Remove the pieces of the search_doc rows chosen by `where`, from their names as they still are."""
     cur.execute(f"INSERT INTO search_piece (search_piece, rowid, pieces) SELECT 'delete', * FROM ({_words(where)})",
