@@ -71,6 +71,9 @@ class Household(SyncedRecord, table=True):
     entity: ClassVar[str] = "household"
     __table_args__ = (Index("ix_household_key", "building_id", "unit", "room"),)
 
+    # No index of its own on area_id: ix_household_area_live (fieldwork.py) begins with it (migration 0012_s7_search).
+    area_id: str | None = Field(default=None, max_length=36)
+
     building_id: str | None = Field(default=None, max_length=36)
     unit: str | None = Field(default=None, max_length=20)
     room: str | None = Field(default=None, max_length=20)
@@ -86,7 +89,7 @@ class Person(SyncedRecord, table=True):
     entity: ClassVar[str] = "person"
 
     household_id: str | None = Field(default=None, index=True, max_length=36)
-    name: str = Field(index=True, max_length=50)
+    name: str = Field(max_length=50)  # looked up by name through search_doc (store.search.people_named)
     gender: str | None = Field(default=None, max_length=8)
     id_number: str | None = Field(default=None, index=True, max_length=18)
     birth_date: date | None = None
@@ -99,13 +102,17 @@ class Person(SyncedRecord, table=True):
     notes: str | None = None
     # Local only: derived at write time for search.
     pinyin: str | None = Field(default=None, max_length=300)
-    initials: str | None = Field(default=None, index=True, max_length=50)
+    initials: str | None = Field(default=None, max_length=50)  # searched in search_doc, not here
 
 
 class Membership(SyncedRecord, table=True):
     """One stay of a person in a household: who lived where, when, as what."""
 
     entity: ClassVar[str] = "membership"
+
+    # No index on area_id: stays are read by person or household; only a link's area rewrite and a scope change's
+    # eviction ask by area, once, and scan (migration 0012_s7_search: 0.45 MB of every 10,000 people).
+    area_id: str | None = Field(default=None, max_length=36)
 
     person_id: str = Field(index=True, max_length=36)
     household_id: str = Field(index=True, max_length=36)

@@ -1,10 +1,13 @@
 """The register search: one box finds people by name, pinyin, ID or phone digits, or address.
 
-The index is three tables made by migration 0001: `search_doc`, one row of
-folded text per person (name, pinyin, initials, numbers, address) with the
+The index is three tables made by migration 0001 (their shape: 0012_s7_search): `search_doc`, one row of
+folded text per person (name, pinyin, initials, numbers, the dwelling's address) with the
 status and area that filter results; `search_fts`, a trigram FTS5 index over
-it (external content, so the text is stored once); and `search_gram`, the
-1- and 2-character pieces of each name, which trigrams cannot match.
+it (external content, so the text is stored once; detail='none', so it keeps each
+trigram's rows and nothing else: a candidate is checked against its column with instr);
+and `search_piece` (store/search_pieces.py), the 1- and 2-character pieces of each name, which
+trigrams cannot match. The building's street address is not in anyone's entry: it is
+found in the few hundred building rows (`_Ladder.buildings`), for every query length.
 search_doc has its own INTEGER PRIMARY KEY: VACUUM would renumber person's
 implicit rowid. Its `area_id` is the area's number in `search_area` (migration 0010_s6_outbox), not its
 36-character id, which each covering index held again (1.4 MB of every 10,000 people).
@@ -13,8 +16,9 @@ A query runs as a ladder of tiers, best first, and stops as soon as `limit`
 people are found: exact ID number, exact phone, then name (exact, prefix,
 contains; pinyin and initials count as name), then ID/phone fragments, then
 address. Exact and prefix tiers use B-tree indexes that cover every column
-they read; "contains" uses the trigram index for 3+ characters, search_gram
-for a 1–2 character name, and the building table for a 1–2 character place.
+they read; "contains" uses the trigram index for 3+ characters, search_piece
+for a 1–2 character name, and the building table for a place (estate, building,
+street address) of any length.
 Nothing scans every person's row.
 """
 
@@ -28,6 +32,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from . import bulk
+from . import search_pieces as pieces
 from .search_text import _docs, _room_label, _unit_label, fold, fold_name
 
 # Ranks: lower is better. Name, pinyin and initials share the name ranks.
@@ -40,6 +45,10 @@ RANK_NUMBER_PART = 5
 RANK_ADDRESS = 6
 
 _TEXT_COLUMNS = ("name", "pinyin", "initials", "numbers", "address")
+# The two trigram indexes and their columns: names apart, so a place word is no candidate for a name, nor a name
+# for a number or a place (detail='none' keeps no columns: each candidate costs a search_doc row to check).
+_FTS = {"search_fts_name": ("name", "pinyin", "initials"), "search_fts": ("numbers", "address")}
+_FTS_OF = {column: table for table, columns in _FTS.items() for column in columns}
 _DOC_COLUMNS = ("person_id", *_TEXT_COLUMNS, "status", "area_id")
 _TOP = "\U0010ffff"  # sorts after every character: the upper bound of a prefix range
 
@@ -61,7 +70,7 @@ class SearchHit:
 # -- building the index ----------------------------------------------------------
 _SOURCE_SQL = """
 SELECT p.id, p.name, p.pinyin, p.initials, p.id_number, p.phone, p.status, p.area_id, p.deleted,
-       h.address, h.unit, h.room, h.phone, b.estate, b.name, b.address
+       h.address, h.unit, h.room, h.phone, b.estate, b.name
 FROM person p
 LEFT JOIN household h ON h.id = p.household_id
 LEFT JOIN building b ON b.id = h.building_id
@@ -126,8 +135,8 @@ _BULK_MIN = 2000
 _BULK_SHARE = 0.25
 
 
-_TEXT = ", ".join(_TEXT_COLUMNS)
 _INSERT_DOC = f"INSERT INTO search_doc ({', '.join(_DOC_COLUMNS)}) VALUES ({', '.join('?' * len(_DOC_COLUMNS))})"
+_INSERT_NUMBERED_DOC = _INSERT_DOC.replace("(person_id,", "(id, person_id,").replace("VALUES (", "VALUES (?, ")
 
 
 def _index_people(cur, person_ids: set[str]) -> None:
@@ -144,37 +153,26 @@ def _index_people(cur, person_ids: set[str]) -> None:
     changed = [doc for pid, doc in new.items() if old.get(pid) != doc]
     if stale:
         # External-content FTS5 forgets a row only when told its old text: read it before search_doc changes.
-        cur.execute(
-            f"INSERT INTO search_fts(search_fts, rowid, {_TEXT}) "
-            f"SELECT 'delete', id, {_TEXT} FROM search_doc WHERE person_id {_IN_IDS}",
-            (_ids_param(stale),),
-        )
-        cur.execute(
-            f"DELETE FROM search_gram WHERE doc IN (SELECT id FROM search_doc WHERE person_id {_IN_IDS})",
-            (_ids_param(stale),),
-        )
+        for table, columns in _FTS.items():
+            cur.execute(
+                f"INSERT INTO {table}({table}, rowid, {', '.join(columns)}) "
+                f"SELECT 'delete', id, {', '.join(columns)} FROM search_doc WHERE person_id {_IN_IDS}",
+                (_ids_param(stale),),
+            )
+        pieces.forget(cur, f"WHERE d.person_id {_IN_IDS}", (_ids_param(stale),))
     if gone:
         cur.execute(f"DELETE FROM search_doc WHERE person_id {_IN_IDS}", (_ids_param(gone),))
     if changed:
         updates = ", ".join(f"{c} = excluded.{c}" for c in _DOC_COLUMNS[1:])
         cur.executemany(f"{_INSERT_DOC} ON CONFLICT(person_id) DO UPDATE SET {updates}", changed)
     if fresh:
-        cur.execute(
-            f"INSERT INTO search_fts(rowid, {_TEXT}) SELECT id, {_TEXT} FROM search_doc WHERE person_id {_IN_IDS}",
-            (_ids_param(fresh),),
-        )
-        _index_name_pieces(cur, f"WHERE person_id {_IN_IDS}", (_ids_param(fresh),))
-
-
-def _index_name_pieces(cur, where: str, params: tuple) -> None:
-    """search_gram rows for the names of the search_doc rows chosen by `where`, in key order (appended, not scattered)."""
-    cur.execute(f"SELECT id, name FROM search_doc {where} ORDER BY id", params)
-    rows = [
-        (doc, piece)
-        for doc, name in cur.fetchall()
-        for piece in sorted({name[i : i + n] for n in (1, 2) for i in range(len(name) - n + 1)})
-    ]
-    cur.executemany("INSERT INTO search_gram (doc, gram) VALUES (?, ?)", rows)
+        for table, columns in _FTS.items():
+            cur.execute(
+                f"INSERT INTO {table}(rowid, {', '.join(columns)}) "
+                f"SELECT id, {', '.join(columns)} FROM search_doc WHERE person_id {_IN_IDS}",
+                (_ids_param(fresh),),
+            )
+        pieces.index(cur, f"WHERE d.person_id {_IN_IDS}", (_ids_param(fresh),))
 
 
 def _without_indexes(cur, tables: tuple[str, ...]):
@@ -200,15 +198,17 @@ def rebuild(s: Session) -> int:
     cur = _cursor(s, flush=True)
     cur.execute(f"{_SOURCE_SQL} WHERE p.deleted = 0")
     docs = _numbered(cur, sorted(_docs(cur.fetchall())))  # in person_id order: the unique index fills by appending
-    cur.execute("DELETE FROM search_gram")
+    pieces.clear(cur)
     cur.execute("DELETE FROM search_doc")
     # Building an index once, sorted, is several times faster than growing it row by row.
-    restore_indexes = _without_indexes(cur, ("search_doc", "search_gram"))
-    cur.executemany(_INSERT_DOC, docs)
-    _index_name_pieces(cur, "", ())
+    restore_indexes = _without_indexes(cur, ("search_doc",))
+    # Numbered here (1, 2, … in person_id order), so the name pieces are made from the names in hand.
+    cur.executemany(_INSERT_NUMBERED_DOC, [(n, *doc) for n, doc in enumerate(docs, 1)])
     restore_indexes()
     # 'rebuild' re-reads the whole content table in C: much faster than inserting row by row.
-    cur.execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
+    for table in _FTS:
+        cur.execute(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
+    pieces.index_names(cur, [(n, doc[1]) for n, doc in enumerate(docs, 1)])
     return len(docs)
 
 
@@ -223,7 +223,7 @@ class _Ladder:
         self.number = ""  # the digits of a number query, to tell an ID fragment from a phone one
         filters, self.filter_params = [], []
         if not include_inactive:
-            filters.append("d.status = 'active'")
+            filters.append("d.status = ''")  # '' is active (search_text._status)
         if areas is not None:
             filters.append(f"d.area_id IN (SELECT CAST(n AS TEXT) FROM search_area WHERE area_id {_IN_IDS})")
             self.filter_params.append(json.dumps(areas))
@@ -256,20 +256,21 @@ class _Ladder:
 
     def contains(self, rank: int, column: str, value: str, match: str) -> None:
         """3+ characters: the trigram index. Fewer: the name's pieces (other columns: see `buildings`)."""
-        if len(value) >= 3:
+        if len(value) >= 3:  # the index keeps no columns: instr keeps the rows holding `value` in this one
             self.run(
-                rank, match, f"{_BY_TRIGRAMS} AND instr(d.{column}, ?) > 0",
-                (f"{column} : {_trigrams(value)}", value), " ORDER BY f.rowid",
+                rank, match, f"{_by_trigrams(_FTS_OF[column])} AND instr(d.{column}, ?) > 0", (_trigrams(value), value),
+                " ORDER BY f.rowid",
             )
         elif column == "name":  # trigrams cannot match 1–2 characters: the name's pieces are kept for this
-            self.run(rank, match, _BY_GRAM, (value,))
+            self.run(rank, match, pieces.BY_PIECE, (pieces.phrase(value), value))
 
     def buildings(self, rank: int, value: str) -> None:
-        """1–2 characters of a place: estate and building names, from the few hundred building rows.
+        """A place: estate, building and street address, from the few hundred building rows.
 
-        Scanning every person's address instead would read megabytes of
-        encrypted pages for each keystroke. CROSS JOIN keeps SQLite's join
-        order: buildings first, then the indexes down to each person.
+        For 1–2 characters, scanning every person's address instead would read
+        megabytes of encrypted pages for each keystroke; a street address is in
+        no person's entry at all. CROSS JOIN keeps SQLite's join order:
+        buildings first, then the indexes down to each person.
         """
         self.run(rank, "address", _BY_BUILDING, (value,))
 
@@ -279,20 +280,34 @@ class _Ladder:
 
 
 # Sources of candidates for _Ladder.run, each over alias d (search_doc).
-_BY_TRIGRAMS = "search_fts f JOIN search_doc d ON d.id = f.rowid WHERE f.search_fts MATCH ?"
-_BY_GRAM = "search_gram g CROSS JOIN search_doc d ON d.id = g.doc WHERE g.gram = ?"
+def _by_trigrams(table: str) -> str:
+    return f"{table} f JOIN search_doc d ON d.id = f.rowid WHERE f.{table} MATCH ?"
+
+
+# Either trigram index: the entries holding the trigrams of a word somewhere (its FTS5 query twice).
+_HOLDS = (
+    "d.id IN (SELECT rowid FROM search_fts_name WHERE search_fts_name MATCH ? "
+    "UNION ALL SELECT rowid FROM search_fts WHERE search_fts MATCH ?)"
+)
 _BY_BUILDING = (
     "building b CROSS JOIN household h ON h.building_id = b.id CROSS JOIN person p ON p.household_id = h.id "
     "CROSS JOIN search_doc d ON d.person_id = p.id "
     "WHERE b.deleted = 0 AND instr(lower(coalesce(b.estate, '') || ' ' || b.name || ' ' || coalesce(b.address, '')), ?) > 0"
+)
+# The people of the buildings whose street address holds a word their estate and name do not (those are in the
+# entries): what no entry holds.
+_BY_STREET = _BY_BUILDING.replace(
+    "WHERE b.deleted = 0 AND instr(lower(coalesce(b.estate, '') || ' ' || b.name || ' ' || coalesce(b.address, '')), ?) > 0",
+    "WHERE b.deleted = 0 AND instr(lower(coalesce(b.address, '')), ?1) > 0 "
+    "AND instr(lower(coalesce(b.estate, '') || ' ' || b.name), ?1) = 0",
 )
 
 
 def _trigrams(text: str) -> str:
     """An FTS5 query for rows holding every trigram of `text`.
 
-    The index keeps no positions (detail='column'), so this finds candidates;
-    `instr` on search_doc then keeps those that hold `text` itself.
+    The index keeps no positions or columns (detail='none'), so this finds candidates;
+    `instr` on search_doc then keeps those that hold `text` itself, in the column asked.
     """
     grams = dict.fromkeys(text[i : i + 3] for i in range(len(text) - 2))
     return "(" + " AND ".join('"' + g.replace('"', '""') + '"' for g in grams) + ")"
@@ -313,8 +328,7 @@ def _one_term(ladder: _Ladder, term: str) -> None:
         _name_tiers(ladder, name, name if re.fullmatch(r"[a-z]+", name) else "")
     if len(term) >= 3:
         ladder.contains(RANK_ADDRESS, "address", term, "address")
-    else:
-        ladder.buildings(RANK_ADDRESS, term)
+    ladder.buildings(RANK_ADDRESS, term)
 
 
 def _name_tiers(ladder: _Ladder, name: str, latin: str) -> None:
@@ -336,28 +350,66 @@ def _name_tiers(ladder: _Ladder, name: str, latin: str) -> None:
 
 
 _EVERYTHING = "(d.name || ' ' || d.pinyin || ' ' || d.initials || ' ' || d.numbers || ' ' || d.address)"
+_BUILDING_TEXT = "lower(coalesce(b.estate, '') || ' ' || b.name || ' ' || coalesce(b.address, ''))"
+# The person's building as _BY_BUILDING reads it: read only for a word the entry itself does not hold.
+_PLACE = (
+    f"coalesce((SELECT {_BUILDING_TEXT} FROM person p JOIN household h ON h.id = p.household_id "
+    "JOIN building b ON b.id = h.building_id WHERE p.id = d.person_id), '')"
+)
+
+
+def _checks(terms: list[str], place: str) -> tuple[str, list[str]]:
+    """SQL and parameters: every word in the entry or in the building's text `place`."""
+    sql = "".join(f" AND (instr({_EVERYTHING}, ?) > 0 OR instr({place}, ?) > 0)" for _ in terms)
+    return sql, [p for t in terms for p in (t, t)]
+
+
+def _in_names(cur, match: str) -> bool:
+    cur.execute("SELECT 1 FROM search_fts_name WHERE search_fts_name MATCH ? LIMIT 1", (match,))
+    return cur.fetchone() is not None
 
 
 def _all_terms(ladder: _Ladder, terms: list[str]) -> None:
-    """Several words ("幸福小区 301"): every word must match somewhere; the trigrams of the longer ones narrow first.
+    """Several words ("幸福小区 301", "学院路 301"): every word must match the entry or the person's building.
 
+    Candidates: the entries holding the trigrams of every longer word (the indexes
+    intersect them), then for each longer word the people of the buildings whose
+    street address holds it — an entry holds its building's estate and name, not
+    its street address, so a person matching lacks a word in their entry only there.
     When every word is 1–2 characters, candidates come from the words found in
-    a name or a building's name (no per-person scan): "李 玲", "张 3" work; "1 3" finds nobody.
+    a name or a building (no per-person scan): "李 玲", "张 3" work; "1 3" finds nobody.
     """
-    checks = "".join(f" AND instr({_EVERYTHING}, ?) > 0" for _ in terms)
+    checks, params = _checks(terms, _PLACE)
     long_terms = [t for t in terms if len(t) >= 3]
     if long_terms:
         match = " AND ".join(_trigrams(t) for t in long_terms)
-        ladder.run(RANK_ADDRESS, "address", _BY_TRIGRAMS + checks, (match, *terms), " ORDER BY f.rowid")
+        if any(_in_names(ladder.cur, _trigrams(t)) for t in long_terms):
+            # A word may be in a name and another in a place: the two indexes' candidates, intersected.
+            holds = " AND ".join(_HOLDS for _ in long_terms)
+            matches = tuple(m for t in long_terms for m in (_trigrams(t),) * 2)
+            ladder.run(RANK_ADDRESS, "address", f"search_doc d WHERE {holds}{checks}", (*matches, *params), " ORDER BY d.id")
+        else:  # in no name: numbers and places only, where FTS5 intersects the words' rows itself
+            ladder.run(RANK_ADDRESS, "address", _by_trigrams("search_fts") + checks, (match, *params), " ORDER BY f.rowid")
+        on_building = _checks(terms, _BUILDING_TEXT)
+        for term in long_terms:
+            ladder.run(RANK_ADDRESS, "address", _BY_STREET + on_building[0], (term, *on_building[1]))
         return
     # The rarest piece first: its candidates are the likeliest to fill the limit early.
     rarity = {}
     for term in terms:
-        ladder.cur.execute("SELECT count(*) FROM search_gram WHERE gram = ?", (term,))
-        rarity[term] = ladder.cur.fetchone()[0]
-    for source in (_BY_GRAM, _BY_BUILDING):
-        for term in sorted(terms, key=rarity.get):
-            ladder.run(RANK_ADDRESS, "address", source + checks, (term, *terms))
+        rarity[term] = pieces.count(ladder.cur, term)
+    on_building = _checks(terms, _BUILDING_TEXT)
+    for term in sorted(terms, key=rarity.get):
+        ladder.run(RANK_ADDRESS, "address", pieces.BY_PIECE + checks, (pieces.phrase(term), term, *params))
+    for term in sorted(terms, key=rarity.get):
+        ladder.run(RANK_ADDRESS, "address", _BY_BUILDING + on_building[0], (term, *on_building[1]))
+
+
+def people_named(s: Session, name: str) -> list[str]:
+    """Ids of the people whose name folds to `name`'s (ix_search_doc_name): person.name has no index of its own."""
+    cur = _cursor(s, flush=True)
+    cur.execute("SELECT person_id FROM search_doc WHERE name = ?", (fold_name(name),))
+    return [r[0] for r in cur.fetchall()]
 
 
 def _sub_areas(cur, area_ids: list[str]) -> list[str]:

@@ -51,14 +51,25 @@ def _room_label(room: str | None) -> str:
     return f"{room}室" if room and room.isdigit() else (room or "")
 
 
-def _address_text(hh_address, unit, room, estate, building, building_address) -> str:
-    """Every place word of a person's dwelling, each once."""
+def _address_text(hh_address, unit, room, estate, building) -> str:
+    """Every place word of a person's dwelling, each once; not the building's street address.
+
+    The street address ("浙江省杭州市…学院路78号翡翠家园1幢") is the same for every
+    person of a building and was most of each entry's text: the search finds it
+    in the few hundred building rows instead (store/search.py `_Ladder.buildings`).
+    """
     parts: list[str] = []
-    for part in (hh_address, estate, building, building_address, _unit_label(unit), _room_label(room)):
+    for part in (hh_address, estate, building, _unit_label(unit), _room_label(room)):
         p = fold(part)
         if p and not any(p in seen for seen in parts):
             parts.append(p)
     return " ".join(parts)
+
+
+def _status(status: str | None) -> str:
+    """search_doc's status: '' for active (nearly everyone; stored in the row and in three indexes, it costs
+    nothing), else the person's."""
+    return "" if status in (None, "", "active") else status
 
 
 def _docs(rows: Iterable[tuple]) -> list[tuple]:
@@ -67,17 +78,18 @@ def _docs(rows: Iterable[tuple]) -> list[tuple]:
     docs = []
     for row in rows:
         (pid, name, pinyin, initials, id_number, phone, status, area_id, deleted,
-         hh_address, unit, room, hh_phone, estate, building, building_address) = row
+         hh_address, unit, room, hh_phone, estate, building) = row
         if deleted:
             continue
-        key = (hh_address, unit, room, estate, building, building_address)
+        key = (hh_address, unit, room, estate, building)
         address = addresses.get(key)
         if address is None:
             address = addresses[key] = _address_text(*key)
         if not pinyin:  # rows written by services carry it; bulk loads may not
             pinyin, initials = pinyin_of(name or "")
-        numbers = " ".join(n for n in ((id_number or "").lower(), _digits(phone), _digits(hh_phone)) if n)
+        # The household's phone is often a member's own: each number once.
+        numbers = " ".join(dict.fromkeys(n for n in ((id_number or "").lower(), _digits(phone), _digits(hh_phone)) if n))
         docs.append(
-            (pid, fold_name(name), _latin(pinyin), _latin(initials), numbers, address, status or "active", area_id)
+            (pid, fold_name(name), _latin(pinyin), _latin(initials), numbers, address, _status(status), area_id)
         )
     return docs

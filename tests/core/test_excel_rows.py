@@ -24,6 +24,7 @@ from gridworker.services import register as reg
 from gridworker.services.excel import import_register
 from gridworker.services.search import find_people
 from gridworker.store import outbox as stored
+from gridworker.store import search_pieces
 from gridworker.sync import push
 from tests.conftest import PASSWORD
 from tests.core.test_excel import B_HEAD, BASE, H_HEAD, P_HEAD, write_book
@@ -93,10 +94,11 @@ def _picture(store) -> dict:
         cur.execute("SELECT d.person_id, d.name, d.pinyin, d.initials, d.numbers, d.address, d.status, a.area_id "
                     "FROM search_doc d LEFT JOIN search_area a ON CAST(a.n AS TEXT) = d.area_id")  # the area by its number
         docs = cur.fetchall()
-        cur.execute("SELECT d.person_id, g.gram FROM search_gram g JOIN search_doc d ON d.id = g.doc")
-        grams = cur.fetchall()
-        cur.execute("SELECT count(*) FROM search_fts WHERE search_fts MATCH 'name : \"钱 进\" OR address : \"花园小\"'")
+        grams = search_pieces.indexed(cur)
+        cur.execute("SELECT count(*) FROM search_fts_name WHERE search_fts_name MATCH '\"钱 进\"'")
         fts = cur.fetchone()[0]
+        cur.execute("SELECT count(*) FROM search_fts WHERE search_fts MATCH '\"花园小\"'")
+        fts += cur.fetchone()[0]
     ids = {r["id"] for rows in tables.values() for r in rows}
     label: dict[str, str] = {}
 

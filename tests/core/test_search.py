@@ -232,14 +232,14 @@ def _index_rows(store) -> tuple[list[tuple], list[tuple]]:
     with store.read() as s:
         c = s.connection()
         docs = sorted(tuple(r[1:]) for r in c.exec_driver_sql("SELECT * FROM search_doc"))
-        grams = c.exec_driver_sql("SELECT d.person_id, g.gram FROM search_gram g LEFT JOIN search_doc d ON d.id = g.doc")
-        return docs, sorted(tuple(r) for r in grams)
+        return docs, search.pieces.indexed(c.connection.driver_connection.cursor())
 
 
 def _fts_consistent(store) -> None:
-    # 'integrity-check' with rank 1 compares the trigram index with search_doc, row by row; it raises if they differ.
+    # 'integrity-check' with rank 1 compares the trigram indexes with search_doc, row by row; it raises if they differ.
     with store.read() as s:
-        s.connection().exec_driver_sql("INSERT INTO search_fts(search_fts, rank) VALUES ('integrity-check', 1)")
+        for fts in ("search_fts", "search_fts_name"):
+            s.connection().exec_driver_sql(f"INSERT INTO {fts}({fts}, rank) VALUES ('integrity-check', 1)")
 
 
 def test_rebuild_matches_the_incremental_index_and_fills_missing_pinyin(store, register):

@@ -73,7 +73,7 @@ def test_a_first_pull_killed_midway_leaves_an_indexed_database_and_the_next_sync
 
 def _killed_midway(srv, gridworker_home) -> None:
     accounts, key, path, full = _fresh_account(gridworker_home, srv.url)
-    assert {"ix_person_name", "ix_person_phone", "ix_household_key", "ix_membership_person_id"} <= full
+    assert {"ix_person_id_number", "ix_person_phone", "ix_household_key", "ix_membership_person_id"} <= full
 
     env = env_for_cli(gridworker_home) | {PAGE_ENV: "5"}  # a transaction every 5 changes: many groups to cut
     cmd = [str(BIN / "gridworker"), "--account", ACCOUNT, "--password-stdin", "sync"]

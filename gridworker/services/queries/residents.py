@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from ...domain.models import Area, Household, Person
 from ...domain.participation_records import Resident
+from ...store import search
 from ..scope import in_scope
 
 VIEWS = ("waiting", "verified", "all")
@@ -71,7 +72,9 @@ def register_matches(store: Any, resident_id: str) -> list[tuple[str, str]]:
                 seen.add(area)
                 stack.extend(below.get(area, ()))
         names = {a: n for a, _p, n in areas}
-        people = list(s.exec(select(Person).where(Person.name == resident.name.strip(), Person.deleted == False,  # noqa: E712
+        named = search.people_named(s, resident.name.strip())  # the search index's names: person.name has no index
+        people = list(s.exec(select(Person).where(Person.id.in_(named), Person.name == resident.name.strip(),
+                                                  Person.deleted == False,  # noqa: E712
                                                   Person.status == "active", Person.area_id.in_(sorted(seen)))))
         homes = {p.household_id: s.get(Household, p.household_id) for p in people if p.household_id}
     # namesakes told apart by where they live (and, in one household, by the year of birth)
