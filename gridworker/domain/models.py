@@ -136,8 +136,7 @@ class Outbox(SQLModel, table=True):
     op: str = Field(max_length=8)
     fields: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     base_version: int | None = None
-    hlc: str = Field(max_length=40)
-    created_at: datetime = Field(default_factory=utcnow)
+    hlc: str = Field(max_length=40)  # also the edit's time (no created_at: store migration 0013)
     # pending → sent (applied/merged/conflict) | rejected; kept for the user to review.
     state: str = Field(default="pending", index=True, max_length=12)
     result: dict[str, Any] | None = Field(default=None, sa_type=JSON)

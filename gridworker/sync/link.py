@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, or_, select, update
 from sqlmodel import Session
 
-from ..domain.models import Area, Outbox, new_id, utcnow
+from ..domain.models import Area, Outbox, new_id
 from ..services import scope
 from ..store.meta import device_id, next_hlc
 from ..store import outbox, search
@@ -204,7 +204,7 @@ def _move_records(s: Session, old: str, new: str) -> dict[str, set[str]]:
             conn.execute(
                 insert(OUTBOX),
                 [{"mutation_id": new_id(), "entity": name, "record_id": r.id, "op": "upsert", "fields": {"area_id": new},
-                  "base_version": r.version or None, "hlc": next_hlc(s), "created_at": utcnow(), "state": "pending",
+                  "base_version": r.version or None, "hlc": next_hlc(s), "state": "pending",
                   "result": None} for r in missing],
             )  # fmt: skip
         moved[name] = {r.id for r in rows}

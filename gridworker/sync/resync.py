@@ -138,7 +138,7 @@ def _requeue(s: Session, emap: EntityMap, record_id: str) -> bool:
     conn.execute(
         insert(OUTBOX).values(
             mutation_id=new_id(), entity=emap.name, record_id=record_id, op="upsert", fields=fields,
-            base_version=None, hlc=next_hlc(s), created_at=datetime.now(timezone.utc), state="pending", result=None,
+            base_version=None, hlc=next_hlc(s), state="pending", result=None,
         )  # fmt: skip
     )
     conn.execute(update(emap.table).where(emap.table.c.id == record_id).values(version=0))
@@ -323,7 +323,7 @@ def _queue(s: Session, entity: str, record_id: str, op: str, fields: dict[str, A
     s.connection().execute(
         insert(OUTBOX).values(
             mutation_id=new_id(), entity=entity, record_id=record_id, op=op, fields=fields, base_version=base,
-            hlc=hlc, created_at=datetime.now(timezone.utc), state="pending", result=None,
+            hlc=hlc, state="pending", result=None,
         )  # fmt: skip
     )
 

@@ -58,7 +58,7 @@ def test_the_upgrade_keeps_every_outbox_row_and_its_number(tmp_path):
             c.exec_driver_sql("INSERT INTO outbox VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows[0])
             for row in rows[1:]:
                 c.exec_driver_sql("INSERT INTO outbox VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
-        migrate.upgrade(st.engine)
+        migrate.upgrade(st.engine, "0010_s6_outbox")
         with st.engine.begin() as c:
             assert [tuple(r) for r in c.exec_driver_sql("SELECT * FROM outbox ORDER BY seq")] == rows
             assert _indexes(c) == {"ix_outbox_record", "ix_outbox_state"}
@@ -110,3 +110,29 @@ def test_the_upgrade_numbers_the_areas_of_the_search_entries(tmp_path):
                 "area-b", "area-a", "area-b", None]
     finally:
         st.close()
+
+
+def test_the_outbox_keeps_no_created_at_and_every_other_value_survives_the_upgrade(tmp_path):
+    """Migration 0013: nothing read an outbox row's created_at (its stamp is its time); the column goes."""
+    st = Store(tmp_path / "old.db", os.urandom(32), migrate=False)
+    try:
+        migrate.upgrade(st.engine, "0012_s7_search")
+        rows = [(n, f"m{n}", "person", f"p{n}", "upsert", json.dumps({"name": f"人{n}"}, ensure_ascii=False), None,
+                 f"17675784000{n:02d}-0000-dev1", "2026-01-05 02:00:00.000000", "pending" if n % 2 else "sent", None)
+                for n in range(1, 4)]  # fmt: skip
+        with st.engine.begin() as c:
+            for row in rows:
+                c.exec_driver_sql("INSERT INTO outbox (seq, mutation_id, entity, record_id, op, fields, base_version, hlc, "
+                                  "created_at, state, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)  # fmt: skip
+        migrate.upgrade(st.engine)
+        with st.engine.begin() as c:
+            columns = [r[1] for r in c.exec_driver_sql("PRAGMA table_info(outbox)")]
+            assert "created_at" not in columns and "hlc" in columns
+            assert [tuple(r) for r in c.exec_driver_sql("SELECT * FROM outbox ORDER BY seq")] == [r[:8] + r[9:] for r in rows]
+            assert _indexes(c) == {"ix_outbox_record", "ix_outbox_state"}
+        command.downgrade(migrate.config(st.engine), "0012_s7_search")
+        with st.engine.connect() as c:
+            assert c.exec_driver_sql("SELECT count(*), min(created_at) FROM outbox").one() == (3, "1970-01-01 00:00:00.000000")
+    finally:
+        st.close()
+
