@@ -22,10 +22,12 @@ model can be held, including those added later.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from functools import cache
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, SQLModel
@@ -119,7 +121,7 @@ def _insert(model: type[SQLModel], dialect: Dialect) -> tuple[str, Callable[[dic
     parts = []
     for i, c in enumerate(table.columns):
         key = mapper.get_property_by_column(c).key
-        proc = c.type._cached_bind_processor(dialect)
+        proc = _fast_processor(c.type, dialect, c.type._cached_bind_processor(dialect))
         if proc is None:
             parts.append(f"d.get({key!r})")
         else:
@@ -130,6 +132,25 @@ def _insert(model: type[SQLModel], dialect: Dialect) -> tuple[str, Callable[[dic
     names = ", ".join(f'"{c.name}"' for c in table.columns)
     marks = ", ".join("?" * len(table.columns))
     return f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', values
+
+
+def _fast_processor(type_: Any, dialect: Dialect, proc: Any) -> Any:
+    """`proc`, or for SQLite's DATE in its default text form a function giving the same text faster.
+
+    SQLAlchemy formats a date through a dict of its parts (~3 µs); `date.isoformat` writes the same
+    "YYYY-MM-DD" in a fifth of it (an import writes a birth date and a move-in date for each person).
+    Anything but a plain date (a datetime, None) still goes through `proc`.
+    """
+    if proc is None:
+        return None
+    impl = type_.dialect_impl(dialect)
+    if isinstance(impl, sqlite.DATE) and impl._storage_format == sqlite.DATE._storage_format and impl._reg is None:
+
+        def date_text(value: Any, _date: type = date, _slow: Any = proc) -> Any:
+            return value.isoformat() if type(value) is _date else _slow(value)
+
+        return date_text
+    return proc
 
 
 # -- the flush points: any session of the app ----------------------------------------
