@@ -5,7 +5,8 @@ parameter dict per row, the insertmanyvalues batches); a 50,000-person import
 makes ~250,000 rows. `hold(s, obj)` keeps a new row of a table model in the
 session instead; `flush(s)` writes every held row with one executemany per
 table, its values converted by the column types' own bind processors (JSON,
-dates), so the stored text is what the ORM would have written.
+dates; a plain date and a UTC datetime by a quicker formatting of the same
+text), so the stored text is what the ORM would have written.
 
 Held rows reach the database, in the same transaction, before anything could
 read them: before any ORM statement of the session (a query, `s.get` that
