@@ -88,8 +88,9 @@ class Tx:
 
 
 @contextmanager
-def transaction(store: Store, initiator: Any = None) -> Iterator[Tx]:
-    with store.write() as s:
+def transaction(store: Store, initiator: Any = None, *, cache_kib: int | None = None) -> Iterator[Tx]:
+    """One write transaction (`cache_kib`: a larger page cache for it, store.write)."""
+    with store.write(cache_kib=cache_kib) as s:
         tx = Tx(s, Changes(initiator=initiator))
         yield tx
         tx.flush_index()

@@ -42,6 +42,9 @@ from .excel_sheets import Row, Sheet, prepare_sheets
 
 Progress = Callable[[int, int], None]
 FLUSH_EVERY = 1000
+# The import's page cache: a 50,000-person file writes ~130 MB of pages, which the usual 64 MiB cache wrote out
+# and read back mid-transaction (SQLCipher encrypting and decrypting them again). SQLite takes only the pages used.
+IMPORT_CACHE_KIB = 262_144
 PROGRESS_EVERY = 500
 
 
@@ -148,7 +151,7 @@ def _import(store: Store, path, create_areas: bool, dry_run: bool, skip_errors: 
         )
     total = sum(len(s.rows) for s in sheets)
     try:
-        with transaction(store, initiator=initiator) as tx:
+        with transaction(store, initiator=initiator, cache_kib=IMPORT_CACHE_KIB) as tx:
             importer = _Importer(tx, report, create_areas=create_areas, progress=progress, total=total)
             # Buildings before the households in them, households before their people.
             for sheet in sorted(sheets, key=lambda s: list(SHEET_BY_KIND).index(s.spec.kind)):

@@ -5,7 +5,8 @@ parameter dict per row, the insertmanyvalues batches); a 50,000-person import
 makes ~250,000 rows. `hold(s, obj)` keeps a new row of a table model in the
 session instead; `flush(s)` writes every held row with one executemany per
 table, its values converted by the column types' own bind processors (JSON,
-dates), so the stored text is what the ORM would have written.
+dates; a plain date and a UTC datetime by a quicker formatting of the same
+text), so the stored text is what the ORM would have written.
 
 Held rows reach the database, in the same transaction, before anything could
 read them: before any ORM statement of the session (a query, `s.get` that
@@ -22,13 +23,16 @@ model can be held, including those added later.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, datetime, timezone
 from functools import cache
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, SQLModel
+from sqlmodel.sql.sqltypes import UTCDateTime
 
 _KEY = "gw.bulk"  # s.info: {table model: [held objects]}, in first-held order
 _COUNT = "gw.bulk.count"
@@ -119,7 +123,7 @@ def _insert(model: type[SQLModel], dialect: Dialect) -> tuple[str, Callable[[dic
     parts = []
     for i, c in enumerate(table.columns):
         key = mapper.get_property_by_column(c).key
-        proc = c.type._cached_bind_processor(dialect)
+        proc = _fast_processor(c.type, dialect, c.type._cached_bind_processor(dialect))
         if proc is None:
             parts.append(f"d.get({key!r})")
         else:
@@ -130,6 +134,39 @@ def _insert(model: type[SQLModel], dialect: Dialect) -> tuple[str, Callable[[dic
     names = ", ".join(f'"{c.name}"' for c in table.columns)
     marks = ", ".join("?" * len(table.columns))
     return f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', values
+
+
+def _fast_processor(type_: Any, dialect: Dialect, proc: Any) -> Any:
+    """`proc`, or for SQLite's DATE and for a UTC datetime column (SQLite's DATETIME) in their default text
+    forms a function giving the same text faster.
+
+    SQLAlchemy formats a date or a datetime through a dict of its parts, a UTC datetime after a time zone
+    check and conversion (~3-4 µs); one format operation writes the same text in a third of it (an import
+    writes a date or two and a datetime for each of its ~240,000 rows). Anything else (a datetime in a date
+    column, a datetime in another zone or none, None) still goes through `proc`.
+    """
+    if proc is None:
+        return None
+    if isinstance(type_, UTCDateTime):
+        impl = type_.impl_instance.dialect_impl(dialect)
+        if isinstance(impl, sqlite.DATETIME) and impl._storage_format == sqlite.DATETIME._storage_format and impl._reg is None:
+
+            def utc_text(value: Any, _datetime: type = datetime, _utc: Any = timezone.utc, _slow: Any = proc) -> Any:
+                if type(value) is _datetime and value.tzinfo is _utc:
+                    return "%04d-%02d-%02d %02d:%02d:%02d.%06d" % (
+                        value.year, value.month, value.day, value.hour, value.minute, value.second, value.microsecond)
+                return _slow(value)
+
+            return utc_text
+        return proc
+    impl = type_.dialect_impl(dialect)
+    if isinstance(impl, sqlite.DATE) and impl._storage_format == sqlite.DATE._storage_format and impl._reg is None:
+
+        def date_text(value: Any, _date: type = date, _slow: Any = proc) -> Any:
+            return value.isoformat() if type(value) is _date else _slow(value)
+
+        return date_text
+    return proc
 
 
 # -- the flush points: any session of the app ----------------------------------------

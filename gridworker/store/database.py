@@ -19,10 +19,23 @@ from sqlmodel import Session
 from ..domain.errors import GridWorkerError, WrongPassword
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # what json.dumps(value, ensure_ascii=False) builds at every call
+
+
+CACHE_KIB = 65_536  # every connection's page cache (PRAGMA cache_size), unless a transaction asks for more
+
+
 def _json_text(value) -> str:
     """JSON columns as UTF-8 text: a Chinese character is 3 bytes, not the 6 of a \\uXXXX escape
-    (the outbox of a 50,000-person import is a third smaller)."""
-    return json.dumps(value, ensure_ascii=False)
+    (the outbox of a 50,000-person import is a third smaller).
+
+    The text is json.dumps(value, ensure_ascii=False)'s, without its new encoder per call: an import's
+    outbox rows are ~240,000 values, most of them None (a reference create's fields, every row's result),
+    6 µs each through json.dumps and 0.3 µs here.
+    """
+    if value is None:
+        return "null"
+    return _ENCODE(value)
 
 
 class Store:
@@ -77,7 +90,7 @@ class Store:
             cur.execute("PRAGMA synchronous = FULL")
             # 64 MiB page cache: the statistics and search working sets of a
             # 50,000-person community fit (8 MB did not: 0.72 s → 0.41 s).
-            cur.execute("PRAGMA cache_size = -65536")
+            cur.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             cur.close()
 
         @event.listens_for(engine, "begin")
@@ -105,26 +118,37 @@ class Store:
             yield s
 
     @contextmanager
-    def write(self, *, durable: bool = True) -> Iterator[Session]:
+    def write(self, *, durable: bool = True, cache_kib: int | None = None) -> Iterator[Session]:
         """`durable=False`: the commit does not wait for the disk (a power cut may undo it, never half of it).
 
         For work that can be fetched again, such as a group of a first sync saved with its cursor:
         in WAL mode, synchronous NORMAL skips the fsync of each commit, and the next durable
         commit (any connection's) syncs the log with it. The connection is set back to FULL after.
+
+        `cache_kib`: a larger page cache for this transaction (a bulk write whose pages outgrow the usual
+        one, which then writes pages out and reads them back, encrypting and decrypting them again).
+        SQLite takes the pages only as they are used; the connection's cache is set back, and its pages
+        freed, when the transaction ends.
         """
-        if durable:
+        if durable and cache_kib is None:
             with self._write_lock, Session(self._write_engine, expire_on_commit=False) as s:
                 with s.begin():
                     yield s
             return
         with self._write_lock, self._write_engine.connect() as conn:
             driver = conn.connection.driver_connection  # outside any transaction: SQLite refuses it inside one
-            driver.execute("PRAGMA synchronous = NORMAL")
+            if not durable:
+                driver.execute("PRAGMA synchronous = NORMAL")
+            if cache_kib is not None:
+                driver.execute(f"PRAGMA cache_size = -{int(cache_kib)}")
             try:
                 with Session(bind=conn, expire_on_commit=False) as s, s.begin():
                     yield s
             finally:
-                driver.execute("PRAGMA synchronous = FULL")
+                if not durable:
+                    driver.execute("PRAGMA synchronous = FULL")
+                if cache_kib is not None:
+                    driver.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
 
     # -- backup --------------------------------------------------------------
     def backup_to(self, path: Path) -> None:

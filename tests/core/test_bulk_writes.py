@@ -157,3 +157,56 @@ def test_a_record_added_to_the_session_and_not_flushed_is_still_found_by_id(stor
         p = Person(name="郑十", household_id=home.id, area_id=home.area_id)
         tx.s.add(p)  # pending in the ORM, not yet flushed
         assert get_live(tx.s, Person, p.id) is p
+
+
+@pytest.mark.parametrize("value", [None, {}, [], {"name": "孙八", "tags": ["elderly", "独居"], "n": 3, "x": 1.5, "none": None},
+                                   "文本", 0, True, {"nested": {"a": [1, {"b": "\u2028"}]}}])
+def test_json_column_text_is_json_dumps_without_ascii_escapes(value):
+    """The JSON columns' serializer (its fast path for None and its shared encoder) writes json.dumps's text."""
+    from gridworker.store.database import _json_text
+
+    assert _json_text(value) == json.dumps(value, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("value", [None, "date", "old date", "datetime"])
+def test_a_held_date_is_stored_as_the_orm_stores_it(store, value):
+    """The bulk path's quicker text for a date column (store/bulk._fast_processor) is SQLAlchemy's own."""
+    from datetime import date, datetime, timezone
+
+    from gridworker.domain.models import Membership
+    from gridworker.store import bulk
+
+    given = {None: None, "date": date(1980, 5, 17), "old date": date(999, 1, 2),
+             "datetime": datetime(2024, 3, 4, 5, 6, 7, tzinfo=timezone.utc)}[value]
+    with store.read() as s:
+        dialect = s.connection().dialect
+    column = Membership.__table__.c.moved_in
+    fast = bulk._fast_processor(column.type, dialect, column.type._cached_bind_processor(dialect))
+    assert fast is not column.type._cached_bind_processor(dialect)  # the quick path is the one tested
+    assert fast(given) == column.type._cached_bind_processor(dialect)(given)
+
+
+@pytest.mark.parametrize("value", [None, "now", "on the second", "old", "another zone", "no zone"])
+def test_a_held_utc_datetime_is_stored_as_the_orm_stores_it(store, value):
+    """The bulk path's quicker text for a UTC datetime column is SQLAlchemy's own (a naive one refused alike)."""
+    from datetime import datetime, timedelta, timezone
+
+    from gridworker.store import bulk
+
+    now = datetime.now(timezone.utc)
+    given = {None: None, "now": now, "on the second": now.replace(microsecond=0),
+             "old": datetime(999, 1, 2, 3, 4, 5, 6, tzinfo=timezone.utc),
+             "another zone": now.astimezone(timezone(timedelta(hours=8))), "no zone": now.replace(tzinfo=None)}[value]
+    with store.read() as s:
+        dialect = s.connection().dialect
+    column = Outbox.__table__.c.created_at
+    slow = column.type._cached_bind_processor(dialect)
+    fast = bulk._fast_processor(column.type, dialect, slow)
+    assert fast is not slow  # the quick path is the one tested
+    if value == "no zone":
+        with pytest.raises(ValueError):
+            slow(given)
+        with pytest.raises(ValueError):
+            fast(given)
+    else:
+        assert fast(given) == slow(given)

@@ -1,4 +1,5 @@
 import sqlite3
+from contextlib import nullcontext
 
 import pytest
 from sqlmodel import select
@@ -92,3 +93,24 @@ def test_failed_write_rolls_back_everything(store):
             raise RuntimeError("crash in the middle")
     with store.read() as s:
         assert s.exec(select(Person)).all() == []
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_a_write_with_a_larger_page_cache_sets_its_connection_back(store, fails):
+    """store.write(cache_kib=...): the transaction's connection has the larger cache, and the usual one after
+    (committed or rolled back), so a bulk write's pages are not kept in memory afterwards."""
+    from gridworker.store.database import CACHE_KIB
+
+    def cache(driver) -> int:
+        return driver.execute("PRAGMA cache_size").fetchone()[0]
+
+    with pytest.raises(RuntimeError) if fails else nullcontext():
+        with store.write(cache_kib=4 * CACHE_KIB) as s:
+            driver = s.connection().connection.driver_connection
+            assert cache(driver) == -4 * CACHE_KIB
+            s.add(Person(name="赵六"))
+            if fails:
+                raise RuntimeError("stop")
+    assert cache(driver) == -CACHE_KIB
+    with store.read() as s:
+        assert len(s.exec(select(Person).where(Person.name == "赵六")).all()) == (0 if fails else 1)
