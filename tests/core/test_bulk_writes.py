@@ -199,7 +199,7 @@ def test_a_held_utc_datetime_is_stored_as_the_orm_stores_it(store, value):
              "another zone": now.astimezone(timezone(timedelta(hours=8))), "no zone": now.replace(tzinfo=None)}[value]
     with store.read() as s:
         dialect = s.connection().dialect
-    column = Outbox.__table__.c.created_at
+    column = Person.__table__.c.updated_at  # a UTC datetime column the bulk path writes
     slow = column.type._cached_bind_processor(dialect)
     fast = bulk._fast_processor(column.type, dialect, slow)
     assert fast is not slow  # the quick path is the one tested
