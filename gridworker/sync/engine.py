@@ -347,7 +347,7 @@ class SyncEngine:
                 return False
             bulk, resyncing = _begin_group(s, cursor, has_more)
             own = resync.own_accepted(s, changes) if resyncing and resync.after_restore(s) else {}
-            page = pull.apply_page(s, changes, resync=resyncing, rows=group.rows)
+            page = pull.apply_page(s, changes, resync=resyncing, rows=group.rows, grouped=group.grouped)
             for name, ids in resync.send_again(s, own, changes).items():
                 page.touched.setdefault(name, set()).update(ids)
                 result.resent += len(ids)
