@@ -90,3 +90,49 @@ def test_a_page_of_new_records_is_sorted_in_one_loop_as_the_per_change_path_sort
     assert _summary(held) == (3, 0, 0, 0, 2, [["birth_date"]], 1, {"person": 2, "photo": 1})
     with store.read() as s:
         assert s.get(Person, ids[0]).version == 3
+
+
+def _search_docs(store):
+    with store.read() as s:
+        rows = s.connection().exec_driver_sql("SELECT person_id, name, pinyin, initials, numbers, address, status "
+                                              "FROM search_doc ORDER BY person_id").all()  # fmt: skip
+    return [tuple(r) for r in rows]
+
+
+def test_the_end_of_a_first_pull_makes_the_search_documents_beside_the_indexes(store, monkeypatch):
+    from gridworker.store import deferred_indexes, search
+    from gridworker.sync import engine
+
+    bid, hid = uid(), uid()
+    building = {"entity": "building", "id": bid, "op": "upsert", "version": 1,
+                "data": {"area_id": None, "estate": "幸福小区", "name": "3号楼", "address": "幸福路1号"}}  # fmt: skip
+    household = {"entity": "household", "id": hid, "op": "upsert", "version": 1, "data": {
+        "area_id": None, "building_id": bid, "unit": "2", "room": "301", "address": None, "phone": "02112345678"}}
+    people = [person_change(uid(), 1, name=n, household_id=hid, phone=f"1380000000{i}") for i, n in enumerate("张美玲 李四 欧阳娜娜".split())]
+    with store.write() as s:
+        pull.set_indexes_aside(s)  # as the first group of a first pull leaves them
+        pull.apply_page(s, [building, household, *people])
+    threads = []
+    real = search.documents
+
+    def documents(rows):
+        threads.append(threading.current_thread())
+        return real(rows)
+
+    monkeypatch.setattr(search, "documents", documents)
+    with store.write() as s:
+        engine._end_bulk(s)
+    assert threads and threads[0] is not threading.main_thread()  # made beside the indexes, not after them
+    with store.read() as s:
+        assert deferred_indexes.get_meta(s, deferred_indexes.KEY) is None  # the indexes are back
+        index_names = {r[0] for r in s.connection().exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert [h.person_id for h in search.search(s, "zml")] == [people[0]["id"]]
+        assert [h.person_id for h in search.search(s, "3号楼")] != []
+    built = _search_docs(store)
+    assert len(built) == 3 and all("幸福小区" in d[5] and "301" in d[5] for d in built)
+    monkeypatch.setattr(search, "documents", real)
+    with store.write() as s:
+        search.rebuild(s)  # the ordinary way: the same documents
+    assert _search_docs(store) == built
+    with store.read() as s:
+        assert {r[0] for r in s.connection().exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'index'")} == index_names
