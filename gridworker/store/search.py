@@ -193,11 +193,27 @@ def _without_indexes(cur, tables: tuple[str, ...]):
     return restore
 
 
-def rebuild(s: Session) -> int:
-    """Index every live person from scratch (after bulk loads, by the sync engine); returns how many."""
+def live_sources(s: Session) -> list[tuple]:
+    """Every live person's source row (_SOURCE_SQL), read in the caller's transaction: for documents()."""
     cur = _cursor(s, flush=True)
     cur.execute(f"{_SOURCE_SQL} WHERE p.deleted = 0")
-    docs = _numbered(cur, sorted(_docs(cur.fetchall())))  # in person_id order: the unique index fills by appending
+    return cur.fetchall()
+
+
+def documents(rows: list[tuple]) -> list[tuple]:
+    """The search_doc values of source rows, in person_id order; no database, so it may run on another
+    thread while this one's connection works (the sync engine makes the indexes set aside meanwhile)."""
+    return sorted(_docs(rows))
+
+
+def rebuild(s: Session, docs: list[tuple] | None = None) -> int:
+    """Index every live person from scratch (after bulk loads, by the sync engine); returns how many.
+
+    `docs`: documents(live_sources(s)), made ahead in the same transaction."""
+    cur = _cursor(s, flush=True)
+    if docs is None:
+        docs = documents(live_sources(s))
+    docs = _numbered(cur, docs)  # in person_id order: the unique index fills by appending
     pieces.clear(cur)
     cur.execute("DELETE FROM search_doc")
     # Building an index once, sorted, is several times faster than growing it row by row.

@@ -350,7 +350,7 @@ class SyncEngine:
                 return False
             bulk, resyncing = _begin_group(s, cursor, has_more)
             own = resync.own_accepted(s, changes) if resyncing and resync.after_restore(s) else {}
-            page = pull.apply_page(s, changes, resync=resyncing, rows=group.rows)
+            page = pull.apply_page(s, changes, resync=resyncing, rows=group.rows, grouped=group.grouped)
             for name, ids in resync.send_again(s, own, changes).items():
                 page.touched.setdefault(name, set()).update(ids)
                 result.resent += len(ids)
@@ -465,8 +465,15 @@ def _begin_group(s: Session, cursor: str | None, has_more: bool) -> tuple[bool, 
 
 
 def _end_bulk(s: Session) -> None:
-    pull.restore_indexes(s)
-    search.rebuild(s)
+    """The end of a first pull: the indexes set aside made again, the search index rebuilt.
+
+    The search documents are Python work on rows read first; they are made on another thread while
+    this one makes the indexes (SQLite's CREATE INDEX runs without the interpreter lock)."""
+    sources = search.live_sources(s)
+    with ThreadPoolExecutor(1, thread_name_prefix="gridworker-search") as pool:
+        docs = pool.submit(search.documents, sources)
+        pull.restore_indexes(s)
+        search.rebuild(s, docs.result())
     state.delete_meta(s, BULK_INDEX)
 
 

@@ -8,7 +8,8 @@ per group instead of one per page, and the network and the database work
 at the same time.
 
 The reader thread also turns the pages' records into table rows
-(`pull.prepare_rows`): that is Python work, and it runs while the engine's
+(`pull.prepare_rows`) and keeps each record's last change of the group
+(`pull.last_per_record`): that is Python work, and it runs while the engine's
 thread waits on SQLite, which releases the interpreter lock while it writes.
 The echo of this round's own push (`echoes`: record → version) gets no row:
 the pull does not write it again unless it must (then it makes the row).
@@ -27,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import SyncError
-from .pull import prepare_rows
+from .pull import Grouped, last_per_record, prepare_rows
 from .transport import Transport
 
 GROUP = 5_000  # changes per transaction at most
@@ -39,6 +40,7 @@ AHEAD = 2  # groups read ahead at most (bounds memory)
 class Group:
     changes: list[dict[str, Any]] = field(default_factory=list)
     rows: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # made ahead: see pull.prepare_rows
+    grouped: Grouped | None = None  # each record's last change, made ahead: pull.last_per_record(changes)
     cursor: str = ""
     has_more: bool = True
     epoch: str | None = None  # of the first page
@@ -103,6 +105,7 @@ class FeedReader:
                         group.epoch = str(body["epoch"])
                     group.changes += body["changes"]
                     group.rows.update(prepare_rows(body["changes"], self.echoes))
+                    group.grouped = last_per_record(body["changes"], group.grouped)
                     cursor = group.cursor = body["cursor"]
                     group.has_more = body["has_more"]
                     if not group.has_more or len(group.changes) >= self.group or self._stop.is_set():

@@ -75,9 +75,16 @@ class PageResult:
         self.touched.setdefault(entity, set()).add(record_id)
 
 
-def _last_per_record(changes: list[dict[str, Any]]) -> dict[str, dict[tuple[str, str], dict[str, Any]]]:
-    """Changes grouped by entity, only the last one of each record (the feed is in commit order)."""
-    grouped: dict[str, dict[tuple[str, str], dict[str, Any]]] = {}
+Grouped = dict[str, dict[tuple[str, str], dict[str, Any]]]  # entity → (entity, id) → the record's last change
+
+
+def last_per_record(changes: list[dict[str, Any]], grouped: Grouped | None = None) -> Grouped:
+    """Changes grouped by entity, only the last one of each record (the feed is in commit order).
+
+    With `grouped`, the changes of a page are added to those of the pages before it (the feed's
+    reader thread groups a group's pages as they arrive): the same as grouping all of them at once.
+    """
+    grouped = {} if grouped is None else grouped
     for change in changes:
         entity, rid = change.get("entity"), change.get("id")
         if not isinstance(entity, str) or not isinstance(rid, str):
@@ -145,9 +152,11 @@ def prepare_rows(
 
 
 def apply_page(
-    s: Session, changes: list[dict[str, Any]], *, resync: bool = False, rows: dict[tuple[str, str], dict] | None = None
+    s: Session, changes: list[dict[str, Any]], *, resync: bool = False, rows: dict[tuple[str, str], dict] | None = None,
+    grouped: Grouped | None = None,
 ) -> PageResult:
-    """Apply changes in the caller's transaction; `rows`: those of prepare_rows(changes), if made ahead."""
+    """Apply changes in the caller's transaction; `rows` and `grouped`: prepare_rows(changes) and
+    last_per_record(changes), if made ahead (by the feed's reader thread)."""
     result = PageResult(now=utcnow())
     conn = s.connection()
     # Most pages meet no unsent edit and no held eviction: skip those look-ups when the tables say so.
@@ -156,7 +165,7 @@ def apply_page(
         has_held=conn.execute(select(HELD.c.entity).limit(1)).first() is not None,
         has_unsure=conn.execute(select(UNSURE.c.entity).limit(1)).first() is not None,
     )
-    for entity, per in _last_per_record(changes).items():
+    for entity, per in (last_per_record(changes) if grouped is None else grouped).items():
         if resync:
             s.connection().execute(
                 delete(RESYNC).where(RESYNC.c.entity == entity, RESYNC.c.record_id.in_([rid for _e, rid in per]))
@@ -221,8 +230,11 @@ def _apply_entity(
     leaving = [c["id"] for c in changes if c.get("op") == "evict" and c["id"] in local]
     needed = keep.kept(s, leaving) if leaving else set()  # this computer's work still needs these (sync/keep.py)
     out = _Sorted(unsure=_unsure(conn, emap.name, ids, local_state) | set(pending))
-    for change in changes:
-        _sort_change(emap, change, local, needed, resync, prepared, result, out)
+    if local or resync:
+        for change in changes:
+            _sort_change(emap, change, local, needed, resync, prepared, result, out)
+    else:
+        _sort_new(emap, changes, prepared, result, out)
     result.upserts += len(out.written)
     if out.written:
         result.touched.setdefault(emap.name, set()).update(out.written)
@@ -300,6 +312,35 @@ def _settle(conn: Any, entity: str, out: _Sorted) -> None:
     if done:
         sql = "DELETE FROM sync_unsure WHERE entity = ? AND record_id IN (SELECT value FROM json_each(?))"
         conn.exec_driver_sql(sql, (entity, json.dumps(done)))
+
+
+def _sort_new(
+    emap: EntityMap, changes: list[dict[str, Any]], prepared: dict[tuple[str, str], dict[str, Any]], result: PageResult,
+    out: _Sorted,
+) -> None:
+    """_sort_change for changes of records this device does not hold (a first pull's pages, in one loop):
+    an eviction or a tombstone of one has nothing to drop, an upsert is an insert."""
+    name, inserts, written = emap.name, out.inserts, out.written
+    for change in changes:
+        op = change.get("op")
+        if op == "evict" or op == "delete":
+            continue
+        data = change.get("data")
+        if op != "upsert" or not isinstance(data, dict):
+            result.skipped += 1
+            continue
+        rid, version = change["id"], change.get("version")
+        version = version if isinstance(version, int) else 0
+        row = prepared.get((name, rid))
+        if row is None or row["version"] != version:
+            row = emap.row(rid, version, data, result.now)
+        inserts.append(row)
+        written.append(rid)
+        if row.get("extra") and (bad := emap.set_aside(row)):
+            log.warning("pulled %s %s: unreadable %s kept aside", name, rid, ", ".join(bad))
+            result.set_aside[(name, rid)] = bad
+        if name == "photo" and isinstance(row.get("sha256"), str):
+            result.photos.append((rid, row["sha256"]))
 
 
 def _write(conn: Any, emap: EntityMap, out: _Sorted, result: PageResult) -> None:
