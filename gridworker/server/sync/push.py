@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import time
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -98,8 +99,11 @@ class PushRun(ConflictNotes):
         self.server_hlc = str(hlc_mod.Hlc(self.now_ms, 0, SERVER_WRITER))
         self._clock_limit = f"{self.now_ms + CLOCK_AHEAD_MS:013d}"  # a clock's 13 digits of ms compare as text
         self._rules: Rules | None = None
-        self.places = PlacePush(self)  # inspections and hazards (places.py)
-        self.part = ParticipationRun(self)  # issue 16's entities (participation.py)
+        # The helpers see the run through a weak proxy: a cycle would keep the push's records (their data
+        # and meta) alive until the garbage collector found them, in its costly older generations.
+        me = weakref.proxy(self)
+        self.places = PlacePush(me)  # inspections and hazards (places.py)
+        self.part = ParticipationRun(me)  # issue 16's entities (participation.py)
 
     @property
     def rules(self) -> Rules:
