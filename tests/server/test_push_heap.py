@@ -8,6 +8,7 @@ server's full collections were a tenth of its CPU for a push of 500 edits (issue
 from __future__ import annotations
 
 import gc
+import traceback
 
 from gridworker.server.sync.places import PlacePush
 from gridworker.server.sync.push import PushRun
@@ -38,3 +39,25 @@ def test_a_push_leaves_no_garbage_only_the_collector_could_free(world):
     finally:
         gc.enable()
     assert left == before == 0
+
+
+def test_the_collector_does_not_walk_a_push_while_it_is_applied(world):
+    """A push of 500 makes ~20 objects a record that live until it ends and die by reference counting:
+    collections started inside it only walked them (and carried them into older generations)."""
+    w1 = world.api("w1")
+    g1 = world.area_ids["G1"]
+    inside = []
+
+    def seen(phase, info):
+        if phase == "start" and any(f.name == "apply_push" for f in traceback.extract_stack()):
+            inside.append(info["generation"])
+
+    gc.collect()
+    gc.callbacks.append(seen)
+    try:
+        results = w1.push([w1.mutation("person", new_id(), {"name": f"王{i}", "area_id": g1}) for i in range(500)])
+    finally:
+        gc.callbacks.remove(seen)
+    assert {r["status"] for r in results} == {"applied"}
+    assert gc.isenabled()
+    assert inside == []
