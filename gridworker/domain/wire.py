@@ -24,6 +24,7 @@ docs/sync-protocol.md is the human-readable version of this module.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
@@ -375,7 +376,7 @@ def validate(
     """
     problems = [] if types_checked else check_types(entity, fields)
     spec = ENTITIES[entity] if not problems or entity in ENTITIES else None
-    if spec is not None:
+    if spec is not None and not spec.read_only.isdisjoint(fields):
         problems += [
             ValidationError(
                 f, f"{v.label(f)}由服务器计算，不能修改", f"{v.label(f, 'en')} is set by the server and cannot be written", code="read_only"
@@ -385,6 +386,13 @@ def validate(
         ]
     if problems:
         raise InvalidRecord(problems)
-    from .wire_checks import check_values  # the checkers need this module's table: imported when first used
+    return _checkers()(entity, fields, creating, existing)
 
-    return check_values(entity, fields, creating, existing)
+
+@functools.cache
+def _checkers():
+    """wire_checks.check_values: the checkers need this module's table, so they are imported when first used
+    (once: an import statement run at every call cost as much as checking a short field)."""
+    from .wire_checks import check_values
+
+    return check_values

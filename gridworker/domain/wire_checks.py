@@ -7,6 +7,7 @@ here that collects all its problems at once (InvalidRecord names each field).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from datetime import date, datetime
 from types import SimpleNamespace
@@ -24,6 +25,9 @@ from .wire import DATE, ENTITIES, MAX_BLOB_BYTES, PHOTO_MIMES, SERVER_MANAGED, a
 def _enum_value(cls, name: str, value: Any, *, required: bool = False) -> str | None:
     member = v.enum(cls, name, value, required=required)
     return member.value if member is not None else None
+
+
+_DATES = (date, datetime)
 
 
 def _wire(value: Any) -> Any:
@@ -226,21 +230,31 @@ _CHECKERS = {
 }  # fmt: skip
 
 
+_ID_FIELDS = ("area_id", "building_id", "household_id", "head_person_id")
+_IDENTITY = frozenset({"id_number", "gender", "birth_date"})  # what clean_person reads of `existing`
+
+
+@functools.cache
+def _date_fields(entity: str) -> tuple[str, ...]:
+    return tuple(name for name, kind in ENTITIES[entity].fields.items() if kind == DATE)
+
+
 def _register(entity: str, fields: Mapping[str, Any], creating: bool, existing: Mapping[str, Any] | None):
-    raw = dict(fields)
+    raw = fields  # copied only to take a bad date out of it
     errors: list[ValidationError] = []
-    for name in ("area_id", "building_id", "household_id", "head_person_id"):
+    for name in _ID_FIELDS:
         if name in raw:
             try:
                 an_id(name, raw[name])
             except ValidationError as e:
                 errors.append(e)
-    for name, kind in ENTITIES[entity].fields.items():
-        if kind == DATE and name in raw:  # the cleaners read the forms people type; the wire has one
+    for name in _date_fields(entity):
+        if name in raw:  # the cleaners read the forms people type; the wire has one
             try:
                 a_wire_date(name, raw[name])
             except ValidationError as e:
                 errors.append(e)
+                raw = dict(raw)
                 del raw[name]
     try:
         if entity == "building":
@@ -248,7 +262,8 @@ def _register(entity: str, fields: Mapping[str, Any], creating: bool, existing: 
         elif entity == "household":
             out = clean_household(raw, partial=not creating)
         else:
-            holder = SimpleNamespace(**existing) if existing else None
+            # The stored values matter only to the ID number, gender and birth date, checked together.
+            holder = SimpleNamespace(**existing) if existing and not _IDENTITY.isdisjoint(raw) else None
             out = clean_person(raw, partial=not creating, existing=holder)
     except InvalidRecord as e:
         errors.extend(e.errors)
@@ -257,7 +272,7 @@ def _register(entity: str, fields: Mapping[str, Any], creating: bool, existing: 
         raise InvalidRecord(errors)
     # The cleaners fill in derived values (a household's floor from its room,
     # a person's gender and birth date from the ID number): keep them.
-    return {k: _wire(val) for k, val in out.items()}
+    return {k: val.isoformat() if isinstance(val, _DATES) else val for k, val in out.items()}
 
 
 def check_values(entity: str, fields: Mapping[str, Any], creating: bool, existing: Mapping[str, Any] | None) -> dict[str, Any]:

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import json
 import time
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.engine import Connection
 
 from ...domain import hlc as hlc_mod
@@ -34,12 +35,16 @@ from .blob_access import may_claim
 from .incidents import CalendarCache, derived_fields, replay, to_event
 from .places import PLACE_RULED, PlacePush
 from .push_conflicts import ConflictNotes
+from .push_results import Outcome, exact_record, result_text
 from .merge import APPLIED, REJECTED, Merge, changed_by_others, merge_fields, note_author
 from .participation import ParticipationRun
-from .records import SERVER_WRITER, FeedWriter, Rec, bulk, by_ids, dumps, load, load_children
+from .records import SERVER_WRITER, FeedWriter, Rec, bulk, by_ids, load, load_children
 from .scope import ALL, AREAS, HANDLER, Scope
 
 STAFF_ROLES = frozenset({"admin", "dispatcher"})
+_LIVE_AREA = select(records.c.id).where(
+    records.c.entity == "area", records.c.id == bindparam("area_id"), records.c.deleted.is_(False)
+)
 CLOCK_AHEAD_MS = hlc_mod.MAX_AHEAD_MS  # how far ahead of the server's clock an edit's clock may be
 
 
@@ -61,22 +66,6 @@ class Rejected(Exception):
 
 
 @dataclass
-class Outcome:
-    status: str
-    version: int | None
-    error: dict[str, Any] | None = None
-    exact: bool = False  # the record stored is its version before plus the fields exactly as sent (docs: §4.2)
-
-    def result(self, mutation_id: str) -> dict[str, Any]:
-        out: dict[str, Any] = {"mutation_id": mutation_id, "status": self.status, "version": self.version}
-        if self.error is not None:
-            out["error"] = self.error
-        if self.exact:
-            out["exact"] = True
-        return out
-
-
-@dataclass
 class PushRun(ConflictNotes):
     """The state of one push while it is applied."""
 
@@ -89,7 +78,7 @@ class PushRun(ConflictNotes):
     writer: FeedWriter = field(init=False)
     recs: dict[tuple[str, str], Rec | None] = field(default_factory=dict)
     conflict_rows: list[dict[str, Any]] = field(default_factory=list)
-    _area_ids: set[str] | None = None
+    _areas: dict[str, bool] = field(default_factory=dict)  # area id → it exists (area_exists)
     _categories: set[str] | None = None
     _logs: dict[str, list[Rec]] = field(default_factory=dict)
     _device_users: dict[str, str | None] = field(default_factory=dict)
@@ -101,8 +90,11 @@ class PushRun(ConflictNotes):
         self.server_hlc = str(hlc_mod.Hlc(self.now_ms, 0, SERVER_WRITER))
         self._clock_limit = f"{self.now_ms + CLOCK_AHEAD_MS:013d}"  # a clock's 13 digits of ms compare as text
         self._rules: Rules | None = None
-        self.places = PlacePush(self)  # inspections and hazards (places.py)
-        self.part = ParticipationRun(self)  # issue 16's entities (participation.py)
+        # The helpers see the run through a weak proxy: a cycle would keep the push's records (their data
+        # and meta) alive until the garbage collector found them, in its costly older generations.
+        me = weakref.proxy(self)
+        self.places = PlacePush(me)  # inspections and hazards (places.py)
+        self.part = ParticipationRun(me)  # issue 16's entities (participation.py)
 
     @property
     def rules(self) -> Rules:
@@ -135,10 +127,11 @@ class PushRun(ConflictNotes):
         return self.recs[key]
 
     def area_exists(self, area_id: str) -> bool:
-        if self._area_ids is None:
-            rows = self.conn.execute(select(records.c.id).where(records.c.entity == "area", records.c.deleted.is_(False)))
-            self._area_ids = {r[0] for r in rows}
-        return area_id in self._area_ids
+        """Looked up by key, each area once a push (a push names a few: reading every area's row each push
+        cost a district's admin ~3% of a push of edits)."""
+        if area_id not in self._areas:
+            self._areas[area_id] = self.conn.execute(_LIVE_AREA, {"area_id": area_id}).first() is not None
+        return self._areas[area_id]
 
     def category_exists(self, code: str) -> bool:
         if self._categories is None:
@@ -206,8 +199,8 @@ class PushRun(ConflictNotes):
         return self._upsert(m, spec, rec)
 
     def _upsert(self, m: Mutation, spec: wire.Entity, rec: Rec | None) -> Outcome:
-        read_only = sorted(f for f in m.fields if f in spec.read_only)
-        if read_only:
+        if not spec.read_only.isdisjoint(m.fields):
+            read_only = sorted(f for f in m.fields if f in spec.read_only)
             raise Rejected(
                 "read_only_field",
                 f"字段 {', '.join(read_only)} 由服务器计算，不能修改",
@@ -245,7 +238,7 @@ class PushRun(ConflictNotes):
         if merge.take or creating:
             self._save(m, rec, merge.take, creating, prepared)
         self._record_conflicts(m, rec, merge)
-        exact = _exact(m, values, rec, before, merge)
+        exact = exact_record(m, values, rec, before, merge)
         return Outcome(merge.status, rec.version, self._conflict_error(merge), exact)
 
     def _sees(self, rec: Rec) -> bool:
@@ -446,21 +439,9 @@ class PushRun(ConflictNotes):
         if self.conflict_rows:
             self.conn.execute(insert(conflicts), self.conflict_rows)
         now = time.time()
-        self.encoded.update((m.mutation_id, dumps(r)) for m, r in results)
+        self.encoded.update((m.mutation_id, result_text(r)) for m, r in results)
         rows = [(self.user.id, m.mutation_id, self.encoded[m.mutation_id], now) for m, _ in results]
         bulk(self.conn, "INSERT INTO mutations (user_id, mutation_id, result, at) VALUES (?, ?, ?, ?)", rows)
-
-
-def _exact(m: Mutation, values: dict[str, Any], rec: Rec, before: tuple[int, dict[str, Any]], merge: Merge) -> bool:
-    """Whether an `applied` record is now exactly its `base_version` with the fields as sent: the record had
-    not moved since that version (not even by this device: a restored local backup edits an older one), and
-    nothing was cleaned, added or derived (a client holding that version may keep its own copy: docs §4.2)."""
-    sent = m.fields
-    version, data = before
-    if merge.status != APPLIED or version != (m.base_version or 0) or values is sent or values != sent:
-        return False
-    saved = bool(merge.take) or version == 0
-    return rec.version == version + saved and not rec.deleted and rec.data == {**data, **sent}
 
 
 def _out_of_scope() -> Rejected:
