@@ -201,14 +201,12 @@ def live_sources(s: Session) -> list[tuple]:
 
 
 def documents(rows: list[tuple]) -> list[tuple]:
-    """The search_doc values of source rows, in person_id order; no database, so it may run on another
-    thread while this one's connection works (the sync engine makes the indexes set aside meanwhile)."""
+    """The search_doc values of source rows, in person_id order; no database: may run on another thread."""
     return sorted(_docs(rows))
 
 
 def rebuild(s: Session, docs: list[tuple] | None = None) -> int:
     """Index every live person from scratch (after bulk loads, by the sync engine); returns how many.
-
     `docs`: documents(live_sources(s)), made ahead in the same transaction."""
     cur = _cursor(s, flush=True)
     if docs is None:

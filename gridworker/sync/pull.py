@@ -242,6 +242,11 @@ def _apply_entity(
     if local_state.has_unsure:
         _settle(conn, emap.name, out)
     _hold_or_release(conn, emap, changes, needed, local_state)
+    _rebase(s, emap, changes, pending, resync)
+
+
+def _rebase(s: Session, emap: EntityMap, changes: list[dict[str, Any]], pending: dict, resync: bool) -> None:
+    """This device's unsent edits of records the page changed, applied again over the server's record."""
     rebased = [c for c in changes if c["id"] in pending and c.get("op") in ("upsert", "delete")]
     for change in rebased:
         reapply_pending(s, emap, change["id"], pending[change["id"]])
