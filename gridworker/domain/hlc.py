@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 # The server refuses an edit whose clock is further ahead of its own (docs/sync-protocol.md §4.8): a clock
 # years ahead would win every later collision.
@@ -30,6 +31,14 @@ class Hlc:
         if len(ms) != 13 or not ms.isdigit() or len(counter) != 4 or not counter.isdigit() or not node:
             raise ValueError(f"not an HLC: {text!r}")
         return cls(int(ms), int(counter), node)
+
+
+def time_of(text: str) -> datetime | None:
+    """When a stamp was made (its milliseconds, UTC), or None for text that is not one."""
+    try:
+        return datetime.fromtimestamp(Hlc.parse(text).ms / 1000, timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        return None
 
 
 def tick(last: Hlc | None, node: str, now_ms: int | None = None) -> Hlc:

@@ -18,6 +18,7 @@ from gridworker.domain.fieldwork import IncidentEvent
 from gridworker.domain.models import Outbox
 from gridworker.services import incidents
 from gridworker.services.queries import places as place_queries
+from gridworker.ui.fieldwork.text import local_time
 from gridworker.ui.pages.incidents import IncidentBoardPage
 
 from .conftest_fieldwork import DISPATCHER, HANDLER, WORKER, activate, click_row, jpeg_with_gps, show
@@ -152,6 +153,8 @@ def test_a_refusal_from_the_server_shows_on_the_incident(qtbot, make_ctx, demo_s
     assert "Only a dispatcher or an admin can accept incidents" in board.detail.rejections.text()
     assert "Accept" in board.detail.rejections.text()
     assert "Refused" in board.detail.timeline.text()  # the refused step is marked in the timeline
+    made = datetime.fromtimestamp(int(row.hlc[:13]) / 1000, timezone.utc)  # the edit's stamp is its time
+    assert f"({local_time(made)})" in board.detail.rejections.text()
 
 
 def test_the_board_lists_by_status_and_marks_late_work(qtbot, make_ctx, demo_store, reported, tmp_path, spot):

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
+from ...domain import hlc
 from ...domain.enums import Action, Status
 from ...domain.fieldwork import Incident, IncidentEvent, Photo
 from ...domain.lifecycle import CLOCK_RUNNING, Event, IncidentState
@@ -48,7 +49,7 @@ class Rejection:
     entity: str
     record_id: str
     action: str | None  # the event's action, for incident_event rows
-    made_at: datetime
+    made_at: datetime | None  # when the edit was made (its stamp)
     code: str
     message_zh: str
     message_en: str
@@ -69,7 +70,7 @@ def _rejections(s: Session, incident_id: str) -> list[Rejection]:
                 entity=row.entity,
                 record_id=row.record_id,
                 action=(row.fields or {}).get("action"),
-                made_at=row.created_at,
+                made_at=hlc.time_of(row.hlc),  # the edit's stamp is its time (the outbox keeps no other)
                 code=why.code,
                 message_zh=why.zh,
                 message_en=why.en,
