@@ -130,7 +130,8 @@ class Outbox(SQLModel, table=True):
     __table_args__ = (Index("ix_outbox_record", "entity", "record_id"),)
 
     seq: int | None = Field(default=None, primary_key=True)
-    mutation_id: str = Field(default_factory=new_id, max_length=36)
+    # NULL for a reference create never sent (store/outbox.py mutation_id_of; store migration 0013).
+    mutation_id: str | None = Field(default_factory=new_id, max_length=36, nullable=True)
     entity: str = Field(max_length=32)
     record_id: str = Field(max_length=36)
     op: str = Field(max_length=8)

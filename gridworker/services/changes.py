@@ -133,7 +133,10 @@ def values_upsert(
         row = _upsert_values(s, model.entity, values["id"], 0, {}) | {"fields": outbox.REFERENCE}
     else:
         row = _upsert_values(s, model.entity, values["id"], 0, changed)
-    out = bulk.hold_values(s, Outbox, row_values(Outbox, row))
+    values_row = row_values(Outbox, row)
+    if row["fields"] is outbox.REFERENCE:
+        values_row["mutation_id"] = None  # derived until it is sent (outbox.mutation_id_of)
+    out = bulk.hold_values(s, Outbox, values_row)
     if queued is not None:
         queued[values["id"]] = out
     if changes is not None:

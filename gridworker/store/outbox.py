@@ -17,6 +17,11 @@ its materialised fields in the row (push.mark_attempted, reject_locally): a
 replay of its mutation_id must mean what was sent, whatever the record has
 become since.
 
+Nor does a reference store its mutation id until then (its `mutation_id` is NULL, 37 bytes of each
+imported create): `mutation_id_of` derives it from the row's entity, record and stamp, the same at every
+read, and the push stores it with the fields. A squash that changes the stamp of a row never sent stores
+the id it had.
+
 Only the register's households, people and stays are written as references
 (`REFERENCE_ENTITIES`); a photo never is (sync/blobs.py reads its sha256 from
 the stored fields in SQL). Everything that reads an outbox row's fields calls
@@ -27,6 +32,7 @@ eviction's keep list, the re-read after a restore, the refused lists.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any
@@ -46,6 +52,15 @@ ALWAYS: dict[str, frozenset[str]] = {
 REFERENCE_ENTITIES = frozenset(ALWAYS)
 REFERENCE = None  # the `fields` of a reference create (stored as JSON null)
 REFERENCE_TEXT = "null"  # ... as the column's text, for SQL
+
+
+_IDS = uuid.UUID("5d6b2f1e-8c3a-4f0e-9b7d-2a1c4e6f8d90")  # the namespace of derived mutation ids
+
+
+def mutation_id_of(entity: str, record_id: str, hlc: str) -> str:
+    """The mutation id of a reference create whose row stores none: a UUID (version 5) of what tells the row
+    apart — one record's create with one stamp of this device's clock — so every read gives the same."""
+    return str(uuid.uuid5(_IDS, f"{entity}/{record_id}/{hlc}"))
 
 
 def is_reference(stored: Any) -> bool:

@@ -106,8 +106,9 @@ def load_pending(s: Session) -> list[Pending]:
         "coalesce(json_extract(result, '$.attempted'), 0) FROM outbox WHERE state = 'pending' ORDER BY seq"
     ).all()
     fields = outbox.fields_of(conn, ((r[2], r[3], r[5]) for r in rows))
+    derived = outbox.mutation_id_of  # a reference never sent stores no id (store/outbox.py)
     return [
-        Pending(seq, mid, entity, rid, op, f, base, hlc, bool(attempted), outbox.is_reference(stored))
+        Pending(seq, mid or derived(entity, rid, hlc), entity, rid, op, f, base, hlc, bool(attempted), outbox.is_reference(stored))
         for (seq, mid, entity, rid, op, stored, base, hlc, attempted), f in zip(rows, fields)
     ]
 
@@ -146,8 +147,10 @@ def squash(s: Session) -> list[Pending]:
     if merged:
         conn = s.connection()
         conn.execute(
-            update(OUTBOX).where(OUTBOX.c.seq == bindparam("b_seq")).values(fields=bindparam("b_fields"), hlc=bindparam("b_hlc")),
-            [{"b_seq": p.seq, "b_fields": p.fields, "b_hlc": p.hlc} for p in changed.values()],
+            update(OUTBOX).where(OUTBOX.c.seq == bindparam("b_seq")).values(
+                fields=bindparam("b_fields"), hlc=bindparam("b_hlc"), mutation_id=bindparam("b_mid")
+            ),  # the id it had (a reference's was derived from the stamp it no longer has)
+            [{"b_seq": p.seq, "b_fields": p.fields, "b_hlc": p.hlc, "b_mid": p.mutation_id} for p in changed.values()],
         )
         conn.execute(delete(OUTBOX).where(OUTBOX.c.seq.in_(merged)))
         gone = set(merged)
@@ -219,11 +222,14 @@ def _same(stored: Any, p: Pending) -> bool:
 
 
 def _store_references(conn, rows: list[Pending]) -> None:
-    """A reference create put on the wire (or refused) keeps what it stood for: a replay must mean what was sent."""
+    """A reference create put on the wire (or refused) keeps what it stood for, and its id: a replay must mean
+    what was sent."""
     if rows:
         conn.execute(
-            update(OUTBOX).where(OUTBOX.c.seq == bindparam("b_seq")).values(fields=bindparam("b_fields")),
-            [{"b_seq": p.seq, "b_fields": p.fields} for p in rows],
+            update(OUTBOX).where(OUTBOX.c.seq == bindparam("b_seq")).values(
+                fields=bindparam("b_fields"), mutation_id=bindparam("b_mid")
+            ),
+            [{"b_seq": p.seq, "b_fields": p.fields, "b_mid": p.mutation_id} for p in rows],
         )
         for p in rows:
             p.ref = False

@@ -113,7 +113,8 @@ def test_the_upgrade_numbers_the_areas_of_the_search_entries(tmp_path):
 
 
 def test_the_outbox_keeps_no_created_at_and_every_other_value_survives_the_upgrade(tmp_path):
-    """Migration 0013: nothing read an outbox row's created_at (its stamp is its time); the column goes."""
+    """Migration 0013: an outbox row's stamp is its time, created_at goes; a mutation id may be NULL (a reference
+    create never sent), and one NULL at a downgrade gets an id again."""
     st = Store(tmp_path / "old.db", os.urandom(32), migrate=False)
     try:
         migrate.upgrade(st.engine, "0012_s7_search")
@@ -130,9 +131,45 @@ def test_the_outbox_keeps_no_created_at_and_every_other_value_survives_the_upgra
             assert "created_at" not in columns and "hlc" in columns
             assert [tuple(r) for r in c.exec_driver_sql("SELECT * FROM outbox ORDER BY seq")] == [r[:8] + r[9:] for r in rows]
             assert _indexes(c) == {"ix_outbox_record", "ix_outbox_state"}
+            c.exec_driver_sql("UPDATE outbox SET mutation_id = NULL WHERE seq = 3")
         command.downgrade(migrate.config(st.engine), "0012_s7_search")
         with st.engine.connect() as c:
             assert c.exec_driver_sql("SELECT count(*), min(created_at) FROM outbox").one() == (3, "1970-01-01 00:00:00.000000")
+            ids = [r[0] for r in c.exec_driver_sql("SELECT mutation_id FROM outbox ORDER BY seq")]
+            assert ids[:2] == ["m1", "m2"] and len(ids[2]) == 36 and ids[2][14] == "4"
     finally:
         st.close()
 
+
+
+def test_a_reference_create_stores_no_mutation_id_until_it_is_sent_and_keeps_the_one_it_was_read_with(store, tmp_path):
+    """An imported create's id is derived from its row (the same at every read) and stored when it goes on the
+    wire, or when a squash merges a later edit into it (its stamp changes then, the id does not)."""
+    from gridworker.services.excel import import_register
+    from gridworker.sync import push
+    from tests.core.test_excel import BASE, write_book
+
+    result = import_register(store, write_book(tmp_path / "r.xlsx", BASE), create_areas=True)
+    assert result.committed
+    with store.read() as s:
+        conn = s.connection()
+        nulls = conn.exec_driver_sql("SELECT count(*), count(DISTINCT entity) FROM outbox WHERE mutation_id IS NULL").one()
+        first, again = push.load_pending(s), push.load_pending(s)
+    assert nulls[0] >= 3 and nulls[1] == 3  # households, people and stays: references
+    assert [p.mutation_id for p in first] == [p.mutation_id for p in again]
+    assert len({p.mutation_id for p in first}) == len(first) and all(len(p.mutation_id) == 36 for p in first)
+    person = next(p for p in first if p.entity == "person")
+    register.update_person(store, person.record_id, {"phone": "13700001111"})  # an edit before the push: squashed in
+    with store.write() as s:
+        rows = push.squash(s)
+        merged = next(p for p in rows if p.key == person.key)
+        assert merged.mutation_id == person.mutation_id and merged.hlc > person.hlc and merged.fields["phone"] == "13700001111"
+        stored = s.connection().exec_driver_sql("SELECT mutation_id FROM outbox WHERE seq = ?", (merged.seq,)).scalar_one()
+        assert stored == person.mutation_id
+        batch = [p for p in rows if p.ref][:5]
+        push.mark_attempted(s, batch)
+    with store.read() as s:
+        ids = dict(s.connection().exec_driver_sql(
+            f"SELECT seq, mutation_id FROM outbox WHERE seq IN ({','.join(str(p.seq) for p in batch)})").all())  # fmt: skip
+        again = {p.seq: p.mutation_id for p in push.load_pending(s)}
+    assert ids == {p.seq: p.mutation_id for p in batch} == {seq: again[seq] for seq in ids}  # the ids as sent, kept
