@@ -14,6 +14,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..domain.errors import GridWorkerError
+
 if TYPE_CHECKING:
     from alembic.config import Config
     from sqlalchemy.engine import Engine
@@ -32,11 +34,37 @@ def config(engine: Engine | None = None) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    if revision == "head" and _stored_revision(engine) == (quick_head() or head()):
+    stored = _stored_revision(engine)
+    if revision == "head" and stored == (quick_head() or head()):
         return  # the common case: nothing to do, and no Alembic start-up cost
+    if stored is not None and stored not in _revisions():
+        raise NewerData(stored)
     from alembic import command
 
     command.upgrade(config(engine), revision)
+
+
+class NewerData(GridWorkerError):
+    """The database is at a revision this version does not have: a newer version of the app wrote it."""
+
+    def __init__(self, revision: str):
+        super().__init__(
+            "此账户的数据由更新版本的网格员工作台写入，本版本无法打开：请安装该版本或更新的版本。数据未被改动。",
+            "This account's data was written by a newer version of GridWorker, which this version cannot open: "
+            "install that version or a newer one. Nothing was changed.",
+            code="newer_data", details={"revision": revision},
+        )
+
+
+def _revisions() -> set[str]:
+    """Every revision the migration files name (their text; Alembic's own list where that is not plain)."""
+    found = {m.group(2) for path in (MIGRATIONS / "versions").glob("*.py")
+             for m in _ASSIGN.finditer(path.read_text("utf-8")) if m.group(1) == "revision" and m.group(2)}  # fmt: skip
+    if found:
+        return found
+    from alembic.script import ScriptDirectory
+
+    return {r.revision for r in ScriptDirectory.from_config(config()).walk_revisions()}
 
 
 def current(engine: Engine) -> str | None:

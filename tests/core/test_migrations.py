@@ -174,3 +174,32 @@ def test_upgrade_to_0011_lists_every_record_pushed_before_as_unsure(old_store):
     with old_store.engine.connect() as c:
         listed = set(c.exec_driver_sql("SELECT entity, record_id FROM sync_unsure").all())
     assert listed == {("household", "h1"), ("person", "p2")}
+
+
+def test_data_a_newer_version_wrote_is_refused_in_words_and_left_as_it_is(tmp_path, gridworker_home, monkeypatch, capsys):
+    """A database at a revision this version does not have (the user went back to an older app): a sentence in
+    the user's language, not Alembic's traceback, and nothing changed."""
+    from gridworker.cli import main
+    from gridworker.store import AccountManager
+    from tests.conftest import PASSWORD
+
+    accounts = AccountManager(gridworker_home)
+    accounts.create("w", PASSWORD)
+    account, st = accounts.open("w", PASSWORD)
+    key = st.key
+    with st.engine.begin() as c:
+        c.exec_driver_sql("UPDATE alembic_version SET version_num = '0099_from_a_newer_app'")
+    st.close()
+    with pytest.raises(migrate.NewerData) as caught:
+        accounts.open("w", PASSWORD)
+    assert caught.value.message("en").startswith("This account's data was written by a newer version of GridWorker")
+    monkeypatch.setenv("GRIDWORKER_PASSWORD", PASSWORD)
+    code = main(["--account", "w", "status"])
+    out = capsys.readouterr()
+    assert code != 0 and "由更新版本的网格员工作台写入" in out.err and "Traceback" not in out.err + out.out
+    assert "alembic" not in (out.err + out.out).lower()
+    again = Store(account.db_path, key, migrate=False)
+    try:
+        assert migrate.current(again.engine) == "0099_from_a_newer_app"
+    finally:
+        again.close()
