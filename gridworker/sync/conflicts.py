@@ -215,15 +215,40 @@ def _save_lost(s: Session, items: list[Any], position: int) -> int:
     return added
 
 
-def _superseded(s: Session, row: SyncConflict) -> bool:
-    """The field no longer holds the winning value here: a newer edit (ours, or pulled) came after the loss.
-    Listing it would offer to "keep theirs" — a value nobody holds any more — over the newer one."""
+SETTLED = "settled"  # SyncConflict.resolution when the record came to hold this device's value by itself
+
+
+def settle_given_back(store: Store) -> int:
+    """Close the open losses whose record now holds this device's value: the other side gave it back (kept
+    "theirs" on their own list), so "the server kept theirs" is no longer true and nothing is left to choose.
+    Returns how many; writes nothing when no open loss waits (the usual round)."""
+    with store.read() as s:
+        lost = [c for c in open_conflicts(s) if c.winner == "theirs" and c.entity in ENTITY_MAPS]
+        given_back = [c.id for c in lost if _holds(s, c, c.mine)]
+    if not given_back:
+        return 0
+    with store.write() as s:
+        for c in s.exec(select(SyncConflict).where(SyncConflict.id.in_(given_back), SyncConflict.resolution == None)):  # noqa: E711
+            c.resolution, c.resolved_at = SETTLED, datetime.now(timezone.utc)
+            s.add(c)
+    log.info("%d lost value(s) given back by the other side: no longer listed", len(given_back))
+    return len(given_back)
+
+
+def _holds(s: Session, row: SyncConflict, value: Any) -> bool | None:
+    """Whether the record's field holds `value` here (None: a field this client does not know, or no record)."""
     table = ENTITY_MAPS[row.entity].table
     column = table.c.get(row.field)
     if column is None:
-        return False  # a field this client does not know: it cannot tell, so the user is told
+        return None
     found = s.connection().execute(select(column).where(table.c.id == row.record_id)).first()
-    return found is not None and to_wire(found[0]) != row.theirs
+    return None if found is None else to_wire(found[0]) == value
+
+
+def _superseded(s: Session, row: SyncConflict) -> bool:
+    """The field no longer holds the winning value here: a newer edit (ours, or pulled) came after the loss.
+    Listing it would offer to "keep theirs" — a value nobody holds any more — over the newer one."""
+    return _holds(s, row, row.theirs) is False  # unknown field or no record: it cannot tell, so the user is told
 
 
 def _lost_row(item: Any) -> SyncConflict | None:

@@ -31,7 +31,7 @@ from ..store.database import Store
 from ..store.meta import device_id
 from . import link, pull, push, resync, state
 from .blobs import BlobQueue, remove_files, shas_in_use
-from .conflicts import receive_lost
+from .conflicts import receive_lost, settle_given_back
 from .errors import ResyncRequired, ServerRefused, SyncError, UnmappedAreas
 from .feed import GROUP, FeedReader, Group
 from .status import Counts, counts  # noqa: F401  (re-exported: engine.counts is used by the tests)
@@ -328,8 +328,10 @@ class SyncEngine:
             self._pull(transport, result)
 
     def _lost(self, transport: Transport, result: SyncResult) -> None:
-        """After the pull (the record shows the value that won): list this device's values that lost."""
+        """After the pull (the record shows the value that won): list this device's values that lost, and close
+        those the other side has given back since."""
         result.conflicts += receive_lost(self.store, transport, self._lost_latest)
+        settle_given_back(self.store)
 
     def _start_resync(self, result: SyncResult) -> None:
         log.warning("server asks for a full re-sync: re-reading everything, the outbox is kept")

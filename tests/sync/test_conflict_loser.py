@@ -133,3 +133,20 @@ def test_a_loss_already_overtaken_by_a_newer_edit_is_not_offered(pair):
     assert listed == [("13700000003", "13900000002", "mine")]
     settle(a, b)
     assert household(a, hh.id).phone == household(b, hh.id).phone == "13700000003"
+
+
+def test_a_loss_the_other_side_gives_back_is_no_longer_listed(pair):
+    """b's value won and b was told of the collision; b keeps a's value after all ("keep theirs" on b's list):
+    a's loss ("the server kept theirs") is no longer true, and a's list drops it at a's next sync."""
+    a, b, hh = pair
+    _collide(a, b, hh)
+    settle(a, b)
+    [lost] = open_conflicts(a)
+    [told] = open_conflicts(b)
+    assert (lost.mine, lost.winner, told.winner) == (EARLIER, "theirs", "mine")
+    review.resolve(b.store, told.id, "theirs")  # b gives a's value back
+    settle(b, a)
+    assert household(a, hh.id).phone == EARLIER == household(b, hh.id).phone
+    assert open_conflicts(a) == [] and open_conflicts(b) == []
+    [closed] = _all_conflicts(a, hh.id)
+    assert closed.resolution == review.SETTLED
