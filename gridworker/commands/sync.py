@@ -309,11 +309,14 @@ def list_conflicts(args, ctx) -> int:
     from ..sync import conflicts as review
 
     from ..store import outbox
+    from ..sync.review import record_label
 
     with ctx.store().read() as s:
         found = review.open_conflicts(s)
         refused = review.rejected_edits(s)
         refused_fields = outbox.fields_of(s.connection(), ((r.entity, r.record_id, r.fields) for r in refused))
+        # What the sync page calls each record (a name, an address), beside its kind and number.
+        labels = {(r.entity, r.record_id): record_label(s, r.entity, r.record_id) for r in [*found, *refused]}
     if args.json:
         data = {
             "conflicts": [
@@ -334,20 +337,25 @@ def list_conflicts(args, ctx) -> int:
     from ..domain.display import entity_label, field_label, value_text
 
     # Records and fields in words; the bracketed id is what `conflicts resolve` / `conflicts dismiss` take.
+    def named(entity: str, record_id: str, lang: str) -> str:
+        label = labels.get((entity, record_id)) or ""
+        what = f"{entity_label(entity, lang)} {label}" if label else entity_label(entity, lang)
+        return f"{what}（编号 {record_id[:8]}）" if lang == "zh" else f"{what} (no. {record_id[:8]})"
+
     for c in found:
         kept = "对方" if c.winner == "theirs" else "我的"
         zh = [value_text(c.entity, c.field, v, "zh") for v in (c.mine, c.theirs)]
         en = [value_text(c.entity, c.field, v, "en") for v in (c.mine, c.theirs)]
         ctx.say(
-            f"[{c.id}] {entity_label(c.entity, 'zh')}（编号 {c.record_id[:8]}）{field_label(c.field, 'zh', c.entity)}："
+            f"[{c.id}] {named(c.entity, c.record_id, 'zh')}{field_label(c.field, 'zh', c.entity)}："
             f"我的＝{zh[0]}，对方＝{zh[1]}（服务器保留了{kept}）",
-            f"[{c.id}] {entity_label(c.entity, 'en')} (no. {c.record_id[:8]}) {field_label(c.field, 'en', c.entity)}: "
+            f"[{c.id}] {named(c.entity, c.record_id, 'en')} {field_label(c.field, 'en', c.entity)}: "
             f"mine={en[0]}, theirs={en[1]} (the server kept {'theirs' if c.winner == 'theirs' else 'mine'})",
         )
     for r in refused:
         ctx.say(
-            f"[被拒绝 {r.mutation_id}] {entity_label(r.entity, 'zh')}（编号 {r.record_id[:8]}）：{review.reason(r, 'zh')}",
-            f"[refused {r.mutation_id}] {entity_label(r.entity, 'en')} (no. {r.record_id[:8]}): {review.reason(r, 'en')}",
+            f"[被拒绝 {r.mutation_id}] {named(r.entity, r.record_id, 'zh')}：{review.reason(r, 'zh')}",
+            f"[refused {r.mutation_id}] {named(r.entity, r.record_id, 'en')}: {review.reason(r, 'en')}",
         )
     return EXIT_OK
 

@@ -127,6 +127,8 @@ def test_sync_conflicts_resolve_and_logout(server, clients, capsys, monkeypatch,
     code, listed, _ = run_json(capsys, monkeypatch, "--account", "w1a", "--password-stdin", "conflicts", stdin=pw)
     [c] = listed["conflicts"]
     assert (c["field"], c["mine"], c["theirs"], c["winner"]) == ("phone", "13700000001", "13700000002", "theirs")
+    code, out, _err = run(capsys, monkeypatch, "--account", "w1a", "--password-stdin", "conflicts", stdin=pw)
+    assert f"household {hh.address} (no. {hh.id[:8]})" in out  # named as the sync page names it, not by number alone
     code, out, err = run(capsys, monkeypatch, "--account", "w1a", "conflicts", "resolve", c["id"], "--mine", "--password-stdin", stdin=pw)
     assert code == 0, err
     code, result, _ = run_json(capsys, monkeypatch, "--account", "w1a", "--password-stdin", "sync", stdin=pw)
