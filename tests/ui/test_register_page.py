@@ -420,3 +420,14 @@ def test_a_new_search_without_the_current_person_starts_at_the_top(page, ctx, qt
     page.search.setText(surname)  # keyClicks types ASCII only
     qtbot.waitUntil(lambda: model.rowCount() >= 8 and current.id not in model.ids and not ctx.runner.busy, timeout=10_000)
     qtbot.waitUntil(lambda: page.lists.views[PEOPLE].selectionModel().currentIndex().row() == 0, timeout=10_000)
+
+
+def test_a_stay_without_a_relation_shows_no_empty_brackets(page, ctx, qtbot):
+    from gridworker.services import register
+
+    household_id = page.household.household_id
+    person = register.register_person(ctx.store, {"name": "邓永华", "household_id": household_id})  # no relation given
+    qtbot.waitUntil(lambda: "邓永华" in page.household.browser.toPlainText(), timeout=10_000)
+    text = page.household.browser.toPlainText()
+    [line] = [line for line in text.splitlines() if person.name in line and "→" in line]  # 居住历史
+    assert line.strip().startswith(f"{person.name}：") and "（）" not in text and "()" not in text

@@ -182,9 +182,13 @@ class HouseholdView(QWidget):
             since = h.moved_in.isoformat() if h.moved_in else "?"
             relation = label_of(Relation, h.relation, lang)
             reason = f" — {esc(h.reason)}" if h.reason else ""
-            line = self.tr("{name} ({relation}): {since} → {until}").format(
-                name=h.name or self.tr("(record deleted)"), relation=relation, since=since, until=until
-            )
+            name = h.name or self.tr("(record deleted)")
+            if relation:
+                line = self.tr("{name} ({relation}): {since} → {until}").format(
+                    name=name, relation=relation, since=since, until=until
+                )
+            else:  # a stay with no relation given: no empty brackets
+                line = self.tr("{name}: {since} → {until}").format(name=name, since=since, until=until)
             items.append(f"<li>{esc(line)}{reason}</li>")
         return f"<ul style='margin-left:-20px'>{''.join(items)}</ul>"
 
