@@ -25,6 +25,8 @@ pytestmark = pytest.mark.timeout(120)
 def test_publish_a_meeting_in_the_dialog(qtbot, p_ctx, p_store):
     tab = show(qtbot, ActivitiesTab(p_ctx(STAFF)))
     tab.on_shown()
+    # No activity chosen: nothing to tick or type that no button would save.
+    assert tab.current is None and not any(w.isEnabled() for w in (tab.attendance, tab.minutes, tab.decisions, tab.reason))
     qtbot.waitUntil(lambda: bool(tab.communities), timeout=10_000)
     qtbot.mouseClick(tab.new_button, Qt.LeftButton)
     dialog = tab.new_dialog

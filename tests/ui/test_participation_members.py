@@ -104,6 +104,9 @@ def test_a_grid_worker_cannot_change_a_members_skills_posts_or_team(qtbot, p_ctx
     buttons = (tab.place_button, tab.approve_button, tab.return_button, tab.save_button)
     assert not any(b.isEnabled() for b in buttons)
     assert {b.toolTip() for b in buttons} == {"报到审核和特长、岗位、服务队的登记由社区工作人员办理"}
+    # … the lists and the team cannot be ticked or typed either (Save would not take them), and the reason is said.
+    assert not any(w.isEnabled() for w in (tab.skills, tab.posts, tab.team))
+    assert tab.staff_note.isVisible() and tab.staff_note.text() == "报到审核和特长、岗位、服务队的登记由社区工作人员办理"
     # … and the service refuses the change all the same (a grid worker's push is refused by the server too).
     from gridworker.domain.errors import GridWorkerError
     from gridworker.services.participation import members as member_service

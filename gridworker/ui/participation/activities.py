@@ -259,6 +259,11 @@ class ActivitiesTab(ListTab):
             button.setEnabled(bool(started))
         self.minutes_button.setEnabled(bool(started) and row.kind in rule_tables.deliberation_kinds())
         self.cancel_button.setEnabled(bool(live) and now < row.ends_at)
+        # What no button would save cannot be ticked or typed (attendance ticked with no activity chosen).
+        self.attendance.setEnabled(bool(started))
+        for box in (self.minutes, self.decisions):
+            box.setEnabled(self.minutes_button.isEnabled())
+        self.reason.setEnabled(self.cancel_button.isEnabled())
 
     def _buttons(self):
         return (self.code_button, self.attendance_button, self.award_button, self.minutes_button, self.cancel_button)

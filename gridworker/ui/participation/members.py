@@ -87,6 +87,10 @@ class MembersTab(ListTab):
         self.facts = QLabel(self.tr("Choose a member in the list."))
         self.facts.setWordWrap(True)
         self.facts.setTextFormat(Qt.TextFormat.PlainText)
+        self.staff_note = QLabel()
+        self.staff_note.setWordWrap(True)
+        self.staff_note.setStyleSheet(f"color: {MUTED};")
+        self.staff_note.hide()
         self.grid = QComboBox()
         self.place_button = QPushButton(self.tr("Place in this grid"))
         self.place_button.clicked.connect(self.place)
@@ -108,6 +112,7 @@ class MembersTab(ListTab):
         form = QFormLayout()
         outer.addLayout(form)
         form.addRow(self.facts)
+        form.addRow(self.staff_note)
         form.addRow(self.message)
         form.addRow(self.tr("Grid"), pair(self.grid, self.place_button))
         form.addRow(self.tr("Team"), self.team)
@@ -211,9 +216,17 @@ class MembersTab(ListTab):
         self.approve_button.setEnabled(waiting)
         self.return_button.setEnabled(waiting)
         self.save_button.setEnabled(staff and row is not None)
+        # What cannot be saved cannot be ticked or typed either (a grid worker ticked skills Save would not take).
+        for field in (self.skills, self.posts, self.team):
+            field.setEnabled(staff and row is not None)
+        self.grid.setEnabled(waiting)
+        self.reason.setEnabled(waiting)
         why = "" if staff else self.tr("Community staff review check-ins and record skills, posts and teams")
-        for button in (self.place_button, self.approve_button, self.return_button, self.save_button):
-            button.setToolTip(why)
+        for widget in (self.place_button, self.approve_button, self.return_button, self.save_button, self.skills,
+                       self.posts, self.team):  # fmt: skip
+            widget.setToolTip(why)
+        self.staff_note.setText(why)  # said, not only in a tooltip
+        self.staff_note.setVisible(bool(why))
 
     # -- acting ---------------------------------------------------------------------------------------------
     def _review(self, action: str, done: str, **kwargs) -> None:
