@@ -284,3 +284,9 @@ def export_value(column: Column, value: Any, lang: str = "zh") -> Any:
                 labels.append(v)
         return "、".join(labels) if lang.startswith("zh") else ", ".join(labels)
     return value
+
+
+# The first line of the template's instructions sheet (excel_export.write_template), each language: the import
+# passes over that sheet without a word (it is ours, not a sheet of the user's it could not read).
+INSTRUCTIONS_TITLES = {"zh": "填写说明", "en": "How to fill in this workbook"}
+

@@ -24,7 +24,9 @@ from ..domain.enums import AreaLevel
 from ..domain.errors import GridWorkerError
 from ..domain.models import Area, Building, Household, Person
 from ..store.database import Store
-from .excel_columns import BUILDING, COMMUNITY, GRID, SHEETS, SHEET_BY_KIND, Column, SheetSpec, export_value
+from .excel_columns import (
+    BUILDING, COMMUNITY, GRID, INSTRUCTIONS_TITLES, SHEETS, SHEET_BY_KIND, Column, SheetSpec, export_value,
+)
 from .excel_writer import SheetData, Validation, write_xlsx
 from .outfiles import check_folder, writing
 
@@ -42,7 +44,7 @@ def write_template(path: str | Path, lang: str = "zh") -> Path:
 
 
 _INSTRUCTIONS_ZH = [
-    "填写说明",
+    INSTRUCTIONS_TITLES["zh"],
     "1. 按“楼栋”“住户”“人员”三张表填写，表头不要改动（列的顺序可以调整，不需要的列可以删除）。",
     "2. 住户按“网格 + 小区 + 楼栋”找到所属楼栋，人员按“小区 + 楼栋 + 单元 + 房号”找到所属住户；它们须已在前面的表中或系统里登记。",
     "3. 已有记录按以下规则更新：楼栋 = 网格 + 小区 + 楼栋名；住户 = 楼栋 + 单元 + 房号；人员 = 身份证号（无身份证号时为住户 + 姓名）。",
@@ -54,7 +56,7 @@ _INSTRUCTIONS_ZH = [
     "9. 导入时任何一行有错，默认整份文件都不导入，并列出每个错误单元格；可用 --skip-errors 只导入正确的行，用 --dry-run 先检查。",
 ]
 _INSTRUCTIONS_EN = [
-    "How to fill in this workbook",
+    INSTRUCTIONS_TITLES["en"],
     "1. Use the sheets Buildings, Households and Persons; keep the headers (columns may be reordered or left out).",
     "2. A household names its building by grid + estate + building; a person names their household by estate + building + unit + room. "
     "They must be in an earlier sheet or already registered.",

@@ -10,7 +10,7 @@ from openpyxl.utils.cell import get_column_letter
 
 from ..domain.errors import GridWorkerError, ValidationError
 from ..domain.register import InvalidRecord
-from .excel_columns import SHEETS, CellProblem, SheetSpec, cell_value, guess_spec, is_header_row, match_headers, spec_for_sheet_name, split_tags
+from .excel_columns import INSTRUCTIONS_TITLES, SHEETS, CellProblem, SheetSpec, cell_value, guess_spec, is_header_row, match_headers, spec_for_sheet_name, split_tags
 from .excel_reader import ErrorValue, Table
 
 HEADER_SEARCH_ROWS = 10
@@ -40,13 +40,19 @@ class Prepared:
     ignored_columns: list[tuple[str, str]]  # (sheet, header)
 
 
+def _our_instructions(table: Table) -> bool:
+    """The template's instructions sheet (its first cell is their title): nothing to say about it."""
+    first = table.rows[0][1] if table.rows else []
+    return bool(first) and isinstance(first[0], str) and first[0].strip() in INSTRUCTIONS_TITLES.values()
+
+
 def prepare_sheets(tables: list[Table]) -> Prepared:
     """The sheets to import, in workbook order; several of one kind are fine (people split by grid, say)."""
     out = Prepared([], [], [])
     for table in tables:
         sheet = _find_header(table)
         if sheet is None:
-            if table.rows:
+            if table.rows and not _our_instructions(table):
                 out.ignored_sheets.append(table.name)
             continue
         _, ignored = match_headers(sheet.spec, sheet.headers)

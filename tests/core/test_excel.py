@@ -125,6 +125,7 @@ def test_template_is_styled_and_round_trips(store, tmp_path):
     assert report.committed and report.errors == []
     assert [(r.sheet, r.new) for r in report.sheets] == [("楼栋", 2), ("住户", 3), ("人员", 4)]
     assert seen[-1] == (9, 9)
+    assert report.ignored_sheets == [] and not any("忽略" in line for line in report.lines("zh"))  # our own 说明 sheet
     with store.read() as s:
         community = s.exec(select(Area).where(Area.name == "幸福社区")).one()
         grid = s.exec(select(Area).where(Area.name == "第一网格")).one()
@@ -520,3 +521,11 @@ def test_a_number_too_big_for_a_float_is_named_by_its_cell_not_a_crash(store, tm
     assert not report.committed and counts(store) == before
     assert {(e.sheet, e.row, e.column) for e in report.errors} == {("楼栋", 2, "F"), ("楼栋", 3, "F"), ("楼栋", 4, "F")}
     assert all("层数" in e.message("zh") for e in report.errors)
+
+
+def test_a_sheet_of_the_users_that_is_not_a_register_sheet_is_still_named(store, tmp_path):
+    book = write_book(tmp_path / "r.xlsx", {**BASE, "说明": [["联系人：王丽"], ["电话 13800000000"]]})
+    report = import_register(store, book, create_areas=True)
+    assert report.committed and report.ignored_sheets == ["说明"]
+    assert "工作表“说明”不是楼栋、住户或人员表，已忽略" in report.lines("zh")
+
