@@ -10,28 +10,6 @@ threads make meanwhile wait for it. Threads nest: the collector comes back when 
 
 from __future__ import annotations
 
-import gc
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from ...domain.collector import collector_paused  # the client's own pause (nested across threads)
 
-_lock = threading.Lock()
-_inside = 0
-_was_enabled = False
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    global _inside, _was_enabled
-    with _lock:
-        if _inside == 0:
-            _was_enabled = gc.isenabled()
-            gc.disable()
-        _inside += 1
-    try:
-        yield
-    finally:
-        with _lock:
-            _inside -= 1
-            if _inside == 0 and _was_enabled:
-                gc.enable()
+__all__ = ["collector_paused"]
