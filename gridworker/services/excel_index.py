@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 from ..domain.enums import AreaLevel
 from ..domain.models import Area, Building, Household, Person
 from . import register as reg
+from . import scope
 from .base import Tx
 from .excel_columns import COMMUNITY, GRID
 from .excel_sheets import Row
@@ -106,13 +107,22 @@ class AreaBook:
             return None
         found = self._cached(community, grid)
         if isinstance(found, Area):
-            return found
+            return self._in_scope(row, found, grid)
         if self.create and found[3] == "unknown_area":
             if not create:
                 return None  # the row is bad anyway: make no area for it
             area = self._found[(community, grid)] = self._make(community, grid)
             return area
-        return self.find(row, community, grid)
+        return self._in_scope(row, self.find(row, community, grid), grid)
+
+    def _in_scope(self, row: Row, area: Area | None, grid: str) -> Area | None:
+        """The grid, if this account may place records in it (as the server would judge); else the grid cell is
+        named — the row an error like any other, the other rows and sheets checked on."""
+        allowed = scope.writable_areas(self.tx.s)
+        if area is None or allowed is None or area.id in allowed:
+            return area
+        row.fail(GRID, f"网格“{grid}”不在您负责的范围内", f"The grid '{grid}' is outside your areas", "out_of_scope")
+        return None
 
     def _make(self, community: str | None, grid: str) -> Area:
         parent = None

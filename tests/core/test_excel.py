@@ -529,3 +529,26 @@ def test_a_sheet_of_the_users_that_is_not_a_register_sheet_is_still_named(store,
     assert report.committed and report.ignored_sheets == ["说明"]
     assert "工作表“说明”不是楼栋、住户或人员表，已忽略" in report.lines("zh")
 
+
+
+def test_a_building_in_a_grid_outside_the_accounts_areas_names_the_grid_cell_and_the_rest_is_checked(store, tmp_path):
+    """A grid worker's file with a building of another grid: the grid cell is named (sheet, row, column), every
+    other row and sheet is still checked and counted, and nothing is written."""
+    from gridworker.services.scope import remember_scope
+
+    other = {"楼栋": [B_HEAD, ["幸福社区", "第二网格", "花园小区", "9号楼", 3, 18]]}
+    setup = {**BASE, "楼栋": BASE["楼栋"] + other["楼栋"][1:]}
+    assert import_register(store, write_book(tmp_path / "setup.xlsx", setup), create_areas=True).committed
+    with store.read() as s:
+        mine = s.exec(select(Area).where(Area.name == "第一网格")).one()
+    with store.write() as s:
+        remember_scope(s, "worker", [mine.id])
+    before = counts(store)
+    book = {"楼栋": [B_HEAD, ["幸福社区", "第二网格", "花园小区", "10号楼", 3, 18], ["幸福社区", "第一网格", "阳光小区", "3号楼", 2, 6]],
+            "住户": [H_HEAD, ["幸福社区", "第一网格", "阳光小区", "3号楼", 1, 101, "自住", None]]}  # fmt: skip
+    report = import_register(store, write_book(tmp_path / "r.xlsx", book), create_areas=False)  # linked: no new areas
+    assert not report.committed and counts(store) == before
+    [error] = report.errors
+    assert (error.sheet, error.row, error.header, error.code) == ("楼栋", 2, "网格", "out_of_scope") and error.column
+    assert "第二网格" in error.zh and "不在您负责的范围内" in error.zh
+    assert [(r.sheet, r.new, r.errors) for r in report.sheets] == [("楼栋", 1, 1), ("住户", 1, 0)]
