@@ -30,12 +30,6 @@ def _enum_value(cls, name: str, value: Any, *, required: bool = False) -> str | 
 _DATES = (date, datetime)
 
 
-def _wire(value: Any) -> Any:
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    return value
-
-
 class _Checker:
     """Collects every problem of one record, like register._Collector, for any entity."""
 

@@ -116,13 +116,16 @@ class AreaBook:
         return self._in_scope(row, self.find(row, community, grid), grid)
 
     def _in_scope(self, row: Row, area: Area | None, grid: str) -> Area | None:
-        """The grid, if this account may place records in it (as the server would judge); else the grid cell is
-        named — the row an error like any other, the other rows and sheets checked on."""
-        allowed = scope.writable_areas(self.tx.s)
-        if area is None or allowed is None or area.id in allowed:
-            return area
-        row.fail(GRID, f"网格“{grid}”不在您负责的范围内", f"The grid '{grid}' is outside your areas", "out_of_scope")
-        return None
+        """The grid, if this account may place a building in it (scope.check_area, the server's rule); else the
+        grid cell is named — the row an error like any other, the other rows and sheets checked on."""
+        if area is None:
+            return None
+        try:
+            scope.check_area(self.tx.s, "building", area.id)
+        except scope.OutOfScope:
+            row.fail(GRID, f"网格“{grid}”不在您负责的范围内", f"The grid '{grid}' is outside your areas", "out_of_scope")
+            return None
+        return area
 
     def _make(self, community: str | None, grid: str) -> Area:
         parent = None

@@ -308,13 +308,13 @@ _BY_BUILDING = (
     "CROSS JOIN search_doc d ON d.person_id = p.id "
     "WHERE b.deleted = 0 AND instr(lower(coalesce(b.estate, '') || ' ' || b.name || ' ' || coalesce(b.address, '')), ?) > 0"
 )
-# The people of the buildings whose street address holds a word their estate and name do not (those are in the
-# entries): what no entry holds.
+# The people of buildings whose street address holds a word their estate and name (in the entries) do not.
 _BY_STREET = _BY_BUILDING.replace(
     "WHERE b.deleted = 0 AND instr(lower(coalesce(b.estate, '') || ' ' || b.name || ' ' || coalesce(b.address, '')), ?) > 0",
     "WHERE b.deleted = 0 AND instr(lower(coalesce(b.address, '')), ?1) > 0 "
     "AND instr(lower(coalesce(b.estate, '') || ' ' || b.name), ?1) = 0",
 )
+assert _BY_STREET != _BY_BUILDING, "_BY_STREET's replace no longer matches _BY_BUILDING's condition"
 
 
 def _trigrams(text: str) -> str:

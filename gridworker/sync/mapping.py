@@ -13,6 +13,7 @@ import math
 import operator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Boolean, Connection, Date, DateTime, Float, Integer, Table
@@ -266,17 +267,13 @@ def _process(proc: Any, values: list[Any]) -> list[Any]:
     return list(map(proc, values))
 
 
-_PINYIN: list[Any] = []
-
-
+@cache
 def _pinyin_of():
     """domain.names.pinyin_of, imported when people first arrive (its dictionaries take a while to load),
     then kept: an import statement per pulled person cost 3 µs each."""
-    if not _PINYIN:
-        from ..domain.names import pinyin_of
+    from ..domain.names import pinyin_of
 
-        _PINYIN.append(pinyin_of)
-    return _PINYIN[0]
+    return pinyin_of
 
 
 def _models() -> dict[str, type[SyncedRecord]]:

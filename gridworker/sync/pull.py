@@ -64,7 +64,6 @@ class PageResult:
     evicts: int = 0
     kept: int = 0  # evicted but kept for unsent edits
     skipped: int = 0  # older than what we hold, our own push's echo, or an entity this client does not keep
-    echoes: int = 0  # of which the echo of our own push, held already as the server has it
     touched: dict[str, set[str]] = field(default_factory=dict)  # entity → ids written or dropped
     photos: list[tuple[str, str]] = field(default_factory=list)  # (record id, sha256) of pulled photos
     dropped_photos: list[str] = field(default_factory=list)  # sha256 of evicted photos: files to remove after commit
@@ -278,10 +277,18 @@ def _sort_change(
     if op != "upsert" or not isinstance(change.get("data"), dict):
         result.skipped += 1
         return
+    _take_upsert(emap, rid, version, change["data"], prepared, result, out.updates if rid in local else out.inserts, out)
+
+
+def _take_upsert(
+    emap: EntityMap, rid: str, version: int, data: dict[str, Any], prepared: dict[tuple[str, str], dict[str, Any]],
+    result: PageResult, into: list[dict[str, Any]], out: _Sorted,
+) -> None:
+    """An upsert to write: its row (made ahead by the reader, else now) into `into`; what it could not read set aside."""
     row = prepared.get((emap.name, rid))
     if row is None or row["version"] != version:
-        row = emap.row(rid, version, change["data"], result.now)
-    (out.updates if rid in local else out.inserts).append(row)
+        row = emap.row(rid, version, data, result.now)
+    into.append(row)
     out.written.append(rid)
     if bad := emap.set_aside(row):
         log.warning("pulled %s %s: unreadable %s kept aside", emap.name, rid, ", ".join(bad))
@@ -293,12 +300,8 @@ def _sort_change(
 def _held_already(local: int, version: int, op: Any, settled: bool, result: PageResult) -> bool:
     """Whether this device holds the change already: a newer version (told by our own push), or this very
     version as the server has it (the echo of our own push; `settled`: no unsent edit, not unsure)."""
-    if local > version:
+    if local > version or (local == version and op == "upsert" and settled):
         result.skipped += 1
-        return True
-    if local == version and op == "upsert" and settled:
-        result.skipped += 1
-        result.echoes += 1
         return True
     return False
 
@@ -325,7 +328,6 @@ def _sort_new(
 ) -> None:
     """_sort_change for changes of records this device does not hold (a first pull's pages, in one loop):
     an eviction or a tombstone of one has nothing to drop, an upsert is an insert."""
-    name, inserts, written = emap.name, out.inserts, out.written
     for change in changes:
         op = change.get("op")
         if op == "evict" or op == "delete":
@@ -334,18 +336,8 @@ def _sort_new(
         if op != "upsert" or not isinstance(data, dict):
             result.skipped += 1
             continue
-        rid, version = change["id"], change.get("version")
-        version = version if isinstance(version, int) else 0
-        row = prepared.get((name, rid))
-        if row is None or row["version"] != version:
-            row = emap.row(rid, version, data, result.now)
-        inserts.append(row)
-        written.append(rid)
-        if row.get("extra") and (bad := emap.set_aside(row)):
-            log.warning("pulled %s %s: unreadable %s kept aside", name, rid, ", ".join(bad))
-            result.set_aside[(name, rid)] = bad
-        if name == "photo" and isinstance(row.get("sha256"), str):
-            result.photos.append((rid, row["sha256"]))
+        version = change.get("version")
+        _take_upsert(emap, change["id"], version if isinstance(version, int) else 0, data, prepared, result, out.inserts, out)
 
 
 def _write(conn: Any, emap: EntityMap, out: _Sorted, result: PageResult) -> None:

@@ -16,10 +16,10 @@ from sqlalchemy import and_, false, func, select, update
 
 from ... import __version__
 from ...domain import hlc as hlc_mod
+from ...domain.collector import collector_paused
 from ...domain.wire import SCHEMA_VERSION, check_types
 from ..core.auth import User, argon2_limiter, argon2_threads, issue_token, user_from_row, verify_password
 from ..core.errors import ApiError, forbidden, too_large
-from ..core.heap import collector_paused
 from ..core.schema import conflicts, records, tokens, users
 from ..sync.pull import Puller
 from ..sync.push import Mutation, PushRun, apply_push
@@ -237,7 +237,7 @@ def push(body: PushIn, request: Request, user: User = Depends(current_user), sco
         results = apply_push(run, batch)
         # Each new result was encoded once already, for the mutations table (PushRun.finish): reuse the text.
         parts = ",".join(run.encoded.get(r["mutation_id"]) or dumps(r) for r in results)
-        del run, results  # the push's records and results freed while the collector is paused (core/heap.py)
+        del run, results  # the push's records and results freed while the collector is paused (domain/collector.py)
     server_time = datetime.now(timezone.utc).isoformat()
     return Response(f'{{"results":[{parts}],"server_time":"{server_time}"}}', media_type="application/json")
 
